@@ -1,0 +1,26 @@
+"""gunicorn settings for the 2-core machine: preloaded app, threads for I/O waits, bounded timeouts."""
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('PORTAL_BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("PORTAL_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
+worker_class = "gthread"
+threads = int(os.environ.get("PORTAL_THREADS", "4"))
+preload_app = True  # jieba's dictionary and the content load once, shared by the workers
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("PORTAL_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    # Connections opened in the master must not be shared by forked workers.
+    from portal.extensions import db
+
+    app = server.app.wsgi()
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,75 @@
+"""Zhangjiang work-points portal: the application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g
+
+from . import config as config_module
+from .extensions import babel, csrf, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(config_module.from_env())
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"))
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+
+    from .services.content import init_content
+
+    init_content(app)
+
+    from .db_setup import configure_engine
+
+    configure_engine(app)
+
+    from . import security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+
+    from .api import bp as api_bp
+    from .health import bp as health_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
+    for name in ("search", "feedback", "staff"):
+        _register_optional(app, name)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+    logging.getLogger(__name__).debug("portal app created")
+    return app
+
+
+def _register_optional(app: Flask, name: str) -> None:
+    """Blueprints of areas still being built register once their package exists."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(f"{__name__}.{name}") is None:
+        return
+    module = importlib.import_module(f"{__name__}.{name}")
+    init = getattr(module, "init_app", None)
+    if init:
+        init(app)
+    else:
+        app.register_blueprint(module.bp)
+
+
+__all__ = ["create_app", "g"]

@@ -1,0 +1,6 @@
+"""Open-data JSON API under /api/v1, described by its own OpenAPI document."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,135 @@
+"""The OpenAPI 3.1 description of the open-data API; tests validate responses against it."""
+from __future__ import annotations
+
+BILINGUAL = {
+    "type": "object",
+    "required": ["zh", "en"],
+    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+}
+
+STATUS = {
+    "type": "object",
+    "required": ["code", "label", "updated_at", "deadline_passed"],
+    "properties": {
+        "code": {"type": "string", "enum": ["no_report", "not_started", "in_progress", "completed", "delayed"]},
+        "label": BILINGUAL,
+        "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        "deadline_passed": {"type": "boolean"},
+        "overdue": {"type": "boolean"},
+    },
+}
+
+ITEM = {
+    "type": "object",
+    "required": ["code", "section", "title", "summary", "official_text", "departments", "deadline",
+                 "status", "history", "targets", "locations", "url"],
+    "properties": {
+        "code": {"type": "string", "pattern": r"^\d+\.\d+(\.\d+)?$"},
+        "section": {
+            "type": "object", "required": ["number", "title"],
+            "properties": {"number": {"type": "integer"}, "title": {"$ref": "#/components/schemas/Bilingual"}},
+        },
+        "subsection": {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "title": {"$ref": "#/components/schemas/Bilingual"}},
+        },
+        "title": {"$ref": "#/components/schemas/Bilingual"},
+        "summary": {"$ref": "#/components/schemas/Bilingual"},
+        "official_text": {"type": "string"},
+        "departments": {"type": "array", "items": {
+            "type": "object", "required": ["zh", "en"],
+            "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}}}},
+        "deadline": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+        "status": {"$ref": "#/components/schemas/Status"},
+        "history": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+        "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}},
+        "locations": {"type": "array", "items": {
+            "type": "object", "required": ["slug", "zh", "en", "kind"],
+            "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"},
+                           "kind": {"type": "string"}}}},
+        "url": {"$ref": "#/components/schemas/Bilingual"},
+    },
+}
+
+UPDATE = {
+    "type": "object",
+    "required": ["status", "note", "happened_on", "published_at", "progress"],
+    "properties": {
+        "status": {"type": "string"},
+        "note": {"$ref": "#/components/schemas/Bilingual"},
+        "happened_on": {"type": "string", "format": "date"},
+        "published_at": {"type": "string", "format": "date-time"},
+        "progress": {"type": "array", "items": {
+            "type": "object", "required": ["target", "value"],
+            "properties": {"target": {"type": "string"}, "value": {"type": "number"}}}},
+    },
+}
+
+TARGET = {
+    "type": "object",
+    "required": ["key", "metric", "value", "unit", "comparator", "source_phrase", "progress"],
+    "properties": {
+        "key": {"type": "string"},
+        "metric": {"$ref": "#/components/schemas/Bilingual"},
+        "value": {"type": "number"},
+        "unit": {"$ref": "#/components/schemas/Bilingual"},
+        "comparator": {"type": "string", "enum": ["exact", "at_least"]},
+        "source_phrase": {"type": "string"},
+        "progress": {"type": ["number", "null"]},
+    },
+}
+
+ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message"],
+                             "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}}},
+}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+NOT_FOUND = _json({"$ref": "#/components/schemas/Error"}, "Not found")
+
+# Other blueprints (search, feeds) add their paths here when they register.
+EXTRA_PATHS: dict[str, dict] = {}
+EXTRA_SCHEMAS: dict[str, dict] = {}
+
+
+def openapi_document() -> dict:
+    paths = {
+        "/api/v1/items": {"get": {
+            "summary": "All 30 work points with status, targets, places and history",
+            "operationId": "listItems",
+            "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}, "The work points")},
+        }},
+        "/api/v1/items/{code}": {"get": {
+            "summary": "One work point",
+            "operationId": "getItem",
+            "parameters": [{"name": "code", "in": "path", "required": True,
+                            "schema": {"type": "string"}, "example": "2.3"}],
+            "responses": {"200": _json({"$ref": "#/components/schemas/Item"}, "The work point"), "404": NOT_FOUND},
+        }},
+        "/api/v1/openapi.json": {"get": {
+            "summary": "This document", "operationId": "openapi",
+            "responses": {"200": {"description": "OpenAPI document"}},
+        }},
+        **EXTRA_PATHS,
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Zhangjiang 2023 work points open data",
+            "version": "1.0.0",
+            "description": "The work points of notice 浦张府〔2023〕45号, their status and progress. "
+                           "Texts come in Chinese (zh) and English (en).",
+            "license": {"name": "Public information", "identifier": "CC0-1.0"},
+        },
+        "paths": paths,
+        "components": {"schemas": {
+            "Bilingual": BILINGUAL, "Status": STATUS, "Item": ITEM, "Update": UPDATE, "Target": TARGET,
+            "Error": ERROR, **EXTRA_SCHEMAS,
+        }},
+    }

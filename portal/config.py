@@ -1,0 +1,53 @@
+"""Configuration from PORTAL_* environment variables, with safe defaults for a single machine."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    key = os.environ.get("PORTAL_SECRET_KEY")
+    if key:
+        return key
+    if os.environ.get("PORTAL_ENV") == "production":
+        raise RuntimeError("PORTAL_SECRET_KEY must be set when PORTAL_ENV=production")
+    # Generated once and kept, so sessions survive restarts on a developer or single-node install.
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_env() -> dict:
+    instance = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
+    instance.mkdir(parents=True, exist_ok=True)
+    https = _bool("PORTAL_HTTPS")
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "INSTANCE_DIR": str(instance),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("PORTAL_DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
+        "CONTENT_DIR": os.environ.get("PORTAL_CONTENT_DIR", str(BASE_DIR / "content")),
+        "SEARCH_INDEX": os.environ.get("PORTAL_SEARCH_INDEX", str(BASE_DIR / "search_index")),
+        "PORTAL_HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PORTAL_TODAY": os.environ.get("PORTAL_TODAY"),  # fixed date for tests and demos; unset = real date
+        "FEEDBACK_RATE_LIMIT": int(os.environ.get("PORTAL_FEEDBACK_RATE_LIMIT", "5")),
+        "FEEDBACK_RATE_WINDOW": int(os.environ.get("PORTAL_FEEDBACK_RATE_WINDOW", "600")),
+        "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "JSON_AS_ASCII": False,
+    }

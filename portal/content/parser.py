@@ -1,0 +1,240 @@
+"""Parse the official notice (浦张府〔2023〕45号) into sections, subsections and work points.
+
+The notice is the source of truth for official wording, offices and deadlines, so nothing here
+is typed in by hand: every item, office and month is read from the text, and a line the parser
+cannot read stops the load with its line number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)\s*[、,，.．]\s*(.+)$")
+SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.+)$")
+ITEM_RE = re.compile(r"^([0-9０-９]{1,2})\s*[.．、]\s*(.*)$")
+CLAUSE_START_RE = re.compile(r"[（(]\s*(?:责任部门|牵头单位|责任单位)")
+CLAUSE_RE = re.compile(
+    r"[（(]\s*(?:责任部门|牵头单位|责任单位)\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
+    r"时间节点\s*[:：]\s*(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月(?:\s*底|\s*前|\s*末)?\s*[）)]\s*[。.]?\s*$"
+)
+OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
+NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
+DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+# A line that ends a sentence; anything else was broken by the PDF export and continues below.
+SENTENCE_END = ("。", "；", ";", "）", ")", "：", ":", "！", "？")
+
+
+class NoticeParseError(ValueError):
+    """The notice could not be read; the message names the line."""
+
+
+@dataclass
+class ParsedItem:
+    code: str
+    section: int
+    subsection: int
+    number: int | None
+    official_text: str
+    offices: list[str]
+    deadline: str
+    line: int
+
+
+@dataclass
+class ParsedSubsection:
+    code: str
+    number: int
+    title: str
+    numbered: bool
+    line: int
+
+
+@dataclass
+class ParsedSection:
+    number: int
+    title: str
+    subsections: list[ParsedSubsection] = field(default_factory=list)
+
+
+@dataclass
+class ParsedNotice:
+    issuer: str
+    number: str
+    date: str
+    title: str
+    body_title: str
+    preamble: str
+    sections: list[ParsedSection]
+    items: list[ParsedItem]
+    full_text: str
+
+
+def _cn_number(text: str, line: int) -> int:
+    if text in CN_NUMERALS:
+        return CN_NUMERALS[text]
+    if len(text) == 2 and text[0] == "十" and text[1] in CN_NUMERALS:
+        return 10 + CN_NUMERALS[text[1]]
+    raise NoticeParseError(f"line {line}: cannot read the numeral {text!r}")
+
+
+def _raw_lines(text: str) -> list[tuple[int, str]]:
+    stripped = ((n, raw.strip().replace("\u3000", " ")) for n, raw in enumerate(text.splitlines(), start=1))
+    return [(n, line) for n, line in stripped if line]
+
+
+def _logical_lines(raw_lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join the lines the PDF export broke mid-sentence; keep each line's first line number."""
+    out: list[tuple[int, str]] = []
+    for number, line in raw_lines:
+        starts_block = bool(SECTION_RE.match(line) or SUBSECTION_RE.match(line) or ITEM_RE.match(line))
+        if out and CLAUSE_START_RE.match(line):
+            out[-1] = (out[-1][0], out[-1][1] + line)
+            continue
+        if out and not starts_block and not out[-1][1].endswith(SENTENCE_END) and not _is_heading(out[-1][1]):
+            out[-1] = (out[-1][0], out[-1][1] + line)
+            continue
+        out.append((number, line))
+    return out
+
+
+def _is_heading(line: str) -> bool:
+    if SECTION_RE.match(line):
+        return True
+    m = SUBSECTION_RE.match(line)
+    return bool(m) and not CLAUSE_START_RE.search(line)
+
+
+def _month(value: str) -> int:
+    return int(value.translate(_DIGITS))
+
+
+def _split_clause(text: str, line: int, year: int) -> tuple[str, list[str], str]:
+    start = CLAUSE_START_RE.search(text)
+    if not start:
+        raise NoticeParseError(
+            f"line {line}: work point has no （责任部门：…；时间节点：…） clause: {text[:40]}…"
+        )
+    m = CLAUSE_RE.search(text, start.start())
+    if not m:
+        raise NoticeParseError(
+            f"line {line}: cannot read the responsible offices and deadline in {text[start.start():][:60]!r}"
+        )
+    offices = [o.strip() for o in OFFICE_SPLIT_RE.split(m.group("offices")) if o.strip()]
+    month = _month(m.group("month"))
+    if not 1 <= month <= 12:
+        raise NoticeParseError(f"line {line}: deadline month {month} is not a month")
+    if m.group("year"):
+        year = int(m.group("year").translate(_DIGITS))
+    body = text[: start.start()].strip()
+    if not body:
+        raise NoticeParseError(f"line {line}: work point has no text before its offices clause")
+    return body, offices, f"{year:04d}-{month:02d}"
+
+
+def parse_notice(text: str) -> ParsedNotice:
+    raw = _raw_lines(text)
+    if not raw:
+        raise NoticeParseError("line 1: the notice is empty")
+    issuer = raw[0][1]
+    number = date = title = ""
+    body_start = None
+    for idx, (ln, line) in enumerate(raw):
+        if not number and NUMBER_RE.search(line) and len(line) < 30:
+            number = line
+        elif not title and "关于印发" in line:
+            title = line
+        elif not date and DATE_RE.match(line):
+            y, mo, d = DATE_RE.match(line).groups()
+            date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+        if SECTION_RE.match(line):
+            body_start = idx
+            break
+    if not number:
+        raise NoticeParseError("line 1: no document number (such as 浦张府〔2023〕45号) found")
+    if not date:
+        raise NoticeParseError("line 1: no issue date (such as 2023年6月21日) found")
+    if body_start is None:
+        raise NoticeParseError(f"line {raw[-1][0]}: no numbered action area (一、…) found")
+    year = int(date[:4])
+    # The body's own title and preamble stand just before the first action area.
+    body_title = raw[body_start - 2][1] if body_start >= 2 else title
+    preamble = raw[body_start - 1][1] if body_start >= 1 else ""
+    lines = _logical_lines(raw[body_start:])
+
+    sections: list[ParsedSection] = []
+    items: list[ParsedItem] = []
+    section: ParsedSection | None = None
+    sub: ParsedSubsection | None = None
+    pending: tuple[int, str] | None = None  # text of a subsection-level work point still to close
+
+    def flush_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            ln, txt = pending
+            raise NoticeParseError(
+                f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"
+            )
+
+    for ln, line in lines:
+        m = SECTION_RE.match(line)
+        if m and not CLAUSE_START_RE.search(line):
+            flush_pending()
+            section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
+            if section.number != len(sections) + 1:
+                raise NoticeParseError(f"line {ln}: action area {m.group(1)} is out of order")
+            sections.append(section)
+            sub = None
+            continue
+        if section is None:
+            raise NoticeParseError(f"line {ln}: text before the first action area: {line[:40]}")
+        m = SUBSECTION_RE.match(line)
+        if m and not CLAUSE_START_RE.match(line):
+            flush_pending()
+            n = _cn_number(m.group(1), ln)
+            if n != len(section.subsections) + 1:
+                raise NoticeParseError(f"line {ln}: subsection （{m.group(1)}） is out of order")
+            sub = ParsedSubsection(f"{section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
+            section.subsections.append(sub)
+            continue
+        m = ITEM_RE.match(line)
+        if m:
+            flush_pending()
+            if sub is None:
+                raise NoticeParseError(f"line {ln}: numbered work point outside a subsection")
+            n = int(m.group(1).translate(_DIGITS))
+            sub.numbered = True
+            expected = sum(1 for i in items if i.code.startswith(sub.code + ".")) + 1
+            if n != expected:
+                raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
+            body, offices, deadline = _split_clause(m.group(2), ln, year)
+            items.append(ParsedItem(f"{sub.code}.{n}", section.number, sub.number, n, body, offices, deadline, ln))
+            continue
+        if sub is None and not CLAUSE_START_RE.search(line) and not line.endswith(SENTENCE_END):
+            # An unnumbered subsection heading, as in 五、…\n开展居住安全整治
+            sub = ParsedSubsection(f"{section.number}.1", 1, line, False, ln)
+            section.subsections.append(sub)
+            continue
+        if sub is None:
+            raise NoticeParseError(f"line {ln}: text outside any subsection: {line[:40]}")
+        if sub.numbered or any(i.code == sub.code for i in items):
+            raise NoticeParseError(f"line {ln}: unexpected text after a work point: {line[:40]}")
+        text_so_far = (pending[1] if pending else "") + line
+        start_ln = pending[0] if pending else ln
+        if CLAUSE_START_RE.search(text_so_far):
+            body, offices, deadline = _split_clause(text_so_far, start_ln, year)
+            items.append(ParsedItem(sub.code, section.number, sub.number, None, body, offices, deadline, start_ln))
+            pending = None
+        else:
+            pending = (start_ln, text_so_far)
+    flush_pending()
+    for sec in sections:
+        for s in sec.subsections:
+            if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in items):
+                raise NoticeParseError(f"line {s.line}: subsection {s.code} has no work point")
+    return ParsedNotice(
+        issuer=issuer, number=number, date=date, title=title, body_title=body_title,
+        preamble=preamble, sections=sections, items=items, full_text=text,
+    )

@@ -1,0 +1,105 @@
+"""Shapes of the YAML files under content/, validated with pydantic so an error names the field."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _english(value: str) -> str:
+    if CJK_RE.search(value):
+        raise ValueError("English text contains Chinese characters")
+    return value
+
+
+class Bilingual(Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    @field_validator("en")
+    @classmethod
+    def en_is_english(cls, v: str) -> str:
+        return _english(v)
+
+
+class OfficeFile(Strict):
+    slug: str = Field(pattern=SLUG_RE)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    full_zh: str | None = None
+
+    @field_validator("en")
+    @classmethod
+    def en_is_english(cls, v: str) -> str:
+        return _english(v)
+
+
+class SectionName(Strict):
+    en: str = Field(min_length=1)
+    plain_zh: str | None = None
+
+    @field_validator("en")
+    @classmethod
+    def en_is_english(cls, v: str) -> str:
+        return _english(v)
+
+
+class PlaceFile(Strict):
+    slug: str = Field(pattern=SLUG_RE)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    kind: Literal["village", "hamlet", "residential_community", "town_area"]
+
+    @field_validator("en")
+    @classmethod
+    def en_is_english(cls, v: str) -> str:
+        return _english(v)
+
+
+class TermFile(Strict):
+    key: str = Field(pattern=SLUG_RE)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    explain_zh: str = Field(min_length=1)
+    explain_en: str = Field(min_length=1)
+    aliases: list[str] = []
+
+    @field_validator("en", "explain_en")
+    @classmethod
+    def en_is_english(cls, v: str) -> str:
+        return _english(v)
+
+
+class TargetFile(Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    metric: Bilingual
+    value: float = Field(gt=0)
+    unit: Bilingual
+    comparator: Literal["exact", "at_least"] = "exact"
+    phrase: str = Field(min_length=1)
+
+
+class ItemFile(Strict):
+    code: str = Field(pattern=r"^\d+\.\d+(?:\.\d+)?$")
+    title: Bilingual
+    summary: Bilingual
+    targets: list[TargetFile] = []
+    places: list[str] = []
+    terms: list[str] = []
+
+    @field_validator("title")
+    @classmethod
+    def title_lengths(cls, v: Bilingual) -> Bilingual:
+        if len(v.zh) > 20:
+            raise ValueError(f"zh title is {len(v.zh)} characters; at most 20")
+        if len(v.en) > 70:
+            raise ValueError(f"en title is {len(v.en)} characters; at most 70")
+        return v

@@ -1,0 +1,49 @@
+"""Error pages in the resident's language; JSON errors under /api."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        if _wants_json():
+            return jsonify(error={"code": code, "message": message}), code
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return page(404, _("Page not found"), _("There is no page at this address. Try the search or the list of work points."))
+
+    @app.errorhandler(405)
+    def not_allowed(_e):
+        return page(405, _("Not allowed"), _("This address does not accept that kind of request."))
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        return page(400, _("Bad request"), getattr(e, "description", None) or _("The request could not be read."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."))
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_e):
+        db.session.rollback()
+        return page(503, _("Temporarily unavailable"), _("The portal cannot save or read data just now. Nothing was half-saved. Please try again in a few minutes."))
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        return page(500, _("Something went wrong"), _("An error occurred on our side. Please try again later."))

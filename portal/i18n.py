@@ -1,0 +1,49 @@
+"""Language handling: public pages live under /zh/ and /en/; staff pages follow a cookie."""
+from __future__ import annotations
+
+from flask import g, request, url_for
+from flask_babel import force_locale, gettext
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def select_locale() -> str:
+    lang = g.get("lang")
+    if lang in LANGS:
+        return lang
+    cookie = request.cookies.get("lang") if request else None
+    if cookie in LANGS:
+        return cookie
+    return best_lang()
+
+
+def best_lang() -> str:
+    match = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"], default=DEFAULT_LANG)
+    return "en" if match and match.startswith("en") else "zh"
+
+
+def current_lang() -> str:
+    return g.get("lang") or select_locale()
+
+
+def both(message: str) -> dict[str, str]:
+    """A UI message in both languages, for the API and feeds that carry zh and en side by side."""
+    out = {}
+    for lang in LANGS:
+        with force_locale(lang):
+            out[lang] = gettext(message)
+    return out
+
+
+def url_in(lang: str) -> str:
+    """The current page in another language, keeping its query string."""
+    if request.endpoint and g.get("lang"):
+        args = {**request.args.to_dict(flat=True), **(request.view_args or {}), "lang": lang}
+        return url_for(request.endpoint, **args)
+    return url_for("public.home", lang=lang)

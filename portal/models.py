@@ -1,0 +1,146 @@
+"""Run-time data: what staff and residents change. Published text lives in content/, not here."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class WorkItem(db.Model):
+    """One row per work point code, so run-time records can refer to it."""
+
+    __tablename__ = "work_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
+    section: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[str] = mapped_column(String(7))
+    current_status: Mapped[str | None] = mapped_column(String(20))
+    status_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StaffUser(db.Model):
+    __tablename__ = "staff_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # admin | editor | moderator
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StatusUpdate(db.Model):
+    """A history entry. Corrections are new entries, never edits."""
+
+    __tablename__ = "status_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # not_started | in_progress | completed | delayed
+    note_zh: Mapped[str] = mapped_column(Text)
+    note_en: Mapped[str | None] = mapped_column(Text)
+    happened_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    progress: Mapped[list["TargetProgress"]] = relationship(back_populates="update", cascade="all, delete-orphan")
+
+
+class TargetProgress(db.Model):
+    __tablename__ = "target_progress"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("status_update.id"), index=True)
+    target_key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    update: Mapped[StatusUpdate] = relationship(back_populates="progress")
+
+
+class ProjectSite(db.Model):
+    """A concrete project under a work point's target, such as one building's lift retrofit."""
+
+    __tablename__ = "project_site"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    target_key: Mapped[str | None] = mapped_column(String(40))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    place_slug: Mapped[str | None] = mapped_column(String(64), index=True)
+    building: Mapped[str | None] = mapped_column(String(100))
+    stage: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    stages: Mapped[list["SiteStageUpdate"]] = relationship(back_populates="site", cascade="all, delete-orphan",
+                                                           order_by="SiteStageUpdate.created_at")
+
+
+class SiteStageUpdate(db.Model):
+    __tablename__ = "site_stage_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("project_site.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    note_zh: Mapped[str | None] = mapped_column(Text)
+    note_en: Mapped[str | None] = mapped_column(Text)
+    happened_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    site: Mapped[ProjectSite] = relationship(back_populates="stages")
+
+
+class Feedback(db.Model):
+    """A resident's comment. Never deleted: a rejected one keeps its reason."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("tracking_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16))
+    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("project_site.id"), index=True)
+    place_slug: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # suggestion | question | concern | praise
+    body: Mapped[str] = mapped_column(Text)  # as sent; staff only
+    body_public: Mapped[str] = mapped_column(Text)  # personal data masked
+    display_name: Mapped[str | None] = mapped_column(String(60))
+    show_full_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact: Mapped[str | None] = mapped_column(String(120))  # staff only
+    lang: Mapped[str] = mapped_column(String(2), default="zh")
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    reply_body: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    replied_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    flag_count: Mapped[int] = mapped_column(Integer, default=0)
+    ip_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    body_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    moderated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+class FeedbackFlag(db.Model):
+    __tablename__ = "feedback_flag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -1,0 +1,6 @@
+"""Public pages under /zh/ and /en/: home, action areas, work points, offices, months, places, notice."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+from . import routes  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from flask import abort, current_app, g, redirect, render_template, request, url_for
+
+from ..i18n import LANGS, best_lang
+from ..services import items as item_service
+from ..services.content import content
+from ..services.status import status_map
+from . import bp
+
+
+@bp.url_value_preprocessor
+def _pull_lang(_endpoint, values):
+    if values is not None and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in LANGS:
+            abort(404)
+        g.lang = lang
+
+
+@bp.url_defaults
+def _add_lang(endpoint, values):
+    if "lang" not in values and g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = g.lang
+
+
+@bp.get("/")
+def root():
+    response = redirect(url_for("public.home", lang=best_lang()), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/<lang>/")
+def home():
+    store = content()
+    return render_template("public/home.html", notice=store.notice, sections=store.sections,
+                           statuses=status_map(store.items), items=store.items)
+
+
+@bp.get("/<lang>/items/")
+def item_list():
+    store = content()
+    return render_template("public/item_list.html", sections=store.sections, statuses=status_map(store.items))
+
+
+@bp.get("/<lang>/areas/<int:number>")
+def area(number: int):
+    section = content().section(number)
+    if section is None:
+        abort(404)
+    return render_template("public/area.html", section=section, statuses=status_map(section.items))
+
+
+@bp.get("/<lang>/items/<code>")
+def item(code: str):
+    work_point = content().item(code)
+    if work_point is None:
+        abort(404)
+    return render_template("public/item.html", **item_service.page_context(work_point))
+
+
+@bp.get("/<lang>/offices/")
+def offices():
+    store = content()
+    counts = {o.slug: len(store.items_by_office(o.slug)) for o in store.offices}
+    return render_template("public/offices.html", offices=store.offices, counts=counts)
+
+
+@bp.get("/<lang>/offices/<slug>")
+def office(slug: str):
+    store = content()
+    found = store.office(slug)
+    if found is None:
+        abort(404)
+    items = store.items_by_office(slug)
+    return render_template("public/listing.html", heading=found.name, kind="office", office=found,
+                           items=items, statuses=status_map(items))
+
+
+@bp.get("/<lang>/months/")
+def months():
+    store = content()
+    counts = {m: len(store.items_by_month(m)) for m in store.months}
+    return render_template("public/months.html", months=store.months, counts=counts)
+
+
+@bp.get("/<lang>/months/<month>")
+def month(month: str):
+    store = content()
+    items = store.items_by_month(month)
+    if not items:
+        abort(404)
+    return render_template("public/listing.html", heading=None, kind="month", month=month,
+                           items=items, statuses=status_map(items))
+
+
+@bp.get("/<lang>/places/")
+def places():
+    store = content()
+    counts = {p.slug: len(store.items_by_place(p.slug)) for p in store.places}
+    return render_template("public/places.html", places=store.places, counts=counts)
+
+
+@bp.get("/<lang>/places/<slug>")
+def place(slug: str):
+    store = content()
+    found = store.place(slug)
+    if found is None:
+        abort(404)
+    items = store.items_by_place(slug)
+    return render_template("public/listing.html", heading=found.name, kind="place", place=found,
+                           items=items, statuses=status_map(items), sites=item_service.sites_at(slug))
+
+
+@bp.get("/<lang>/notice")
+def notice():
+    store = content()
+    return render_template("public/notice.html", notice=store.notice, sections=store.sections)
+
+
+@bp.get("/<lang>/glossary")
+def glossary():
+    return render_template("public/glossary.html", terms=content().glossary)
+
+
+@bp.get("/<lang>/care")
+def care_mode():
+    """Turns the larger-text mode on or off with a cookie; a plain link, so it needs no JavaScript."""
+    on = request.args.get("on") == "1"
+    target = request.args.get("next") or url_for("public.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    response = redirect(target)
+    response.set_cookie("care", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=request.is_secure)
+    return response

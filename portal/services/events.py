@@ -1,0 +1,10 @@
+"""Signals that decouple writers from readers: a status update or a moderated comment changes what
+search must find, without the staff code knowing about the index."""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Flask app; kwargs: code="2.3"
+item_changed = _signals.signal("item-changed")
+# sender: the Flask app; kwargs: feedback_id=..., item_code=..., published=bool
+feedback_changed = _signals.signal("feedback-changed")

@@ -1,0 +1,85 @@
+"""Template globals and filters shared by every blueprint, and content-hashed static assets."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Flask, abort, request, send_from_directory, url_for
+from flask_babel import format_date
+
+from .i18n import LANGS, current_lang, url_in
+
+ASSET_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[a-z0-9]+)$")
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+
+
+def month_label(value: str, lang: str | None = None) -> str:
+    year, month = (int(p) for p in value.split("-"))
+    if (lang or current_lang()) == "en":
+        return f"{MONTHS_EN[month - 1]} {year}"
+    return f"{year}年{month}月"
+
+
+def init_app(app: Flask) -> None:
+    static_dir = Path(app.static_folder)
+    hashes: dict[str, str] = {}
+    for path in static_dir.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(static_dir).as_posix()
+            hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+    def asset_url(name: str) -> str:
+        digest = hashes.get(name)
+        if digest is None:
+            return url_for("static", filename=name)
+        p = Path(name)
+        return url_for("assets", filename=f"{p.with_suffix('').as_posix()}.{digest}{p.suffix}")
+
+    @app.get("/assets/<path:filename>")
+    def assets(filename: str):
+        m = ASSET_RE.match(filename)
+        if not m or hashes.get(m["stem"] + m["ext"]) != m["hash"]:
+            abort(404)
+        response = send_from_directory(static_dir, m["stem"] + m["ext"], max_age=31536000)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+    def search_action(lang: str) -> str:
+        if "search.results" in app.view_functions:
+            return url_for("search.results", lang=lang)
+        return url_for("public.item_list", lang=lang)
+
+    @app.context_processor
+    def _globals():
+        lang = current_lang()
+        return {
+            "lang": lang,
+            "other_lang": "en" if lang == "zh" else "zh",
+            "langs": LANGS,
+            "url_in": url_in,
+            "asset_url": asset_url,
+            "care_mode": request.cookies.get("care") == "1",
+            "search_action": search_action,
+        }
+
+    @app.template_filter("t")
+    def _t(text) -> str:
+        """Pick the current language from a bilingual content value."""
+        if text is None:
+            return ""
+        if isinstance(text, dict):
+            return text.get(current_lang()) or text.get("zh", "")
+        return text.get(current_lang())
+
+    app.add_template_filter(month_label, "month")
+
+    @app.template_filter("day")
+    def _day(value) -> str:
+        if value is None:
+            return ""
+        return format_date(value, "yyyy-MM-dd")
+
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+

@@ -1,0 +1,74 @@
+"""Each test gets its own app, SQLite database, search index and instance directory."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app_factory(tmp_path, monkeypatch):
+    """Build an app with a fresh database (migrated with Alembic) and content loaded."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.services.content import content, sync_items
+
+    made = []
+
+    def make(**overrides):
+        inst = tmp_path / f"instance{len(made)}"
+        monkeypatch.setenv("PORTAL_INSTANCE_DIR", str(inst))
+        config = {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": overrides.pop("database_url", None) or _database_url(tmp_path, len(made)),
+            "SEARCH_INDEX": str(tmp_path / f"index{len(made)}"),
+            "PORTAL_TODAY": "2026-11-24",
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": True,
+        }
+        config.update(overrides)
+        app = create_app(config)
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
+            sync_items(content())
+        made.append(app)
+        return app
+
+    yield make
+    from portal.extensions import db
+
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _database_url(tmp_path: Path, n: int) -> str:
+    import os
+
+    shared = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if shared:
+        return shared
+    return f"sqlite:///{tmp_path / f'portal{n}.db'}"
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def text_of(html: bytes | str) -> str:
+    """Visible text of a page, tags removed, for assertions about what a reader sees."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
