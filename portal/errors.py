@@ -23,6 +23,10 @@ def register_error_handlers(app: Flask) -> None:
     def not_found(_e):
         return page(404, _("Page not found"), _("There is no page at this address. Try the search or the list of work points."))
 
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return page(403, _("Not permitted"), _("Your account does not have permission for this action."))
+
     @app.errorhandler(405)
     def not_allowed(_e):
         return page(405, _("Not allowed"), _("This address does not accept that kind of request."))

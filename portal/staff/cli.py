@@ -1,0 +1,64 @@
+"""flask --app wsgi staff create|disable|enable|reset-password: account management without a browser."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from ..services import auth
+
+
+def _read_password(prompt: bool) -> str:
+    # A script pipes the password on stdin; a person at a terminal is prompted twice.
+    if sys.stdin.isatty() and prompt:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def register_cli(app: Flask) -> None:
+    staff = AppGroup("staff", help="Manage staff accounts.")
+
+    @staff.command("create")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(auth.ROLES), required=True)
+    def create(username: str, role: str):
+        try:
+            user = auth.create_staff(username, _read_password(True), role)
+        except auth.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"created {user.username} ({user.role})")
+
+    @staff.command("reset-password")
+    @click.argument("username")
+    def reset_password(username: str):
+        user = auth.find(username)
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        try:
+            auth.set_password(user, _read_password(True))
+        except auth.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"password reset for {user.username}")
+
+    @staff.command("disable")
+    @click.argument("username")
+    def disable(username: str):
+        user = auth.find(username)
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        auth.set_active(user, False)
+        click.echo(f"disabled {user.username}")
+
+    @staff.command("enable")
+    @click.argument("username")
+    def enable(username: str):
+        user = auth.find(username)
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        auth.set_active(user, True)
+        click.echo(f"enabled {user.username}")
+
+    app.cli.add_command(staff)
