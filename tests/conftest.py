@@ -72,3 +72,44 @@ def text_of(html: bytes | str) -> str:
         html = html.decode("utf-8")
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(html: bytes | str) -> str:
+    """The CSRF token of the first form on a page."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    m = CSRF_RE.search(html)
+    assert m, "no csrf_token field on the page"
+    return m.group(1) or m.group(2)
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def make_staff(app, username: str, role: str):
+    from portal.services.auth import create_staff
+
+    with app.app_context():
+        return create_staff(username, STAFF_PASSWORD, role).id
+
+
+def login(client, username: str, password: str = STAFF_PASSWORD):
+    page = client.get("/staff/login")
+    return client.post("/staff/login", data={"username": username, "password": password,
+                                             "csrf_token": csrf_from(page.data)})
+
+
+@pytest.fixture
+def staff_client(app):
+    """staff_client("editor") -> a test client logged in with a new account of that role."""
+    def make(role: str = "moderator"):
+        username = f"{role}-{len(app.extensions.setdefault('test_staff', []))}"
+        app.extensions["test_staff"].append(username)
+        make_staff(app, username, role)
+        c = app.test_client()
+        assert login(c, username).status_code == 302
+        return c
+    return make
