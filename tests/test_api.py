@@ -1,0 +1,74 @@
+"""The open-data API: shape, values against the notice, 404s, and the OpenAPI document."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from test_parser import EXPECTED
+
+
+def _validator(doc, name):
+    registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(doc))
+    schema = {"$ref": f"urn:openapi#/components/schemas/{name}"}
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+@pytest.fixture
+def spec(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    return r.get_json()
+
+
+def test_items_list_matches_notice(client, spec):
+    data = client.get("/api/v1/items").get_json()
+    assert len(data["items"]) == 30
+    got = {i["code"]: ([d["zh"] for d in i["departments"]], i["deadline"]) for i in data["items"]}
+    assert got == EXPECTED
+    validator = _validator(spec, "Item")
+    for item in data["items"]:
+        validator.validate(item)
+        assert item["url"] == {"zh": f"/zh/items/{item['code']}", "en": f"/en/items/{item['code']}"}
+        assert item["status"]["code"] == "no_report"
+        assert all(d["en"] for d in item["departments"])
+
+
+def test_one_item(client, spec):
+    item = client.get("/api/v1/items/2.3").get_json()
+    _validator(spec, "Item").validate(item)
+    assert item["section"]["number"] == 2
+    assert "加装电梯" in item["official_text"]
+    assert item["status"]["label"]["zh"] == "尚未发布进展报告"
+    assert item["status"]["label"]["en"] == "No progress report published yet"
+
+
+@pytest.mark.parametrize("code", ["9.9", "2", "2.3.4.5", "<script>", "%27%20OR%201=1"])
+def test_unknown_item_is_json_404(client, code):
+    r = client.get(f"/api/v1/items/{code}")
+    assert r.status_code == 404
+    assert r.get_json()["error"]["code"] == 404
+
+
+def test_openapi_document_is_valid_openapi(spec):
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/items/{code}" in spec["paths"]
+    jsonschema.Draft202012Validator.check_schema(spec["components"]["schemas"]["Item"])
+
+
+def test_healthz_ok(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json()["status"] == "ok"
+
+
+def test_healthz_503_when_database_not_loaded(app_factory, tmp_path):
+    from portal.extensions import db
+    from portal.models import WorkItem
+
+    app = app_factory()
+    with app.app_context():
+        db.session.query(WorkItem).delete()
+        db.session.commit()
+    r = app.test_client().get("/healthz")
+    assert r.status_code == 503 and r.get_json()["checks"]["database"] == "not loaded"
