@@ -90,7 +90,7 @@ def test_no_report_yet_and_deadline_passed_are_said(app_factory):
 @pytest.mark.parametrize("path", ["/en/items/9.9", "/fr/", "/en/areas/9", "/en/offices/nobody",
                                   "/zh/months/2024-01", "/en/places/nowhere", "/nothing"])
 def test_unknown_pages_are_404(client, path):
-    r = client.get(path)
+    r = client.get(path, follow_redirects=True)
     assert r.status_code == 404
     assert "<h1>" in r.data.decode()
 
