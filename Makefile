@@ -46,7 +46,7 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 test: install-dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -76,6 +76,8 @@ def test_chinese_pages_are_translated(client):
     for english in ("Responsible offices", "Deadline", "Updates", "Home", "Search"):
         assert english not in text
     assert "责任部门" in text and "首页" in text
+    home = text_of(client.get("/zh/").data)
+    assert "项工作" in home and "work point" not in home
 
 
 def test_no_report_yet_and_deadline_passed_are_said(app_factory):

@@ -1,0 +1,30 @@
+"""Search: /<lang>/search pages, /api/v1/search, the `flask search` commands and index upkeep."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("search", __name__, template_folder="templates")
+api_bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
+
+from . import routes  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    from ..api.openapi import EXTRA_PATHS
+    from ..extensions import csrf
+    from .analysis import prepare
+    from .cli import register_cli
+    from .openapi import SEARCH_PATH
+    from .upkeep import connect_signals
+
+    store = app.extensions["portal_content"]
+    words = [t.name.zh for t in store.glossary] + [a for t in store.glossary for a in t.aliases]
+    words += [w for group in store.aliases for w in group] + [p.name.zh for p in store.places]
+    words += [o.name.zh for o in store.offices]
+    prepare(words)
+    app.register_blueprint(bp)
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    EXTRA_PATHS["/api/v1/search"] = SEARCH_PATH
+    register_cli(app)
+    connect_signals(app)

@@ -1,0 +1,148 @@
+"""Text analysis for Chinese and English search.
+
+Lives in its own importable module because Whoosh pickles analyzers into the index schema.
+Chinese is cut by jieba (with sequential positions, so phrase queries work) and, in a second field,
+into character bigrams that still match words jieba cuts differently. English is stemmed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+
+import jieba
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+
+CJK = "\u3400-\u9fff\uf900-\ufaff"
+CJK_RUN_RE = re.compile(f"[{CJK}]+")
+LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+HAS_CJK_RE = re.compile(f"[{CJK}]")
+# Words that carry no meaning in a resident's question.
+ZH_STOP = frozenset(
+    "的 了 吗 呢 吧 啊 是 在 和 与 及 等 我 我们 你 你们 他 她 它 这 那 哪 哪里 哪儿 什么 怎么 怎样 为什么 "
+    "时候 什么时候 多少 几 有 有没有 没有 会 能 可以 要 想 请问 一下 一个 个 把 被 对 从 到 给 就 都 也 还 "
+    "啥 咋 呀 嘛 么 么样 如何 是否 进行 开展 推进 工作 相关".split()
+)
+_jieba_lock = threading.Lock()
+_ready = False
+_t2s = None
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def prepare(words: list[str] | tuple[str, ...] = ()) -> None:
+    """Load jieba's dictionary once per process and teach it the portal's own terms."""
+    global _ready
+    with _jieba_lock:
+        if not _ready:
+            jieba.initialize()
+            _ready = True
+        for word in words:
+            word = normalize(word)
+            if HAS_CJK_RE.search(word) and len(word) >= 2:
+                jieba.add_word(word, freq=20000)
+
+
+def _opencc():
+    global _t2s
+    if _t2s is None:
+        from opencc import OpenCC
+
+        _t2s = OpenCC("t2s")
+    return _t2s
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, traditional to simplified, lower case, spaces folded."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if HAS_CJK_RE.search(text):
+        text = _opencc().convert(text)
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+class JiebaTokenizer(Tokenizer):
+    """jieba segmentation with sequential token positions (jieba's own analyzer uses char offsets)."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        text = normalize(value)
+        pos = start_pos
+        offset = 0
+        for word in jieba.cut(text, HMM=True):
+            start = text.find(word, offset)
+            offset = start + len(word) if start >= 0 else offset
+            w = word.strip()
+            if not w or not (HAS_CJK_RE.search(w) or w.isalnum()):
+                continue
+            if w in ZH_STOP:
+                continue
+            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            t.text = w
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = w
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + max(start, 0)
+                t.endchar = t.startchar + len(word)
+            pos += 1
+            yield t
+
+
+class BigramTokenizer(Tokenizer):
+    """Overlapping character bigrams of each run of Chinese characters (a lone character stays whole)."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        text = normalize(value)
+        pos = start_pos
+        for m in CJK_RUN_RE.finditer(text):
+            run = m.group(0)
+            grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+            for i, gram in enumerate(grams):
+                t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+                t.text = gram
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = gram
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + m.start() + i
+                    t.endchar = t.startchar + len(gram)
+                pos += 1
+                yield t
+
+
+def chinese_analyzer():
+    return JiebaTokenizer() | LowercaseFilter()
+
+
+def bigram_analyzer():
+    return BigramTokenizer()
+
+
+def english_analyzer():
+    return RegexTokenizer(r"[A-Za-z0-9]+(?:[.'][A-Za-z0-9]+)*") | LowercaseFilter() | StopFilter() | StemFilter()
+
+
+def bigrams(text: str) -> list[str]:
+    return [t.text for t in BigramTokenizer()(text)]
+
+
+def zh_words(text: str) -> list[str]:
+    return [t.text for t in JiebaTokenizer()(text)]
+
+
+def en_terms(text: str) -> list[str]:
+    return [t.text for t in english_analyzer()(normalize(text))]

@@ -1,0 +1,229 @@
+"""The Whoosh index: built into a fresh directory and swapped in atomically, updated per item.
+
+Layout: <SEARCH_INDEX>/current -> a symlink to <SEARCH_INDEX>/build-<stamp>/, plus meta.json inside
+each build with the fingerprint of the content and data it was made from.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from ..extensions import db
+from ..models import Feedback, StatusUpdate, WorkItem
+from ..services.content import content
+from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer
+
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = "4"
+_write_lock = threading.Lock()
+
+
+def make_schema() -> Schema:
+    return Schema(
+        code=ID(stored=True, unique=True),
+        section=ID(stored=True),
+        offices=KEYWORD(stored=True, commas=True),
+        month=ID(stored=True),
+        places=KEYWORD(stored=True, commas=True),
+        status=ID(stored=True),
+        code_text=KEYWORD(),
+        title_zh=TEXT(analyzer=chinese_analyzer(), field_boost=3.0),
+        title_en=TEXT(analyzer=english_analyzer(), field_boost=3.0),
+        title_bg=TEXT(analyzer=bigram_analyzer(), field_boost=2.0),
+        zh=TEXT(analyzer=chinese_analyzer()),
+        zh_bg=TEXT(analyzer=bigram_analyzer()),
+        en=TEXT(analyzer=english_analyzer()),
+        comments_zh=TEXT(analyzer=chinese_analyzer(), field_boost=0.5),
+        comments_bg=TEXT(analyzer=bigram_analyzer(), field_boost=0.4),
+        comments_en=TEXT(analyzer=english_analyzer(), field_boost=0.5),
+        meta=STORED(),
+    )
+
+
+def _root() -> Path:
+    return Path(current_app.config["SEARCH_INDEX"])
+
+
+def current_dir() -> Path:
+    return _root() / "current"
+
+
+def content_fingerprint() -> str:
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    root = Path(current_app.config["CONTENT_DIR"])
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def data_fingerprint() -> str:
+    """What run-time data the index reflects: statuses and published comments."""
+    updates = db.session.execute(select(func.count(StatusUpdate.id), func.max(StatusUpdate.id))).one()
+    comments = db.session.execute(
+        select(func.count(Feedback.id), func.max(Feedback.moderated_at)).where(Feedback.state == "published")
+    ).one()
+    return f"{updates[0]}:{updates[1]}:{comments[0]}:{comments[1]}"
+
+
+def _published_comments() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    rows = db.session.execute(
+        select(Feedback.item_code, Feedback.body_public).where(Feedback.state == "published").order_by(Feedback.id)
+    )
+    for code, body in rows:
+        out.setdefault(code, []).append(body)
+    return out
+
+
+def _status_notes() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for code, zh, en in db.session.execute(select(StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en)):
+        out.setdefault(code, []).append(f"{zh or ''} {en or ''}")
+    return out
+
+
+def _statuses() -> dict[str, str]:
+    return {w.code: (w.current_status or "no_report") for w in db.session.scalars(select(WorkItem))}
+
+
+def item_document(item, status: str, comments: list[str], notes: list[str]) -> dict:
+    offices_zh = " ".join(o.name.zh for o in item.offices)
+    offices_en = " ".join(o.name.en for o in item.offices)
+    places_zh = " ".join(p.name.zh for p in item.places)
+    places_en = " ".join(p.name.en for p in item.places)
+    terms_zh = " ".join(f"{t.name.zh} {' '.join(t.aliases)} {t.explanation.zh}" for t in item.terms)
+    terms_en = " ".join(f"{t.name.en} {t.explanation.en}" for t in item.terms)
+    targets_zh = " ".join(t.metric.zh for t in item.targets)
+    targets_en = " ".join(t.metric.en for t in item.targets)
+    zh = " ".join([item.title.zh, item.summary.zh, item.official_text, item.subsection.title.zh,
+                   item.section.title.zh, offices_zh, places_zh, terms_zh, targets_zh, " ".join(notes)])
+    en = " ".join([item.title.en, item.summary.en, item.subsection.title.en, item.section.title.en,
+                   offices_en, places_en, terms_en, targets_en, " ".join(notes)])
+    comment_text = " ".join(comments)
+    return {
+        "code": item.code,
+        "section": str(item.section.number),
+        "offices": ",".join(o.slug for o in item.offices),
+        "month": item.deadline,
+        "places": ",".join(p.slug for p in item.places),
+        "status": status,
+        "code_text": item.code,
+        "title_zh": item.title.zh + " " + item.subsection.title.zh,
+        "title_en": item.title.en + " " + item.subsection.title.en,
+        "title_bg": item.title.zh + " " + item.subsection.title.zh,
+        "zh": zh, "zh_bg": zh, "en": en,
+        "comments_zh": comment_text, "comments_bg": comment_text, "comments_en": comment_text,
+        "meta": {"comments": len(comments)},
+    }
+
+
+def build() -> Path:
+    """Build a complete index in a new directory, then point `current` at it in one rename."""
+    root = _root()
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
+    target.mkdir()
+    store = content()
+    comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
+    ix = whoosh_index.create_in(str(target), make_schema())
+    writer = ix.writer()
+    for item in store.items:
+        writer.add_document(**item_document(item, statuses.get(item.code, "no_report"),
+                                            comments.get(item.code, []), notes.get(item.code, [])))
+    writer.commit()
+    (target / "meta.json").write_text(json.dumps({"content": content_fingerprint(), "data": data_fingerprint(),
+                                                  "built_at": time.time()}))
+    _swap(target)
+    return target
+
+
+def _swap(target: Path) -> None:
+    root = _root()
+    link = current_dir()
+    tmp_link = root / f".current-{os.getpid()}-{threading.get_ident()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.name)
+    old = link.resolve() if link.is_symlink() else None
+    os.replace(tmp_link, link)
+    # Keep the previous build a while: searchers opened on it may still be reading.
+    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p != target), key=lambda p: p.stat().st_mtime)
+    for stale in builds[:-1]:
+        if old is None or stale != old:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def read_meta() -> dict | None:
+    try:
+        return json.loads((current_dir() / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_stale() -> bool:
+    meta = read_meta()
+    if meta is None or not whoosh_index.exists_in(str(current_dir())):
+        return True
+    return meta.get("content") != content_fingerprint() or meta.get("data") != data_fingerprint()
+
+
+def ensure() -> bool:
+    """Build when missing or stale; returns True when it built."""
+    if is_stale():
+        build()
+        return True
+    return False
+
+
+def open_index():
+    """Open the current index; a missing or unreadable one is rebuilt instead of failing search."""
+    try:
+        return whoosh_index.open_dir(str(current_dir()))
+    except Exception:  # noqa: BLE001 - any corruption means: rebuild
+        log.warning("search index missing or unreadable at %s; rebuilding", current_dir())
+        with _write_lock:
+            build()
+        return whoosh_index.open_dir(str(current_dir()))
+
+
+def update_items(codes: list[str]) -> None:
+    """Re-index some items in place (after a status change or a moderated comment)."""
+    store = content()
+    comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
+    with _write_lock:
+        ix = open_index()
+        for attempt in range(50):
+            try:
+                writer = ix.writer(timeout=5.0)
+                break
+            except LockError:
+                time.sleep(0.1)
+        else:  # pragma: no cover - another process held the lock for too long
+            raise LockError("search index is locked")
+        try:
+            for code in codes:
+                item = store.item(code)
+                if item is not None:
+                    writer.update_document(**item_document(item, statuses.get(code, "no_report"),
+                                                           comments.get(code, []), notes.get(code, [])))
+            writer.commit()
+        except Exception:
+            writer.cancel()
+            raise
+        meta = read_meta() or {}
+        meta["data"] = data_fingerprint()
+        (current_dir() / "meta.json").write_text(json.dumps(meta))

@@ -1,0 +1,172 @@
+"""From what a resident typed to ranked work points: normalise, expand aliases, OR the terms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+from whoosh import query as Q
+from whoosh.scoring import BM25F
+
+from ..services.content import content
+from .analysis import HAS_CJK_RE, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
+from .index import open_index
+
+MAX_QUERY = 200
+FILTERS = ("area", "office", "month", "status", "place")
+
+
+class QueryError(ValueError):
+    """The query cannot be searched (empty, too long, or nothing searchable in it)."""
+
+
+@dataclass
+class Hit:
+    code: str
+    score: float
+    item: object
+    snippet: Markup
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+def clean(raw: str | None) -> str:
+    text = normalize(raw or "")
+    # Query syntax and punctuation have no meaning here: keep letters, digits and spaces.
+    text = re.sub(r"[^\w\s.%-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=8)
+def _alias_groups(aliases: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    return [tuple(normalize(w) for w in group) for group in aliases]
+
+
+def expand(text: str) -> list[str]:
+    """Alias members the query mentions, expanded to their whole groups."""
+    extra: list[str] = []
+    for group in _alias_groups(tuple(content().aliases)):
+        for member in group:
+            if HAS_CJK_RE.search(member):
+                hit = member in text
+            else:
+                hit = re.search(rf"(?<![a-z0-9]){re.escape(member)}(?![a-z0-9])", text) is not None
+            if hit:
+                extra.extend(m for m in group if m != member)
+                break
+    return extra
+
+
+def build_query(text: str) -> tuple[Q.Query, list[str]]:
+    """An OR of every term in every field; alias expansions count a little less than typed words."""
+    clauses: list[Q.Query] = []
+    shown: list[str] = []
+
+    def add(words: str, boost: float) -> None:
+        for term in dict.fromkeys(zh_words(words)):
+            for fname in ("title_zh", "zh", "comments_zh"):
+                clauses.append(Q.Term(fname, term, boost=boost))
+            shown.append(term)
+        for gram in dict.fromkeys(bigrams(words)):
+            for fname in ("title_bg", "zh_bg", "comments_bg"):
+                clauses.append(Q.Term(fname, gram, boost=boost * 0.6))
+        latin = " ".join(LATIN_WORD_RE.findall(words))
+        for term in dict.fromkeys(en_terms(latin)):
+            for fname in ("title_en", "en", "comments_en"):
+                clauses.append(Q.Term(fname, term, boost=boost))
+        for word in LATIN_WORD_RE.findall(words):
+            shown.append(word)
+        if re.fullmatch(r"\d+(\.\d+)*", words.strip()):
+            clauses.append(Q.Term("code_text", words.strip(), boost=5.0))
+
+    add(text, 1.0)
+    for alias in expand(text):
+        add(alias, 0.7)
+        shown.append(alias)
+    return Q.Or(clauses), list(dict.fromkeys(s for s in shown if s))
+
+
+def _filter_query(filters: dict[str, str], allowed_status_codes: set[str] | None) -> Q.Query | None:
+    parts: list[Q.Query] = []
+    if filters.get("area"):
+        parts.append(Q.Term("section", str(filters["area"])))
+    if filters.get("office"):
+        parts.append(Q.Term("offices", filters["office"]))
+    if filters.get("month"):
+        parts.append(Q.Term("month", filters["month"]))
+    if filters.get("place"):
+        parts.append(Q.Term("places", filters["place"]))
+    if filters.get("status"):
+        parts.append(Q.Term("status", filters["status"]))
+    return Q.And(parts) if parts else None
+
+
+def snippet(item, terms: list[str], lang: str, width: int = 90) -> Markup:
+    """A short passage of the plain summary (or the official text) with the query's words marked."""
+    text = (item.summary.en if lang == "en" else item.summary.zh) or item.official_text
+    low = normalize(text)
+    found = [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
+    if not found and lang == "en":
+        text, low = item.official_text, normalize(item.official_text)
+        found = [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
+    start = 0
+    if found:
+        first = min(low.find(t) for t in found)
+        start = max(0, first - width // 3)
+    piece = text[start:start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    if len(low) != len(text):  # normalisation changed lengths: show without marks
+        return Markup(escape(prefix + piece + suffix))
+    low_piece = low[start:start + width]
+    marks = [False] * len(piece)
+    for t in found:
+        for m in re.finditer(re.escape(t), low_piece):
+            for i in range(m.start(), m.end()):
+                marks[i] = True
+    out, i = [], 0
+    while i < len(piece):
+        j = i
+        while j < len(piece) and marks[j] == marks[i]:
+            j += 1
+        chunk = escape(piece[i:j])
+        out.append(Markup("<mark>") + chunk + Markup("</mark>") if marks[i] else chunk)
+        i = j
+    return Markup(escape(prefix)) + Markup("").join(out) + Markup(escape(suffix))
+
+
+def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = None, limit: int = 30) -> Results:
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
+    if raw is not None and len(raw) > MAX_QUERY:
+        raise QueryError("too_long")
+    text = clean(raw)
+    store = content()
+    if not text:
+        if raw and raw.strip():
+            raise QueryError("nothing_searchable")
+        if not filters:
+            raise QueryError("empty")
+    ix = open_index()
+    with ix.searcher(weighting=BM25F()) as searcher:
+        fq = _filter_query(filters, None)
+        if text:
+            q, terms = build_query(text)
+        else:
+            q, terms = Q.Every(), []
+        hits = searcher.search(q, filter=fq, limit=limit)
+        out = []
+        for h in hits:
+            item = store.item(h["code"])
+            if item is None:
+                continue
+            out.append(Hit(h["code"], round(float(h.score), 4) if text else 0.0, item, snippet(item, terms, lang)))
+        total = len(hits) if text else hits.scored_length()
+    ix.close()
+    return Results(query=text, total=total, hits=out, terms=terms)

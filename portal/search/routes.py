@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from flask import abort, g, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..i18n import LANGS
+from ..services.content import content
+from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, status_map
+from . import api_bp, bp
+from .query import FILTERS, QueryError, search
+
+SUGGESTIONS = {
+    "zh": ["加装电梯", "电动自行车充电", "旧住房改造", "垃圾分类", "违法建筑", "消防安全", "美丽街区"],
+    "en": ["lift", "e-bike charging", "old housing", "rubbish sorting", "illegal construction", "fire safety"],
+}
+
+
+def _error_message(code: str) -> str:
+    return {
+        "too_long": _("Your search is too long. Please use at most 200 characters."),
+        "nothing_searchable": _("Your search has no words we can look for. Please type a word such as “lift” or “加梯”."),
+        "empty": _("Please type what you are looking for."),
+    }.get(code, _("Your search could not be read."))
+
+
+def _filters() -> dict[str, str]:
+    return {k: request.args.get(k, "", type=str)[:40] for k in FILTERS}
+
+
+@bp.get("/<lang>/search")
+def results(lang: str):
+    if lang not in LANGS:
+        abort(404)
+    g.lang = lang
+    raw = request.args.get("q", "")
+    filters = _filters()
+    store = content()
+    error = None
+    found = None
+    try:
+        if raw.strip() or any(filters.values()):
+            found = search(raw, lang, filters)
+    except QueryError as exc:
+        error = _error_message(str(exc))
+    statuses = status_map(store.items)
+    status_choices = [(NO_REPORT, _(NO_REPORT_MESSAGE))] + [(code, _(msg)) for code, msg in STATUSES.items()]
+    status = 400 if error and raw.strip() else 200
+    return render_template(
+        "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,
+        statuses=statuses, status_choices=status_choices, suggestions=SUGGESTIONS[lang],
+    ), status
+
+
+@api_bp.get("/search")
+def api_search():
+    lang = request.args.get("lang", "zh")
+    if lang not in LANGS:
+        return jsonify(error={"code": 400, "message": "lang must be zh or en"}), 400
+    raw = request.args.get("q", "")
+    try:
+        found = search(raw, lang, _filters())
+    except QueryError as exc:
+        return jsonify(error={"code": 400, "message": str(exc)}), 400
+    return jsonify(query=found.query, total=found.total, results=[
+        {"code": h.code, "title": h.item.title.get(lang), "snippet": Markup(h.snippet).striptags(),
+         "url": url_for("public.item", lang=lang, code=h.code), "score": h.score}
+        for h in found.hits
+    ])
