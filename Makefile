@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 export PORT
 
-.PHONY: run serve install install-dev translations migrate content index test test-fast extract-messages update-messages bench clean
+.PHONY: run serve install install-dev translations migrate content index test test-fast extract-messages update-messages messages bench clean
 
 run: install translations migrate content index serve
 
@@ -47,6 +47,11 @@ extract-messages: install
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# After changing UI strings: extract, merge, fill zh from scripts/zh/*.py, compile.
+messages: update-messages
+	$(BIN)/python scripts/po_fill.py translations/zh/LC_MESSAGES/messages.po scripts/zh/*.py
+	$(MAKE) translations
 
 test: install-dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context
 from sqlalchemy import select
 
 from ..extensions import db
@@ -12,16 +13,15 @@ from ..models import AuditLog
 def record(action: str, target_type: str, target_id: Any, before: dict | None, after: dict | None,
            actor=None) -> AuditLog:
     """Adds an entry to the current transaction; the caller commits with the change it describes."""
-    if actor is None:
+    fallback = "cli"
+    if actor is None and has_request_context():
         from .auth import current_staff
 
-        try:
-            actor = current_staff()
-        except RuntimeError:  # outside a request (CLI)
-            actor = None
+        actor = current_staff()
+        fallback = "public"
     entry = AuditLog(
         staff_id=actor.id if actor else None,
-        username=actor.username if actor else "cli",
+        username=actor.username if actor else fallback,
         action=action, target_type=target_type, target_id=str(target_id),
         before=before, after=after,
     )

@@ -1,0 +1,13 @@
+"""Resident feedback: the comment form on work point pages, tracking pages, flags."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("feedback", __name__, template_folder="templates")
+
+from . import routes  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    from .thread import thread_globals
+
+    app.register_blueprint(bp)
+    app.context_processor(thread_globals)

@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..services.feedback import KINDS, valid_contact
+
+
+class FeedbackForm(FlaskForm):
+    body = TextAreaField(_l("Your comment"), validators=[
+        DataRequired(message=_l("Please write your comment.")),
+        Length(min=5, max=2000, message=_l("Please write between 5 and 2,000 characters.")),
+    ])
+    kind = SelectField(_l("What kind of comment is it?"), choices=[(k, _l(v)) for k, v in KINDS.items()],
+                       default="suggestion", validate_choice=True)
+    place = SelectField(_l("Which place is it about?"), choices=[], default="", validate_choice=True)
+    display_name = StringField(_l("Your name (optional)"), validators=[
+        Optional(), Length(max=40, message=_l("Please use at most 40 characters."))])
+    show_full_name = BooleanField(_l("Show my name in full"))
+    contact = StringField(_l("Phone or e-mail (optional, never published)"), validators=[
+        Optional(), Length(max=120, message=_l("Please use at most 120 characters."))])
+    # A field people never see; automated senders fill it in.
+    website = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+    def validate_contact(self, field):
+        if field.data and not valid_contact(field.data):
+            raise ValidationError(_l("Please give a phone number or an e-mail address, or leave this empty."))
+
+
+class FlagForm(FlaskForm):
+    reason = StringField(_l("Why should staff look at this comment again?"), validators=[
+        DataRequired(message=_l("Please give a reason.")),
+        Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))])
+
+
+def feedback_form(store, item, formdata=None) -> FeedbackForm:
+    from flask_babel import gettext as _
+
+    form = FeedbackForm(formdata=formdata) if formdata is not None else FeedbackForm()
+    lang_places = [(p.slug, p.name) for p in (item.places or ())]
+    others = [(p.slug, p.name) for p in store.places if p not in (item.places or ())]
+    from ..i18n import current_lang
+
+    lang = current_lang()
+    form.place.choices = [("", _("Whole town"))] + [(slug, name.get(lang)) for slug, name in lang_places + others]
+    return form

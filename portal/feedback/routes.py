@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..i18n import LANGS
+from ..models import Feedback
+from ..services import feedback as service
+from ..services import items as item_service
+from ..services.content import content
+from . import bp
+from .forms import FlagForm, feedback_form
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        abort(404)
+    g.lang = lang
+    return lang
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+@bp.post("/<lang>/items/<code>/feedback")
+def submit(lang: str, code: str):
+    _lang(lang)
+    item = content().item(code)
+    if item is None:
+        abort(404)
+    form = feedback_form(content(), item, formdata=request.form)
+    if form.validate_on_submit():
+        if form.website.data:
+            # Looks like an automated sender: say so plainly, store nothing.
+            return _render_item(item, form, _("Your comment could not be accepted. If you are a person, please leave the last field empty."), 400)
+        try:
+            result = service.submit(
+                item.code, body=form.body.data, kind=form.kind.data, ip=_client_ip(), lang=lang,
+                display_name=form.display_name.data, show_full_name=form.show_full_name.data,
+                contact=form.contact.data, place_slug=form.place.data or None,
+            )
+        except service.RateLimited:
+            return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429)
+        return redirect(url_for("feedback.track", lang=lang, tracking=result.feedback.tracking_code, sent=1))
+    return _render_item(item, form, None, 400)
+
+
+def _render_item(item, form, message, status):
+    return render_template("public/item.html", **item_service.page_context(item), feedback_form_with_errors=form,
+                           feedback_message=message), status
+
+
+@bp.get("/<lang>/feedback/<tracking>")
+def track(lang: str, tracking: str):
+    _lang(lang)
+    fb = service.find_by_code(tracking)
+    if fb is None:
+        abort(404)
+    item = content().item(fb.item_code)
+    return render_template("feedback/track.html", fb=fb, item=item, just_sent=request.args.get("sent") == "1",
+                           state_label=_(service.STATES[fb.state]))
+
+
+@bp.get("/<lang>/feedback/")
+def lookup(lang: str):
+    _lang(lang)
+    code = request.args.get("code", "")
+    if code:
+        fb = service.find_by_code(code)
+        if fb:
+            return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
+        return render_template("feedback/lookup.html", code=code[:20], not_found=True), 404
+    return render_template("feedback/lookup.html", code="", not_found=False)
+
+
+@bp.post("/<lang>/feedback/<int:feedback_id>/flag")
+def flag(lang: str, feedback_id: int):
+    _lang(lang)
+    fb = db.session.get(Feedback, feedback_id)
+    if fb is None or fb.state != "published":
+        abort(404)
+    form = FlagForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason for reporting the comment."))
+    else:
+        service.flag(fb, form.reason.data, _client_ip())
+        flash(_("Thank you. Staff will look at this comment again."))
+    return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}")

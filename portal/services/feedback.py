@@ -1,0 +1,231 @@
+"""Resident feedback: submission with spam and duplicate guards, masking, moderation, flags.
+
+Nothing a resident sends is deleted: rejected and hidden comments stay with their reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..i18n import N_
+from ..models import Feedback, FeedbackFlag, utcnow
+from . import audit
+from .events import feedback_changed
+
+KINDS = {
+    "suggestion": N_("Suggestion"),
+    "question": N_("Question"),
+    "concern": N_("Concern"),
+    "praise": N_("Praise"),
+}
+STATES = {
+    "pending": N_("Received, waiting for review"),
+    "published": N_("Published"),
+    "rejected": N_("Not published"),
+    "hidden": N_("Removed from the site"),
+}
+FLAGS_TO_REVIEW = 3
+DUPLICATE_WINDOW = timedelta(minutes=10)
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
+
+PHONE_RE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?![0-9])")
+ID_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:[\s-]?[0-9]){11}[\s-]?[0-9Xx](?![0-9A-Za-z])")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+LANDLINE_RE = re.compile(r"(?<![0-9])0[0-9]{2,3}[\s-]?[0-9]{7,8}(?![0-9])")
+CONTACT_PHONE_RE = re.compile(r"^\+?[0-9][0-9\s-]{6,19}$")
+
+
+class RateLimited(Exception):
+    pass
+
+
+@dataclass
+class Submission:
+    feedback: Feedback
+    created: bool
+
+
+def mask_personal_data(text: str) -> str:
+    """Hide phone numbers, ID-card numbers and e-mail addresses before anything is published."""
+    def phone(m: re.Match) -> str:
+        digits = re.sub(r"\D", "", m.group(0))[-11:]
+        return f"{digits[:3]}****{digits[-4:]}"
+
+    text = ID_CARD_RE.sub(lambda m: m.group(0)[:3] + "*" * 11 + "****"[:4], text)
+    text = PHONE_RE.sub(phone, text)
+    text = LANDLINE_RE.sub(lambda m: m.group(0)[:4] + "****", text)
+    return EMAIL_RE.sub(lambda m: m.group(0)[0] + "***@***", text)
+
+
+def mask_name(name: str | None) -> str | None:
+    """张三丰 → 张*丰, 张三 → 张*, John Smith → J*** S***."""
+    if not name:
+        return None
+    name = name.strip()
+    if re.search(r"[\u3400-\u9fff]", name):
+        if len(name) == 1:
+            return "*"
+        if len(name) == 2:
+            return name[0] + "*"
+        return name[0] + "*" * (len(name) - 2) + name[-1]
+    return " ".join(w[0] + "***" for w in name.split() if w)
+
+
+def public_name(fb: Feedback) -> str | None:
+    return mask_personal_data(fb.display_name) if fb.show_full_name and fb.display_name else mask_name(fb.display_name)
+
+
+def _hash(*parts: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    return hashlib.sha256("\x1f".join((key, *parts)).encode()).hexdigest()[:40]
+
+
+def new_tracking_code() -> str:
+    for _ in range(20):
+        code = "ZJ-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if not db.session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)):
+            return code
+    raise RuntimeError("could not allocate a tracking code")  # pragma: no cover
+
+
+def find_by_code(code: str) -> Feedback | None:
+    code = (code or "").strip().upper()
+    if not re.fullmatch(r"ZJ-[A-Z0-9]{6}", code):
+        return None
+    return db.session.scalar(select(Feedback).where(Feedback.tracking_code == code))
+
+
+def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_name: str | None = None,
+           show_full_name: bool = False, contact: str | None = None, place_slug: str | None = None,
+           site_id: int | None = None) -> Submission:
+    body = body.strip()
+    ip_hash = _hash("ip", ip or "")
+    body_hash = _hash("body", item_code, str(site_id or ""), re.sub(r"\s+", " ", body))
+    now = utcnow()
+    duplicate = db.session.scalar(
+        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.ip_hash == ip_hash,
+                               Feedback.created_at >= now - DUPLICATE_WINDOW).order_by(Feedback.id.desc())
+    )
+    if duplicate:
+        return Submission(duplicate, False)
+    window = timedelta(seconds=current_app.config["FEEDBACK_RATE_WINDOW"])
+    recent = db.session.scalar(
+        select(func.count(Feedback.id)).where(Feedback.ip_hash == ip_hash, Feedback.created_at >= now - window)
+    )
+    if recent >= current_app.config["FEEDBACK_RATE_LIMIT"]:
+        raise RateLimited()
+    fb = Feedback(
+        tracking_code=new_tracking_code(), item_code=item_code, site_id=site_id, place_slug=place_slug or None,
+        kind=kind, body=body, body_public=mask_personal_data(body), display_name=(display_name or "").strip() or None,
+        show_full_name=bool(show_full_name), contact=(contact or "").strip() or None, lang=lang, state="pending",
+        ip_hash=ip_hash, body_hash=body_hash, created_at=now,
+    )
+    db.session.add(fb)
+    db.session.commit()
+    return Submission(fb, True)
+
+
+def published_for(item_code: str, site_id: int | None = None) -> list[Feedback]:
+    stmt = select(Feedback).where(Feedback.item_code == item_code, Feedback.state == "published")
+    if site_id is not None:
+        stmt = stmt.where(Feedback.site_id == site_id)
+    return list(db.session.scalars(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())))
+
+
+def queue(state: str = "pending") -> list[Feedback]:
+    stmt = select(Feedback).where(Feedback.state == state).order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    return list(db.session.scalars(stmt))
+
+
+def _snapshot(fb: Feedback) -> dict:
+    return {"state": fb.state, "reject_reason": fb.reject_reason, "reply": fb.reply_body, "flags": fb.flag_count}
+
+
+def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
+    fb.moderated_at = utcnow()
+    fb.moderated_by = actor.id if actor else None
+    audit.record(action, "feedback", fb.id, before, _snapshot(fb), actor=actor)
+    db.session.commit()
+    feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
+                          published=fb.state == "published")
+
+
+def approve(fb: Feedback, actor, reply: str | None = None) -> None:
+    before = _snapshot(fb)
+    fb.state = "published"
+    fb.reject_reason = None
+    fb.flag_count = 0
+    if reply and reply.strip():
+        fb.reply_body = reply.strip()
+        fb.replied_at = utcnow()
+        fb.replied_by = actor.id if actor else None
+    _changed(fb, before, "feedback.approve", actor)
+
+
+def reject(fb: Feedback, reason: str, actor) -> None:
+    if not reason or not reason.strip():
+        raise ValueError("a reason is required")
+    before = _snapshot(fb)
+    fb.state = "rejected"
+    fb.reject_reason = reason.strip()
+    _changed(fb, before, "feedback.reject", actor)
+
+
+def hide(fb: Feedback, reason: str, actor) -> None:
+    if not reason or not reason.strip():
+        raise ValueError("a reason is required")
+    before = _snapshot(fb)
+    fb.state = "hidden"
+    fb.reject_reason = reason.strip()
+    _changed(fb, before, "feedback.hide", actor)
+
+
+def reply(fb: Feedback, text: str, actor) -> None:
+    if not text or not text.strip():
+        raise ValueError("a reply is required")
+    before = _snapshot(fb)
+    fb.reply_body = text.strip()
+    fb.replied_at = utcnow()
+    fb.replied_by = actor.id if actor else None
+    _changed(fb, before, "feedback.reply", actor)
+
+
+def flag(fb: Feedback, reason: str, ip: str) -> bool:
+    """Anyone may flag a published comment; after a few flags it goes back to the moderators.
+    Returns True when the comment left the public page."""
+    if fb.state != "published":
+        return False
+    ip_hash = _hash("ip", ip or "")
+    already = db.session.scalar(select(FeedbackFlag.id).where(FeedbackFlag.feedback_id == fb.id,
+                                                              FeedbackFlag.ip_hash == ip_hash))
+    if already:
+        return False
+    db.session.add(FeedbackFlag(feedback_id=fb.id, reason=reason.strip()[:500], ip_hash=ip_hash))
+    fb.flag_count += 1
+    back = fb.flag_count >= FLAGS_TO_REVIEW
+    if back:
+        before = _snapshot(fb)
+        fb.state = "pending"
+        audit.record("feedback.flagged_back_to_review", "feedback", fb.id, before, _snapshot(fb), actor=None)
+    db.session.commit()
+    if back:
+        feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
+                              published=False)
+    return back
+
+
+def flags_of(fb: Feedback) -> list[FeedbackFlag]:
+    return list(db.session.scalars(select(FeedbackFlag).where(FeedbackFlag.feedback_id == fb.id)
+                                   .order_by(FeedbackFlag.id)))
+
+
+def valid_contact(value: str) -> bool:
+    value = value.strip()
+    return bool(EMAIL_RE.fullmatch(value) or CONTACT_PHONE_RE.fullmatch(value))
