@@ -124,7 +124,7 @@ def snippet(item, terms: list[str], lang: str, width: int = 90) -> Markup:
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
     if len(low) != len(text):  # normalisation changed lengths: show without marks
-        return Markup(escape(prefix + piece + suffix))
+        return escape(prefix + piece + suffix)
     low_piece = low[start:start + width]
     marks = [False] * len(piece)
     for t in found:
@@ -139,7 +139,7 @@ def snippet(item, terms: list[str], lang: str, width: int = 90) -> Markup:
         chunk = escape(piece[i:j])
         out.append(Markup("<mark>") + chunk + Markup("</mark>") if marks[i] else chunk)
         i = j
-    return Markup(escape(prefix)) + Markup("").join(out) + Markup(escape(suffix))
+    return escape(prefix) + Markup("").join(out) + escape(suffix)
 
 
 def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = None, limit: int = 30) -> Results:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import abort, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from ..i18n import LANGS
 from ..services.content import content
@@ -63,7 +62,7 @@ def api_search():
     except QueryError as exc:
         return jsonify(error={"code": 400, "message": str(exc)}), 400
     return jsonify(query=found.query, total=found.total, results=[
-        {"code": h.code, "title": h.item.title.get(lang), "snippet": Markup(h.snippet).striptags(),
+        {"code": h.code, "title": h.item.title.get(lang), "snippet": h.snippet.striptags(),
          "url": url_for("public.item", lang=lang, code=h.code), "score": h.score}
         for h in found.hits
     ])
