@@ -32,10 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import security, templating
+    from . import compression, security, templating
 
     security.init_app(app)
     templating.init_app(app)
+    compression.init_app(app)
 
     from .api import bp as api_bp
     from .health import bp as health_bp

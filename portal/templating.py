@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, abort, request, send_from_directory, url_for
+from flask import Flask, Response, abort, request, url_for
 from flask_babel import format_date
 
 from .i18n import LANGS, current_lang, url_in
@@ -25,10 +26,12 @@ def month_label(value: str, lang: str | None = None) -> str:
 def init_app(app: Flask) -> None:
     static_dir = Path(app.static_folder)
     hashes: dict[str, str] = {}
+    contents: dict[str, bytes] = {}
     for path in static_dir.rglob("*"):
         if path.is_file():
             rel = path.relative_to(static_dir).as_posix()
-            hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            contents[rel] = path.read_bytes()
+            hashes[rel] = hashlib.sha256(contents[rel]).hexdigest()[:10]
 
     def asset_url(name: str) -> str:
         digest = hashes.get(name)
@@ -42,9 +45,12 @@ def init_app(app: Flask) -> None:
         m = ASSET_RE.match(filename)
         if not m or hashes.get(m["stem"] + m["ext"]) != m["hash"]:
             abort(404)
-        response = send_from_directory(static_dir, m["stem"] + m["ext"], max_age=31536000)
+        name = m["stem"] + m["ext"]
+        # Sent whole from memory rather than streamed from disk, so the response compressor can shrink it.
+        response = Response(contents[name], mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream")
+        response.set_etag(m["hash"])
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
+        return response.make_conditional(request)
 
     def search_action(lang: str) -> str:
         if "search.results" in app.view_functions:

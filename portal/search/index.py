@@ -27,7 +27,8 @@ from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = "4"
-_write_lock = threading.Lock()
+# Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
+_write_lock = threading.RLock()
 
 
 def make_schema() -> Schema:

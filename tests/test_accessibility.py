@@ -1,0 +1,104 @@
+"""axe-core in real headless Chromium on every public page, both languages, two phone sizes, standard and care mode.
+
+Each run saves a full-page screenshot of every page to test-artifacts/screenshots/ (not committed).
+Care mode (关怀模式) is also held to WCAG AAA contrast (7:1), the "stronger contrast" it promises.
+"""
+from __future__ import annotations
+
+import pytest
+
+from browser_support import no_horizontal_scroll, screenshot
+from public_pages import missing_samples, public_pages, seed
+
+STANDARD = {"resultTypes": ["violations"]}
+AAA_CONTRAST = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
+                                                      "best-practice"]},
+                "rules": {"color-contrast-enhanced": {"enabled": True}},
+                "resultTypes": ["violations"]}
+
+
+# What care mode promises, measured on the rendered page: text sizes in CSS px and tap-target boxes.
+# Links inside a sentence are exempt (WCAG 2.5.5 "inline"); SVG chart text is an image with a table beside it.
+CARE_MEASURE = """() => {
+  const shown = (el, r, st) => !((r.width === 0 && r.height === 0) || st.visibility === 'hidden'
+                                 || r.right <= 0 || r.bottom <= 0);
+  const small = [], tiny = [];
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    const r = el.getBoundingClientRect(), st = getComputedStyle(el), p = el.parentElement;
+    if (!shown(el, r, st)) continue;
+    const inSentence = st.display === 'inline' && p && p.textContent.trim() !== el.textContent.trim();
+    if (!inSentence && (r.height < 47.5 || r.width < 47.5))
+      small.push(`${el.tagName} "${(el.textContent || el.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || el.closest('svg')) continue;
+    const st = getComputedStyle(el);
+    if (!shown(el, el.getBoundingClientRect(), st)) continue;
+    if (parseFloat(st.fontSize) < 17.95)
+      tiny.push(`${el.tagName} "${walker.currentNode.textContent.trim().slice(0, 30)}" ${st.fontSize}`);
+  }
+  return {body: parseFloat(getComputedStyle(document.body).fontSize), small, tiny};
+}"""
+
+
+def test_every_page_route_has_sample_values(app):
+    assert missing_samples(app) == [], "add sample URL values for these pages to tests/public_pages.py SAMPLES"
+
+
+def with_axe(ctx):
+    """Load axe-core into every page the context opens (faster than injecting it after each navigation)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx.add_init_script(script=Axe().axe_script)
+    return ctx
+
+
+def axe_violations(tab, options: dict = STANDARD) -> list[dict]:
+    return tab.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        lines.append(f"  {v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s): {targets}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("care", [False, True], ids=["standard", "care"])
+@pytest.mark.parametrize("phone", ["phone-360", "phone-390"])
+def test_axe_finds_no_violations_on_any_public_page(app, live_server, browser_context_factory, phone, care):
+    seeded = seed(app)
+    server = live_server(app)
+    pages = public_pages(app, seeded)
+    kinds = {p.endpoint for p in pages}
+    assert {"public.home", "public.item", "search.results", "feedback.track", "feedback.lookup"} <= kinds
+
+    ctx = with_axe(browser_context_factory(phone))
+    if care:
+        ctx.add_cookies([{"name": "care", "value": "1", "url": server.url}])
+    tab = ctx.new_page()
+    problems: list[str] = []
+    for p in pages:
+        response = tab.goto(server.url + p.path)
+        assert response.status == p.status, p.path
+        assert tab.evaluate("document.documentElement.classList.contains('care')") is care, p.path
+        if not tab.locator(f"header a[href*='/care?on={0 if care else 1}']").is_visible():
+            problems.append(f"{p.path}: no visible care-mode switch in the header")
+        violations = axe_violations(tab, AAA_CONTRAST if care else STANDARD)
+        if violations:
+            problems.append(f"{p.path}:\n{_describe(violations)}")
+        sizes = tab.evaluate(CARE_MEASURE)
+        if care:
+            if sizes["body"] < 18 or sizes["tiny"]:
+                problems.append(f"{p.path}: care-mode text under 18px (body {sizes['body']}px): {sizes['tiny'][:5]}")
+            if sizes["small"]:
+                problems.append(f"{p.path}: care-mode tap targets under 48px: {sizes['small'][:5]}")
+        else:
+            assert sizes["body"] == 16, p.path
+        if not no_horizontal_scroll(tab):
+            problems.append(f"{p.path}: scrolls sideways at {phone}")
+        screenshot(tab, f"{p.name}-{phone}{'-care' if care else ''}")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,35 @@
+"""Care mode (关怀模式) in real Chromium with JavaScript off: a plain link turns it on, a cookie remembers it."""
+from __future__ import annotations
+
+import time
+
+from browser_support import screenshot
+
+FONT = "parseFloat(getComputedStyle(document.body).fontSize)"
+CARE = "document.documentElement.classList.contains('care')"
+
+
+def test_care_switch_works_without_javascript_and_is_remembered(app, live_server, browser_context_factory):
+    server = live_server(app)
+    ctx = browser_context_factory("phone-360", java_script_enabled=False)
+    tab = ctx.new_page()
+    tab.goto(f"{server.url}/zh/search?q=%E5%8A%A0%E6%A2%AF")
+    assert tab.evaluate(FONT) == 16 and not tab.evaluate(CARE)
+
+    switch = tab.get_by_role("link", name="关怀模式（大字）")
+    box = switch.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 740, "the switch must be on the first screen"
+    switch.click()
+
+    assert tab.url == f"{server.url}/zh/search?q=%E5%8A%A0%E6%A2%AF", "returns to the same page and query"
+    assert tab.evaluate(CARE) and tab.evaluate(FONT) >= 18
+    screenshot(tab, "care-switch-on-zh-360")
+    cookie = next(c for c in ctx.cookies() if c["name"] == "care")
+    assert cookie["value"] == "1" and cookie["expires"] > time.time() + 300 * 24 * 3600
+
+    again = ctx.new_page()
+    again.goto(f"{server.url}/en/items/2.3")
+    assert again.evaluate(CARE) and again.evaluate(FONT) >= 18, "remembered on other pages and languages"
+    again.get_by_role("link", name="Standard text").click()
+    assert again.url.endswith("/en/items/2.3")
+    assert not again.evaluate(CARE) and again.evaluate(FONT) == 16
