@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import text_of
+from conftest import make_staff, text_of
 
 
 def test_results_page_in_both_languages(client):
@@ -83,6 +83,38 @@ def test_bad_input_never_breaks_the_page(client, q):
     assert "<script>alert(1)</script>" not in r.data.decode()
 
 
+@pytest.mark.parametrize("q,lang,expect", [
+    ("ｅｌｅｖａｔｏｒ", "en", "2.3"),          # full-width Latin
+    ("加裝電梯", "zh", "2.3"),                  # traditional characters
+    ("電瓶車充電", "zh", {"5.1.3", "5.1.4"}),
+    ("lift 加梯", "zh", "2.3"),                 # mixed languages
+    ("e-bike 充电", "en", {"5.1.3", "5.1.4"}),
+    ("  加   梯  ", "zh", "2.3"),              # stray spaces
+    ("垃圾\u3000分类", "zh", "4.1"),            # ideographic space
+    ("「违建」？！", "zh", "4.4"),               # punctuation around a word
+])
+def test_forgiving_input_finds_the_item_in_api_and_page(client, q, lang, expect):
+    expect = {expect} if isinstance(expect, str) else expect
+    data = client.get("/api/v1/search", query_string={"q": q, "lang": lang}).get_json()
+    assert data["results"] and data["results"][0]["code"] in expect, data
+    html = client.get(f"/{lang}/search", query_string={"q": q}).data.decode()
+    first = html.find('class="card-link" href="')
+    assert first != -1, "no result on the page"
+    assert any(html.startswith(f'class="card-link" href="/{lang}/items/{code}"', first) for code in expect)
+
+
+@pytest.mark.parametrize("q,message", [
+    ("x" * 1000, "at most 200 characters"),
+    ("！？。，", "no words we can look for"),
+    ("*", "no words we can look for"),
+])
+def test_bad_input_page_explains_what_to_do(client, q, message):
+    r = client.get("/en/search", query_string={"q": q})
+    assert r.status_code == 400
+    assert message in text_of(r.data)
+    assert 'action="/en/search"' in r.data.decode()  # the form is still there to try again
+
+
 def test_api_rejects_unknown_language(client):
     assert client.get("/api/v1/search?q=lift&lang=fr").status_code == 400
 
@@ -117,16 +149,84 @@ def test_missing_index_is_rebuilt_on_search(app, client):
     assert r.status_code == 200 and r.get_json()["results"][0]["code"] == "2.3"
 
 
-def test_corrupt_index_is_rebuilt_on_search(app, client):
+@pytest.mark.parametrize("damage", [".toc", ".seg", "both", "truncate-seg", "meta"])
+def test_corrupt_index_is_rebuilt_on_search(app, client, damage):
+    from portal.search import index
+
+    with app.app_context():
+        broken = index.build()
+        files = [f for f in broken.iterdir()
+                 if damage == "both" and f.suffix in (".toc", ".seg") or f.suffix == damage
+                 or damage == "truncate-seg" and f.suffix == ".seg" or damage == "meta" and f.name == "meta.json"]
+        assert files, f"nothing to damage in {sorted(f.name for f in broken.iterdir())}"
+        for f in files:
+            f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 3] if damage == "truncate-seg" else b"garbage")
+    r = client.get("/api/v1/search?q=垃圾分类")
+    assert r.status_code == 200 and r.get_json()["results"][0]["code"] == "4.1"
+    with app.app_context():
+        if damage == "meta":  # the index itself reads fine; `search ensure` sees it as stale and rebuilds
+            assert index.current_dir().resolve() == broken.resolve()
+            assert index.ensure() is True
+        else:
+            assert index.current_dir().resolve() != broken.resolve()
+        assert index.ensure() is False  # the repaired index is current
+
+
+def test_a_bug_in_search_is_not_hidden_by_rebuilding(app, monkeypatch):
+    from portal.search import index, query
+
+    with app.app_context():
+        built = index.build()
+
+        def broken(text):
+            raise RuntimeError("bug")
+
+        monkeypatch.setattr(query, "build_query", broken)
+        with pytest.raises(RuntimeError):
+            query.search("加梯")
+        assert index.current_dir().resolve() == built.resolve()  # a readable index is left alone
+
+
+def test_failed_rebuild_leaves_the_previous_index_serving(app, client, monkeypatch):
+    from portal.search import index
+
+    with app.app_context():
+        good = index.build()
+        calls = {"n": 0}
+        real_document = index.item_document
+
+        def fail_halfway(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] > 15:
+                raise RuntimeError("disk full")
+            return real_document(*args, **kwargs)
+
+        monkeypatch.setattr(index, "item_document", fail_halfway)
+        with pytest.raises(RuntimeError):
+            index.build()
+        monkeypatch.undo()
+        assert index.current_dir().resolve() == good.resolve()
+        assert [p.name for p in index._root().glob("build-*")] == [good.name]  # the half build is removed
+    data = client.get("/api/v1/search?q=elevator&lang=en").get_json()
+    assert data["results"][0]["code"] == "2.3"
+
+
+def test_searcher_open_during_rebuild_keeps_a_whole_snapshot(app):
+    from whoosh import index as whoosh_index
+    from whoosh.query import Every
+
     from portal.search import index
 
     with app.app_context():
         index.build()
-        for f in index.current_dir().resolve().iterdir():
-            if f.suffix in (".toc", ".seg"):
-                f.write_bytes(b"garbage")
-    r = client.get("/api/v1/search?q=垃圾分类")
-    assert r.status_code == 200 and r.get_json()["results"][0]["code"] == "4.1"
+        searcher = whoosh_index.open_dir(str(index.current_dir())).searcher()
+        try:
+            index.build()
+            index.build()  # two swaps: the snapshot's directory must still not be removed under it
+            assert searcher.doc_count() == 30
+            assert len(searcher.search(Every(), limit=None)) == 30
+        finally:
+            searcher.close()
 
 
 def test_item_changed_signal_reindexes(app):
@@ -151,3 +251,25 @@ def test_search_cli_build_and_ensure(app):
     runner = app.test_cli_runner()
     assert "built" in runner.invoke(args=["search", "build"]).output
     assert "current" in runner.invoke(args=["search", "ensure"]).output
+
+
+def test_approved_comment_is_searchable_and_hidden_one_is_not(app):
+    """Approval sends feedback_changed; the item is re-indexed with the comment's words."""
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.search import index
+    from portal.search.query import search
+    from portal.services import feedback
+
+    staff_id = make_staff(app, "mod", "moderator")
+    with app.app_context():
+        index.build()
+        fb = feedback.submit("3.3", body="院子里的紫藤花架坏了，wisteria trellis broken", kind="concern",
+                             ip="203.0.113.7", lang="zh").feedback
+        assert "3.3" not in [h.code for h in search("紫藤花架", "zh").hits]  # pending: not public, not indexed
+        actor = db.session.get(StaffUser, staff_id)
+        feedback.approve(fb, actor)
+        assert [h.code for h in search("紫藤花架", "zh").hits][:1] == ["3.3"]
+        assert [h.code for h in search("wisteria", "en").hits][:1] == ["3.3"]
+        feedback.hide(fb, "resident asked to remove it", actor)
+        assert "3.3" not in [h.code for h in search("紫藤花架", "zh").hits]

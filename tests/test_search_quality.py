@@ -58,7 +58,9 @@ def test_search_beats_baseline_and_reaches_95_percent(app):
     REPORT.write_text(json.dumps({"queries": len(QUERIES), "search": {"top1": o1, "top3": o3},
                                   "bigram_baseline": {"top1": b1, "top3": b3}, "misses": misses},
                                  ensure_ascii=False, indent=1))
-    print(f"\nsearch quality on {len(QUERIES)} queries: top-1 {o1:.1%}, top-3 {o3:.1%}; "
-          f"bigram baseline top-1 {b1:.1%}, top-3 {b3:.1%}; misses: {misses}")
+    line = (f"search quality on {len(QUERIES)} queries: top-1 {o1:.1%}, top-3 {o3:.1%}; "
+            f"bigram baseline top-1 {b1:.1%}, top-3 {b3:.1%}; misses: {misses}")
+    REPORT.with_suffix(".txt").write_text(line + "\n", encoding="utf-8")
+    print("\n" + line)  # shown with `pytest -s`; the same line is in test-artifacts/search_quality.txt
     assert o3 >= 0.95, misses
     assert o3 > b3 and o1 > b1

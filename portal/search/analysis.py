@@ -76,7 +76,9 @@ class JiebaTokenizer(Tokenizer):
             start = text.find(word, offset)
             offset = start + len(word) if start >= 0 else offset
             w = word.strip()
-            if not w or not (HAS_CJK_RE.search(w) or w.isalnum()):
+            # Latin words and numbers belong to the English fields (stemmed); here they would only
+            # double the postings a query reads.
+            if not w or not HAS_CJK_RE.search(w):
                 continue
             if w in ZH_STOP:
                 continue

@@ -26,7 +26,7 @@ from ..services.content import content
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
 _write_lock = threading.RLock()
 
@@ -47,7 +47,6 @@ def make_schema() -> Schema:
         zh_bg=TEXT(analyzer=bigram_analyzer()),
         en=TEXT(analyzer=english_analyzer()),
         comments_zh=TEXT(analyzer=chinese_analyzer(), field_boost=0.5),
-        comments_bg=TEXT(analyzer=bigram_analyzer(), field_boost=0.4),
         comments_en=TEXT(analyzer=english_analyzer(), field_boost=0.5),
         meta=STORED(),
     )
@@ -80,25 +79,32 @@ def data_fingerprint() -> str:
     return f"{updates[0]}:{updates[1]}:{comments[0]}:{comments[1]}"
 
 
-def _published_comments() -> dict[str, list[str]]:
+def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    rows = db.session.execute(
-        select(Feedback.item_code, Feedback.body_public).where(Feedback.state == "published").order_by(Feedback.id)
-    )
+    stmt = select(Feedback.item_code, Feedback.body_public).where(Feedback.state == "published")
+    if codes is not None:  # re-indexing one item must not read every comment on the site
+        stmt = stmt.where(Feedback.item_code.in_(codes))
+    rows = db.session.execute(stmt.order_by(Feedback.id))
     for code, body in rows:
         out.setdefault(code, []).append(body)
     return out
 
 
-def _status_notes() -> dict[str, list[str]]:
+def _status_notes(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for code, zh, en in db.session.execute(select(StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en)):
+    stmt = select(StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en)
+    if codes is not None:
+        stmt = stmt.where(StatusUpdate.item_code.in_(codes))
+    for code, zh, en in db.session.execute(stmt):
         out.setdefault(code, []).append(f"{zh or ''} {en or ''}")
     return out
 
 
-def _statuses() -> dict[str, str]:
-    return {w.code: (w.current_status or "no_report") for w in db.session.scalars(select(WorkItem))}
+def _statuses(codes: list[str] | None = None) -> dict[str, str]:
+    stmt = select(WorkItem)
+    if codes is not None:
+        stmt = stmt.where(WorkItem.code.in_(codes))
+    return {w.code: (w.current_status or "no_report") for w in db.session.scalars(stmt)}
 
 
 def item_document(item, status: str, comments: list[str], notes: list[str]) -> dict:
@@ -127,7 +133,7 @@ def item_document(item, status: str, comments: list[str], notes: list[str]) -> d
         "title_en": item.title.en + " " + item.subsection.title.en,
         "title_bg": item.title.zh + " " + item.subsection.title.zh,
         "zh": zh, "zh_bg": zh, "en": en,
-        "comments_zh": comment_text, "comments_bg": comment_text, "comments_en": comment_text,
+        "comments_zh": comment_text, "comments_en": comment_text,
         "meta": {"comments": len(comments)},
     }
 
@@ -138,16 +144,25 @@ def build() -> Path:
     root.mkdir(parents=True, exist_ok=True)
     target = root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     target.mkdir()
-    store = content()
-    comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
-    ix = whoosh_index.create_in(str(target), make_schema())
-    writer = ix.writer()
-    for item in store.items:
-        writer.add_document(**item_document(item, statuses.get(item.code, "no_report"),
-                                            comments.get(item.code, []), notes.get(item.code, [])))
-    writer.commit()
-    (target / "meta.json").write_text(json.dumps({"content": content_fingerprint(), "data": data_fingerprint(),
-                                                  "built_at": time.time()}))
+    try:
+        store = content()
+        # Fingerprints first: a comment approved while we read marks this build stale, not current.
+        fingerprints = {"content": content_fingerprint(), "data": data_fingerprint()}
+        comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
+        ix = whoosh_index.create_in(str(target), make_schema())
+        writer = ix.writer()
+        try:
+            for item in store.items:
+                writer.add_document(**item_document(item, statuses.get(item.code, "no_report"),
+                                                    comments.get(item.code, []), notes.get(item.code, [])))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        (target / "meta.json").write_text(json.dumps({**fingerprints, "built_at": time.time()}))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # never leave a half index behind, let alone swap it in
+        raise
     _swap(target)
     return target
 
@@ -201,10 +216,42 @@ def open_index():
         return whoosh_index.open_dir(str(current_dir()))
 
 
+def is_readable(ix) -> bool:
+    """Read every stored document, term and posting list: what a search may touch. Only called
+    after a search failed, to tell a damaged index (rebuild it) from a bug (let it surface)."""
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            for _ in reader.all_stored_fields():
+                pass
+            for fieldname in ix.schema.scorable_names():
+                for term in reader.lexicon(fieldname):
+                    reader.postings(fieldname, term).all_ids()
+        return True
+    except Exception:  # noqa: BLE001 - any failure to read is damage
+        return False
+
+
+def repair_if_damaged() -> bool:
+    """Rebuild the current index when it cannot be read through; True when it did."""
+    with _write_lock:
+        try:
+            ix = whoosh_index.open_dir(str(current_dir()))
+            readable = is_readable(ix)
+            ix.close()
+        except Exception:  # noqa: BLE001
+            readable = False
+        if readable:
+            return False
+        log.warning("search index at %s is damaged; rebuilding", current_dir())
+        build()
+        return True
+
+
 def update_items(codes: list[str]) -> None:
     """Re-index some items in place (after a status change or a moderated comment)."""
     store = content()
-    comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
+    comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
     with _write_lock:
         ix = open_index()
         for attempt in range(50):

@@ -10,8 +10,8 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from ..services.content import content
-from .analysis import HAS_CJK_RE, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
-from .index import open_index
+from .analysis import CJK, HAS_CJK_RE, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
+from .index import open_index, repair_if_damaged
 
 MAX_QUERY = 200
 FILTERS = ("area", "office", "month", "status", "place")
@@ -37,8 +37,13 @@ class Results:
     terms: list[str] = field(default_factory=list)
 
 
+_SPACE_IN_CJK_RE = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+
+
 def clean(raw: str | None) -> str:
-    text = normalize(raw or "")
+    # Chinese is written without spaces, so a space between two characters is a slip of the thumb
+    # ("加 梯"); joining them lets the segmenter see the word. Punctuation still separates words.
+    text = _SPACE_IN_CJK_RE.sub("", normalize(raw or ""))
     # Query syntax and punctuation have no meaning here: keep letters, digits and spaces.
     text = re.sub(r"[^\w\s.%-]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -65,31 +70,43 @@ def expand(text: str) -> list[str]:
 
 
 def build_query(text: str) -> tuple[Q.Query, list[str]]:
-    """An OR of every term in every field; alias expansions count a little less than typed words."""
-    clauses: list[Q.Query] = []
+    """An OR of every term in every field; alias expansions count a little less than typed words.
+
+    A term that several aliases share (电梯 in 加装电梯, 装电梯, 老楼电梯…) becomes one clause with the
+    boosts added: the same score as repeating it, but its postings are read once. That is most of
+    the work on a large index, where every clause scores every document it matches.
+    """
+    boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
 
-    def add(words: str, boost: float) -> None:
+    def clause(fname: str, term: str, boost: float) -> None:
+        boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
+
+    def add(words: str, boost: float, typed: bool) -> None:
         for term in dict.fromkeys(zh_words(words)):
-            for fname in ("title_zh", "zh", "comments_zh"):
-                clauses.append(Q.Term(fname, term, boost=boost))
+            for fname in ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh"):
+                clause(fname, term, boost)
             shown.append(term)
-        for gram in dict.fromkeys(bigrams(words)):
-            for fname in ("title_bg", "zh_bg", "comments_bg"):
-                clauses.append(Q.Term(fname, gram, boost=boost * 0.6))
+        # Comments get no bigram field: on a large index their bigrams were a third of all postings
+        # read per query, for the weakest signal; jieba's words still find a comment.
+        for gram in dict.fromkeys(bigrams(words)) if typed else ():
+            for fname in ("title_bg", "zh_bg"):
+                clause(fname, gram, boost * 0.6)
         latin = " ".join(LATIN_WORD_RE.findall(words))
         for term in dict.fromkeys(en_terms(latin)):
-            for fname in ("title_en", "en", "comments_en"):
-                clauses.append(Q.Term(fname, term, boost=boost))
+            for fname in ("title_en", "en", "comments_en") if typed else ("title_en", "en"):
+                clause(fname, term, boost)
         for word in LATIN_WORD_RE.findall(words):
             shown.append(word)
         if re.fullmatch(r"\d+(\.\d+)*", words.strip()):
-            clauses.append(Q.Term("code_text", words.strip(), boost=5.0))
+            clause("code_text", words.strip(), 5.0)
 
-    add(text, 1.0)
+    add(text, 1.0, typed=True)
+    # Comments are searched for the words the resident typed, not for every synonym of them.
     for alias in expand(text):
-        add(alias, 0.7)
+        add(alias, 0.7, typed=False)
         shown.append(alias)
+    clauses = [Q.Term(fname, term, boost=boost) for (fname, term), boost in boosts.items()]
     return Q.Or(clauses), list(dict.fromkeys(s for s in shown if s))
 
 
@@ -108,13 +125,17 @@ def _filter_query(filters: dict[str, str], allowed_status_codes: set[str] | None
     return Q.And(parts) if parts else None
 
 
+# Item texts never change while the process runs; converting them (OpenCC) was a quarter of a query.
+_normalized_item_text = lru_cache(maxsize=8192)(normalize)
+
+
 def snippet(item, terms: list[str], lang: str, width: int = 90) -> Markup:
     """A short passage of the plain summary (or the official text) with the query's words marked."""
     text = (item.summary.en if lang == "en" else item.summary.zh) or item.official_text
-    low = normalize(text)
+    low = _normalized_item_text(text)
     found = [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
     if not found and lang == "en":
-        text, low = item.official_text, normalize(item.official_text)
+        text, low = item.official_text, _normalized_item_text(item.official_text)
         found = [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
     start = 0
     if found:
@@ -147,26 +168,39 @@ def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = N
     if raw is not None and len(raw) > MAX_QUERY:
         raise QueryError("too_long")
     text = clean(raw)
-    store = content()
     if not text:
         if raw and raw.strip():
             raise QueryError("nothing_searchable")
         if not filters:
             raise QueryError("empty")
+    try:
+        return _run(text, lang, filters, limit)
+    except Exception:
+        # A damaged segment may only show when it is read; repair and answer instead of failing.
+        if not repair_if_damaged():
+            raise
+        return _run(text, lang, filters, limit)
+
+
+def _run(text: str, lang: str, filters: dict[str, str], limit: int) -> Results:
+    store = content()
     ix = open_index()
-    with ix.searcher(weighting=BM25F()) as searcher:
-        fq = _filter_query(filters, None)
-        if text:
-            q, terms = build_query(text)
-        else:
-            q, terms = Q.Every(), []
-        hits = searcher.search(q, filter=fq, limit=limit)
-        out = []
-        for h in hits:
-            item = store.item(h["code"])
-            if item is None:
-                continue
-            out.append(Hit(h["code"], round(float(h.score), 4) if text else 0.0, item, snippet(item, terms, lang)))
-        total = len(hits) if text else hits.scored_length()
-    ix.close()
+    try:
+        with ix.searcher(weighting=BM25F()) as searcher:
+            fq = _filter_query(filters, None)
+            if text:
+                q, terms = build_query(text)
+            else:
+                q, terms = Q.Every(), []
+            hits = searcher.search(q, filter=fq, limit=limit)
+            out = []
+            for h in hits:
+                item = store.item(h["code"])
+                if item is None:
+                    continue
+                out.append(Hit(h["code"], round(float(h.score), 4) if text else 0.0, item,
+                               snippet(item, terms, lang)))
+            total = len(hits) if text else hits.scored_length()
+    finally:
+        ix.close()
     return Results(query=text, total=total, hits=out, terms=terms)

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [NAME] [ARGS]`; figures are recorded under bench/results/."""
