@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from .extensions import db
 
@@ -42,6 +42,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_e):
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def unreadable_value(_e):
+        # A number too large for the database, or text it cannot take (such as a NUL byte in PostgreSQL).
+        db.session.rollback()
+        return page(400, _("Bad request"), _("The request could not be read."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_e):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -10,7 +11,18 @@ CSP = (
 )
 
 
+class BoundedIntConverter(IntegerConverter):
+    """<int:id> up to the largest 32-bit key (PostgreSQL INTEGER): a longer number is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    # Before the blueprints register, so every <int:...> in their rules gets the bound.
+    app.url_map.converters["int"] = BoundedIntConverter
+
     @app.after_request
     def _headers(response):
         h = response.headers

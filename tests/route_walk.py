@@ -128,7 +128,8 @@ class Form:
 
     @property
     def signature(self) -> tuple:
-        return (re.sub(r"\d+", "N", self.action), self.method, tuple(sorted(f.name for f in self.fields)))
+        # Digits stand for ids: the same form for another comment or account is the same form.
+        return (re.sub(r"\d+", "N", self.action), self.method, tuple(sorted(re.sub(r"\d+", "N", f.name) for f in self.fields)))
 
     def data(self, override: dict[str, str] | None = None) -> dict[str, str]:
         """What a person would send: defaults filled so only the overridden field can be wrong."""
@@ -174,6 +175,11 @@ class _FormParser(HTMLParser):
             self._form = Form(a.get("action", ""), (a.get("method") or "get").lower(), [])
             self.forms.append(self._form)
             return
+        if tag == "option" and self._select is not None:
+            self._select.options.append(a.get("value", ""))
+            if "selected" in a:
+                self._select.value = a.get("value", "")
+            return
         if self._form is None or not a.get("name"):
             return
         required = "required" in a
@@ -192,10 +198,6 @@ class _FormParser(HTMLParser):
         elif tag == "select":
             self._select = FormField(a["name"], "select", "", required=required)
             self._form.fields.append(self._select)
-        elif tag == "option" and self._select is not None:
-            self._select.options.append(a.get("value", ""))
-            if "selected" in a:
-                self._select.value = a.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -203,6 +205,7 @@ class _FormParser(HTMLParser):
         elif tag == "select":
             self._select = None
         elif tag == "textarea":
+            self._textarea.value = self._textarea.value.strip()
             self._textarea = None
 
     def handle_data(self, data):
@@ -214,8 +217,7 @@ def parse_page(html: str, page_path: str) -> tuple[list[Form], list[str]]:
     parser = _FormParser()
     parser.feed(html)
     for form in parser.forms:
-        if not form.action:
-            form.action = page_path
+        form.action = form.action.split("#")[0] or page_path
     return parser.forms, parser.links
 
 
