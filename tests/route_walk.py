@@ -242,3 +242,34 @@ def page_paths(app, values: dict[str, object], prefix: str | None = None) -> lis
         for lang in langs:
             out.append(url_of(rule, values, {"lang": lang} if lang else None))
     return out
+
+
+def db_snapshot(app) -> dict:
+    """Row counts of every table and the columns staff actions change: equal snapshots, nothing written."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import Feedback, StaffUser, WorkItem
+
+    with app.app_context():
+        out: dict = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+        out["feedback"] = sorted(db.session.execute(select(Feedback.id, Feedback.state, Feedback.reply_body)).all())
+        out["staff"] = sorted(db.session.execute(select(StaffUser.id, StaffUser.role, StaffUser.active,
+                                                        StaffUser.password_hash)).all())
+        out["status"] = sorted(db.session.execute(select(WorkItem.code, WorkItem.current_status)).all(), key=str)
+        db.session.remove()
+    return out
+
+
+def declared_permission(app, endpoint: str) -> str | None:
+    """The permission a view's @auth.requires(...) names, read from the decorator's closure."""
+    import inspect
+
+    view = app.view_functions[endpoint]
+    while view is not None:
+        if view.__closure__:
+            permission = inspect.getclosurevars(view).nonlocals.get("permission")
+            if isinstance(permission, str):
+                return permission
+        view = getattr(view, "__wrapped__", None)
+    return None
