@@ -11,6 +11,10 @@ pytest_plugins = ["browser_support"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "load: starts gunicorn and sends hundreds of requests (skip with -m 'not load')")
+
+
 @pytest.fixture
 def app_factory(tmp_path, monkeypatch):
     """Build an app with a fresh database (migrated with Alembic) and content loaded."""
