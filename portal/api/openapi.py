@@ -22,7 +22,7 @@ STATUS = {
 ITEM = {
     "type": "object",
     "required": ["code", "section", "title", "summary", "official_text", "departments", "deadline",
-                 "status", "history", "targets", "locations", "url"],
+                 "status", "history", "sites", "targets", "locations", "url"],
     "properties": {
         "code": {"type": "string", "pattern": r"^\d+\.\d+(\.\d+)?$"},
         "section": {
@@ -41,7 +41,9 @@ ITEM = {
             "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}}}},
         "deadline": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
         "status": {"$ref": "#/components/schemas/Status"},
-        "history": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+        "history": {"type": "array", "items": {"$ref": "#/components/schemas/Update"},
+                    "description": "Published updates, newest first (by the date things happened)"},
+        "sites": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}},
         "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}},
         "locations": {"type": "array", "items": {
             "type": "object", "required": ["slug", "zh", "en", "kind"],
@@ -53,9 +55,10 @@ ITEM = {
 
 UPDATE = {
     "type": "object",
-    "required": ["status", "note", "happened_on", "published_at", "progress"],
+    "required": ["id", "status", "note", "happened_on", "published_at", "progress"],
     "properties": {
-        "status": {"type": "string"},
+        "id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["not_started", "in_progress", "completed", "delayed"]},
         "note": {"$ref": "#/components/schemas/Bilingual"},
         "happened_on": {"type": "string", "format": "date"},
         "published_at": {"type": "string", "format": "date-time"},
@@ -75,7 +78,33 @@ TARGET = {
         "unit": {"$ref": "#/components/schemas/Bilingual"},
         "comparator": {"type": "string", "enum": ["exact", "at_least"]},
         "source_phrase": {"type": "string"},
-        "progress": {"type": ["number", "null"]},
+        "progress": {"type": ["number", "null"], "description": "Current value; null until reported"},
+        "progress_source": {"type": ["string", "null"], "enum": ["reported", "sites", None],
+                            "description": "reported: typed in by staff; sites: counted from the project sites"},
+    },
+}
+
+SITE = {
+    "type": "object",
+    "required": ["id", "name", "target", "place", "building", "stage", "history", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"$ref": "#/components/schemas/Bilingual"},
+        "target": {"type": ["string", "null"], "description": "Key of the target the project counts towards"},
+        "place": {"oneOf": [{"type": "null"}, {
+            "type": "object", "required": ["slug", "zh", "en"],
+            "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}}}]},
+        "building": {"type": ["string", "null"]},
+        "stage": {"type": "object", "required": ["code", "label"], "properties": {
+            "code": {"type": "string", "enum": ["consultation", "construction", "completed"]},
+            "label": {"$ref": "#/components/schemas/Bilingual"}}},
+        "history": {"type": "array", "items": {
+            "type": "object", "required": ["stage", "note", "happened_on", "published_at"],
+            "properties": {"stage": {"type": "string", "enum": ["consultation", "construction", "completed"]},
+                           "note": {"$ref": "#/components/schemas/Bilingual"},
+                           "happened_on": {"type": "string", "format": "date"},
+                           "published_at": {"type": "string", "format": "date-time"}}}},
+        "url": {"$ref": "#/components/schemas/Bilingual"},
     },
 }
 
@@ -106,11 +135,32 @@ def openapi_document() -> dict:
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}, "The work points")},
         }},
         "/api/v1/items/{code}": {"get": {
-            "summary": "One work point",
+            "summary": "One work point with its status, progress per target, history and project sites",
             "operationId": "getItem",
             "parameters": [{"name": "code", "in": "path", "required": True,
                             "schema": {"type": "string"}, "example": "2.3"}],
             "responses": {"200": _json({"$ref": "#/components/schemas/Item"}, "The work point"), "404": NOT_FOUND},
+        }},
+        "/api/v1/items.csv": {"get": {
+            "summary": "All work points with their status and latest update, as CSV (UTF-8 with BOM)",
+            "operationId": "itemsCsv",
+            "responses": {"200": {"description": "One row per work point; a header row names the columns",
+                                  "content": {"text/csv": {"schema": {"type": "string"}}}}},
+        }},
+        "/feed.atom": {"get": {
+            "summary": "Atom feed of the latest published updates, Chinese and English side by side",
+            "operationId": "feed",
+            "responses": {"200": {"description": "Atom 1.0",
+                                  "content": {"application/atom+xml": {"schema": {"type": "string"}}}}},
+        }},
+        "/{lang}/feed.atom": {"get": {
+            "summary": "Atom feed of the latest published updates in one language",
+            "operationId": "feedInLanguage",
+            "parameters": [{"name": "lang", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["zh", "en"]}}],
+            "responses": {"200": {"description": "Atom 1.0",
+                                  "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                          "404": {"description": "Unknown language"}},
         }},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document", "operationId": "openapi",
@@ -130,6 +180,6 @@ def openapi_document() -> dict:
         "paths": paths,
         "components": {"schemas": {
             "Bilingual": BILINGUAL, "Status": STATUS, "Item": ITEM, "Update": UPDATE, "Target": TARGET,
-            "Error": ERROR, **EXTRA_SCHEMAS,
+            "Site": SITE, "Error": ERROR, **EXTRA_SCHEMAS,
         }},
     }

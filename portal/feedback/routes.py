@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import LANGS
-from ..models import Feedback
+from ..models import Feedback, ProjectSite
 from ..services import feedback as service
 from ..services import items as item_service
 from ..services.content import content
@@ -31,23 +31,39 @@ def submit(lang: str, code: str):
     if item is None:
         abort(404)
     form = feedback_form(content(), item, formdata=request.form)
+    site = _site_of(item, request.form.get("site_id"))
     if form.validate_on_submit():
         if form.website.data:
             # Looks like an automated sender: say so plainly, store nothing.
-            return _render_item(item, form, _("Your comment could not be accepted. If you are a person, please leave the last field empty."), 400)
+            return _render_item(item, form, _("Your comment could not be accepted. If you are a person, please leave the last field empty."), 400, site)
         try:
             result = service.submit(
                 item.code, body=form.body.data, kind=form.kind.data, ip=_client_ip(), lang=lang,
                 display_name=form.display_name.data, show_full_name=form.show_full_name.data,
-                contact=form.contact.data, place_slug=form.place.data or None,
+                contact=form.contact.data, place_slug=form.place.data or None, site_id=site.id if site else None,
             )
         except service.RateLimited:
-            return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429)
+            return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
         return redirect(url_for("feedback.track", lang=lang, tracking=result.feedback.tracking_code, sent=1))
-    return _render_item(item, form, None, 400)
+    return _render_item(item, form, None, 400, site)
 
 
-def _render_item(item, form, message, status):
+def _site_of(item, raw: str | None) -> ProjectSite | None:
+    """The project site a comment is about (its page posts the id); a site of another item is a bad request."""
+    if not raw:
+        return None
+    site = db.session.get(ProjectSite, int(raw)) if raw.isdigit() else None
+    if site is None or site.item_code != item.code:
+        abort(400)
+    return site
+
+
+def _render_item(item, form, message, status, site=None):
+    if site is not None:
+        from ..public.progress_routes import site_context
+
+        return render_template("public/site.html", **site_context(item, site), feedback_form_with_errors=form,
+                               feedback_message=message), status
     return render_template("public/item.html", **item_service.page_context(item), feedback_form_with_errors=form,
                            feedback_message=message), status
 

@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__, template_folder="templates")
 
 from . import routes  # noqa: E402,F401  (routes attach to bp)
+from . import progress_routes  # noqa: E402,F401

@@ -33,9 +33,11 @@ def root():
 
 @bp.get("/<lang>/")
 def home():
+    from .progress_routes import progress_summary
+
     store = content()
     return render_template("public/home.html", notice=store.notice, sections=store.sections,
-                           statuses=status_map(store.items), items=store.items)
+                           statuses=status_map(store.items), items=store.items, progress=progress_summary(recent=5))
 
 
 @bp.get("/<lang>/items/")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..content import Item
 from ..extensions import db
 from ..models import ProjectSite, StatusUpdate
+from . import sites as site_service
 from .content import content
 from .status import status_map, status_of
 
@@ -20,18 +21,18 @@ def item_urls(item: Item) -> dict[str, str]:
 
 def history(item: Item) -> list[StatusUpdate]:
     """Newest first."""
-    stmt = (select(StatusUpdate).where(StatusUpdate.item_code == item.code)
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.item_code == item.code)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
     return list(db.session.scalars(stmt))
 
 
 def sites_of(item: Item) -> list[ProjectSite]:
-    stmt = select(ProjectSite).where(ProjectSite.item_code == item.code).order_by(ProjectSite.id)
-    return list(db.session.scalars(stmt))
+    return site_service.sites_of(item.code)
 
 
 def sites_at(place_slug: str) -> list[ProjectSite]:
-    stmt = select(ProjectSite).where(ProjectSite.place_slug == place_slug).order_by(ProjectSite.id)
+    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages))
+            .where(ProjectSite.place_slug == place_slug).order_by(ProjectSite.item_code, ProjectSite.id))
     return list(db.session.scalars(stmt))
 
 
@@ -44,30 +45,39 @@ def latest_progress(entries: list[StatusUpdate]) -> dict[str, float]:
     return out
 
 
-def progress_rows(item: Item, entries: list[StatusUpdate]) -> list[dict]:
-    reported = latest_progress(entries)
+def target_progress(item: Item, entries: list[StatusUpdate], sites: list[ProjectSite]) -> dict[str, tuple[float, str]]:
+    """Each target's current value and where it comes from: "sites" (counted) or "reported" (typed in)."""
+    out: dict[str, tuple[float, str]] = {k: (v, "reported") for k, v in latest_progress(entries).items()}
+    out.update({k: (v, "sites") for k, v in site_service.derived_progress(item, sites).items()})
+    return out
+
+
+def progress_rows(item: Item, entries: list[StatusUpdate], sites: list[ProjectSite] | None = None) -> list[dict]:
+    current = target_progress(item, entries, sites or [])
     rows = []
     for t in item.targets:
-        value = reported.get(t.key)
+        value, source = current.get(t.key, (None, None))
         pct = None if value is None else max(0, min(100, round(100 * value / t.value)))
-        rows.append({"target": t, "value": value, "percent": pct})
+        rows.append({"target": t, "value": value, "percent": pct, "source": source})
     return rows
 
 
 def page_context(item: Item) -> dict:
     entries = history(item)
+    sites = sites_of(item)
     return {
         "item": item,
         "status": status_of(item),
         "history": entries,
-        "progress": progress_rows(item, entries),
-        "sites": sites_of(item),
+        "progress": progress_rows(item, entries, sites),
+        "sites": sites,
         "section": item.section,
     }
 
 
 def update_to_dict(entry: StatusUpdate) -> dict:
     return {
+        "id": entry.id,
         "status": entry.status,
         "note": {"zh": entry.note_zh, "en": entry.note_en or ""},
         "happened_on": entry.happened_on.isoformat(),
@@ -76,7 +86,8 @@ def update_to_dict(entry: StatusUpdate) -> dict:
     }
 
 
-def item_to_dict(item: Item, status=None, entries: list[StatusUpdate] | None = None, full: bool = True) -> dict:
+def item_to_dict(item: Item, status=None, entries: list[StatusUpdate] | None = None, full: bool = True,
+                 sites: list[ProjectSite] | None = None) -> dict:
     status = status or status_of(item)
     data = {
         "code": item.code,
@@ -89,26 +100,29 @@ def item_to_dict(item: Item, status=None, entries: list[StatusUpdate] | None = N
         "deadline": item.deadline,
         "status": status.as_dict(),
         "history": [],
+        "sites": [],
         "targets": [],
         "locations": [{"slug": p.slug, "kind": p.kind, **p.name.as_dict()} for p in item.places],
         "url": item_urls(item),
     }
+    current: dict[str, tuple[float, str]] = {}
     if full:
         entries = history(item) if entries is None else entries
+        sites = sites_of(item) if sites is None else sites
         data["history"] = [update_to_dict(e) for e in entries]
-        reported = latest_progress(entries)
-    else:
-        reported = {}
+        data["sites"] = [site_service.site_to_dict(s) for s in sites]
+        current = target_progress(item, entries, sites)
     data["targets"] = [
         {"key": t.key, "metric": t.metric.as_dict(), "value": t.value, "unit": t.unit.as_dict(),
-         "comparator": t.comparator, "source_phrase": t.phrase, "progress": reported.get(t.key)}
+         "comparator": t.comparator, "source_phrase": t.phrase,
+         "progress": current.get(t.key, (None, None))[0], "progress_source": current.get(t.key, (None, None))[1]}
         for t in item.targets
     ]
     return data
 
 
 def all_items_dicts() -> list[dict]:
-    """Every item with its history, in two queries whatever the number of items."""
+    """Every item with its history and sites, in a fixed number of queries whatever the number of items."""
     store = content()
     statuses = status_map(store.items)
     stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress))
@@ -116,4 +130,5 @@ def all_items_dicts() -> list[dict]:
     by_code: dict[str, list[StatusUpdate]] = defaultdict(list)
     for entry in db.session.scalars(stmt):
         by_code[entry.item_code].append(entry)
-    return [item_to_dict(i, statuses[i.code], by_code[i.code]) for i in store.items]
+    sites = site_service.all_sites_by_item()
+    return [item_to_dict(i, statuses[i.code], by_code[i.code], sites=sites.get(i.code, [])) for i in store.items]

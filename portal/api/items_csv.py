@@ -1,0 +1,66 @@
+"""All work points with their status as one CSV file, for spreadsheets. UTF-8 with a byte-order mark,
+because without it Excel opens Chinese text as mojibake."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, request
+
+from ..services import items as item_service
+from . import bp
+
+COLUMNS = [
+    "code", "area", "area_zh", "area_en", "title_zh", "title_en", "offices_zh", "offices_en", "deadline",
+    "status", "status_zh", "status_en", "deadline_passed", "overdue", "status_updated_at",
+    "last_update_on", "last_note_zh", "last_note_en", "progress", "sites", "url_zh", "url_en",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str | None) -> str:
+    """Staff-written text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = text or ""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _progress(targets: list[dict]) -> str:
+    return "; ".join(f"{t['key']}={t['progress']:g}/{t['value']:g}" for t in targets if t["progress"] is not None)
+
+
+def rows() -> list[dict]:
+    root = request.url_root.rstrip("/")
+    out = []
+    for d in item_service.all_items_dicts():
+        last = d["history"][0] if d["history"] else None
+        status = d["status"]
+        out.append({
+            "code": d["code"], "area": d["section"]["number"],
+            "area_zh": d["section"]["title"]["zh"], "area_en": d["section"]["title"]["en"],
+            "title_zh": d["title"]["zh"], "title_en": d["title"]["en"],
+            "offices_zh": "、".join(o["zh"] for o in d["departments"]),
+            "offices_en": "; ".join(o["en"] for o in d["departments"]),
+            "deadline": d["deadline"], "status": status["code"],
+            "status_zh": status["label"]["zh"], "status_en": status["label"]["en"],
+            "deadline_passed": "yes" if status["deadline_passed"] else "no",
+            "overdue": "yes" if status["overdue"] else "no",
+            "status_updated_at": status["updated_at"] or "",
+            "last_update_on": last["happened_on"] if last else "",
+            "last_note_zh": _cell(last["note"]["zh"]) if last else "",
+            "last_note_en": _cell(last["note"]["en"]) if last else "",
+            "progress": _progress(d["targets"]), "sites": len(d["sites"]),
+            "url_zh": root + d["url"]["zh"], "url_en": root + d["url"]["en"],
+        })
+    return out
+
+
+@bp.get("/items.csv")
+def items_csv():
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows())
+    response = Response(("\ufeff" + buf.getvalue()).encode("utf-8"), mimetype="text/csv")
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=zhangjiang-work-points-2023.csv"
+    return response

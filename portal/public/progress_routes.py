@@ -1,0 +1,76 @@
+"""Progress pages: the dashboard, one project site, and the Atom feeds of published updates."""
+from __future__ import annotations
+
+from flask import abort, g, make_response, render_template, request, url_for
+from flask_babel import gettext
+
+from ..extensions import db
+from ..models import ProjectSite
+from ..services import dashboard
+from ..services import sites as site_service
+from ..services.content import content
+from ..services.status import NO_REPORT_MESSAGE, STATUSES
+from . import bp, charts
+from .feeds import atom_feed
+
+
+def status_text(code: str) -> str:
+    return gettext(STATUSES.get(code, NO_REPORT_MESSAGE))
+
+
+def progress_summary(recent: int = 10) -> dashboard.Summary:
+    return dashboard.summary(
+        url_for_area=lambda n: url_for("public.area", number=n),
+        url_for_office=lambda slug: url_for("public.office", slug=slug),
+        recent=recent,
+    )
+
+
+# App-wide: the item page is also rendered by the feedback blueprint when a comment has errors.
+@bp.app_context_processor
+def _progress_helpers():
+    def status_rows(summary):
+        return charts.bars([(status_text(code), {code: n}) for code, n in summary.by_status.items()])
+
+    def group_rows(rows):
+        return charts.bars([(f"{r.key}. {r.label.get(g.lang or 'zh')}" if r.key.isdigit() else r.label.get(g.lang or "zh"),
+                             r.counts) for r in rows])
+
+    def place_of(site):
+        return content().place(site.place_slug) if site.place_slug else None
+
+    return {"status_chart": status_rows, "group_chart": group_rows, "status_text": status_text,
+            "status_order": dashboard.STATUS_ORDER, "stage_text": lambda code: gettext(site_service.STAGES.get(code, code)),
+            "target_of": lambda item, key: next((t for t in item.targets if t.key == key), None),
+            "site_latest": lambda site: next(iter(site_service.site_history(site)), None), "place_of": place_of,
+            "item_of": lambda code: content().item(code)}
+
+
+@bp.get("/<lang>/progress")
+def progress():
+    return render_template("public/progress.html", summary=progress_summary(recent=20))
+
+
+@bp.get("/<lang>/items/<code>/sites/<int:site_id>")
+def site(code: str, site_id: int):
+    item = content().item(code)
+    found = db.session.get(ProjectSite, site_id)
+    if item is None or found is None or found.item_code != code:
+        abort(404)
+    return render_template("public/site.html", **site_context(item, found))
+
+
+def site_context(item, found: ProjectSite) -> dict:
+    return {"item": item, "site": found, "section": item.section, "stages": site_service.site_history(found),
+            "place": content().place(found.place_slug) if found.place_slug else None,
+            "target": next((t for t in item.targets if t.key == found.target_key), None)}
+
+
+@bp.get("/feed.atom")
+@bp.get("/<lang>/feed.atom")
+def feed():
+    # /feed.atom carries both languages; /<lang>/feed.atom one (the lang preprocessor sets g.lang).
+    response = make_response(atom_feed(g.get("lang")))
+    response.mimetype = "application/atom+xml"
+    response.add_etag()
+    return response.make_conditional(request)

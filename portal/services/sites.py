@@ -1,0 +1,236 @@
+"""Project sites: the concrete projects a work point's target is made of (one building's lift, one
+estate's charging shed), each with a stage and a stage history.
+
+How a target's progress is counted from sites
+---------------------------------------------
+A site is filed under one target of its work point (``ProjectSite.target_key``). Once a target has
+at least one site filed under it, its progress is no longer typed in by staff: it is the number of
+those sites that have reached the target's *counting stage*, by default ``completed``.
+
+Some targets are steps of one process that every site goes through. For work point 2.3 a lift is
+first put to the residents (consultation), then built (construction), then finished (completed),
+and the notice sets a number for each step: 35 consultations, 25 starts, 25 completions. Such
+targets form a *chain* (``CHAINS`` below): a site filed under any target of the chain counts for
+every target of it, from the stage that target names. So one lift at ``construction`` counts as one
+consultation and one start, but not yet as a completion.
+
+The rules are kept here, in code, because they describe how the stages relate to the notice's
+numbers rather than text to publish; ``tests/test_sites.py`` pins them.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..i18n import N_, both
+from ..models import ProjectSite, SiteStageUpdate
+from . import audit
+from .clock import today
+from .content import content
+from .events import item_changed
+
+STAGES = {
+    "consultation": N_("Consulting residents"),
+    "construction": N_("Under construction"),
+    "completed": N_("Completed"),
+}
+STAGE_ORDER = {code: n for n, code in enumerate(STAGES)}
+
+# item code -> {target key: the stage from which a site counts for that target}
+CHAINS: dict[str, dict[str, str]] = {
+    "2.3": {"consultations": "consultation", "starts": "construction", "completions": "completed"},
+}
+DEFAULT_COUNTING_STAGE = "completed"
+
+NOTICE_DATE = date(2023, 6, 21)
+NAME_MAX = 200
+BUILDING_MAX = 100
+NOTE_MAX = 2000
+
+
+class SiteInvalid(ValueError):
+    """Bad input; ``errors`` maps a form field name to an English message id."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def stage_label(code: str) -> dict[str, str]:
+    return both(STAGES.get(code, code))
+
+
+def counting_stage(item_code: str, target_key: str) -> str:
+    return CHAINS.get(item_code, {}).get(target_key, DEFAULT_COUNTING_STAGE)
+
+
+def _counts_for(item_code: str, site: ProjectSite, target_key: str) -> bool:
+    """Whether the site is filed under this target, directly or through its chain."""
+    chain = CHAINS.get(item_code, {})
+    if target_key in chain:
+        return site.target_key in chain
+    return site.target_key == target_key
+
+
+def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
+    """Progress of each target that has sites, counted from them; targets without sites are absent."""
+    out: dict[str, int] = {}
+    for t in item.targets:
+        relevant = [s for s in sites if _counts_for(item.code, s, t.key)]
+        if not relevant:
+            continue
+        needed = STAGE_ORDER[counting_stage(item.code, t.key)]
+        out[t.key] = sum(1 for s in relevant if STAGE_ORDER.get(s.stage, -1) >= needed)
+    return out
+
+
+def sites_of(item_code: str) -> list[ProjectSite]:
+    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages))
+            .where(ProjectSite.item_code == item_code).order_by(ProjectSite.id))
+    return list(db.session.scalars(stmt))
+
+
+def all_sites_by_item() -> dict[str, list[ProjectSite]]:
+    """Every site with its stage history, grouped by work point, in two queries."""
+    stmt = select(ProjectSite).options(selectinload(ProjectSite.stages)).order_by(ProjectSite.id)
+    out: dict[str, list[ProjectSite]] = defaultdict(list)
+    for site in db.session.scalars(stmt):
+        out[site.item_code].append(site)
+    return out
+
+
+def site_history(site: ProjectSite) -> list[SiteStageUpdate]:
+    """Newest first, like the work point's own timeline."""
+    return sorted(site.stages, key=lambda s: (s.happened_on, s.created_at, s.id), reverse=True)
+
+
+def check_date(happened_on, errors: dict[str, str], field: str = "happened_on") -> None:
+    if not isinstance(happened_on, date):
+        errors[field] = N_("Please give the date as YYYY-MM-DD.")
+    elif happened_on > today():
+        errors[field] = N_("The date cannot be in the future.")
+    elif happened_on < NOTICE_DATE:
+        errors[field] = N_("The date cannot be before the notice of 21 June 2023.")
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def _snapshot(site: ProjectSite) -> dict:
+    return {"item": site.item_code, "target": site.target_key, "name_zh": site.name_zh, "name_en": site.name_en,
+            "place": site.place_slug, "building": site.building, "stage": site.stage}
+
+
+def check_site(item, target_key: str | None, name_zh: str | None, name_en: str | None, place_slug: str | None,
+               building: str | None, stage: str, happened_on) -> dict[str, str]:
+    store = content()
+    errors: dict[str, str] = {}
+    name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
+    target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
+    if not name_zh:
+        errors["name_zh"] = N_("Please give the name in Chinese.")
+    elif len(name_zh) > NAME_MAX:
+        errors["name_zh"] = N_("Please use at most 200 characters.")
+    if len(name_en) > NAME_MAX:
+        errors["name_en"] = N_("Please use at most 200 characters.")
+    if len(building) > BUILDING_MAX:
+        errors["building"] = N_("Please use at most 100 characters.")
+    if target_key is not None and target_key not in {t.key for t in item.targets}:
+        errors["target_key"] = N_("This work point has no such target.")
+    if place_slug is not None and store.place(place_slug) is None:
+        errors["place_slug"] = N_("Unknown place.")
+    if stage not in STAGES:
+        errors["stage"] = N_("Unknown stage.")
+    check_date(happened_on, errors)
+    return errors
+
+
+def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str | None, place_slug: str | None,
+             building: str | None, stage: str, actor, happened_on: date | None = None,
+             note_zh: str | None = None, note_en: str | None = None) -> ProjectSite:
+    item = content().item(item_code)
+    if item is None:
+        raise SiteInvalid({"item": N_("Unknown work point.")})
+    happened_on = happened_on or today()
+    errors = check_site(item, target_key, name_zh, name_en, place_slug, building, stage, happened_on)
+    if len(_clean(note_zh)) > NOTE_MAX:
+        errors["note_zh"] = N_("Please use at most 2,000 characters.")
+    if errors:
+        raise SiteInvalid(errors)
+    name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
+    target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
+    site = ProjectSite(item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
+                       place_slug=place_slug, building=building or None, stage=stage,
+                       staff_id=actor.id if actor else None)
+    site.stages.append(SiteStageUpdate(stage=stage, note_zh=_clean(note_zh) or None, note_en=_clean(note_en) or None,
+                                       happened_on=happened_on, staff_id=actor.id if actor else None))
+    db.session.add(site)
+    db.session.flush()
+    audit.record("site.create", "project_site", site.id, None, _snapshot(site), actor=actor)
+    db.session.commit()
+    _announce(item_code)
+    return site
+
+
+def check_stage(stage: str, note_zh: str | None, note_en: str | None, happened_on) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if stage not in STAGES:
+        errors["stage"] = N_("Unknown stage.")
+    for name, text in (("note_zh", note_zh), ("note_en", note_en)):
+        if len(_clean(text)) > NOTE_MAX:
+            errors[name] = N_("Please use at most 2,000 characters.")
+    check_date(happened_on, errors)
+    return errors
+
+
+def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: date, actor,
+                   note_en: str | None = None) -> SiteStageUpdate:
+    """A new stage entry; the site's stage is that of its newest entry, so a back-dated one is history."""
+    errors = check_stage(stage, note_zh, note_en, happened_on)
+    if errors:
+        raise SiteInvalid(errors)
+    note_zh, note_en = _clean(note_zh), _clean(note_en)
+    before = _snapshot(site)
+    entry = SiteStageUpdate(stage=stage, note_zh=note_zh or None, note_en=note_en or None, happened_on=happened_on,
+                            staff_id=actor.id if actor else None)
+    site.stages.append(entry)
+    db.session.flush()
+    site.stage = site_history(site)[0].stage
+    audit.record("site.stage", "project_site", site.id, before,
+                 {**_snapshot(site), "entry": {"stage": stage, "happened_on": happened_on.isoformat(), "note_zh": note_zh}},
+                 actor=actor)
+    db.session.commit()
+    _announce(site.item_code)
+    return entry
+
+
+def _announce(item_code: str) -> None:
+    from flask import current_app
+
+    item_changed.send(current_app._get_current_object(), code=item_code)
+
+
+def site_to_dict(site: ProjectSite) -> dict:
+    from flask import url_for
+
+    place = content().place(site.place_slug) if site.place_slug else None
+    return {
+        "id": site.id,
+        "name": {"zh": site.name_zh, "en": site.name_en or ""},
+        "target": site.target_key,
+        "place": {"slug": place.slug, **place.name.as_dict()} if place else None,
+        "building": site.building,
+        "stage": {"code": site.stage, "label": stage_label(site.stage)},
+        "history": [
+            {"stage": e.stage, "note": {"zh": e.note_zh or "", "en": e.note_en or ""},
+             "happened_on": e.happened_on.isoformat(), "published_at": e.created_at.isoformat() + "Z"}
+            for e in site_history(site)
+        ],
+        "url": {lang: url_for("public.site", lang=lang, code=site.item_code, site_id=site.id) for lang in ("zh", "en")},
+    }

@@ -1,0 +1,131 @@
+"""Staff pages for work points: publish a status and progress update, add project sites, move a
+site to its next stage. Editors and admins only; moderators get 403."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import ProjectSite
+from ..services import auth
+from ..services import items as item_service
+from ..services import progress as progress_service
+from ..services import sites as site_service
+from ..services.clock import today
+from ..services.content import content
+from ..services.status import status_map
+from . import bp
+from .item_forms import PROGRESS_PREFIX, parse_day, progress_fields, site_form, stage_form, update_form
+
+
+def _item_or_404(code: str):
+    item = content().item(code)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/items/")
+@auth.requires("update_status")
+def items():
+    store = content()
+    sites = site_service.all_sites_by_item()
+    return render_template("staff/items.html", sections=store.sections, statuses=status_map(store.items),
+                           site_counts={code: len(v) for code, v in sites.items()})
+
+
+def _render(item, update=None, new_site=None, stage_forms=None, progress_errors=(), status=200):
+    entries = item_service.history(item)
+    sites = site_service.sites_of(item.code)
+    derived = site_service.derived_progress(item, sites)
+    current = item_service.status_of(item)
+    if update is None:
+        update = update_form(item, set(derived), formdata=None, happened_on=today().isoformat(),
+                             status=current.code if current.reported else "in_progress")
+    new_site = new_site or site_form(item, content(), formdata=None, happened_on=today().isoformat())
+    forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage) for s in sites}
+    forms.update(stage_forms or {})
+    return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
+                           progress=item_service.progress_rows(item, entries, sites), derived=derived,
+                           form=update, progress_inputs=progress_fields(update), progress_errors=list(progress_errors),
+                           site_form=new_site, stage_forms=forms, chains=site_service.CHAINS.get(item.code, {}),
+                           counting_stage=site_service.counting_stage), status
+
+
+def _attach(form, errors: dict[str, str]) -> list[str]:
+    """Puts each service error beside its field; returns those that have no field on this form."""
+    loose = []
+    for name, message in errors.items():
+        field = form._fields.get(name)
+        if field is None:
+            loose.append(_(message))
+        elif _(message) not in field.errors:
+            field.errors = [*field.errors, _(message)]
+    return loose
+
+
+@bp.route("/items/<code>", methods=["GET", "POST"])
+@auth.requires("update_status")
+def item(code: str):
+    item = _item_or_404(code)
+    if request.method == "GET":
+        return _render(item)
+    derived = set(site_service.derived_progress(item, site_service.sites_of(code)))
+    form = update_form(item, derived, formdata=request.form)
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    progress = {k[len(PROGRESS_PREFIX):]: v.strip() for k, v in request.form.items() if k.startswith(PROGRESS_PREFIX)}
+    happened_on = parse_day(form.happened_on.data)
+    errors, _values = progress_service.check_update(item, form.status.data, form.note_zh.data, form.note_en.data,
+                                                    happened_on, progress)
+    loose = _attach(form, errors)
+    if not valid or errors:
+        return _render(item, update=form, progress_errors=loose, status=400)
+    progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data, happened_on,
+                                   progress, actor=auth.current_staff())
+    flash(_("Update published for work point %(code)s.", code=code))
+    return redirect(url_for("staff.item", code=code))
+
+
+@bp.post("/items/<code>/sites")
+@auth.requires("update_status")
+def add_site(code: str):
+    item = _item_or_404(code)
+    form = site_form(item, content(), formdata=request.form)
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    happened_on = parse_day(form.happened_on.data)
+    errors = site_service.check_site(item, form.target_key.data, form.name_zh.data, form.name_en.data,
+                                     form.place_slug.data, form.building.data, form.stage.data, happened_on)
+    loose = _attach(form, errors)
+    if not valid or errors:
+        return _render(item, new_site=form, progress_errors=loose, status=400)
+    site_service.add_site(code, form.target_key.data, form.name_zh.data, form.name_en.data, form.place_slug.data,
+                          form.building.data, form.stage.data, auth.current_staff(), happened_on=happened_on,
+                          note_zh=form.note_zh.data)
+    flash(_("Project added."))
+    return redirect(url_for("staff.item", code=code) + "#sites")
+
+
+@bp.post("/items/<code>/sites/<int:site_id>/stage")
+@auth.requires("update_status")
+def site_stage(code: str, site_id: int):
+    item = _item_or_404(code)
+    site = db.session.get(ProjectSite, site_id)
+    if site is None or site.item_code != code:
+        abort(404)
+    form = stage_form(site, formdata=request.form)
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    happened_on = parse_day(form.happened_on.data)
+    errors = site_service.check_stage(form.stage.data, form.note_zh.data, form.note_en.data, happened_on)
+    _attach(form, errors)
+    if not valid or errors:
+        return _render(item, stage_forms={site.id: form}, status=400)
+    site_service.set_site_stage(site, form.stage.data, form.note_zh.data, happened_on, auth.current_staff(),
+                                note_en=form.note_en.data)
+    flash(_("Stage recorded."))
+    return redirect(url_for("staff.item", code=code) + f"#site-{site.id}")
