@@ -1,4 +1,11 @@
 """WSGI entry point: gunicorn wsgi:app, flask --app wsgi COMMAND."""
-from portal import create_app
+import sys
 
-app = create_app()
+from portal import create_app
+from portal.content import ContentError
+
+try:
+    app = create_app()
+except ContentError as exc:
+    # `make run`, every flask command and gunicorn stop here with one line naming the file and the field.
+    sys.exit(f"portal: cannot start, a content file is invalid: {exc}")

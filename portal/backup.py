@@ -1,0 +1,217 @@
+"""Backup and restore: one timestamped tarball holding a consistent copy of the database and the
+content directory, with a manifest of what is inside.
+
+SQLite is copied with its online backup API (a consistent snapshot while the site keeps serving and
+writing). PostgreSQL is dumped with `pg_dump --format=custom` from an exported snapshot, so the row
+counts in the manifest and the dump describe the same moment; `pg_restore` brings it back.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess  # pg_dump/pg_restore with argument lists, never a shell
+import tarfile
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+from .extensions import db
+
+SQLITE_NAME = "database.sqlite3"
+PG_NAME = "database.pgdump"
+
+
+class BackupError(RuntimeError):
+    pass
+
+
+def _dialect() -> str:
+    return db.engine.dialect.name
+
+
+def _sqlite_path() -> Path:
+    database = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database
+    if not database or database == ":memory:":
+        raise BackupError("an in-memory SQLite database cannot be backed up")
+    return Path(database.removeprefix("file:").split("?")[0])
+
+
+def _libpq(url_text: str) -> tuple[list[str], dict[str, str]]:
+    """pg_dump/pg_restore connection arguments; the password goes in the environment, not on the command line."""
+    url = make_url(url_text)
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    args = ["--dbname", url.database or ""]
+    if url.host:
+        args += ["--host", url.host]
+    if url.port:
+        args += ["--port", str(url.port)]
+    if url.username:
+        args += ["--username", url.username]
+    return args, env
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        raise BackupError(f"{name} is not installed (Debian: apt-get install postgresql-client)")
+    return path
+
+
+def _table_counts(conn) -> dict[str, int]:
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in db.metadata.sorted_tables}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _dump_sqlite(dest: Path) -> dict[str, int]:
+    source = sqlite3.connect(_sqlite_path(), timeout=30)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)  # page by page, restarting if a writer changes the source meanwhile
+            check = target.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise BackupError(f"the copy failed SQLite's integrity check: {check}")
+            return {t.name: target.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]  # table names come from the models
+                    for t in db.metadata.sorted_tables}
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _dump_postgres(dest: Path) -> dict[str, int]:
+    args, env = _libpq(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            counts = _table_counts(conn)
+            subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+                            f"--snapshot={snapshot}", "--file", str(dest), *args], env=env, check=True,
+                           capture_output=True, text=True)
+    return counts
+
+
+def create_backup(out_dir: str | Path) -> Path:
+    """Write portal-backup-<UTC stamp>.tar.gz into out_dir and return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    name = f"portal-backup-{stamp}"
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        work = Path(tmp) / name
+        work.mkdir()
+        dialect = _dialect()
+        try:
+            if dialect == "sqlite":
+                db_file, counts = SQLITE_NAME, _dump_sqlite(work / SQLITE_NAME)
+            elif dialect == "postgresql":
+                db_file, counts = PG_NAME, _dump_postgres(work / PG_NAME)
+            else:
+                raise BackupError(f"no backup method for {dialect}")
+        except subprocess.CalledProcessError as exc:
+            raise BackupError(f"pg_dump failed: {exc.stderr.strip()}") from None
+        shutil.copytree(content_dir, work / "content")
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        manifest = {
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "database": {"kind": dialect, "file": db_file, "sha256": _sha256(work / db_file),
+                         "alembic_revision": revision, "rows": counts},
+            "content_files": sorted(p.relative_to(work / "content").as_posix()
+                                    for p in (work / "content").rglob("*") if p.is_file()),
+        }
+        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+        partial = Path(tmp) / f"{name}.tar.gz"
+        with tarfile.open(partial, "w:gz") as tar:
+            tar.add(work, arcname=name)
+        final = out / f"{name}.tar.gz"
+        if final.exists():  # two backups in the same second
+            final = out / f"{name}-{time.monotonic_ns() % 10**6}.tar.gz"
+        os.replace(partial, final)  # a backup file either is complete or is not there
+    return final
+
+
+def read_manifest(archive: str | Path) -> dict:
+    with tarfile.open(archive, "r:gz") as tar:
+        member = next((m for m in tar.getmembers() if m.name.endswith("/manifest.json")), None)
+        if member is None:
+            raise BackupError(f"{archive}: no manifest.json; not a portal backup")
+        return json.loads(tar.extractfile(member).read())
+
+
+def _unpack(archive: Path, into: Path) -> Path:
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.name.startswith("/") or ".." in Path(member.name).parts or not (member.isfile() or member.isdir()):
+                raise BackupError(f"{archive}: unsafe entry {member.name!r}; not a portal backup")
+        # Every entry was checked above: plain files and folders, all inside `into`.
+        tar.extractall(into)  # nosec B202
+    folders = [p for p in into.iterdir() if p.is_dir()]
+    if len(folders) != 1 or not (folders[0] / "manifest.json").exists():
+        raise BackupError(f"{archive}: unexpected layout; not a portal backup")
+    return folders[0]
+
+
+def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
+    """Replace the database (and, if asked, the content directory) with the backup's copy.
+
+    Stop the web server first: connections it holds would keep serving the old data until restarted.
+    """
+    archive = Path(archive)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _unpack(archive, Path(tmp))
+        manifest = json.loads((folder / "manifest.json").read_text())
+        info = manifest["database"]
+        db_file = folder / info["file"]
+        if _sha256(db_file) != info["sha256"]:
+            raise BackupError(f"{archive}: the database copy does not match its checksum")
+        dialect = _dialect()
+        if info["kind"] != dialect:
+            raise BackupError(f"{archive} holds a {info['kind']} database; this site uses {dialect}")
+        db.session.remove()
+        db.engine.dispose()
+        if dialect == "sqlite":
+            source = sqlite3.connect(db_file)
+            target = sqlite3.connect(_sqlite_path(), timeout=30)
+            try:
+                source.backup(target)  # one write transaction on the live file: all or nothing
+            finally:
+                target.close()
+                source.close()
+        else:
+            args, env = _libpq(current_app.config["SQLALCHEMY_DATABASE_URI"])
+            try:
+                subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                                "--single-transaction", *args, str(db_file)], env=env, check=True,
+                               capture_output=True, text=True)
+            except subprocess.CalledProcessError as exc:
+                raise BackupError(f"pg_restore failed: {exc.stderr.strip()}") from None
+        if with_content:
+            content_dir = Path(current_app.config["CONTENT_DIR"])
+            kept = content_dir.with_name(f"{content_dir.name}.before-restore-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}")
+            if content_dir.exists():
+                content_dir.rename(kept)
+            shutil.copytree(folder / "content", content_dir)
+        with db.engine.connect() as conn:
+            rows = _table_counts(conn)
+    if rows != info["rows"]:
+        raise BackupError(f"restored row counts {rows} differ from the backup's {info['rows']}")
+    return manifest

@@ -1,0 +1,144 @@
+"""`flask backup` / `flask restore`: back up, change data, restore, and find the data as it was."""
+from __future__ import annotations
+
+import shutil
+import tarfile
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import ROOT
+
+
+@pytest.fixture
+def site(app_factory, tmp_path):
+    """An app on its own copy of content/, so a restore with --content touches nothing of the repo."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return app_factory(CONTENT_DIR=str(content))
+
+
+def _comment(app, body: str, ip: str = "198.51.100.7") -> str:
+    from portal.services import feedback
+
+    with app.app_context():
+        return feedback.submit("2.3", body=body, kind="question", ip=ip, lang="zh").feedback.tracking_code
+
+
+def _state(app) -> dict:
+    from portal.extensions import db
+    from portal.models import Feedback, StaffUser, StatusUpdate, WorkItem
+
+    with app.app_context():
+        out = {
+            "comments": sorted(db.session.scalars(select(Feedback.tracking_code))),
+            "updates": db.session.scalar(select(func.count(StatusUpdate.id))),
+            "status": db.session.scalar(select(WorkItem.current_status).where(WorkItem.code == "2.3")),
+            "staff": sorted(db.session.scalars(select(StaffUser.username))),
+        }
+        db.session.remove()
+    return out
+
+
+def _record(app, status: str) -> None:
+    from portal.services.progress import record_update
+
+    with app.app_context():
+        record_update("2.3", status, "进展说明。", "Progress note.", date(2023, 10, 1))
+
+
+def test_backup_change_restore(site, tmp_path):
+    from conftest import make_staff
+
+    make_staff(site, "before-backup", "editor")
+    _comment(site, "备份之前的留言，关于加装电梯。")
+    _record(site, "in_progress")
+    before = _state(site)
+    runner = site.test_cli_runner()
+
+    result = runner.invoke(args=["backup", "--out", str(tmp_path / "backups")])
+    assert result.exit_code == 0, result.output
+    archive = next((tmp_path / "backups").glob("portal-backup-*.tar.gz"))
+    assert "backup written" in result.output
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert any(n.endswith("/manifest.json") for n in names)
+    assert any(n.endswith("/content/notice.txt") for n in names)
+    assert any(n.endswith(("/database.sqlite3", "/database.pgdump")) for n in names)
+
+    # Life goes on after the backup: new comments, a new status, a new account, an edited content file.
+    _comment(site, "备份之后的留言，不应在恢复后出现。")
+    _record(site, "completed")
+    make_staff(site, "after-backup", "admin")
+    notice = Path(site.config["CONTENT_DIR"]) / "glossary.yaml"
+    original_text = notice.read_text(encoding="utf-8")
+    notice.write_text(original_text + "\n# edited after the backup\n", encoding="utf-8")
+    assert _state(site) != before
+
+    result = runner.invoke(args=["restore", str(archive), "--yes", "--content"])
+    assert result.exit_code == 0, result.output
+    assert _state(site) == before
+    assert notice.read_text(encoding="utf-8") == original_text
+    assert list(Path(site.config["CONTENT_DIR"]).parent.glob("content.before-restore-*"))  # the replaced copy is kept
+
+    # The search index follows the restored statuses.
+    from portal.search.query import search
+
+    with site.app_context():
+        assert "2.3" in {h.code for h in search(None, "zh", {"status": "in_progress"}).hits}
+        assert search(None, "zh", {"status": "completed"}).total == 0
+
+
+def test_restore_asks_first_and_refuses_a_damaged_archive(site, tmp_path):
+    runner = site.test_cli_runner()
+    runner.invoke(args=["backup", "--out", str(tmp_path)])
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    _comment(site, "恢复被取消时这条留言应当保留。")
+    declined = runner.invoke(args=["restore", str(archive)], input="n\n")
+    assert declined.exit_code != 0
+    assert len(_state(site)["comments"]) == 1
+
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(archive.read_bytes()[:-200])
+    refused = runner.invoke(args=["restore", str(broken), "--yes"])
+    assert refused.exit_code != 0
+    assert len(_state(site)["comments"]) == 1  # nothing was half-restored
+
+
+def test_backup_is_consistent_while_comments_are_written(site, tmp_path):
+    """The copy is a snapshot: it passes its integrity check and holds exactly the rows its manifest counts."""
+    from portal.backup import create_backup, read_manifest
+
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        n = 0
+        while not stop.is_set() and n < 400:
+            written.append(_comment(site, f"写入中的第{n}条留言，备份不能只拷一半。", ip=f"203.0.113.{n % 250}"))
+            n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        with site.app_context():
+            archives = [create_backup(tmp_path / "b") for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join(60)
+    counts = [read_manifest(a)["database"]["rows"]["feedback"] for a in archives]
+    assert counts == sorted(counts) and counts[-1] <= len(written)
+    if site.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        import sqlite3
+
+        for archive in archives:
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp_path / "x" / archive.stem, filter="data")
+            copy = next((tmp_path / "x" / archive.stem).rglob("database.sqlite3"))
+            conn = sqlite3.connect(copy)
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == read_manifest(archive)["database"]["rows"]["feedback"]
+            conn.close()
