@@ -108,7 +108,7 @@ def _dump_postgres(dest: Path) -> dict[str, int]:
         with conn.begin():
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts = _table_counts(conn)
-            subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+            subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",  # nosec B603
                             f"--snapshot={snapshot}", "--file", str(dest), *args], env=env, check=True,
                            capture_output=True, text=True)
     return counts
@@ -204,7 +204,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
         else:
             args, env = _libpq(current_app.config["SQLALCHEMY_DATABASE_URI"])
             try:
-                subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",  # nosec B603
                                 "--single-transaction", *args, str(db_file)], env=env, check=True,
                                capture_output=True, text=True)
             except subprocess.CalledProcessError as exc:
