@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, InternalError, OperationalError
 
 from .extensions import db
 
@@ -51,6 +51,7 @@ def register_error_handlers(app: Flask) -> None:
         return page(400, _("Bad request"), _("The request could not be read."))
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InternalError)  # PostgreSQL in read-only mode (SQLSTATE 25006) raises this one
     def database_unavailable(_e):
         db.session.rollback()
         return page(503, _("Temporarily unavailable"), _("The portal cannot save or read data just now. Nothing was half-saved. Please try again in a few minutes."))

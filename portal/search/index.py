@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
 
 from ..extensions import db
 from ..models import Feedback, StatusUpdate, WorkItem
@@ -205,15 +206,21 @@ def ensure() -> bool:
     return False
 
 
+def _open(path: Path):
+    # Plain reads, not mmap: a segment file truncated or overwritten under a reader then raises an
+    # error that search repairs, where a mapped page past the new end kills the worker with SIGBUS.
+    return FileStorage(str(path), supports_mmap=False).open_index()
+
+
 def open_index():
     """Open the current index; a missing or unreadable one is rebuilt instead of failing search."""
     try:
-        return whoosh_index.open_dir(str(current_dir()))
+        return _open(current_dir())
     except Exception:  # noqa: BLE001 - any corruption means: rebuild
         log.warning("search index missing or unreadable at %s; rebuilding", current_dir())
         with _write_lock:
             build()
-        return whoosh_index.open_dir(str(current_dir()))
+        return _open(current_dir())
 
 
 def is_readable(ix) -> bool:
@@ -236,7 +243,7 @@ def repair_if_damaged() -> bool:
     """Rebuild the current index when it cannot be read through; True when it did."""
     with _write_lock:
         try:
-            ix = whoosh_index.open_dir(str(current_dir()))
+            ix = _open(current_dir())
             readable = is_readable(ix)
             ix.close()
         except Exception:  # noqa: BLE001

@@ -176,9 +176,10 @@ def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = N
     try:
         return _run(text, lang, filters, limit)
     except Exception:
-        # A damaged segment may only show when it is read; repair and answer instead of failing.
-        if not repair_if_damaged():
-            raise
+        # A damaged segment may only show when it is read; repair and answer instead of failing. Retry
+        # even when the index now reads well: another worker may have swapped in a rebuild meanwhile.
+        # A bug fails the second time too and surfaces.
+        repair_if_damaged()
         return _run(text, lang, filters, limit)
 
 
