@@ -51,14 +51,19 @@ def app_factory(tmp_path, monkeypatch):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    from pg_support import drop_databases
+
+    drop_databases()
 
 
 def _database_url(tmp_path: Path, n: int) -> str:
     import os
 
     shared = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    if shared:
-        return shared
+    if shared:  # a PostgreSQL server: each test gets its own database, dropped afterwards
+        from pg_support import fresh_database
+
+        return fresh_database(shared)
     return f"sqlite:///{tmp_path / f'portal{n}.db'}"
 
 

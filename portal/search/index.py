@@ -71,13 +71,35 @@ def content_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def item_signatures() -> dict[str, str]:
+    """Per work point, aggregates that move whenever what the index holds for it changes: its status,
+    its status notes, its published comments. Three small queries, so a node can afford to compare
+    them with its index every few seconds and re-index only the items another node changed."""
+    base = {code: f"{status or ''}|{at.isoformat() if at else ''}" for code, status, at in db.session.execute(
+        select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at))}
+    updates = {code: f"{n}|{last}" for code, n, last in db.session.execute(
+        select(StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
+        .group_by(StatusUpdate.item_code))}
+    comments = {code: f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}" for code, n, last_id, last_at in db.session.execute(
+        select(Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id), func.max(Feedback.moderated_at))
+        .where(Feedback.state == "published").group_by(Feedback.item_code))}
+    return {code: f"{sig}|{updates.get(code, '0|')}|{comments.get(code, '0||')}" for code, sig in base.items()}
+
+
+def _fingerprint(signatures: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(signatures, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def data_fingerprint() -> str:
-    """What run-time data the index reflects: statuses and published comments."""
-    updates = db.session.execute(select(func.count(StatusUpdate.id), func.max(StatusUpdate.id))).one()
-    comments = db.session.execute(
-        select(func.count(Feedback.id), func.max(Feedback.moderated_at)).where(Feedback.state == "published")
-    ).one()
-    return f"{updates[0]}:{updates[1]}:{comments[0]}:{comments[1]}"
+    """What run-time data the index reflects: statuses, status notes and published comments."""
+    return _fingerprint(item_signatures())
+
+
+def _write_meta(folder: Path, meta: dict) -> None:
+    # Readers in other workers must never see half a file.
+    tmp = folder / f".meta-{os.getpid()}-{threading.get_ident()}.json"
+    tmp.write_text(json.dumps(meta))
+    os.replace(tmp, folder / "meta.json")
 
 
 def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
@@ -148,7 +170,8 @@ def build() -> Path:
     try:
         store = content()
         # Fingerprints first: a comment approved while we read marks this build stale, not current.
-        fingerprints = {"content": content_fingerprint(), "data": data_fingerprint()}
+        signatures = item_signatures()
+        fingerprints = {"content": content_fingerprint(), "data": _fingerprint(signatures), "items": signatures}
         comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
         ix = whoosh_index.create_in(str(target), make_schema())
         writer = ix.writer()
@@ -160,7 +183,7 @@ def build() -> Path:
             writer.cancel()
             raise
         writer.commit()
-        (target / "meta.json").write_text(json.dumps({**fingerprints, "built_at": time.time()}))
+        _write_meta(target, {**fingerprints, "built_at": time.time()})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never leave a half index behind, let alone swap it in
         raise
@@ -255,8 +278,10 @@ def repair_if_damaged() -> bool:
         return True
 
 
-def update_items(codes: list[str]) -> None:
+def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> None:
     """Re-index some items in place (after a status change or a moderated comment)."""
+    # Signatures before the data: a change landing while we read shows as stale at the next check.
+    signatures = signatures if signatures is not None else item_signatures()
     store = content()
     comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
     with _write_lock:
@@ -279,6 +304,43 @@ def update_items(codes: list[str]) -> None:
         except Exception:
             writer.cancel()
             raise
+        # Only these items are now current: another item changed elsewhere stays marked stale.
         meta = read_meta() or {}
-        meta["data"] = data_fingerprint()
-        (current_dir() / "meta.json").write_text(json.dumps(meta))
+        items = meta.get("items") or {}
+        items.update({code: signatures.get(code) for code in codes})
+        meta.update(items=items, data=_fingerprint(items))
+        _write_meta(current_dir().resolve(), meta)
+
+
+_checked_at: dict[str, float] = {}
+_check_lock = threading.Lock()
+
+
+def refresh_if_stale() -> list[str] | None:
+    """Bring this node's index up to date with the database, at most once every SEARCH_REFRESH_SECONDS.
+
+    Status updates and moderation re-index at once on the node that made them (signals); other
+    nodes sharing the database (or a restored backup) are caught here: the items whose signature
+    moved are re-indexed. Returns the codes re-indexed, [] when current, None when not checked.
+    """
+    interval = float(current_app.config.get("SEARCH_REFRESH_SECONDS", 10))
+    key = str(_root())
+    now = time.monotonic()
+    with _check_lock:
+        if now - _checked_at.get(key, float("-inf")) < interval:
+            return None
+        _checked_at[key] = now
+    meta = read_meta()
+    if meta is None:
+        return None  # no index yet: open_index() builds it from the database anyway
+    signatures = item_signatures()
+    if meta.get("data") == _fingerprint(signatures):
+        return []
+    known = meta.get("items")
+    if not known:  # an index from before per-item signatures
+        with _write_lock:
+            build()
+        return sorted(signatures)
+    changed = sorted(code for code, sig in signatures.items() if known.get(code) != sig)
+    update_items(changed, signatures)
+    return changed

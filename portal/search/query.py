@@ -1,18 +1,22 @@
 """From what a resident typed to ranked work points: normalise, expand aliases, OR the terms."""
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
+from ..extensions import db
 from ..services.content import content
 from .analysis import CJK, HAS_CJK_RE, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
-from .index import open_index, repair_if_damaged
+from .index import open_index, refresh_if_stale, repair_if_damaged
 
+log = logging.getLogger(__name__)
 MAX_QUERY = 200
 FILTERS = ("area", "office", "month", "status", "place")
 
@@ -173,6 +177,7 @@ def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = N
             raise QueryError("nothing_searchable")
         if not filters:
             raise QueryError("empty")
+    _keep_current()
     try:
         return _run(text, lang, filters, limit)
     except Exception:
@@ -181,6 +186,15 @@ def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = N
         # A bug fails the second time too and surfaces.
         repair_if_damaged()
         return _run(text, lang, filters, limit)
+
+
+def _keep_current() -> None:
+    try:
+        refresh_if_stale()
+    except SQLAlchemyError:
+        # The database is unavailable: answer from the index as it is rather than fail the search.
+        db.session.rollback()
+        log.warning("search index freshness check failed; answering from the index as it is", exc_info=True)
 
 
 def _run(text: str, lang: str, filters: dict[str, str], limit: int) -> Results:

@@ -1,0 +1,76 @@
+"""Several nodes on one database, each with its own search index: a change made through one node
+shows on the other's pages at once and in its search after the index freshness check."""
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import login, make_staff, text_of
+from route_walk import parse_page
+
+
+def _two_nodes(app_factory):
+    first = app_factory(SEARCH_REFRESH_SECONDS=0)
+    second = app_factory(database_url=first.config["SQLALCHEMY_DATABASE_URI"], SEARCH_REFRESH_SECONDS=0)
+    assert first.config["SEARCH_INDEX"] != second.config["SEARCH_INDEX"]
+    for node in (first, second):  # both indexes built before the change, as on running nodes
+        assert node.test_client().get("/api/v1/search?status=completed").get_json()["total"] == 0
+    return first, second
+
+
+def test_a_status_change_through_one_node_shows_on_the_other(app_factory):
+    first, second = _two_nodes(app_factory)
+    make_staff(first, "editor-a", "editor")
+    staff = first.test_client()
+    assert login(staff, "editor-a").status_code == 302
+    page = staff.get("/staff/items/2.3").get_data(as_text=True)
+    form = next(f for f in parse_page(page, "/staff/items/2.3")[0]
+                if f.method == "post" and any(x.name == "status" for x in f.fields))
+    response = staff.post(form.action, data={k: v for k, v in form.data({
+        "status": "completed", "note_zh": "全部加装电梯已竣工。", "note_en": "All lifts finished.",
+        "happened_on": "2023-12-20"}).items() if not k.startswith("progress_")})
+    assert response.status_code in (302, 303), text_of(response.data)[:500]
+
+    other = second.test_client()
+    assert "已完成" in text_of(other.get("/zh/items/2.3").data)  # pages read the shared database
+    found = other.get("/api/v1/search?status=completed").get_json()
+    assert [r["code"] for r in found["results"]] == ["2.3"]  # the second node's own index caught up
+    notes = other.get("/api/v1/search?q=竣工&lang=zh").get_json()
+    assert "2.3" in [r["code"] for r in notes["results"]]
+
+
+def test_only_the_changed_items_are_reindexed_and_only_when_due(app_factory):
+    from portal.search.index import refresh_if_stale
+    from portal.services import feedback
+    from portal.services.progress import record_update
+
+    first, second = _two_nodes(app_factory)
+    with first.app_context():
+        record_update("4.1", "delayed", "因招标推迟。", "Tender delayed.", date(2023, 11, 2))
+        fb = feedback.submit("5.1.3", body="充电桩不够用，晚上排队。", kind="concern", ip="192.0.2.44", lang="zh").feedback
+        feedback.approve(fb, None)
+    with second.app_context():
+        assert refresh_if_stale() == ["4.1", "5.1.3"]
+        assert refresh_if_stale() == []  # current now: nothing more to do
+    second.config["SEARCH_REFRESH_SECONDS"] = 3600
+    with first.app_context():
+        record_update("2.3", "in_progress", "继续推进。", None, date(2023, 11, 3))
+    with second.app_context():
+        refresh_if_stale()  # checks once (the first check under the new interval)...
+        record_update("1.1", "in_progress", "开始。", None, date(2023, 11, 4))
+    with second.app_context():
+        assert refresh_if_stale() is None  # ...and not again within the interval
+
+
+def test_a_restored_or_edited_database_is_caught_without_signals(app_factory):
+    """Rows written by anything other than this node's code (a restore, another node, SQL by hand)."""
+    from sqlalchemy import update
+
+    from portal.extensions import db
+    from portal.models import WorkItem
+
+    first, second = _two_nodes(app_factory)
+    with first.app_context():
+        db.session.execute(update(WorkItem).where(WorkItem.code == "7.1").values(current_status="completed"))
+        db.session.commit()
+    found = second.test_client().get("/api/v1/search?status=completed").get_json()
+    assert [r["code"] for r in found["results"]] == ["7.1"]
