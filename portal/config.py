@@ -47,6 +47,8 @@ def from_env() -> dict:
         "FEEDBACK_RATE_WINDOW": int(os.environ.get("PORTAL_FEEDBACK_RATE_WINDOW", "600")),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",
+        # Times are stored in UTC; dates on pages are Shanghai dates (a comment at 07:00 is not "yesterday").
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "JSON_AS_ASCII": False,

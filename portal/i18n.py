@@ -17,6 +17,10 @@ def select_locale() -> str:
     lang = g.get("lang")
     if lang in LANGS:
         return lang
+    # Errors raised before the view runs (CSRF, too large, 404) still answer in the page's language.
+    prefix = request.path.split("/", 2)[1] if request else ""
+    if prefix in LANGS:
+        return prefix
     cookie = request.cookies.get("lang") if request else None
     if cookie in LANGS:
         return cookie

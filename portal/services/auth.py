@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import StaffUser, utcnow
 from . import audit
 
@@ -27,26 +28,34 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
-    pass
+    """`message` is an English message id (the CLI prints it as is, pages translate it); `params` fill it in."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 def _check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("The password must be at least %(n)s characters."), n=MIN_PASSWORD)
 
 
 def find(username: str) -> StaffUser | None:
     return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower()))
 
 
+def all_staff() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(func.lower(StaffUser.username))))
+
+
 def create_staff(username: str, password: str, role: str, actor: StaffUser | None = None) -> StaffUser:
     username = username.strip()
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    _check_role(role)
     if not username or len(username) > 64:
-        raise AccountError("username must be 1-64 characters")
+        raise AccountError(N_("The username must be 1 to 64 characters."))
     if find(username):
-        raise AccountError(f"user {username!r} already exists")
+        raise AccountError(N_("There is already an account named %(name)s."), name=username)
     _check_password_rules(password)
     user = StaffUser(username=username, password_hash=generate_password_hash(password), role=role, active=True)
     db.session.add(user)
@@ -65,7 +74,25 @@ def set_password(user: StaffUser, password: str, actor: StaffUser | None = None)
     db.session.commit()
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(N_("The role must be one of %(roles)s."), roles=", ".join(ROLES))
+
+
+def _keep_an_admin(user: StaffUser) -> None:
+    """Nobody could manage accounts in the browser any more if the last active admin went."""
+    if user.role != "admin" or not user.active:
+        return
+    others = db.session.scalar(select(func.count(StaffUser.id)).where(
+        StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id))
+    if not others:
+        raise AccountError(N_("%(name)s is the only active admin. Make another account admin first."),
+                           name=user.username)
+
+
 def set_active(user: StaffUser, active: bool, actor: StaffUser | None = None) -> None:
+    if not active:
+        _keep_an_admin(user)
     before = {"active": user.active}
     user.active = active
     audit.record("staff.enable" if active else "staff.disable", "staff_user", user.id, before, {"active": active}, actor=actor)
@@ -73,8 +100,9 @@ def set_active(user: StaffUser, active: bool, actor: StaffUser | None = None) ->
 
 
 def set_role(user: StaffUser, role: str, actor: StaffUser | None = None) -> None:
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    _check_role(role)
+    if role != "admin":
+        _keep_an_admin(user)
     before = {"role": user.role}
     user.role = role
     audit.record("staff.role", "staff_user", user.id, before, {"role": role}, actor=actor)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from ..i18n import N_
@@ -157,7 +157,35 @@ def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
                           published=fb.state == "published")
 
 
-def approve(fb: Feedback, actor, reply: str | None = None) -> None:
+class ModerationError(ValueError):
+    """An action that does not fit the comment as it is now, such as approving a comment another
+    moderator has just rejected. `message` is an English message id; `params` fill it in."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+def can_approve(fb: Feedback) -> bool:
+    # A reported comment that is still public can be "approved" again: that keeps it and clears the reports.
+    return fb.state in ("pending", "rejected", "hidden") or (fb.state == "published" and fb.flag_count > 0)
+
+
+def _require(condition: bool, fb: Feedback, expected_state: str | None = None) -> None:
+    if not condition or (expected_state and fb.state != expected_state):
+        raise ModerationError(N_("Comment %(code)s is now “%(state)s”; nothing was changed. Please check it again."),
+                              code=fb.tracking_code, state=STATES[fb.state])
+
+
+def _required_text(text: str | None, message: str) -> str:
+    if not text or not text.strip():
+        raise ModerationError(message)
+    return text.strip()
+
+
+def approve(fb: Feedback, actor, reply: str | None = None, expected_state: str | None = None) -> None:
+    _require(can_approve(fb), fb, expected_state)
     before = _snapshot(fb)
     fb.state = "published"
     fb.reject_reason = None
@@ -169,29 +197,29 @@ def approve(fb: Feedback, actor, reply: str | None = None) -> None:
     _changed(fb, before, "feedback.approve", actor)
 
 
-def reject(fb: Feedback, reason: str, actor) -> None:
-    if not reason or not reason.strip():
-        raise ValueError("a reason is required")
+def reject(fb: Feedback, reason: str, actor, expected_state: str | None = None) -> None:
+    reason = _required_text(reason, N_("Please give a reason."))
+    _require(fb.state == "pending", fb, expected_state)
     before = _snapshot(fb)
     fb.state = "rejected"
-    fb.reject_reason = reason.strip()
+    fb.reject_reason = reason
     _changed(fb, before, "feedback.reject", actor)
 
 
-def hide(fb: Feedback, reason: str, actor) -> None:
-    if not reason or not reason.strip():
-        raise ValueError("a reason is required")
+def hide(fb: Feedback, reason: str, actor, expected_state: str | None = None) -> None:
+    reason = _required_text(reason, N_("Please give a reason."))
+    _require(fb.state == "published", fb, expected_state)
     before = _snapshot(fb)
     fb.state = "hidden"
-    fb.reject_reason = reason.strip()
+    fb.reject_reason = reason
     _changed(fb, before, "feedback.hide", actor)
 
 
-def reply(fb: Feedback, text: str, actor) -> None:
-    if not text or not text.strip():
-        raise ValueError("a reply is required")
+def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> None:
+    text = _required_text(text, N_("Please write the reply."))
+    _require(fb.state == "published", fb, expected_state)
     before = _snapshot(fb)
-    fb.reply_body = text.strip()
+    fb.reply_body = text
     fb.replied_at = utcnow()
     fb.replied_by = actor.id if actor else None
     _changed(fb, before, "feedback.reply", actor)
@@ -229,3 +257,116 @@ def flags_of(fb: Feedback) -> list[FeedbackFlag]:
 def valid_contact(value: str) -> bool:
     value = value.strip()
     return bool(EMAIL_RE.fullmatch(value) or CONTACT_PHONE_RE.fullmatch(value))
+
+
+# --- The moderators' views -------------------------------------------------------------------
+
+VIEWS = {
+    "queue": N_("To review"),
+    "published": N_("Published"),
+    "rejected": N_("Not published"),
+    "hidden": N_("Removed from the site"),
+    "all": N_("All"),
+}
+PAGE_SIZE = 100
+
+
+def _in_view(stmt, view: str):
+    if view == "queue":
+        # Waiting for a first decision, or reported by readers (still public, or back after FLAGS_TO_REVIEW reports).
+        return stmt.where(or_(Feedback.state == "pending",
+                              and_(Feedback.state == "published", Feedback.flag_count > 0)))
+    if view in STATES:
+        return stmt.where(Feedback.state == view)
+    if view == "all":
+        return stmt
+    raise ValueError(f"unknown view {view!r}")
+
+
+def item_codes_of_office(office_slug: str) -> list[str]:
+    from .content import content
+
+    return [i.code for i in content().items_by_office(office_slug)]
+
+
+def moderation_list(view: str = "queue", office_slug: str | None = None, page: int = 1) -> list[Feedback]:
+    """Newest first, PAGE_SIZE a page."""
+    stmt = _in_view(select(Feedback), view)
+    if office_slug:
+        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
+    stmt = stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    return list(db.session.scalars(stmt.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)))
+
+
+def counts() -> dict[str, int]:
+    """How many comments are in each state, plus the reported ones (public or back in the queue)."""
+    out = {state: 0 for state in STATES}
+    for state, n in db.session.execute(select(Feedback.state, func.count(Feedback.id)).group_by(Feedback.state)):
+        out[state] = n
+    out["flagged_public"] = db.session.scalar(select(func.count(Feedback.id)).where(
+        Feedback.state == "published", Feedback.flag_count > 0))
+    out["flagged_back"] = db.session.scalar(select(func.count(Feedback.id)).where(
+        Feedback.state == "pending", Feedback.flag_count > 0))
+    out["queue"] = out["pending"] + out["flagged_public"]
+    return out
+
+
+@dataclass
+class BulkResult:
+    done: list[Feedback]
+    skipped: list[Feedback]  # changed meanwhile by someone else, or not in a state the action applies to
+    missing: list[int]
+
+
+def _bulk(ids, action) -> BulkResult:
+    result = BulkResult([], [], [])
+    for fid in dict.fromkeys(ids):  # each once, in the order given
+        fb = db.session.get(Feedback, fid)
+        if fb is None:
+            result.missing.append(fid)
+            continue
+        try:
+            action(fb)
+        except ModerationError:
+            db.session.rollback()
+            result.skipped.append(fb)
+        else:
+            result.done.append(fb)
+    return result
+
+
+def in_queue(fb: Feedback) -> bool:
+    return fb.state == "pending" or (fb.state == "published" and fb.flag_count > 0)
+
+
+def bulk_approve(ids, actor) -> BulkResult:
+    """Each comment is approved, audited and committed on its own, so one that cannot be approved
+    does not hold up the rest. Only comments in the queue: a comment someone rejected meanwhile stays
+    rejected (publishing it after all is a decision of its own, on its own page)."""
+    def one(fb: Feedback) -> None:
+        _require(in_queue(fb), fb)
+        approve(fb, actor)
+
+    return _bulk(ids, one)
+
+
+def bulk_reject(ids, reason: str, actor) -> BulkResult:
+    """Waiting comments are not published; reported comments that are still public are removed.
+    Both keep the reason, which the resident reads on the tracking page."""
+    reason = _required_text(reason, N_("Please give a reason."))
+
+    def one(fb: Feedback) -> None:
+        _require(in_queue(fb), fb)
+        if fb.state == "published":
+            hide(fb, reason, actor)
+        else:
+            reject(fb, reason, actor)
+
+    return _bulk(ids, one)
+
+
+def moderator_name(staff_id: int | None) -> str | None:
+    from ..models import StaffUser
+
+    user = db.session.get(StaffUser, staff_id) if staff_id else None
+    return user.username if user else None

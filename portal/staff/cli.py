@@ -49,7 +49,10 @@ def register_cli(app: Flask) -> None:
         user = auth.find(username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        auth.set_active(user, False)
+        try:
+            auth.set_active(user, False)
+        except auth.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(f"disabled {user.username}")
 
     @staff.command("enable")

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from ..services.auth import ROLES
+from ..services.auth import MIN_PASSWORD, ROLES
 
 
 class LoginForm(FlaskForm):
@@ -11,7 +11,77 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
-class AccountForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=256)])
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+ROLE_LABELS = {"moderator": _l("Moderator"), "editor": _l("Editor"), "admin": _l("Admin")}
+_REQUIRED = _l("This is required.")
+_REASON = [DataRequired(message=_l("Please give a reason the resident can read.")),
+           Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))]
+_REPLY_LENGTH = Length(max=2000, message=_l("Please write at most 2,000 characters."))
+
+
+class _ModerationForm(FlaskForm):
+    # Where to go back to afterwards (the list with its filter); checked before use.
+    next = HiddenField()
+    # The state the moderator saw: if someone else decided meanwhile, nothing is changed.
+    seen = HiddenField()
+
+
+class ApproveForm(_ModerationForm):
+    reply = TextAreaField(_l("Official reply, published with the comment (optional)"),
+                          validators=[Optional(), _REPLY_LENGTH])
+
+
+class RejectForm(_ModerationForm):
+    reason = TextAreaField(_l("Reason (the resident sees it on the tracking page)"), validators=_REASON)
+
+
+class HideForm(_ModerationForm):
+    reason = TextAreaField(_l("Reason for removing it (the resident sees it on the tracking page)"),
+                           validators=_REASON)
+
+
+class ReplyForm(_ModerationForm):
+    reply = TextAreaField(_l("Official reply"), validators=[
+        DataRequired(message=_l("Please write the reply.")), _REPLY_LENGTH])
+
+
+class BulkForm(_ModerationForm):
+    ids = SelectMultipleField(_l("Selected comments"), coerce=int, validate_choice=False, validators=[
+        DataRequired(message=_l("Please tick at least one comment."))])
+    action = SelectField(_l("Action"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
+    # No Optional(): it would stop the chain before validate_reason, which requires a reason to reject.
+    reason = StringField(_l("Reason for rejecting (the residents see it)"), validators=[
+        Length(max=500, message=_l("Please write between 2 and 500 characters."))])
+
+    def validate_reason(self, field):
+        if self.action.data == "reject" and not (field.data or "").strip():
+            raise ValidationError(_l("Please give a reason the resident can read."))
+
+
+def _password_pair(label, again_label) -> tuple[PasswordField, PasswordField]:
+    """A password and its confirmation; the rules (length) are the ones services/auth.py enforces."""
+    return (
+        PasswordField(label, validators=[
+            DataRequired(message=_REQUIRED),
+            Length(min=MIN_PASSWORD, max=256, message=_l("Please use at least %(n)s characters.", n=MIN_PASSWORD))]),
+        PasswordField(again_label, validators=[EqualTo("password", message=_l("The two passwords are not the same."))]),
+    )
+
+
+class CreateAccountForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(message=_REQUIRED), Length(max=64, message=_l("Please use at most 64 characters.")),
+        Regexp(r"^[\w.-]+$", message=_l("Please use only letters, digits, dots, hyphens and underscores, without spaces."))])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default="moderator")
+    password, confirm = _password_pair(_l("Initial password"), _l("Initial password again"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+
+
+class PasswordForm(FlaskForm):
+    password, confirm = _password_pair(_l("New password"), _l("New password again"))
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token: for buttons such as disable and enable."""

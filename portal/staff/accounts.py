@@ -1,0 +1,121 @@
+"""Staff accounts in the browser, for admins: create, change role, disable or enable, reset a password.
+
+The rules (roles, password length, keeping one active admin) and the audit log live in services/auth.py,
+shared with the `flask staff` commands.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import StaffUser, utcnow
+from ..services import auth
+from . import bp
+from .forms import ROLE_LABELS, CreateAccountForm, EmptyForm, PasswordForm, RoleForm
+
+
+def _prefix(user: StaffUser) -> str:
+    return f"u{user.id}"
+
+
+def forms_for(user: StaffUser, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    return {
+        "role": bound.get("role") or RoleForm(prefix=_prefix(user), formdata=None, role=user.role),
+        "password": bound.get("password") or PasswordForm(prefix=_prefix(user), formdata=None),
+        "active": EmptyForm(prefix=_prefix(user), formdata=None),
+    }
+
+
+def _render(create: CreateAccountForm | None = None, bound: dict | None = None, error: str | None = None,
+            status: int = 200):
+    return render_template(
+        "staff/accounts.html", users=auth.all_staff(), create=create or CreateAccountForm(formdata=None),
+        forms_for=lambda u: forms_for(u, (bound or {}).get(u.id)), role_labels=ROLE_LABELS, error=error,
+        now=utcnow(),
+    ), status
+
+
+def _error(exc: auth.AccountError) -> str:
+    return _(exc.message, **exc.params)
+
+
+def _user_or_404(user_id: int) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/accounts")
+@auth.requires("manage_accounts")
+def accounts():
+    return _render()
+
+
+@bp.post("/accounts")
+@auth.requires("manage_accounts")
+def create_account():
+    form = CreateAccountForm()
+    if not form.validate_on_submit():
+        return _render(create=form, status=400)
+    try:
+        user = auth.create_staff(form.username.data, form.password.data, form.role.data, actor=auth.current_staff())
+    except auth.AccountError as exc:
+        db.session.rollback()
+        return _render(create=form, error=_error(exc), status=400)
+    flash(_("Account %(name)s created. Give the person the initial password in person or by phone.",
+            name=user.username))
+    return redirect(url_for("staff.accounts") + f"#u{user.id}")
+
+
+def _change(user_id: int, form_cls, name: str, apply, done: str):
+    user = _user_or_404(user_id)
+    form = form_cls(prefix=_prefix(user))
+    if not form.validate_on_submit():
+        return _render(bound={user.id: {name: form}}, status=400)
+    try:
+        apply(user, form, auth.current_staff())
+    except auth.AccountError as exc:
+        db.session.rollback()
+        return _render(bound={user.id: {name: form}}, error=_error(exc), status=400)
+    flash(done % {"name": user.username})
+    if not auth.can(auth.current_staff(), "manage_accounts"):
+        return redirect(url_for("staff.dashboard"))  # an admin who just gave up their own admin role
+    return redirect(url_for("staff.accounts") + f"#u{user.id}")
+
+
+@bp.post("/accounts/<int:user_id>/role")
+@auth.requires("manage_accounts")
+def account_role(user_id: int):
+    return _change(user_id, RoleForm, "role", lambda u, f, actor: auth.set_role(u, f.role.data, actor=actor),
+                   _("The role of %(name)s was changed."))
+
+
+@bp.post("/accounts/<int:user_id>/disable")
+@auth.requires("manage_accounts")
+def account_disable(user_id: int):
+    return _change(user_id, EmptyForm, "active", lambda u, f, actor: auth.set_active(u, False, actor=actor),
+                   _("%(name)s can no longer log in."))
+
+
+@bp.post("/accounts/<int:user_id>/enable")
+@auth.requires("manage_accounts")
+def account_enable(user_id: int):
+    return _change(user_id, EmptyForm, "active", lambda u, f, actor: auth.set_active(u, True, actor=actor),
+                   _("%(name)s can log in again."))
+
+
+def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None:
+    auth.set_password(user, form.password.data, actor=actor)
+    if actor and actor.id == user.id:
+        # A new password ends the account's sessions; keep the admin who changed their own logged in.
+        auth.login(user)
+
+
+@bp.post("/accounts/<int:user_id>/password")
+@auth.requires("manage_accounts")
+def account_password(user_id: int):
+    return _change(user_id, PasswordForm, "password", _set_password,
+                   _("New password set for %(name)s; any lockout is lifted and their other sessions have ended."))

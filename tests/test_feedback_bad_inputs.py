@@ -1,0 +1,197 @@
+"""What residents (and robots) may send that the form must survive: nothing breaks, nothing is lost,
+nothing is stored twice, nothing runs in a reader's browser."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from conftest import csrf_from, make_staff, text_of
+from feedback_support import BODY, feedback_by_code, send_comment, submit_direct, tracking_code
+
+SCRIPT = '<script>alert("x")</script>'
+IMG = '<img src=x onerror=alert(1)>'
+
+
+def _count(app) -> int:
+    from portal.extensions import db
+    from portal.models import Feedback
+
+    with app.app_context():
+        return db.session.query(Feedback).count()
+
+
+def _publish(app, feedback_id: int, reply: str | None = None) -> None:
+    staff_id = make_staff(app, f"pub-{feedback_id}", "moderator")
+    from portal.extensions import db
+    from portal.models import Feedback, StaffUser
+    from portal.services import feedback
+
+    with app.app_context():
+        feedback.approve(db.session.get(Feedback, feedback_id), db.session.get(StaffUser, staff_id), reply=reply)
+
+
+@pytest.mark.parametrize("lang, title", [("zh", "表单已失效"), ("en", "Form expired")])
+def test_missing_csrf_token_is_refused_with_a_clear_page(app, client, lang, title):
+    r = client.post(f"/{lang}/items/2.3/feedback", data={"body": BODY, "kind": "question", "place": ""})
+    assert r.status_code == 400
+    text = text_of(r.data)
+    assert title in text
+    assert ("reload the page" in text) if lang == "en" else ("刷新页面" in text)
+    assert _count(app) == 0
+
+
+def test_a_wrong_csrf_token_is_refused(app, client):
+    r = send_comment(client, csrf_token="forged-token")
+    assert r.status_code == 400 and _count(app) == 0
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("body", "字" * 2001, "Please write between 5 and 2,000 characters."),
+    ("display_name", "名" * 41, "Please use at most 40 characters."),
+    ("contact", "1" * 121, "Please use at most 120 characters."),
+])
+def test_over_long_text_is_refused_beside_the_field(app, client, field, value, message):
+    r = send_comment(client, lang="en", **{field: value})
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert f'id="{field}-error">{message}' in page
+    assert value in page  # kept, so the resident can shorten it rather than type it again
+    assert _count(app) == 0
+
+
+def test_exactly_2000_characters_is_accepted(app, client):
+    assert send_comment(client, body="字" * 2000).status_code == 302
+
+
+def test_a_request_far_too_large_gets_a_clear_413(app, client):
+    r = send_comment(client, lang="en", body="x" * 70_000)
+    assert r.status_code == 413 and "Too much text" in text_of(r.data)
+    assert _count(app) == 0
+
+
+def test_html_in_every_field_is_shown_as_text_when_refused(app, client):
+    r = send_comment(client, lang="en", body=SCRIPT, display_name=IMG, contact=SCRIPT, kind=SCRIPT, place=SCRIPT)
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert SCRIPT not in page and IMG not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(&quot;x&quot;)" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Not a valid choice" in page  # kind and place only accept listed values
+    assert _count(app) == 0
+
+
+def test_html_in_an_accepted_comment_is_escaped_everywhere(app, client, staff_client):
+    body = f"电梯什么时候装好？{SCRIPT}{IMG}"
+    code = tracking_code(send_comment(client, body=body, display_name=IMG, show_full_name="y",
+                                      contact="x@example.com"))
+    fb = feedback_by_code(app, code)
+    assert fb.body == body  # stored as sent: escaping is the pages' job
+    _publish(app, fb.id, reply=f"答复 {SCRIPT}")
+    staff = staff_client("moderator")
+    pages = [client.get(f"/zh/feedback/{code}"), client.get("/zh/items/2.3"), client.get("/en/items/2.3"),
+             staff.get("/staff/moderation?view=published"), staff.get(f"/staff/feedback/{fb.id}")]
+    for r in pages:
+        page = r.get_data(as_text=True)
+        assert r.status_code == 200
+        assert SCRIPT not in page and IMG not in page
+        assert "&lt;script&gt;" in page
+    rows = list(csv.reader(io.StringIO(staff.get("/staff/feedback.csv").get_data(as_text=True))))
+    assert body in rows[1]  # a CSV cell is data, not markup: kept as sent
+
+
+@pytest.mark.parametrize("body", [
+    "'; DROP TABLE feedback; --",
+    "1' OR '1'='1' -- 电梯",
+    'Robert"); DELETE FROM staff_user WHERE ("1"="1',
+])
+def test_sql_like_text_is_stored_verbatim_and_harms_nothing(app, client, body):
+    code = tracking_code(send_comment(client, body=body, display_name="x' OR 1=1 --"))
+    fb = feedback_by_code(app, code)
+    assert fb.body == body and fb.display_name == "x' OR 1=1 --"
+    assert _count(app) == 1
+    assert client.get("/zh/items/2.3").status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/zh/feedback/ZJ-AAAAAA", "/en/feedback/ZJ-222222", "/zh/feedback/nonsense",
+    "/zh/feedback/ZJ-' OR 1=1 --", "/en/feedback/%3Cscript%3E", "/fr/feedback/ZJ-AAAAAA",
+])
+def test_unknown_tracking_codes_are_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "<script>" not in r.get_data(as_text=True)
+
+
+def test_lookup_of_an_unknown_code_is_404_with_the_code_shown_as_text(client):
+    r = client.get("/en/feedback/?code=<b>ZJ-AAAAAA</b>")
+    assert r.status_code == 404
+    page = r.get_data(as_text=True)
+    assert "No comment has the tracking code" in page and "<b>ZJ" not in page and "&lt;b&gt;ZJ" in page
+
+
+def test_comment_on_an_unknown_item_is_404(app, client):
+    page = client.get("/zh/items/2.3")
+    r = client.post("/zh/items/99.9/feedback", data={"csrf_token": csrf_from(page.data), "body": BODY,
+                                                    "kind": "question", "place": ""})
+    assert r.status_code == 404 and _count(app) == 0
+
+
+def test_the_honeypot_stores_nothing_and_says_so(app, client):
+    r = send_comment(client, lang="en", website="http://spam.example")
+    assert r.status_code == 400
+    assert "If you are a person, please leave the last field empty." in text_of(r.data)
+    assert _count(app) == 0
+
+
+def test_rate_limit_answers_429_with_a_clear_message_and_keeps_the_text(app, client):
+    for n in range(5):
+        assert send_comment(client, body=f"第{n}条不同的留言，关于加装电梯。").status_code == 302
+    r = send_comment(client, body="第六条留言，应当被限流。")
+    assert r.status_code == 429
+    page = r.get_data(as_text=True)
+    assert "请十分钟后再试" in text_of(page)
+    assert "第六条留言，应当被限流。</textarea>" in page
+    assert _count(app) == 5
+    r = send_comment(client, lang="en", body="Sixth comment, in English.")
+    assert r.status_code == 429 and "Please wait ten minutes" in text_of(r.data)
+    # Another resident (another address) is not affected.
+    assert send_comment(client, body="另一位居民的留言。", ip="198.51.100.77").status_code == 302
+    assert _count(app) == 6
+
+
+def test_resending_the_same_text_within_minutes_stores_it_once(app, client):
+    first = tracking_code(send_comment(client, body=BODY))
+    again = tracking_code(send_comment(client, body=BODY + "  "))  # e.g. a double tap or the back button
+    assert first == again and _count(app) == 1
+    # A duplicate does not use up the rate limit either.
+    for _ in range(6):
+        send_comment(client, body=BODY)
+    assert _count(app) == 1
+
+
+def test_a_rejected_comment_stays_in_the_database_with_its_reason(app, client):
+    from portal.extensions import db
+    from portal.models import Feedback, StaffUser
+    from portal.services import feedback
+
+    fid, code = submit_direct(app, body="这条留言会被拒绝，但不能被删除。", contact="13711112222")
+    staff_id = make_staff(app, "rejecter", "moderator")
+    with app.app_context():
+        feedback.reject(db.session.get(Feedback, fid), "与本项工作无关。", db.session.get(StaffUser, staff_id))
+    with app.app_context():
+        fb = db.session.get(Feedback, fid)
+        assert (fb.state, fb.reject_reason, fb.body, fb.contact) == \
+            ("rejected", "与本项工作无关。", "这条留言会被拒绝，但不能被删除。", "13711112222")
+    assert "与本项工作无关。" in text_of(client.get(f"/zh/feedback/{code}").data)
+    assert "这条留言会被拒绝" not in text_of(client.get("/zh/items/2.3").data)
+
+
+def test_flagging_an_unpublished_comment_is_404(app, client):
+    fid, _ = submit_direct(app)
+    page = client.get("/zh/items/2.3")
+    r = client.post(f"/zh/feedback/{fid}/flag", data={"csrf_token": csrf_from(page.data), "reason": "spam"})
+    assert r.status_code == 404
+    r = client.post("/zh/feedback/99999/flag", data={"csrf_token": csrf_from(page.data), "reason": "spam"})
+    assert r.status_code == 404
