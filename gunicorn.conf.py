@@ -19,8 +19,10 @@ loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
 
 def post_fork(server, worker):
     # Connections opened in the master must not be shared by forked workers.
+    app = server.app.wsgi()
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # an app without a database, such as the bench's hello-world ceiling under these settings
     from portal.extensions import db
 
-    app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose()

@@ -32,11 +32,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, security, templating
+    from . import compression, page_cache, security, session_signing, templating
 
+    session_signing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     compression.init_app(app)
+    page_cache.init_app(app)
 
     from .api import bp as api_bp
     from .health import bp as health_bp

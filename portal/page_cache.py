@@ -1,0 +1,224 @@
+"""Whole-response cache for public pages: rendered once, then served from memory, already compressed.
+
+Rendering a work-point page costs milliseconds (templates, translations, queries); sending stored
+bytes costs microseconds, so the item page serves at close to a bare Flask app's rate.
+
+What is cached: GET requests to the public, search and API blueprints that answer 200 with HTML,
+JSON or XML, rendered for a visitor without a session cookie, when rendering put nothing but a CSRF
+token in the session. The token is cut out of the stored page and each visitor's own token is put
+back in on every hit, so forms keep their per-visitor CSRF protection. A visitor with flashed
+messages waiting is served fresh. Key: host, path with query string, care-mode cookie.
+
+Freshness: a status update, a project site or a moderated comment (the `item_changed` and
+`feedback_changed` signals) rewrites a version file in the instance directory, which every gunicorn
+worker checks with one stat() per request; entries also expire after PAGE_CACHE_TTL seconds (60),
+so the date-dependent "deadline passed" and any write made without a signal show within a minute.
+Bounded by PAGE_CACHE_BYTES per worker (least recently used out first). Off under TESTING unless
+PAGE_CACHE is set; PORTAL_PAGE_CACHE=0 turns it off in production.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import struct
+import threading
+import time
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import brotli
+from flask import Flask, Response, g, request, session
+
+CACHED_BLUEPRINTS = frozenset({"public", "search", "api", "search_api"})
+NOT_CACHED_ENDPOINTS = frozenset({"public.care_mode", "public.root"})
+MIMETYPES = frozenset({"text/html", "application/json", "application/atom+xml", "application/rss+xml",
+                       "application/xml", "text/xml", "text/csv"})
+REPLAYED_HEADERS = frozenset({"cache-control", "content-disposition", "link", "x-robots-tag"})
+PLACEHOLDER = b"\x00csrf-token\x00"  # cannot occur in a rendered page: NUL is not valid in HTML or JSON
+MIN_COMPRESS = 500
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+def _raw_deflate(data: bytes, final: bool) -> bytes:
+    """A self-contained raw deflate piece: no back-references out of it, ends on a byte boundary."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+@dataclass
+class Entry:
+    body: bytes  # uncompressed, PLACEHOLDER where the visitor's CSRF token goes
+    content_type: str
+    headers: list[tuple[str, str]]
+    version: int
+    expires: float
+    segments: list[bytes] = field(default_factory=list)  # body split at PLACEHOLDER, when it has one
+    compressed: dict[str, bytes] = field(default_factory=dict)  # "br"/"gzip", for bodies without a token
+    deflated: list[bytes] = field(default_factory=list)  # raw deflate of each segment, for token bodies
+
+    def __post_init__(self):
+        if PLACEHOLDER in self.body:
+            self.segments = self.body.split(PLACEHOLDER)
+            last = len(self.segments) - 1
+            self.deflated = [_raw_deflate(s, i == last) for i, s in enumerate(self.segments)]
+        elif len(self.body) >= MIN_COMPRESS:
+            self.compressed = {"br": brotli.compress(self.body, quality=9),
+                               "gzip": GZIP_HEADER + _raw_deflate(self.body, True)
+                               + struct.pack("<II", zlib.crc32(self.body), len(self.body) & 0xFFFFFFFF)}
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(map(len, self.compressed.values())) + sum(map(len, self.deflated))
+
+    def payload(self, accepted: frozenset[str]) -> tuple[bytes, str | None]:
+        if not self.segments:
+            for encoding in ("br", "gzip"):
+                if encoding in accepted and encoding in self.compressed:
+                    return self.compressed[encoding], encoding
+            return self.body, None
+        from .session_signing import csrf_token
+
+        token = csrf_token().encode()
+        if "gzip" not in accepted:
+            return token.join(self.segments), None
+        # Splice: the pre-deflated pieces, the token as a stored (uncompressed) deflate block between
+        # them, one gzip header and trailer. No compressor is set up per request (that alone is ~0.2 ms).
+        piece = b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token
+        crc, length, parts = 0, 0, [GZIP_HEADER]
+        for i, (segment, deflated) in enumerate(zip(self.segments, self.deflated)):
+            if i:
+                parts.append(piece)
+                crc, length = zlib.crc32(token, crc), length + len(token)
+            parts.append(deflated)
+            crc, length = zlib.crc32(segment, crc), length + len(segment)
+        parts.append(struct.pack("<II", crc, length & 0xFFFFFFFF))
+        return b"".join(parts), "gzip"
+
+
+class PageCache:
+    def __init__(self, max_bytes: int, ttl: float, version_file: Path):
+        self.max_bytes, self.ttl, self.version_file = max_bytes, ttl, version_file
+        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def version(self) -> int:
+        try:
+            return os.stat(self.version_file).st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def bump(self) -> None:
+        """Make every worker's entries stale: a new version file (atomic replace, new mtime)."""
+        self.version_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.version_file.with_name(f".{self.version_file.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(str(time.time_ns()))
+        os.replace(tmp, self.version_file)
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+    def get(self, key: tuple, version: int) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or entry.expires < time.monotonic():
+                self.bytes -= entry.size
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: Entry) -> None:
+        if entry.size > self.max_bytes // 4:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            self.entries[key] = entry
+            self.bytes += entry.size
+            while self.bytes > self.max_bytes and self.entries:
+                _, evicted = self.entries.popitem(last=False)
+                self.bytes -= evicted.size
+
+
+@functools.lru_cache(maxsize=256)
+def accepted_encodings(header: str) -> frozenset[str]:
+    """Content codings a client accepts (q > 0); browsers send a handful of distinct headers."""
+    out = set()
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        q = params.strip()
+        if q.startswith("q="):
+            try:
+                if float(q[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        out.add(name.strip())
+    return frozenset(out)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("PAGE_CACHE", not app.testing and os.environ.get("PORTAL_PAGE_CACHE", "1") != "0")
+    app.config.setdefault("PAGE_CACHE_TTL", float(os.environ.get("PORTAL_PAGE_CACHE_TTL", "60")))
+    app.config.setdefault("PAGE_CACHE_BYTES", int(float(os.environ.get("PORTAL_PAGE_CACHE_MB", "8")) * 1024 * 1024))
+    if not app.config["PAGE_CACHE"]:
+        return
+    instance = Path(app.config.get("INSTANCE_DIR") or app.instance_path)
+    cache = PageCache(app.config["PAGE_CACHE_BYTES"], app.config["PAGE_CACHE_TTL"], instance / "page-cache-version")
+    app.extensions["page_cache"] = cache
+    cookie_name = app.config.get("SESSION_COOKIE_NAME", "session")
+    token_name = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+    from .services.events import feedback_changed, item_changed
+
+    def _changed(sender, **_kwargs):
+        if sender is app:
+            cache.bump()
+
+    item_changed.connect(_changed, weak=False)
+    feedback_changed.connect(_changed, weak=False)
+
+    @app.before_request
+    def _serve_from_cache():
+        if (request.method not in ("GET", "HEAD") or request.blueprint not in CACHED_BLUEPRINTS
+                or request.endpoint in NOT_CACHED_ENDPOINTS):
+            return None
+        if request.cookies.get(cookie_name) and session.get("_flashes"):
+            return None  # a message waits to be shown once: render fresh, store nothing
+        key = (request.host, request.full_path, request.cookies.get("care") == "1")
+        version = cache.version()
+        entry = cache.get(key, version)
+        if entry is None:
+            if request.method == "GET" and not request.cookies.get(cookie_name):
+                g._page_cache_store = (key, version)
+            return None
+        body, encoding = entry.payload(accepted_encodings(request.headers.get("Accept-Encoding", "")))
+        response = Response(body, content_type=entry.content_type, headers=entry.headers)
+        if encoding:
+            response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
+        g._page_cache_hit = True
+        return response
+
+    # Registered after the compressor, so it runs before it and stores the uncompressed page.
+    @app.after_request
+    def _store_in_cache(response):
+        pending = g.pop("_page_cache_store", None)
+        if (pending is None or response.status_code != 200 or response.is_streamed
+                or response.mimetype not in MIMETYPES or "Set-Cookie" in response.headers
+                or "Content-Encoding" in response.headers or set(session.keys()) - {token_name}):
+            return response
+        key, version = pending
+        body = response.get_data()
+        token = g.get(token_name)
+        if token:
+            body = body.replace(token.encode(), PLACEHOLDER)
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS]
+        cache.put(key, Entry(body, response.content_type, headers, version, time.monotonic() + cache.ttl))
+        return response
