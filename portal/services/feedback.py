@@ -18,6 +18,7 @@ from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
 from . import audit
 from .events import feedback_changed
+from .locks import hold_write_lock
 
 KINDS = {
     "suggestion": N_("Suggestion"),
@@ -108,18 +109,24 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
     body = body.strip()
     ip_hash = _hash("ip", ip or "")
     body_hash = _hash("body", item_code, str(site_id or ""), re.sub(r"\s+", " ", body))
+    # Checks and insert as one step per address: a double click or parallel requests from one address
+    # must not both pass the duplicate check or the limit (other workers, other nodes included).
+    hold_write_lock(f"feedback:{ip_hash}")
     now = utcnow()
     duplicate = db.session.scalar(
         select(Feedback).where(Feedback.body_hash == body_hash, Feedback.ip_hash == ip_hash,
                                Feedback.created_at >= now - DUPLICATE_WINDOW).order_by(Feedback.id.desc())
     )
     if duplicate:
-        return Submission(duplicate, False)
+        code = duplicate.id
+        db.session.rollback()  # releases the lock; nothing was written
+        return Submission(db.session.get(Feedback, code), False)
     window = timedelta(seconds=current_app.config["FEEDBACK_RATE_WINDOW"])
     recent = db.session.scalar(
         select(func.count(Feedback.id)).where(Feedback.ip_hash == ip_hash, Feedback.created_at >= now - window)
     )
     if recent >= current_app.config["FEEDBACK_RATE_LIMIT"]:
+        db.session.rollback()
         raise RateLimited()
     fb = Feedback(
         tracking_code=new_tracking_code(), item_code=item_code, site_id=site_id, place_slug=place_slug or None,
