@@ -45,9 +45,9 @@ def both(message: str) -> dict[str, str]:
     return out
 
 
-def url_in(lang: str) -> str:
-    """The current page in another language, keeping its query string."""
+def url_in(lang: str, external: bool = False) -> str:
+    """The current page in another language, keeping its query string (absolute if `external`)."""
     if request.endpoint and g.get("lang"):
         args = {**request.args.to_dict(flat=True), **(request.view_args or {}), "lang": lang}
-        return url_for(request.endpoint, **args)
-    return url_for("public.home", lang=lang)
+        return url_for(request.endpoint, _external=external, **args)
+    return url_for("public.home", lang=lang, _external=external)
