@@ -64,10 +64,26 @@ def lighthouse_section(data: dict) -> list[str]:
         "| --- | --- | " + " | ".join("---:" for _ in cats) + " |",
     ]
     for name, page in data["pages"].items():
-        scores = " | ".join(str(page["scores"][c]) if page["scores"][c] >= data["target"]
-                            else f"**{page['scores'][c]}**" for c in cats)
-        lines.append(f"| {name} | `{page['path']}` | {scores} |")
-    lines += ["", f"All scores ≥ {data['target']}: {_yes(data['met'])}.", ""]
+        cells = []
+        for c in cats:
+            score = page["scores"][c]
+            if c == "seo" and page.get("noindex"):
+                cells.append(f"{score} (noindex†)")
+            else:
+                cells.append(str(score) if score >= data["target"] else f"**{score}**")
+        lines.append(f"| {name} | `{page['path']}` | {' | '.join(cells)} |")
+    lines += [
+        "",
+        "† Kept out of search engines on purpose (`<meta name=\"robots\" content=\"noindex\">`): search "
+        "result pages are an endless space of near-duplicates and a tracking page belongs to one resident. "
+        "Lighthouse's SEO score counts that as \"blocked from indexing\", so SEO is not applied to them.",
+        "",
+        f"All scores ≥ {data['target']} (SEO on indexable pages): {_yes(data['met'])}. "
+        f"Lowest of all runs per page: "
+        + "; ".join(f"{n} {min(p['lowest'][c] for c in cats if not (c == 'seo' and p.get('noindex')))}"
+                    for n, p in data["pages"].items()) + ".",
+        "",
+    ]
     return lines
 
 

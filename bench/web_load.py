@@ -71,7 +71,9 @@ def wait_for(url: str, timeout: float = 60.0) -> None:
 
 
 def prepare_portal(work: Path) -> dict[str, str]:
-    """A migrated database with content, sample activity on the measured item, and a built index."""
+    """A migrated database with content, sample activity on the measured item, and a built index.
+
+    The tracking code of a comment waiting for moderation is left in WORK/tracking.txt."""
     env = {
         **os.environ,
         "PORTAL_INSTANCE_DIR": str(work / "instance"),
@@ -109,6 +111,9 @@ with app.app_context():
         sent = feedback.submit(item.code, body=f"第{{n}}条示例留言：加装电梯什么时候开工？", kind="question",
                                ip=f"192.0.2.{{n}}", lang="zh").feedback
         feedback.approve(sent, staff, reply="示例答复。")
+    pending = feedback.submit(item.code, body="示例：电梯井施工时楼道怎么走？", kind="question", ip="192.0.2.99",
+                              lang="zh").feedback
+    open({str(work / "tracking.txt")!r}, "w").write(pending.tracking_code)
     build()
 """
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
