@@ -45,6 +45,13 @@ def from_env() -> dict:
         "PORTAL_TODAY": os.environ.get("PORTAL_TODAY"),  # fixed date for tests and demos; unset = real date
         "FEEDBACK_RATE_LIMIT": int(os.environ.get("PORTAL_FEEDBACK_RATE_LIMIT", "5")),
         "FEEDBACK_RATE_WINDOW": int(os.environ.get("PORTAL_FEEDBACK_RATE_WINDOW", "600")),
+        # How long a request waits for a database lock before the 503 page (SQLite busy_timeout,
+        # PostgreSQL lock_timeout).
+        "DB_BUSY_TIMEOUT_MS": int(os.environ.get("PORTAL_DB_BUSY_TIMEOUT_MS", "10000")),
+        # Several nodes on one database: how often a node compares its search index with the database.
+        "SEARCH_REFRESH_SECONDS": float(os.environ.get("PORTAL_SEARCH_REFRESH_SECONDS", "10")),
+        # A PostgreSQL restart or failover must not leave dead pooled connections to fail requests.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",
         # Times are stored in UTC; dates on pages are Shanghai dates (a comment at 07:00 is not "yesterday").
