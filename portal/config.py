@@ -52,6 +52,8 @@ def from_env() -> dict:
         "SEARCH_REFRESH_SECONDS": float(os.environ.get("PORTAL_SEARCH_REFRESH_SECONDS", "10")),
         # A PostgreSQL restart or failover must not leave dead pooled connections to fail requests.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Proxies in front that set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts no such header.
+        "PROXY_HOPS": int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",
         # Times are stored in UTC; dates on pages are Shanghai dates (a comment at 07:00 is not "yesterday").

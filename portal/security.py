@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 CSP = (
@@ -22,6 +23,11 @@ class BoundedIntConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     # Before the blueprints register, so every <int:...> in their rules gets the bound.
     app.url_map.converters["int"] = BoundedIntConverter
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # Behind nginx: the resident's address (per-address comment limit) and scheme come from the
+        # proxy's X-Forwarded-* headers. Off by default, since without a proxy anyone could set them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
     @app.after_request
     def _headers(response):
