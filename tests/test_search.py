@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,52 @@ def test_failed_rebuild_leaves_the_previous_index_serving(app, client, monkeypat
         assert [p.name for p in index._root().glob("build-*")] == [good.name]  # the half build is removed
     data = client.get("/api/v1/search?q=elevator&lang=en").get_json()
     assert data["results"][0]["code"] == "2.3"
+
+
+def test_concurrent_rebuilds_never_delete_the_build_another_worker_made_current(app, monkeypatch):
+    """Two workers rebuild at once; the other's swap lands just after ours. Its build must survive
+    our clean-up, or `current` points at nothing (seen under load with six gunicorn workers)."""
+    from portal.search import index
+
+    with app.app_context():
+        first = index.build()
+        theirs = index.build()  # finished first, its swap still to come
+        back = index._root() / ".back"
+        back.symlink_to(first.name)
+        os.replace(back, index.current_dir())
+        earlier = time.time() - 5
+        os.utime(theirs, (earlier, earlier))
+        real_replace = os.replace
+
+        def replace_then_theirs_lands(src, dst):
+            real_replace(src, dst)
+            if Path(dst) == index.current_dir():
+                tmp = index._root() / ".theirs"
+                tmp.symlink_to(theirs.name)
+                real_replace(tmp, dst)
+
+        monkeypatch.setattr(index.os, "replace", replace_then_theirs_lands)
+        ours = index.build()
+        monkeypatch.undo()
+        assert index.current_dir().resolve() == theirs.resolve() and theirs.exists()
+        assert ours.exists()  # young: a searcher may have opened it in between
+
+
+def test_old_builds_are_removed_after_a_while(app):
+    from portal.search import index
+
+    with app.app_context():
+        first = index.build()
+        abandoned = index._root() / "build-00000000000000-1-1"
+        abandoned.mkdir()  # no meta.json: a build whose process died
+        young_partial = index._root() / "build-00000000000000-2-2"
+        young_partial.mkdir()  # no meta.json, recent: may still be in progress elsewhere
+        long_ago = time.time() - index.ABANDONED_BUILD_SECONDS - 10
+        os.utime(first, (long_ago, long_ago))
+        os.utime(abandoned, (long_ago, long_ago))
+        second = index.build()
+        assert not first.exists() and not abandoned.exists()
+        assert second.exists() and young_partial.exists()
 
 
 def test_searcher_open_during_rebuild_keeps_a_whole_snapshot(app):

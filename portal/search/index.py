@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "5"
 # Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
 _write_lock = threading.RLock()
+# A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
+KEEP_OLD_BUILD_SECONDS = 60
+# A build without meta.json this old was abandoned (its process died); younger, it may be in progress.
+ABANDONED_BUILD_SECONDS = 3600
 
 
 def make_schema() -> Schema:
@@ -198,13 +202,25 @@ def _swap(target: Path) -> None:
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(target.name)
-    old = link.resolve() if link.is_symlink() else None
     os.replace(tmp_link, link)
-    # Keep the previous build a while: searchers opened on it may still be reading.
-    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p != target), key=lambda p: p.stat().st_mtime)
-    for stale in builds[:-1]:
-        if old is None or stale != old:
-            shutil.rmtree(stale, ignore_errors=True)
+    _remove_old_builds(keep=target)
+
+
+def _remove_old_builds(keep: Path) -> None:
+    """Delete builds nobody can still need. Other workers may be building or swapping right now (a
+    worker whose swap lands after ours makes its build current), so a build goes only when it is
+    old, and not what `current` points to at that moment; one without meta.json may be in progress."""
+    now = time.time()
+    for path in _root().glob("build-*"):
+        try:
+            if path == keep or path.resolve() == current_dir().resolve():
+                continue
+            complete = (path / "meta.json").exists()
+            if now - path.stat().st_mtime < (KEEP_OLD_BUILD_SECONDS if complete else ABANDONED_BUILD_SECONDS):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def read_meta() -> dict | None:
@@ -240,9 +256,12 @@ def open_index():
     try:
         return _open(current_dir())
     except Exception:  # noqa: BLE001 - any corruption means: rebuild
-        log.warning("search index missing or unreadable at %s; rebuilding", current_dir())
         with _write_lock:
-            build()
+            try:  # another thread of this process may have rebuilt it while we waited for the lock
+                return _open(current_dir())
+            except Exception:  # noqa: BLE001
+                log.warning("search index missing or unreadable at %s; rebuilding", current_dir())
+                build()
         return _open(current_dir())
 
 
