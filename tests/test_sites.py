@@ -187,3 +187,10 @@ def test_a_site_of_another_item_is_refused(app, client):
 def test_place_page_says_when_it_has_no_projects(client):
     text = text_of(client.get("/en/places/gutong-sicun").data)
     assert "No projects have been published for this place yet." in text
+
+
+def test_places_index_counts_projects(app, client):
+    add_site(app, "2.3", "甲楼加装电梯", "consultation", place="gutong-sicun")
+    add_site(app, "5.1.3", "某小区充电棚", "completed", place="gutong-sicun")
+    text = text_of(client.get("/en/places/").data)
+    assert "Gutong Sicun residential community 1 work point · 2 projects" in text

@@ -101,7 +101,8 @@ def month(month: str):
 def places():
     store = content()
     counts = {p.slug: len(store.items_by_place(p.slug)) for p in store.places}
-    return render_template("public/places.html", places=store.places, counts=counts)
+    return render_template("public/places.html", places=store.places, counts=counts,
+                           site_counts=item_service.site_counts_by_place())
 
 
 @bp.get("/<lang>/places/<slug>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..content import Item
@@ -34,6 +34,11 @@ def sites_at(place_slug: str) -> list[ProjectSite]:
     stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages))
             .where(ProjectSite.place_slug == place_slug).order_by(ProjectSite.item_code, ProjectSite.id))
     return list(db.session.scalars(stmt))
+
+
+def site_counts_by_place() -> dict[str, int]:
+    stmt = select(ProjectSite.place_slug, func.count(ProjectSite.id)).group_by(ProjectSite.place_slug)
+    return {slug: n for slug, n in db.session.execute(stmt) if slug}
 
 
 def latest_progress(entries: list[StatusUpdate]) -> dict[str, float]:

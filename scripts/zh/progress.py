@@ -2,6 +2,7 @@
 ZH = {
     "%(metric)s (target: %(value)s %(unit)s)": "%(metric)s（目标：%(value)s %(unit)s）",
     "%(num)d of %(total)d work points has a published progress report.": "%(total)d 项工作要点中有 %(num)d 项已发布进展报告。",
+    "%(num)d project": "%(num)d 个项目",
     "%(num)d work point is past its deadline.": "%(num)d 项工作要点已过时间节点。",
     "%(value)s of %(target)s, counted from the projects (sites at stage “%(stage)s” or later).":
         "%(value)s / %(target)s，由项目统计（处于“%(stage)s”或之后阶段的项目）。",
