@@ -9,8 +9,7 @@ secret and payloads are signed uncompressed: cookies and tokens read back exactl
 """
 from __future__ import annotations
 
-import hashlib
-import os
+import secrets
 import threading
 
 from flask import Flask, current_app, g, session
@@ -62,7 +61,8 @@ def csrf_token() -> str:
             serializer = _csrf_serializers.setdefault(
                 secret, UncompressedURLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
         if not isinstance(session.get(field), str):
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+            # 40 random hex digits, the shape Flask-WTF gives (it hashes urandom with SHA-1; bandit B324).
+            session[field] = secrets.token_hex(20)
         setattr(g, field, serializer.dumps(session[field]))
     return g.get(field)
 
