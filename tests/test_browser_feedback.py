@@ -67,3 +67,22 @@ def test_a_resident_comments_from_a_phone_and_reads_the_reply(app, live_server, 
     assert "已公开" in main and "已答复" in main and REPLY in main
     assert no_horizontal_scroll(resident)
     screenshot(resident, "feedback-6-tracking-replied-zh-360")
+
+
+def test_back_office_pages_fit_a_phone(app, live_server, page):
+    from feedback_support import submit_direct
+
+    server = live_server(app)
+    make_staff(app, "admin-e2e", "admin")
+    fid, _ = submit_direct(app, body="很长的留言" * 60 + " https://example.com/a/very/long/unbroken/address/that/must/wrap")
+    page.goto(f"{server.url}/staff/login")
+    page.fill("#username", "admin-e2e")
+    page.fill("#password", STAFF_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    for path, name in [("/staff/", "dashboard"), ("/staff/moderation", "moderation"),
+                       (f"/staff/feedback/{fid}", "feedback-detail"), ("/staff/accounts", "accounts")]:
+        page.goto(server.url + path)
+        assert page.locator("h1").inner_text().strip()
+        assert no_horizontal_scroll(page), path
+        screenshot(page, f"staff-{name}-zh-360")

@@ -392,3 +392,23 @@ def test_detail_page_leads_back_to_the_filtered_list(app, moderator):
     page = moderator.get(f"/staff/feedback/{fid}?next=https://evil.example/").get_data(as_text=True)
     assert 'href="https://evil.example/"' not in page and 'value="https://evil.example/"' not in page
     assert 'href="/staff/">' in page
+
+
+def test_a_bulk_decision_re_indexes_each_work_point_once(app, moderator):
+    from portal.services.events import feedback_changed
+
+    ids = [submit_direct(app, body=f"同一项的留言 {n}。", ip=f"203.0.113.{n}")[0] for n in range(3)]
+    ids.append(submit_direct(app, body="另一项的留言。", ip="203.0.113.9", code="1.1")[0])
+    seen = []
+
+    def receiver(sender, item_code=None, **kwargs):
+        seen.append((item_code, kwargs.get("published")))
+
+    feedback_changed.connect(receiver)
+    try:
+        assert _bulk(moderator, ids, "approve").status_code == 302
+    finally:
+        feedback_changed.disconnect(receiver)
+    assert sorted(seen) == [("1.1", True), ("2.3", True)]
+    found = moderator.get("/zh/search?q=同一项的留言").get_data(as_text=True)
+    assert "/zh/items/2.3" in found

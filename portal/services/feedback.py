@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -155,13 +157,38 @@ def _snapshot(fb: Feedback) -> dict:
     return {"state": fb.state, "reject_reason": fb.reject_reason, "reply": fb.reply_body, "flags": fb.flag_count}
 
 
+# Inside a bulk decision: item code -> (last comment id, published?), so each item is re-indexed once at the end.
+_deferred: ContextVar[dict | None] = ContextVar("feedback_deferred", default=None)
+
+
+def _notify(fb: Feedback) -> None:
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred[fb.item_code] = (fb.id, fb.state == "published")
+        return
+    feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
+                          published=fb.state == "published")
+
+
+@contextmanager
+def _one_signal_per_item():
+    token = _deferred.set({})
+    try:
+        yield
+    finally:
+        deferred = _deferred.get()
+        _deferred.reset(token)
+        app = current_app._get_current_object()
+        for item_code, (feedback_id, published) in deferred.items():
+            feedback_changed.send(app, feedback_id=feedback_id, item_code=item_code, published=published)
+
+
 def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
     fb.moderated_at = utcnow()
     fb.moderated_by = actor.id if actor else None
     audit.record(action, "feedback", fb.id, before, _snapshot(fb), actor=actor)
     db.session.commit()
-    feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
-                          published=fb.state == "published")
+    _notify(fb)
 
 
 class ModerationError(ValueError):
@@ -327,18 +354,19 @@ class BulkResult:
 
 def _bulk(ids, action) -> BulkResult:
     result = BulkResult([], [], [])
-    for fid in dict.fromkeys(ids):  # each once, in the order given
-        fb = db.session.get(Feedback, fid)
-        if fb is None:
-            result.missing.append(fid)
-            continue
-        try:
-            action(fb)
-        except ModerationError:
-            db.session.rollback()
-            result.skipped.append(fb)
-        else:
-            result.done.append(fb)
+    with _one_signal_per_item():
+        for fid in dict.fromkeys(ids):  # each once, in the order given
+            fb = db.session.get(Feedback, fid)
+            if fb is None:
+                result.missing.append(fid)
+                continue
+            try:
+                action(fb)
+            except ModerationError:
+                db.session.rollback()
+                result.skipped.append(fb)
+            else:
+                result.done.append(fb)
     return result
 
 
