@@ -9,10 +9,17 @@ from .forms import FlagForm, feedback_form
 
 
 def thread_globals() -> dict:
-    def feedback_thread(item, site_id=None):
+    def feedback_thread(item, site_id=None, place_slug=None):
+        def new_form():
+            form = feedback_form(content(), item)
+            # A comment from a project's page is most likely about that project's place.
+            if place_slug and any(slug == place_slug for slug, _label in form.place.choices):
+                form.place.data = place_slug
+            return form
+
         return {
             "comments": service.published_for(item.code, site_id),
-            "new_form": lambda: feedback_form(content(), item),
+            "new_form": new_form,
             "flag_form": FlagForm(),
         }
 

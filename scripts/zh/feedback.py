@@ -54,4 +54,5 @@ ZH = {
     "Your comment could not be accepted. If you are a person, please leave the last field empty.": "您的留言未能提交。如您不是自动程序，请将最后一个栏目留空。",
     "Your name (optional)": "您的姓名（选填）",
     "Your tracking code is": "您的查询码是",
+    "About the project": "所涉项目",
 }
