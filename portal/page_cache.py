@@ -30,6 +30,9 @@ from pathlib import Path
 
 import brotli
 from flask import Flask, Response, g, request, session
+from werkzeug.http import parse_cookie
+
+from .session_signing import csrf_token
 
 CACHED_BLUEPRINTS = frozenset({"public", "search", "api", "search_api"})
 NOT_CACHED_ENDPOINTS = frozenset({"public.care_mode", "public.root"})
@@ -57,6 +60,7 @@ class Entry:
     segments: list[bytes] = field(default_factory=list)  # body split at PLACEHOLDER, when it has one
     compressed: dict[str, bytes] = field(default_factory=dict)  # "br"/"gzip", for bodies without a token
     deflated: list[bytes] = field(default_factory=list)  # raw deflate of each segment, for token bodies
+    final_headers: list[tuple[str, str]] | None = None  # as Flask sent them on a hit, for FastPath
 
     def __post_init__(self):
         if PLACEHOLDER in self.body:
@@ -72,15 +76,13 @@ class Entry:
     def size(self) -> int:
         return len(self.body) + sum(map(len, self.compressed.values())) + sum(map(len, self.deflated))
 
-    def payload(self, accepted: frozenset[str]) -> tuple[bytes, str | None]:
+    def payload(self, accepted: frozenset[str], token_of_visitor) -> tuple[bytes, str | None]:
         if not self.segments:
             for encoding in ("br", "gzip"):
                 if encoding in accepted and encoding in self.compressed:
                     return self.compressed[encoding], encoding
             return self.body, None
-        from .session_signing import csrf_token
-
-        token = csrf_token().encode()
+        token = token_of_visitor().encode()
         if "gzip" not in accepted:
             return token.join(self.segments), None
         # Splice: the pre-deflated pieces, the token as a stored (uncompressed) deflate block between
@@ -163,6 +165,64 @@ def accepted_encodings(header: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def cache_key(environ: dict, care: bool) -> tuple:
+    """Host, raw path and query string, care mode: the same key whether Flask or FastPath asks."""
+    return (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+            environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), care)
+
+
+class FastPath:
+    """WSGI middleware in front of Flask, for visitors without a session cookie.
+
+    A fresh stored page goes out without a Flask request context, with the headers Flask gave it on
+    its first hit (the security headers among them); a page with a form gets a new session cookie and
+    CSRF token made as Flask and Flask-WTF make them. Visitors with a session (flashed messages, a
+    CSRF token already issued) and everything not stored go on to Flask.
+    """
+
+    NOT_REPLAYED = frozenset({"set-cookie", "content-length", "content-encoding", "vary"})
+
+    def __init__(self, app: Flask, cache: PageCache):
+        self.flask, self.wsgi_app, self.cache = app, app.wsgi_app, cache
+        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            raw_cookies = environ.get("HTTP_COOKIE")
+            cookies = parse_cookie(raw_cookies) if raw_cookies else {}
+            if self.session_cookie not in cookies:
+                entry = self.cache.get(cache_key(environ, cookies.get("care") == "1"), self.cache.version())
+                if entry is not None and entry.final_headers is not None:
+                    return self.serve(entry, environ, start_response)
+
+        def capture(status, headers, exc_info=None):
+            entry = environ.get("portal.page_cache.hit")
+            if entry is not None and entry.final_headers is None and status.startswith("200"):
+                entry.final_headers = [(k, v) for k, v in headers if k.lower() not in self.NOT_REPLAYED]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, capture)
+
+    def serve(self, entry: Entry, environ, start_response):
+        from .session_signing import new_visitor_session
+
+        headers = list(entry.final_headers)
+        cookie = None
+        if entry.segments:
+            cookie, token = new_visitor_session(self.flask)
+            body, encoding = entry.payload(accepted_encodings(environ.get("HTTP_ACCEPT_ENCODING", "")),
+                                           lambda: token)
+            headers += [("Set-Cookie", cookie), ("Vary", "Accept-Encoding, Cookie")]
+        else:
+            body, encoding = entry.payload(accepted_encodings(environ.get("HTTP_ACCEPT_ENCODING", "")), None)
+            headers.append(("Vary", "Accept-Encoding"))
+        if encoding:
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE", not app.testing and os.environ.get("PORTAL_PAGE_CACHE", "1") != "0")
     app.config.setdefault("PAGE_CACHE_TTL", float(os.environ.get("PORTAL_PAGE_CACHE_TTL", "60")))
@@ -192,24 +252,25 @@ def init_app(app: Flask) -> None:
         cookies = req.cookies
         if cookies.get(cookie_name) and session.get("_flashes"):
             return None  # a message waits to be shown once: render fresh, store nothing
-        key = (req.host, req.full_path, cookies.get("care") == "1")
+        key = cache_key(req.environ, cookies.get("care") == "1")
         version = cache.version()
         entry = cache.get(key, version)
         if entry is None:
             if req.method == "GET" and not cookies.get(cookie_name):
                 g._page_cache_store = (key, version)
             return None
-        body, encoding = entry.payload(accepted_encodings(req.environ.get("HTTP_ACCEPT_ENCODING", "")))
+        body, encoding = entry.payload(accepted_encodings(req.environ.get("HTTP_ACCEPT_ENCODING", "")), csrf_token)
         response = Response(body, content_type=entry.content_type, headers=entry.headers)
         if encoding:
             response.headers["Content-Encoding"] = encoding
         response.vary.add("Accept-Encoding")
-        g._page_cache_hit = True
+        req.environ["portal.page_cache.hit"] = entry  # FastPath keeps the headers this response leaves with
         return response
 
     # First of all before-request functions: a stored page needs none of the others (CSRF checks
     # only guard unsafe methods, and this serves GET and HEAD alone).
     app.before_request_funcs.setdefault(None, []).insert(0, _serve_from_cache)
+    app.wsgi_app = FastPath(app, cache)
 
     # Registered after the compressor, so it runs before it and stores the uncompressed page.
     @app.after_request

@@ -17,6 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import TimedSerializer, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.url_safe import URLSafeSerializerMixin
+from werkzeug.http import dump_cookie
 
 
 class UncompressedURLSafeTimedSerializer(URLSafeTimedSerializer):
@@ -50,21 +51,43 @@ class CachedSigningSessionInterface(SecureCookieSessionInterface):
 _csrf_serializers: dict[str, URLSafeTimedSerializer] = {}
 
 
+def _csrf_serializer(app: Flask) -> URLSafeTimedSerializer:
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    serializer = _csrf_serializers.get(secret)
+    if serializer is None:
+        serializer = _csrf_serializers.setdefault(
+            secret, UncompressedURLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
+    return serializer
+
+
+def _new_secret() -> str:
+    # 40 random hex digits, the shape Flask-WTF gives (it hashes urandom with SHA-1; bandit B324).
+    return secrets.token_hex(20)
+
+
 def csrf_token() -> str:
     """The visitor's CSRF token, as Flask-WTF's generate_csrf() makes it (same session key, salt and
     signature, so its validate_csrf accepts it), with a serializer built once."""
-    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field not in g:
-        serializer = _csrf_serializers.get(secret)
-        if serializer is None:
-            serializer = _csrf_serializers.setdefault(
-                secret, UncompressedURLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
         if not isinstance(session.get(field), str):
-            # 40 random hex digits, the shape Flask-WTF gives (it hashes urandom with SHA-1; bandit B324).
-            session[field] = secrets.token_hex(20)
-        setattr(g, field, serializer.dumps(session[field]))
+            session[field] = _new_secret()
+        setattr(g, field, _csrf_serializer(current_app).dumps(session[field]))
     return g.get(field)
+
+
+def new_visitor_session(app: Flask) -> tuple[str, str]:
+    """(Set-Cookie value, form token) for a visitor without a session: the cookie Flask's session
+    interface sets for a session holding only a new CSRF secret, and the token Flask-WTF signs from it."""
+    interface = app.session_interface
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = _new_secret()
+    cookie = dump_cookie(
+        interface.get_cookie_name(app), interface.get_signing_serializer(app).dumps({field: raw}),
+        domain=interface.get_cookie_domain(app), path=interface.get_cookie_path(app),
+        secure=interface.get_cookie_secure(app), httponly=interface.get_cookie_httponly(app),
+        samesite=interface.get_cookie_samesite(app), partitioned=interface.get_cookie_partitioned(app))
+    return cookie, _csrf_serializer(app).dumps(raw)
 
 
 def init_app(app: Flask) -> None:

@@ -136,3 +136,20 @@ def test_errors_posts_and_staff_pages_are_not_cached(cached_app):
     assert "page_cache" in cached_app.extensions
     keys = [key[1] for key in cached_app.extensions["page_cache"].entries]
     assert not [k for k in keys if k.startswith(("/staff", "/zh/items/99.99", "/zh/feedback"))]
+
+
+def test_the_fast_path_sends_what_flask_sent(cached_app):
+    """After its first hit a page is answered in front of Flask: same security headers, a proper session cookie."""
+    cached_app.test_client().get(ITEM)  # stored
+    through_flask = cached_app.test_client().get(ITEM)  # a hit inside Flask: its headers are kept
+    entry = next(e for k, e in cached_app.extensions["page_cache"].entries.items() if k[1] == ITEM)
+    assert entry.final_headers is not None
+    fast = cached_app.test_client().get(ITEM, headers={"Accept-Encoding": "gzip"})
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert fast.headers[header] == through_flask.headers[header]
+    cookie = fast.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert fast.headers["Vary"] == "Accept-Encoding, Cookie"
+    assert TOKEN_RE.sub(b"", gzip.decompress(fast.data)) == TOKEN_RE.sub(b"", through_flask.data)
+    head = cached_app.test_client().head("/zh/")
+    assert head.status_code == 200 and head.data == b""
