@@ -31,6 +31,7 @@ from pathlib import Path
 import brotli
 from flask import Flask, Response, g, request, session
 from werkzeug.http import parse_cookie
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .session_signing import csrf_token
 
@@ -166,8 +167,9 @@ def accepted_encodings(header: str) -> frozenset[str]:
 
 
 def cache_key(environ: dict, care: bool) -> tuple:
-    """Host, raw path and query string, care mode: the same key whether Flask or FastPath asks."""
-    return (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+    """Scheme, host, raw path and query string, care mode: the same key whether Flask or FastPath asks
+    (pages carry absolute links, so http and https versions differ)."""
+    return (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
             environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), care)
 
 
@@ -182,8 +184,8 @@ class FastPath:
 
     NOT_REPLAYED = frozenset({"set-cookie", "content-length", "content-encoding", "vary"})
 
-    def __init__(self, app: Flask, cache: PageCache):
-        self.flask, self.wsgi_app, self.cache = app, app.wsgi_app, cache
+    def __init__(self, app: Flask, cache: PageCache, wsgi_app):
+        self.flask, self.wsgi_app, self.cache = app, wsgi_app, cache
         self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
 
     def __call__(self, environ, start_response):
@@ -270,7 +272,10 @@ def init_app(app: Flask) -> None:
     # First of all before-request functions: a stored page needs none of the others (CSRF checks
     # only guard unsafe methods, and this serves GET and HEAD alone).
     app.before_request_funcs.setdefault(None, []).insert(0, _serve_from_cache)
-    app.wsgi_app = FastPath(app, cache)
+    if isinstance(app.wsgi_app, ProxyFix):  # inside it, so keys see the scheme and host Flask sees
+        app.wsgi_app.app = FastPath(app, cache, app.wsgi_app.app)
+    else:
+        app.wsgi_app = FastPath(app, cache, app.wsgi_app)
 
     # Registered after the compressor, so it runs before it and stores the uncompressed page.
     @app.after_request

@@ -134,7 +134,7 @@ def test_errors_posts_and_staff_pages_are_not_cached(cached_app):
     for _ in range(2):
         assert statements_for(cached_app, client, "/zh/items/99.99")[0].status_code == 404
     assert "page_cache" in cached_app.extensions
-    keys = [key[1] for key in cached_app.extensions["page_cache"].entries]
+    keys = [key[2] for key in cached_app.extensions["page_cache"].entries]
     assert not [k for k in keys if k.startswith(("/staff", "/zh/items/99.99", "/zh/feedback"))]
 
 
@@ -142,7 +142,7 @@ def test_the_fast_path_sends_what_flask_sent(cached_app):
     """After its first hit a page is answered in front of Flask: same security headers, a proper session cookie."""
     cached_app.test_client().get(ITEM)  # stored
     through_flask = cached_app.test_client().get(ITEM)  # a hit inside Flask: its headers are kept
-    entry = next(e for k, e in cached_app.extensions["page_cache"].entries.items() if k[1] == ITEM)
+    entry = next(e for k, e in cached_app.extensions["page_cache"].entries.items() if k[2] == ITEM)
     assert entry.final_headers is not None
     fast = cached_app.test_client().get(ITEM, headers={"Accept-Encoding": "gzip"})
     for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
@@ -153,3 +153,13 @@ def test_the_fast_path_sends_what_flask_sent(cached_app):
     assert TOKEN_RE.sub(b"", gzip.decompress(fast.data)) == TOKEN_RE.sub(b"", through_flask.data)
     head = cached_app.test_client().head("/zh/")
     assert head.status_code == 200 and head.data == b""
+
+
+def test_behind_a_proxy_http_and_https_pages_are_cached_apart(app_factory):
+    app = app_factory(PAGE_CACHE=True, PROXY_HOPS=1)
+    https = app.test_client().get("/en/", headers={"X-Forwarded-Proto": "https"})
+    assert b'href="https://localhost/zh/"' in https.data
+    for _ in range(3):  # a stored page, then hits inside Flask and in front of it
+        assert b'href="http://localhost/zh/"' in app.test_client().get("/en/").data
+        assert b'href="https://localhost/zh/"' in app.test_client().get(
+            "/en/", headers={"X-Forwarded-Proto": "https"}).data
