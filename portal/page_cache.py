@@ -1,13 +1,14 @@
 """Whole-response cache for public pages: rendered once, then served from memory, already compressed.
 
 Rendering a work-point page costs milliseconds (templates, translations, queries); sending stored
-bytes costs microseconds, so the item page serves at close to a bare Flask app's rate.
+bytes costs microseconds. For visitors without a session, `FastPath` answers in front of Flask, so
+a cached page costs less CPU than a bare Flask hello-world (bench/results/web.md).
 
 What is cached: GET requests to the public, search and API blueprints that answer 200 with HTML,
 JSON or XML, rendered for a visitor without a session cookie, when rendering put nothing but a CSRF
 token in the session. The token is cut out of the stored page and each visitor's own token is put
 back in on every hit, so forms keep their per-visitor CSRF protection. A visitor with flashed
-messages waiting is served fresh. Key: host, path with query string, care-mode cookie.
+messages waiting is served fresh. Key: scheme, host, path and query string, care-mode cookie.
 
 Freshness: a status update, a project site or a moderated comment (the `item_changed` and
 `feedback_changed` signals) rewrites a version file in the instance directory, which every gunicorn
