@@ -5,7 +5,7 @@ shared with the `flask staff` commands.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -41,13 +41,6 @@ def _error(exc: auth.AccountError) -> str:
     return _(exc.message, **exc.params)
 
 
-def _user_or_404(user_id: int) -> StaffUser:
-    user = db.session.get(StaffUser, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/accounts")
 @auth.requires("manage_accounts")
 def accounts():
@@ -71,7 +64,7 @@ def create_account():
 
 
 def _change(user_id: int, form_cls, name: str, apply, done: str):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     form = form_cls(prefix=_prefix(user))
     if not form.validate_on_submit():
         return _render(bound={user.id: {name: form}}, status=400)

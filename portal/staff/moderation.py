@@ -103,13 +103,6 @@ def moderation():
     return redirect(_safe_next(bulk.next.data))
 
 
-def _get_or_404(feedback_id: int) -> Feedback:
-    fb = db.session.get(Feedback, feedback_id)
-    if fb is None:
-        abort(404)
-    return fb
-
-
 def _render_detail(fb: Feedback, bound: dict | None = None, error: str | None = None, status: int = 200):
     return render_template("staff/feedback_detail.html", fb=fb, bound=bound or {}, error=error,
                            back=_safe_next(request.values.get(f"{_prefix(fb)}-next") or request.args.get("next")
@@ -120,11 +113,11 @@ def _render_detail(fb: Feedback, bound: dict | None = None, error: str | None = 
 @bp.get("/feedback/<int:feedback_id>")
 @auth.requires("moderate")
 def feedback_detail(feedback_id: int):
-    return _render_detail(_get_or_404(feedback_id))
+    return _render_detail(db.get_or_404(Feedback, feedback_id))
 
 
 def _decide(feedback_id: int, name: str, apply, done_message: str):
-    fb = _get_or_404(feedback_id)
+    fb = db.get_or_404(Feedback, feedback_id)
     form = ACTIONS[name][0](prefix=_prefix(fb))
     if not form.validate_on_submit():
         return _render_detail(fb, bound={name: form}, status=400)
