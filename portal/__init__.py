@@ -6,7 +6,7 @@ import logging
 from flask import Flask, g
 
 from . import config as config_module
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from .services.content import init_content
 

@@ -53,6 +53,9 @@ def from_env() -> dict:
         # A PostgreSQL restart or failover must not leave dead pooled connections to fail requests.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Proxies in front that set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts no such header.
+        # Flask-Limiter: memory:// counts per worker process; a shared store counts across workers and nodes.
+        "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_HOPS": int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",

@@ -39,6 +39,10 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(_e):
         return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."))
 
+    @app.errorhandler(429)
+    def too_many(_e):
+        return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."))
+
     @app.errorhandler(413)
     def too_large(_e):
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))

@@ -1,6 +1,8 @@
 """Flask extensions, created once here and bound to an app in create_app()."""
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -16,3 +18,6 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()
+# Limits are declared where they apply (login, look-ups, marks). Storage is per process unless
+# PORTAL_RATELIMIT_STORAGE_URI names a shared one (for example redis:// or memcached://).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
