@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from portal.content import load_content
+from portal.content.store import Text
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 STORE = load_content(CONTENT)
@@ -168,8 +169,31 @@ def test_the_strength_check_catches_the_old_overstatements():
 
 
 def test_glossary_entries_say_the_same_in_both_languages():
-    """Figures and quoted names in an explanation appear in both languages, or in neither."""
+    """Figures in an explanation appear in both languages, or in neither."""
     for term in STORE.glossary:
         zh_numbers = re.findall(r"\d+", term.explanation.zh)
         en_numbers = re.findall(r"\d+", term.explanation.en)
         assert sorted(zh_numbers) == sorted(en_numbers), term.key
+
+
+def test_glossary_entries_are_general_or_say_where_a_specific_comes_from():
+    """A definition names no place of ours unless it says the notice is where that comes from."""
+    places = [p.name for item in STORE.items for p in item.places] + [Text("张江", "Zhangjiang"), Text("环东", "Huandong")]
+    for term in STORE.glossary:
+        for place in places:
+            if place.zh in term.explanation.zh:
+                assert "本通知" in term.explanation.zh, (term.key, place.zh)
+            if place.en in term.explanation.en:
+                assert "this notice" in term.explanation.en, (term.key, place.en)
+
+
+@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
+def test_summary_answers_what_and_where_then_when_then_who(item):
+    """What will be done (and where) opens the summary; the deadline follows, then the offices."""
+    zh, en = item.summary.zh, item.summary.en
+    when = zh.index(f"2023年{int(item.deadline[5:])}月")
+    assert when >= len(zh) // 3, "the summary should open with what will be done"
+    for office in item.offices:
+        assert zh.rindex(office.name.zh) > when, office.name.zh
+    assert en.index("Deadline:") >= len(en) // 3
+    assert en.index("Deadline:") < en.index("Responsible:")
