@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 import yaml
 
 from portal.content import load_content
@@ -197,3 +199,16 @@ def test_summary_answers_what_and_where_then_when_then_who(item):
         assert zh.rindex(office.name.zh) > when, office.name.zh
     assert en.index("Deadline:") >= len(en) // 3
     assert en.index("Deadline:") < en.index("Responsible:")
+
+
+@settings(max_examples=200, deadline=None)
+@given(official=st.text(alphabet="甲乙丙丁戊己庚辛壬癸，、", min_size=2, max_size=60),
+       start=st.integers(0, 59), length=st.integers(2, 30))
+def test_any_copied_slice_is_found(official, start, length):
+    piece = official[start:start + length]
+    assume(len(piece) >= 2)
+    summary = "子丑" + piece + "寅卯"
+    run = longest_copied_run(summary, official)
+    assert len(run) >= len(piece)
+    assert run in summary and run in official
+    assert 0.0 <= bigram_share(summary, official) <= 1.0
