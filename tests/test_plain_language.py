@@ -212,3 +212,13 @@ def test_any_copied_slice_is_found(official, start, length):
     assert len(run) >= len(piece)
     assert run in summary and run in official
     assert 0.0 <= bigram_share(summary, official) <= 1.0
+
+
+ASCII_PUNCTUATION = re.compile(r"[,;:()?!]|(?<![0-9A-Za-z])\.(?![0-9])")
+
+
+def test_chinese_text_uses_chinese_punctuation():
+    texts = [(i.code, t) for i in STORE.items for t in (i.title.zh, i.summary.zh)]
+    texts += [(term.key, term.explanation.zh) for term in STORE.glossary]
+    assert [(key, text) for key, text in texts if ASCII_PUNCTUATION.search(text)] == []
+    assert ASCII_PUNCTUATION.search("镇里要改造旧住房(老小区),期限为12月.")
