@@ -17,7 +17,7 @@ def item_poster(code: str):
     if item is None:
         abort(404)
     return render_template("public/poster.html", posters=[posters.item_poster(item, g.lang)],
-                           status=status_of(item), single=True)
+                           status=status_of(item))
 
 
 @bp.get("/<lang>/items/<code>/sites/<int:site_id>/poster")
@@ -27,4 +27,4 @@ def site_poster(code: str, site_id: int):
     if item is None or found is None or found.item_code != code:
         abort(404)
     return render_template("public/poster.html", posters=[posters.site_poster(item, found, g.lang)],
-                           status=status_of(item), single=True)
+                           status=status_of(item))

@@ -25,7 +25,7 @@ def item_posters(code: str):
         sheets = [posters.item_poster(item, lang)] + [posters.site_poster(item, s, lang)
                                                        for s in site_service.sites_of(code)]
         return render_template("public/poster.html", posters=sheets, status=status_of(item), lang=lang,
-                               other_lang="en" if lang == "zh" else "zh", single=False)
+                               other_lang="en" if lang == "zh" else "zh")
 
 
 @bp.get("/marks")

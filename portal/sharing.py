@@ -1,0 +1,24 @@
+"""Sharing tags: the canonical address and Open Graph locale of a public page, for base.html.
+
+A link pasted into a chat app shows the page's own title and description (read from the page's
+`title` and `description` template blocks, so they always come from what the page says).
+"""
+from __future__ import annotations
+
+from flask import Flask, g
+
+from .i18n import url_in
+from .services.posters import absolute_url
+
+OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
+
+
+def canonical_url() -> str:
+    """This page in its language, on the public address (PORTAL_PUBLIC_URL when set)."""
+    return absolute_url(url_in(g.lang))
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _sharing():
+        return {"canonical_url": canonical_url, "og_locales": OG_LOCALES}
