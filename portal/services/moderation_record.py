@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, extract, func, literal_column, select
 
 from ..extensions import db
 from ..i18n import N_
@@ -29,14 +29,16 @@ DECIDED = ("published", "rejected", "hidden")
 
 
 def _month(column):
+    # Literals inline, not bound: PostgreSQL matches a GROUP BY expression to the SELECT's only when
+    # both are the same text, and two bound parameters ($1, $2) are not.
     if db.engine.dialect.name == "postgresql":
-        return func.to_char(column + literal_column("interval '8 hours'"), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
+        return func.to_char(column + literal_column("interval '8 hours'"), literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), column, literal_column("'+8 hours'"))
 
 
 def _seconds_between(start, end):
     if db.engine.dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
+        return extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
