@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from conftest import csrf_from, text_of
 from progress_support import add_site
 
@@ -86,3 +89,21 @@ def test_staff_ranking_by_marks_and_by_comments(app, staff_client):
     rows = re.findall(r'<tr><th scope="row"><a href="/\w+/items/([\d.]+)">.*?</th><td>(\d+)</td><td>(\d+)</td>',
                       moderator.get("/staff/marks?order=comments").data.decode())
     assert rows[:2] == [("2.3", "1", "2"), ("4.1", "3", "0")]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_any_cookie_value_counts_at_most_once(app_factory, cookie):
+    """Whatever a browser sends as its id, a mark is stored at most once for it and never errors."""
+    app = app_factory(MARK_RATE_LIMIT="1000 per hour")
+    c = app.test_client()
+    c.set_cookie(marks_cookie(), cookie)
+    codes = [_mark(c, "/en/items/2.3", "/en/items/2.3/matters").status_code for _ in range(2)]
+    assert codes == [302, 302]
+    assert _count_on(c, "/en/items/2.3") == 1
+
+
+def marks_cookie() -> str:
+    from portal.services.marks import COOKIE
+
+    return COOKIE
