@@ -107,3 +107,12 @@ def marks_cookie() -> str:
     from portal.services.marks import COOKIE
 
     return COOKIE
+
+
+def test_with_the_page_cache_the_marker_sees_the_answer_and_the_new_count(app_factory):
+    app = app_factory(PAGE_CACHE=True)
+    other, marker = app.test_client(), app.test_client()
+    assert _count_on(other, "/en/items/2.3") == 0  # now cached for visitors without a session
+    _mark(marker, "/en/items/2.3", "/en/items/2.3/matters")
+    page = text_of(marker.get("/en/items/2.3").data)  # a flash waits: rendered fresh
+    assert "Your mark is counted" in page and "1 resident has said" in page
