@@ -5,17 +5,22 @@ A link pasted into a chat app shows the page's own title and description (read f
 """
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request, url_for
 
-from .i18n import url_in
 from .services.posters import absolute_url
 
 OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
+# Pages whose query string is part of what they show; elsewhere it is noise (tracking tags, care=…)
+# and would split one page into many addresses.
+QUERY_MATTERS = frozenset({"search.results"})
 
 
 def canonical_url() -> str:
     """This page in its language, on the public address (PORTAL_PUBLIC_URL when set)."""
-    return absolute_url(url_in(g.lang))
+    args = {**(request.view_args or {}), "lang": g.lang}
+    if request.endpoint in QUERY_MATTERS:
+        args = {**request.args.to_dict(flat=True), **args}
+    return absolute_url(url_for(request.endpoint, **args))
 
 
 def init_app(app: Flask) -> None:

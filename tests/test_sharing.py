@@ -86,5 +86,7 @@ def test_descriptions_come_from_the_page_content(app, client):
 
 def test_public_url_setting_is_the_canonical_host(app_factory):
     app = app_factory(PUBLIC_URL="https://zj.example.gov.cn/")
-    h = _head(app.test_client().get("/en/items/2.3?x=1").data)
-    assert h.canonical == ["https://zj.example.gov.cn/en/items/2.3?x=1"]
+    h = _head(app.test_client().get("/en/items/2.3?utm_source=wechat").data)
+    assert h.canonical == ["https://zj.example.gov.cn/en/items/2.3"]  # a tag in the link is not another page
+    h = _head(app.test_client().get("/en/search?q=lift").data)
+    assert h.canonical == ["https://zj.example.gov.cn/en/search?q=lift"]  # a search's query is
