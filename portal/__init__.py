@@ -33,11 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, page_cache, security, session_signing, templating
+    from . import compression, page_cache, security, session_signing, sharing, templating
 
     session_signing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    sharing.init_app(app)
     compression.init_app(app)
     page_cache.init_app(app)
 

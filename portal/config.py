@@ -57,6 +57,11 @@ def from_env() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_HOPS": int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
+        # The address printed on posters and QR codes and given as canonical/og:url, such as
+        # https://zj.example.gov.cn; unset = the address the request came in on.
+        "PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", "").strip(),
+        # "This matters to me" clicks allowed per address (Flask-Limiter syntax).
+        "MARK_RATE_LIMIT": os.environ.get("PORTAL_MARK_RATE_LIMIT", "30 per hour"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",
         # Times are stored in UTC; dates on pages are Shanghai dates (a comment at 07:00 is not "yesterday").

@@ -113,6 +113,9 @@ class Feedback(db.Model):
     lang: Mapped[str] = mapped_column(String(2), default="zh")
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    # One of services.moderation_record.REASONS, so the public record can count by reason without
+    # publishing the free-text reason (which is written to one resident).
+    reason_code: Mapped[str | None] = mapped_column(String(24))
     reply_body: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[datetime | None] = mapped_column(DateTime)
     replied_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -144,3 +147,20 @@ class AuditLog(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class MatterMark(db.Model):
+    """One "this matters to me" (我也关心) mark: one per browser per work point or project site.
+
+    `subject` is "2.3" for a work point or "2.3/5" for its site 5, so one unique constraint covers
+    both (a NULL site_id would not be unique in SQL). The browser's random id is stored only hashed.
+    """
+
+    __tablename__ = "matter_mark"
+    __table_args__ = (UniqueConstraint("subject", "browser_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("project_site.id"), index=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -231,22 +231,31 @@ def approve(fb: Feedback, actor, reply: str | None = None, expected_state: str |
     _changed(fb, before, "feedback.approve", actor)
 
 
-def reject(fb: Feedback, reason: str, actor, expected_state: str | None = None) -> None:
+def reject(fb: Feedback, reason: str, actor, expected_state: str | None = None, reason_code: str | None = None) -> None:
     reason = _required_text(reason, N_("Please give a reason."))
     _require(fb.state == "pending", fb, expected_state)
     before = _snapshot(fb)
     fb.state = "rejected"
     fb.reject_reason = reason
+    fb.reason_code = _reason_code(reason_code)
     _changed(fb, before, "feedback.reject", actor)
 
 
-def hide(fb: Feedback, reason: str, actor, expected_state: str | None = None) -> None:
+def hide(fb: Feedback, reason: str, actor, expected_state: str | None = None, reason_code: str | None = None) -> None:
     reason = _required_text(reason, N_("Please give a reason."))
     _require(fb.state == "published", fb, expected_state)
     before = _snapshot(fb)
     fb.state = "hidden"
     fb.reject_reason = reason
+    fb.reason_code = _reason_code(reason_code)
     _changed(fb, before, "feedback.hide", actor)
+
+
+def _reason_code(code: str | None) -> str | None:
+    """The kind of reason the public moderation record counts; unknown codes are not stored."""
+    from .moderation_record import REASONS
+
+    return code if code in REASONS else None
 
 
 def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> None:
@@ -385,7 +394,7 @@ def bulk_approve(ids, actor) -> BulkResult:
     return _bulk(ids, one)
 
 
-def bulk_reject(ids, reason: str, actor) -> BulkResult:
+def bulk_reject(ids, reason: str, actor, reason_code: str | None = None) -> BulkResult:
     """Waiting comments are not published; reported comments that are still public are removed.
     Both keep the reason, which the resident reads on the tracking page."""
     reason = _required_text(reason, N_("Please give a reason."))
@@ -393,9 +402,9 @@ def bulk_reject(ids, reason: str, actor) -> BulkResult:
     def one(fb: Feedback) -> None:
         _require(in_queue(fb), fb)
         if fb.state == "published":
-            hide(fb, reason, actor)
+            hide(fb, reason, actor, reason_code=reason_code)
         else:
-            reject(fb, reason, actor)
+            reject(fb, reason, actor, reason_code=reason_code)
 
     return _bulk(ids, one)
 

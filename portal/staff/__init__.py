@@ -28,6 +28,7 @@ def _staff_globals():
 from . import routes  # noqa: E402,F401
 from . import accounts, moderation  # noqa: E402,F401
 from . import items  # noqa: E402,F401
+from . import street  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from ..services.auth import MIN_PASSWORD, ROLES
+from ..services.moderation_record import REASONS
 
 
 class LoginForm(FlaskForm):
@@ -16,6 +17,12 @@ _REQUIRED = _l("This is required.")
 _REASON = [DataRequired(message=_l("Please give a reason the resident can read.")),
            Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))]
 _REPLY_LENGTH = Length(max=2000, message=_l("Please write at most 2,000 characters."))
+
+
+def _reason_code_field() -> SelectField:
+    # Counted (never quoted) on the public moderation record; "other" when a form does not send it.
+    return SelectField(_l("Kind of reason (counted on the public moderation record)"), default="other",
+                       choices=[(code, _l(label)) for code, label in REASONS.items()])
 
 
 class _ModerationForm(FlaskForm):
@@ -32,11 +39,13 @@ class ApproveForm(_ModerationForm):
 
 class RejectForm(_ModerationForm):
     reason = TextAreaField(_l("Reason (the resident sees it on the tracking page)"), validators=_REASON)
+    reason_code = _reason_code_field()
 
 
 class HideForm(_ModerationForm):
     reason = TextAreaField(_l("Reason for removing it (the resident sees it on the tracking page)"),
                            validators=_REASON)
+    reason_code = _reason_code_field()
 
 
 class ReplyForm(_ModerationForm):
@@ -51,6 +60,7 @@ class BulkForm(_ModerationForm):
     # No Optional(): it would stop the chain before validate_reason, which requires a reason to reject.
     reason = StringField(_l("Reason for rejecting (the residents see it)"), validators=[
         Length(max=500, message=_l("Please write between 2 and 500 characters."))])
+    reason_code = _reason_code_field()
 
     def validate_reason(self, field):
         if self.action.data == "reject" and not (field.data or "").strip():

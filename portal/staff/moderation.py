@@ -92,7 +92,7 @@ def moderation():
         result = service.bulk_approve(bulk.ids.data, actor)
         flash(ngettext("%(num)s comment published.", "%(num)s comments published.", len(result.done)))
     else:
-        result = service.bulk_reject(bulk.ids.data, bulk.reason.data, actor)
+        result = service.bulk_reject(bulk.ids.data, bulk.reason.data, actor, bulk.reason_code.data)
         flash(ngettext("%(num)s comment not published or removed; the reason is kept.",
                        "%(num)s comments not published or removed; the reason is kept.", len(result.done)))
     if result.skipped:
@@ -141,14 +141,16 @@ def approve(feedback_id: int):
 @bp.post("/feedback/<int:feedback_id>/reject")
 @auth.requires("moderate")
 def reject(feedback_id: int):
-    return _decide(feedback_id, "reject", lambda fb, f, actor: service.reject(fb, f.reason.data, actor, f.seen.data or None),
+    return _decide(feedback_id, "reject", lambda fb, f, actor: service.reject(fb, f.reason.data, actor, f.seen.data or None,
+                                                                                  f.reason_code.data),
                    _("Comment %(code)s will not be published; the resident sees the reason."))
 
 
 @bp.post("/feedback/<int:feedback_id>/hide")
 @auth.requires("moderate")
 def hide(feedback_id: int):
-    return _decide(feedback_id, "hide", lambda fb, f, actor: service.hide(fb, f.reason.data, actor, f.seen.data or None),
+    return _decide(feedback_id, "hide", lambda fb, f, actor: service.hide(fb, f.reason.data, actor, f.seen.data or None,
+                                                                            f.reason_code.data),
                    _("Comment %(code)s was removed from the site; the resident sees the reason."))
 
 

@@ -1,0 +1,57 @@
+"""我也关心 / "This matters to me": the POST behind the button on work point and project site pages.
+
+The pages themselves are cached whole for every visitor, so they cannot say whether this browser
+has marked already; the answer comes as a flashed message after the POST (a visitor with a flash
+is served a fresh page), and the public count catches up when the cached page expires.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db, limiter
+from ..models import ProjectSite
+from ..services import marks
+from ..services.content import content
+from . import bp
+
+
+def _limit() -> str:
+    return current_app.config["MARK_RATE_LIMIT"]
+
+
+def _mark(code: str, site: ProjectSite | None, back: str):
+    browser_id = request.cookies.get(marks.COOKIE)
+    if not marks.valid_browser_id(browser_id):
+        browser_id = marks.new_browser_id()
+    if marks.add_mark(code, site.id if site else None, browser_id):
+        flash(_("Thank you. Your mark is counted."))
+    else:
+        flash(_("This browser has already marked this; each browser counts once."))
+    response = redirect(back)
+    response.set_cookie(marks.COOKIE, browser_id, max_age=marks.COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+@bp.post("/<lang>/items/<code>/matters")
+@limiter.limit(_limit)
+def mark_item(code: str):
+    if content().item(code) is None:
+        abort(404)
+    return _mark(code, None, url_for("public.item", code=code))
+
+
+@bp.post("/<lang>/items/<code>/sites/<int:site_id>/matters")
+@limiter.limit(_limit)
+def mark_site(code: str, site_id: int):
+    site = db.session.get(ProjectSite, site_id)
+    if content().item(code) is None or site is None or site.item_code != code:
+        abort(404)
+    return _mark(code, site, url_for("public.site", code=code, site_id=site_id))
+
+
+# App-wide: the item and site pages are also rendered by the feedback blueprint after a form error.
+@bp.app_context_processor
+def _mark_helpers():
+    return {"matter_count": marks.count}
