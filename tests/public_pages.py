@@ -25,6 +25,7 @@ SAMPLES: dict[str, Callable] = {
     "public.place": lambda store, seed: [{"slug": p.slug} for p in store.places],
     "feedback.track": lambda store, seed: [{"tracking": seed["tracking"]}],
     "public.site": lambda store, seed: [{"code": seed["item_code"], "site_id": seed["site_id"]}],
+    "public.item_history": lambda store, seed: [{"code": seed["item_code"]}],
 }
 
 NOT_PAGES = {

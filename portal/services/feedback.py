@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
+from ..pagination import paginate
 from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
 from . import audit
@@ -141,11 +142,16 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
     return Submission(fb, True)
 
 
-def published_for(item_code: str, site_id: int | None = None) -> list[Feedback]:
+COMMENTS_PER_PAGE = 20
+
+
+def published_page(item_code: str, site_id: int | None, page: int, per_page: int = COMMENTS_PER_PAGE):
+    """One page of a thread: comments with an official reply first, then the newest."""
     stmt = select(Feedback).where(Feedback.item_code == item_code, Feedback.state == "published")
     if site_id is not None:
         stmt = stmt.where(Feedback.site_id == site_id)
-    return list(db.session.scalars(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())))
+    stmt = stmt.order_by(Feedback.replied_at.is_(None), Feedback.created_at.desc(), Feedback.id.desc())
+    return paginate(stmt, page, per_page)
 
 
 def queue(state: str = "pending") -> list[Feedback]:

@@ -9,7 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from ..content import Item
 from ..extensions import db
-from ..models import ProjectSite, StatusUpdate
+from ..models import ProjectSite, StatusUpdate, TargetProgress
+from ..pagination import paginate
+from . import feedback as feedback_service
 from . import sites as site_service
 from .content import content
 from .status import status_map, status_of
@@ -19,11 +21,30 @@ def item_urls(item: Item) -> dict[str, str]:
     return {lang: url_for("public.item", lang=lang, code=item.code) for lang in ("zh", "en")}
 
 
-def history(item: Item) -> list[StatusUpdate]:
+HISTORY_ON_PAGE = 10  # the latest updates on the item page; the rest are one tap away
+SITES_ON_PAGE = 20
+
+
+def history(item: Item, limit: int | None = None) -> list[StatusUpdate]:
     """Newest first."""
     stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.item_code == item.code)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def history_count(item: Item) -> int:
+    return db.session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.item_code == item.code)) or 0
+
+
+def reported_values(item: Item) -> dict[str, float]:
+    """Each target's latest reported value, read as (key, value) rows instead of whole history entries."""
+    stmt = (select(TargetProgress.target_key, TargetProgress.value).join(StatusUpdate)
+            .where(StatusUpdate.item_code == item.code)
+            .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
+    out: dict[str, float] = {}
+    for key, value in db.session.execute(stmt):
+        out.setdefault(key, value)
+    return out
 
 
 def sites_of(item: Item) -> list[ProjectSite]:
@@ -58,7 +79,10 @@ def target_progress(item: Item, entries: list[StatusUpdate], sites: list[Project
 
 
 def progress_rows(item: Item, entries: list[StatusUpdate], sites: list[ProjectSite] | None = None) -> list[dict]:
-    current = target_progress(item, entries, sites or [])
+    return _rows(item, target_progress(item, entries, sites or []))
+
+
+def _rows(item: Item, current: dict[str, tuple[float, str]]) -> list[dict]:
     rows = []
     for t in item.targets:
         value, source = current.get(t.key, (None, None))
@@ -67,15 +91,20 @@ def progress_rows(item: Item, entries: list[StatusUpdate], sites: list[ProjectSi
     return rows
 
 
-def page_context(item: Item) -> dict:
-    entries = history(item)
-    sites = sites_of(item)
+def page_context(item: Item, comment_page: int = 1, site_page: int = 1) -> dict:
+    """What the item page shows: the latest updates, one page of projects and one page of comments."""
+    current = {k: (v, "reported") for k, v in reported_values(item).items()}
+    current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code)).items()})
+    sites = paginate(site_service.sites_stmt(item.code), site_page, SITES_ON_PAGE)
     return {
         "item": item,
         "status": status_of(item),
-        "history": entries,
-        "progress": progress_rows(item, entries, sites),
-        "sites": sites,
+        "history": history(item, limit=HISTORY_ON_PAGE),
+        "history_total": history_count(item),
+        "progress": _rows(item, current),
+        "sites": sites.items,
+        "sites_page": sites,
+        "comment_page": feedback_service.published_page(item.code, None, comment_page),
         "section": item.section,
     }
 
