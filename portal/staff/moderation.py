@@ -5,7 +5,7 @@ writes the audit log and re-indexes search. A form with errors is shown again wi
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -167,10 +167,7 @@ def feedback_csv():
     office = request.args.get("office") or None
     if office and content().office(office) is None:
         abort(404)
-    data = export_csv(office, actor=auth.current_staff())
-    name = f"feedback-{office or 'all'}-{today():%Y%m%d}.csv"
-    return Response(data, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return export_csv(office, actor=auth.current_staff(), filename=f"feedback-{office or 'all'}-{today():%Y%m%d}.csv")
 
 
 @bp.context_processor
