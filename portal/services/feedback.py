@@ -359,8 +359,7 @@ def moderation_list(view: str = "queue", office_slug: str | None = None, page: i
 def counts(office_slug: str | None = None) -> dict[str, int]:
     """How many comments are in each state, plus the reported ones (public or back in the queue), in one query."""
     flagged = Feedback.flag_count > 0
-    stmt = select(Feedback.state, func.count(Feedback.id),
-                  func.count(Feedback.id).filter(flagged)).group_by(Feedback.state)
+    stmt = select(Feedback.state, func.count(), func.count().filter(flagged)).group_by(Feedback.state)
     if office_slug:
         stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
     out = {state: 0 for state in STATES}

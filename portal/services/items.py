@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..content import Item
@@ -32,19 +32,22 @@ def history(item: Item, limit: int | None = None) -> list[StatusUpdate]:
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def history_count(item: Item) -> int:
-    return db.session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.item_code == item.code)) or 0
+def history_facts(item: Item) -> tuple[int, dict[str, float]]:
+    """How many updates the item has, and each target's latest reported value.
 
-
-def reported_values(item: Item) -> dict[str, float]:
-    """Each target's latest reported value, read as (key, value) rows instead of whole history entries."""
-    stmt = (select(TargetProgress.target_key, TargetProgress.value).join(StatusUpdate)
-            .where(StatusUpdate.item_code == item.code)
-            .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
-    out: dict[str, float] = {}
-    for key, value in db.session.execute(stmt):
-        out.setdefault(key, value)
-    return out
+    One statement whatever the item: a count plus one indexed LIMIT 1 look-up per target, so the cost
+    does not grow with the length of the history."""
+    parts = [select(literal(None).label("key"), func.count(StatusUpdate.id).label("value"))
+             .where(StatusUpdate.item_code == item.code)]
+    for target in item.targets:
+        newest = (select(TargetProgress.value).join(StatusUpdate)
+                  .where(StatusUpdate.item_code == item.code, TargetProgress.target_key == target.key)
+                  .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+                  .limit(1).subquery())
+        parts.append(select(literal(target.key), newest.c.value))
+    rows = db.session.execute(union_all(*parts)).all()
+    total = next(int(value) for key, value in rows if key is None)
+    return total, {key: value for key, value in rows if key is not None}
 
 
 def sites_of(item: Item) -> list[ProjectSite]:
@@ -58,7 +61,7 @@ def sites_at(place_slug: str) -> list[ProjectSite]:
 
 
 def site_counts_by_place() -> dict[str, int]:
-    stmt = select(ProjectSite.place_slug, func.count(ProjectSite.id)).group_by(ProjectSite.place_slug)
+    stmt = select(ProjectSite.place_slug, func.count()).group_by(ProjectSite.place_slug)
     return {slug: n for slug, n in db.session.execute(stmt) if slug}
 
 
@@ -93,14 +96,15 @@ def _rows(item: Item, current: dict[str, tuple[float, str]]) -> list[dict]:
 
 def page_context(item: Item, comment_page: int = 1, site_page: int = 1) -> dict:
     """What the item page shows: the latest updates, one page of projects and one page of comments."""
-    current = {k: (v, "reported") for k, v in reported_values(item).items()}
+    total, reported = history_facts(item)
+    current = {k: (v, "reported") for k, v in reported.items()}
     current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code)).items()})
     sites = paginate(site_service.sites_stmt(item.code), site_page, SITES_ON_PAGE)
     return {
         "item": item,
         "status": status_of(item),
         "history": history(item, limit=HISTORY_ON_PAGE),
-        "history_total": history_count(item),
+        "history_total": total,
         "progress": _rows(item, current),
         "sites": sites.items,
         "sites_page": sites,
