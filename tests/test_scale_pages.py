@@ -29,7 +29,7 @@ def test_item_page_shows_one_page_of_comments_with_a_count_and_numbered_pages(ap
     assert not set(_comment_ids(first.data)) & set(_comment_ids(last.data))
 
 
-def test_replied_comments_come_first(app):
+def test_a_page_holds_the_newest_comments_with_replied_ones_first(app):
     grow(app, comments=60)
     from portal.extensions import db
     from portal.models import Feedback
@@ -37,7 +37,11 @@ def test_replied_comments_come_first(app):
     html = app.test_client().get("/zh/items/2.3").data
     with app.app_context():
         shown = [db.session.get(Feedback, int(i)) for i in _comment_ids(html)]
-        assert all(c.reply_body for c in shown)  # 20 of the 60 have replies: the first page is all of them
+        newest = sorted(db.session.scalars(db.select(Feedback)), key=lambda fb: fb.created_at, reverse=True)[:20]
+        assert {c.id for c in shown} == {c.id for c in newest}
+        replied = [bool(c.reply_body) for c in shown]
+        assert any(replied) and not all(replied)
+        assert replied == sorted(replied, reverse=True)  # every replied comment before every other
 
 
 def test_odd_page_numbers_are_the_first_or_last_page_never_an_error(app):

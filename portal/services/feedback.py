@@ -146,12 +146,14 @@ COMMENTS_PER_PAGE = 20
 
 
 def published_page(item_code: str, site_id: int | None, page: int, per_page: int = COMMENTS_PER_PAGE):
-    """One page of a thread: comments with an official reply first, then the newest."""
+    """One page of a thread, newest first (an index walk, however long the thread); within the page,
+    comments with an official reply come first, so residents see the town's answers at once."""
     stmt = select(Feedback).where(Feedback.item_code == item_code, Feedback.state == "published")
     if site_id is not None:
         stmt = stmt.where(Feedback.site_id == site_id)
-    stmt = stmt.order_by(Feedback.replied_at.is_(None), Feedback.created_at.desc(), Feedback.id.desc())
-    return paginate(stmt, page, per_page)
+    result = paginate(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()), page, per_page)
+    result.items.sort(key=lambda fb: fb.reply_body is None)
+    return result
 
 
 def queue(state: str = "pending") -> list[Feedback]:
