@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from flask import Response, stream_with_context
+from flask import Response
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -39,7 +39,8 @@ def encode_rows(header: list[str], rows: Iterable[Iterable], batch: int = 500) -
 
 
 def csv_response(header: list[str], rows: Iterable[Iterable], filename: str) -> Response:
-    response = Response(stream_with_context(encode_rows(header, rows)), mimetype="text/csv")
+    # Rows that need the database bring their own application context (see services/feedback_export.py).
+    response = Response(encode_rows(header, rows), mimetype="text/csv")
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

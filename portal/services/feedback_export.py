@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timezone
 
 from flask_babel import gettext
-from flask import Response
+from flask import Response, current_app
 from sqlalchemy import func, select
 
 from ..csv_files import csv_response
@@ -40,8 +40,9 @@ def _statement(office_slug: str | None):
 def rows(office_slug: str | None = None) -> Iterator[list]:
     """Every comment (any state) on the office's work points, oldest first; all offices when None.
 
-    Plain column rows from a server-side cursor in batches, and every label looked up once, so memory
-    and time per row do not grow with the number of comments."""
+    Labels are looked up once, now, in the staff member's language; the rows are then read as plain
+    columns from a server-side cursor in batches, in an application context of their own, so the file
+    can be sent after the request has ended, in memory that does not grow with the number of comments."""
     store = content()
     lang = current_lang()
     kinds = {k: gettext(v) for k, v in KINDS.items()}
@@ -52,13 +53,20 @@ def rows(office_slug: str | None = None) -> Iterator[list]:
     columns = (Feedback.tracking_code, Feedback.item_code, Feedback.place_slug, Feedback.kind, Feedback.state,
                Feedback.created_at, Feedback.body, Feedback.body_public, Feedback.display_name, Feedback.contact,
                Feedback.reject_reason, Feedback.reply_body, Feedback.replied_at, Feedback.flag_count)
-    stmt = _statement(office_slug).with_only_columns(*columns).order_by(Feedback.created_at, Feedback.id)
-    for (code, item_code, place_slug, kind, state, created_at, body, body_public, name, contact, reason, reply,
-         replied_at, flags) in db.session.execute(stmt.execution_options(yield_per=1000)):
-        title, offices = items.get(item_code, ("", ""))
-        yield [code, item_code, title, offices, places.get(place_slug, town) if place_slug else town,
-               kinds.get(kind, kind), states.get(state, state), _local(created_at), body, body_public, name, contact,
-               reason, reply, _local(replied_at), flags]
+    stmt = (_statement(office_slug).with_only_columns(*columns).order_by(Feedback.created_at, Feedback.id)
+            .execution_options(yield_per=1000))
+    app = current_app._get_current_object()
+
+    def generate() -> Iterator[list]:
+        with app.app_context():
+            for (code, item_code, place_slug, kind, state, created_at, body, body_public, name, contact, reason,
+                 reply, replied_at, flags) in db.session.execute(stmt):
+                title, offices = items.get(item_code, ("", ""))
+                yield [code, item_code, title, offices, places.get(place_slug, town) if place_slug else town,
+                       kinds.get(kind, kind), states.get(state, state), _local(created_at), body, body_public, name,
+                       contact, reason, reply, _local(replied_at), flags]
+
+    return generate()
 
 
 def export_csv(office_slug: str | None = None, actor=None, filename: str = "feedback.csv") -> Response:
