@@ -18,6 +18,7 @@ import dataclasses
 import re
 import json
 import logging
+import os
 import random
 import statistics
 import sys
@@ -182,7 +183,8 @@ def write_report(result: dict) -> None:
     lines = ["# How costs grow with the data", "",
              f"`python -m bench scale` on {result['date']}, commit {result['commit']}, {result['rounds']} timed requests a page "
              "(median wall ms, CPU ms in brackets; bytes as a phone receives them, brotli). SQLite, page cache off, "
-             "shared 2-core machine.", "",
+             f"shared 2-core machine, load average {result['load_before']} at the start and {result['load_after']} at the end "
+             "(wall time is inflated by other work on the machine; CPU time is the request's own cost).", "",
              "| data | " + " | ".join(f"{r['factor']}×" for r in result["factors"]) + " |",
              "| --- | " + " | ".join("---:" for _ in result["factors"]) + " |"]
     for key in ("items", "comments", "pending", "sites", "updates"):
@@ -217,7 +219,8 @@ def main(argv: list[str]) -> int:
     import subprocess
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    result = {"date": time.strftime("%Y-%m-%d"), "commit": commit, "rounds": args.rounds, "factors": []}
+    result = {"date": time.strftime("%Y-%m-%d"), "commit": commit, "rounds": args.rounds, "factors": [],
+              "load_before": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for factor in args.factors:
             w = time.perf_counter()
@@ -227,5 +230,6 @@ def main(argv: list[str]) -> int:
                 f"{k} {v['median_ms']} ms" for k, v in r["pages"].items()), flush=True)
         result["item_page_growth"] = item_page_growth(args.rounds, Path(tmp))
         print("item page growth:", {k: v["median_ms"] for k, v in result["item_page_growth"].items()})
+    result["load_after"] = round(os.getloadavg()[0], 1)
     write_report(result)
     return 0
