@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -43,6 +43,8 @@ class StatusUpdate(db.Model):
     """A history entry. Corrections are new entries, never edits."""
 
     __tablename__ = "status_update"
+    # The item page's timeline and latest values read one item's entries newest first.
+    __table_args__ = (Index("ix_status_update_item_latest", "item_code", "happened_on", "created_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
     status: Mapped[str] = mapped_column(String(20))  # not_started | in_progress | completed | delayed
@@ -56,6 +58,8 @@ class StatusUpdate(db.Model):
 
 class TargetProgress(db.Model):
     __tablename__ = "target_progress"
+    # An item's latest value of one target: found by key, then joined to the newest entries.
+    __table_args__ = (Index("ix_target_progress_key_update", "target_key", "update_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("status_update.id"), index=True)
     target_key: Mapped[str] = mapped_column(String(40))
@@ -67,6 +71,8 @@ class ProjectSite(db.Model):
     """A concrete project under a work point's target, such as one building's lift retrofit."""
 
     __tablename__ = "project_site"
+    # Progress counted from sites groups one item's sites by target and stage.
+    __table_args__ = (Index("ix_project_site_item_target_stage", "item_code", "target_key", "stage"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
     target_key: Mapped[str | None] = mapped_column(String(40))
@@ -89,7 +95,7 @@ class SiteStageUpdate(db.Model):
     note_zh: Mapped[str | None] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
     happened_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)  # dashboard and feeds: newest
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     site: Mapped[ProjectSite] = relationship(back_populates="stages")
 
@@ -98,7 +104,15 @@ class Feedback(db.Model):
     """A resident's comment. Never deleted: a rejected one keeps its reason."""
 
     __tablename__ = "feedback"
-    __table_args__ = (UniqueConstraint("tracking_code"),)
+    __table_args__ = (
+        UniqueConstraint("tracking_code"),
+        # A thread page: one item's (or site's) published comments, newest first.
+        Index("ix_feedback_item_state_created", "item_code", "state", "created_at"),
+        Index("ix_feedback_site_state_created", "site_id", "state", "created_at"),
+        # The moderation list of one state, newest first, and the counts per state.
+        Index("ix_feedback_state_created", "state", "created_at"),
+        Index("ix_feedback_state_flags", "state", "flag_count"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(16))
     item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)

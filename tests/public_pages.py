@@ -27,6 +27,7 @@ SAMPLES: dict[str, Callable] = {
     "public.site": lambda store, seed: [{"code": seed["item_code"], "site_id": seed["site_id"]}],
     "public.item_poster": lambda store, seed: [{"code": seed["item_code"]}],
     "public.site_poster": lambda store, seed: [{"code": seed["item_code"], "site_id": seed["site_id"]}],
+    "public.item_history": lambda store, seed: [{"code": seed["item_code"]}],
 }
 
 NOT_PAGES = {

@@ -379,7 +379,7 @@ def test_csv_export_is_in_the_audit_log(app, moderator):
 
 
 def test_csv_cell_guard_covers_tab_and_carriage_return():
-    from portal.services.feedback_export import cell
+    from portal.csv_files import cell
 
     assert [cell(v) for v in ("\t=1", "\r=1", "正常", "", None, 3)] == ["'\t=1", "'\r=1", "正常", "", "", "3"]
 

@@ -2,10 +2,9 @@
 because without it Excel opens Chinese text as mojibake."""
 from __future__ import annotations
 
-import csv
-import io
+from flask import request
 
-from flask import Response, request
+from ..csv_files import cell, csv_response
 
 from ..services import items as item_service
 from . import bp
@@ -15,15 +14,6 @@ COLUMNS = [
     "status", "status_zh", "status_en", "deadline_passed", "overdue", "status_updated_at",
     "last_update_on", "last_note_zh", "last_note_en", "progress", "sites", "url_zh", "url_en",
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str | None) -> str:
-    """Staff-written text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    text = text or ""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def _progress(targets: list[dict]) -> str:
     return "; ".join(f"{t['key']}={t['progress']:g}/{t['value']:g}" for t in targets if t["progress"] is not None)
 
@@ -46,8 +36,8 @@ def rows() -> list[dict]:
             "overdue": "yes" if status["overdue"] else "no",
             "status_updated_at": status["updated_at"] or "",
             "last_update_on": last["happened_on"] if last else "",
-            "last_note_zh": _cell(last["note"]["zh"]) if last else "",
-            "last_note_en": _cell(last["note"]["en"]) if last else "",
+            "last_note_zh": cell(last["note"]["zh"]) if last else "",
+            "last_note_en": cell(last["note"]["en"]) if last else "",
             "progress": _progress(d["targets"]), "sites": len(d["sites"]),
             "url_zh": root + d["url"]["zh"], "url_en": root + d["url"]["en"],
         })
@@ -56,11 +46,4 @@ def rows() -> list[dict]:
 
 @bp.get("/items.csv")
 def items_csv():
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows())
-    response = Response(("\ufeff" + buf.getvalue()).encode("utf-8"), mimetype="text/csv")
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = "attachment; filename=zhangjiang-work-points-2023.csv"
-    return response
+    return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), "zhangjiang-work-points-2023.csv")

@@ -18,7 +18,6 @@ def thread_globals() -> dict:
             return form
 
         return {
-            "comments": service.published_for(item.code, site_id),
             "new_form": new_form,
             "flag_form": FlagForm(),
         }

@@ -7,7 +7,9 @@ from flask_babel import gettext
 from ..extensions import db
 from ..models import ProjectSite
 from ..services import dashboard
+from ..services import feedback as feedback_service
 from ..services import sites as site_service
+from ..pagination import page_arg
 from ..services.content import content
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp, charts
@@ -62,6 +64,7 @@ def site(code: str, site_id: int):
 
 def site_context(item, found: ProjectSite) -> dict:
     return {"item": item, "site": found, "section": item.section, "stages": site_service.site_history(found),
+            "comment_page": feedback_service.published_page(item.code, found.id, page_arg("comments")),
             "place": content().place(found.place_slug) if found.place_slug else None,
             "target": next((t for t in item.targets if t.key == found.target_key), None)}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from ..i18n import LANGS, best_lang
+from ..pagination import page_arg
 from ..services import items as item_service
 from ..services.content import content
 from ..services.status import status_map
@@ -59,7 +60,18 @@ def item(code: str):
     work_point = content().item(code)
     if work_point is None:
         abort(404)
-    return render_template("public/item.html", **item_service.page_context(work_point))
+    return render_template("public/item.html", **item_service.page_context(
+        work_point, comment_page=page_arg("comments"), site_page=page_arg("projects")))
+
+
+@bp.get("/<lang>/items/<code>/history")
+def item_history(code: str):
+    """Every update of a work point; the item page shows the latest few."""
+    work_point = content().item(code)
+    if work_point is None:
+        abort(404)
+    return render_template("public/history.html", item=work_point, section=work_point.section,
+                           history=item_service.history(work_point))
 
 
 @bp.get("/<lang>/offices/")

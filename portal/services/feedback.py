@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
+from ..pagination import paginate
 from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
 from . import audit
@@ -141,11 +142,18 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
     return Submission(fb, True)
 
 
-def published_for(item_code: str, site_id: int | None = None) -> list[Feedback]:
+COMMENTS_PER_PAGE = 20
+
+
+def published_page(item_code: str, site_id: int | None, page: int, per_page: int = COMMENTS_PER_PAGE):
+    """One page of a thread, newest first (an index walk, however long the thread); within the page,
+    comments with an official reply come first, so residents see the town's answers at once."""
     stmt = select(Feedback).where(Feedback.item_code == item_code, Feedback.state == "published")
     if site_id is not None:
         stmt = stmt.where(Feedback.site_id == site_id)
-    return list(db.session.scalars(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())))
+    result = paginate(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()), page, per_page)
+    result.items.sort(key=lambda fb: fb.reply_body is None)
+    return result
 
 
 def queue(state: str = "pending") -> list[Feedback]:
@@ -292,6 +300,25 @@ def flag(fb: Feedback, reason: str, ip: str) -> bool:
     return back
 
 
+def flags_by_comment(ids: list[int]) -> dict[int, list[FeedbackFlag]]:
+    """Readers' reports of several comments in one query (a queue page must not query per card)."""
+    out: dict[int, list[FeedbackFlag]] = {}
+    if ids:
+        for flag in db.session.scalars(select(FeedbackFlag).where(FeedbackFlag.feedback_id.in_(ids))
+                                       .order_by(FeedbackFlag.id)):
+            out.setdefault(flag.feedback_id, []).append(flag)
+    return out
+
+
+def moderator_names(comments: list[Feedback]) -> dict[int, str]:
+    from ..models import StaffUser
+
+    ids = {fb.moderated_by for fb in comments if fb.moderated_by}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(StaffUser.id, StaffUser.username).where(StaffUser.id.in_(ids))).all())
+
+
 def flags_of(fb: Feedback) -> list[FeedbackFlag]:
     return list(db.session.scalars(select(FeedbackFlag).where(FeedbackFlag.feedback_id == fb.id)
                                    .order_by(FeedbackFlag.id)))
@@ -311,7 +338,7 @@ VIEWS = {
     "hidden": N_("Removed from the site"),
     "all": N_("All"),
 }
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def _in_view(stmt, view: str):
@@ -332,25 +359,29 @@ def item_codes_of_office(office_slug: str) -> list[str]:
     return [i.code for i in content().items_by_office(office_slug)]
 
 
-def moderation_list(view: str = "queue", office_slug: str | None = None, page: int = 1) -> list[Feedback]:
-    """Newest first, PAGE_SIZE a page."""
+def moderation_list(view: str = "queue", office_slug: str | None = None, page: int = 1):
+    """Newest first, PAGE_SIZE a page: a Pagination with the exact total and the page numbers."""
     stmt = _in_view(select(Feedback), view)
     if office_slug:
         stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
-    stmt = stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())
-    return list(db.session.scalars(stmt.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)))
+    return paginate(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()), page, PAGE_SIZE)
 
 
-def counts() -> dict[str, int]:
-    """How many comments are in each state, plus the reported ones (public or back in the queue)."""
+def counts(office_slug: str | None = None) -> dict[str, int]:
+    """How many comments are in each state, plus the reported ones (public or back in the queue), in one query."""
+    flagged = Feedback.flag_count > 0
+    stmt = select(Feedback.state, func.count(), func.count().filter(flagged)).group_by(Feedback.state)
+    if office_slug:
+        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
     out = {state: 0 for state in STATES}
-    for state, n in db.session.execute(select(Feedback.state, func.count(Feedback.id)).group_by(Feedback.state)):
+    flagged_by_state: dict[str, int] = {}
+    for state, n, n_flagged in db.session.execute(stmt):
         out[state] = n
-    out["flagged_public"] = db.session.scalar(select(func.count(Feedback.id)).where(
-        Feedback.state == "published", Feedback.flag_count > 0))
-    out["flagged_back"] = db.session.scalar(select(func.count(Feedback.id)).where(
-        Feedback.state == "pending", Feedback.flag_count > 0))
+        flagged_by_state[state] = n_flagged
+    out["flagged_public"] = flagged_by_state.get("published", 0)
+    out["flagged_back"] = flagged_by_state.get("pending", 0)
     out["queue"] = out["pending"] + out["flagged_public"]
+    out["all"] = sum(out[state] for state in STATES)
     return out
 
 

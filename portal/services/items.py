@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import url_for
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..content import Item
 from ..extensions import db
-from ..models import ProjectSite, StatusUpdate
+from ..models import ProjectSite, StatusUpdate, TargetProgress
+from ..pagination import paginate
+from . import feedback as feedback_service
 from . import sites as site_service
 from .content import content
 from .status import status_map, status_of
@@ -19,11 +21,33 @@ def item_urls(item: Item) -> dict[str, str]:
     return {lang: url_for("public.item", lang=lang, code=item.code) for lang in ("zh", "en")}
 
 
-def history(item: Item) -> list[StatusUpdate]:
+HISTORY_ON_PAGE = 10  # the latest updates on the item page; the rest are one tap away
+SITES_ON_PAGE = 20
+
+
+def history(item: Item, limit: int | None = None) -> list[StatusUpdate]:
     """Newest first."""
     stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.item_code == item.code)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def history_facts(item: Item) -> tuple[int, dict[str, float]]:
+    """How many updates the item has, and each target's latest reported value.
+
+    One statement whatever the item: a count plus one indexed LIMIT 1 look-up per target, so the cost
+    does not grow with the length of the history."""
+    parts = [select(literal(None).label("key"), func.count(StatusUpdate.id).label("value"))
+             .where(StatusUpdate.item_code == item.code)]
+    for target in item.targets:
+        newest = (select(TargetProgress.value).join(StatusUpdate)
+                  .where(StatusUpdate.item_code == item.code, TargetProgress.target_key == target.key)
+                  .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+                  .limit(1).subquery())
+        parts.append(select(literal(target.key), newest.c.value))
+    rows = db.session.execute(union_all(*parts)).all()
+    total = next(int(value) for key, value in rows if key is None)
+    return total, {key: value for key, value in rows if key is not None}
 
 
 def sites_of(item: Item) -> list[ProjectSite]:
@@ -37,7 +61,7 @@ def sites_at(place_slug: str) -> list[ProjectSite]:
 
 
 def site_counts_by_place() -> dict[str, int]:
-    stmt = select(ProjectSite.place_slug, func.count(ProjectSite.id)).group_by(ProjectSite.place_slug)
+    stmt = select(ProjectSite.place_slug, func.count()).group_by(ProjectSite.place_slug)
     return {slug: n for slug, n in db.session.execute(stmt) if slug}
 
 
@@ -58,7 +82,10 @@ def target_progress(item: Item, entries: list[StatusUpdate], sites: list[Project
 
 
 def progress_rows(item: Item, entries: list[StatusUpdate], sites: list[ProjectSite] | None = None) -> list[dict]:
-    current = target_progress(item, entries, sites or [])
+    return _rows(item, target_progress(item, entries, sites or []))
+
+
+def _rows(item: Item, current: dict[str, tuple[float, str]]) -> list[dict]:
     rows = []
     for t in item.targets:
         value, source = current.get(t.key, (None, None))
@@ -67,15 +94,21 @@ def progress_rows(item: Item, entries: list[StatusUpdate], sites: list[ProjectSi
     return rows
 
 
-def page_context(item: Item) -> dict:
-    entries = history(item)
-    sites = sites_of(item)
+def page_context(item: Item, comment_page: int = 1, site_page: int = 1) -> dict:
+    """What the item page shows: the latest updates, one page of projects and one page of comments."""
+    total, reported = history_facts(item)
+    current = {k: (v, "reported") for k, v in reported.items()}
+    current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code)).items()})
+    sites = paginate(site_service.sites_stmt(item.code), site_page, SITES_ON_PAGE)
     return {
         "item": item,
         "status": status_of(item),
-        "history": entries,
-        "progress": progress_rows(item, entries, sites),
-        "sites": sites,
+        "history": history(item, limit=HISTORY_ON_PAGE),
+        "history_total": total,
+        "progress": _rows(item, current),
+        "sites": sites.items,
+        "sites_page": sites,
+        "comment_page": feedback_service.published_page(item.code, None, comment_page),
         "section": item.section,
     }
 

@@ -19,11 +19,12 @@ numbers rather than text to publish; ``tests/test_sites.py`` pins them.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -69,30 +70,38 @@ def counting_stage(item_code: str, target_key: str) -> str:
     return CHAINS.get(item_code, {}).get(target_key, DEFAULT_COUNTING_STAGE)
 
 
-def _counts_for(item_code: str, site: ProjectSite, target_key: str) -> bool:
-    """Whether the site is filed under this target, directly or through its chain."""
-    chain = CHAINS.get(item_code, {})
-    if target_key in chain:
-        return site.target_key in chain
-    return site.target_key == target_key
-
-
 def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
     """Progress of each target that has sites, counted from them; targets without sites are absent."""
+    return derived_from_counts(item, Counter((s.target_key, s.stage) for s in sites))
+
+
+def derived_from_counts(item, counts: Mapping[tuple[str | None, str], int]) -> dict[str, int]:
+    """The same count from (target key, stage) -> number of sites, so a page need not load every site."""
     out: dict[str, int] = {}
     for t in item.targets:
-        relevant = [s for s in sites if _counts_for(item.code, s, t.key)]
+        chain = CHAINS.get(item.code, {})
+        relevant = {k: n for k, n in counts.items() if (k[0] in chain if t.key in chain else k[0] == t.key)}
         if not relevant:
             continue
         needed = STAGE_ORDER[counting_stage(item.code, t.key)]
-        out[t.key] = sum(1 for s in relevant if STAGE_ORDER.get(s.stage, -1) >= needed)
+        out[t.key] = sum(n for (_key, stage), n in relevant.items() if STAGE_ORDER.get(stage, -1) >= needed)
     return out
 
 
-def sites_of(item_code: str) -> list[ProjectSite]:
-    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages))
+def stage_counts(item_code: str) -> dict[tuple[str | None, str], int]:
+    """(target key, stage) -> number of the item's sites, in one grouped query."""
+    stmt = (select(ProjectSite.target_key, ProjectSite.stage, func.count(ProjectSite.id))
+            .where(ProjectSite.item_code == item_code).group_by(ProjectSite.target_key, ProjectSite.stage))
+    return {(key, stage): n for key, stage, n in db.session.execute(stmt)}
+
+
+def sites_stmt(item_code: str):
+    return (select(ProjectSite).options(selectinload(ProjectSite.stages))
             .where(ProjectSite.item_code == item_code).order_by(ProjectSite.id))
-    return list(db.session.scalars(stmt))
+
+
+def sites_of(item_code: str) -> list[ProjectSite]:
+    return list(db.session.scalars(sites_stmt(item_code)))
 
 
 def all_sites_by_item() -> dict[str, list[ProjectSite]]:

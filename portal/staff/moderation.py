@@ -5,11 +5,12 @@ writes the audit log and re-indexes search. A form with errors is shown again wi
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..extensions import db
+from ..pagination import page_arg
 from ..models import Feedback
 from ..services import auth
 from ..services import feedback as service
@@ -50,11 +51,12 @@ def _list_url(view: str, office: str | None) -> str:
 
 def _card_context(comments: list[Feedback]) -> dict:
     store = content()
+    names = service.moderator_names(comments)
     return {
         "items": {fb.item_code: store.item(fb.item_code) for fb in comments},
-        "flags": {fb.id: service.flags_of(fb) for fb in comments if fb.flag_count},
+        "flags": service.flags_by_comment([fb.id for fb in comments if fb.flag_count]),
         "forms_for": forms_for,
-        "moderator_name": service.moderator_name,
+        "moderator_name": names.get,
         "state_labels": service.STATES,
     }
 
@@ -66,15 +68,15 @@ def _render_list(bulk: BulkForm, status: int = 200):
     office = request.args.get("office") or None
     if office and content().office(office) is None:
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    comments = service.moderation_list(view, office, page)
+    listing = service.moderation_list(view, office, page_arg())
+    comments = listing.items
     here = _list_url(view, office)
     if not bulk.next.data:
         bulk.next.data = here
     return render_template(
-        "staff/moderation.html", comments=comments, view=view, office=office, page=page, views=service.VIEWS,
-        offices=content().offices, counts=service.counts(), bulk=bulk, here=here,
-        ticked=set(bulk.ids.data or ()), page_size=service.PAGE_SIZE, **_card_context(comments),
+        "staff/moderation.html", comments=comments, listing=listing, view=view, office=office, views=service.VIEWS,
+        offices=content().offices, counts=service.counts(office), bulk=bulk, here=here,
+        ticked=set(bulk.ids.data or ()), **_card_context(comments),
     ), status
 
 
@@ -167,10 +169,7 @@ def feedback_csv():
     office = request.args.get("office") or None
     if office and content().office(office) is None:
         abort(404)
-    data = export_csv(office, actor=auth.current_staff())
-    name = f"feedback-{office or 'all'}-{today():%Y%m%d}.csv"
-    return Response(data, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return export_csv(office, actor=auth.current_staff(), filename=f"feedback-{office or 'all'}-{today():%Y%m%d}.csv")
 
 
 @bp.context_processor
