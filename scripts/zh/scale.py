@@ -13,3 +13,7 @@ ZH = {
         "按时间从新到旧，每页20条；每页中已有官方回复的留言排在前面。第 %(page)s 页，共 %(pages)s 页。",
     "Page %(page)s of %(pages)s.": "第 %(page)s 页，共 %(pages)s 页。",
 }
+ZH.update({
+    "Every published update of work point %(code)s, %(title)s, newest first.":
+        "第%(code)s项工作“%(title)s”已发布的全部进展，按时间从新到旧排列。",
+})
