@@ -3,15 +3,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..redirects import safe_target
 from ..services import audit, auth
 from . import bp
 from .forms import LoginForm
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/staff") and not target.startswith("//"):
-        return target
-    return url_for("staff.dashboard")
+    return safe_target(target, url_for("staff.dashboard"), prefix="/staff")
 
 
 @bp.route("/login", methods=["GET", "POST"])
