@@ -15,8 +15,8 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 _SEP = r"[\s.\-_·•‧∙⋅‐‑‒–—―~/]{0,2}"  # what people put between digit groups (after NFKC)
 _D = rf"{_SEP}[0-9]"
-PHONE_RE = re.compile(rf"(?<![0-9])(?:\+?86{_SEP})?1{_SEP}[3-9](?:{_D}){{9}}(?![0-9])")
-ID_CARD_RE = re.compile(rf"(?<![0-9A-Za-z])[1-9](?:{_D}){{16}}{_SEP}[0-9Xx](?![0-9A-Za-z])")
+PHONE_RE = re.compile(rf"(?<![0-9])(?:\+?8{_SEP}6{_SEP})?1{_SEP}[3-9](?:{_D}){{9}}(?![0-9])")
+ID_CARD_RE = re.compile(rf"(?<![0-9])[1-9](?:{_D}){{16}}{_SEP}[0-9Xx](?![0-9])")
 LANDLINE_RE = re.compile(rf"(?<![0-9])0[0-9]{{2,3}}{_SEP}[0-9](?:{_D}){{6,7}}(?![0-9])")
 _DOT = r"\s*[.。]\s*"
 LOOSE_EMAIL_RE = re.compile(rf"[A-Za-z0-9._%+-]+\s*@\s*[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}")
