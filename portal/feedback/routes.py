@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db, limiter
 from ..i18n import LANGS
+from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
 from ..services import feedback as service
 from ..services import items as item_service
@@ -63,7 +64,10 @@ def _site_of(item, raw: str | None) -> ProjectSite | None:
     """The project site a comment is about (its page posts the id); a site of another item is a bad request."""
     if not raw:
         return None
-    site = db.session.get(ProjectSite, int(raw)) if raw.isdigit() else None
+    try:
+        site = db.session.get(ProjectSite, ascii_int(raw))
+    except ValueError:
+        site = None
     if site is None or site.item_code != item.code:
         abort(400)
     return site

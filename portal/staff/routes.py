@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..pagination import page_arg
 from ..redirects import safe_target
 from ..services import audit, auth
 from . import bp
@@ -44,6 +45,6 @@ def dashboard():
 @bp.get("/audit")
 @auth.requires("read_audit")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     entries = audit.recent(limit=100, offset=(page - 1) * 100)
     return render_template("staff/audit.html", entries=entries, page=page)
