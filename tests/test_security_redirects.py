@@ -122,3 +122,14 @@ def test_every_redirect_goes_through_the_check():
             found += 1
             assert _trusted(call.args[0]), f"{path.relative_to(ROOT)}:{call.lineno} redirects to an unchecked target"
     assert found >= 8
+
+
+def test_decision_next(app, moderator):
+    from feedback_support import decide, submit_direct
+
+    feedback_id, _code = submit_direct(app)
+    assert decide(moderator, feedback_id, "approve").status_code == 302
+    for target in HOSTILE + ["/staff/moderation?view=all"]:
+        response = decide(moderator, feedback_id, "reply", reply="已安排。", next=target)
+        _same_site(response, f"reply next={target!r}", prefix="/staff")
+    assert response.headers["Location"] == "/staff/moderation?view=all"
