@@ -17,6 +17,14 @@ max_requests_jitter = 20000
 accesslog = os.environ.get("PORTAL_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
+# Request line and header limits (gunicorn's defaults, stated): longer ones get gunicorn's own 414/431.
+limit_request_line = 4094
+limit_request_field_size = 8190
+
+# No `Server: gunicorn/<version>`; gunicorn's own error answers carry the security headers.
+from portal.gunicorn_hardening import apply as _harden  # noqa: E402
+
+_harden()
 
 
 def post_fork(server, worker):

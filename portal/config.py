@@ -45,6 +45,8 @@ def from_env() -> dict:
         "PORTAL_TODAY": os.environ.get("PORTAL_TODAY"),  # fixed date for tests and demos; unset = real date
         "FEEDBACK_RATE_LIMIT": int(os.environ.get("PORTAL_FEEDBACK_RATE_LIMIT", "5")),
         "FEEDBACK_RATE_WINDOW": int(os.environ.get("PORTAL_FEEDBACK_RATE_WINDOW", "600")),
+        # Tracking look-ups and pages per address (Flask-Limiter syntax); a resident needs a handful.
+        "TRACKING_RATE_LIMIT": os.environ.get("PORTAL_TRACKING_RATE_LIMIT", "30 per minute;300 per day"),
         # How long a request waits for a database lock before the 503 page (SQLite busy_timeout,
         # PostgreSQL lock_timeout).
         "DB_BUSY_TIMEOUT_MS": int(os.environ.get("PORTAL_DB_BUSY_TIMEOUT_MS", "10000")),

@@ -41,6 +41,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(_e):
+        if request.endpoint in ("feedback.track", "feedback.lookup"):
+            return page(429, _("Too many look-ups"), _("Many tracking codes have been looked up from your address in a short time. Please wait a minute and try again; your comment and its code are safe."))
         return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."))
 
     @app.errorhandler(413)

@@ -26,9 +26,9 @@ def test_a_resident_comments_from_a_phone_and_reads_the_reply(app, live_server, 
     screenshot(resident, "feedback-1-form-zh-360")
     resident.get_by_role("button", name="提交留言").click()
     resident.wait_for_load_state()
-    assert re.search(r"/zh/feedback/ZJ-[0-9A-Z]{6}\?sent=1(#.*)?$", resident.url), resident.url
+    assert re.search(r"/zh/feedback/ZJ-[0-9A-Z]{10}\?sent=1(#.*)?$", resident.url), resident.url
     code = resident.locator(".tracking").inner_text().strip()
-    assert re.fullmatch(r"ZJ-[0-9A-Z]{6}", code)
+    assert re.fullmatch(r"ZJ-[0-9A-Z]{10}", code)
     assert "已收到，等待审核" in resident.locator("main").inner_text()
     assert no_horizontal_scroll(resident)
     screenshot(resident, "feedback-2-confirmation-zh-360")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.load
 CLIENTS = 50
 SUBMISSIONS = 1000
 ITEMS = ("2.3", "4.1", "5.1.3", "1.1", "3.1")
-TRACK_RE = re.compile(r"/(?:zh|en)/feedback/(ZJ-[A-Z0-9]{6})\?sent=1$")
+TRACK_RE = re.compile(r"/(?:zh|en)/feedback/(ZJ-[A-Z0-9]{10})\?sent=1$")
 
 
 def _prepare(app):

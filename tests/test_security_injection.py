@@ -19,7 +19,7 @@ GENERIC_PARAMS = ("page", "next", "q", "lang", "sort", "code")
 @pytest.fixture
 def fuzz(app_factory, monkeypatch):
     # One loopback client sends hundreds of comments here; the per-IP limit has its own test.
-    app = app_factory(FEEDBACK_RATE_LIMIT=1_000_000)
+    app = app_factory(FEEDBACK_RATE_LIMIT=1_000_000, TRACKING_RATE_LIMIT="1000000 per minute")
     # Hundreds of accepted staff updates would each re-index; search upkeep has its own tests.
     monkeypatch.setattr("portal.search.upkeep.update_items", lambda codes: None)
     return app, seed(app)

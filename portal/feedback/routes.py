@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import LANGS
+from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
 from ..services import feedback as service
 from ..services import items as item_service
@@ -24,6 +25,16 @@ def _client_ip() -> str:
     return request.remote_addr or ""
 
 
+def _browser() -> str | None:
+    """This browser session's identity for the double-click guard: the CSRF secret the session already
+    holds when the form is loaded, so even the first two clicks carry the same value."""
+    return session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+
+
+# Look-ups and tracking pages share one per-address budget, so codes cannot be tried one after another.
+_tracking_limit = limiter.shared_limit(lambda: current_app.config["TRACKING_RATE_LIMIT"], scope="tracking")
+
+
 @bp.post("/<lang>/items/<code>/feedback")
 def submit(lang: str, code: str):
     _lang(lang)
@@ -41,6 +52,7 @@ def submit(lang: str, code: str):
                 item.code, body=form.body.data, kind=form.kind.data, ip=_client_ip(), lang=lang,
                 display_name=form.display_name.data, show_full_name=form.show_full_name.data,
                 contact=form.contact.data, place_slug=form.place.data or None, site_id=site.id if site else None,
+                browser=_browser(),
             )
         except service.RateLimited:
             return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
@@ -52,7 +64,10 @@ def _site_of(item, raw: str | None) -> ProjectSite | None:
     """The project site a comment is about (its page posts the id); a site of another item is a bad request."""
     if not raw:
         return None
-    site = db.session.get(ProjectSite, int(raw)) if raw.isdigit() else None
+    try:
+        site = db.session.get(ProjectSite, ascii_int(raw))
+    except ValueError:
+        site = None
     if site is None or site.item_code != item.code:
         abort(400)
     return site
@@ -69,6 +84,7 @@ def _render_item(item, form, message, status, site=None):
 
 
 @bp.get("/<lang>/feedback/<tracking>")
+@_tracking_limit
 def track(lang: str, tracking: str):
     _lang(lang)
     fb = service.find_by_code(tracking)
@@ -80,6 +96,7 @@ def track(lang: str, tracking: str):
 
 
 @bp.get("/<lang>/feedback/")
+@_tracking_limit
 def lookup(lang: str):
     _lang(lang)
     code = request.args.get("code", "")
@@ -87,7 +104,7 @@ def lookup(lang: str):
         fb = service.find_by_code(code)
         if fb:
             return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
-        return render_template("feedback/lookup.html", code=code[:20], not_found=True), 404
+        return render_template("feedback/lookup.html", code=code[:30], not_found=True), 404
     return render_template("feedback/lookup.html", code="", not_found=False)
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db, limiter
 from ..models import ProjectSite
+from ..redirects import safe_target
 from ..services import marks
 from ..services.content import content
 from . import bp
@@ -28,7 +29,7 @@ def _mark(code: str, site: ProjectSite | None, back: str):
         flash(_("Thank you. Your mark is counted."))
     else:
         flash(_("This browser has already marked this; each browser counts once."))
-    response = redirect(back)
+    response = redirect(safe_target(back, url_for("public.home")))  # one check for every redirect
     response.set_cookie(marks.COOKIE, browser_id, max_age=marks.COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=request.is_secure)
     return response

@@ -4,6 +4,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 
 from ..i18n import LANGS, best_lang
 from ..pagination import page_arg
+from ..redirects import safe_target
 from ..services import items as item_service
 from ..services.content import content
 from ..services.status import status_map
@@ -143,10 +144,7 @@ def glossary():
 def care_mode():
     """Turns the larger-text mode on or off with a cookie; a plain link, so it needs no JavaScript."""
     on = request.args.get("on") == "1"
-    target = request.args.get("next") or url_for("public.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    response = redirect(target)
+    response = redirect(safe_target(request.args.get("next"), url_for("public.home")))
     response.set_cookie("care", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax",
                         httponly=True, secure=request.is_secure)
     return response

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from ..models import Feedback, FeedbackFlag, utcnow
 from . import audit
 from .events import feedback_changed
 from .locks import hold_write_lock
+from .masking import EMAIL_RE, mask_personal_data, plain_name
 
 KINDS = {
     "suggestion": N_("Suggestion"),
@@ -38,11 +40,11 @@ STATES = {
 FLAGS_TO_REVIEW = 3
 DUPLICATE_WINDOW = timedelta(minutes=10)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
+# 31**10 ≈ 8×10^14 codes: guessing one is hopeless at the look-up rate limit. Six-character codes
+# issued before keep working.
+CODE_LENGTH = 10
+OLD_CODE_LENGTH = 6
 
-PHONE_RE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?![0-9])")
-ID_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:[\s-]?[0-9]){11}[\s-]?[0-9Xx](?![0-9A-Za-z])")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-LANDLINE_RE = re.compile(r"(?<![0-9])0[0-9]{2,3}[\s-]?[0-9]{7,8}(?![0-9])")
 CONTACT_PHONE_RE = re.compile(r"^\+?[0-9][0-9\s-]{6,19}$")
 
 
@@ -56,23 +58,11 @@ class Submission:
     created: bool
 
 
-def mask_personal_data(text: str) -> str:
-    """Hide phone numbers, ID-card numbers and e-mail addresses before anything is published."""
-    def phone(m: re.Match) -> str:
-        digits = re.sub(r"\D", "", m.group(0))[-11:]
-        return f"{digits[:3]}****{digits[-4:]}"
-
-    text = ID_CARD_RE.sub(lambda m: m.group(0)[:3] + "*" * 11 + "****"[:4], text)
-    text = PHONE_RE.sub(phone, text)
-    text = LANDLINE_RE.sub(lambda m: m.group(0)[:4] + "****", text)
-    return EMAIL_RE.sub(lambda m: m.group(0)[0] + "***@***", text)
-
-
 def mask_name(name: str | None) -> str | None:
     """张三丰 → 张*丰, 张三 → 张*, John Smith → J*** S***."""
+    name = plain_name(name)
     if not name:
         return None
-    name = name.strip()
     if re.search(r"[\u3400-\u9fff]", name):
         if len(name) == 1:
             return "*"
@@ -83,7 +73,9 @@ def mask_name(name: str | None) -> str | None:
 
 
 def public_name(fb: Feedback) -> str | None:
-    return mask_personal_data(fb.display_name) if fb.show_full_name and fb.display_name else mask_name(fb.display_name)
+    if fb.show_full_name and plain_name(fb.display_name):
+        return mask_personal_data(plain_name(fb.display_name))
+    return mask_name(fb.display_name)
 
 
 def _hash(*parts: str) -> str:
@@ -93,32 +85,44 @@ def _hash(*parts: str) -> str:
 
 def new_tracking_code() -> str:
     for _ in range(20):
-        code = "ZJ-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        code = "ZJ-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if not db.session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)):
             return code
     raise RuntimeError("could not allocate a tracking code")  # pragma: no cover
 
 
-def find_by_code(code: str) -> Feedback | None:
-    code = (code or "").strip().upper()
-    if not re.fullmatch(r"ZJ-[A-Z0-9]{6}", code):
+def code_candidates(typed: str | None) -> list[str]:
+    """The stored forms a typed code can mean: full-width letters, lower case, spaces and dashes
+    (`zj 7k3q-9m`, `ＺＪ－７Ｋ３Ｑ９Ｍ`) are what residents type; the ZJ prefix may be left out."""
+    raw = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", typed or "")[:64]).upper()
+    bodies = [raw] + ([raw[2:]] if raw.startswith("ZJ") else [])
+    return [f"ZJ-{b}" for b in bodies if len(b) in (CODE_LENGTH, OLD_CODE_LENGTH) and b.isascii() and b.isalnum()]
+
+
+def find_by_code(code: str | None) -> Feedback | None:
+    candidates = code_candidates(code)
+    if not candidates:
         return None
-    return db.session.scalar(select(Feedback).where(Feedback.tracking_code == code))
+    return db.session.scalar(select(Feedback).where(Feedback.tracking_code.in_(candidates)))
 
 
 def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_name: str | None = None,
            show_full_name: bool = False, contact: str | None = None, place_slug: str | None = None,
-           site_id: int | None = None) -> Submission:
+           site_id: int | None = None, browser: str | None = None) -> Submission:
+    """`browser` identifies the sender's browser session: the same text sent twice from it (a double
+    click, the back button) is stored once, while two residents behind one address (shared Wi-Fi, a
+    carrier NAT) each get their own comment. Without it (CLI, scripts) the address stands in."""
     body = body.strip()
     ip_hash = _hash("ip", ip or "")
-    body_hash = _hash("body", item_code, str(site_id or ""), re.sub(r"\s+", " ", body))
+    sender = _hash("browser", browser) if browser else ip_hash
+    body_hash = _hash("body", sender, item_code, str(site_id or ""), re.sub(r"\s+", " ", body))
     # Checks and insert as one step per address: a double click or parallel requests from one address
     # must not both pass the duplicate check or the limit (other workers, other nodes included).
     hold_write_lock(f"feedback:{ip_hash}")
     now = utcnow()
     duplicate = db.session.scalar(
-        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.ip_hash == ip_hash,
-                               Feedback.created_at >= now - DUPLICATE_WINDOW).order_by(Feedback.id.desc())
+        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.created_at >= now - DUPLICATE_WINDOW)
+        .order_by(Feedback.id.desc())
     )
     if duplicate:
         code = duplicate.id
@@ -325,7 +329,7 @@ def flags_of(fb: Feedback) -> list[FeedbackFlag]:
 
 
 def valid_contact(value: str) -> bool:
-    value = value.strip()
+    value = unicodedata.normalize("NFKC", value).strip()
     return bool(EMAIL_RE.fullmatch(value) or CONTACT_PHONE_RE.fullmatch(value))
 
 

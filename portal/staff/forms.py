@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD, ROLES
 from ..services.moderation_record import REASONS
 
@@ -54,7 +55,7 @@ class ReplyForm(_ModerationForm):
 
 
 class BulkForm(_ModerationForm):
-    ids = SelectMultipleField(_l("Selected comments"), coerce=int, validate_choice=False, validators=[
+    ids = SelectMultipleField(_l("Selected comments"), coerce=ascii_int, validate_choice=False, validators=[
         DataRequired(message=_l("Please tick at least one comment."))])
     action = SelectField(_l("Action"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
     # No Optional(): it would stop the chain before validate_reason, which requires a reason to reject.

@@ -3,15 +3,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..pagination import page_arg
+from ..redirects import safe_target
 from ..services import audit, auth
 from . import bp
 from .forms import LoginForm
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/staff") and not target.startswith("//"):
-        return target
-    return url_for("staff.dashboard")
+    return safe_target(target, url_for("staff.dashboard"), prefix="/staff")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,6 +45,6 @@ def dashboard():
 @bp.get("/audit")
 @auth.requires("read_audit")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     entries = audit.recent(limit=100, offset=(page - 1) * 100)
     return render_template("staff/audit.html", entries=entries, page=page)

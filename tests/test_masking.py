@@ -1,0 +1,92 @@
+"""Issue 11.7: phone numbers, ID numbers and e-mail addresses are masked however residents type them
+(full-width, odd separators, full-width @), the rest of the text stays as typed, and a masked display
+name never shows markup characters."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portal.services.masking import mask_personal_data, plain_name
+
+SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "－", "．", "\u3000", "·", "—", "_"])
+TEXT = st.sampled_from(["", "我的电话是", "联系：", "请打", "邮箱", "Call me on ", "（", "，谢谢。", " thanks", "身份证号"])
+
+
+def _wide(ch: str) -> str:
+    return chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch
+
+
+@st.composite
+def typed(draw, digits: str) -> str:
+    """`digits` as a resident might type them: any character full width, a separator or two between."""
+    out = ""
+    for i, ch in enumerate(digits):
+        out += draw(st.sampled_from([ch, _wide(ch)]))
+        if i < len(digits) - 1:
+            out += draw(SEPARATORS)
+    return out
+
+
+PHONES = st.builds(lambda p, rest: "1" + p + rest, st.sampled_from("3456789"),
+                   st.text(alphabet="0123456789", min_size=9, max_size=9))
+IDS = st.builds(lambda first, mid, last: first + mid + last, st.sampled_from("123456789"),
+                st.text(alphabet="0123456789", min_size=16, max_size=16), st.sampled_from("0123456789X"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), PHONES, TEXT, TEXT, st.booleans())
+def test_any_phone_number_is_masked(data, phone, before, after, country):
+    number = data.draw(typed(("86" if country else "") + phone))
+    if country:
+        number = data.draw(st.sampled_from(["+", "＋", ""])) + number
+    masked = mask_personal_data(before + number + after)
+    assert masked == f"{before}{phone[:3]}****{phone[-4:]}{after}"  # the rest exactly as typed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), IDS, TEXT, TEXT)
+def test_any_id_number_is_masked(data, id_number, before, after):
+    masked = mask_personal_data(before + data.draw(typed(id_number)) + after)
+    assert masked == before + id_number[:3] + "*" * 15 + after
+
+
+LOCAL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._", min_size=1, max_size=12).filter(
+    lambda s: s[0].isalnum())
+LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=2, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(LOCAL, LABEL, st.sampled_from(["com", "cn", "net", "org"]), st.sampled_from(["@", "＠", " @ ", "＠ "]),
+       st.sampled_from([".", "．", " . ", "。"]), st.booleans(), TEXT, TEXT)
+def test_any_email_address_is_masked(local, domain, tld, at, dot, wide, before, after):
+    address = f"{local}{at}{domain}{dot}{tld}"
+    if wide:
+        address = "".join(_wide(c) for c in address)
+    masked = mask_personal_data(f"{before} {address} {after}")
+    assert masked.startswith(before) and masked.endswith(after)
+    assert domain not in masked.lower() and "＠" not in masked, masked
+
+
+def test_ordinary_numbers_and_punctuation_stay():
+    text = "2023年12月底前完成30台加装电梯，张江路1234号（东侧）；预算：500万元。"
+    assert mask_personal_data(text) == text
+    assert mask_personal_data("电话：１３８ １２３４ ５６７８。") == "电话：138****5678。"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_display_names_never_show_markup(name):
+    from portal.services.feedback import mask_name
+
+    for shown in (plain_name(name), mask_name(name) or ""):
+        assert not set(shown) & set("<>&\"'`"), shown
+        assert not set(shown) & set("＜＞＆＂＇"), shown
+
+
+def test_public_name_of_a_full_name_with_markup(app):
+    from portal.models import Feedback
+    from portal.services.feedback import public_name
+
+    fb = Feedback(display_name="<b>张三</b> 13812345678", show_full_name=True)
+    assert public_name(fb) == "b张三/b 138****5678"
+    assert public_name(Feedback(display_name="＜img src=x＞", show_full_name=False)) == "i*** s***"

@@ -1,0 +1,110 @@
+"""Issue 11.6: tracking codes too long to guess, old codes still found however they are typed,
+look-ups limited per address, and the double-click guard keyed on the browser session."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import text_of
+from feedback_support import BODY, send_comment, tracking_code
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _store_old_code(app, code: str) -> None:
+    from portal.extensions import db
+    from portal.models import Feedback
+
+    with app.app_context():
+        db.session.add(Feedback(tracking_code=code, item_code="2.3", kind="question", body=BODY, body_public=BODY,
+                                lang="zh", state="pending"))
+        db.session.commit()
+
+
+def test_new_codes_are_ten_unambiguous_characters(app):
+    from portal.services.feedback import new_tracking_code
+
+    with app.app_context():
+        codes = {new_tracking_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(re.fullmatch(rf"ZJ-[{ALPHABET}]{{10}}", c) for c in codes)
+    assert not set("".join(codes)[3:]) & set("01OIL")
+
+
+_FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"}
+
+
+@st.composite
+def typed_forms(draw, code: str):
+    """The code as a resident might type it: any case, spaces or dashes anywhere, full-width characters."""
+    body = code[3:]
+    prefix = draw(st.sampled_from(["ZJ-", "zj-", "ZJ", "zj ", "ＺＪ－", ""]))
+    out = prefix
+    for ch in body:
+        ch = draw(st.sampled_from([ch, ch.lower(), _FULL_WIDTH[ch]]))
+        out += ch + draw(st.sampled_from(["", "", " ", "-", "－", "\u3000"]))
+    return draw(st.sampled_from(["", " "])) + out
+
+
+def test_old_and_new_codes_resolve_as_typed(app):
+    from portal.services.feedback import find_by_code
+
+    codes = ("ZJ-7K3Q9M", "ZJ-ZJ2345", "ZJ-7K3Q9M4XRT")  # two issued before the longer codes, one after
+    for code in codes:
+        _store_old_code(app, code)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def check(data):
+        for code in codes:
+            typed = data.draw(typed_forms(code))
+            found = find_by_code(typed)
+            assert found is not None and found.tracking_code == code, typed
+
+    with app.app_context():
+        check()
+        for wrong in ("ZJ-7K3Q9N", "ZJ-7K3Q9M4XR", "ZJ-7K3Q9M²", "", None, "ZJ-" + "7" * 500):
+            assert find_by_code(wrong) is None, wrong
+
+
+def test_lookup_form_finds_an_old_code_typed_loosely(app, client):
+    _store_old_code(app, "ZJ-7K3Q9M")
+    response = client.get("/zh/feedback/", query_string={"code": " zj 7k3q-9m "})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/zh/feedback/ZJ-7K3Q9M")
+    assert client.get("/en/feedback/zj-7k3q9m").status_code == 200
+
+
+def test_lookups_are_rate_limited_per_address(app_factory):
+    app = app_factory(TRACKING_RATE_LIMIT="4 per minute")
+    client = app.test_client()
+    here = {"REMOTE_ADDR": "203.0.113.50"}
+    for n in range(4):
+        path = "/zh/feedback/" if n % 2 else f"/zh/feedback/ZJ-{'A' * 10}"
+        assert client.get(path, query_string={"code": "ZJ-AAAAAAAAAA"}, environ_base=here).status_code == 404
+    refused = client.get("/zh/feedback/", query_string={"code": "ZJ-BBBBBBBBBB"}, environ_base=here)
+    assert refused.status_code == 429
+    assert "请稍等一分钟再试" in text_of(refused.data) and "查询过于频繁" in text_of(refused.data)
+    refused_en = client.get("/en/feedback/ZJ-CCCCCCCCCC", environ_base=here)
+    assert refused_en.status_code == 429 and "Please wait a minute" in text_of(refused_en.data)
+    # Another address still gets its answer.
+    other = client.get("/zh/feedback/", query_string={"code": "ZJ-BBBBBBBBBB"}, environ_base={"REMOTE_ADDR": "203.0.113.51"})
+    assert other.status_code == 404
+
+
+def test_two_residents_behind_one_address_each_get_their_comment(app):
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import Feedback
+
+    first, second = app.test_client(), app.test_client()
+    a = tracking_code(send_comment(first, body=BODY, ip="198.51.100.9"))
+    b = tracking_code(send_comment(second, body=BODY, ip="198.51.100.9"))
+    assert a != b
+    # A double click in one browser session is still one comment with one code.
+    again = tracking_code(send_comment(first, body=BODY + " ", ip="198.51.100.9"))
+    assert again == a
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Feedback.id))) == 2
