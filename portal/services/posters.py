@@ -30,7 +30,9 @@ def qr_svg(url: str, label: str) -> Markup:
     # Error level M survives a crease or a smudge on a stairwell poster; border 4 is the standard quiet zone.
     svg = segno.make(url, error="m").svg_inline(scale=6, border=4, title=label, svgclass="qr",
                                                  lineclass=None, omitsize=True)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+    # segno writes the markup itself from the URL's bits and escapes the title; nothing of the request
+    # reaches it unescaped, so marking it safe is sound.
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # nosec B704
 
 
 @dataclass
