@@ -164,9 +164,11 @@ def login(user: StaffUser) -> None:
 
 
 def logout() -> None:
+    """Logging out ends the account's sessions everywhere (a phone left logged in at the office too)."""
     user = current_staff()
     if user is not None:
-        staff_sessions.end_token(user.session_token, "logout")
+        ended = staff_sessions.end_all(user, "logout")
+        audit.record("staff.logout", "staff_user", user.id, None, {"sessions_ended": ended}, actor=user)
         db.session.commit()
     logout_user()
     session.clear()

@@ -116,13 +116,6 @@ def end_row(row: StaffSession, reason: str, moment: datetime | None = None) -> N
         row.end_reason = reason
 
 
-def end_token(token: str | None, reason: str = "logout") -> None:
-    if token:
-        db.session.execute(update(StaffSession).where(
-            StaffSession.token_hash == _token_hash(token), StaffSession.ended_at.is_(None)
-        ).values(ended_at=now(), end_reason=reason))
-
-
 def end_all(user: StaffUser, reason: str) -> int:
     """Ends every open session of `user` (the caller commits with the change that caused it)."""
     result = db.session.execute(update(StaffSession).where(
