@@ -9,6 +9,8 @@ from zxcvbn import zxcvbn
 
 from ..i18n import N_
 
+# Words anyone guessing a password for this site tries first (the town, the district, the city).
+SITE_WORDS = ["zhangjiang", "pudong", "shanghai", "zjzf", "gongzuo", "yaodian"]
 MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable" against an online attack with throttling
 ADVICE = N_("This password is too easy to guess. Choose three or four unrelated words, or a long sentence only you would think of, and leave out your username, names, dates and keyboard patterns such as 123456 or qwerty.")
 HAS_USERNAME = N_("The password must not contain the username. Choose three or four unrelated words, or a long sentence only you would think of.")
@@ -20,6 +22,6 @@ def weakness(password: str, username: str = "") -> str | None:
     if name and name in password.lower():
         return HAS_USERNAME
     # zxcvbn's cost grows with length; beyond 100 characters only the first 100 are judged.
-    if zxcvbn(password[:100], user_inputs=[name] if name else [])["score"] < MIN_SCORE:
+    if zxcvbn(password[:100], user_inputs=[*SITE_WORDS, name] if name else SITE_WORDS)["score"] < MIN_SCORE:
         return ADVICE
     return None

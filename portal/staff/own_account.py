@@ -36,9 +36,9 @@ def _render_on(user, status: int = 200, error: str | None = None):
                            required=two_factor.required_for(user), action_form=EmptyForm(), error=error), status
 
 
-@bp.get("/2fa")
+@bp.get("/2fa", endpoint="two_factor")
 @auth.requires("own_account")
-def two_factor():
+def two_factor_page():
     user = auth.current_staff()
     if user.totp_secret:
         return _render_on(user)
