@@ -35,6 +35,8 @@ def login():
 @bp.route("/login/code", methods=["GET", "POST"])
 @throttled
 def login_code():
+    if auth.current_staff() is not None:
+        return redirect(url_for("staff.dashboard"))
     user = auth.second_step_user()
     if user is None:
         return redirect(url_for("staff.login"))
