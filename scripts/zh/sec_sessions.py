@@ -8,7 +8,7 @@ ZH = {
     "Code": "验证码",
     "I have kept them: go to the back office": "我已保存好：进入后台",
     "In the app, add an account by scanning this code, or by typing the key below.": "在应用中添加账号：扫描下面的二维码，或输入下面的密钥。",
-    "Key": "密钥",
+    "Key:": "密钥：",
     "Make 10 new recovery codes (the old ones stop working)": "生成 10 个新的恢复码（旧恢复码随即失效）",
     "Please type the code.": "请输入验证码。",
     "Second factor": "第二重验证",
