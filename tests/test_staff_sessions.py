@@ -45,7 +45,12 @@ def _cli_password(app, first, uid, admin):
     assert r.exit_code == 0, r.output
 
 
-@pytest.mark.parametrize("end", [_logout, _disable, _role, _password, _cli_password])
+def _cli_end_sessions(app, first, uid, admin):
+    r = app.test_cli_runner().invoke(args=["staff", "end-sessions", "alice"])
+    assert r.exit_code == 0 and "ended 2 session(s) of alice" in r.output, r.output
+
+
+@pytest.mark.parametrize("end", [_logout, _disable, _role, _password, _cli_password, _cli_end_sessions])
 def test_each_way_of_ending_ends_every_session_of_the_account(app, staff_client, end):
     uid = make_staff(app, "alice", "moderator")
     admin = staff_client("admin")

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import StaffUser, utcnow
+from ..models import StaffUser
 from ..services import auth, staff_sessions
 from . import bp
 from .forms import ROLE_LABELS, CreateAccountForm, EmptyForm, PasswordForm, RoleForm
@@ -33,7 +33,7 @@ def _render(create: CreateAccountForm | None = None, bound: dict | None = None, 
     return render_template(
         "staff/accounts.html", users=auth.all_staff(), create=create or CreateAccountForm(formdata=None),
         forms_for=lambda u: forms_for(u, (bound or {}).get(u.id)), role_labels=ROLE_LABELS, error=error,
-        now=utcnow(), open_sessions=staff_sessions.open_sessions, this_session=auth.current_staff().current_session,
+        open_sessions=staff_sessions.open_sessions, this_session=auth.current_staff().current_session,
     ), status
 
 

@@ -66,6 +66,18 @@ def register_cli(app: Flask) -> None:
         auth.set_active(user, True)
         click.echo(f"enabled {user.username}")
 
+    _add_security_commands(staff)
+    app.cli.add_command(staff)
+
+
+def _existing(username: str):
+    user = auth.find(username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
+def _add_security_commands(staff: AppGroup) -> None:
     @staff.command("reset-2fa")
     @click.argument("username")
     def reset_2fa(username: str):
@@ -83,12 +95,3 @@ def register_cli(app: Flask) -> None:
         audit.record("staff.sessions_end", "staff_user", user.id, None, {"sessions_ended": ended})
         db.session.commit()
         click.echo(f"ended {ended} session(s) of {user.username}")
-
-    app.cli.add_command(staff)
-
-
-def _existing(username: str):
-    user = auth.find(username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
-    return user
