@@ -93,6 +93,22 @@ def test_idle_and_absolute_limits(app_factory, steps, still_in):
     assert logged_in(c) is still_in
 
 
+def test_old_session_rows_are_dropped_at_the_next_login(app_factory):
+    from portal.extensions import db
+    from portal.models import StaffSession
+
+    clock = Clock()
+    app = app_factory(STAFF_CLOCK=clock)
+    make_staff(app, "alice", "moderator")
+    login(app.test_client(), "alice")
+    clock.advance(days=89)
+    login(app.test_client(), "alice")
+    clock.advance(days=2)
+    login(app.test_client(), "alice")
+    with app.app_context():
+        assert db.session.query(StaffSession).count() == 2  # the first, 91 days old, is gone
+
+
 def test_limits_follow_the_settings(app_factory):
     clock = Clock()
     app = app_factory(STAFF_CLOCK=clock, STAFF_IDLE_MINUTES=5, STAFF_SESSION_HOURS=1)

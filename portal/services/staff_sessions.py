@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..models import StaffSession, StaffUser, utcnow
@@ -21,6 +21,8 @@ from ..models import StaffSession, StaffUser, utcnow
 # last_seen_at is written at most this often: idle timeouts are in minutes, writes on every request
 # would cost a database write per staff page.
 TOUCH_EVERY = timedelta(seconds=60)
+# Rows are kept this long after login so admins and the audit log can refer to them, then dropped.
+KEEP_ROWS = timedelta(days=90)
 
 
 def now() -> datetime:
@@ -65,6 +67,8 @@ def start(user: StaffUser) -> str:
     if has_request_context():
         row.user_agent = summarise_agent(request.user_agent.string)[:120]
         row.ip_hash = ip_hash()
+    db.session.execute(delete(StaffSession).where(StaffSession.staff_id == user.id,
+                                                  StaffSession.created_at < moment - KEEP_ROWS))
     db.session.add(row)
     user.session_token = token
     user.current_session = row
