@@ -157,9 +157,8 @@ def login(user: StaffUser) -> None:
     session.clear()
     staff_sessions.start(user)
     login_user(user)
+    # The session row is the record of a successful login (when, device, address hash, how it ended).
     user.last_login_at = staff_sessions.now()
-    db.session.flush()  # gives the session record its id for the audit entry
-    audit.record("staff.login", "staff_user", user.id, None, {"session": user.current_session.id}, actor=user)
     db.session.commit()
 
 
@@ -167,8 +166,7 @@ def logout() -> None:
     """Logging out ends the account's sessions everywhere (a phone left logged in at the office too)."""
     user = current_staff()
     if user is not None:
-        ended = staff_sessions.end_all(user, "logout")
-        audit.record("staff.logout", "staff_user", user.id, None, {"sessions_ended": ended}, actor=user)
+        staff_sessions.end_all(user, "logout")
         db.session.commit()
     logout_user()
     session.clear()
