@@ -64,6 +64,16 @@ def from_env() -> dict:
         "PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", "").strip(),
         # "This matters to me" clicks allowed per address (Flask-Limiter syntax).
         "MARK_RATE_LIMIT": os.environ.get("PORTAL_MARK_RATE_LIMIT", "30 per hour"),
+        # Staff sessions (services/staff_sessions.py): ended after this long without a request, and
+        # this long after login whatever happens; admins need a second factor when REQUIRE_2FA is on.
+        "STAFF_IDLE_MINUTES": float(os.environ.get("PORTAL_STAFF_IDLE_MINUTES", "30")),
+        "STAFF_SESSION_HOURS": float(os.environ.get("PORTAL_STAFF_SESSION_HOURS", "12")),
+        "REQUIRE_2FA": _bool("PORTAL_REQUIRE_2FA"),
+        # Failed staff logins allowed (Flask-Limiter syntax); the longer windows make the wait grow.
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ADDRESS",
+                                                  "20 per minute;60 per hour;200 per day"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT",
+                                                  "5 per minute;10 per hour;20 per day"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",
         # Times are stored in UTC; dates on pages are Shanghai dates (a comment at 07:00 is not "yesterday").

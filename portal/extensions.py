@@ -3,6 +3,7 @@ from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -21,3 +22,15 @@ compress = Compress()
 # Limits are declared where they apply (login, look-ups, marks). Storage is per process unless
 # PORTAL_RATELIMIT_STORAGE_URI names a shared one (for example redis:// or memcached://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class StaffLoginManager(LoginManager):
+    """Flask-Login for the staff back office. There is no "remember me": its after-request hook would
+    read the session on every response, and Flask would then add Vary: Cookie to cached public pages."""
+
+    def _update_remember_cookie(self, response):
+        return response
+
+
+login_manager = StaffLoginManager()
+login_manager.session_protection = "basic"

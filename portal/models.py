@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,17 +27,50 @@ class WorkItem(db.Model):
     loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class StaffUser(db.Model):
+class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))  # admin | editor | moderator
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Unused since login throttling moved to Flask-Limiter (per address, not per account); kept so
+    # older databases need no destructive migration.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # base32; None = no second factor
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)  # SHA-256 of each unused code
+
+    # The session record this request came with (set by services/staff_sessions.py, not stored here).
+    session_token = None  # str
+    current_session = None  # StaffSession
+
+    def get_id(self) -> str | None:
+        # Flask-Login keeps get_id() in the cookie: a session token, never the account id or hash.
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+
+class StaffSession(db.Model):
+    """One row per staff login; the cookie holds the token whose SHA-256 is token_hash."""
+
+    __tablename__ = "staff_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(120))
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    end_reason: Mapped[str | None] = mapped_column(String(32))  # logout | idle | expired | disabled | role | password | admin
+    staff: Mapped[StaffUser] = relationship()
 
 
 class StatusUpdate(db.Model):

@@ -80,7 +80,9 @@ def value_for(rule: Rule, name: str, values: dict[str, object]):
     if name in values:
         return values[name]
     converter = rule._converters.get(name)  # noqa: SLF001 - werkzeug keeps them only here
-    return 1 if converter is not None and type(converter).__name__ in {"IntegerConverter", "NumberConverter"} else "x"
+    from werkzeug.routing.converters import NumberConverter
+
+    return 1 if isinstance(converter, NumberConverter) else "x"  # subclasses too, such as a bounded int
 
 
 def url_of(rule: Rule, values: dict[str, object], overrides: dict[str, object] | None = None) -> str:

@@ -1,30 +1,40 @@
-"""Staff accounts: roles, password hashing (scrypt), lockout after repeated failures."""
+"""Staff accounts: roles, password hashing (scrypt) and strength, logins through Flask-Login.
+
+A login is a row in staff_session (services/staff_sessions.py); Flask-Login keeps only its random
+token in the signed cookie and loads the account through it on every request.
+"""
 from __future__ import annotations
 
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, has_request_context, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..i18n import N_
-from ..models import StaffUser, utcnow
-from . import audit
+from ..models import StaffUser
+from . import audit, passwords, staff_sessions, two_factor
 
 ROLES = ("moderator", "editor", "admin")
 PERMISSIONS = {
+    "own_account": {"moderator", "editor", "admin"},
     "moderate": {"moderator", "editor", "admin"},
     "update_status": {"editor", "admin"},
     "manage_accounts": {"admin"},
     "read_audit": {"admin"},
 }
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 10
+SECOND_STEP_TIME = timedelta(minutes=5)  # between a right password and its TOTP code
 # Compared against when the username is unknown, so timing does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@login_manager.user_loader
+def _load_from_session(token: str) -> StaffUser | None:
+    return staff_sessions.resume(token)
 
 
 class AccountError(ValueError):
@@ -36,9 +46,12 @@ class AccountError(ValueError):
         self.params = params
 
 
-def _check_password_rules(password: str) -> None:
+def _check_password_rules(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(N_("The password must be at least %(n)s characters."), n=MIN_PASSWORD)
+    problem = passwords.weakness(password, username)
+    if problem:
+        raise AccountError(problem)
 
 
 def find(username: str) -> StaffUser | None:
@@ -56,7 +69,7 @@ def create_staff(username: str, password: str, role: str, actor: StaffUser | Non
         raise AccountError(N_("The username must be 1 to 64 characters."))
     if find(username):
         raise AccountError(N_("There is already an account named %(name)s."), name=username)
-    _check_password_rules(password)
+    _check_password_rules(password, username)
     user = StaffUser(username=username, password_hash=generate_password_hash(password), role=role, active=True)
     db.session.add(user)
     db.session.flush()
@@ -66,11 +79,10 @@ def create_staff(username: str, password: str, role: str, actor: StaffUser | Non
 
 
 def set_password(user: StaffUser, password: str, actor: StaffUser | None = None) -> None:
-    _check_password_rules(password)
+    _check_password_rules(password, user.username)
     user.password_hash = generate_password_hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    audit.record("staff.reset_password", "staff_user", user.id, None, None, actor=actor)
+    ended = staff_sessions.end_all(user, "password")
+    audit.record("staff.reset_password", "staff_user", user.id, None, {"sessions_ended": ended}, actor=actor)
     db.session.commit()
 
 
@@ -95,7 +107,10 @@ def set_active(user: StaffUser, active: bool, actor: StaffUser | None = None) ->
         _keep_an_admin(user)
     before = {"active": user.active}
     user.active = active
-    audit.record("staff.enable" if active else "staff.disable", "staff_user", user.id, before, {"active": active}, actor=actor)
+    after = {"active": active}
+    if not active:  # re-enabling revives nothing: ended rows stay ended
+        after["sessions_ended"] = staff_sessions.end_all(user, "disabled")
+    audit.record("staff.enable" if active else "staff.disable", "staff_user", user.id, before, after, actor=actor)
     db.session.commit()
 
 
@@ -104,58 +119,106 @@ def set_role(user: StaffUser, role: str, actor: StaffUser | None = None) -> None
     if role != "admin":
         _keep_an_admin(user)
     before = {"role": user.role}
+    after = {"role": role}
+    if role != user.role:
+        after["sessions_ended"] = staff_sessions.end_all(user, "role")
     user.role = role
-    audit.record("staff.role", "staff_user", user.id, before, {"role": role}, actor=actor)
+    audit.record("staff.role", "staff_user", user.id, before, after, actor=actor)
     db.session.commit()
 
 
-def authenticate(username: str, password: str) -> tuple[StaffUser | None, str | None]:
-    """Returns (user, None) on success, or (None, reason) with reason 'invalid' or 'locked'."""
+def _attempt(username: str) -> dict:
+    return {"username": (username or "")[:64], "ip": staff_sessions.ip_hash()}
+
+
+def authenticate(username: str, password: str) -> StaffUser | None:
+    """The account if the password is right; every failure is in the audit log. The same work is
+    done for unknown and disabled names (a dummy hash), so neither answer nor timing tells them apart."""
     user = find(username)
-    now = utcnow()
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
-        return None, "invalid"
-    if user.locked_until and user.locked_until > now:
-        return None, "locked"
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            audit.record("staff.locked", "staff_user", user.id, None, {"until": user.locked_until.isoformat()}, actor=None)
+        user = None
+    elif not check_password_hash(user.password_hash, password):
+        user = None
+    if user is None:
+        audit.record("staff.login_failed", "staff_login", (username or "")[:64], None, _attempt(username))
         db.session.commit()
-        return None, "locked" if user.locked_until and user.locked_until > now else "invalid"
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    return user
+
+
+def record_throttled(username: str, step: str) -> None:
+    audit.record("staff.login_throttled", "staff_login", (username or "")[:64], None,
+                 {**_attempt(username), "step": step})
     db.session.commit()
-    return user, None
 
 
 def login(user: StaffUser) -> None:
+    """A fresh session (nothing of the visitor's old one kept) and a new session record."""
     session.clear()
-    session["staff_id"] = user.id
-    # A password change or disabling the account ends existing sessions.
-    session["staff_pw"] = user.password_hash[-16:]
-    session.permanent = False
+    staff_sessions.start(user)
+    login_user(user)
+    # The session row is the record of a successful login (when, device, address hash, how it ended).
+    user.last_login_at = staff_sessions.now()
+    db.session.commit()
 
 
 def logout() -> None:
+    """Logging out ends the account's sessions everywhere (a phone left logged in at the office too)."""
+    user = current_staff()
+    if user is not None:
+        staff_sessions.end_all(user, "logout")
+        db.session.commit()
+    logout_user()
     session.clear()
 
 
+def start_second_step(user: StaffUser) -> None:
+    """The password was right and the account has a second factor: wait for its code."""
+    session.clear()
+    session["2fa_user"] = user.id
+    session["2fa_since"] = staff_sessions.now().isoformat()
+
+
+def second_step_user() -> StaffUser | None:
+    from datetime import datetime
+
+    user_id, since = session.get("2fa_user"), session.get("2fa_since")
+    if not isinstance(user_id, int) or not isinstance(since, str):
+        return None
+    try:
+        started = datetime.fromisoformat(since)
+    except ValueError:
+        return None
+    if staff_sessions.now() - started > SECOND_STEP_TIME:
+        return None
+    user = db.session.get(StaffUser, user_id)
+    return user if user is not None and user.active and user.totp_secret else None
+
+
+def finish_second_step(user: StaffUser, code: str) -> bool:
+    how = two_factor.verify(user, code)
+    if how is None:
+        audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "code"})
+        db.session.commit()
+        return False
+    login(user)
+    return True
+
+
 def current_staff() -> StaffUser | None:
-    if "staff_user" in g:
-        return g.staff_user
-    user = None
-    staff_id = session.get("staff_id")
-    if staff_id is not None:
-        candidate = db.session.get(StaffUser, staff_id)
-        if candidate and candidate.active and candidate.password_hash[-16:] == session.get("staff_pw"):
-            user = candidate
-    g.staff_user = user
-    return user
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user._get_current_object()  # noqa: SLF001 - the model, not the proxy
+
+
+def end_session(user: StaffUser, session_id: int, actor: StaffUser) -> bool:
+    row = staff_sessions.find(user, session_id)
+    if row is None or row.ended_at is not None:
+        return False
+    staff_sessions.end_row(row, "admin")
+    audit.record("staff.session_end", "staff_user", user.id, None, {"session": row.id}, actor=actor)
+    db.session.commit()
+    return True
 
 
 def can(user: StaffUser | None, permission: str) -> bool:

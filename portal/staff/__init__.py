@@ -4,17 +4,23 @@ from flask import Blueprint, Flask, redirect, request, url_for
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 # Views that work without a session: everything else redirects to the login page.
-PUBLIC_ENDPOINTS = {"staff.login"}
+PUBLIC_ENDPOINTS = {"staff.login", "staff.login_code"}
+# What an admin who must set up a second factor (PORTAL_REQUIRE_2FA=1) may reach before doing so.
+ENROLMENT_ENDPOINTS = {"staff.two_factor", "staff.two_factor_enable", "staff.logout"}
 
 
 @bp.before_request
 def _require_login():
     from ..services.auth import current_staff
+    from ..services.two_factor import needs_enrolment
 
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_staff() is None:
+    user = current_staff()
+    if user is None:
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    if needs_enrolment(user) and request.endpoint not in ENROLMENT_ENDPOINTS:
+        return redirect(url_for("staff.two_factor"))
     return None
 
 
@@ -29,10 +35,13 @@ from . import routes  # noqa: E402,F401
 from . import accounts, moderation  # noqa: E402,F401
 from . import items  # noqa: E402,F401
 from . import street  # noqa: E402,F401
+from . import own_account  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from ..extensions import login_manager
     from .cli import register_cli
 
+    login_manager.init_app(app, add_context_processor=False)
     app.register_blueprint(bp)
     register_cli(app)

@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import StaffUser, utcnow
-from ..services import auth
+from ..models import StaffUser
+from ..services import auth, staff_sessions
 from . import bp
 from .forms import ROLE_LABELS, CreateAccountForm, EmptyForm, PasswordForm, RoleForm
 
@@ -33,7 +33,7 @@ def _render(create: CreateAccountForm | None = None, bound: dict | None = None, 
     return render_template(
         "staff/accounts.html", users=auth.all_staff(), create=create or CreateAccountForm(formdata=None),
         forms_for=lambda u: forms_for(u, (bound or {}).get(u.id)), role_labels=ROLE_LABELS, error=error,
-        now=utcnow(),
+        open_sessions=staff_sessions.open_sessions, this_session=auth.current_staff().current_session,
     ), status
 
 
@@ -82,8 +82,8 @@ def _change(user_id: int, form_cls, name: str, apply, done: str):
 @bp.post("/accounts/<int:user_id>/role")
 @auth.requires("manage_accounts")
 def account_role(user_id: int):
-    return _change(user_id, RoleForm, "role", lambda u, f, actor: auth.set_role(u, f.role.data, actor=actor),
-                   _("The role of %(name)s was changed."))
+    return _change(user_id, RoleForm, "role", _set_role,
+                   _("The role of %(name)s was changed and their sessions have ended."))
 
 
 @bp.post("/accounts/<int:user_id>/disable")
@@ -100,15 +100,36 @@ def account_enable(user_id: int):
                    _("%(name)s can log in again."))
 
 
+def _relogin_if_self(user: StaffUser, actor: StaffUser | None) -> None:
+    # A new password or role ends all the account's sessions; the person who made the change on
+    # their own account gets a fresh one here (their other devices stay logged out).
+    if actor is not None and actor.id == user.id:
+        auth.login(user)
+
+
+def _set_role(user: StaffUser, form: RoleForm, actor: StaffUser) -> None:
+    auth.set_role(user, form.role.data, actor=actor)
+    _relogin_if_self(user, actor)
+
+
 def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None:
     auth.set_password(user, form.password.data, actor=actor)
-    if actor and actor.id == user.id:
-        # A new password ends the account's sessions; keep the admin who changed their own logged in.
-        auth.login(user)
+    _relogin_if_self(user, actor)
 
 
 @bp.post("/accounts/<int:user_id>/password")
 @auth.requires("manage_accounts")
 def account_password(user_id: int):
     return _change(user_id, PasswordForm, "password", _set_password,
-                   _("New password set for %(name)s; any lockout is lifted and their other sessions have ended."))
+                   _("New password set for %(name)s; their other sessions have ended."))
+
+
+@bp.post("/accounts/<int:user_id>/sessions/<int:session_id>/end")
+@auth.requires("manage_accounts")
+def account_end_session(user_id: int, session_id: int):
+    user = db.get_or_404(StaffUser, user_id)
+    if not EmptyForm(prefix=_prefix(user)).validate_on_submit():
+        return _render(status=400)
+    if auth.end_session(user, session_id, auth.current_staff()):
+        flash(_("The session of %(name)s has ended: that device must log in again.", name=user.username))
+    return redirect(url_for("staff.accounts") + f"#u{user.id}")

@@ -1,4 +1,5 @@
-"""flask --app wsgi staff create|disable|enable|reset-password: account management without a browser."""
+"""flask --app wsgi staff create|disable|enable|reset-password|reset-2fa|end-sessions: account
+management without a browser."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from ..services import auth
+from ..extensions import db
+from ..services import audit, auth, staff_sessions, two_factor
 
 
 def _read_password(prompt: bool) -> str:
@@ -64,4 +66,32 @@ def register_cli(app: Flask) -> None:
         auth.set_active(user, True)
         click.echo(f"enabled {user.username}")
 
+    _add_security_commands(staff)
     app.cli.add_command(staff)
+
+
+def _existing(username: str):
+    user = auth.find(username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
+def _add_security_commands(staff: AppGroup) -> None:
+    @staff.command("reset-2fa")
+    @click.argument("username")
+    def reset_2fa(username: str):
+        """Turn off someone's second factor (lost phone and recovery codes); they set it up again."""
+        user = _existing(username)
+        two_factor.disable(user)
+        click.echo(f"second factor turned off for {user.username}")
+
+    @staff.command("end-sessions")
+    @click.argument("username")
+    def end_sessions(username: str):
+        """Log the account out everywhere."""
+        user = _existing(username)
+        ended = staff_sessions.end_all(user, "admin")
+        audit.record("staff.sessions_end", "staff_user", user.id, None, {"sessions_ended": ended})
+        db.session.commit()
+        click.echo(f"ended {ended} session(s) of {user.username}")

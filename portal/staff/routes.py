@@ -7,7 +7,8 @@ from ..pagination import page_arg
 from ..redirects import safe_target
 from ..services import audit, auth
 from . import bp
-from .forms import LoginForm
+from .forms import CodeForm, LoginForm
+from .throttle import throttled
 
 
 def _safe_next(target: str | None) -> str:
@@ -15,19 +16,37 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttled
 def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user, reason = auth.authenticate(form.username.data, form.password.data)
+        user = auth.authenticate(form.username.data, form.password.data)
+        if user and user.totp_secret:
+            auth.start_second_step(user)
+            return redirect(url_for("staff.login_code", next=request.args.get("next")))
         if user:
             auth.login(user)
             return redirect(_safe_next(request.args.get("next")))
-        if reason == "locked":
-            error = _("Too many failed attempts. This account is locked for 15 minutes.")
-        else:
-            error = _("Wrong username or password.")
+        error = _("Wrong username or password.")
     return render_template("staff/login.html", form=form, error=error), 200 if error is None else 401
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@throttled
+def login_code():
+    if auth.current_staff() is not None:
+        return redirect(url_for("staff.dashboard"))
+    user = auth.second_step_user()
+    if user is None:
+        return redirect(url_for("staff.login"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        if auth.finish_second_step(user, form.code.data):
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("That code is not right. Type the 6 digits your app shows now, or one of your recovery codes.")
+    return render_template("staff/login_code.html", form=form, error=error), 200 if error is None else 401
 
 
 @bp.post("/logout")

@@ -1,0 +1,84 @@
+"""Failed logins slow the attacker, not the staff member: limits per address and per address+name with
+growing waits, the real user never locked out from another address, no hint of which names exist,
+and every failed or throttled attempt in the audit log."""
+from __future__ import annotations
+
+import re
+import time
+
+from conftest import make_staff
+from staff_support import audit_entries, client_at, logged_in, post_login
+
+ATTACKER, OFFICE = "203.0.113.9", "198.51.100.7"
+
+
+def test_a_flood_from_one_address_never_locks_out_the_real_user_elsewhere(app):
+    make_staff(app, "alice", "moderator")
+    attacker, real = client_at(app, ATTACKER), client_at(app, OFFICE)
+    codes = [post_login(attacker, "alice", f"guess number {n}").status_code for n in range(7)]
+    assert codes == [401] * 5 + [429] * 2
+    assert post_login(attacker, "alice").status_code == 429  # the right password is no way round it
+    assert post_login(real, "alice").status_code == 302 and logged_in(real)
+    assert post_login(attacker, "alice", "guess number 8").status_code == 429  # the flood goes on
+    assert logged_in(real)
+
+
+def test_an_address_trying_many_names_is_throttled_as_a_whole(app_factory):
+    app = app_factory(LOGIN_LIMIT_PER_ADDRESS="6 per minute")
+    attacker = client_at(app, ATTACKER)
+    codes = [post_login(attacker, f"name{n}", "wrong password!").status_code for n in range(8)]
+    assert codes == [401] * 6 + [429] * 2
+    make_staff(app, "alice", "moderator")
+    assert post_login(client_at(app, OFFICE), "alice").status_code == 302
+
+
+def test_the_wait_grows_with_the_failures(app_factory):
+    app = app_factory(LOGIN_LIMIT_PER_ACCOUNT="2 per 1 second;4 per hour")
+    make_staff(app, "alice", "moderator")
+    c = client_at(app, ATTACKER)
+    assert [post_login(c, "alice", "wrong password!").status_code for _ in range(3)] == [401, 401, 429]
+    time.sleep(1.1)  # the short wait is over (the limiter judges by its own wall clock)
+    assert [post_login(c, "alice", "wrong password!").status_code for _ in range(3)] == [401, 401, 429]
+    time.sleep(1.1)  # after more failures the same wait is no longer enough: the hour's limit holds
+    assert post_login(c, "alice").status_code == 429
+    assert post_login(client_at(app, OFFICE), "alice").status_code == 302
+
+
+def _page(response) -> str:
+    return re.sub(r'value="[^"]+"', 'value=""', response.get_data(as_text=True))  # the form's own CSRF token
+
+
+def test_unknown_disabled_and_known_names_look_the_same(app, monkeypatch):
+    from portal.services import auth
+
+    make_staff(app, "alice", "moderator")
+    make_staff(app, "bob", "moderator")
+    app.test_cli_runner().invoke(args=["staff", "disable", "bob"])
+    hashed = []
+    real_check = auth.check_password_hash
+    monkeypatch.setattr(auth, "check_password_hash", lambda h, p: hashed.append(h) or real_check(h, p))
+    answers = {}
+    for n, name in enumerate(("alice", "nobody", "bob")):
+        c = client_at(app, f"192.0.2.{n + 10}")
+        answers[name] = [post_login(c, name, "wrong password!") for _ in range(6)]
+    # The same work (one scrypt check per attempt, the dummy hash for unknown and disabled names) ...
+    assert len(hashed) == 15 and len({h.split("$")[0] for h in hashed}) == 1
+    # ... and the same answers, refused and throttled alike.
+    for n in range(6):
+        statuses = {name: a[n].status_code for name, a in answers.items()}
+        assert set(statuses.values()) == {401 if n < 5 else 429}, statuses
+        assert _page(answers["alice"][n]) == _page(answers["nobody"][n]) == _page(answers["bob"][n])
+
+
+def test_every_failed_and_throttled_login_is_in_the_audit_log(app):
+    make_staff(app, "alice", "moderator")
+    c = client_at(app, ATTACKER)
+    for _ in range(7):
+        post_login(c, "alice", "wrong password!")
+    post_login(c, "Nobody", "wrong password!")
+    failed = audit_entries(app, "staff.login_failed")
+    throttled = audit_entries(app, "staff.login_throttled")
+    assert [e.target_id for e in failed] == ["alice"] * 5 + ["Nobody"]
+    assert [e.target_id for e in throttled] == ["alice", "alice"]
+    assert len({e.after["ip"] for e in failed + throttled}) == 1 and ATTACKER not in str(failed[0].after)
+    assert throttled[0].after["step"] == "password"

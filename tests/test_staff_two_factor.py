@@ -1,0 +1,105 @@
+"""Optional TOTP second factor: enrolment (secret, otpauth URI, QR as inline SVG), login with a code,
+one-time recovery codes, codes not reusable, required for admins with PORTAL_REQUIRE_2FA=1."""
+from __future__ import annotations
+
+import re
+
+import pyotp
+
+from conftest import csrf_from, login, make_staff, text_of
+from staff_support import audit_entries, logged_in
+
+
+def _enrol(client) -> tuple[str, list[str]]:
+    page = client.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    assert "otpauth://totp/" in page and "<svg" in page and "<script" not in page
+    wrong = client.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": "000000"})
+    assert wrong.status_code == 400
+    r = client.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 200
+    codes = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", r.get_data(as_text=True))
+    return secret, codes
+
+
+def _code_step(client, username: str, code: str):
+    r = login(client, username)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/staff/login/code")
+    page = client.get(r.headers["Location"])
+    return client.post(r.headers["Location"], data={"csrf_token": csrf_from(page.data), "code": code})
+
+
+def test_enrol_then_log_in_with_a_code_and_with_recovery_codes(app):
+    from portal.extensions import db
+    from portal.models import StaffUser
+
+    uid = make_staff(app, "alice", "moderator")
+    c = app.test_client()
+    login(c, "alice")
+    secret, codes = _enrol(c)
+    assert len(codes) == len(set(codes)) == 10
+    with app.app_context():
+        stored = db.session.get(StaffUser, uid).recovery_codes
+    assert len(stored) == 10 and not set(stored) & {code.replace("-", "") for code in codes}  # hashed
+    assert [e.target_id for e in audit_entries(app, "staff.2fa_enable")] == [str(uid)]
+
+    password_only = app.test_client()
+    login(password_only, "alice")
+    assert not logged_in(password_only)  # a right password alone is not enough now
+
+    code = pyotp.TOTP(secret).now()
+    assert _code_step(app.test_client(), "alice", "123 456" if code != "123456" else "654321").status_code == 401
+    phone = app.test_client()
+    assert _code_step(phone, "alice", code).status_code == 302 and logged_in(phone)
+    assert _code_step(app.test_client(), "alice", code).status_code == 401  # a code works once
+
+    spare = app.test_client()
+    assert _code_step(spare, "alice", codes[0].upper()).status_code == 302 and logged_in(spare)
+    assert _code_step(app.test_client(), "alice", codes[0]).status_code == 401  # used up
+    assert "9" in text_of(spare.get("/staff/2fa").data)  # 9 unused codes left
+    assert audit_entries(app, "staff.2fa_recovery_used")[0].after == {"left": 9}
+    failed = [e.after.get("step") for e in audit_entries(app, "staff.login_failed")]
+    assert failed.count("code") == 3
+
+
+def test_the_code_step_cannot_be_skipped(app):
+    make_staff(app, "alice", "moderator")
+    c = app.test_client()
+    login(c, "alice")
+    _enrol(c)
+    other = app.test_client()
+    r = login(other, "alice")
+    assert other.get("/staff/").status_code == 302
+    assert other.get("/staff/accounts").headers["Location"].startswith("/staff/login")
+    assert app.test_client().get("/staff/login/code").headers["Location"] == "/staff/login"
+    assert r.status_code == 302
+
+
+def test_admins_must_enrol_when_required(app_factory):
+    app = app_factory(REQUIRE_2FA=True)
+    make_staff(app, "root", "admin")
+    make_staff(app, "mod", "moderator")
+    admin, moderator = app.test_client(), app.test_client()
+    login(admin, "root")
+    login(moderator, "mod")
+    r = admin.get("/staff/accounts")
+    assert r.status_code == 302 and r.headers["Location"] == "/staff/2fa"
+    assert "管理员必须先设置第二重验证" in text_of(admin.get("/staff/2fa").data)
+    assert moderator.get("/staff/moderation").status_code == 200  # optional for other roles
+    _enrol(admin)
+    assert admin.get("/staff/accounts").status_code == 200
+    page = admin.get("/staff/2fa").get_data(as_text=True)
+    assert "/staff/2fa/off" not in page  # admins cannot turn it off while it is required
+    r = admin.post("/staff/2fa/off", data={"csrf_token": csrf_from(page)})
+    assert r.status_code == 400
+
+
+def test_cli_resets_a_lost_second_factor(app):
+    make_staff(app, "alice", "moderator")
+    c = app.test_client()
+    login(c, "alice")
+    _enrol(c)
+    r = app.test_cli_runner().invoke(args=["staff", "reset-2fa", "alice"])
+    assert r.exit_code == 0 and "second factor turned off for alice" in r.output
+    fresh = app.test_client()
+    assert login(fresh, "alice").headers["Location"] == "/staff/" and logged_in(fresh)
