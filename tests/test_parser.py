@@ -8,7 +8,7 @@ import pytest
 from portal.content.parser import NoticeParseError, parse_notice
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTICE = (ROOT / "content" / "notice.txt").read_text(encoding="utf-8")
+NOTICE = (ROOT / "content" / "plans" / "2023-city-management" / "notice.txt").read_text(encoding="utf-8")
 
 EXPECTED = {
     "1.1": (["城运办"], "2023-11"),
