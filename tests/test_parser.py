@@ -114,7 +114,7 @@ def test_item_without_clause_names_its_line():
 
 
 def test_unreadable_deadline_names_its_line():
-    broken = _mini("一、行动\n\n（一）小节。\n\n做一件事。（责任部门：城运办；时间节点：年底）\n")
+    broken = _mini("一、行动\n\n（一）小节。\n\n做一件事。（责任部门：城运办；时间节点：尽快）\n")
     with pytest.raises(NoticeParseError, match=r"line 17: cannot read"):
         parse_notice(broken)
 
