@@ -111,6 +111,9 @@ class TargetFile(Strict):
 
 class ItemFile(Strict):
     code: str = Field(pattern=r"^\d+\.\d+(?:\.\d+)?$")
+    # A copy of the notice's wording written by the importer for the writer's convenience; the loader
+    # checks it still matches the notice, so it can never drift from the official text.
+    official: str = ""
     title: PlainText = PlainText()
     summary: PlainText = PlainText()
     targets: list[TargetFile] = []

@@ -355,6 +355,8 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
             data = _validate(ItemFile, _read_yaml(path, root), where)
             if data.code != parsed.code:
                 raise ContentError(f"{where}: code: {data.code!r} does not match the file name")
+            if data.official and data.official != parsed.official_text:
+                raise ContentError(f"{where}: official: differs from the notice's text of work point {parsed.code}")
             item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk)
         else:
             item = Item(parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list),

@@ -1,0 +1,76 @@
+"""Undo what .docx and PDF exports do to a Chinese government notice, so the parser sees plain lines.
+
+Removed lines become blank lines rather than disappearing, so a problem the parser reports by line
+number still points at the same line of the source text.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
+_WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+# "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
+_STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[［【〔]\s*([0-9]{4})\s*[\]］】〕]\s*([0-9]+)\s*号")
+# Page numbers as printed: "- 3 -", "— 3 —", "3", "第3页", "第 3 页 共 5 页", "3/5".
+_PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,3}|\s*共\s*[0-9]{1,3}\s*页)?[-－—–\s]*$")
+_ENDS_SENTENCE = ("。", "；", ";", "）", ")", "：", ":", "！", "？", "”", "》")
+_STARTS_BLOCK = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、,，.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|[0-9]{1,2}\s*[.．、])")
+_REPEATS = 3  # a short line seen on three or more pages is a running header or footer
+
+
+def normalise(text: str, hard_wrapped: bool = False) -> str:
+    """Return the notice as clean lines; `hard_wrapped` (PDF) also joins lines cut at the page width."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").translate(_WIDTH)
+    lines = [_clean_line(line) for line in text.split("\n")]
+    lines = _drop_running_lines(lines)
+    lines = _join_open_brackets(lines)
+    if hard_wrapped:
+        lines = _join_wrapped(lines)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _clean_line(line: str) -> str:
+    line = _STRAY_SPACE.sub("", line.strip().replace("\u3000", " ")).strip()
+    return _DOC_NUMBER.sub(r"\1〔\2〕\3号", line)
+
+
+def _drop_running_lines(lines: list[str]) -> list[str]:
+    counts = Counter(line for line in lines if line and len(line) <= 40)
+    return ["" if _PAGE_NUMBER.match(line) and line or counts[line] >= _REPEATS else line for line in lines]
+
+
+def _join_into(lines: list[str], should_join) -> list[str]:
+    """Join each line onto the last non-blank one when should_join(previous, line); leave a blank in its place."""
+    out = list(lines)
+    last = None
+    for n, line in enumerate(out):
+        if not line:
+            continue
+        if last is not None and should_join(out[last], line):
+            out[last] += line
+            out[n] = ""
+            continue
+        last = n
+    return out
+
+
+def _join_open_brackets(lines: list[str]) -> list[str]:
+    """A title or clause cut inside 《…》 or （…） continues on the next line."""
+    def unbalanced(prev: str, _line: str) -> bool:
+        return prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）")
+    return _join_into(lines, unbalanced)
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """A line as long as the page is wide that does not end a sentence was wrapped by the layout."""
+    lengths = sorted(len(line) for line in lines if line)
+    if not lengths:
+        return lines
+    full = lengths[int(len(lengths) * 0.9)]
+
+    def wrapped(prev: str, line: str) -> bool:
+        return len(prev) >= full - 2 and not prev.endswith(_ENDS_SENTENCE) and not _STARTS_BLOCK.match(line)
+    return _join_into(lines, wrapped)
