@@ -6,10 +6,18 @@ number still points at the same line of the source text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+# PDF text layers often map characters to their radical code points (⼈ U+2F08 for 人, ⺠ U+2EA0 for
+# 民): Kangxi radicals have compatibility forms (NFKC); the supplement's simplified forms need a table.
+_KANGXI = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_RADICAL_SUPPLEMENT = str.maketrans(
+    "⺟⺠⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻤⻥⻦⻧⻨⻩⻬⻮⻰⻳⺁⺇⺊⺝",
+    "母民见角贝车长门青韦页风飞食马鬼鱼鸟卤麦黄齐齿龙龟厂几卜月",
+)
 _CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 # "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
@@ -23,7 +31,8 @@ _REPEATS = 3  # a short line seen on three or more pages is a running header or 
 
 def normalise(text: str, hard_wrapped: bool = False) -> str:
     """Return the notice as clean lines; `hard_wrapped` (PDF) also joins lines cut at the page width."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").translate(_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
     lines = [_clean_line(line) for line in text.split("\n")]
     lines = _drop_running_lines(lines)
     lines = _join_open_brackets(lines)

@@ -198,9 +198,11 @@ def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
         nonlocal pending
         if pending is not None:
             ln, txt = pending
-            raise NoticeParseError(
-                f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"
-            )
+            message = f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"
+            if problems is None:
+                raise NoticeParseError(message)
+            problems.append(message)  # noted; the heading that follows is still read
+            pending = None
 
     for ln, line in lines:
         try:

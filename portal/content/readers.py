@@ -42,8 +42,11 @@ def _read_docx(path: Path) -> str:
 
 
 def _read_pdf(path: Path) -> str:
+    import logging
+
     from pdfminer.high_level import extract_text
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings say nothing about the text
     try:
         text = extract_text(str(path))
     except Exception as exc:  # pdfminer raises several types for damaged files
