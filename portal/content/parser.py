@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -24,8 +25,11 @@ CLAUSE_RE = re.compile(
 # 时间节点 forms: "9月" "9月底" "9月底前" "2024年3月" "年底前" "全年" "持续推进".
 WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_YEAR_END_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*)?年\s*[底末]\s*前?\s*(?:完成)?$")
-# No month in the notice: the item runs for the plan's year, so its month is the year's last.
-WHEN_OPEN = ("全年", "持续推进", "长期推进", "常态化推进")
+# No month in the notice: the item runs for the plan's year, so its month is the year's last; the
+# item keeps the notice's words (Item.open_ended) so pages can say so.
+WHEN_ALL_YEAR = ("全年",)
+WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进")
+WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -49,6 +53,16 @@ class ParsedItem:
     line: int
     supporting: list[str] = field(default_factory=list)  # 配合单位, after the lead offices in `offices`
     when: str = ""  # the notice's own 时间节点 words, e.g. 9月底前, 全年, 持续推进
+    clause: str = ""  # the notice's own （责任部门：…；时间节点：…） words, shown verbatim
+
+
+class Clause(NamedTuple):
+    body: str
+    lead: list[str]
+    supporting: list[str]
+    deadline: str
+    when: str
+    words: str
 
 
 @dataclass
@@ -138,7 +152,7 @@ def _offices(text: str | None) -> list[str]:
     return [o.strip() for o in OFFICE_SPLIT_RE.split(text or "") if o.strip()]
 
 
-def split_clause(text: str, line: int, year: int) -> tuple[str, list[str], list[str], str, str]:
+def split_clause(text: str, line: int, year: int) -> "Clause":
     """Official text, lead offices, supporting offices, deadline (YYYY-MM) and the 时间节点 words."""
     start = CLAUSE_START_RE.search(text)
     if not start:
@@ -154,7 +168,8 @@ def split_clause(text: str, line: int, year: int) -> tuple[str, list[str], list[
     body = text[: start.start()].strip()
     if not body:
         raise NoticeParseError(f"line {line}: work point has no text before its offices clause")
-    return body, _offices(m.group("offices")), _offices(m.group("support")), deadline, m.group("when").strip()
+    return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, m.group("when").strip(),
+                  text[start.start():].strip().rstrip("。."))
 
 
 def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
@@ -236,9 +251,9 @@ def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
                 expected = sum(1 for i in items if i.code.startswith(sub.code + ".")) + 1
                 if n != expected:
                     raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
-                body, lead, support, deadline, when = split_clause(m.group(2), ln, year)
-                items.append(ParsedItem(f"{sub.code}.{n}", section.number, sub.number, n, body, lead + support,
-                                        deadline, ln, support, when))
+                c = split_clause(m.group(2), ln, year)
+                items.append(ParsedItem(f"{sub.code}.{n}", section.number, sub.number, n, c.body, c.lead + c.supporting,
+                                        c.deadline, ln, c.supporting, c.when, c.words))
                 continue
             if sub is None and not CLAUSE_START_RE.search(line) and not line.endswith(SENTENCE_END):
                 # An unnumbered subsection heading, as in 五、…\n开展居住安全整治
@@ -252,9 +267,9 @@ def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
             text_so_far = (pending[1] if pending else "") + line
             start_ln = pending[0] if pending else ln
             if CLAUSE_START_RE.search(text_so_far):
-                body, lead, support, deadline, when = split_clause(text_so_far, start_ln, year)
-                items.append(ParsedItem(sub.code, section.number, sub.number, None, body, lead + support, deadline,
-                                        start_ln, support, when))
+                c = split_clause(text_so_far, start_ln, year)
+                items.append(ParsedItem(sub.code, section.number, sub.number, None, c.body, c.lead + c.supporting,
+                                        c.deadline, start_ln, c.supporting, c.when, c.words))
                 pending = None
             else:
                 pending = (start_ln, text_so_far)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .parser import NoticeParseError, ParsedNotice, parse_notice
+from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
 from .schema import ItemFile, OfficeFile, PlaceFile, PlanFile, SectionName, TermFile
 
 NOTICE_FILE = "notice.txt"
@@ -127,6 +127,15 @@ class Item:
     # False until a writer has filled the plain-language summary: pages then show the official text
     # with "plain-language summary in preparation", never wording made up by the software.
     plain: bool = True
+    clause: str = ""  # the notice's （责任部门：…；时间节点：…） verbatim
+    when: str = ""  # the notice's 时间节点 words
+
+    @property
+    def open_ended(self) -> str | None:
+        """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end."""
+        if self.when in WHEN_ALL_YEAR:
+            return "year"
+        return "ongoing" if self.when in WHEN_ONGOING else None
 
     @property
     def sort_key(self) -> tuple[int, ...]:
@@ -326,6 +335,7 @@ def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, l
         parsed.code, section, sub, parsed.number, parsed.official_text, offices, parsed.deadline,
         title, summary, tuple(targets), tuple(lk.place_by_slug[s] for s in data.places),
         tuple(lk.term_by_key[k] for k in data.terms), plain=bool(data.summary.zh),
+        clause=parsed.clause, when=parsed.when,
     )
 
 
@@ -360,7 +370,8 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
             item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk)
         else:
             item = Item(parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list),
-                        parsed.deadline, _official_title(parsed, sub), Text("", ""), plain=False)
+                        parsed.deadline, _official_title(parsed, sub), Text("", ""), plain=False,
+                        clause=parsed.clause, when=parsed.when)
         section.items.append(item)
         items.append(item)
     return items
