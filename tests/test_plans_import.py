@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.content import load_content
+from portal.content import ContentError, load_content
 from portal.content.importer import plan_record
 from portal.content.normalize import normalise
 from portal.content.parser import parse_notice
@@ -268,3 +268,18 @@ def test_stray_spaces_and_full_width_digits_never_change_the_text(parts, spaced)
         gap = " " if spaced[(n + 5) % 10] else ""
         messy += f"{words}{gap}{digits}{gap}"
     assert normalise(messy + "。") == normalise(clean) == clean + "\n"
+
+
+def test_a_plans_own_places_add_to_the_shared_list_and_may_not_repeat_one(content):
+    own = content / "plans" / "2023-city-management" / "places.yaml"
+    own.write_text("- {slug: test-square, zh: 测试广场, en: Test Square, kind: town_area}\n", encoding="utf-8")
+    assert load_content(content).place("test-square").name.zh == "测试广场"
+    shared = yaml.safe_load((content / "places.yaml").read_text(encoding="utf-8"))[0]
+    own.write_text(yaml.safe_dump([shared], allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/places\.yaml\[0\]: slug: .* is already in content/places\.yaml"):
+        load_content(content)
+
+
+def test_current_plan_setting_names_an_existing_plan(content):
+    with pytest.raises(ContentError, match="PORTAL_CURRENT_PLAN: no plan 'nope'"):
+        load_content(content, "nope")
