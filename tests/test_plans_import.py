@@ -283,3 +283,23 @@ def test_a_plans_own_places_add_to_the_shared_list_and_may_not_repeat_one(conten
 def test_current_plan_setting_names_an_existing_plan(content):
     with pytest.raises(ContentError, match="PORTAL_CURRENT_PLAN: no plan 'nope'"):
         load_content(content, "nope")
+
+
+def test_running_headers_page_numbers_and_document_number_brackets_are_cleaned():
+    page = "张江镇人民政府文件\n{body}\n第 {n} 页 共 3 页\n"
+    text = "".join(page.format(body=body, n=n) for n, body in enumerate(
+        ["浦张府［2024］12号", "完成老旧小区综合改造，改造", "结束后开展居民满意度测评。"], start=1))
+    lines = normalise(text).splitlines()
+    # Removed lines stay as blanks so a reported line number still points at the source line.
+    assert len(lines) == 8 and lines[1] == "浦张府〔2024〕12号" and [line for line in lines if line] == [
+        "浦张府〔2024〕12号", "完成老旧小区综合改造，改造", "结束后开展居民满意度测评。"]
+    assert normalise("浦张府【2024】 12 号\n") == normalise("浦张府 [2024] 12号\n") == "浦张府〔2024〕12号\n"
+
+
+def test_an_unwritten_items_heading_is_the_notices_own_words(content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    for item in load_content(content, SLUG).items:
+        official = item.official_text if item.number else item.subsection.title.zh
+        assert official.startswith(item.title.zh) and item.summary.zh == "" and not item.plain
