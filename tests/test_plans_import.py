@@ -303,3 +303,16 @@ def test_an_unwritten_items_heading_is_the_notices_own_words(content, tmp_path):
     for item in load_content(content, SLUG).items:
         official = item.official_text if item.number else item.subsection.title.zh
         assert official.startswith(item.title.zh) and item.summary.zh == "" and not item.plain
+
+
+def test_the_real_2023_notice_as_a_pdf_reads_like_its_text(content, tmp_path):
+    text = (PLAN_2023 / "notice.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",sans-serif}'
+            "</style><body>" + paragraphs + "</body></html>")
+    planned, _ = import_notice(_chromium_pdf(html, tmp_path), "pdf-2023", content, dry_run=True)
+    expected = parse_notice(normalise(text))
+    assert planned.problems == []
+    assert [(i.code, i.offices, i.deadline, i.official_text) for i in planned.notice.items] == [
+        (i.code, i.offices, i.deadline, i.official_text) for i in expected.items]
+    assert (planned.notice.number, planned.notice.date, planned.notice.title) == (expected.number, expected.date, expected.title)

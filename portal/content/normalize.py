@@ -18,6 +18,9 @@ _RADICAL_SUPPLEMENT = str.maketrans(
     "⺟⺠⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻤⻥⻦⻧⻨⻩⻬⻮⻰⻳⺁⺇⺊⺝",
     "母民见角贝车长门青韦页风飞食马鬼鱼鸟卤麦黄齐齿龙龟厂几卜月",
 )
+# Variant code points a PDF text layer gives for a glyph the font shares with the simplified form
+# (found with Noto Sans CJK through Chromium: 户 comes back as 戶). Applied to PDF text only.
+_PDF_VARIANTS = str.maketrans({"戶": "户", "戸": "户"})
 _CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 # "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
@@ -37,7 +40,7 @@ def normalise(text: str, hard_wrapped: bool = False) -> str:
     lines = _drop_running_lines(lines)
     lines = _join_open_brackets(lines)
     if hard_wrapped:
-        lines = _join_wrapped(lines)
+        lines = _join_wrapped([line.translate(_PDF_VARIANTS) for line in lines])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
