@@ -9,6 +9,10 @@ from .services.content import content, sync_items
 
 
 def register_cli(app: Flask) -> None:
+    from .plans_cli import plans_cli
+
+    app.cli.add_command(plans_cli)
+
     @app.cli.command("load-content")
     @with_appcontext
     def load_content_command():

@@ -37,6 +37,8 @@ def from_env() -> dict:
         "INSTANCE_DIR": str(instance),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("PORTAL_DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
         "CONTENT_DIR": os.environ.get("PORTAL_CONTENT_DIR", str(BASE_DIR / "content")),
+        # The plan the single-plan site serves (a folder name under content/plans/); unset = newest year.
+        "CURRENT_PLAN": os.environ.get("PORTAL_CURRENT_PLAN") or None,
         "SEARCH_INDEX": os.environ.get("PORTAL_SEARCH_INDEX", str(BASE_DIR / "search_index")),
         "PORTAL_HTTPS": https,
         "SESSION_COOKIE_SECURE": https,

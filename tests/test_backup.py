@@ -66,7 +66,7 @@ def test_backup_change_restore(site, tmp_path):
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert any(n.endswith("/manifest.json") for n in names)
-    assert any(n.endswith("/content/notice.txt") for n in names)
+    assert any(n.endswith("/content/plans/2023-city-management/notice.txt") for n in names)
     assert any(n.endswith(("/database.sqlite3", "/database.pgdump")) for n in names)
 
     # Life goes on after the backup: new comments, a new status, a new account, an edited content file.

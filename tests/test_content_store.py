@@ -46,32 +46,32 @@ def test_missing_office_record_names_the_office(content_copy):
 
 
 def test_target_phrase_must_be_in_official_text(content_copy):
-    _edit(content_copy / "items" / "2.3.yaml", lambda d: d["targets"][0].update(phrase="开工指标99台"))
-    with pytest.raises(ContentError, match=r"content/items/2\.3\.yaml: targets\.0\.phrase"):
+    _edit(content_copy / "plans/2023-city-management" / "items" / "2.3.yaml", lambda d: d["targets"][0].update(phrase="开工指标99台"))
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/items/2\.3\.yaml: targets\.0\.phrase"):
         load_content(content_copy)
 
 
 def test_english_field_with_chinese_is_refused(content_copy):
-    _edit(content_copy / "items" / "1.1.yaml", lambda d: d["title"].update(en="张江 beautiful streets"))
-    with pytest.raises(ContentError, match=r"content/items/1\.1\.yaml: title\.en: Value error, English text contains Chinese"):
+    _edit(content_copy / "plans/2023-city-management" / "items" / "1.1.yaml", lambda d: d["title"].update(en="张江 beautiful streets"))
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/items/1\.1\.yaml: title\.en: Value error, English text contains Chinese"):
         load_content(content_copy)
 
 
 def test_overlong_title_is_refused(content_copy):
-    _edit(content_copy / "items" / "1.1.yaml", lambda d: d["title"].update(zh="很" * 21))
-    with pytest.raises(ContentError, match=r"content/items/1\.1\.yaml: title: Value error, zh title is 21 characters"):
+    _edit(content_copy / "plans/2023-city-management" / "items" / "1.1.yaml", lambda d: d["title"].update(zh="很" * 21))
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/items/1\.1\.yaml: title: Value error, zh title is 21 characters"):
         load_content(content_copy)
 
 
 def test_unknown_place_is_refused(content_copy):
-    _edit(content_copy / "items" / "2.5.yaml", lambda d: d["places"].append("atlantis"))
-    with pytest.raises(ContentError, match=r"content/items/2\.5\.yaml: places\.\d+: unknown place 'atlantis'"):
+    _edit(content_copy / "plans/2023-city-management" / "items" / "2.5.yaml", lambda d: d["places"].append("atlantis"))
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/items/2\.5\.yaml: places\.\d+: unknown place 'atlantis'"):
         load_content(content_copy)
 
 
 def test_item_file_for_unknown_code(content_copy):
-    (content_copy / "items" / "9.9.yaml").write_text("code: '9.9'\n", encoding="utf-8")
-    with pytest.raises(ContentError, match=r"content/items/9\.9\.yaml: code: no work point 9\.9"):
+    (content_copy / "plans/2023-city-management" / "items" / "9.9.yaml").write_text("code: '9.9'\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/items/9\.9\.yaml: code: no work point 9\.9"):
         load_content(content_copy)
 
 
@@ -82,9 +82,9 @@ def test_invalid_yaml_names_the_file(content_copy):
 
 
 def test_broken_notice_names_the_line(content_copy):
-    path = content_copy / "notice.txt"
+    path = content_copy / "plans/2023-city-management" / "notice.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("（责任部门：平安办；时间节点：9月）", "（责任部门：平安办；时间节点：九月）"), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"content/notice\.txt: line \d+: cannot read the responsible offices"):
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/notice\.txt: line \d+: cannot read the deadline '九月'"):
         load_content(content_copy)
 
 

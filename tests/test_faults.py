@@ -212,9 +212,9 @@ def test_a_read_only_database_serves_pages_and_refuses_writes_clearly(app_factor
 def broken_content(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    path = content / "items" / "2.3.yaml"
+    path = content / "plans/2023-city-management" / "items" / "2.3.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["title"].pop("en")
+    data["title"]["en"] = "张江"  # English text in Chinese: the schema refuses it
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return content
 
@@ -223,7 +223,7 @@ def _env(app, tmp_path, content: Path, **extra) -> dict:
     return server_env(app, tmp_path, PORTAL_CONTENT_DIR=str(content), **extra)
 
 
-NAMED = ("content/items/2.3.yaml", "title.en")
+NAMED = ("content/plans/2023-city-management/items/2.3.yaml", "title.en")
 
 
 def test_load_content_stops_naming_the_file_and_the_field(app, tmp_path, broken_content):

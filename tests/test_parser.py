@@ -8,7 +8,7 @@ import pytest
 from portal.content.parser import NoticeParseError, parse_notice
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTICE = (ROOT / "content" / "notice.txt").read_text(encoding="utf-8")
+NOTICE = (ROOT / "content" / "plans" / "2023-city-management" / "notice.txt").read_text(encoding="utf-8")
 
 EXPECTED = {
     "1.1": (["城运办"], "2023-11"),
@@ -114,7 +114,7 @@ def test_item_without_clause_names_its_line():
 
 
 def test_unreadable_deadline_names_its_line():
-    broken = _mini("一、行动\n\n（一）小节。\n\n做一件事。（责任部门：城运办；时间节点：年底）\n")
+    broken = _mini("一、行动\n\n（一）小节。\n\n做一件事。（责任部门：城运办；时间节点：尽快）\n")
     with pytest.raises(NoticeParseError, match=r"line 17: cannot read"):
         parse_notice(broken)
 

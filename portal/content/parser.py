@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -18,8 +19,17 @@ ITEM_RE = re.compile(r"^([0-9０-９]{1,2})\s*[.．、]\s*(.*)$")
 CLAUSE_START_RE = re.compile(r"[（(]\s*(?:责任部门|牵头单位|责任单位)")
 CLAUSE_RE = re.compile(
     r"[（(]\s*(?:责任部门|牵头单位|责任单位)\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
-    r"时间节点\s*[:：]\s*(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月(?:\s*底|\s*前|\s*末)?\s*[）)]\s*[。.]?\s*$"
+    r"(?:配合(?:单位|部门)\s*[:：]\s*(?P<support>.+?)\s*[;；,，]\s*)?"
+    r"时间节点\s*[:：]\s*(?P<when>[^（）()]+?)\s*[）)]\s*[。.]?\s*$"
 )
+# 时间节点 forms: "9月" "9月底" "9月底前" "2024年3月" "年底前" "全年" "持续推进".
+WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*[底末]?\s*前?\s*(?:完成)?$")
+WHEN_YEAR_END_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*)?年\s*[底末]\s*前?\s*(?:完成)?$")
+# No month in the notice: the item runs for the plan's year, so its month is the year's last; the
+# item keeps the notice's words (Item.open_ended) so pages can say so.
+WHEN_ALL_YEAR = ("全年",)
+WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进")
+WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -41,6 +51,18 @@ class ParsedItem:
     offices: list[str]
     deadline: str
     line: int
+    supporting: list[str] = field(default_factory=list)  # 配合单位, after the lead offices in `offices`
+    when: str = ""  # the notice's own 时间节点 words, e.g. 9月底前, 全年, 持续推进
+    clause: str = ""  # the notice's own （责任部门：…；时间节点：…） words, shown verbatim
+
+
+class Clause(NamedTuple):
+    body: str
+    lead: list[str]
+    supporting: list[str]
+    deadline: str
+    when: str
+    words: str
 
 
 @dataclass
@@ -111,7 +133,27 @@ def _month(value: str) -> int:
     return int(value.translate(_DIGITS))
 
 
-def _split_clause(text: str, line: int, year: int) -> tuple[str, list[str], str]:
+def _deadline(when: str, line: int, year: int) -> str:
+    when = when.strip()
+    if when in WHEN_OPEN:
+        return f"{year:04d}-12"
+    m = WHEN_MONTH_RE.match(when) or WHEN_YEAR_END_RE.match(when)
+    if not m:
+        raise NoticeParseError(f"line {line}: cannot read the deadline {when!r}")
+    month = _month(m.groupdict().get("month") or "12")
+    if not 1 <= month <= 12:
+        raise NoticeParseError(f"line {line}: deadline month {month} is not a month")
+    if m.group("year"):
+        year = int(m.group("year").translate(_DIGITS))
+    return f"{year:04d}-{month:02d}"
+
+
+def _offices(text: str | None) -> list[str]:
+    return [o.strip() for o in OFFICE_SPLIT_RE.split(text or "") if o.strip()]
+
+
+def split_clause(text: str, line: int, year: int) -> "Clause":
+    """Official text, lead offices, supporting offices, deadline (YYYY-MM) and the 时间节点 words."""
     start = CLAUSE_START_RE.search(text)
     if not start:
         raise NoticeParseError(
@@ -122,19 +164,16 @@ def _split_clause(text: str, line: int, year: int) -> tuple[str, list[str], str]
         raise NoticeParseError(
             f"line {line}: cannot read the responsible offices and deadline in {text[start.start():][:60]!r}"
         )
-    offices = [o.strip() for o in OFFICE_SPLIT_RE.split(m.group("offices")) if o.strip()]
-    month = _month(m.group("month"))
-    if not 1 <= month <= 12:
-        raise NoticeParseError(f"line {line}: deadline month {month} is not a month")
-    if m.group("year"):
-        year = int(m.group("year").translate(_DIGITS))
+    deadline = _deadline(m.group("when"), line, year)
     body = text[: start.start()].strip()
     if not body:
         raise NoticeParseError(f"line {line}: work point has no text before its offices clause")
-    return body, offices, f"{year:04d}-{month:02d}"
+    return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, m.group("when").strip(),
+                  text[start.start():].strip().rstrip("。."))
 
 
-def parse_notice(text: str) -> ParsedNotice:
+def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
+    """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
     raw = _raw_lines(text)
     if not raw:
         raise NoticeParseError("line 1: the notice is empty")
@@ -174,66 +213,83 @@ def parse_notice(text: str) -> ParsedNotice:
         nonlocal pending
         if pending is not None:
             ln, txt = pending
-            raise NoticeParseError(
-                f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"
-            )
+            message = f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"
+            if problems is None:
+                raise NoticeParseError(message)
+            problems.append(message)  # noted; the heading that follows is still read
+            pending = None
 
     for ln, line in lines:
-        m = SECTION_RE.match(line)
-        if m and not CLAUSE_START_RE.search(line):
-            flush_pending()
-            section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
-            if section.number != len(sections) + 1:
-                raise NoticeParseError(f"line {ln}: action area {m.group(1)} is out of order")
-            sections.append(section)
-            sub = None
-            continue
-        if section is None:
-            raise NoticeParseError(f"line {ln}: text before the first action area: {line[:40]}")
-        m = SUBSECTION_RE.match(line)
-        if m and not CLAUSE_START_RE.match(line):
-            flush_pending()
-            n = _cn_number(m.group(1), ln)
-            if n != len(section.subsections) + 1:
-                raise NoticeParseError(f"line {ln}: subsection （{m.group(1)}） is out of order")
-            sub = ParsedSubsection(f"{section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
-            section.subsections.append(sub)
-            continue
-        m = ITEM_RE.match(line)
-        if m:
-            flush_pending()
+        try:
+            m = SECTION_RE.match(line)
+            if m and not CLAUSE_START_RE.search(line):
+                flush_pending()
+                section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
+                if section.number != len(sections) + 1:
+                    raise NoticeParseError(f"line {ln}: action area {m.group(1)} is out of order")
+                sections.append(section)
+                sub = None
+                continue
+            if section is None:
+                raise NoticeParseError(f"line {ln}: text before the first action area: {line[:40]}")
+            m = SUBSECTION_RE.match(line)
+            if m and not CLAUSE_START_RE.match(line):
+                flush_pending()
+                n = _cn_number(m.group(1), ln)
+                if n != len(section.subsections) + 1:
+                    raise NoticeParseError(f"line {ln}: subsection （{m.group(1)}） is out of order")
+                sub = ParsedSubsection(f"{section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
+                section.subsections.append(sub)
+                continue
+            m = ITEM_RE.match(line)
+            if m:
+                flush_pending()
+                if sub is None:
+                    raise NoticeParseError(f"line {ln}: numbered work point outside a subsection")
+                n = int(m.group(1).translate(_DIGITS))
+                sub.numbered = True
+                expected = sum(1 for i in items if i.code.startswith(sub.code + ".")) + 1
+                if n != expected:
+                    raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
+                c = split_clause(m.group(2), ln, year)
+                items.append(ParsedItem(f"{sub.code}.{n}", section.number, sub.number, n, c.body, c.lead + c.supporting,
+                                        c.deadline, ln, c.supporting, c.when, c.words))
+                continue
+            if sub is None and not CLAUSE_START_RE.search(line) and not line.endswith(SENTENCE_END):
+                # An unnumbered subsection heading, as in 五、…\n开展居住安全整治
+                sub = ParsedSubsection(f"{section.number}.1", 1, line, False, ln)
+                section.subsections.append(sub)
+                continue
             if sub is None:
-                raise NoticeParseError(f"line {ln}: numbered work point outside a subsection")
-            n = int(m.group(1).translate(_DIGITS))
-            sub.numbered = True
-            expected = sum(1 for i in items if i.code.startswith(sub.code + ".")) + 1
-            if n != expected:
-                raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
-            body, offices, deadline = _split_clause(m.group(2), ln, year)
-            items.append(ParsedItem(f"{sub.code}.{n}", section.number, sub.number, n, body, offices, deadline, ln))
-            continue
-        if sub is None and not CLAUSE_START_RE.search(line) and not line.endswith(SENTENCE_END):
-            # An unnumbered subsection heading, as in 五、…\n开展居住安全整治
-            sub = ParsedSubsection(f"{section.number}.1", 1, line, False, ln)
-            section.subsections.append(sub)
-            continue
-        if sub is None:
-            raise NoticeParseError(f"line {ln}: text outside any subsection: {line[:40]}")
-        if sub.numbered or any(i.code == sub.code for i in items):
-            raise NoticeParseError(f"line {ln}: unexpected text after a work point: {line[:40]}")
-        text_so_far = (pending[1] if pending else "") + line
-        start_ln = pending[0] if pending else ln
-        if CLAUSE_START_RE.search(text_so_far):
-            body, offices, deadline = _split_clause(text_so_far, start_ln, year)
-            items.append(ParsedItem(sub.code, section.number, sub.number, None, body, offices, deadline, start_ln))
+                raise NoticeParseError(f"line {ln}: text outside any subsection: {line[:40]}")
+            if sub.numbered or any(i.code == sub.code for i in items):
+                raise NoticeParseError(f"line {ln}: unexpected text after a work point: {line[:40]}")
+            text_so_far = (pending[1] if pending else "") + line
+            start_ln = pending[0] if pending else ln
+            if CLAUSE_START_RE.search(text_so_far):
+                c = split_clause(text_so_far, start_ln, year)
+                items.append(ParsedItem(sub.code, section.number, sub.number, None, c.body, c.lead + c.supporting,
+                                        c.deadline, start_ln, c.supporting, c.when, c.words))
+                pending = None
+            else:
+                pending = (start_ln, text_so_far)
+        except NoticeParseError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))  # the dry run reports every unreadable line, then goes on
             pending = None
-        else:
-            pending = (start_ln, text_so_far)
-    flush_pending()
+    try:
+        flush_pending()
+    except NoticeParseError as exc:
+        if problems is None:
+            raise
+        problems.append(str(exc))
     for sec in sections:
         for s in sec.subsections:
             if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in items):
-                raise NoticeParseError(f"line {s.line}: subsection {s.code} has no work point")
+                if problems is None:
+                    raise NoticeParseError(f"line {s.line}: subsection {s.code} has no work point")
+                problems.append(f"line {s.line}: subsection {s.code} has no work point")
     return ParsedNotice(
         issuer=issuer, number=number, date=date, title=title, body_title=body_title,
         preamble=preamble, sections=sections, items=items, full_text=text,

@@ -30,6 +30,28 @@ class Bilingual(Strict):
         return _english(v)
 
 
+class PlainText(Strict):
+    """Plain-language wording; empty until a writer fills it (the importer leaves it empty)."""
+    zh: str = ""
+    en: str = ""
+
+    @field_validator("en")
+    @classmethod
+    def en_is_english(cls, v: str) -> str:
+        return _english(v)
+
+
+class PlanFile(Strict):
+    slug: str = Field(pattern=SLUG_RE)
+    issuer: str = Field(min_length=1)
+    number: str = Field(min_length=1)
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    title: str = Field(min_length=1)
+    year: int = Field(ge=1990, le=2100)
+    kind: str = Field(pattern=SLUG_RE)
+    published: bool = False
+
+
 class OfficeFile(Strict):
     slug: str = Field(pattern=SLUG_RE)
     zh: str = Field(min_length=1)
@@ -43,7 +65,7 @@ class OfficeFile(Strict):
 
 
 class SectionName(Strict):
-    en: str = Field(min_length=1)
+    en: str = ""
     plain_zh: str | None = None
 
     @field_validator("en")
@@ -89,15 +111,18 @@ class TargetFile(Strict):
 
 class ItemFile(Strict):
     code: str = Field(pattern=r"^\d+\.\d+(?:\.\d+)?$")
-    title: Bilingual
-    summary: Bilingual
+    # A copy of the notice's wording written by the importer for the writer's convenience; the loader
+    # checks it still matches the notice, so it can never drift from the official text.
+    official: str = ""
+    title: PlainText = PlainText()
+    summary: PlainText = PlainText()
     targets: list[TargetFile] = []
     places: list[str] = []
     terms: list[str] = []
 
     @field_validator("title")
     @classmethod
-    def title_lengths(cls, v: Bilingual) -> Bilingual:
+    def title_lengths(cls, v: PlainText) -> PlainText:
         if len(v.zh) > 20:
             raise ValueError(f"zh title is {len(v.zh)} characters; at most 20")
         if len(v.en) > 70:

@@ -12,10 +12,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .parser import NoticeParseError, ParsedNotice, parse_notice
-from .schema import ItemFile, OfficeFile, PlaceFile, SectionName, TermFile
+from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
+from .schema import ItemFile, OfficeFile, PlaceFile, PlanFile, SectionName, TermFile
 
 NOTICE_FILE = "notice.txt"
+PLAN_FILE = "plan.yaml"
+PLANS_DIR = "plans"
 
 
 class ContentError(ValueError):
@@ -91,6 +93,24 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """One published notice: its folder under content/plans/ and the facts read from the notice."""
+    slug: str
+    issuer: str
+    number: str
+    date: str
+    title: str
+    year: int
+    kind: str
+    published: bool
+    folder: Path
+
+    @property
+    def rel(self) -> str:
+        return f"content/{PLANS_DIR}/{self.slug}"
+
+
+@dataclass(frozen=True)
 class Item:
     code: str
     section: Section
@@ -104,6 +124,18 @@ class Item:
     targets: tuple[Target, ...] = ()
     places: tuple[Place, ...] = ()
     terms: tuple[Term, ...] = ()
+    # False until a writer has filled the plain-language summary: pages then show the official text
+    # with "plain-language summary in preparation", never wording made up by the software.
+    plain: bool = True
+    clause: str = ""  # the notice's （责任部门：…；时间节点：…） verbatim
+    when: str = ""  # the notice's 时间节点 words
+
+    @property
+    def open_ended(self) -> str | None:
+        """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end."""
+        if self.when in WHEN_ALL_YEAR:
+            return "year"
+        return "ongoing" if self.when in WHEN_ONGOING else None
 
     @property
     def sort_key(self) -> tuple[int, ...]:
@@ -119,6 +151,8 @@ class ContentStore:
     places: list[Place]
     glossary: list[Term]
     aliases: list[tuple[str, ...]]
+    plan: Plan | None = None
+    plans: list[Plan] = field(default_factory=list)
     _by_code: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -169,9 +203,9 @@ def _validate(model: type[BaseModel], data: Any, where: str) -> Any:
         raise ContentError(f"{where}: {loc}: {err['msg']}") from None
 
 
-def _list_file(path: Path, root: Path, model: type[BaseModel], key: str) -> list[Any]:
+def _list_file(path: Path, root: Path, model: type[BaseModel], key: str, where: str | None = None) -> list[Any]:
     data = _read_yaml(path, root)
-    where = f"content/{path.name}"
+    where = where or f"content/{path.name}"
     if not isinstance(data, list):
         raise ContentError(f"{where}: (top level): expected a list of records")
     records = [_validate(model, rec, f"{where}[{n}]") for n, rec in enumerate(data)]
@@ -189,64 +223,141 @@ def _fallback_title(text: str) -> str:
     return first[:20]
 
 
-def load_content(root: str | Path) -> ContentStore:
+def discover_plans(root: str | Path) -> list[Plan]:
+    """Every plan folder under content/plans/, newest year first."""
     root = Path(root)
+    plans = []
+    for path in sorted((root / PLANS_DIR).glob(f"*/{PLAN_FILE}")):
+        where = f"content/{PLANS_DIR}/{path.parent.name}/{PLAN_FILE}"
+        data = _validate(PlanFile, _read_yaml(path, root), where)
+        if data.slug != path.parent.name:
+            raise ContentError(f"{where}: slug: {data.slug!r} does not match the folder name")
+        plans.append(Plan(data.slug, data.issuer, data.number, data.date, data.title, data.year, data.kind,
+                          data.published, path.parent))
+    return sorted(plans, key=lambda p: (p.year, p.date, p.slug), reverse=True)
+
+
+def choose_plan(plans: list[Plan], slug: str | None) -> Plan:
+    if not plans:
+        raise ContentError(f"content/{PLANS_DIR}: no plan folder with a {PLAN_FILE}")
+    if not slug:
+        # An imported plan stays unpublished until staff have checked it, so it never replaces the site.
+        return ([p for p in plans if p.published] or plans)[0]
+    for plan in plans:
+        if plan.slug == slug:
+            return plan
+    raise ContentError(f"PORTAL_CURRENT_PLAN: no plan {slug!r} in content/{PLANS_DIR}")
+
+
+def _shared_and_plan(root: Path, plan: Plan, name: str, model: type[BaseModel], key: str) -> list[Any]:
+    """A shared list at the top of content/ plus the plan's own additions, if it has any."""
+    records = _list_file(root / name, root, model, key)
+    own = plan.folder / name
+    if own.exists():
+        extra = _list_file(own, root, model, key, f"{plan.rel}/{name}")
+        known = {getattr(r, key) for r in records}
+        for n, rec in enumerate(extra):
+            if getattr(rec, key) in known:
+                raise ContentError(f"{plan.rel}/{name}[{n}]: {key}: {getattr(rec, key)!r} is already in content/{name}")
+        records += extra
+    return records
+
+
+def _read_notice(plan: Plan) -> ParsedNotice:
+    where = f"{plan.rel}/{NOTICE_FILE}"
     try:
-        notice = parse_notice((root / NOTICE_FILE).read_text(encoding="utf-8"))
+        return parse_notice((plan.folder / NOTICE_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ContentError(f"content/{NOTICE_FILE}: file is missing") from None
+        raise ContentError(f"{where}: file is missing") from None
     except NoticeParseError as exc:
-        raise ContentError(f"content/{NOTICE_FILE}: {exc}") from None
+        raise ContentError(f"{where}: {exc}") from None
 
-    offices = [Office(o.slug, Text(o.zh, o.en), o.full_zh) for o in _list_file(root / "offices.yaml", root, OfficeFile, "slug")]
-    office_by_zh = {o.name.zh: o for o in offices}
-    places = [Place(p.slug, Text(p.zh, p.en), p.kind) for p in _list_file(root / "places.yaml", root, PlaceFile, "slug")]
-    place_by_slug = {p.slug: p for p in places}
-    glossary = [
-        Term(t.key, Text(t.zh, t.en), Text(t.explain_zh, t.explain_en), tuple(t.aliases))
-        for t in _list_file(root / "glossary.yaml", root, TermFile, "key")
-    ]
-    term_by_key = {t.key: t for t in glossary}
 
-    names_raw = _read_yaml(root / "sections.yaml", root) or {}
+def _section_names(root: Path, plan: Plan) -> dict[str, SectionName]:
+    path = plan.folder / "sections.yaml"
+    where = f"{plan.rel}/sections.yaml"
+    names_raw = (_read_yaml(path, root) if path.exists() else {}) or {}
     if not isinstance(names_raw, dict):
-        raise ContentError("content/sections.yaml: (top level): expected a mapping of codes")
-    names = {str(k): _validate(SectionName, v, f"content/sections.yaml: {k}") for k, v in names_raw.items()}
+        raise ContentError(f"{where}: (top level): expected a mapping of codes")
+    return {str(k): _validate(SectionName, v, f"{where}: {k}") for k, v in names_raw.items()}
 
-    def english_name(code: str) -> SectionName:
-        if code not in names:
-            raise ContentError(f"content/sections.yaml: {code}: no English name for this section")
-        return names[code]
+
+def _build_sections(notice: ParsedNotice, names: dict[str, SectionName], plan: Plan):
+    def english(code: str) -> SectionName:
+        # A published plan needs every English name; an imported one shows the Chinese until written.
+        if code not in names and plan.published:
+            raise ContentError(f"{plan.rel}/sections.yaml: {code}: no English name for this section")
+        return names.get(code) or SectionName()
 
     sections: list[Section] = []
     subs: dict[str, Subsection] = {}
     for ps in notice.sections:
-        sec_name = english_name(str(ps.number))
-        section = Section(ps.number, Text(ps.title, sec_name.en), sec_name.plain_zh)
+        name = english(str(ps.number))
+        section = Section(ps.number, Text(ps.title, name.en or ps.title), name.plain_zh)
         for psub in ps.subsections:
-            sub = Subsection(psub.code, psub.number, Text(psub.title, english_name(psub.code).en))
+            sub = Subsection(psub.code, psub.number, Text(psub.title, english(psub.code).en or psub.title))
             section.subsections.append(sub)
             subs[psub.code] = sub
         sections.append(section)
+    return sections, subs
 
+
+def _read_aliases(root: Path) -> list[tuple[str, ...]]:
     aliases_raw = _read_yaml(root / "aliases.yaml", root) or []
     if not isinstance(aliases_raw, list) or not all(isinstance(g, list) and len(g) >= 2 for g in aliases_raw):
         raise ContentError("content/aliases.yaml: (top level): expected a list of lists of two or more words")
-    aliases = [tuple(str(w) for w in group) for group in aliases_raw]
+    return [tuple(str(w) for w in group) for group in aliases_raw]
 
-    items: list[Item] = []
-    item_dir = root / "items"
+
+@dataclass
+class _Lookups:
+    office_by_zh: dict[str, Office]
+    place_by_slug: dict[str, Place]
+    term_by_key: dict[str, Term]
+
+
+def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, lk: _Lookups) -> Item:
+    targets = []
+    for n, t in enumerate(data.targets):
+        if t.phrase not in parsed.official_text:
+            raise ContentError(f"{where}: targets.{n}.phrase: {t.phrase!r} is not in the official text")
+        targets.append(Target(t.key, Text(t.metric.zh, t.metric.en), t.value, Text(t.unit.zh, t.unit.en), t.comparator, t.phrase))
+    for n, slug in enumerate(data.places):
+        if slug not in lk.place_by_slug:
+            raise ContentError(f"{where}: places.{n}: unknown place {slug!r}")
+    for n, key in enumerate(data.terms):
+        if key not in lk.term_by_key:
+            raise ContentError(f"{where}: terms.{n}: unknown glossary term {key!r}")
+    fallback = _official_title(parsed, sub)
+    title = Text(data.title.zh or fallback.zh, data.title.en or data.title.zh or fallback.en)
+    summary = Text(data.summary.zh, data.summary.en)
+    return Item(
+        parsed.code, section, sub, parsed.number, parsed.official_text, offices, parsed.deadline,
+        title, summary, tuple(targets), tuple(lk.place_by_slug[s] for s in data.places),
+        tuple(lk.term_by_key[k] for k in data.terms), plain=bool(data.summary.zh),
+        clause=parsed.clause, when=parsed.when,
+    )
+
+
+def _official_title(parsed, sub: Subsection) -> Text:
+    """The notice's own words as a heading, for an item whose plain-language title is not written yet."""
+    return sub.title if parsed.number is None else Text(_fallback_title(parsed.official_text), sub.title.en)
+
+
+def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, lk: _Lookups) -> list[Item]:
+    item_dir = plan.folder / "items"
     known_codes = {p.code for p in notice.items}
     for path in sorted(item_dir.glob("*.yaml")) if item_dir.is_dir() else []:
         if path.stem not in known_codes:
-            raise ContentError(f"content/items/{path.name}: code: no work point {path.stem} in the notice")
+            raise ContentError(f"{plan.rel}/items/{path.name}: code: no work point {path.stem} in the notice")
+    items: list[Item] = []
     for parsed in notice.items:
-        where = f"content/items/{parsed.code}.yaml"
+        where = f"{plan.rel}/items/{parsed.code}.yaml"
         office_list = []
         for zh in parsed.offices:
-            if zh not in office_by_zh:
+            if zh not in lk.office_by_zh:
                 raise ContentError(f"content/offices.yaml: zh: no record for office {zh!r} (work point {parsed.code})")
-            office_list.append(office_by_zh[zh])
+            office_list.append(lk.office_by_zh[zh])
         section = sections[parsed.section - 1]
         sub = subs[f"{parsed.section}.{parsed.subsection}"]
         path = item_dir / f"{parsed.code}.yaml"
@@ -254,29 +365,32 @@ def load_content(root: str | Path) -> ContentStore:
             data = _validate(ItemFile, _read_yaml(path, root), where)
             if data.code != parsed.code:
                 raise ContentError(f"{where}: code: {data.code!r} does not match the file name")
-            targets = []
-            for n, t in enumerate(data.targets):
-                if t.phrase not in parsed.official_text:
-                    raise ContentError(f"{where}: targets.{n}.phrase: {t.phrase!r} is not in the official text")
-                targets.append(Target(t.key, Text(t.metric.zh, t.metric.en), t.value, Text(t.unit.zh, t.unit.en), t.comparator, t.phrase))
-            for n, slug in enumerate(data.places):
-                if slug not in place_by_slug:
-                    raise ContentError(f"{where}: places.{n}: unknown place {slug!r}")
-            for n, key in enumerate(data.terms):
-                if key not in term_by_key:
-                    raise ContentError(f"{where}: terms.{n}: unknown glossary term {key!r}")
-            title = Text(data.title.zh, data.title.en)
-            summary = Text(data.summary.zh, data.summary.en)
-            item = Item(
-                parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list), parsed.deadline,
-                title, summary, tuple(targets), tuple(place_by_slug[s] for s in data.places),
-                tuple(term_by_key[k] for k in data.terms),
-            )
+            if data.official and data.official != parsed.official_text:
+                raise ContentError(f"{where}: official: differs from the notice's text of work point {parsed.code}")
+            item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk)
         else:
-            # Until its plain-language file exists, an item shows its official words only.
-            title = sub.title if parsed.number is None else Text(_fallback_title(parsed.official_text), sub.title.en)
             item = Item(parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list),
-                        parsed.deadline, title, Text("", ""))
+                        parsed.deadline, _official_title(parsed, sub), Text("", ""), plain=False,
+                        clause=parsed.clause, when=parsed.when)
         section.items.append(item)
         items.append(item)
-    return ContentStore(notice, sections, items, offices, places, glossary, aliases)
+    return items
+
+
+def load_content(root: str | Path, plan_slug: str | None = None) -> ContentStore:
+    """Load the shared files and one plan (by default the newest) into a read-only store."""
+    root = Path(root)
+    plans = discover_plans(root)
+    plan = choose_plan(plans, plan_slug)
+    notice = _read_notice(plan)
+    offices = [Office(o.slug, Text(o.zh, o.en), o.full_zh) for o in _list_file(root / "offices.yaml", root, OfficeFile, "slug")]
+    places = [Place(p.slug, Text(p.zh, p.en), p.kind) for p in _shared_and_plan(root, plan, "places.yaml", PlaceFile, "slug")]
+    glossary = [
+        Term(t.key, Text(t.zh, t.en), Text(t.explain_zh, t.explain_en), tuple(t.aliases))
+        for t in _shared_and_plan(root, plan, "glossary.yaml", TermFile, "key")
+    ]
+    sections, subs = _build_sections(notice, _section_names(root, plan), plan)
+    aliases = _read_aliases(root)
+    lk = _Lookups({o.name.zh: o for o in offices}, {p.slug: p for p in places}, {t.key: t for t in glossary})
+    items = _build_items(root, plan, notice, sections, subs, lk)
+    return ContentStore(notice, sections, items, offices, places, glossary, aliases, plan, plans)

@@ -14,7 +14,7 @@ def content() -> ContentStore:
 
 
 def init_content(app) -> None:
-    app.extensions["portal_content"] = load_content(app.config["CONTENT_DIR"])
+    app.extensions["portal_content"] = load_content(app.config["CONTENT_DIR"], app.config.get("CURRENT_PLAN"))
 
 
 def sync_items(store: ContentStore) -> dict[str, int]:

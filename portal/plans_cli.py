@@ -1,0 +1,75 @@
+"""flask plans import|check: load a new year's notice in one command and see what is still unwritten."""
+from __future__ import annotations
+
+import re
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .content import ContentError
+from .content.readers import NoticeReadError
+from .content.store import PLANS_DIR
+
+plans_cli = AppGroup("plans", help="Plans under content/plans/: import a notice, check what is missing.")
+
+
+def _slug(ctx, param, value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        raise click.BadParameter("lower-case letters, digits and hyphens, e.g. 2024-city-management")
+    return value
+
+
+@plans_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--slug", required=True, callback=_slug, help="Folder name under content/plans/, e.g. 2024-city-management.")
+@click.option("--kind", default=None, help="Kind of plan (default: city-management when the title says 城市管理).")
+@click.option("--dry-run", is_flag=True, help="Print the tree and every unreadable line; write nothing.")
+def import_command(path, slug, kind, dry_run):
+    """Read a notice (.txt, .docx or text PDF) into content/plans/SLUG/ with plain-language fields empty."""
+    from .services.plans import import_notice, tree_lines
+
+    root = current_app.config["CONTENT_DIR"]
+    try:
+        planned, outcome = import_notice(path, slug, root, dry_run=dry_run, kind=kind)
+    except (NoticeReadError, ContentError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if dry_run:
+        click.echo("\n".join(tree_lines(planned)))
+        return
+    if planned.problems:
+        click.echo("\n".join(f"cannot read {p}" for p in planned.problems), err=True)
+        raise click.ClickException(f"{len(planned.problems)} line(s) could not be read; nothing written")
+    where = f"content/{PLANS_DIR}/{slug}"
+    if not outcome.written:
+        click.echo(f"{where}: nothing changed ({len(outcome.unchanged)} files already identical)")
+    else:
+        click.echo(f"{where}: wrote {len(outcome.written)} files, {len(outcome.unchanged)} unchanged")
+    if outcome.kept:
+        click.echo(f"kept {len(outcome.kept)} existing files with their text: " + ", ".join(outcome.kept))
+    if planned.unknown_offices:
+        click.echo("offices not in content/offices.yaml (add them there before publishing): "
+                   + "、".join(planned.unknown_offices))
+    click.echo(f"{len(planned.notice.items)} work points; plan.yaml says published: false until staff check it")
+
+
+@plans_cli.command("check")
+@click.argument("slug", required=False)
+def check_command(slug):
+    """List per plan what is still missing; exit 1 when a published plan has an untitled item."""
+    from .services.plans import check_plans
+
+    try:
+        results = check_plans(current_app.config["CONTENT_DIR"], slug)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    for r in results:
+        state = "published" if r.published else "not published"
+        click.echo(f"{r.slug} ({state}): {r.items} work points")
+        for err in r.errors:
+            click.echo(f"  error: {err}")
+        for what, codes in r.missing.items():
+            click.echo(f"  no {what}: {len(codes)} ({', '.join(codes)})")
+    failing = [r.slug for r in results if r.failing]
+    if failing:
+        raise click.ClickException("published plan(s) with an untitled item or a load error: " + ", ".join(failing))

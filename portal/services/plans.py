@@ -1,0 +1,83 @@
+"""Plans as content: import a published notice into content/plans/<slug>/ and check what is still unwritten.
+
+The CLI (flask plans …) and the tests call these; nothing here writes plain-language wording.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..content import ContentError, discover_plans, load_content
+from ..content.importer import ImportOutcome, PlannedImport, prepare_import, tree_lines, write_import
+
+# A figure with a unit in the official text: the item probably has a target worth recording.
+_FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
+
+
+@dataclass
+class PlanCheck:
+    slug: str
+    published: bool
+    items: int = 0
+    missing: dict[str, list[str]] = field(default_factory=dict)  # what -> item codes
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def untitled(self) -> list[str]:
+        return sorted(set(self.missing.get("title zh", [])) | set(self.missing.get("title en", [])))
+
+    @property
+    def failing(self) -> bool:
+        """A published plan must load and give every item a title in both languages."""
+        return self.published and bool(self.errors or self.untitled)
+
+
+def _item_data(path: Path) -> dict:
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+
+
+def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
+    plans = {p.slug: p for p in discover_plans(content_root)}
+    if slug not in plans:
+        raise ContentError(f"content/plans/{slug}: no such plan")
+    plan = plans[slug]
+    result = PlanCheck(slug, plan.published)
+    try:
+        store = load_content(content_root, slug)
+    except ContentError as exc:
+        result.errors.append(str(exc))
+        return result
+    result.items = len(store.items)
+    for item in store.items:
+        data = _item_data(plan.folder / "items" / f"{item.code}.yaml")
+        title, summary = data.get("title") or {}, data.get("summary") or {}
+        checks = {
+            "title zh": title.get("zh"), "title en": title.get("en"),
+            "summary zh": summary.get("zh"), "summary en": summary.get("en"),
+            "targets": data.get("targets") or not _FIGURE.search(item.official_text),
+            "places": data.get("places"),
+        }
+        for what, present in checks.items():
+            if not present:
+                result.missing.setdefault(what, []).append(item.code)
+    return result
+
+
+def check_plans(content_root: str | Path, slug: str | None = None) -> list[PlanCheck]:
+    slugs = [slug] if slug else [p.slug for p in discover_plans(content_root)]
+    return [check_plan(content_root, s) for s in slugs]
+
+
+def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
+                  kind: str | None = None) -> tuple[PlannedImport, ImportOutcome | None]:
+    """Parse the notice; unless a dry run (or a line could not be read), write the plan folder."""
+    planned = prepare_import(source, slug, content_root, kind)
+    if dry_run or planned.problems:
+        return planned, None
+    return planned, write_import(planned)
+
+
+__all__ = ["PlanCheck", "check_plan", "check_plans", "import_notice", "tree_lines"]

@@ -1,0 +1,318 @@
+"""Plans as content: the 2023 plan's folder, `flask plans import` on .txt/.docx/PDF notices, `plans check`."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portal.content import ContentError, load_content
+from portal.content.importer import plan_record
+from portal.content.normalize import normalise
+from portal.content.parser import parse_notice
+from portal.services.plans import check_plans, import_notice
+from test_parser import EXPECTED
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_2023 = ROOT / "content" / "plans" / "2023-city-management"
+# sha256 of content/notice.txt before it moved (commit e20c456): the official text is byte-identical.
+NOTICE_2023_SHA256 = "90e5d70c617b960e5c3f871e535b23b18204bb2c5acc19c706855783636ab573"
+
+# A second year's notice written for these tests (not a real document): changed items and every
+# variant the importer reads, with the blemishes of real exports (stray spaces, [] in the number,
+# full-width digits).
+NOTICE_2024 = """浦东新区张江镇人民政府
+
+浦张府[2024] 12 号
+
+张江镇人民政府关于印发《张江镇2024年城市管理精细化工作要点》的通知
+
+镇机关各办公室、镇属各企事业单位，各居（村）委、相关单位：
+
+现将《张江镇2024年城市管理精细化工作要点》印发给你们，请认真对照执行。
+
+上海市浦东新区张江镇人民政府
+
+2024 年 3 月 15 日
+
+张江镇 2024 年城市管理精细化工作要点
+
+为深入践行“人民城市人民建、人民城市为人民”重要理念，特制定本镇 2024 年城市管理精细化工作要点。
+
+一、开展公共空间品质提升行动
+
+（一）实施高品质美丽街区建设。
+
+1. 巩固第二批市级“美丽街区”建设成果，完成张江路沿线街区改造，提升街区整体环境品质和管理水平。（牵头单位：城运办；配合单位：规建办、城建中心；时间节点：９月底前）
+
+2. 推进口袋公园建设，新建口袋公园 3 个。（责任部门：规建办；时间节点：全年）
+
+（二）开展绿色社区创建。
+
+完成 20 个居委绿色社区达标创建。（责任部门：规建办；时间节点：年底前）
+
+二、开展居住小区品质提升行动
+
+（一）推进既有多层住宅加装电梯。
+
+全年完成意愿征询指标 40 台。（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：持续推进）
+
+（二）深化“美丽家园”建设。
+
+完成老旧小区综合改造，改造结束后开展居民满意度测评。（责任部门：城建中心（房办）；时间节点：2025年3月底前）
+"""
+
+EXPECTED_2024 = {
+    "1.1.1": (["城运办", "规建办", "城建中心"], ["规建办", "城建中心"], "2024-09", "9月底前"),
+    "1.1.2": (["规建办"], [], "2024-12", "全年"),
+    "1.2": (["规建办"], [], "2024-12", "年底前"),
+    "2.1": (["社建办", "城建中心（房办）"], ["城建中心（房办）"], "2024-12", "持续推进"),
+    "2.2": (["城建中心（房办）"], [], "2025-03", "2025年3月底前"),
+}
+SLUG = "2024-city-management"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _flask(*args: str, content: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PORTAL_CONTENT_DIR": str(content), "PORTAL_INSTANCE_DIR": str(content.parent / "instance")}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def content(tmp_path):
+    dest = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dest)
+    return dest
+
+
+def test_the_2023_notice_moved_byte_identical_and_is_the_current_plan():
+    assert hashlib.sha256((PLAN_2023 / "notice.txt").read_bytes()).hexdigest() == NOTICE_2023_SHA256
+    plan = yaml.safe_load((PLAN_2023 / "plan.yaml").read_text(encoding="utf-8"))
+    store = load_content(ROOT / "content")
+    assert store.plan.slug == "2023-city-management" and plan["published"] is True
+    # Every fact in plan.yaml is what the importer reads from the notice itself.
+    parsed = parse_notice(normalise((PLAN_2023 / "notice.txt").read_text(encoding="utf-8")))
+    assert plan == plan_record(parsed, "2023-city-management", None, published=True)
+    assert (plan["number"], plan["date"], plan["year"]) == ("浦张府〔2023〕45号", "2023-06-21", 2023)
+
+
+def test_dry_run_of_the_real_notice_lists_thirty_items_with_offices_and_months(content):
+    result = _flask("plans", "import", str(PLAN_2023 / "notice.txt"), "--slug", "copy-2023", "--dry-run", content=content)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "30 work points" in lines and not any(line.startswith("cannot read") for line in lines)
+    for code, (offices, month) in EXPECTED.items():
+        row = next(line.strip() for line in lines if line.strip().startswith(code + " ["))
+        assert row.startswith(f"{code} [{'、'.join(offices)}] {month}"), row
+    assert not (content / "plans" / "copy-2023").exists()  # a dry run writes nothing
+
+
+def _check_2024(planned) -> None:
+    assert planned.problems == []
+    got = {i.code: (i.offices, i.supporting, i.deadline, i.when) for i in planned.notice.items}
+    assert got == EXPECTED_2024
+    assert planned.notice.number == "浦张府〔2024〕12号" and planned.notice.date == "2024-03-15"
+    assert "新建口袋公园3个" in planned.notice.items[1].official_text  # the stray spaces are gone
+
+
+def test_txt_notice_imports_as_an_unpublished_plan_with_empty_plain_text(content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    _check_2024(planned)
+    folder = content / "plans" / SLUG
+    plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    assert plan == {"slug": SLUG, "issuer": "浦东新区张江镇人民政府", "number": "浦张府〔2024〕12号", "date": "2024-03-15",
+                    "title": "张江镇2024年城市管理精细化工作要点", "year": 2024, "kind": "city-management", "published": False}
+    item = yaml.safe_load((folder / "items" / "2.2.yaml").read_text(encoding="utf-8"))
+    assert item["title"] == {"zh": "", "en": ""} and item["summary"] == {"zh": "", "en": ""}
+    assert item["official"] == "完成老旧小区综合改造，改造结束后开展居民满意度测评。"
+    store = load_content(content, SLUG)
+    assert [i.code for i in store.items] == list(EXPECTED_2024) and not any(i.plain for i in store.items)
+    assert load_content(content).plan.slug == "2023-city-management"  # unpublished: the site keeps 2023
+
+
+def test_docx_notice_reads_like_the_txt(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in NOTICE_2024.split("\n\n"):
+        document.add_paragraph(paragraph.strip())
+    source = tmp_path / "notice-2024.docx"
+    document.save(str(source))
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    _check_2024(planned)
+
+
+def _chromium_pdf(html: str, tmp_path: Path) -> Path:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI")
+        pytest.skip("chromium not installed")
+    page, out = tmp_path / "page.html", tmp_path / "out.pdf"
+    page.write_text(html, encoding="utf-8")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+                    f"--print-to-pdf={out}", "--no-pdf-header-footer", page.as_uri()],
+                   check=True, capture_output=True, timeout=90)
+    return out
+
+
+def test_pdf_with_a_page_break_inside_a_sentence_reads_like_the_txt(content, tmp_path):
+    first, rest = "1. 巩固第二批市级“美丽街区”建设成果，完成张江路", "沿线街区改造，提升街区整体环境品质和管理水平。"
+    body = NOTICE_2024.replace(first + rest, first + "\n\n- 1 -\n\n@@BREAK@@" + rest)
+    paragraphs = []
+    for para in body.split("\n\n"):
+        if para.startswith("@@BREAK@@"):
+            paragraphs.append(f'<p class="next-page">{para.removeprefix("@@BREAK@@")}</p>')
+        else:
+            paragraphs.append(f"<p>{para.strip()}</p>")
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",sans-serif}'
+            ".next-page{break-before:page}</style><body>" + "".join(paragraphs) + "</body></html>")
+    source = _chromium_pdf(html, tmp_path)
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    _check_2024(planned)
+    assert planned.notice.items[0].official_text.startswith(first.removeprefix("1. ") + rest)
+
+
+def test_second_import_changes_nothing_and_keeps_a_writers_text(content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    assert _flask("plans", "import", str(source), "--slug", SLUG, content=content).returncode == 0
+    folder = content / "plans" / SLUG
+    item = folder / "items" / "1.2.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("title:\n  zh: ''", "title:\n  zh: 绿色社区"), encoding="utf-8")
+    before = _tree(folder)
+    again = _flask("plans", "import", str(source), "--slug", SLUG, content=content)
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed" in again.stdout and "items/1.2.yaml" in again.stdout
+    assert _tree(folder) == before
+
+
+def test_broken_items_are_each_named_by_line_and_nothing_is_written(content, tmp_path):
+    broken = NOTICE_2024.replace("（责任部门：规建办；时间节点：全年）", "（责任部门：规建办；时间节点：尽快）")
+    broken = broken.replace("（责任部门：规建办；时间节点：年底前）", "")
+    source = tmp_path / "broken.txt"
+    source.write_text(broken, encoding="utf-8")
+    dry = _flask("plans", "import", str(source), "--slug", SLUG, "--dry-run", content=content)
+    problems = [line for line in dry.stdout.splitlines() if line.startswith("cannot read")]
+    assert problems[:2] == ["cannot read line 25: cannot read the deadline '尽快'",
+                        "cannot read line 29: work point has no （责任部门：…；时间节点：…） clause: 完成20个居委绿色社区达标创建。…"]
+    assert "2.2 [城建中心（房办）] 2025-03" in dry.stdout  # the rest is still read
+    real = _flask("plans", "import", str(source), "--slug", SLUG, content=content)
+    assert real.returncode != 0 and "line 25" in real.stderr and not (content / "plans" / SLUG).exists()
+
+
+def test_unknown_offices_are_listed_not_invented(content, tmp_path):
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2024.replace("（责任部门：规建办；时间节点：全年）", "（责任部门：绿化新办；时间节点：全年）"), encoding="utf-8")
+    result = _flask("plans", "import", str(source), "--slug", SLUG, content=content)
+    assert "offices not in content/offices.yaml" in result.stdout and "绿化新办" in result.stdout
+    assert "绿化新办" not in (content / "offices.yaml").read_text(encoding="utf-8")
+
+
+def test_plans_check_fails_only_for_a_published_plan_with_an_untitled_item(content, tmp_path):
+    assert _flask("plans", "check", content=content).returncode == 0  # the 2023 plan is complete
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    unpublished = _flask("plans", "check", SLUG, content=content)
+    assert unpublished.returncode == 0 and "no title zh: 5" in unpublished.stdout
+    plan_file = content / "plans" / SLUG / "plan.yaml"
+    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace("published: false", "published: true"), encoding="utf-8")
+    published = _flask("plans", "check", content=content)
+    assert published.returncode == 1 and SLUG in published.stderr
+    assert [r.slug for r in check_plans(content) if r.failing] == [SLUG]
+
+
+def test_an_item_without_plain_text_shows_its_official_words_and_is_searchable(app_factory, content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN=SLUG)
+    client = app.test_client()
+    for lang, note in (("zh", "白话说明正在准备中"), ("en", "Plain-language summary in preparation")):
+        html = client.get(f"/{lang}/items/2.2").get_data(as_text=True)
+        assert note in html and "完成老旧小区综合改造，改造结束后开展居民满意度测评。" in html
+        # The notice's own clause, verbatim: lead and supporting offices, and its deadline words.
+        assert "（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：持续推进）" in client.get(f"/{lang}/items/2.1").get_data(as_text=True)
+    ongoing = client.get("/en/items/2.1").get_data(as_text=True)
+    assert "ongoing: the notice sets no month" in ongoing
+    from portal.search import index
+    with app.app_context():
+        index.build()
+    found = client.get("/zh/search?q=满意度测评").get_data(as_text=True)
+    assert "/zh/items/2.2" in found
+
+
+_CJK = st.text(alphabet=st.sampled_from("张江镇城市管理完成个台年月"), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_CJK, st.integers(0, 9999)), min_size=1, max_size=5), st.lists(st.booleans(), min_size=10, max_size=10))
+def test_stray_spaces_and_full_width_digits_never_change_the_text(parts, spaced):
+    clean = "".join(f"{words}{number}" for words, number in parts) + "。"
+    messy = ""
+    for n, (words, number) in enumerate(parts):
+        digits = str(number).translate(str.maketrans("0123456789", "０１２３４５６７８９")) if spaced[n] else str(number)
+        gap = " " if spaced[(n + 5) % 10] else ""
+        messy += f"{words}{gap}{digits}{gap}"
+    assert normalise(messy + "。") == normalise(clean) == clean + "\n"
+
+
+def test_a_plans_own_places_add_to_the_shared_list_and_may_not_repeat_one(content):
+    own = content / "plans" / "2023-city-management" / "places.yaml"
+    own.write_text("- {slug: test-square, zh: 测试广场, en: Test Square, kind: town_area}\n", encoding="utf-8")
+    assert load_content(content).place("test-square").name.zh == "测试广场"
+    shared = yaml.safe_load((content / "places.yaml").read_text(encoding="utf-8"))[0]
+    own.write_text(yaml.safe_dump([shared], allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/places\.yaml\[0\]: slug: .* is already in content/places\.yaml"):
+        load_content(content)
+
+
+def test_current_plan_setting_names_an_existing_plan(content):
+    with pytest.raises(ContentError, match="PORTAL_CURRENT_PLAN: no plan 'nope'"):
+        load_content(content, "nope")
+
+
+def test_running_headers_page_numbers_and_document_number_brackets_are_cleaned():
+    page = "张江镇人民政府文件\n{body}\n第 {n} 页 共 3 页\n"
+    text = "".join(page.format(body=body, n=n) for n, body in enumerate(
+        ["浦张府［2024］12号", "完成老旧小区综合改造，改造", "结束后开展居民满意度测评。"], start=1))
+    lines = normalise(text).splitlines()
+    # Removed lines stay as blanks so a reported line number still points at the source line.
+    assert len(lines) == 8 and lines[1] == "浦张府〔2024〕12号" and [line for line in lines if line] == [
+        "浦张府〔2024〕12号", "完成老旧小区综合改造，改造", "结束后开展居民满意度测评。"]
+    assert normalise("浦张府【2024】 12 号\n") == normalise("浦张府 [2024] 12号\n") == "浦张府〔2024〕12号\n"
+
+
+def test_an_unwritten_items_heading_is_the_notices_own_words(content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    for item in load_content(content, SLUG).items:
+        official = item.official_text if item.number else item.subsection.title.zh
+        assert official.startswith(item.title.zh) and item.summary.zh == "" and not item.plain
+
+
+def test_the_real_2023_notice_as_a_pdf_reads_like_its_text(content, tmp_path):
+    text = (PLAN_2023 / "notice.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",sans-serif}'
+            "</style><body>" + paragraphs + "</body></html>")
+    planned, _ = import_notice(_chromium_pdf(html, tmp_path), "pdf-2023", content, dry_run=True)
+    expected = parse_notice(normalise(text))
+    assert planned.problems == []
+    assert [(i.code, i.offices, i.deadline, i.official_text) for i in planned.notice.items] == [
+        (i.code, i.offices, i.deadline, i.official_text) for i in expected.items]
+    assert (planned.notice.number, planned.notice.date, planned.notice.title) == (expected.number, expected.date, expected.title)
