@@ -63,7 +63,7 @@ def test_api_shape_and_order(client):
     assert first["url"] == "/en/items/2.3"
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
-    assert data["total"] == len(data["results"])
+    assert data["total"] == len(data["results"]) + data["more"] and data["near"] is False
 
 
 @pytest.mark.parametrize("q,status", [

@@ -12,6 +12,7 @@ from . import routes  # noqa: E402,F401
 def init_app(app: Flask) -> None:
     from ..api.openapi import EXTRA_PATHS
     from ..extensions import csrf
+    from ..services import search_log
     from .analysis import prepare
     from .cli import register_cli
     from .openapi import SEARCH_PATH
@@ -31,3 +32,4 @@ def init_app(app: Flask) -> None:
     EXTRA_PATHS["/api/v1/search"] = SEARCH_PATH
     register_cli(app)
     connect_signals(app)
+    search_log.init_app(app)

@@ -186,7 +186,7 @@ def _ranked(searcher, text: str, fq, limit: int) -> tuple[list[tuple[str, float]
         near = fallback_query(text)
         if near is not None:
             hits = searcher.search(near, filter=fq, limit=limit)
-            return [(h["code"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), True
+            return [(h["code"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), not hits.is_empty()
     return [(h["code"], round(float(h.score), 4)) for h in hits], terms, False
 
 
