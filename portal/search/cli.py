@@ -17,14 +17,14 @@ def register_cli(app: Flask) -> None:
     def build_command():
         """Rebuild the index from scratch (atomic swap)."""
         started = time.perf_counter()
-        path = index.build()
+        path = index.build(progress=click.echo)
         click.echo(f"search index built at {path} in {time.perf_counter() - started:.2f}s")
 
     @group.command("ensure")
     def ensure_command():
         """Build the index only when it is missing or stale."""
         started = time.perf_counter()
-        built = index.ensure()
+        built = index.ensure(progress=click.echo)
         if built:
             click.echo(f"search index (re)built in {time.perf_counter() - started:.2f}s")
         else:

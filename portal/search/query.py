@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 MAX_QUERY = 200
 # Hits scoring under this share of the best hit are listed only on request ("more results").
 TAIL_RATIO = 0.3
+# A word that residents used about more than this share of all work points says little about any one
+# of them (BM25 gives it almost no weight) and costs the most to score: its comment clause is dropped.
+COMMON_IN_COMMENTS = 0.2
 # Character bigrams join the word query only as the fallback when the words find nothing.
 BIGRAMS_IN_WORD_QUERY = False
 FILTERS = ("area", "office", "month", "status", "place")
@@ -181,13 +184,23 @@ def _ranked(searcher, text: str, fq, limit: int) -> tuple[list[tuple[str, float]
         hits = searcher.search(Q.Every(), filter=fq, limit=limit)
         return [(h["code"], 0.0) for h in hits], [], False
     q, terms = build_query(text)
-    hits = searcher.search(q, filter=fq, limit=limit)
+    hits = searcher.search(_without_common_comment_words(searcher, q), filter=fq, limit=limit)
     if hits.is_empty():
         near = fallback_query(text)
         if near is not None:
             hits = searcher.search(near, filter=fq, limit=limit)
             return [(h["code"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), not hits.is_empty()
     return [(h["code"], round(float(h.score), 4)) for h in hits], terms, False
+
+
+def _without_common_comment_words(searcher, q: Q.Query) -> Q.Query:
+    """On a large index, comment words found with most work points are dropped from the query: they
+    barely move the ranking and reading their postings was most of a query's time at 100,000
+    comments. A query made only of such words keeps them."""
+    ceiling = COMMON_IN_COMMENTS * max(1, searcher.doc_count())
+    kept = [c for c in q.subqueries
+            if not (c.fieldname.startswith("comments_") and searcher.doc_frequency(c.fieldname, c.text) > ceiling)]
+    return Q.Or(kept) if kept and len(kept) < len(q.subqueries) else q
 
 
 def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) -> Results:

@@ -39,10 +39,15 @@ def load_thesaurus(content_dir: str | Path) -> list[tuple[str, ...]]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         if not isinstance(raw, list):
             raise ContentError(f"content/{THESAURUS_FILE}: (top level): expected a list of groups")
-        return [tuple(ThesaurusGroup.model_validate(g).words) for g in raw]
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ContentError(f"content/{THESAURUS_FILE}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
+        groups = []
+        for n, group in enumerate(raw):
+            try:
+                groups.append(tuple(ThesaurusGroup.model_validate(group).words))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                where = ".".join(map(str, (n, *err["loc"])))
+                raise ContentError(f"content/{THESAURUS_FILE}: {where}: {err['msg']}") from exc
+        return groups
     except yaml.YAMLError as exc:
         raise ContentError(f"content/{THESAURUS_FILE}: not valid YAML: {exc}") from exc
 
