@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.writing import MERGE_SMALL
 from whoosh.filedb.filestore import FileStorage
 
 from ..extensions import db
@@ -30,6 +31,7 @@ from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summa
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = "6"
 PROGRESS_EVERY = 500
+MAX_SEGMENTS = 10  # per-item updates leave small segments; more than this and they are merged
 # Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
 _write_lock = threading.RLock()
 # A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
@@ -327,6 +329,16 @@ def repair_if_damaged() -> bool:
         return True
 
 
+def merge_when_many(writer, segments):
+    """Whoosh merge policy for per-item updates: leave segments alone until there are many.
+
+    Each re-index writes one small segment; merging on every commit (Whoosh's default) was half of a
+    re-index on a large index. Past MAX_SEGMENTS, the default policy merges the small ones."""
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    return MERGE_SMALL(writer, segments)
+
+
 def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> None:
     """Re-index some items in place (after a status change or a moderated comment)."""
     # Signatures before the data: a change landing while we read shows as stale at the next check.
@@ -349,7 +361,7 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
                 if item is not None:
                     writer.update_document(**item_document(item, statuses.get(code, "no_report"),
                                                            comments.get(code, []), notes.get(code, [])))
-            writer.commit()
+            writer.commit(mergetype=merge_when_many)
         except Exception:
             writer.cancel()
             raise
