@@ -51,3 +51,9 @@ def test_expansion_never_fails_and_never_repeats_what_was_typed(text):
     vocab = Vocabulary(load_thesaurus(CONTENT))
     extra = vocab.expand(text)
     assert len(extra) == len(set(extra))
+
+
+def test_a_word_inside_a_longer_word_of_another_group_does_not_expand():
+    vocab = Vocabulary([("租房", "公租房"), ("出租房", "自建出租房"), ("安全", "消防")])
+    assert vocab.expand("出租房安全") == ["自建出租房", "消防"]
+    assert vocab.expand("租房") == ["公租房"]

@@ -74,12 +74,24 @@ class Vocabulary:
     def expand(self, text: str) -> list[str]:
         text = normalize(text)
         stems = " " + " ".join(en_terms(text)) + " "
+        matched = [(group, self._span(m, text, stems), m) for group in self.groups
+                   for m in [next((m for m in group if self._matches(m, text, stems)), None)] if m is not None]
         extra: dict[str, None] = {}
-        for group in self.groups:
-            matched = next((m for m in group if self._matches(m, text, stems)), None)
-            if matched is not None:
-                extra.update((m.text, None) for m in group if m.text != matched.text and m.text not in text)
+        for group, span, member in matched:
+            # 租房 inside 出租房: a Chinese word found only inside a longer word of another group is
+            # not what the resident wrote (the longer word is), so its group stays out.
+            if span and any(o is not group and o_span and o_span != span and o_span[0] <= span[0]
+                            and span[1] <= o_span[1] for o, o_span, _ in matched):
+                continue
+            extra.update((m.text, None) for m in group if m.text != member.text and m.text not in text)
         return list(extra)
+
+    @staticmethod
+    def _span(member: Member, text: str, stems: str) -> tuple[int, int] | None:
+        if member.stems:
+            return None
+        start = text.find(member.text)
+        return start, start + len(member.text)
 
     @staticmethod
     def _matches(member: Member, text: str, stems: str) -> bool:
