@@ -44,6 +44,8 @@ BAD_INPUT = [
     "lift 加梯 电梯 elevator", "   加   梯   ", "加梯" * 99,
 ]
 TARGET_P95_MS = 20.0
+# Issue 16.2, on the synthetic ×100 index: query p95, full build, re-index after an approved comment.
+SYNTHETIC_TARGETS = {"p95_ms": 50.0, "build_s": 60.0, "update_s": 0.1}
 
 
 # --- measurement helpers -------------------------------------------------------------------------
@@ -198,11 +200,12 @@ def measure_index(app, queries, bad, rounds: int, builds: int, with_api: bool) -
     from portal.search.query import QueryError, search
 
     with app.app_context():
-        build_s = []
+        build_s, build_cpu = [], []
         for _ in range(builds):
-            started = time.perf_counter()
-            path = index.build()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            path = index.build(progress=lambda line: print(f"    build: {line}", flush=True) if builds == 1 else None)
             build_s.append(time.perf_counter() - started)
+            build_cpu.append(time.process_time() - started_cpu)
         from whoosh import index as whoosh_index
 
         ix = whoosh_index.open_dir(str(index.current_dir()))
@@ -216,9 +219,7 @@ def measure_index(app, queries, bad, rounds: int, builds: int, with_api: bool) -
         bad_ms, bad_cpu = time_queries([(q, "zh") for q in bad], rounds)
         load_after = os.getloadavg()[0]
         code = app.extensions["portal_content"].items[0].code
-        started = time.perf_counter()
-        index.update_items([code])
-        update_s = time.perf_counter() - started
+        update_s, update_cpu = approve_one_comment(code)
         hits = {q: len(search(q, lang).hits) for q, lang in queries[:3]}
         try:
             search("加梯", "zh")
@@ -227,6 +228,8 @@ def measure_index(app, queries, bad, rounds: int, builds: int, with_api: bool) -
     out = {
         "documents": docs, "index_bytes": size,
         "build_seconds": [round(s, 3) for s in build_s],
+        "build_cpu_seconds": [round(s, 3) for s in build_cpu],
+        "update_one_item_cpu_seconds": round(update_cpu, 4),
         "build_docs_per_second": round(docs / min(build_s), 1),
         "update_one_item_seconds": round(update_s, 3),
         "queries": summarise(good), "bad_input": summarise(bad_ms), "all": summarise(good + bad_ms),
@@ -239,6 +242,27 @@ def measure_index(app, queries, bad, rounds: int, builds: int, with_api: bool) -
         client = app.test_client()
         out["api_test_client"] = summarise(time_api(client, queries, max(1, rounds // 4)))
     return out
+
+
+def approve_one_comment(code: str) -> tuple[float, float]:
+    """Publish one more comment on `code` and time re-indexing that item (wall, CPU seconds), the way
+    the moderation signal does it. Median of five, each with a new comment."""
+    from portal.extensions import db
+    from portal.models import Feedback, utcnow
+    from portal.search import index
+
+    wall, cpu = [], []
+    for n in range(5):
+        now = utcnow()
+        db.session.add(Feedback(tracking_code=f"ZJ-U{code}-{n}"[:16], item_code=code, kind="question", body="楼下积水",
+                                body_public="楼下积水", lang="zh", state="published", flag_count=0,
+                                show_full_name=False, created_at=now, moderated_at=now))
+        db.session.commit()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        index.update_items([code])
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def machine() -> dict:
@@ -281,7 +305,7 @@ def write_report(result: dict, stem: str) -> None:
         "`title:(`, `*`, full-width, traditional, mixed, stray spaces…).",
         "",
         "| index | documents | comments | build (s) | queries median / p95 (ms) | bad input median / p95 (ms) "
-        "| re-index one item (s) | load (1 min) |",
+        "| re-index one item (ms) | load (1 min) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for key, label in (("real", "real (content/)"), ("synthetic", "synthetic ×100")):
@@ -291,9 +315,11 @@ def write_report(result: dict, stem: str) -> None:
         q, b, cq, cb = r["queries"], r["bad_input"], r["cpu"]["queries"], r["cpu"]["bad_input"]
         lines.append(
             f"| {label} | {r['documents']:,} | {r.get('comments', 0):,} | {min(r['build_seconds']):.2f} "
+            f"({min(r.get('build_cpu_seconds') or [float('nan')]):.2f}) "
             f"| {q['median_ms']:.1f} / {q['p95_ms']:.1f} ({cq['median_ms']:.1f} / {cq['p95_ms']:.1f}) "
             f"| {b['median_ms']:.1f} / {b['p95_ms']:.1f} ({cb['median_ms']:.1f} / {cb['p95_ms']:.1f}) "
-            f"| {r['update_one_item_seconds']:.2f} | {r['load_average_1min'][0]:g}–{r['load_average_1min'][1]:g} |")
+            f"| {r['update_one_item_seconds'] * 1000:.0f} ({r.get('update_one_item_cpu_seconds', float('nan')) * 1000:.0f}) "
+            f"| {r['load_average_1min'][0]:g}–{r['load_average_1min'][1]:g} |")
     real = result["real"]
     met = real["all"]["p95_ms"] < TARGET_P95_MS
     lines += [
@@ -303,6 +329,18 @@ def write_report(result: dict, stem: str) -> None:
         f"{real['cpu']['all']['p95_ms']:.2f} ms CPU; p99 {real['all']['p99_ms']:.2f} ms, "
         f"max {real['all']['max_ms']:.2f} ms wall).",
     ]
+    syn = result.get("synthetic")
+    if syn:
+        t = SYNTHETIC_TARGETS
+        checks = [("query p95", syn["queries"]["p95_ms"], syn["cpu"]["queries"]["p95_ms"], t["p95_ms"], "ms"),
+                  ("full build", min(syn["build_seconds"]), min(syn["build_cpu_seconds"]), t["build_s"], "s"),
+                  ("re-index after an approved comment", syn["update_one_item_seconds"] * 1000,
+                   syn["update_one_item_cpu_seconds"] * 1000, t["update_s"] * 1000, "ms")]
+        lines.append("")
+        lines.append("Targets on the synthetic index (issue 16.2), wall-clock (CPU): " + "; ".join(
+            f"{name} {wall:.1f} {unit} ({cpu:.1f}) against {target:g} {unit}: "
+            f"{'met' if wall <= target else 'met in CPU time only' if cpu <= target else 'NOT met'}"
+            for name, wall, cpu, target, unit in checks) + ".")
     if "api_test_client" in real:
         a = real["api_test_client"]
         lines.append(f"Through Flask's test client (`GET /api/v1/search`, routing and JSON included, page cache off), "

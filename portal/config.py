@@ -54,6 +54,8 @@ def from_env() -> dict:
         "DB_BUSY_TIMEOUT_MS": int(os.environ.get("PORTAL_DB_BUSY_TIMEOUT_MS", "10000")),
         # Several nodes on one database: how often a node compares its search index with the database.
         "SEARCH_REFRESH_SECONDS": float(os.environ.get("PORTAL_SEARCH_REFRESH_SECONDS", "10")),
+        # Search log (query text and counts per week): how long a worker gathers counts before writing.
+        "SEARCH_LOG_FLUSH_SECONDS": float(os.environ.get("PORTAL_SEARCH_LOG_FLUSH_SECONDS", "30")),
         # A PostgreSQL restart or failover must not leave dead pooled connections to fail requests.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Proxies in front that set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts no such header.

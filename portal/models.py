@@ -212,3 +212,18 @@ class MatterMark(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("project_site.id"), index=True)
     browser_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SearchQueryWeek(db.Model):
+    """What residents searched for, counted per week: the query text and counts, nothing about who."""
+
+    __tablename__ = "search_query_week"
+    __table_args__ = (UniqueConstraint("week", "lang", "query", name="uq_search_query_week"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[date] = mapped_column(Date, index=True)  # the Monday, Asia/Shanghai
+    lang: Mapped[str] = mapped_column(String(2))
+    query: Mapped[str] = mapped_column(String(200))
+    searches: Mapped[int] = mapped_column(Integer, default=0)
+    nothing_found: Mapped[int] = mapped_column(Integer, default=0)  # not even a near match
+    near_only: Mapped[int] = mapped_column(Integer, default=0)  # only the bigram fallback matched
+    clicks: Mapped[int] = mapped_column(Integer, default=0)

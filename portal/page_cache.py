@@ -37,7 +37,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .session_signing import csrf_token
 
 CACHED_BLUEPRINTS = frozenset({"public", "search", "api", "search_api"})
-NOT_CACHED_ENDPOINTS = frozenset({"public.care_mode", "public.root"})
+# Search result pages render every time so the search log (services/search_log.py) counts each search.
+NOT_CACHED_ENDPOINTS = frozenset({"public.care_mode", "public.root", "search.results"})
 MIMETYPES = frozenset({"text/html", "application/json", "application/atom+xml", "application/rss+xml",
                        "application/xml", "text/xml", "text/csv"})
 REPLAYED_HEADERS = frozenset({"cache-control", "content-disposition", "link", "x-robots-tag"})

@@ -35,6 +35,9 @@ def app_factory(tmp_path, monkeypatch):
             "PORTAL_TODAY": "2026-11-24",
             "SECRET_KEY": "test-secret",
             "RATELIMIT_ENABLED": True,
+            # Search counts are written when a test reads the report or flushes, never in the middle
+            # of a request whose statements a test counts.
+            "SEARCH_LOG_FLUSH_SECONDS": 3600,
         }
         config.update(overrides)
         app = create_app(config)

@@ -32,6 +32,7 @@ SAMPLES: dict[str, Callable] = {
 
 NOT_PAGES = {
     "public.care_mode": "sets the large-text cookie and redirects",
+    "search.go": "counts a click on a search result for the search report and redirects to the work point",
 }
 
 # (endpoint, URL values, expected status, label): states of a page that render different markup.
@@ -39,6 +40,8 @@ VARIANTS = [
     ("search.results", {"q": "加装电梯"}, 200, "chinese-query"),
     ("search.results", {"q": "lift", "status": "no_report"}, 200, "filtered"),
     ("search.results", {"q": "zzzzqqq"}, 200, "no-results"),
+    ("search.results", {"q": "悦府"}, 200, "near-matches"),
+    ("search.results", {"q": "违建", "more": "1"}, 200, "more-results"),
     ("feedback.lookup", {"code": "ZJ-AAAAAA"}, 404, "unknown-code"),
     ("public.item", {"code": "99.99"}, 404, "not-found"),
 ]

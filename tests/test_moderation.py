@@ -305,12 +305,12 @@ def test_dashboard_counts_waiting_and_reported_comments(app, moderator):
 
 def test_approving_makes_the_comment_searchable_and_hiding_removes_it(app, client, moderator):
     fid, _ = submit_direct(app, body="希望在电梯厅放一个彩虹滑梯造型的座椅。")
-    assert "/zh/items/2.3" not in client.get("/zh/search?q=彩虹滑梯").get_data(as_text=True)
+    assert "/zh/search/go/2.3" not in client.get("/zh/search?q=彩虹滑梯").get_data(as_text=True)
     decide(moderator, fid, "approve")
     found = client.get("/zh/search?q=彩虹滑梯").get_data(as_text=True)
-    assert "/zh/items/2.3" in found
+    assert "/zh/search/go/2.3" in found
     decide(moderator, fid, "hide", reason="测试")
-    assert "/zh/items/2.3" not in client.get("/zh/search?q=彩虹滑梯").get_data(as_text=True)
+    assert "/zh/search/go/2.3" not in client.get("/zh/search?q=彩虹滑梯").get_data(as_text=True)
 
 
 # --- CSV export -------------------------------------------------------------------------------
@@ -411,4 +411,4 @@ def test_a_bulk_decision_re_indexes_each_work_point_once(app, moderator):
         feedback_changed.disconnect(receiver)
     assert sorted(seen) == [("1.1", True), ("2.3", True)]
     found = moderator.get("/zh/search?q=同一项的留言").get_data(as_text=True)
-    assert "/zh/items/2.3" in found
+    assert "/zh/search/go/2.3" in found

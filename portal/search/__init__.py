@@ -12,15 +12,19 @@ from . import routes  # noqa: E402,F401
 def init_app(app: Flask) -> None:
     from ..api.openapi import EXTRA_PATHS
     from ..extensions import csrf
+    from ..services import search_log
     from .analysis import prepare
     from .cli import register_cli
     from .openapi import SEARCH_PATH
     from .upkeep import connect_signals
+    from .vocabulary import Vocabulary, load_thesaurus
 
     store = app.extensions["portal_content"]
+    vocabulary = Vocabulary(list(store.aliases) + load_thesaurus(app.config["CONTENT_DIR"]))
+    app.extensions["search_vocabulary"] = vocabulary
     words = [t.name.zh for t in store.glossary] + [a for t in store.glossary for a in t.aliases]
     words += [w for group in store.aliases for w in group] + [p.name.zh for p in store.places]
-    words += [o.name.zh for o in store.offices]
+    words += [o.name.zh for o in store.offices] + vocabulary.words()
     prepare(words)
     app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -28,3 +32,4 @@ def init_app(app: Flask) -> None:
     EXTRA_PATHS["/api/v1/search"] = SEARCH_PATH
     register_cli(app)
     connect_signals(app)
+    search_log.init_app(app)

@@ -6,13 +6,16 @@ into character bigrams that still match words jieba cuts differently. English is
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 import unicodedata
+from pathlib import Path
 
 import rjieba
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import (LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer, StemFilter, StopFilter, Token,
+                             Tokenizer)
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_RUN_RE = re.compile(f"[{CJK}]+")
@@ -24,6 +27,7 @@ ZH_STOP = frozenset(
     "时候 什么时候 多少 几 有 有没有 没有 会 能 可以 要 想 请问 一下 一个 个 把 被 对 从 到 给 就 都 也 还 "
     "啥 咋 呀 嘛 么 么样 如何 是否 进行 开展 推进 工作 相关".split()
 )
+_CLAUSE_RE = re.compile(r"([\s，。；！？、,.;!?]+)")
 _jieba_lock = threading.Lock()
 _t2s = None
 
@@ -51,11 +55,34 @@ def _opencc():
     return _t2s
 
 
+@functools.lru_cache(maxsize=1)
+def traditional_chars() -> frozenset[str]:
+    """Every character OpenCC's t2s tables can change (alone or inside a phrase). Text without any of
+    them converts to itself, so it skips OpenCC, whose pure-Python conversion was a third of a
+    100× index build (residents and comments write simplified Chinese almost always)."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    out: set[str] = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            value = values.split(" ")[0]
+            if len(key) != len(value):
+                out.update(key)
+            else:
+                out.update(k for k, v in zip(key, value) if k != v)
+    return frozenset(out)
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, traditional to simplified, lower case, spaces folded."""
     text = unicodedata.normalize("NFKC", text or "")
-    if HAS_CJK_RE.search(text):
-        text = _opencc().convert(text)
+    trad = traditional_chars()
+    if not trad.isdisjoint(text):
+        # Only the clauses that hold such a character (no t2s phrase spans punctuation or a space).
+        text = "".join(_opencc().convert(part) if not trad.isdisjoint(part) else part
+                       for part in _CLAUSE_RE.split(text))
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
@@ -134,6 +161,19 @@ def bigram_analyzer():
 
 def english_analyzer():
     return RegexTokenizer(r"[A-Za-z0-9]+(?:[.'][A-Za-z0-9]+)*") | LowercaseFilter() | StopFilter() | StemFilter()
+
+
+def summary_analyzer():
+    """For text that is already analysed: distinct words or stems separated by spaces."""
+    return SpaceSeparatedTokenizer()
+
+
+def words_and_stems(text: str) -> tuple[list[str], list[str]]:
+    """jieba words (as JiebaTokenizer keeps them) and English stems of one text, normalised once."""
+    text = normalize(text)
+    words = [w for w in (x.strip() for x in rjieba.cut(text, True))
+             if w and HAS_CJK_RE.search(w) and w not in ZH_STOP]
+    return words, [t.text for t in english_analyzer()(" ".join(LATIN_WORD_RE.findall(text)))]
 
 
 def bigrams(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""flask --app wsgi search build|ensure."""
+"""flask --app wsgi search build|ensure|purge-log."""
 from __future__ import annotations
 
 import time
@@ -17,17 +17,26 @@ def register_cli(app: Flask) -> None:
     def build_command():
         """Rebuild the index from scratch (atomic swap)."""
         started = time.perf_counter()
-        path = index.build()
+        path = index.build(progress=click.echo)
         click.echo(f"search index built at {path} in {time.perf_counter() - started:.2f}s")
 
     @group.command("ensure")
     def ensure_command():
         """Build the index only when it is missing or stale."""
         started = time.perf_counter()
-        built = index.ensure()
+        built = index.ensure(progress=click.echo)
         if built:
             click.echo(f"search index (re)built in {time.perf_counter() - started:.2f}s")
         else:
             click.echo("search index is current")
+
+    @group.command("purge-log")
+    @click.option("--keep-days", default=90, show_default=True, help="Weeks that began earlier are deleted.")
+    def purge_log_command(keep_days: int):
+        """Delete search-report counts older than 90 days (run daily, e.g. from cron)."""
+        from ..services import search_log
+
+        deleted = search_log.purge(keep_days)
+        click.echo(f"search log: {deleted} weekly rows older than {keep_days} days deleted")
 
     app.cli.add_command(group)

@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
@@ -19,15 +20,18 @@ from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.writing import MERGE_SMALL
 from whoosh.filedb.filestore import FileStorage
 
 from ..extensions import db
 from ..models import Feedback, StatusUpdate, WorkItem
 from ..services.content import content
-from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer
+from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+PROGRESS_EVERY = 500
+MAX_SEGMENTS = 10  # per-item updates leave small segments; more than this and they are merged
 # Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
 _write_lock = threading.RLock()
 # A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
@@ -37,6 +41,9 @@ ABANDONED_BUILD_SECONDS = 3600
 
 
 def make_schema() -> Schema:
+    # No positions anywhere (phrase=False): search builds term queries only, and positions were a
+    # large part of what a build writes. Comments arrive already summarised per item (one entry per
+    # distinct word, see summarise_comments), so their fields only split on spaces.
     return Schema(
         code=ID(stored=True, unique=True),
         section=ID(stored=True),
@@ -45,14 +52,14 @@ def make_schema() -> Schema:
         places=KEYWORD(stored=True, commas=True),
         status=ID(stored=True),
         code_text=KEYWORD(),
-        title_zh=TEXT(analyzer=chinese_analyzer(), field_boost=3.0),
-        title_en=TEXT(analyzer=english_analyzer(), field_boost=3.0),
-        title_bg=TEXT(analyzer=bigram_analyzer(), field_boost=2.0),
-        zh=TEXT(analyzer=chinese_analyzer()),
-        zh_bg=TEXT(analyzer=bigram_analyzer()),
-        en=TEXT(analyzer=english_analyzer()),
-        comments_zh=TEXT(analyzer=chinese_analyzer(), field_boost=0.5),
-        comments_en=TEXT(analyzer=english_analyzer(), field_boost=0.5),
+        title_zh=TEXT(analyzer=chinese_analyzer(), field_boost=3.0, phrase=False),
+        title_en=TEXT(analyzer=english_analyzer(), field_boost=3.0, phrase=False),
+        title_bg=TEXT(analyzer=bigram_analyzer(), field_boost=2.0, phrase=False),
+        zh=TEXT(analyzer=chinese_analyzer(), phrase=False),
+        zh_bg=TEXT(analyzer=bigram_analyzer(), phrase=False),
+        en=TEXT(analyzer=english_analyzer(), phrase=False),
+        comments_zh=TEXT(analyzer=summary_analyzer(), field_boost=0.5, phrase=False),
+        comments_en=TEXT(analyzer=summary_analyzer(), field_boost=0.5, phrase=False),
         meta=STORED(),
     )
 
@@ -75,18 +82,25 @@ def content_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def item_signatures() -> dict[str, str]:
+def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
     """Per work point, aggregates that move whenever what the index holds for it changes: its status,
     its status notes, its published comments. Three small queries, so a node can afford to compare
-    them with its index every few seconds and re-index only the items another node changed."""
-    base = {code: f"{status or ''}|{at.isoformat() if at else ''}" for code, status, at in db.session.execute(
-        select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at))}
-    updates = {code: f"{n}|{last}" for code, n, last in db.session.execute(
+    them with its index every few seconds and re-index only the items another node changed; with
+    `codes`, only those items (re-indexing one item must not aggregate every comment on the site)."""
+    items, updates_q, comments_q = (
+        select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at),
         select(StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
-        .group_by(StatusUpdate.item_code))}
-    comments = {code: f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}" for code, n, last_id, last_at in db.session.execute(
+        .group_by(StatusUpdate.item_code),
         select(Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id), func.max(Feedback.moderated_at))
-        .where(Feedback.state == "published").group_by(Feedback.item_code))}
+        .where(Feedback.state == "published").group_by(Feedback.item_code))
+    if codes is not None:
+        items = items.where(WorkItem.code.in_(codes))
+        updates_q = updates_q.where(StatusUpdate.item_code.in_(codes))
+        comments_q = comments_q.where(Feedback.item_code.in_(codes))
+    base = {code: f"{status or ''}|{at.isoformat() if at else ''}" for code, status, at in db.session.execute(items)}
+    updates = {code: f"{n}|{last}" for code, n, last in db.session.execute(updates_q)}
+    comments = {code: f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}"
+                for code, n, last_id, last_at in db.session.execute(comments_q)}
     return {code: f"{sig}|{updates.get(code, '0|')}|{comments.get(code, '0||')}" for code, sig in base.items()}
 
 
@@ -134,6 +148,17 @@ def _statuses(codes: list[str] | None = None) -> dict[str, str]:
     return {w.code: (w.current_status or "no_report") for w in db.session.scalars(stmt)}
 
 
+def summarise_comments(comments: list[str]) -> tuple[str, str]:
+    """What residents wrote about an item, as its distinct Chinese words and distinct English stems.
+
+    A popular item gathers thousands of comments that repeat the same words; indexing each word once
+    per item keeps the build and the postings a query reads in proportion to the vocabulary, not to
+    the number of comments, and still finds the item by any word a resident used.
+    """
+    words, stems = words_and_stems(" ".join(comments))
+    return " ".join(dict.fromkeys(words)), " ".join(dict.fromkeys(stems))
+
+
 def item_document(item, status: str, comments: list[str], notes: list[str]) -> dict:
     offices_zh = " ".join(o.name.zh for o in item.offices)
     offices_en = " ".join(o.name.en for o in item.offices)
@@ -147,7 +172,7 @@ def item_document(item, status: str, comments: list[str], notes: list[str]) -> d
                    item.section.title.zh, offices_zh, places_zh, terms_zh, targets_zh, " ".join(notes)])
     en = " ".join([item.title.en, item.summary.en, item.subsection.title.en, item.section.title.en,
                    offices_en, places_en, terms_en, targets_en, " ".join(notes)])
-    comment_text = " ".join(comments)
+    comments_zh, comments_en = summarise_comments(comments)
     return {
         "code": item.code,
         "section": str(item.section.number),
@@ -160,13 +185,15 @@ def item_document(item, status: str, comments: list[str], notes: list[str]) -> d
         "title_en": item.title.en + " " + item.subsection.title.en,
         "title_bg": item.title.zh + " " + item.subsection.title.zh,
         "zh": zh, "zh_bg": zh, "en": en,
-        "comments_zh": comment_text, "comments_en": comment_text,
+        "comments_zh": comments_zh, "comments_en": comments_en,
         "meta": {"comments": len(comments)},
     }
 
 
-def build() -> Path:
-    """Build a complete index in a new directory, then point `current` at it in one rename."""
+def build(progress: Callable[[str], None] | None = None) -> Path:
+    """Build a complete index in a new directory, then point `current` at it in one rename.
+
+    `progress` (the CLI passes click.echo) hears about every PROGRESS_EVERY items and the commit."""
     root = _root()
     root.mkdir(parents=True, exist_ok=True)
     target = root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
@@ -179,14 +206,19 @@ def build() -> Path:
         comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
         ix = whoosh_index.create_in(str(target), make_schema())
         writer = ix.writer()
+        started, total = time.perf_counter(), len(store.items)
         try:
-            for item in store.items:
+            for n, item in enumerate(store.items, 1):
                 writer.add_document(**item_document(item, statuses.get(item.code, "no_report"),
                                                     comments.get(item.code, []), notes.get(item.code, [])))
+                if progress and (n % PROGRESS_EVERY == 0 or n == total):
+                    progress(f"indexed {n:,}/{total:,} work points in {time.perf_counter() - started:.1f}s")
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        if progress:
+            progress(f"committed in {time.perf_counter() - started:.1f}s")
         _write_meta(target, {**fingerprints, "built_at": time.time()})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never leave a half index behind, let alone swap it in
@@ -237,10 +269,10 @@ def is_stale() -> bool:
     return meta.get("content") != content_fingerprint() or meta.get("data") != data_fingerprint()
 
 
-def ensure() -> bool:
+def ensure(progress: Callable[[str], None] | None = None) -> bool:
     """Build when missing or stale; returns True when it built."""
     if is_stale():
-        build()
+        build(progress)
         return True
     return False
 
@@ -297,10 +329,20 @@ def repair_if_damaged() -> bool:
         return True
 
 
+def merge_when_many(writer, segments):
+    """Whoosh merge policy for per-item updates: leave segments alone until there are many.
+
+    Each re-index writes one small segment; merging on every commit (Whoosh's default) was half of a
+    re-index on a large index. Past MAX_SEGMENTS, the default policy merges the small ones."""
+    if len(segments) <= MAX_SEGMENTS:
+        return segments
+    return MERGE_SMALL(writer, segments)
+
+
 def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> None:
     """Re-index some items in place (after a status change or a moderated comment)."""
     # Signatures before the data: a change landing while we read shows as stale at the next check.
-    signatures = signatures if signatures is not None else item_signatures()
+    signatures = signatures if signatures is not None else item_signatures(codes)
     store = content()
     comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
     with _write_lock:
@@ -319,7 +361,7 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
                 if item is not None:
                     writer.update_document(**item_document(item, statuses.get(code, "no_report"),
                                                            comments.get(code, []), notes.get(code, [])))
-            writer.commit()
+            writer.commit(mergetype=merge_when_many)
         except Exception:
             writer.cancel()
             raise

@@ -15,13 +15,18 @@ SEARCH_PATH = {"get": {
         _PARAM("month", "Deadline month, YYYY-MM"),
         _PARAM("status", "Status code"),
         _PARAM("place", "Place slug"),
+        _PARAM("more", "1 also lists the weak hits left out by default (those under 30% of the best score)",
+               enum=["1"]),
     ],
     "responses": {
         "200": {"description": "Results, best first", "content": {"application/json": {"schema": {
             "type": "object", "required": ["query", "total", "results"],
             "properties": {
                 "query": {"type": "string"},
-                "total": {"type": "integer"},
+                "total": {"type": "integer", "description": "All hits, including those left out"},
+                "near": {"type": "boolean",
+                         "description": "Nothing matched the words; these share characters with the query"},
+                "more": {"type": "integer", "description": "Weaker hits left out; ask again with more=1"},
                 "results": {"type": "array", "items": {
                     "type": "object", "required": ["code", "title", "snippet", "url", "score"],
                     "properties": {"code": {"type": "string"}, "title": {"type": "string"},

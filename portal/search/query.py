@@ -6,18 +6,27 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from flask import current_app
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from ..extensions import db
 from ..services.content import content
-from .analysis import CJK, HAS_CJK_RE, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
+from .analysis import CJK, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
 from .index import open_index, refresh_if_stale, repair_if_damaged
+from .snippets import snippet
 
 log = logging.getLogger(__name__)
 MAX_QUERY = 200
+# Hits scoring under this share of the best hit are listed only on request ("more results").
+TAIL_RATIO = 0.3
+# A word that residents used about more than this share of all work points says little about any one
+# of them (BM25 gives it almost no weight) and costs the most to score: its comment clause is dropped.
+COMMON_IN_COMMENTS = 0.2
+# Character bigrams join the word query only as the fallback when the words find nothing.
+BIGRAMS_IN_WORD_QUERY = False
 FILTERS = ("area", "office", "month", "status", "place")
 
 
@@ -39,6 +48,8 @@ class Results:
     total: int
     hits: list[Hit] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    near: bool = False  # nothing matched the words: these hits share characters with the query
+    more: int = 0  # weaker hits left out; the page offers them behind a "more results" link
 
 
 _SPACE_IN_CJK_RE = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
@@ -53,33 +64,19 @@ def clean(raw: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@lru_cache(maxsize=8)
-def _alias_groups(aliases: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
-    return [tuple(normalize(w) for w in group) for group in aliases]
-
-
 def expand(text: str) -> list[str]:
-    """Alias members the query mentions, expanded to their whole groups."""
-    extra: list[str] = []
-    for group in _alias_groups(tuple(content().aliases)):
-        for member in group:
-            if HAS_CJK_RE.search(member):
-                hit = member in text
-            else:
-                hit = re.search(rf"(?<![a-z0-9]){re.escape(member)}(?![a-z0-9])", text) is not None
-            if hit:
-                extra.extend(m for m in group if m != member)
-                break
-    return extra
+    """Words of the alias and thesaurus groups the query touches (portal/search/vocabulary.py)."""
+    return current_app.extensions["search_vocabulary"].expand(text)
 
 
-def build_query(text: str) -> tuple[Q.Query, list[str]]:
+def build_query(text: str, grams: bool | None = None) -> tuple[Q.Query, list[str]]:
     """An OR of every term in every field; alias expansions count a little less than typed words.
 
     A term that several aliases share (电梯 in 加装电梯, 装电梯, 老楼电梯…) becomes one clause with the
     boosts added: the same score as repeating it, but its postings are read once. That is most of
     the work on a large index, where every clause scores every document it matches.
     """
+    grams = BIGRAMS_IN_WORD_QUERY if grams is None else grams
     boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
 
@@ -93,7 +90,7 @@ def build_query(text: str) -> tuple[Q.Query, list[str]]:
             shown.append(term)
         # Comments get no bigram field: on a large index their bigrams were a third of all postings
         # read per query, for the weakest signal; jieba's words still find a comment.
-        for gram in dict.fromkeys(bigrams(words)) if typed else ():
+        for gram in dict.fromkeys(bigrams(words)) if typed and grams else ():
             for fname in ("title_bg", "zh_bg"):
                 clause(fname, gram, boost * 0.6)
         latin = " ".join(LATIN_WORD_RE.findall(words))
@@ -114,6 +111,26 @@ def build_query(text: str) -> tuple[Q.Query, list[str]]:
     return Q.Or(clauses), list(dict.fromkeys(s for s in shown if s))
 
 
+def fallback_query(text: str) -> Q.Query | None:
+    """Near matches: the typed text's character bigrams, for words neither jieba nor the thesaurus know."""
+    grams = list(dict.fromkeys(bigrams(text)))
+    if not grams:
+        return None
+    return Q.Or([Q.Term(fname, gram) for gram in grams for fname in ("title_bg", "zh_bg")])
+
+
+def cut_tail(scores: list[float], ratio: float | None = None) -> int:
+    """How many of the ranked hits to show: those scoring at least `ratio` of the best one.
+
+    BM25 scores of one query are comparable with each other, not across queries, so the cut is
+    relative: a precise query (违建) keeps its few strong hits, a vague one keeps more.
+    """
+    if not scores:
+        return 0
+    floor = scores[0] * (TAIL_RATIO if ratio is None else ratio)
+    return sum(1 for s in scores if s >= floor)
+
+
 def _filter_query(filters: dict[str, str], allowed_status_codes: set[str] | None) -> Q.Query | None:
     parts: list[Q.Query] = []
     if filters.get("area"):
@@ -129,45 +146,9 @@ def _filter_query(filters: dict[str, str], allowed_status_codes: set[str] | None
     return Q.And(parts) if parts else None
 
 
-# Item texts never change while the process runs; converting them (OpenCC) was a quarter of a query.
-_normalized_item_text = lru_cache(maxsize=8192)(normalize)
-
-
-def snippet(item, terms: list[str], lang: str, width: int = 90) -> Markup:
-    """A short passage of the plain summary (or the official text) with the query's words marked."""
-    text = (item.summary.en if lang == "en" else item.summary.zh) or item.official_text
-    low = _normalized_item_text(text)
-    found = [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
-    if not found and lang == "en":
-        text, low = item.official_text, _normalized_item_text(item.official_text)
-        found = [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
-    start = 0
-    if found:
-        first = min(low.find(t) for t in found)
-        start = max(0, first - width // 3)
-    piece = text[start:start + width]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(text) else ""
-    if len(low) != len(text):  # normalisation changed lengths: show without marks
-        return escape(prefix + piece + suffix)
-    low_piece = low[start:start + width]
-    marks = [False] * len(piece)
-    for t in found:
-        for m in re.finditer(re.escape(t), low_piece):
-            for i in range(m.start(), m.end()):
-                marks[i] = True
-    out, i = [], 0
-    while i < len(piece):
-        j = i
-        while j < len(piece) and marks[j] == marks[i]:
-            j += 1
-        chunk = escape(piece[i:j])
-        out.append(Markup("<mark>") + chunk + Markup("</mark>") if marks[i] else chunk)
-        i = j
-    return escape(prefix) + Markup("").join(out) + escape(suffix)
-
-
-def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = None, limit: int = 30) -> Results:
+def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = None, limit: int = 30,
+           more: bool = False) -> Results:
+    """Ranked work points for what a resident typed. `more` lists the weak tail too."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
     if raw is not None and len(raw) > MAX_QUERY:
         raise QueryError("too_long")
@@ -179,13 +160,13 @@ def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = N
             raise QueryError("empty")
     _keep_current()
     try:
-        return _run(text, lang, filters, limit)
+        return _run(text, lang, filters, limit, more)
     except Exception:
         # A damaged segment may only show when it is read; repair and answer instead of failing. Retry
         # even when the index now reads well: another worker may have swapped in a rebuild meanwhile.
         # A bug fails the second time too and surfaces.
         repair_if_damaged()
-        return _run(text, lang, filters, limit)
+        return _run(text, lang, filters, limit, more)
 
 
 def _keep_current() -> None:
@@ -197,25 +178,40 @@ def _keep_current() -> None:
         log.warning("search index freshness check failed; answering from the index as it is", exc_info=True)
 
 
-def _run(text: str, lang: str, filters: dict[str, str], limit: int) -> Results:
+def _ranked(searcher, text: str, fq, limit: int) -> tuple[list[tuple[str, float]], list[str], bool]:
+    """(code, score) best first, the terms to mark, and whether these are only near matches."""
+    if not text:
+        hits = searcher.search(Q.Every(), filter=fq, limit=limit)
+        return [(h["code"], 0.0) for h in hits], [], False
+    q, terms = build_query(text)
+    hits = searcher.search(_without_common_comment_words(searcher, q), filter=fq, limit=limit)
+    if hits.is_empty():
+        near = fallback_query(text)
+        if near is not None:
+            hits = searcher.search(near, filter=fq, limit=limit)
+            return [(h["code"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), not hits.is_empty()
+    return [(h["code"], round(float(h.score), 4)) for h in hits], terms, False
+
+
+def _without_common_comment_words(searcher, q: Q.Query) -> Q.Query:
+    """On a large index, comment words found with most work points are dropped from the query: they
+    barely move the ranking and reading their postings was most of a query's time at 100,000
+    comments. A query made only of such words keeps them."""
+    ceiling = COMMON_IN_COMMENTS * max(1, searcher.doc_count())
+    kept = [c for c in q.subqueries
+            if not (c.fieldname.startswith("comments_") and searcher.doc_frequency(c.fieldname, c.text) > ceiling)]
+    return Q.Or(kept) if kept and len(kept) < len(q.subqueries) else q
+
+
+def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) -> Results:
     store = content()
     ix = open_index()
     try:
         with ix.searcher(weighting=BM25F()) as searcher:
-            fq = _filter_query(filters, None)
-            if text:
-                q, terms = build_query(text)
-            else:
-                q, terms = Q.Every(), []
-            hits = searcher.search(q, filter=fq, limit=limit)
-            out = []
-            for h in hits:
-                item = store.item(h["code"])
-                if item is None:
-                    continue
-                out.append(Hit(h["code"], round(float(h.score), 4) if text else 0.0, item,
-                               snippet(item, terms, lang)))
-            total = len(hits) if text else hits.scored_length()
+            ranked, terms, near = _ranked(searcher, text, _filter_query(filters, None), limit)
     finally:
         ix.close()
-    return Results(query=text, total=total, hits=out, terms=terms)
+    ranked = [(code, score) for code, score in ranked if store.item(code) is not None]
+    shown = len(ranked) if more or not text else cut_tail([score for _, score in ranked])
+    hits = [Hit(code, score, store.item(code), snippet(store.item(code), terms, lang)) for code, score in ranked[:shown]]
+    return Results(query=text, total=len(ranked), hits=hits, terms=terms, near=near, more=len(ranked) - shown)

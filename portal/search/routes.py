@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import abort, g, jsonify, render_template, request, url_for
+from flask import abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..i18n import LANGS
+from ..services import search_log
 from ..services.content import content
 from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, status_map
 from . import api_bp, bp
@@ -37,18 +38,33 @@ def results(lang: str):
     store = content()
     error = None
     found = None
+    more = request.args.get("more") == "1"
     try:
         if raw.strip() or any(filters.values()):
-            found = search(raw, lang, filters)
+            found = search(raw, lang, filters, more=more)
     except QueryError as exc:
         error = _error_message(str(exc))
+    if found is not None and found.query:
+        search_log.record_search(found.query, lang, len(found.hits), found.near)
     statuses = status_map(store.items)
     status_choices = [(NO_REPORT, _(NO_REPORT_MESSAGE))] + [(code, _(msg)) for code, msg in STATUSES.items()]
     status = 400 if error and raw.strip() else 200
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,
         statuses=statuses, status_choices=status_choices, suggestions=SUGGESTIONS[lang],
+        more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v}),
     ), status
+
+
+@bp.get("/<lang>/search/go/<code>")
+def go(lang: str, code: str):
+    """A result link: counts the click for the search report, then opens the work point."""
+    if lang not in LANGS or content().item(code) is None:
+        abort(404)
+    query = request.args.get("q", "", type=str)[:200]
+    if query.strip():
+        search_log.record_click(query.strip(), lang)
+    return redirect(url_for("public.item", lang=lang, code=code), 303)
 
 
 @api_bp.get("/search")
@@ -58,10 +74,10 @@ def api_search():
         return jsonify(error={"code": 400, "message": "lang must be zh or en"}), 400
     raw = request.args.get("q", "")
     try:
-        found = search(raw, lang, _filters())
+        found = search(raw, lang, _filters(), more=request.args.get("more") == "1")
     except QueryError as exc:
         return jsonify(error={"code": 400, "message": str(exc)}), 400
-    return jsonify(query=found.query, total=found.total, results=[
+    return jsonify(query=found.query, total=found.total, near=found.near, more=found.more, results=[
         {"code": h.code, "title": h.item.title.get(lang), "snippet": h.snippet.striptags(),
          "url": url_for("public.item", lang=lang, code=h.code), "score": h.score}
         for h in found.hits

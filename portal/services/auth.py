@@ -25,6 +25,7 @@ PERMISSIONS = {
     "update_status": {"editor", "admin"},
     "manage_accounts": {"admin"},
     "read_audit": {"admin"},
+    "read_search_report": {"moderator", "editor", "admin"},
 }
 MIN_PASSWORD = 10
 SECOND_STEP_TIME = timedelta(minutes=5)  # between a right password and its TOTP code

@@ -36,6 +36,7 @@ from . import accounts, moderation  # noqa: E402,F401
 from . import items  # noqa: E402,F401
 from . import street  # noqa: E402,F401
 from . import own_account  # noqa: E402,F401
+from . import search_report  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

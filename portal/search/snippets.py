@@ -1,0 +1,83 @@
+"""A short passage of a work point's text around the query's words, cut where a reader would cut.
+
+Chinese passages start after and end on punctuation (，。；：！？…), English ones start and end
+between words: a snippet never opens or closes on half a word or half a phrase.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from .analysis import HAS_CJK_RE, normalize
+
+ZH_STOPS = "，。；：！？、…）)】》”"
+WIDTH = 90
+
+
+def boundaries(text: str) -> list[int]:
+    """Where a snippet may start or end: after Chinese punctuation, or between English words."""
+    cuts = {0, len(text)}
+    if HAS_CJK_RE.search(text):
+        cuts.update(i + 1 for i, ch in enumerate(text) if ch in ZH_STOPS)
+    else:
+        cuts.update(m.end() for m in re.finditer(r"\s+", text))
+    return sorted(cuts)
+
+
+def window(text: str, first: int, last: int, width: int = WIDTH) -> tuple[int, int]:
+    """Start and end, both boundaries, holding [first, last) when it fits in about `width`."""
+    cuts = boundaries(text)
+    before = [b for b in cuts if b <= first]
+    near = [b for b in before if first - b <= width // 2]
+    start = near[0] if near else before[-1]
+    after = [b for b in cuts if b > start and b >= min(last, len(text))]
+    fits = [b for b in after if b - start <= width]
+    end = fits[-1] if fits else after[0]
+    return start, end
+
+
+# Item texts never change while the process runs; converting them (OpenCC) was a quarter of a query.
+_normalized = lru_cache(maxsize=8192)(normalize)
+
+
+def _found(low: str, terms: list[str]) -> list[str]:
+    return [t for t in sorted(set(terms), key=len, reverse=True) if t and t in low]
+
+
+def snippet(item, terms: list[str], lang: str, width: int = WIDTH) -> Markup:
+    """A short passage of the plain summary (or the official text) with the query's words marked."""
+    text = (item.summary.en if lang == "en" else item.summary.zh) or item.official_text
+    low = _normalized(text)
+    found = _found(low, terms)
+    if not found and lang == "en":
+        text, low = item.official_text, _normalized(item.official_text)
+        found = _found(low, terms)
+    first = min((low.find(t) for t in found), default=0)
+    last = max((low.find(t) + len(t) for t in found if low.find(t) == first), default=0)
+    start, end = window(text, first, last, width)
+    piece = text[start:end].strip()
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    if len(low) != len(text):  # normalisation changed lengths: show without marks
+        return escape(prefix + piece + suffix)
+    offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+    return escape(prefix) + _marked(piece, low[offset:offset + len(piece)], found) + escape(suffix)
+
+
+def _marked(piece: str, low_piece: str, found: list[str]) -> Markup:
+    marks = [False] * len(piece)
+    for t in found:
+        for m in re.finditer(re.escape(t), low_piece):
+            for i in range(m.start(), m.end()):
+                marks[i] = True
+    out, i = [], 0
+    while i < len(piece):
+        j = i
+        while j < len(piece) and marks[j] == marks[i]:
+            j += 1
+        chunk = escape(piece[i:j])
+        out.append(Markup("<mark>") + chunk + Markup("</mark>") if marks[i] else chunk)
+        i = j
+    return Markup("").join(out)

@@ -1,0 +1,137 @@
+"""What residents searched for, so staff can improve aliases and content (issue 18.5).
+
+Only the query text, its language and counts per week are kept: no address, no cookie, no time
+of day. Counts are gathered in memory per worker and written at most every
+SEARCH_LOG_FLUSH_SECONDS (and when the report is read, and at exit), so a search costs no database
+write; a worker that dies loses at most that many seconds of counts.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..extensions import db
+from ..models import SearchQueryWeek
+from .clock import today
+
+KEEP_DAYS = 90
+COUNTS = ("searches", "nothing_found", "near_only", "clicks")
+MAX_PENDING = 500  # distinct (week, lang, query) keys held before an early write
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    counts: dict[tuple[date, str, str], list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    flushed_at: float = field(default_factory=time.monotonic)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["search_log"] = _Pending()
+
+    def _flush_at_exit():
+        with app.app_context():
+            flush()
+
+    atexit.register(_flush_at_exit)
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _add(query: str, lang: str, **counts: int) -> None:
+    query = (query or "").strip()[:200]
+    if not query:
+        return
+    pending: _Pending = current_app.extensions["search_log"]
+    key = (week_of(today()), lang, query)
+    with pending.lock:
+        row = pending.counts.setdefault(key, [0, 0, 0, 0])
+        for i, name in enumerate(COUNTS):
+            row[i] += counts.get(name, 0)
+        due = (len(pending.counts) >= MAX_PENDING or time.monotonic() - pending.flushed_at
+               >= float(current_app.config.get("SEARCH_LOG_FLUSH_SECONDS", 30)))
+    if due:
+        flush()
+
+
+def record_search(query: str, lang: str, hits: int, near: bool) -> None:
+    _add(query, lang, searches=1, nothing_found=int(hits == 0), near_only=int(hits > 0 and near))
+
+
+def record_click(query: str, lang: str) -> None:
+    _add(query, lang, clicks=1)
+
+
+def flush() -> None:
+    """Add the counts gathered in this worker to the table (one row per week, language and query)."""
+    pending: _Pending = current_app.extensions["search_log"]
+    with pending.lock:
+        counts, pending.counts = pending.counts, {}
+        pending.flushed_at = time.monotonic()
+    if not counts:
+        return
+    try:
+        for (week, lang, query), values in counts.items():
+            _upsert(week, lang, query, dict(zip(COUNTS, values)))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("search log: %d counts could not be written", len(counts), exc_info=True)
+
+
+def _upsert(week: date, lang: str, query: str, counts: dict[str, int]) -> None:
+    match = (SearchQueryWeek.week == week, SearchQueryWeek.lang == lang, SearchQueryWeek.query == query)
+    increments = {name: getattr(SearchQueryWeek, name) + n for name, n in counts.items()}
+    if db.session.execute(update(SearchQueryWeek).where(*match).values(**increments)).rowcount:
+        return
+    try:
+        with db.session.begin_nested():  # another worker may insert the same row first
+            db.session.add(SearchQueryWeek(week=week, lang=lang, query=query, **counts))
+    except IntegrityError:
+        db.session.execute(update(SearchQueryWeek).where(*match).values(**increments))
+
+
+@dataclass
+class WeekReport:
+    week: date
+    rows: list[SearchQueryWeek]
+
+
+def report(limit_per_week: int = 50) -> list[WeekReport]:
+    """Per week, newest first: queries that found nothing, only near matches, or were never clicked."""
+    flush()
+    since = today() - timedelta(days=KEEP_DAYS)
+    rows = db.session.scalars(
+        select(SearchQueryWeek)
+        .where(SearchQueryWeek.week >= since)
+        .where((SearchQueryWeek.nothing_found > 0) | (SearchQueryWeek.near_only > 0) | (SearchQueryWeek.clicks == 0))
+        .order_by(SearchQueryWeek.week.desc(), SearchQueryWeek.searches.desc(), SearchQueryWeek.query)
+    )
+    weeks: list[WeekReport] = []
+    for row in rows:
+        if not weeks or weeks[-1].week != row.week:
+            weeks.append(WeekReport(row.week, []))
+        if len(weeks[-1].rows) < limit_per_week:
+            weeks[-1].rows.append(row)
+    return weeks
+
+
+def purge(keep_days: int = KEEP_DAYS) -> int:
+    """Delete the weeks that began more than `keep_days` ago; returns the rows deleted."""
+    flush()
+    cutoff = today() - timedelta(days=keep_days)
+    deleted = db.session.execute(delete(SearchQueryWeek).where(SearchQueryWeek.week < cutoff)).rowcount
+    db.session.commit()
+    return deleted or 0

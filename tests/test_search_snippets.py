@@ -1,0 +1,48 @@
+"""Snippets start and end at word boundaries in English and at punctuation in Chinese (issue 18.4)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from hypothesis import given, settings, strategies as st
+
+from portal.search.snippets import ZH_STOPS, snippet
+from portal.content.store import Text
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+CLAUSES = st.text(alphabet="加装电梯充电垃圾分类违法建筑桥梁道路村居委", min_size=1, max_size=40)
+
+
+def _item(zh: str, en: str):
+    return SimpleNamespace(summary=Text(zh, en), official_text=zh)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=80), st.data())
+def test_english_snippets_never_cut_a_word(words, data):
+    text = " ".join(words)
+    term = data.draw(st.sampled_from(words))
+    shown = snippet(_item("中文", text), [term], "en").striptags().strip("…")
+    assert shown, text
+    assert text.startswith(shown) or f" {shown}" in text  # starts where a word starts
+    assert text.endswith(shown) or f"{shown} " in text  # ends where a word ends
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(CLAUSES, st.sampled_from("，。；")), min_size=1, max_size=12), st.data())
+def test_chinese_snippets_start_and_end_at_punctuation(clauses, data):
+    text = "".join(c + p for c, p in clauses)
+    term = data.draw(st.sampled_from([c for c, _ in clauses]))[:2]
+    shown = snippet(_item(text, "x"), [term], "zh").striptags()
+    body = shown.removeprefix("…").removesuffix("…")
+    start = text.find(body)
+    assert start >= 0
+    assert start == 0 or text[start - 1] in ZH_STOPS
+    assert start + len(body) == len(text) or body[-1] in ZH_STOPS
+    assert term in body
+
+
+def test_the_matched_words_are_marked_and_the_passage_is_short():
+    zh = "第一句话没有关系。" * 6 + "这里是加装电梯的内容，说明很长很长。" + "后面的话。" * 10
+    shown = snippet(_item(zh, "x"), ["加装电梯"], "zh")
+    assert "<mark>加装电梯</mark>" in shown
+    assert len(shown.striptags()) <= 100
