@@ -13,7 +13,7 @@ from ..pagination import page_arg
 from ..services.content import content
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp, charts
-from .feeds import atom_feed
+from .feeds import atom_feed, scoped_feed
 
 
 def status_text(code: str) -> str:
@@ -74,6 +74,26 @@ def site_context(item, found: ProjectSite) -> dict:
 def feed():
     # /feed.atom carries both languages; /<lang>/feed.atom one (the lang preprocessor sets g.lang).
     response = make_response(atom_feed(g.get("lang")))
+    response.mimetype = "application/atom+xml"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+
+@bp.get("/<lang>/items/<code>/feed.atom", defaults={"kind": "item"}, endpoint="item_feed")
+@bp.get("/<lang>/items/<code>/sites/<int:site_id>/feed.atom", defaults={"kind": "site"}, endpoint="site_feed")
+@bp.get("/<lang>/places/<slug>/feed.atom", defaults={"kind": "place"}, endpoint="place_feed")
+@bp.get("/<lang>/offices/<slug>/feed.atom", defaults={"kind": "office"}, endpoint="office_feed")
+@bp.get("/<lang>/areas/<int:number>/feed.atom", defaults={"kind": "area"}, endpoint="area_feed")
+def thing_feed(kind: str, code: str | None = None, site_id: int | None = None, slug: str | None = None,
+               number: int | None = None):
+    """The updates of one work point, project site, place, office or action area."""
+    from ..services import updates
+
+    found = updates.scope(kind, str({"item": code, "site": site_id, "area": number}.get(kind, slug)))
+    if found is None or (kind == "site" and db.session.get(ProjectSite, site_id).item_code != code):
+        abort(404)
+    response = make_response(scoped_feed(found, g.lang, request.base_url))
     response.mimetype = "application/atom+xml"
     response.add_etag()
     return response.make_conditional(request)
