@@ -18,7 +18,7 @@ from ..i18n import N_
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
 from .content import content
 from .dashboard import Event
-from .sites import STAGES
+from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
 from .status import NO_REPORT_MESSAGE, STATUSES
 
 FEED_KINDS = ("item", "site", "place", "office", "area")
@@ -141,7 +141,7 @@ def in_lang(lang: str, message: str, **kwargs) -> str:
 def state_message(event: Event) -> str:
     if event.kind == "reply":
         return REPLY
-    return STAGES.get(event.code, event.code) if event.kind == "site" else STATUSES.get(event.code, NO_REPORT_MESSAGE)
+    return site_rules.STAGES.get(event.code, event.code) if event.kind == "site" else STATUSES.get(event.code, NO_REPORT_MESSAGE)
 
 
 def title(event: Event, lang: str) -> str:
