@@ -125,7 +125,7 @@ def test_smtp_down_then_up_delivers_once_and_loses_nothing(mail_app, smtp):
         assert [r.attempts for r in rows] == [2, 2] and all(r.sent_at for r in rows)
 
 
-def test_comment_answered_by_mail(mail_app, smtp, staff_client):
+def test_comment_answered_by_mail(mail_app, smtp):
     from portal.extensions import db
     from portal.models import StaffUser
     from portal.services import feedback
@@ -167,3 +167,18 @@ def test_without_smtp_settings_the_feature_is_hidden(client):
     token = csrf_from(page)
     assert client.post("/en/follow", data={"csrf_token": token, "email": ADDRESS, "kind": "item",
                                            "key": "2.3"}).status_code == 404
+
+
+def test_staff_see_counts_never_addresses(mail_app, smtp):
+    _confirmed(mail_app, "item", "2.3")
+    _confirmed(mail_app, "place", "gutong-sicun", address="second@example.org")
+    client = mail_app.test_client()
+    _follow(client, address="waiting@example.org")
+    from conftest import login, make_staff
+
+    make_staff(mail_app, "mod", "moderator")
+    staff = mail_app.test_client()
+    login(staff, "mod")
+    page = text_of(staff.get("/staff/").data)
+    assert "Work points: 1" in page and "Places: 1" in page and "1 more not confirmed yet" in page
+    assert "@example.org" not in page

@@ -35,4 +35,7 @@ def footer_codes() -> dict[str, str]:
 
 
 def follow_globals() -> dict:
-    return {"page_follow": page_follow, "footer_codes": footer_codes, "mail_enabled": mail.enabled}
+    from ..services import follow
+
+    return {"page_follow": page_follow, "footer_codes": footer_codes, "mail_enabled": mail.enabled,
+            "follow_counts": follow.counts, "mail_waiting": mail.unsent_count}

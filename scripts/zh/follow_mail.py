@@ -62,4 +62,13 @@ ZH = {
     "Your comment has been withdrawn. It is no longer shown on the site.": "您的留言已撤回，网站上不再显示。",
     "Your e-mail address": "您的电子邮箱",
     "the answer to your comment %(code)s": "您的留言 %(code)s 的答复",
+    "%(num)s comment withdrawn by its author": "%(num)s 条留言已由留言人撤回",
+    "%(num)s comments withdrawn by their authors": "%(num)s 条留言已由留言人撤回",
+    "Following by e-mail": "用电子邮件关注的人数",
+    "Work points: %(num)s": "工作要点：%(num)s",
+    "Projects: %(num)s": "项目：%(num)s",
+    "Places: %(num)s": "地点：%(num)s",
+    "Answers to comments: %(num)s": "留言答复：%(num)s",
+    "Confirmed addresses only; %(num)s more not confirmed yet. Addresses are never shown.": "只计已确认的地址；另有 %(num)s 个尚未确认。不显示任何地址。",
+    "Mails waiting to be sent: %(num)s": "待发送邮件：%(num)s",
 }
