@@ -68,6 +68,6 @@ def text(message) -> str:
 
 
 def link_in(message, pattern: str) -> str:
-    m = re.search(r"http://localhost(/\S*" + pattern + r"\S*)", text(message))
+    m = re.search(r"https?://[^/\s]+(/\S*" + pattern + r"\S*)", text(message))
     assert m, text(message)
     return m.group(1)
