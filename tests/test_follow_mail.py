@@ -182,3 +182,16 @@ def test_staff_see_counts_never_addresses(mail_app, smtp):
     page = text_of(staff.get("/staff/", headers={"Accept-Language": "en"}).data)
     assert "Work points: 1" in page and "Places: 1" in page and "1 more not confirmed yet" in page
     assert "@example.org" not in page
+
+
+def test_links_in_mails_use_the_public_url_when_set(app_factory, smtp):
+    from portal.services import follow
+
+    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_STARTTLS=False,
+                      PUBLIC_URL="https://portal.example.cn/")
+    with app.app_context():  # as from the command line: no request
+        follow.subscribe(ADDRESS, "place", "gutong-sicun", "zh")
+    send_pending(app)
+    [message] = smtp.inbox.to(ADDRESS)
+    assert "https://portal.example.cn/zh/follow/confirm/" in text(message)
+    assert message["From"] == "noreply@127.0.0.1"

@@ -58,11 +58,13 @@ def unsubscribe_signature(sub: Subscription) -> str:
 
 @contextmanager
 def _links():
-    """Absolute links also from the command line: PORTAL_PUBLIC_URL stands in for the request's host."""
-    if has_request_context():
+    """Absolute links in mails: PORTAL_PUBLIC_URL when set (staff may reach the site by another host name,
+    and the command line has no request), else the current request's host."""
+    public = current_app.config.get("PUBLIC_URL")
+    if has_request_context() and not public:
         yield
         return
-    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or "http://localhost/"):
+    with current_app.test_request_context(base_url=public or "http://localhost/"):
         yield
 
 

@@ -43,7 +43,7 @@ ZH = {
     "Updates as a feed (Atom)": "订阅动态（Atom 源）",
     "Updates of this page (Atom feed)": "本页动态（Atom 源）",
     "Uses the e-mail address above. We first send one e-mail to confirm.": "使用上面填写的电子邮箱。我们会先发一封确认邮件。",
-    "What: the comment, its kind and place, and if you give them, a name and a phone number or e-mail address; the language of the page; the date. Your network address is not stored, only a keyed fingerprint of it.": "保存什么：留言内容、类型和地点；如果您填写了，还有姓名以及电话号码或电子邮箱；页面语言；日期。不保存您的网络地址，只保存由它加密算出的指纹。",
+    "What: the comment, its kind and place, and if you give them, a name and a phone number or e-mail address; the language of the page; the date. The site's database does not keep your network address, only a keyed fingerprint of it; the web server's access log, kept by the site's operator, does record addresses.": "保存什么：留言内容、类型和地点；如果您填写了，还有姓名以及电话号码或电子邮箱；页面语言；日期。网站数据库不保存您的网络地址，只保存由它加密算出的指纹；网站运营方保存的服务器访问日志会记录网络地址。",
     "What: your e-mail address, what you follow, the language you chose and when you confirmed.": "保存什么：您的电子邮箱地址、关注的内容、选择的语言和确认时间。",
     "When you follow something by e-mail": "用电子邮件关注时",
     "When you leave a comment": "留言时",
