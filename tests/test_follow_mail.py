@@ -195,3 +195,24 @@ def test_links_in_mails_use_the_public_url_when_set(app_factory, smtp):
     [message] = smtp.inbox.to(ADDRESS)
     assert "https://portal.example.cn/zh/follow/confirm/" in text(message)
     assert message["From"] == "noreply@127.0.0.1"
+
+
+def test_a_message_claimed_by_another_run_is_not_sent_twice(mail_app, smtp):
+    from portal.extensions import db
+    from portal.models import MailMessage, utcnow
+    from portal.services import mail
+
+    with mail_app.app_context():
+        message = mail.enqueue(ADDRESS, "Subject", "Body")
+        db.session.commit()
+        now, seen = utcnow(), message.next_attempt_at
+        assert mail._claim(message.id, seen, now)  # noqa: SLF001 - another run holds it
+        assert not mail._claim(message.id, seen, now), "a second run that saw the same state cannot claim it"
+    assert send_pending(mail_app).sent == 0, "held by the other run"
+    # The other run died without sending: after the claim expires the message goes out, once.
+    later = utcnow() + mail.CLAIM + timedelta(seconds=1)
+    assert send_pending(mail_app, now=later).sent == 1
+    assert send_pending(mail_app, now=later + timedelta(hours=1)).sent == 0
+    assert len(smtp.inbox.to(ADDRESS)) == 1
+    with mail_app.app_context():
+        assert db.session.query(MailMessage).one().attempts == 1
