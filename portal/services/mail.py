@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -29,6 +30,8 @@ MAX_ATTEMPTS = 40
 # A claimed message is not picked up by another run for this long, even if the first run dies mid-way.
 CLAIM = timedelta(minutes=10)
 BATCH = 200
+# A run stops taking new batches after this long, so the per-minute timer's runs do not pile up.
+RUN_BUDGET = timedelta(seconds=50)
 # Sent messages hold an address: they are deleted this long after sending (`flask privacy purge`).
 KEEP_SENT = timedelta(days=7)
 
@@ -102,41 +105,75 @@ def _failed(message: MailMessage, exc: Exception, now: datetime, report: SendRep
     report.errors.append(message.last_error)
 
 
-def send_pending(now: datetime | None = None, limit: int = BATCH) -> SendReport:
-    """Hands every due message to the SMTP server, oldest first; stops at the first connection failure
-    (the rest stay due and are tried on the next run)."""
-    now = now or utcnow()
-    report = SendReport()
-    due = db.session.execute(select(MailMessage.id, MailMessage.next_attempt_at)
-                             .where(MailMessage.sent_at.is_(None), MailMessage.next_attempt_at <= now,
-                                    MailMessage.attempts < MAX_ATTEMPTS)
-                             .order_by(MailMessage.id).limit(limit)).all()
-    smtp = None
-    try:
-        for message_id, seen_next in due:
-            if not _claim(message_id, seen_next, now):
-                continue  # another run has it
-            message = db.session.get(MailMessage, message_id)
+def _due(now: datetime, limit: int) -> list:
+    return db.session.execute(select(MailMessage.id, MailMessage.next_attempt_at)
+                              .where(MailMessage.sent_at.is_(None), MailMessage.next_attempt_at <= now,
+                                     MailMessage.attempts < MAX_ATTEMPTS)
+                              .order_by(MailMessage.id).limit(limit)).all()
+
+
+class _Connection:
+    """One SMTP connection for a whole run, opened when the first message needs it."""
+
+    def __init__(self):
+        self.smtp = None
+
+    def send(self, message: MailMessage) -> None:
+        self.smtp = self.smtp or _connect()
+        self.smtp.send_message(_as_email(message))
+
+    def close(self) -> None:
+        if self.smtp is not None:
             try:
-                smtp = smtp or _connect()
-                smtp.send_message(_as_email(message))
-            except (smtplib.SMTPException, OSError) as exc:
-                _failed(message, exc, now, report)
-                if not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                    break  # the server is unreachable or refusing: do not hammer it
-                continue
-            message.attempts += 1
-            message.sent_at = utcnow()
-            message.last_error = None
-            db.session.commit()
-            report.sent += 1
-    finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
+                self.smtp.quit()
             except (smtplib.SMTPException, OSError):
                 pass
+
+
+def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
+    """False when the server cannot be reached (the run should stop)."""
+    message = db.session.get(MailMessage, message_id)
+    try:
+        conn.send(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        _failed(message, exc, now, report)
+        return isinstance(exc, smtplib.SMTPRecipientsRefused)  # one bad address: go on with the rest
+    message.attempts += 1
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    report.sent += 1
+    return True
+
+
+def send_pending(now: datetime | None = None, limit: int = BATCH, budget: timedelta = RUN_BUDGET) -> SendReport:
+    """Hands due messages to the SMTP server, oldest first, `limit` at a time until none is due or the
+    run has used its time budget; stops at the first connection failure (the rest stay due for the next run)."""
+    now = now or utcnow()
+    started = time.monotonic()
+    report = SendReport()
+    conn = _Connection()
+    try:
+        while time.monotonic() - started < budget.total_seconds():
+            due = _due(now, limit)
+            claimed = [mid for mid, seen in due if _claim(mid, seen, now)]  # the others belong to another run
+            for message_id in claimed:
+                if not _send_one(conn, message_id, now, report):
+                    _release(claimed[claimed.index(message_id) + 1:], now)
+                    return report
+            if len(due) < limit:
+                break
+    finally:
+        conn.close()
     return report
+
+
+def _release(message_ids: list[int], now: datetime) -> None:
+    """Claimed but not tried because the server went away: due again at once for the next run."""
+    if message_ids:
+        db.session.execute(update(MailMessage).where(MailMessage.id.in_(message_ids), MailMessage.sent_at.is_(None))
+                           .values(next_attempt_at=now))
+        db.session.commit()
 
 
 def unsent_count() -> int:
