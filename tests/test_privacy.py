@@ -138,3 +138,13 @@ def test_footer_shows_operator_and_codes_only_when_configured(app_factory):
     page = app.test_client().get("/zh/").get_data(as_text=True)
     assert "主办单位：张江镇人民政府" in text_of(page) and "政府网站标识码：3101150001" in text_of(page)
     assert "沪ICP备00000000号" in page and "公网安备" not in page
+
+
+def test_withdrawn_comments_are_counted_in_the_public_moderation_record(app, client):
+    from portal.services import feedback
+
+    _, code = submit_direct(app)
+    with app.test_request_context():
+        feedback.withdraw(feedback.find_by_code(code))
+    page = text_of(client.get("/en/moderation").data)
+    assert "Comments received 1" in page and "Withdrawn by their authors 1" in page

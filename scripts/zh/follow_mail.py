@@ -71,4 +71,5 @@ ZH = {
     "Answers to comments: %(num)s": "留言答复：%(num)s",
     "Confirmed addresses only; %(num)s more not confirmed yet. Addresses are never shown.": "只计已确认的地址；另有 %(num)s 个尚未确认。不显示任何地址。",
     "Mails waiting to be sent: %(num)s": "待发送邮件：%(num)s",
+    "Withdrawn by their authors": "由留言人撤回",
 }
