@@ -148,3 +148,16 @@ def test_withdrawn_comments_are_counted_in_the_public_moderation_record(app, cli
         feedback.withdraw(feedback.find_by_code(code))
     page = text_of(client.get("/en/moderation").data)
     assert "Comments received 1" in page and "Withdrawn by their authors 1" in page
+
+
+def test_a_moderators_decision_not_to_publish_cannot_be_withdrawn(app, client):
+    from portal.services import feedback
+
+    _, code = submit_direct(app)
+    with app.test_request_context():
+        feedback.reject(feedback.find_by_code(code), "广告。", None)
+    track = client.get(f"/zh/feedback/{code}")
+    assert "撤回我的留言" not in text_of(track.data)
+    client.post(f"/zh/feedback/{code}/withdraw", data={"csrf_token": csrf_from(client.get("/zh/items/2.3").data)})
+    with app.app_context():
+        assert feedback.find_by_code(code).state == "rejected"

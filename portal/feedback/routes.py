@@ -95,7 +95,7 @@ def track(lang: str, tracking: str):
         abort(404)
     item = content().item(fb.item_code)
     return render_template("feedback/track.html", fb=fb, item=item, just_sent=request.args.get("sent") == "1",
-                           state_label=_(service.STATES[fb.state]))
+                           state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw)
 
 
 @bp.get("/<lang>/feedback/")

@@ -284,12 +284,13 @@ def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> 
 
 
 def can_withdraw(fb: Feedback) -> bool:
-    return fb.state != "withdrawn"
+    # Only what is or may become public; a moderator's "not published" or "removed" stays on record as such.
+    return fb.state in ("pending", "published")
 
 
 def withdraw(fb: Feedback) -> bool:
     """The author takes their comment back (from the tracking page): off the site at once, kept for the
-    record as "withdrawn by its author"; nobody waits for its answer any more. False if it already was."""
+    record as "withdrawn by its author"; nobody waits for its answer any more. False if it cannot be withdrawn (any more)."""
     if not can_withdraw(fb):
         return False
     before = _snapshot(fb)
