@@ -72,4 +72,5 @@ ZH = {
     "Confirmed addresses only; %(num)s more not confirmed yet. Addresses are never shown.": "只计已确认的地址；另有 %(num)s 个尚未确认。不显示任何地址。",
     "Mails waiting to be sent: %(num)s": "待发送邮件：%(num)s",
     "Withdrawn by their authors": "由留言人撤回",
+    "What this site keeps about residents who comment or follow by e-mail, why, who sees it and for how long.": "本网站为留言和用电子邮件关注的居民保存哪些信息、为什么保存、谁能看到、保存多久。",
 }
