@@ -49,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
-    for name in ("search", "feedback", "staff"):
+    for name in ("search", "feedback", "staff", "follow"):
         _register_optional(app, name)
 
     from .cli import register_cli

@@ -78,6 +78,19 @@ def from_env() -> dict:
                                                   "20 per minute;60 per hour;200 per day"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT",
                                                   "5 per minute;10 per hour;20 per day"),
+        # Follow by e-mail: hidden unless PORTAL_SMTP_HOST is set (docs/follow-and-privacy.md).
+        "SMTP_HOST": os.environ.get("PORTAL_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("PORTAL_SMTP_PORT", "587")),
+        "SMTP_USER": os.environ.get("PORTAL_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("PORTAL_SMTP_PASSWORD", ""),
+        "SMTP_FROM": os.environ.get("PORTAL_SMTP_FROM", ""),
+        "SMTP_STARTTLS": _bool("PORTAL_SMTP_STARTTLS", True),
+        "CONTACT_RETENTION_DAYS": int(os.environ.get("PORTAL_CONTACT_RETENTION_DAYS", "180")),
+        # Shown in the footer only when set.
+        "SITE_OPERATOR": os.environ.get("PORTAL_SITE_OPERATOR", ""),
+        "GOV_SITE_CODE": os.environ.get("PORTAL_GOV_SITE_CODE", ""),
+        "ICP_FILING": os.environ.get("PORTAL_ICP_FILING", ""),
+        "PSB_FILING": os.environ.get("PORTAL_PSB_FILING", ""),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "BABEL_DEFAULT_LOCALE": "zh",
         # Times are stored in UTC; dates on pages are Shanghai dates (a comment at 07:00 is not "yesterday").

@@ -159,7 +159,7 @@ class Feedback(db.Model):
     show_full_name: Mapped[bool] = mapped_column(Boolean, default=False)
     contact: Mapped[str | None] = mapped_column(String(120))  # staff only
     lang: Mapped[str] = mapped_column(String(2), default="zh")
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden|withdrawn
     reject_reason: Mapped[str | None] = mapped_column(Text)
     # One of services.moderation_record.REASONS, so the public record can count by reason without
     # publishing the free-text reason (which is written to one resident).
@@ -173,6 +173,7 @@ class Feedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime)
     moderated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)  # by its author, from the tracking page
 
 
 class FeedbackFlag(db.Model):
@@ -227,3 +228,35 @@ class SearchQueryWeek(db.Model):
     nothing_found: Mapped[int] = mapped_column(Integer, default=0)  # not even a near match
     near_only: Mapped[int] = mapped_column(Integer, default=0)  # only the bigram fallback matched
     clicks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Subscription(db.Model):
+    """An e-mail address following one thing (item, site, place or one comment's answer). Kept only for
+    this: the row is deleted on unsubscribe, and staff see counts, never addresses."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("email", "kind", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(16))  # item | site | place | comment
+    key: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(2))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MailMessage(db.Model):
+    """The outgoing mail queue: filled when something happens, emptied by `flask mail send-pending`."""
+
+    __tablename__ = "mail_queue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -4,6 +4,7 @@ from flask import Blueprint, Flask
 bp = Blueprint("feedback", __name__, template_folder="templates")
 
 from . import routes  # noqa: E402,F401
+from . import withdraw  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

@@ -19,12 +19,21 @@ class FeedbackForm(FlaskForm):
     show_full_name = BooleanField(_l("Show my name in full"))
     contact = StringField(_l("Phone or e-mail (optional, never published)"), validators=[
         Optional(), Length(max=120, message=_l("Please use at most 120 characters."))])
+    # Shown only when follow by e-mail is on (PORTAL_SMTP_HOST); uses the e-mail address in `contact`.
+    notify_reply = BooleanField(_l("E-mail me when my comment is answered"))
     # A field people never see; automated senders fill it in.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
 
     def validate_contact(self, field):
         if field.data and not valid_contact(field.data):
             raise ValidationError(_l("Please give a phone number or an e-mail address, or leave this empty."))
+
+
+    def validate_notify_reply(self, field):
+        from ..services.follow import normalise_email
+
+        if field.data and not normalise_email(self.contact.data):
+            raise ValidationError(_l("Please give your e-mail address above to be told when your comment is answered."))
 
 
 class FlagForm(FlaskForm):

@@ -8,6 +8,7 @@ from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
 from ..services import feedback as service
+from ..services import follow, mail
 from ..services import items as item_service
 from ..services.content import content
 from . import bp
@@ -56,6 +57,8 @@ def submit(lang: str, code: str):
             )
         except service.RateLimited:
             return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
+        if result.created and form.notify_reply.data and mail.enabled():
+            follow.subscribe(form.contact.data, "comment", str(result.feedback.id), lang)
         return redirect(url_for("feedback.track", lang=lang, tracking=result.feedback.tracking_code, sent=1))
     return _render_item(item, form, None, 400, site)
 
@@ -92,7 +95,7 @@ def track(lang: str, tracking: str):
         abort(404)
     item = content().item(fb.item_code)
     return render_template("feedback/track.html", fb=fb, item=item, just_sent=request.args.get("sent") == "1",
-                           state_label=_(service.STATES[fb.state]))
+                           state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw)
 
 
 @bp.get("/<lang>/feedback/")

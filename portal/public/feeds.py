@@ -1,5 +1,6 @@
-"""Atom feeds of published updates: status entries of work points and stage entries of project sites.
-/feed.atom carries Chinese and English side by side; /zh/feed.atom and /en/feed.atom one language."""
+"""Atom feeds of published updates. /feed.atom carries Chinese and English side by side; /zh/feed.atom
+and /en/feed.atom one language; /<lang>/items/<code>/feed.atom (and per site, place, office, action
+area) the updates of one thing, built from the same service as the follow mails (services/updates.py)."""
 from __future__ import annotations
 
 import uuid
@@ -7,80 +8,82 @@ from datetime import datetime, timedelta, timezone
 
 from feedgen.feed import FeedGenerator
 from flask import url_for
-from flask_babel import force_locale, gettext
 
 from ..i18n import N_
-from ..services import dashboard
-from ..services.sites import STAGES
-from ..services.status import NO_REPORT_MESSAGE, STATUSES
+from ..services import dashboard, updates
+from ..services.updates import in_lang as _in
 
 FEED_SIZE = 50
 FEED_TITLE = N_("Zhangjiang Work Points 2023: latest updates")
 FEED_SUBTITLE = N_("Status and progress updates published for the work points of notice 浦张府〔2023〕45号.")
+SCOPED_TITLE = N_("%(name)s: updates")
+SCOPED_SUBTITLE = N_("Status updates, project stages and official replies published on the Zhangjiang Work Points 2023 site.")
 SITE_NAME = N_("Zhangjiang Work Points 2023")
-HAPPENED_ON = N_("Happened on %(date)s")
 # Entry ids must not change when the site moves host, so they are derived from the database id.
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "zhangjiang-work-points-2023")
 # An empty feed is dated by the notice itself (Shanghai time).
 NOTICE_PUBLISHED = datetime(2023, 6, 21, tzinfo=timezone(timedelta(hours=8)))
+# The HTML page each kind of scoped feed belongs to, and its URL arguments.
+PAGES = {
+    "item": ("public.item", lambda key: {"code": key}),
+    "place": ("public.place", lambda key: {"slug": key}),
+    "office": ("public.office", lambda key: {"slug": key}),
+    "area": ("public.area", lambda key: {"number": int(key)}),
+}
 
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc)
 
 
-def _in(lang: str, message: str, **kwargs) -> str:
-    with force_locale(lang):
-        return gettext(message, **kwargs)
+def _entries(fg: FeedGenerator, events: list, langs: tuple[str, ...]) -> None:
+    for event in events:
+        fe = fg.add_entry(order="append")
+        fe.id(uuid.uuid5(ID_NAMESPACE, f"{event.kind}/{event.id}").urn)
+        fe.title(" / ".join(updates.title(event, lg) for lg in langs))
+        fe.link(href=updates.link(event, langs[0]), rel="alternate", type="text/html")
+        fe.published(_utc(event.published_at))
+        fe.updated(_utc(event.published_at))
+        fe.content("\n\n".join(updates.body(event, lg) for lg in langs), type="text")
+        fe.category(term=event.code, label=" / ".join(_in(lg, updates.state_message(event)) for lg in langs))
 
 
-def _state(event: dashboard.Event) -> str:
-    return STAGES.get(event.code, event.code) if event.kind == "site" else STATUSES.get(event.code, NO_REPORT_MESSAGE)
-
-
-def _title(event: dashboard.Event, lang: str) -> str:
-    item = event.item
-    head = f"{item.code} {item.title.get(lang)}"
-    if event.site is not None:
-        name = event.site.name_en if lang == "en" and event.site.name_en else event.site.name_zh
-        head += f" · {name}"
-    return f"{head}: {_in(lang, _state(event))}"
-
-
-def _body(event: dashboard.Event, lang: str) -> str:
-    when = _in(lang, HAPPENED_ON, date=event.happened_on.isoformat())
-    note = event.note(lang)
-    return f"{when}. {note}" if note else f"{when}."
-
-
-def _link(event: dashboard.Event, lang: str) -> str:
-    if event.site is not None:
-        return url_for("public.site", lang=lang, code=event.item.code, site_id=event.site.id,
-                       _external=True) + f"#stage-{event.id}"
-    return url_for("public.item", lang=lang, code=event.item.code, _external=True) + f"#update-{event.id}"
+def _feed(self_url: str, page_url: str, titles: list[str], subtitles: list[str], lang: str | None,
+          events: list) -> bytes:
+    langs = (lang,) if lang else ("zh", "en")
+    fg = FeedGenerator()
+    fg.id(self_url)
+    fg.title(" / ".join(titles))
+    fg.subtitle(" / ".join(subtitles))
+    fg.author({"name": " / ".join(_in(lg, SITE_NAME) for lg in langs)})
+    fg.link(href=self_url, rel="self", type="application/atom+xml")
+    fg.link(href=page_url, rel="alternate", type="text/html")
+    if lang:
+        fg.language("zh-Hans" if lang == "zh" else "en")
+    fg.updated(_utc(events[0].published_at) if events else NOTICE_PUBLISHED)
+    _entries(fg, events, langs)
+    return fg.atom_str(pretty=True)
 
 
 def atom_feed(lang: str | None) -> bytes:
     langs = (lang,) if lang else ("zh", "en")
-    events = dashboard.recent_events(FEED_SIZE)
-    fg = FeedGenerator()
-    self_url = url_for("public.feed", lang=lang, _external=True)
-    fg.id(self_url)
-    fg.title(" / ".join(_in(lg, FEED_TITLE) for lg in langs))
-    fg.subtitle(" / ".join(_in(lg, FEED_SUBTITLE) for lg in langs))
-    fg.author({"name": " / ".join(_in(lg, SITE_NAME) for lg in langs)})
-    fg.link(href=self_url, rel="self", type="application/atom+xml")
-    fg.link(href=url_for("public.progress", lang=lang or "zh", _external=True), rel="alternate", type="text/html")
-    if lang:
-        fg.language("zh-Hans" if lang == "zh" else "en")
-    fg.updated(_utc(events[0].published_at) if events else NOTICE_PUBLISHED)
-    for event in events:
-        fe = fg.add_entry(order="append")
-        fe.id(uuid.uuid5(ID_NAMESPACE, f"{event.kind}/{event.id}").urn)
-        fe.title(" / ".join(_title(event, lg) for lg in langs))
-        fe.link(href=_link(event, langs[0]), rel="alternate", type="text/html")
-        fe.published(_utc(event.published_at))
-        fe.updated(_utc(event.published_at))
-        fe.content("\n\n".join(_body(event, lg) for lg in langs), type="text")
-        fe.category(term=event.code, label=" / ".join(_in(lg, _state(event)) for lg in langs))
-    return fg.atom_str(pretty=True)
+    return _feed(url_for("public.feed", lang=lang, _external=True),
+                 url_for("public.progress", lang=lang or "zh", _external=True),
+                 [_in(lg, FEED_TITLE) for lg in langs], [_in(lg, FEED_SUBTITLE) for lg in langs], lang,
+                 dashboard.recent_events(FEED_SIZE))
+
+
+def page_url(found: updates.Scope, lang: str) -> str:
+    if found.kind == "site":
+        from ..extensions import db
+        from ..models import ProjectSite
+
+        site = db.session.get(ProjectSite, int(found.key))
+        return url_for("public.site", lang=lang, code=site.item_code, site_id=site.id, _external=True)
+    endpoint, args = PAGES[found.kind]
+    return url_for(endpoint, lang=lang, _external=True, **args(found.key))
+
+
+def scoped_feed(found: updates.Scope, lang: str, self_url: str) -> bytes:
+    return _feed(self_url, page_url(found, lang), [_in(lang, SCOPED_TITLE, name=found.title(lang))],
+                 [_in(lang, SCOPED_SUBTITLE)], lang, updates.events(found, FEED_SIZE))

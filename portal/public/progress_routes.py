@@ -13,7 +13,7 @@ from ..pagination import page_arg
 from ..services.content import content
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp, charts
-from .feeds import atom_feed
+from .feeds import atom_feed, scoped_feed
 
 
 def status_text(code: str) -> str:
@@ -77,3 +77,41 @@ def feed():
     response.mimetype = "application/atom+xml"
     response.add_etag()
     return response.make_conditional(request)
+
+
+def _thing_feed(kind: str, key: str, item_code: str | None = None):
+    """The updates of one work point, project site, place, office or action area (services/updates.py)."""
+    from ..services import updates
+
+    found = updates.scope(kind, key)
+    if found is None or (kind == "site" and db.session.get(ProjectSite, int(key)).item_code != item_code):
+        abort(404)
+    response = make_response(scoped_feed(found, g.lang, request.base_url))
+    response.mimetype = "application/atom+xml"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/<lang>/items/<code>/feed.atom")
+def item_feed(code: str):
+    return _thing_feed("item", code)
+
+
+@bp.get("/<lang>/items/<code>/sites/<int:site_id>/feed.atom")
+def site_feed(code: str, site_id: int):
+    return _thing_feed("site", str(site_id), code)
+
+
+@bp.get("/<lang>/places/<slug>/feed.atom")
+def place_feed(slug: str):
+    return _thing_feed("place", slug)
+
+
+@bp.get("/<lang>/offices/<slug>/feed.atom")
+def office_feed(slug: str):
+    return _thing_feed("office", slug)
+
+
+@bp.get("/<lang>/areas/<int:number>/feed.atom")
+def area_feed(number: int):
+    return _thing_feed("area", str(number))

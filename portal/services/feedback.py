@@ -20,7 +20,7 @@ from ..extensions import db
 from ..pagination import paginate
 from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
-from . import audit
+from . import audit, follow
 from .events import feedback_changed
 from .locks import hold_write_lock
 from .masking import EMAIL_RE, mask_personal_data, plain_name
@@ -36,6 +36,7 @@ STATES = {
     "published": N_("Published"),
     "rejected": N_("Not published"),
     "hidden": N_("Removed from the site"),
+    "withdrawn": N_("Withdrawn by its author"),
 }
 FLAGS_TO_REVIEW = 3
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -199,6 +200,8 @@ def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
     fb.moderated_at = utcnow()
     fb.moderated_by = actor.id if actor else None
     audit.record(action, "feedback", fb.id, before, _snapshot(fb), actor=actor)
+    if fb.state == "published" and fb.reply_body and fb.reply_body != before["reply"]:
+        follow.on_reply(fb)  # queued with the reply, in the same transaction
     db.session.commit()
     _notify(fb)
 
@@ -280,6 +283,26 @@ def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> 
     _changed(fb, before, "feedback.reply", actor)
 
 
+def can_withdraw(fb: Feedback) -> bool:
+    # Only what is or may become public; a moderator's "not published" or "removed" stays on record as such.
+    return fb.state in ("pending", "published")
+
+
+def withdraw(fb: Feedback) -> bool:
+    """The author takes their comment back (from the tracking page): off the site at once, kept for the
+    record as "withdrawn by its author"; nobody waits for its answer any more. False if it cannot be withdrawn (any more)."""
+    if not can_withdraw(fb):
+        return False
+    before = _snapshot(fb)
+    fb.state = "withdrawn"
+    fb.withdrawn_at = utcnow()
+    follow.forget_comment(fb.id)
+    audit.record("feedback.withdraw", "feedback", fb.id, before, _snapshot(fb), actor=None)
+    db.session.commit()
+    _notify(fb)
+    return True
+
+
 def flag(fb: Feedback, reason: str, ip: str) -> bool:
     """Anyone may flag a published comment; after a few flags it goes back to the moderators.
     Returns True when the comment left the public page."""
@@ -340,6 +363,7 @@ VIEWS = {
     "published": N_("Published"),
     "rejected": N_("Not published"),
     "hidden": N_("Removed from the site"),
+    "withdrawn": N_("Withdrawn by its author"),
     "all": N_("All"),
 }
 PAGE_SIZE = 50

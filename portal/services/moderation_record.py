@@ -48,6 +48,7 @@ class Month:
     received: int = 0
     published: int = 0
     pending: int = 0
+    withdrawn: int = 0  # by their authors, from the tracking page
     rejected: dict[str, int] = field(default_factory=dict)  # reason code (or "") -> count
     hidden: dict[str, int] = field(default_factory=dict)
     replies: int = 0
@@ -98,7 +99,8 @@ def record() -> list[Month]:
     """Newest month first."""
     month = _month(Feedback.created_at)
     states, replies, medians = _states(month), _replies(month), _medians(month)
-    months = {m: Month(m, received=sum(by.values()), published=by.get("published", 0), pending=by.get("pending", 0))
+    months = {m: Month(m, received=sum(by.values()), published=by.get("published", 0), pending=by.get("pending", 0),
+                       withdrawn=by.get("withdrawn", 0))
               for m, by in states.items()}
     for m, state, reason, n in _reasons(month):
         getattr(months[m], state)[reason] = n

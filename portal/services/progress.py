@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import N_
 from ..models import StatusUpdate, TargetProgress, WorkItem, utcnow
-from . import audit
+from . import audit, follow
 from .content import content
 from .events import item_changed
 from .sites import NOTE_MAX, check_date, derived_progress, sites_of
@@ -116,6 +116,7 @@ def record_update(item_code: str, status: str, note_zh: str, note_en: str | None
         "status": row.current_status, "entry": {"status": status, "note_zh": note_zh, "note_en": note_en or None,
                                                 "happened_on": happened_on.isoformat(), "progress": values},
         "progress": _latest_values(item_code)}, actor=actor)
+    follow.on_status(entry)  # follow mails are queued with the update, or not at all
     db.session.commit()
     item_changed.send(current_app._get_current_object(), code=item_code)
     return entry

@@ -30,7 +30,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import N_, both
 from ..models import ProjectSite, SiteStageUpdate
-from . import audit
+from . import audit, follow
 from .clock import today
 from .content import content
 from .events import item_changed
@@ -182,6 +182,7 @@ def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     db.session.add(site)
     db.session.flush()
     audit.record("site.create", "project_site", site.id, None, _snapshot(site), actor=actor)
+    follow.on_stage(site.stages[0])
     db.session.commit()
     _announce(item_code)
     return site
@@ -214,6 +215,7 @@ def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_
     audit.record("site.stage", "project_site", site.id, before,
                  {**_snapshot(site), "entry": {"stage": stage, "happened_on": happened_on.isoformat(), "note_zh": note_zh}},
                  actor=actor)
+    follow.on_stage(entry)
     db.session.commit()
     _announce(site.item_code)
     return entry

@@ -1,0 +1,27 @@
+"""A resident withdraws their own comment from its tracking page (the tracking code is the key)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from ..services import feedback as service
+from . import bp
+from .routes import _lang
+
+
+class WithdrawForm(FlaskForm):
+    """Only a button and its CSRF token."""
+
+
+@bp.post("/<lang>/feedback/<tracking>/withdraw")
+def withdraw(lang: str, tracking: str):
+    _lang(lang)
+    fb = service.find_by_code(tracking)
+    if fb is None:
+        abort(404)
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    if service.withdraw(fb):
+        flash(_("Your comment has been withdrawn. It is no longer shown on the site."))
+    return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))

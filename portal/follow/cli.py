@@ -1,0 +1,37 @@
+"""flask --app wsgi mail send-pending | privacy purge: run by the timers in deploy/ (every minute, daily)."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+
+def register_cli(app: Flask) -> None:
+    mail_group = AppGroup("mail", help="The outgoing mail queue.")
+    privacy_group = AppGroup("privacy", help="Residents' data kept no longer than needed.")
+
+    @mail_group.command("send-pending")
+    def send_pending_command():
+        """Send every due message in the queue; failures are retried later with back-off."""
+        from ..services import mail
+
+        if not mail.enabled():
+            click.echo("mail: PORTAL_SMTP_HOST is not set; nothing sent")
+            return
+        report = mail.send_pending()
+        click.echo(f"mail: {report.sent} sent, {report.failed} failed, {mail.unsent_count()} waiting")
+        for error in report.errors[:5]:
+            click.echo(f"  {error}", err=True)
+
+    @privacy_group.command("purge")
+    def purge_command():
+        """Erase contacts of comments closed longer than PORTAL_CONTACT_RETENTION_DAYS, stale follow requests
+        and old sent mails."""
+        from ..services.privacy import purge
+
+        report = purge()
+        click.echo(f"privacy: {report.contacts} contacts erased, {report.unconfirmed} unconfirmed follow requests "
+                   f"and {report.sent_mails} sent mails deleted")
+
+    app.cli.add_command(mail_group)
+    app.cli.add_command(privacy_group)

@@ -1,0 +1,26 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..services.follow import KINDS, normalise_email
+
+
+class FollowForm(FlaskForm):
+    email = StringField(_l("Your e-mail address"), validators=[
+        DataRequired(message=_l("Please give your e-mail address.")),
+        Length(max=254, message=_l("Please use at most 254 characters."))])
+    kind = HiddenField(validators=[DataRequired()])
+    key = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+    def validate_email(self, field):
+        if field.data and normalise_email(field.data) is None:
+            raise ValidationError(_l("This does not look like an e-mail address, such as name@example.com."))
+
+    def validate_kind(self, field):
+        if field.data not in KINDS or field.data == "comment":
+            raise ValidationError("unknown kind")
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""

@@ -1,0 +1,85 @@
+"""Follow by e-mail: the request (from item, site and place pages), the one-time confirmation link,
+the unsubscribe link (also RFC 8058 one-click POST from mail programs), and the privacy notice."""
+from __future__ import annotations
+
+from flask import abort, current_app, g, render_template, request
+
+from ..extensions import csrf, limiter
+from ..i18n import LANGS
+from ..services import follow as service
+from ..services import mail
+from . import bp
+from .forms import ButtonForm, FollowForm
+
+# Per network address, and per e-mail address so nobody can flood one mailbox with confirmations.
+PER_CLIENT = "20 per hour"
+PER_ADDRESS = "3 per hour"
+
+
+@bp.url_value_preprocessor
+def _pull_lang(_endpoint, values):
+    if values is not None and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in LANGS:
+            abort(404)
+        g.lang = lang
+
+
+@bp.url_defaults
+def _add_lang(endpoint, values):
+    if "lang" not in values and g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = g.lang
+
+
+def _address_key() -> str:
+    return "follow:" + (service.normalise_email(request.form.get("email")) or "-")
+
+
+@bp.post("/<lang>/follow")
+@limiter.limit(PER_CLIENT)
+@limiter.limit(PER_ADDRESS, key_func=_address_key)
+def request_follow():
+    if not mail.enabled():
+        abort(404)
+    form = FollowForm()
+    name = None
+    if form.validate_on_submit():
+        name = service.thing_name(form.kind.data, form.key.data, g.lang)
+    if name is None:
+        return render_template("follow/request.html", form=form, name=None), 400
+    service.subscribe(form.email.data, form.kind.data, form.key.data, g.lang)
+    return render_template("follow/sent.html", name=name)
+
+
+@bp.route("/<lang>/follow/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    sub = service.pending(token)
+    if sub is None:
+        return render_template("follow/link_used.html"), 404
+    name = service.thing_name(sub.kind, sub.key, g.lang) or ""
+    form = ButtonForm()
+    if request.method == "POST" and form.validate_on_submit():
+        service.confirm(token)
+        return render_template("follow/confirmed.html", name=name)
+    return render_template("follow/confirm.html", name=name, form=form)
+
+
+@bp.route("/<lang>/follow/unsubscribe/<int:sub_id>/<signature>", methods=["GET", "POST"])
+@csrf.exempt  # mail programs post here without our token (RFC 8058); the signed link is the secret
+def unsubscribe(sub_id: int, signature: str):
+    if request.method == "POST" and request.form.get("List-Unsubscribe") != "One-Click":
+        abort(400)
+    sub = service.for_unsubscribe(sub_id, signature)
+    if sub is None:
+        return render_template("follow/unsubscribed.html", name=None), 404
+    name = service.thing_name(sub.kind, sub.key, g.lang) or ""
+    if request.method == "POST":
+        service.unsubscribe(sub)
+        return render_template("follow/unsubscribed.html", name=name)
+    return render_template("follow/unsubscribe.html", name=name)
+
+
+@bp.get("/<lang>/privacy")
+def privacy():
+    return render_template("follow/privacy.html", retention_days=current_app.config["CONTACT_RETENTION_DAYS"],
+                           unconfirmed_days=service.UNCONFIRMED_FOR.days, mail_on=mail.enabled())

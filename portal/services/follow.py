@@ -1,0 +1,191 @@
+"""Follow by e-mail, without an account: a work point, a project site, a place, or the answer to one's
+own comment.
+
+An address is stored only for this. A request creates an unconfirmed subscription and queues one
+confirmation mail with a one-time link; nothing else is ever sent to an unconfirmed address. Once
+confirmed, every update of the thing queues one mail in the language it was followed in, with a
+one-click unsubscribe link (RFC 8058 headers too); unsubscribing deletes the row. Staff see counts only.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from contextlib import contextmanager
+from datetime import timedelta
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale, gettext
+from sqlalchemy import and_, delete, func, or_, select
+
+from ..extensions import db
+from ..i18n import N_
+from ..models import Feedback, SiteStageUpdate, StatusUpdate, Subscription, utcnow
+from . import mail, updates
+
+KINDS = ("item", "site", "place", "comment")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An address that never confirmed is deleted after this long (`flask privacy purge`).
+UNCONFIRMED_FOR = timedelta(days=7)
+
+CONFIRM_SUBJECT = N_("Please confirm: follow %(name)s")
+CONFIRM_BODY = N_("Someone, probably you, asked on the Zhangjiang Work Points 2023 site to receive an e-mail "
+                  "when there is news about: %(name)s.\n\nTo start, open this link and press the button:\n"
+                  "%(url)s\n\nIf it was not you, ignore this e-mail. Nothing more will be sent to this address, "
+                  "and it is deleted within 7 days.")
+UPDATE_FOOTER = N_("You receive this e-mail because you follow %(name)s. To stop, open this link:\n%(url)s")
+YOUR_COMMENT = N_("the answer to your comment %(code)s")
+
+
+def normalise_email(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if len(value) > 254 or not EMAIL_RE.fullmatch(value):
+        return None
+    local, domain = value.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unsubscribe_signature(sub: Subscription) -> str:
+    """Signs the row and its random token hash, so a link cannot be guessed nor outlive its row."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"unsubscribe:{sub.id}:{sub.token_hash}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@contextmanager
+def _links():
+    """Absolute links in mails: PORTAL_PUBLIC_URL when set (staff may reach the site by another host name,
+    and the command line has no request), else the current request's host."""
+    public = current_app.config.get("PUBLIC_URL")
+    if has_request_context() and not public:
+        yield
+        return
+    with current_app.test_request_context(base_url=public or "http://localhost/"):
+        yield
+
+
+def thing_name(kind: str, key: str, lang: str) -> str | None:
+    with force_locale(lang):
+        if kind == "comment":
+            fb = db.session.get(Feedback, int(key)) if key.isdigit() else None
+            return gettext(YOUR_COMMENT, code=fb.tracking_code) if fb else None
+        found = updates.scope(kind, key)
+        if found is None:
+            return None
+        name = found.title(lang)
+        return f"{key} {name}" if kind == "item" else name
+
+
+def subscribe(email: str, kind: str, key: str, lang: str) -> None:
+    """Queues a confirmation mail unless the address already follows this; says nothing either way, so
+    the form cannot be used to learn who follows what."""
+    email = normalise_email(email)
+    name = thing_name(kind, str(key), lang) if kind in KINDS else None
+    if email is None or name is None:
+        raise ValueError("not an address or nothing to follow")
+    sub = db.session.scalar(select(Subscription).where(Subscription.email == email, Subscription.kind == kind,
+                                                       Subscription.key == str(key)))
+    if sub is not None and sub.confirmed_at is not None:
+        return
+    token = secrets.token_urlsafe(24)
+    if sub is None:
+        sub = Subscription(email=email, kind=kind, key=str(key), lang=lang, created_at=utcnow())
+        db.session.add(sub)
+    sub.lang, sub.token_hash = lang, _token_hash(token)
+    with _links(), force_locale(lang):
+        url = url_for("follow.confirm", lang=lang, token=token, _external=True)
+        mail.enqueue(email, gettext(CONFIRM_SUBJECT, name=name), gettext(CONFIRM_BODY, name=name, url=url))
+    db.session.commit()
+
+
+def pending(token: str) -> Subscription | None:
+    return db.session.scalar(select(Subscription).where(Subscription.token_hash == _token_hash(token or ""),
+                                                        Subscription.confirmed_at.is_(None)))
+
+
+def confirm(token: str) -> Subscription | None:
+    """The one-time link: confirms once; afterwards the same link finds nothing."""
+    sub = pending(token)
+    if sub is None:
+        return None
+    sub.confirmed_at = utcnow()
+    sub.token_hash = _token_hash(secrets.token_urlsafe(24))  # the mailed token is used up
+    db.session.commit()
+    return sub
+
+
+def for_unsubscribe(sub_id: int, signature: str) -> Subscription | None:
+    sub = db.session.get(Subscription, sub_id)
+    if sub is None or not hmac.compare_digest(unsubscribe_signature(sub), signature or ""):
+        return None
+    return sub
+
+
+def unsubscribe(sub: Subscription) -> None:
+    db.session.delete(sub)
+    db.session.commit()
+
+
+def _update_mail(sub: Subscription, event) -> None:
+    with force_locale(sub.lang):
+        name = thing_name(sub.kind, sub.key, sub.lang) or ""
+        url = url_for("follow.unsubscribe", lang=sub.lang, sub_id=sub.id, signature=unsubscribe_signature(sub),
+                      _external=True)
+        text = "\n\n".join((updates.body(event, sub.lang), updates.link(event, sub.lang),
+                            "-- \n" + gettext(UPDATE_FOOTER, name=name, url=url)))
+        mail.enqueue(sub.email, updates.title(event, sub.lang), text,
+                     {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
+def notify(event, extra: tuple[tuple[str, str], ...] = ()) -> int:
+    """Queues one mail per confirmed address following anything the update belongs to (one per address
+    even if it follows the work point and its place), in the caller's transaction."""
+    if not mail.enabled():
+        return 0
+    pairs = updates.followed_by(event) + [p for p in extra if p[1]]
+    subs = db.session.scalars(select(Subscription).where(
+        Subscription.confirmed_at.is_not(None),
+        or_(*(and_(Subscription.kind == k, Subscription.key == v) for k, v in pairs))).order_by(Subscription.id))
+    chosen = {}
+    for sub in subs:
+        chosen.setdefault(sub.email, sub)
+    with _links():
+        for sub in chosen.values():
+            _update_mail(sub, event)
+    return len(chosen)
+
+
+def on_status(entry: StatusUpdate) -> None:
+    from .content import content
+
+    notify(updates.status_event(entry, content().item(entry.item_code)))
+
+
+def on_stage(entry: SiteStageUpdate) -> None:
+    notify(updates.stage_event(entry))
+
+
+def on_reply(fb: Feedback) -> None:
+    event = updates.reply_event(fb)
+    if event is not None:
+        notify(event, (("comment", str(fb.id)), ("place", fb.place_slug or "")))
+
+
+def counts() -> dict[str, dict[str, int]]:
+    """Confirmed and unconfirmed subscriptions per kind: all staff ever see of them."""
+    out = {kind: {"confirmed": 0, "unconfirmed": 0} for kind in KINDS}
+    rows = db.session.execute(select(Subscription.kind, Subscription.confirmed_at.is_not(None), func.count())
+                              .group_by(Subscription.kind, Subscription.confirmed_at.is_not(None)))
+    for kind, confirmed, n in rows:
+        out.setdefault(kind, {"confirmed": 0, "unconfirmed": 0})["confirmed" if confirmed else "unconfirmed"] += n
+    return out
+
+
+def forget_comment(feedback_id: int) -> None:
+    """Erases the addresses waiting for a comment's answer (withdrawn or its contact data purged)."""
+    db.session.execute(delete(Subscription).where(Subscription.kind == "comment",
+                                                  Subscription.key == str(feedback_id)))

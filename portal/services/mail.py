@@ -1,0 +1,182 @@
+"""Outgoing mail: queued in the database by the services when something happens, sent outside any
+request by `flask mail send-pending` (a timer runs it every minute).
+
+Nothing is lost when the mail server is down: a message that could not be handed over stays in the
+queue and is tried again later, waiting twice as long after each failure (one minute, two, four …
+at most six hours). Nothing is sent twice by two runs at once: a run claims a message (moves its next
+attempt into the future, only if nobody else has) before handing it over, and marks it sent right
+after the server accepted it.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import MailMessage, utcnow
+
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=6)
+# About a week of retries at the longest wait; after that the message stays in the queue, unsent, with its error.
+MAX_ATTEMPTS = 40
+# A claimed message is not picked up by another run for this long, even if the first run dies mid-way.
+CLAIM = timedelta(minutes=10)
+BATCH = 200
+# A run stops taking new batches after this long, so the per-minute timer's runs do not pile up.
+RUN_BUDGET = timedelta(seconds=50)
+# Sent messages hold an address: they are deleted this long after sending (`flask privacy purge`).
+KEEP_SENT = timedelta(days=7)
+
+
+def enabled() -> bool:
+    """Follow by e-mail exists only when an SMTP server is configured."""
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def enqueue(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> MailMessage:
+    """Adds a message to the queue in the caller's transaction: it is queued if and only if the change
+    that caused it is committed."""
+    message = MailMessage(to=to, subject=subject[:300], body=body, headers=dict(headers or {}), attempts=0,
+                          next_attempt_at=utcnow())
+    db.session.add(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _connect() -> smtplib.SMTP:
+    cfg = current_app.config
+    smtp = smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30)
+    if cfg.get("SMTP_STARTTLS"):
+        smtp.starttls(context=ssl.create_default_context())
+    if cfg.get("SMTP_USER"):
+        smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD", ""))
+    return smtp
+
+
+def _as_email(message: MailMessage) -> EmailMessage:
+    cfg = current_app.config
+    sender = cfg.get("SMTP_FROM") or f"noreply@{cfg['SMTP_HOST']}"
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(idstring=f"portal-{message.id}", domain=sender.rsplit("@", 1)[-1])
+    email["Auto-Submitted"] = "auto-generated"
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    email.set_content(message.body)
+    return email
+
+
+def _claim(message_id: int, seen_next: datetime, now: datetime) -> bool:
+    claimed = db.session.execute(update(MailMessage)
+                                 .where(MailMessage.id == message_id, MailMessage.sent_at.is_(None),
+                                        MailMessage.next_attempt_at == seen_next)
+                                 .values(next_attempt_at=now + CLAIM))
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def _failed(message: MailMessage, exc: Exception, now: datetime, report: SendReport) -> None:
+    message.attempts += 1
+    message.next_attempt_at = now + backoff(message.attempts)
+    message.last_error = f"{type(exc).__name__}: {exc}"[:300]
+    db.session.commit()
+    report.failed += 1
+    report.errors.append(message.last_error)
+
+
+def _due(now: datetime, limit: int) -> list:
+    return db.session.execute(select(MailMessage.id, MailMessage.next_attempt_at)
+                              .where(MailMessage.sent_at.is_(None), MailMessage.next_attempt_at <= now,
+                                     MailMessage.attempts < MAX_ATTEMPTS)
+                              .order_by(MailMessage.id).limit(limit)).all()
+
+
+class _Connection:
+    """One SMTP connection for a whole run, opened when the first message needs it."""
+
+    def __init__(self):
+        self.smtp = None
+
+    def send(self, message: MailMessage) -> None:
+        self.smtp = self.smtp or _connect()
+        self.smtp.send_message(_as_email(message))
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+
+
+def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
+    """False when the server cannot be reached (the run should stop)."""
+    message = db.session.get(MailMessage, message_id)
+    try:
+        conn.send(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        _failed(message, exc, now, report)
+        return isinstance(exc, smtplib.SMTPRecipientsRefused)  # one bad address: go on with the rest
+    message.attempts += 1
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    report.sent += 1
+    return True
+
+
+def send_pending(now: datetime | None = None, limit: int = BATCH, budget: timedelta = RUN_BUDGET) -> SendReport:
+    """Hands due messages to the SMTP server, oldest first, `limit` at a time until none is due or the
+    run has used its time budget; stops at the first connection failure (the rest stay due for the next run)."""
+    now = now or utcnow()
+    started = time.monotonic()
+    report = SendReport()
+    conn = _Connection()
+    try:
+        while time.monotonic() - started < budget.total_seconds():
+            due = _due(now, limit)
+            claimed = [mid for mid, seen in due if _claim(mid, seen, now)]  # the others belong to another run
+            for message_id in claimed:
+                if not _send_one(conn, message_id, now, report):
+                    _release(claimed[claimed.index(message_id) + 1:], now)
+                    return report
+            if len(due) < limit:
+                break
+    finally:
+        conn.close()
+    return report
+
+
+def _release(message_ids: list[int], now: datetime) -> None:
+    """Claimed but not tried because the server went away: due again at once for the next run."""
+    if message_ids:
+        db.session.execute(update(MailMessage).where(MailMessage.id.in_(message_ids), MailMessage.sent_at.is_(None))
+                           .values(next_attempt_at=now))
+        db.session.commit()
+
+
+def unsent_count() -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(MailMessage.id)).where(MailMessage.sent_at.is_(None))) or 0

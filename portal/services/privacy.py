@@ -1,0 +1,56 @@
+"""Residents' data kept no longer than needed: `flask privacy purge` (daily timer) erases
+
+* the contact (phone or e-mail) on comments closed more than CONTACT_RETENTION_DAYS ago (180 by
+  default) — closed meaning decided by a moderator (published, not published, removed) or withdrawn
+  by its author; the time counts from the last of decision, official reply and withdrawal;
+* addresses waiting for those comments' answers;
+* follow requests never confirmed within 7 days;
+* sent mails older than 7 days (they hold the address they went to).
+
+Comments themselves stay, as the portal promises (what residents were told stays on record).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, delete, or_, select
+
+from ..extensions import db
+from ..models import Feedback, MailMessage, Subscription, utcnow
+from . import audit
+from .follow import UNCONFIRMED_FOR, forget_comment
+from .mail import KEEP_SENT
+
+
+@dataclass
+class PurgeReport:
+    contacts: int
+    unconfirmed: int
+    sent_mails: int
+
+
+def _closed_before(cutoff: datetime):
+    decided = and_(Feedback.withdrawn_at.is_(None), Feedback.moderated_at < cutoff,
+                   or_(Feedback.replied_at.is_(None), Feedback.replied_at < cutoff))
+    return and_(Feedback.state != "pending", or_(Feedback.withdrawn_at < cutoff, decided))
+
+
+def purge(now: datetime | None = None) -> PurgeReport:
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["CONTACT_RETENTION_DAYS"])
+    ids = list(db.session.scalars(select(Feedback.id).where(_closed_before(cutoff), Feedback.contact.is_not(None))))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(Feedback.__table__.update().where(Feedback.id.in_(chunk)).values(contact=None))
+        for feedback_id in chunk:
+            forget_comment(feedback_id)
+    unconfirmed = db.session.execute(delete(Subscription).where(
+        Subscription.confirmed_at.is_(None), Subscription.created_at < now - UNCONFIRMED_FOR)).rowcount
+    sent = db.session.execute(delete(MailMessage).where(MailMessage.sent_at < now - KEEP_SENT)).rowcount
+    if ids:
+        audit.record("privacy.purge", "feedback", f"{len(ids)} contacts", None,
+                     {"erased_contacts": len(ids), "before": cutoff.isoformat()}, actor=None)
+    db.session.commit()
+    return PurgeReport(len(ids), unconfirmed, sent)

@@ -1,0 +1,184 @@
+"""What happened to one thing: the published updates of a work point, a project site, a place, an office
+or an action area (status entries, site stage entries, official replies), newest first.
+
+One service for every feed and every follow mail, so a feed and a mail never disagree about what an
+update is, what it is called or where it links to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import force_locale, gettext
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..i18n import N_
+from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
+from .content import content
+from .dashboard import Event
+from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
+from .status import NO_REPORT_MESSAGE, STATUSES
+
+FEED_KINDS = ("item", "site", "place", "office", "area")
+REPLY = N_("Official reply")
+HAPPENED_ON = N_("Happened on %(date)s")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The clauses that pick one thing's updates; None means that kind of update cannot belong to it."""
+
+    kind: str
+    key: str
+    name: object  # a content Text, or {"zh": ..., "en": ...} for a site
+    status: object | None
+    stage: object | None
+    reply: object | None
+
+    def title(self, lang: str) -> str:
+        return self.name.get(lang) if hasattr(self.name, "get") else str(self.name)
+
+
+def _site_name(site: ProjectSite) -> dict:
+    return {"zh": site.name_zh, "en": site.name_en or site.name_zh}
+
+
+def scope(kind: str, key: str) -> Scope | None:
+    """The scope of one followable thing, or None when it does not exist."""
+    store = content()
+    if kind == "site":
+        site = db.session.get(ProjectSite, int(key)) if str(key).isdigit() else None
+        if site is None:
+            return None
+        return Scope(kind, str(site.id), _site_name(site), None, SiteStageUpdate.site_id == site.id,
+                     Feedback.site_id == site.id)
+    if kind == "place":
+        place = store.place(key)
+        if place is None:
+            return None
+        codes = [i.code for i in store.items_by_place(key)]
+        site_ids = select(ProjectSite.id).where(ProjectSite.place_slug == key)
+        return Scope(kind, key, place.name, StatusUpdate.item_code.in_(codes), ProjectSite.place_slug == key,
+                     or_(Feedback.place_slug == key, Feedback.site_id.in_(site_ids)))
+    if kind == "item":
+        found = store.item(key)
+        name, codes = (found.title, [found.code]) if found else (None, None)
+    elif kind == "office":
+        found = store.office(key)
+        name, codes = (found.name, [i.code for i in store.items_by_office(key)]) if found else (None, None)
+    elif kind == "area":
+        found = store.section(int(key)) if str(key).isdigit() else None
+        name, codes = (found.title, [i.code for i in found.items]) if found else (None, None)
+    else:
+        return None
+    if codes is None:
+        return None
+    return Scope(kind, str(key), name, StatusUpdate.item_code.in_(codes), ProjectSite.item_code.in_(codes),
+                 Feedback.item_code.in_(codes))
+
+
+def _status_events(clause, limit: int) -> list[Event]:
+    store = content()
+    rows = db.session.scalars(select(StatusUpdate).where(clause)
+                              .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()).limit(limit))
+    return [status_event(u, store.item(u.item_code)) for u in rows if store.item(u.item_code)]
+
+
+def _stage_events(clause, limit: int) -> list[Event]:
+    store = content()
+    rows = db.session.scalars(select(SiteStageUpdate).join(ProjectSite).where(clause)
+                              .options(selectinload(SiteStageUpdate.site))
+                              .order_by(SiteStageUpdate.created_at.desc(), SiteStageUpdate.id.desc()).limit(limit))
+    return [stage_event(s) for s in rows if store.item(s.site.item_code)]
+
+
+def _reply_events(clause, limit: int) -> list[Event]:
+    rows = db.session.scalars(select(Feedback).where(and_(clause, Feedback.state == "published",
+                                                          Feedback.reply_body.is_not(None),
+                                                          Feedback.replied_at.is_not(None)))
+                              .order_by(Feedback.replied_at.desc(), Feedback.id.desc()).limit(limit))
+    return [e for e in (reply_event(fb) for fb in rows) if e is not None]
+
+
+def events(found: Scope, limit: int = 50) -> list[Event]:
+    """The newest `limit` updates of one thing, newest publication first."""
+    out: list[Event] = []
+    if found.status is not None:
+        out += _status_events(found.status, limit)
+    out += _stage_events(found.stage, limit)
+    out += _reply_events(found.reply, limit)
+    out.sort(key=lambda e: (e.published_at, e.kind == "status", e.id), reverse=True)
+    return out[:limit]
+
+
+def status_event(u: StatusUpdate, item) -> Event:
+    return Event("status", u.id, item, u.status, u.note_zh, u.note_en or "", u.happened_on, u.created_at)
+
+
+def stage_event(s: SiteStageUpdate) -> Event:
+    return Event("site", s.id, content().item(s.site.item_code), s.stage, s.note_zh or "", s.note_en or "",
+                 s.happened_on, s.created_at, s.site)
+
+
+def reply_event(fb: Feedback) -> Event | None:
+    item = content().item(fb.item_code)
+    if item is None or not fb.reply_body or fb.replied_at is None:
+        return None
+    site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
+    return Event("reply", fb.id, item, "reply", fb.reply_body, fb.reply_body, fb.replied_at.date(),
+                 fb.replied_at, site)
+
+
+# --- How an update reads, in one language ------------------------------------------------------
+
+def in_lang(lang: str, message: str, **kwargs) -> str:
+    with force_locale(lang):
+        return gettext(message, **kwargs)
+
+
+def state_message(event: Event) -> str:
+    if event.kind == "reply":
+        return REPLY
+    return site_rules.STAGES.get(event.code, event.code) if event.kind == "site" else STATUSES.get(event.code, NO_REPORT_MESSAGE)
+
+
+def title(event: Event, lang: str) -> str:
+    item = event.item
+    head = f"{item.code} {item.title.get(lang)}"
+    if event.site is not None:
+        name = event.site.name_en if lang == "en" and event.site.name_en else event.site.name_zh
+        head += f" · {name}"
+    return f"{head}: {in_lang(lang, state_message(event))}"
+
+
+def body(event: Event, lang: str) -> str:
+    when = in_lang(lang, HAPPENED_ON, date=event.happened_on.isoformat())
+    note = event.note(lang)
+    return f"{when}. {note}" if note else f"{when}."
+
+
+def link(event: Event, lang: str) -> str:
+    if event.kind == "reply":
+        anchor = f"#comment-{event.id}"
+    else:
+        anchor = f"#stage-{event.id}" if event.kind == "site" else f"#update-{event.id}"
+    if event.site is not None:
+        return url_for("public.site", lang=lang, code=event.item.code, site_id=event.site.id, _external=True) + anchor
+    return url_for("public.item", lang=lang, code=event.item.code, _external=True) + anchor
+
+
+def followed_by(event: Event, comment_id: int | None = None) -> list[tuple[str, str]]:
+    """The followable things an update belongs to: (kind, key) pairs for subscriptions."""
+    out = [("item", event.item.code)]
+    if event.site is not None:
+        out.append(("site", str(event.site.id)))
+        if event.site.place_slug:
+            out.append(("place", event.site.place_slug))
+    if event.kind == "status":
+        out += [("place", p.slug) for p in (event.item.places or ())]
+    if comment_id is not None:
+        out.append(("comment", str(comment_id)))
+    return list(dict.fromkeys(out))
+

@@ -1,0 +1,218 @@
+"""Follow by e-mail against a real SMTP server: confirm, one mail per update, unsubscribe, SMTP down
+then up (delivered once, nothing lost), the comment-answered checkbox, limits, and the feature hidden
+when no server is configured."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import csrf_from, text_of
+from feedback_support import send_comment, tracking_code
+from mail_support import link_in, mail_app, send_pending, smtp, text  # noqa: F401 (fixtures)
+from progress_support import add_site, move_site, publish
+
+ADDRESS = "resident@example.org"
+
+
+def _follow(client, kind="item", key="2.3", page="/en/items/2.3", address=ADDRESS, ip="198.51.100.7"):
+    token = csrf_from(client.get(page).data)
+    return client.post("/en/follow", data={"csrf_token": token, "email": address, "kind": kind, "key": key},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def _confirm(client, message):
+    path = link_in(message, "/follow/confirm/")
+    page = client.get(path)
+    assert page.status_code == 200
+    return client.post(path, data={"csrf_token": csrf_from(page.data)})
+
+
+def _rows(app, model):
+    from portal.extensions import db
+
+    with app.app_context():
+        return db.session.query(model).count()
+
+
+def test_whole_cycle_confirm_update_unsubscribe(mail_app, smtp):
+    from portal.models import Subscription
+
+    client = mail_app.test_client()
+    page = client.get("/en/items/2.3").get_data(as_text=True)
+    assert 'action="/en/follow"' in page and 'href="/en/items/2.3/feed.atom"' in page
+    assert "Check your e-mail" in text_of(_follow(client).data)
+    send_pending(mail_app)
+    [confirmation] = smtp.inbox.to(ADDRESS)
+    assert "Please confirm" in confirmation["Subject"] and "2.3" in confirmation["Subject"]
+
+    publish(mail_app, "2.3", "in_progress", "意愿征询完成。", "2023-08-10", "Consultation done.")
+    send_pending(mail_app)
+    assert len(smtp.inbox.to(ADDRESS)) == 1, "nothing but the confirmation before confirming"
+
+    assert "You now follow it" in text_of(_confirm(client, confirmation).data)
+    assert client.get(link_in(confirmation, "/follow/confirm/")).status_code == 404, "the link works once"
+
+    publish(mail_app, "2.3", "delayed", "因审批推迟。", "2023-09-10", "Delayed by the permit.")
+    send_pending(mail_app)
+    update = smtp.inbox.to(ADDRESS)[1:]
+    assert len(update) == 1
+    [update] = update
+    assert update["Subject"].endswith(": Delayed") and "Delayed by the permit." in text(update)
+    assert update["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = update["List-Unsubscribe"].strip().strip("<>").replace("http://localhost", "")
+    assert unsubscribe == link_in(update, "/follow/unsubscribe/")
+    send_pending(mail_app)
+    assert len(smtp.inbox.to(ADDRESS)) == 2, "nothing sent twice"
+
+    # RFC 8058: the mail program posts List-Unsubscribe=One-Click, without our form token.
+    assert client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert _rows(mail_app, Subscription) == 0, "the address is erased"
+    publish(mail_app, "2.3", "in_progress", "恢复施工。", "2023-10-10")
+    send_pending(mail_app)
+    assert len(smtp.inbox.to(ADDRESS)) == 2
+
+
+def _confirmed(app, kind, key, lang="en", address=ADDRESS):
+    from portal.extensions import db
+    from portal.models import Subscription
+    from portal.services import follow
+
+    with app.test_request_context():
+        follow.subscribe(address, kind, key, lang)
+        sub = db.session.query(Subscription).filter_by(email=address, kind=kind, key=key).one()
+        sub.confirmed_at = sub.created_at
+        db.session.commit()
+
+
+def test_site_stage_and_place_follow_one_mail_per_update_in_the_language_followed(mail_app, smtp):
+    sid = add_site(mail_app, "2.3", "甲楼加装电梯", "consultation", place="gutong-sicun", name_en="Lift, block A")
+    _confirmed(mail_app, "site", str(sid), "zh")
+    _confirmed(mail_app, "place", "gutong-sicun", "zh")  # the same address twice: still one mail per update
+    _confirmed(mail_app, "site", str(sid), "en", "other@example.org")
+    send_pending(mail_app)
+    before = len(smtp.inbox.messages)
+    move_site(mail_app, sid, "construction", "2023-09-01", "开工")
+    send_pending(mail_app)
+    new = smtp.inbox.messages[before:]
+    assert sorted(m["To"] for m in new) == ["other@example.org", ADDRESS]
+    zh = next(m for m in new if m["To"] == ADDRESS)
+    assert zh["Subject"].endswith("甲楼加装电梯: 施工中") or "甲楼加装电梯" in zh["Subject"]
+    assert "/zh/items/2.3/sites/" in text(zh)
+    en = next(m for m in new if m["To"] != ADDRESS)
+    assert en["Subject"].endswith("Lift, block A: Under construction")
+
+
+def test_smtp_down_then_up_delivers_once_and_loses_nothing(mail_app, smtp):
+    from portal.models import MailMessage, utcnow
+
+    _confirmed(mail_app, "item", "4.1")
+    send_pending(mail_app)  # the confirmation
+    smtp.stop()
+    publish(mail_app, "4.1", "completed", "达标。", "2023-12-01", "Done.")
+    publish(mail_app, "4.1", "in_progress", "复查。", "2023-12-05", "Re-checked.")
+    # Each run stops at the first connection failure; the next run tries the next message.
+    assert [(r.sent, r.failed) for r in (send_pending(mail_app) for _ in range(3))] == [(0, 1), (0, 1), (0, 0)]
+    assert send_pending(mail_app).failed == 0, "not retried before its back-off"
+    smtp.start()
+    up = send_pending(mail_app, now=utcnow() + timedelta(minutes=2))
+    assert up.sent == 2
+    assert send_pending(mail_app, now=utcnow() + timedelta(days=1)).sent == 0
+    subjects = [m["Subject"].strip() for m in smtp.inbox.to(ADDRESS)][1:]  # after the confirmation
+    assert len(subjects) == 2 and subjects[0].endswith(": Completed") and subjects[1].endswith(": In progress")
+    from portal.extensions import db
+
+    with mail_app.app_context():
+        rows = db.session.query(MailMessage).filter(MailMessage.subject.like("4.1%")).all()
+        assert [r.attempts for r in rows] == [2, 2] and all(r.sent_at for r in rows)
+
+
+def test_comment_answered_by_mail(mail_app, smtp):
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.services import feedback
+
+    client = mail_app.test_client()
+    assert "E-mail me when my comment is answered" in client.get("/en/items/2.3").get_data(as_text=True)
+    refused = send_comment(client, lang="en", contact="13800000000", notify_reply="y")
+    assert refused.status_code == 400 and "Please give your e-mail address above" in text_of(refused.data)
+    code = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
+    send_pending(mail_app)
+    [confirmation] = smtp.inbox.to(ADDRESS)
+    assert code in confirmation["Subject"]
+    _confirm(client, confirmation)
+    with mail_app.test_request_context():
+        staff = db.session.query(StaffUser).first() or None
+        feedback.approve(feedback.find_by_code(code), staff, reply="We will start in March.")
+    send_pending(mail_app)
+    answered = smtp.inbox.to(ADDRESS)[1:]
+    assert len(answered) == 1 and "We will start in March." in text(answered[0])
+
+
+def test_follow_requests_are_limited_per_address(mail_app, smtp):
+    client = mail_app.test_client()
+    answers = [_follow(client, ip=f"198.51.100.{n}").status_code for n in range(1, 6)]
+    assert answers[:3] == [200, 200, 200] and answers[3:] == [429, 429]
+
+
+def test_bad_address_is_refused_beside_the_field(mail_app, smtp):
+    client = mail_app.test_client()
+    r = _follow(client, address="not an address")
+    assert r.status_code == 400 and "does not look like an e-mail address" in text_of(r.data)
+    assert send_pending(mail_app).sent == 0
+
+
+def test_without_smtp_settings_the_feature_is_hidden(client):
+    page = client.get("/en/items/2.3").get_data(as_text=True)
+    assert 'action="/en/follow"' not in page and "E-mail me when" not in page
+    assert 'href="/en/items/2.3/feed.atom"' in page, "the feed is still offered"
+    token = csrf_from(page)
+    assert client.post("/en/follow", data={"csrf_token": token, "email": ADDRESS, "kind": "item",
+                                           "key": "2.3"}).status_code == 404
+
+
+def test_staff_see_counts_never_addresses(mail_app, smtp):
+    _confirmed(mail_app, "item", "2.3")
+    _confirmed(mail_app, "place", "gutong-sicun", address="second@example.org")
+    client = mail_app.test_client()
+    _follow(client, address="waiting@example.org")
+    from conftest import login, make_staff
+
+    make_staff(mail_app, "mod", "moderator")
+    staff = mail_app.test_client()
+    login(staff, "mod")
+    page = text_of(staff.get("/staff/", headers={"Accept-Language": "en"}).data)
+    assert "Work points: 1" in page and "Places: 1" in page and "1 more not confirmed yet" in page
+    assert "@example.org" not in page
+
+
+def test_links_in_mails_use_the_public_url_when_set(app_factory, smtp):
+    from portal.services import follow
+
+    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_STARTTLS=False,
+                      PUBLIC_URL="https://portal.example.cn/")
+    with app.app_context():  # as from the command line: no request
+        follow.subscribe(ADDRESS, "place", "gutong-sicun", "zh")
+    send_pending(app)
+    [message] = smtp.inbox.to(ADDRESS)
+    assert "https://portal.example.cn/zh/follow/confirm/" in text(message)
+    assert message["From"] == "noreply@127.0.0.1"
+
+
+def test_a_message_claimed_by_another_run_is_not_sent_twice(mail_app, smtp):
+    from portal.extensions import db
+    from portal.models import MailMessage, utcnow
+    from portal.services import mail
+
+    with mail_app.app_context():
+        message = mail.enqueue(ADDRESS, "Subject", "Body")
+        db.session.commit()
+        now, seen = utcnow(), message.next_attempt_at
+        assert mail._claim(message.id, seen, now)  # noqa: SLF001 - another run holds it
+        assert not mail._claim(message.id, seen, now), "a second run that saw the same state cannot claim it"
+    assert send_pending(mail_app).sent == 0, "held by the other run"
+    # The other run died without sending: after the claim expires the message goes out, once.
+    later = utcnow() + mail.CLAIM + timedelta(seconds=1)
+    assert send_pending(mail_app, now=later).sent == 1
+    assert send_pending(mail_app, now=later + timedelta(hours=1)).sent == 0
+    assert len(smtp.inbox.to(ADDRESS)) == 1
+    with mail_app.app_context():
+        assert db.session.query(MailMessage).one().attempts == 1

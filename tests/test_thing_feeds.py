@@ -1,0 +1,101 @@
+"""Atom feeds per work point, project site, place, office and action area: one service builds them all,
+each is linked from its page (head and a visible link), and a feed parser reads every kind."""
+from __future__ import annotations
+
+import feedparser
+import pytest
+
+from progress_support import add_site, editor, move_site, publish
+
+PAGES = {
+    "item": "/{lang}/items/2.3",
+    "place": "/{lang}/places/gutong-sicun",
+    "office": "/{lang}/offices/{office}",
+    "area": "/{lang}/areas/{area}",
+}
+
+
+def _parse(client, path):
+    r = client.get(path)
+    assert r.status_code == 200 and r.mimetype == "application/atom+xml", path
+    feed = feedparser.parse(r.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def _reply(app, code="2.3", site_id=None, place=None, text="将于三月开工。"):
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.services import feedback
+
+    staff_id = editor(app)
+    with app.test_request_context():
+        fb = feedback.submit(code, body="什么时候开工？请告知时间。", kind="question", ip="192.0.2.40", lang="zh",
+                             site_id=site_id, place_slug=place).feedback
+        feedback.approve(fb, db.session.get(StaffUser, staff_id), reply=text)
+        return fb.id
+
+
+@pytest.fixture
+def seeded(app):
+    store = app.extensions["portal_content"]
+    item = store.item("2.3")
+    publish(app, "2.3", "in_progress", "完成意愿征询12台。", "2023-08-10", "Residents consulted on 12 lifts.")
+    publish(app, "4.1", "completed", "达标。", "2023-12-01", "Done.")  # another item: in no 2.3 feed
+    sid = add_site(app, "2.3", "甲楼加装电梯", "consultation", place="gutong-sicun", name_en="Lift, block A")
+    move_site(app, sid, "construction", "2023-09-01", "开工")
+    reply_id = _reply(app, site_id=sid)
+    return {"site": sid, "reply": reply_id, "office": item.offices[0].slug, "area": item.section.number}
+
+
+def test_every_kind_of_feed_parses_and_holds_its_own_updates(app, client, seeded):
+    sid = seeded["site"]
+    item = _parse(client, "/en/items/2.3/feed.atom")
+    kinds = [e.tags[0].term for e in item.entries]
+    assert sorted(kinds) == sorted(["consultation", "construction", "in_progress", "reply"])
+    assert not any(e.title.startswith("4.1") for e in item.entries)
+    reply = next(e for e in item.entries if e.tags[0].term == "reply")
+    assert reply.title.endswith(": Official reply") and "将于三月开工。" in reply.content[0].value
+    assert reply.link.endswith(f"/en/items/2.3/sites/{sid}#comment-{seeded['reply']}")
+
+    site = _parse(client, f"/en/items/2.3/sites/{sid}/feed.atom")
+    assert sorted(e.tags[0].term for e in site.entries) == sorted(["consultation", "construction", "reply"])
+    assert site.feed.title == "Lift, block A: updates"
+
+    place = _parse(client, "/zh/places/gutong-sicun/feed.atom")
+    assert {e.tags[0].term for e in place.entries} >= {"construction", "reply"}
+    assert place.feed.language == "zh-Hans"
+
+    for kind in ("office", "area"):
+        feed = _parse(client, PAGES[kind].format(lang="en", **seeded) + "/feed.atom")
+        assert "in_progress" in [e.tags[0].term for e in feed.entries], kind
+
+
+def test_one_update_has_one_id_in_every_feed(app, client, seeded):
+    ids = []
+    for path in ("/en/items/2.3/feed.atom", "/zh/places/gutong-sicun/feed.atom", "/feed.atom"):
+        ids.append({e.id for e in _parse(client, path).entries if e.tags[0].term == "construction"})
+    assert ids[0] == ids[1] == ids[2] and len(ids[0]) == 1
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_each_page_links_its_feed_in_the_head_and_visibly(app, client, seeded, kind):
+    page = PAGES[kind].format(lang="en", **seeded)
+    html = client.get(page).get_data(as_text=True)
+    feed = f"{page}/feed.atom"
+    assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in html
+    assert f'<a href="{feed}" type="application/atom+xml">' in html
+
+
+def test_site_page_links_its_feed(app, client, seeded):
+    path = f"/zh/items/2.3/sites/{seeded['site']}"
+    assert f'href="{path}/feed.atom"' in client.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/en/items/99.9/feed.atom", "/en/places/nowhere/feed.atom",
+                                  "/en/offices/nobody/feed.atom", "/en/areas/99/feed.atom",
+                                  "/en/items/4.1/sites/1/feed.atom", "/en/items/2.3/sites/999/feed.atom",
+                                  "/fr/items/2.3/feed.atom"])
+def test_unknown_things_have_no_feed(app, client, path):
+    add_site(app, "2.3", "甲楼", "consultation")
+    assert client.get(path).status_code == 404
