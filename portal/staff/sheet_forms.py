@@ -16,9 +16,9 @@ class DownloadForm(FlaskForm):
 
     office = SelectField(_l("Office"), choices=[], validate_choice=False)
     format = RadioField(_l("File type"), default="xlsx", choices=[
-        ("xlsx", _l("Excel workbook (.xlsx): work points and projects, with instructions")),
-        ("items.csv", _l("CSV, work points (UTF-8, for other tools)")),
-        ("sites.csv", _l("CSV, projects (UTF-8, for other tools)")),
+        SelectChoice("xlsx", _l("Excel workbook (.xlsx): work points and projects, with instructions")),
+        SelectChoice("items.csv", _l("CSV, work points (UTF-8, for other tools)")),
+        SelectChoice("sites.csv", _l("CSV, projects (UTF-8, for other tools)")),
     ])
 
 

@@ -1,0 +1,66 @@
+"""Chinese for the progress spreadsheets (进度表) pages and their messages."""
+ZH = {
+    "%(num)d conflict with a newer update": "%(num)d 处与较新的更新冲突",
+    "%(num)d problem: nothing can be published until it is corrected": "%(num)d 个问题：改正之前不能发布任何内容",
+    "%(num)d project change": "%(num)d 项项目变化",
+    "%(num)d row or work point unchanged.": "%(num)d 行或工作要点没有变化。",
+    "%(num)d work point changes": "%(num)d 项工作要点有变化",
+    "%(sheet)s, row %(row)s": "%(sheet)s第 %(row)s 行",
+    "%(sheet)s, row %(row)s, column %(letter)s (%(name)s)": "%(sheet)s第 %(row)s 行 %(letter)s 列（%(name)s）",
+    "%(where)s: %(message)s": "%(where)s：%(message)s",
+    "1. Download the sheet": "第一步：下载进度表",
+    "2. Fill it in": "第二步：填写",
+    "3. Upload it for a preview": "第三步：上传并预览",
+    "A sheet can have at most %(n)s rows.": "一张表最多 %(n)s 行。",
+    "Another row of this work point gives a different value here; fill it in on one row only.":
+        "同一项工作的另一行在这一列填了不同的内容；请只在其中一行填写。",
+    "CSV, projects (UTF-8, for other tools)": "CSV：项目（UTF-8 编码，供其他软件使用）",
+    "CSV, work points (UTF-8, for other tools)": "CSV：工作要点（UTF-8 编码，供其他软件使用）",
+    "Change": "变化",
+    "Check before publishing": "发布前核对",
+    "Download": "下载",
+    "Excel workbook (.xlsx): work points and projects, with instructions": "Excel 工作簿（.xlsx）：工作要点和项目，附填写说明",
+    "File": "文件",
+    "File type": "文件类型",
+    "Filled-in sheet (.xlsx or .csv, at most 2 MB)": "填好的进度表（.xlsx 或 .csv，不超过 2 MB）",
+    "New project at stage “%(stage)s”": "新增项目，阶段为“%(stage)s”",
+    "New projects go into the empty rows at the end of the projects sheet.": "新增项目填在“项目”表末尾的空行中。",
+    "No changes: everything in this file is already published.": "没有变化：文件中的内容都已发布。",
+    "Nothing is published yet: you will see every change and every problem first.": "此时还不会发布：您会先看到每一项变化和每一个问题。",
+    "Nothing was published: %(reason)s": "没有发布任何内容：%(reason)s",
+    "Only the work points of this office, with their projects.": "只包含该部门负责的工作要点及其项目。",
+    "Please choose the file to upload.": "请选择要上传的文件。",
+    "Please choose the new stage.": "请选择新阶段。",
+    "Progress sheets": "进度表",
+    "Project": "项目",
+    "Publish %(num)d change": "发布全部 %(num)d 项变化",
+    "Published %(num)d change from %(file)s.": "已发布 %(file)s 中的 %(num)d 项变化。",
+    "Report the progress of many work points and projects at once: download the sheet, fill it in with a spreadsheet program, upload it, check the preview, then publish. Every change is published as if made in the work point's own form, with its history entry.":
+        "一次填报多项工作和项目的进展：下载进度表，用表格软件填写，上传，核对预览，然后发布。每项变化都与在该工作要点页面上发布的一样，记入其历史记录。",
+    "Row": "行",
+    "Row %(row)s": "第 %(row)s 行",
+    "Someone published a newer update after this sheet was downloaded (the latest is now of %(date)s). Download a new sheet and fill in this row again; nothing of it was overwritten.":
+        "冲突：下载这份表之后，已有人发布了更新（最新一次为 %(date)s）。请重新下载进度表，再填写这一行；别人的更新没有被覆盖。",
+    "Targets counted in things (lifts, estates, places…) take whole numbers. Targets counted from projects are changed by moving their projects on the second sheet.":
+        "按台、个、处等计数的指标只能填整数。由项目统计的指标，请在“项目”表中变更项目阶段。",
+    "There is no project with the ID “%(id)s”.": "没有编号为“%(id)s”的项目。",
+    "There is no work point with the code “%(code)s”.": "没有编号为“%(code)s”的工作要点。",
+    "This column is locked: it was changed from “%(was)s” to “%(now)s”. Please leave it as downloaded.":
+        "这一列已锁定，却从“%(was)s”改成了“%(now)s”。请保持下载时的内容。",
+    "This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.":
+        "这个文件不是进度表。请上传从本页下载并填写的 .xlsx 或 .csv 文件。",
+    "This file unpacks to far more than a progress sheet does, so it was not opened.":
+        "这个文件解压后远大于一份进度表，因此没有打开。",
+    "This new project is already on an earlier row of the sheet.": "这个新增项目在前面的行中已经填过。",
+    "This same file was published on %(when)s (UTC). Uploading it again changes nothing.":
+        "同一个文件已经发布过（%(when)s，UTC）。再次上传不会有任何改变。",
+    "This target counts things; please give a whole number.": "这一指标按个数计，请填写整数。",
+    "This upload was already published; nothing was changed.": "这次上传的内容已经发布过，没有做任何改变。",
+    "Type only into the white columns: new value, new status, what changed (Chinese, required when anything changes; English optional) and the date it happened (empty means today).":
+        "只填写白色的列：新数值、新状态、变化说明（中文，只要有变化就必须填写；英文可不填）和发生日期（不填即为当天）。",
+    "Upload a corrected file": "上传改正后的文件",
+    "Upload and check": "上传并核对",
+    "above the target of %(value)s": "超过目标值 %(value)s",
+    "sheet “进度” (progress)": "“进度”表",
+    "sheet “项目” (projects)": "“项目”表",
+}
