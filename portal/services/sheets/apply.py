@@ -38,8 +38,7 @@ def publish(upload: SheetUpload, actor) -> Plan:
         raise
     app = current_app._get_current_object()
     # Search re-indexes and every worker's page cache empties, as after an update made in the item form.
-    for code in sorted({c.code for c in plan.items} | {s.code for s in plan.sites}):
-        item_changed.send(app, code=code)
+    item_changed.send(app, codes=sorted({c.code for c in plan.items} | {s.code for s in plan.sites}))
     plan.published = True
     return plan
 
@@ -50,7 +49,7 @@ def _apply(plan: Plan, actor) -> None:
                    {v.target.key: v.new for v in c.values}, actor=actor)
     for s in plan.sites:
         if s.kind == "stage":
-            add_stage(db.session.get(ProjectSite, s.site_id), s.stage_after, s.note_zh, s.happened_on, actor,
+            add_stage(s.site or db.session.get(ProjectSite, s.site_id), s.stage_after, s.note_zh, s.happened_on, actor,
                       note_en=s.note_en)
         else:
             new_site(s.code, s.fields["target"], s.name_zh, s.fields["name_en"], s.fields["place"],

@@ -53,6 +53,8 @@ class SiteChange:
     note_en: str
     happened_on: date
     fields: dict = field(default_factory=dict)  # a new site's target, place, building, English name
+    # The listed site itself: held here so the session's identity map (weak references) keeps it loaded.
+    site: object = None
 
 
 @dataclass
