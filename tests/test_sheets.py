@@ -301,3 +301,14 @@ def test_any_upload_gives_a_preview_never_an_error(app, data):
         assert not plan.publishable or plan.changes > 0
         for p in plan.problems:
             assert p.text()
+
+
+def test_an_upload_is_previewed_and_published_only_by_the_one_who_sent_it(app, staff_client):
+    first, second = staff_client("editor"), staff_client("editor")
+    data, _ = _fill(download(first), "2.3", "consultations", 12)
+    preview = upload(first, data)
+    token_path = preview.request.path
+    assert second.get(token_path).status_code == 404
+    assert publish(first, preview).status_code == 302
+    again = publish(first, preview)  # a second click on the same button
+    assert again.status_code == 302 and len(_history(app, "2.3")) == 1

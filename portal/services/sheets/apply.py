@@ -3,6 +3,7 @@ the staff item form, so each changed work point gets one history entry and its a
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import update
 
 from ...extensions import db
 from ...i18n import N_
@@ -18,8 +19,11 @@ from .read import Parsed
 
 def publish(upload: SheetUpload, actor) -> Plan:
     """Checks the stored rows again against the state now (someone may have published since the preview)."""
+    if not _claim(upload):
+        return check(Parsed.from_dict(upload.rows))
     plan = check(Parsed.from_dict(upload.rows))
-    if upload.published_at is not None or not plan.publishable:
+    if not plan.publishable:
+        db.session.rollback()
         return plan
     try:
         _apply(plan, actor)
@@ -27,7 +31,6 @@ def publish(upload: SheetUpload, actor) -> Plan:
             "file": upload.filename, "sha256": upload.sha256, "items": [c.code for c in plan.items],
             "sites_moved": sum(1 for s in plan.sites if s.kind == "stage"),
             "sites_added": sum(1 for s in plan.sites if s.kind == "add")}, actor=actor)
-        upload.published_at = utcnow()
         db.session.commit()
     except (UpdateInvalid, SiteInvalid) as exc:
         db.session.rollback()
@@ -41,6 +44,15 @@ def publish(upload: SheetUpload, actor) -> Plan:
     item_changed.send(app, codes=sorted({c.code for c in plan.items} | {s.code for s in plan.sites}))
     plan.published = True
     return plan
+
+
+def _claim(upload: SheetUpload) -> bool:
+    """Marks the upload published inside the transaction that publishes it, first of all: a second click or
+    a second worker finds it taken, and on SQLite the write lock keeps other writers out until the commit."""
+    done = db.session.execute(update(SheetUpload).where(SheetUpload.id == upload.id,
+                                                        SheetUpload.published_at.is_(None))
+                              .values(published_at=utcnow()).execution_options(synchronize_session=False))
+    return done.rowcount == 1
 
 
 def _apply(plan: Plan, actor) -> None:

@@ -78,6 +78,9 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
         return
     raw = fields["new_status"]
     status = choices.get(raw.lower(), raw) if raw else (state.status or "")
+    if not values and status == state.status and not any(fields[k] for k in ITEM_FIELDS if k != "new_status"):
+        plan.unchanged += 1  # the current status chosen again, nothing else: no change to publish
+        return
     happened = parse_day(fields["happened_on"]) if fields["happened_on"] else today()
     errors, clean = check_update(state.item, status, fields["note_zh"], fields["note_en"], happened, values)
     for name, message in errors.items():
