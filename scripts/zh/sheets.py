@@ -42,14 +42,14 @@ ZH = {
         "一次填报多项工作和项目的进展：下载进度表，用表格软件填写，上传，核对预览，然后发布。每项变化都与在该工作要点页面上发布的一样，记入其历史记录。",
     "Row": "行",
     "Row %(row)s": "第 %(row)s 行",
-    "Someone published a newer update after this sheet was downloaded (the latest is now of %(date)s). Download a new sheet and fill in this row again; nothing of it was overwritten.":
-        "冲突：下载这份表之后，已有人发布了更新（最新一次为 %(date)s）。请重新下载进度表，再填写这一行；别人的更新没有被覆盖。",
+    "Someone published a newer update after this sheet was downloaded (the newest entry is now dated %(date)s). Download a new sheet and fill in this row again; the newer update was not overwritten.":
+        "冲突：下载这份表之后，已有人发布了更新（最新一条的日期为 %(date)s）。请重新下载进度表，再填写这一行；那次更新没有被覆盖。",
     "Targets counted in things (lifts, estates, places…) take whole numbers. Targets counted from projects are changed by moving their projects on the second sheet.":
         "按台、个、处等计数的指标只能填整数。由项目统计的指标，请在“项目”表中变更项目阶段。",
     "There is no project with the ID “%(id)s”.": "没有编号为“%(id)s”的项目。",
     "There is no work point with the code “%(code)s”.": "没有编号为“%(code)s”的工作要点。",
-    "This column is locked: it was changed from “%(was)s” to “%(now)s”. Please leave it as downloaded.":
-        "这一列已锁定，却从“%(was)s”改成了“%(now)s”。请保持下载时的内容。",
+    "This column is locked: the sheet says “%(now)s” where the portal has “%(was)s”. Please leave it as downloaded, or download a new sheet.":
+        "这一列已锁定：表中为“%(now)s”，网站上为“%(was)s”。请保持下载时的内容，或重新下载进度表。",
     "This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.":
         "这个文件不是进度表。请上传从本页下载并填写的 .xlsx 或 .csv 文件。",
     "This file unpacks to far more than a progress sheet does, so it was not opened.":

@@ -10,9 +10,10 @@ from .columns import STATE_KEYS, Column, Sheet
 from .problems import Problem
 from .rows import cell_text
 
-CONFLICT = N_("Someone published a newer update after this sheet was downloaded (the latest is now of %(date)s). "
-              "Download a new sheet and fill in this row again; nothing of it was overwritten.")
-LOCKED = N_("This column is locked: it was changed from “%(was)s” to “%(now)s”. Please leave it as downloaded.")
+CONFLICT = N_("Someone published a newer update after this sheet was downloaded (the newest entry is now dated "
+              "%(date)s). Download a new sheet and fill in this row again; the newer update was not overwritten.")
+LOCKED = N_("This column is locked: the sheet says “%(now)s” where the portal has “%(was)s”. "
+            "Please leave it as downloaded, or download a new sheet.")
 DAY_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
 
 
