@@ -312,3 +312,25 @@ def test_an_upload_is_previewed_and_published_only_by_the_one_who_sent_it(app, s
     assert publish(first, preview).status_code == 302
     again = publish(first, preview)  # a second click on the same button
     assert again.status_code == 302 and len(_history(app, "2.3")) == 1
+
+
+def test_rows_of_one_work_point_agree_and_counted_targets_stay_locked(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data, first = _fill(download(editor), "2.3", "starts", 3)
+    second = row_of(data, ITEMS, "2.3", "completions")
+    data = edit_xlsx(data, [(ITEMS, second, "note_zh", "另一种说法"),
+                            (ITEMS, row_of(data, ITEMS, "2.3", "consultations"), "new_value", 9)])
+    body = text_of(upload(editor, data).data)
+    assert f"row {second}, column O (What changed (zh)): Another row of this work point gives a different value" in body
+    assert "counted from its project sites" in body
+    assert _history(app, "2.3") == []
+
+
+def test_choosing_the_current_status_again_is_no_change(app, staff_client):
+    editor = staff_client("editor")
+    publish_update(app, "2.3", "in_progress", "开始征询", "2023-08-01")
+    data = download(editor)
+    data = edit_xlsx(data, [(ITEMS, row_of(data, ITEMS, "2.3", "starts"), "new_status", "推进中")])
+    assert "没有变化" in text_of(upload(editor, data).data)

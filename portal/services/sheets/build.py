@@ -64,7 +64,7 @@ def _lists(wb) -> dict[str, str]:
         letter = chr(ord("A") + n - 1)
         for row, value in enumerate(values, start=1):
             ws.cell(row=row, column=n, value=value)
-        refs[key] = f"{LISTS}!${letter}$1:${letter}${len(values)}"
+        refs[key] = f"'{LISTS}'!${letter}$1:${letter}${len(values)}"
     return refs
 
 
