@@ -334,3 +334,18 @@ def test_choosing_the_current_status_again_is_no_change(app, staff_client):
     data = download(editor)
     data = edit_xlsx(data, [(ITEMS, row_of(data, ITEMS, "2.3", "starts"), "new_status", "推进中")])
     assert "没有变化" in text_of(upload(editor, data).data)
+
+
+def test_names_that_look_like_formulas_or_hold_control_characters_stay_text(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    add_site(app, "2.3", '=HYPERLINK("http://example.com","点我")', "consultation", building="-1号楼")
+    add_site(app, "2.3", "楼\x01名\x1f", "consultation")
+    data = download(editor)
+    ws = load_workbook(io.BytesIO(data))[SITES]
+    assert ws.cell(row=2, column=5).data_type == "s" and ws.cell(row=3, column=5).value == "楼名"
+    raw = download(editor, "sites.csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in raw and "'-1号楼" in raw
+    for fmt, name in (("xlsx", "s.xlsx"), ("sites.csv", "p.csv")):
+        assert "没有变化" in text_of(upload(editor, download(editor, fmt), name).data), fmt

@@ -14,7 +14,8 @@ from ..sites import NOTICE_DATE
 from ..units import counts_things
 from . import guide
 from .columns import ITEMS, NEW_SITE_KEYS, SITES, Sheet
-from .rows import item_rows, site_row
+from ..feedback_export import FORMULA_START
+from .rows import cell_text, item_rows, site_row
 from .state import ItemState, load, stage_label, status_label
 from ..sites import STAGES
 from ..status import STATUSES
@@ -83,7 +84,11 @@ def _header(ws, sheet: Sheet) -> None:
 
 def _write(ws, sheet: Sheet, row_no: int, values: dict, open_keys: set[str]) -> None:
     for n, col in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=row_no, column=n, value=values.get(col.key))
+        value = values.get(col.key)
+        value = cell_text(value) if isinstance(value, str) else value
+        cell = ws.cell(row=row_no, column=n, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text that looks like a formula stays text (staff-written names)
         if col.kind == "day":
             cell.number_format = "yyyy-mm-dd"
         if col.key in open_keys:
@@ -167,4 +172,6 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    text = cell_text(value)
+    # A spreadsheet program would run text starting with "=" as a formula (CSV injection); read.py drops the mark.
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from ..sites import site_history
 from .state import ItemState, stage_label, status_label
 
@@ -70,4 +72,5 @@ def cell_text(value) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    # Control characters cannot be stored in a worksheet; dropped alike on both sides of every comparison.
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value)).strip()
