@@ -14,7 +14,7 @@ from ..sites import NOTICE_DATE
 from ..units import counts_things
 from . import guide
 from .columns import ITEMS, NEW_SITE_KEYS, SITES, Sheet
-from ..feedback_export import FORMULA_START
+from ...csv_files import FORMULA_START
 from .rows import cell_text, item_rows, site_row
 from .state import ItemState, load, stage_label, status_label
 from ..sites import STAGES

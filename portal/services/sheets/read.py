@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ...i18n import N_
-from ..feedback_export import FORMULA_START
+from ...csv_files import FORMULA_START
 from .columns import SHEETS, Sheet
 from .problems import Problem
 from .rows import cell_text
