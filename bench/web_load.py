@@ -99,7 +99,7 @@ with app.app_context():
     try:
         from portal.services.progress import record_update
         record_update(item.code, "in_progress", "已开工。", "Work has started.", date(2023, 9, 1),
-                      progress={{t.key: t.value / 2 for t in item.targets}}, actor=staff)
+                      progress={{t.key: t.value // 2 for t in item.targets}}, actor=staff)  # whole: most targets count things
     except ImportError:
         pass
     try:

@@ -97,5 +97,7 @@ def from_env() -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Largest progress spreadsheet a staff member may upload (only that route accepts more than 64 KB).
+        "SHEET_MAX_BYTES": int(os.environ.get("PORTAL_SHEET_MAX_BYTES", str(2 * 1024 * 1024))),
         "JSON_AS_ASCII": False,
     }

@@ -106,7 +106,7 @@ def seed(app) -> dict:
 
             target = content().item(item_code).targets[0]
             record_update(item_code, "in_progress", "已开工。", "Work has started.", date(2023, 9, 1),
-                          progress={target.key: target.value / 2}, actor=staff)
+                          progress={target.key: target.value // 2}, actor=staff)  # lifts: whole
         except ImportError:
             pass
         try:

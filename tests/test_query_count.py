@@ -55,7 +55,8 @@ def add_more_of_everything(app, item_codes: list[str], tag: str) -> None:
                 from portal.services.progress import record_update
 
                 for day in (1, 2, 3):
-                    progress = {t.key: t.value * day / 4 for t in item.targets}
+                    # Whole numbers: most targets count things (lifts, estates), which takes no fractions.
+                    progress = {t.key: round(t.value * day / 4) for t in item.targets}
                     record_update(code, "in_progress", f"第{day}次进展{tag}。", f"Update {day}{tag}.", date(2023, 9, day),
                                   progress=progress, actor=staff)
             except ImportError:

@@ -12,16 +12,17 @@ log = logging.getLogger(__name__)
 
 
 def connect_signals(app: Flask) -> None:
-    def _reindex(sender, code=None, item_code=None, **_kwargs):
+    def _reindex(sender, code=None, item_code=None, codes=None, **_kwargs):
         if sender is not app:
             return
-        target = code or item_code
-        if not target:
+        # codes: many items at once (a progress sheet), re-indexed in one index commit.
+        targets = list(codes or ()) or [c for c in (code or item_code,) if c]
+        if not targets:
             return
         try:
-            update_items([target])
+            update_items(targets)
         except Exception:  # noqa: BLE001 - a failed re-index must not undo the staff action
-            log.exception("re-indexing %s failed; the next `flask search ensure` repairs it", target)
+            log.exception("re-indexing %s failed; the next `flask search ensure` repairs it", targets)
 
     item_changed.connect(_reindex, weak=False)
     feedback_changed.connect(_reindex, weak=False)

@@ -16,6 +16,7 @@ from .content import content
 from .events import item_changed
 from .sites import NOTE_MAX, check_date, derived_progress, sites_of
 from .status import STATUSES
+from .units import counts_things
 
 # A value this many times the target is taken for a typing slip (an extra zero), not progress.
 SANITY_FACTOR = 10
@@ -63,6 +64,8 @@ def _check_progress(item, progress: dict, derived: set[str], errors: dict[str, s
             continue
         if not math.isfinite(value) or value < 0:
             errors[field] = N_("Progress cannot be negative.")
+        elif counts_things(target.unit.zh) and not value.is_integer():
+            errors[field] = N_("This target counts things; please give a whole number.")
         elif target.unit.en.strip() == "%" and value > 100:
             errors[field] = N_("A percentage cannot be more than 100.")
         elif value > SANITY_FACTOR * target.value:
@@ -91,8 +94,10 @@ def check_update(item, status: str, note_zh: str | None, note_en: str | None, ha
     return errors, values
 
 
-def record_update(item_code: str, status: str, note_zh: str, note_en: str | None, happened_on: date,
-                  progress: dict[str, float] | None = None, actor=None) -> StatusUpdate:
+def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, happened_on: date,
+               progress: dict[str, float] | None = None, actor=None) -> StatusUpdate:
+    """Checks and adds one history entry with its audit record to the open transaction; the caller commits.
+    A progress spreadsheet adds many of these in one transaction, the item form one."""
     item = content().item(item_code)
     if item is None:
         raise UpdateInvalid({"item": N_("Unknown work point.")})
@@ -117,6 +122,12 @@ def record_update(item_code: str, status: str, note_zh: str, note_en: str | None
                                                 "happened_on": happened_on.isoformat(), "progress": values},
         "progress": _latest_values(item_code)}, actor=actor)
     follow.on_status(entry)  # follow mails are queued with the update, or not at all
+    return entry
+
+
+def record_update(item_code: str, status: str, note_zh: str, note_en: str | None, happened_on: date,
+                  progress: dict[str, float] | None = None, actor=None) -> StatusUpdate:
+    entry = add_update(item_code, status, note_zh, note_en, happened_on, progress, actor=actor)
     db.session.commit()
     item_changed.send(current_app._get_current_object(), code=item_code)
     return entry

@@ -163,6 +163,17 @@ def check_site(item, target_key: str | None, name_zh: str | None, name_en: str |
 def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str | None, place_slug: str | None,
              building: str | None, stage: str, actor, happened_on: date | None = None,
              note_zh: str | None = None, note_en: str | None = None) -> ProjectSite:
+    site = new_site(item_code, target_key, name_zh, name_en, place_slug, building, stage, actor,
+                    happened_on=happened_on, note_zh=note_zh, note_en=note_en)
+    db.session.commit()
+    _announce(item_code)
+    return site
+
+
+def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str | None, place_slug: str | None,
+             building: str | None, stage: str, actor, happened_on: date | None = None,
+             note_zh: str | None = None, note_en: str | None = None) -> ProjectSite:
+    """Checks and adds a site with its audit record to the open transaction; the caller commits."""
     item = content().item(item_code)
     if item is None:
         raise SiteInvalid({"item": N_("Unknown work point.")})
@@ -183,8 +194,6 @@ def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     db.session.flush()
     audit.record("site.create", "project_site", site.id, None, _snapshot(site), actor=actor)
     follow.on_stage(site.stages[0])
-    db.session.commit()
-    _announce(item_code)
     return site
 
 
@@ -201,7 +210,16 @@ def check_stage(stage: str, note_zh: str | None, note_en: str | None, happened_o
 
 def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: date, actor,
                    note_en: str | None = None) -> SiteStageUpdate:
-    """A new stage entry; the site's stage is that of its newest entry, so a back-dated one is history."""
+    entry = add_stage(site, stage, note_zh, happened_on, actor, note_en=note_en)
+    db.session.commit()
+    _announce(site.item_code)
+    return entry
+
+
+def add_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: date, actor,
+              note_en: str | None = None) -> SiteStageUpdate:
+    """A new stage entry in the open transaction (the caller commits); the site's stage is that of its
+    newest entry, so a back-dated one is history."""
     errors = check_stage(stage, note_zh, note_en, happened_on)
     if errors:
         raise SiteInvalid(errors)
@@ -216,8 +234,6 @@ def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_
                  {**_snapshot(site), "entry": {"stage": stage, "happened_on": happened_on.isoformat(), "note_zh": note_zh}},
                  actor=actor)
     follow.on_stage(entry)
-    db.session.commit()
-    _announce(site.item_code)
     return entry
 
 

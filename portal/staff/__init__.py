@@ -37,6 +37,7 @@ from . import items  # noqa: E402,F401
 from . import street  # noqa: E402,F401
 from . import own_account  # noqa: E402,F401
 from . import search_report  # noqa: E402,F401
+from . import sheets  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
@@ -45,4 +46,6 @@ def init_app(app: Flask) -> None:
 
     login_manager.init_app(app, add_context_processor=False)
     app.register_blueprint(bp)
+    # First of all before_request hooks: see sheets.allow_sheet_upload.
+    app.before_request_funcs.setdefault(None, []).insert(0, sheets.allow_sheet_upload)
     register_cli(app)

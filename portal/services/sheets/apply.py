@@ -1,0 +1,69 @@
+"""Publishing a checked sheet: everything in one transaction or nothing, through the same functions as
+the staff item form, so each changed work point gets one history entry and its audit record."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import update
+
+from ...extensions import db
+from ...i18n import N_
+from ...models import ProjectSite, SheetUpload, utcnow
+from .. import audit
+from ..events import item_changed
+from ..progress import UpdateInvalid, add_update
+from ..sites import SiteInvalid, add_stage, new_site
+from .check import check
+from .plan import Plan
+from .read import Parsed
+
+
+def publish(upload: SheetUpload, actor) -> Plan:
+    """Checks the stored rows again against the state now (someone may have published since the preview)."""
+    if not _claim(upload):
+        return check(Parsed.from_dict(upload.rows))
+    plan = check(Parsed.from_dict(upload.rows))
+    if not plan.publishable:
+        db.session.rollback()
+        return plan
+    try:
+        _apply(plan, actor)
+        audit.record("sheet.publish", "sheet_upload", upload.id, None, {
+            "file": upload.filename, "sha256": upload.sha256, "items": [c.code for c in plan.items],
+            "sites_moved": sum(1 for s in plan.sites if s.kind == "stage"),
+            "sites_added": sum(1 for s in plan.sites if s.kind == "add")}, actor=actor)
+        db.session.commit()
+    except (UpdateInvalid, SiteInvalid) as exc:
+        db.session.rollback()
+        plan.add(N_("Nothing was published: %(reason)s"), reason=str(exc))
+        return plan
+    except Exception:
+        db.session.rollback()
+        raise
+    app = current_app._get_current_object()
+    # Search re-indexes and every worker's page cache empties, as after an update made in the item form.
+    item_changed.send(app, codes=sorted({c.code for c in plan.items} | {s.code for s in plan.sites}))
+    plan.published = True
+    return plan
+
+
+def _claim(upload: SheetUpload) -> bool:
+    """Marks the upload published inside the transaction that publishes it, first of all: a second click or
+    a second worker finds it taken, and on SQLite the write lock keeps other writers out until the commit."""
+    done = db.session.execute(update(SheetUpload).where(SheetUpload.id == upload.id,
+                                                        SheetUpload.published_at.is_(None))
+                              .values(published_at=utcnow()).execution_options(synchronize_session=False))
+    return done.rowcount == 1
+
+
+def _apply(plan: Plan, actor) -> None:
+    for c in plan.items:
+        add_update(c.code, c.status_after, c.note_zh, c.note_en, c.happened_on,
+                   {v.target.key: v.new for v in c.values}, actor=actor)
+    for s in plan.sites:
+        if s.kind == "stage":
+            add_stage(s.site or db.session.get(ProjectSite, s.site_id), s.stage_after, s.note_zh, s.happened_on, actor,
+                      note_en=s.note_en)
+        else:
+            new_site(s.code, s.fields["target"], s.name_zh, s.fields["name_en"], s.fields["place"],
+                     s.fields["building"], s.stage_after, actor, happened_on=s.happened_on, note_zh=s.note_zh,
+                     note_en=s.note_en)

@@ -1,0 +1,108 @@
+"""Checking an uploaded sheet against what is published: the changes it makes, its problems (each with
+sheet, row and column) and its conflicts. The rules are those of the staff item form
+(services/progress.check_update and services/sites.check_site/check_stage), called here row by row."""
+from __future__ import annotations
+
+from ...i18n import N_
+from ..clock import today
+from ..progress import check_update
+from .columns import ITEMS
+from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, parse_day
+from .read import Parsed
+from .rows import item_rows
+from .site_check import check_sites
+from .state import ItemState, load, status_choices
+
+ITEM_FIELDS = ("new_status", "note_zh", "note_en", "happened_on")
+# Where each of check_update's fields is in the sheet.
+FIELD_COLUMNS = {"status": "new_status", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on"}
+NO_TARGET = N_("This work point has no such target.")
+
+
+def check(parsed: Parsed) -> Plan:
+    plan = Plan(problems=list(parsed.problems))
+    if not parsed.sheets:
+        return plan
+    states = load()
+    groups: dict[str, list[dict]] = {}
+    for row in parsed.rows["items"]:
+        code = row["cells"].get("code", "")
+        if code in states:
+            groups.setdefault(code, []).append(row)
+        else:
+            plan.add(N_("There is no work point with the code “%(code)s”."), "items", row["row"], "code", code=code)
+    choices = status_choices()
+    for code, group in groups.items():
+        _check_item(plan, states[code], group, choices)
+    check_sites(plan, parsed.rows["sites"], states)
+    return plan
+
+
+def _one_value_each(plan: Plan, group: list[dict]) -> tuple[dict[str, str], dict[str, int]]:
+    """A work point's status, notes and date may be written on any one of its rows, but not differently twice."""
+    values, rows = {}, {}
+    for key in ITEM_FIELDS:
+        values[key], rows[key] = "", group[0]["row"]
+        for row in group:
+            text = row["cells"].get(key, "")
+            if not text:
+                continue
+            if values[key] and text != values[key]:
+                plan.add(N_("Another row of this work point gives a different value here; fill it in on one row only."),
+                         "items", row["row"], key)
+            elif not values[key]:
+                values[key], rows[key] = text, row["row"]
+    return values, rows
+
+
+def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, dict[str, str], dict[str, int]]:
+    expected = {r["target"]: r for r in item_rows(state)}
+    stale, values, rows = False, {}, {}
+    for row in group:
+        cells = row["cells"]
+        want = expected.get(cells.get("target", ""))
+        if want is None:
+            plan.add(NO_TARGET, "items", row["row"], "target")
+            continue
+        stale = check_locked(plan, ITEMS, row, want) or stale
+        if cells.get("new_value"):
+            values[want["target"]], rows[want["target"]] = cells["new_value"], row["row"]
+    return stale, values, rows
+
+
+def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[str, str]) -> None:
+    stale, values, value_rows = _read_rows(plan, state, group)
+    fields, field_rows = _one_value_each(plan, group)
+    if not values and not any(fields.values()):
+        plan.unchanged += 1
+        return
+    raw = fields["new_status"]
+    status = choices.get(raw.lower(), raw) if raw else (state.status or "")
+    if not values and status == state.status and not any(fields[k] for k in ITEM_FIELDS if k != "new_status"):
+        plan.unchanged += 1  # the current status chosen again, nothing else: no change to publish
+        return
+    happened = parse_day(fields["happened_on"]) if fields["happened_on"] else today()
+    errors, clean = check_update(state.item, status, fields["note_zh"], fields["note_en"], happened, values)
+    for name, message in errors.items():
+        if name.startswith("progress_"):
+            key = name[len("progress_"):]
+            plan.add(message, "items", value_rows.get(key, group[0]["row"]), "new_value")
+        else:
+            column = FIELD_COLUMNS.get(name)
+            plan.add(message, "items", field_rows[column] if column else group[0]["row"], column)
+    if errors:
+        return
+    note_zh, note_en = fields["note_zh"].strip(), fields["note_en"].strip()
+    latest = state.latest
+    if latest and (latest.status, latest.note_zh, latest.note_en or "", latest.happened_on,
+                   {p.target_key: p.value for p in latest.progress}) == (status, note_zh, note_en, happened, clean):
+        plan.unchanged += 1  # this very update is already published (the same sheet uploaded again)
+        return
+    if stale:
+        conflict(plan, ITEMS, group[0]["row"], latest.happened_on if latest else None)
+        return
+    current = {**{k: v for k, (v, _e) in state.reported().items()}, **state.derived()}
+    targets = {t.key: t for t in state.item.targets}
+    plan.items.append(ItemChange(
+        state.item.code, state.item.title, group[0]["row"], state.status, status,
+        [ValueChange(targets[k], current.get(k), v) for k, v in clean.items()], note_zh, note_en, happened))

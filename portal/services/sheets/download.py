@@ -1,0 +1,24 @@
+"""A download of the progress sheet, written to the audit log (who took which sheet, when)."""
+from __future__ import annotations
+
+from ...extensions import db
+from .. import audit
+from ..clock import today
+from . import build
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "items.csv": "text/csv; charset=utf-8",
+    "sites.csv": "text/csv; charset=utf-8",
+}
+
+
+def download(fmt: str, office: str | None, actor) -> tuple[bytes, str, str]:
+    """(file, media type, file name) for a format of FORMATS."""
+    data = build.xlsx(office) if fmt == "xlsx" else build.csv_bytes(fmt.split(".")[0], office)
+    name = f"progress-{office or 'all'}-{today():%Y%m%d}"
+    name += ".xlsx" if fmt == "xlsx" else f"-{fmt}"
+    audit.record("sheet.download", "progress_sheet", office or "all", None,
+                 {"format": fmt, "office": office, "bytes": len(data)}, actor=actor)
+    db.session.commit()
+    return data, FORMATS[fmt], name

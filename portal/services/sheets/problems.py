@@ -1,0 +1,44 @@
+"""A problem found in an uploaded sheet: where (sheet, row, column) and what (an English message id,
+translated into the staff member's language where it is shown)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from flask_babel import gettext
+
+from ...i18n import N_, current_lang
+from .columns import SHEETS
+
+SHEET_LABELS = {"items": N_("sheet “进度” (progress)"), "sites": N_("sheet “项目” (projects)")}
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    params: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Problem":
+        return cls(**data)
+
+    def where(self) -> str:
+        if self.sheet is None:
+            return ""
+        sheet = SHEETS[self.sheet]
+        label = gettext(SHEET_LABELS[self.sheet])
+        if self.column is None:
+            return gettext("%(sheet)s, row %(row)s", sheet=label, row=self.row)
+        col = sheet.column(self.column)
+        return gettext("%(sheet)s, row %(row)s, column %(letter)s (%(name)s)", sheet=label, row=self.row,
+                       letter=sheet.letter(self.column), name=col.en if current_lang() == "en" else col.zh)
+
+    def text(self) -> str:
+        message = gettext(self.message, **self.params)
+        where = self.where()
+        return gettext("%(where)s: %(message)s", where=where, message=message) if where else message

@@ -1,0 +1,138 @@
+"""Reading an uploaded sheet (.xlsx or .csv) into rows of text, refusing what is not a sheet.
+
+An .xlsx file is a zip archive: its members and their uncompressed size are checked before openpyxl
+opens it (a few hundred kilobytes can unpack to gigabytes), and openpyxl reads it in read-only mode.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from ...i18n import N_
+from ...csv_files import FORMULA_START
+from .columns import SHEETS, Sheet
+from .problems import Problem
+from .rows import cell_text
+
+MAX_MEMBERS = 200
+MAX_UNPACKED = 40 * 1024 * 1024
+MAX_ROWS = 20_000
+NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.")
+
+
+@dataclass
+class Parsed:
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {"items": [], "sites": []})
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # the sheets found, by key
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Parsed":
+        return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"])
+
+
+def read(data: bytes, filename: str) -> Parsed:
+    if data[:4] == b"PK\x03\x04":
+        return _xlsx(data)
+    return _csv(data)
+
+
+def _refused(message: str = NOT_A_SHEET, **params) -> Parsed:
+    return Parsed(problems=[Problem(message, params=params)])
+
+
+def _zip_problem(data: bytes) -> str | None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return NOT_A_SHEET
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED:
+        return N_("This file unpacks to far more than a progress sheet does, so it was not opened.")
+    return None
+
+
+def _xlsx(data: bytes) -> Parsed:
+    problem = _zip_problem(data)
+    if problem:
+        return _refused(problem)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a damaged or foreign file
+        return _refused()
+    parsed = Parsed()
+    try:
+        for ws in wb.worksheets:
+            _take(parsed, ws.iter_rows(values_only=True))
+    except Exception:
+        return _refused()
+    finally:
+        wb.close()
+    return parsed if parsed.sheets else _refused()
+
+
+def _decode(data: bytes) -> str | None:
+    if b"\x00" in data[:4096]:
+        return None
+    # Excel on a Chinese Windows saves CSV as GB18030 unless told otherwise.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _csv(data: bytes) -> Parsed:
+    text = _decode(data)
+    if text is None:
+        return _refused()
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return _refused()
+    parsed = Parsed()
+    _take(parsed, iter(rows))
+    return parsed if parsed.sheets else _refused()
+
+
+def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
+    names = [cell_text(h).lower() for h in header or ()]
+    for sheet in SHEETS.values():
+        aliases = {}
+        for col in sheet.columns:
+            for name in (col.header, col.zh, col.en, col.key):
+                aliases[name.lower()] = col.key
+        found = {n: aliases[name] for n, name in enumerate(names) if name in aliases}
+        if {"code", "new_status" if sheet.key == "items" else "new_stage"} <= set(found.values()):
+            return sheet, found
+    return None
+
+
+def _unquoted(text: str) -> str:
+    """Drops the apostrophe build.py puts before text a spreadsheet would take for a formula."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
+
+
+def _take(parsed: Parsed, rows) -> None:
+    """Reads one table if its first row is a sheet's header; other tables (the guide, the lists) are skipped."""
+    match = _columns(next(rows, None))
+    if match is None:
+        return
+    sheet, found = match
+    parsed.sheets.append(sheet.key)
+    out = parsed.rows[sheet.key]
+    for row_no, values in enumerate(rows, start=2):
+        if row_no > MAX_ROWS:
+            parsed.problems.append(Problem(N_("A sheet can have at most %(n)s rows."), sheet.key, row_no,
+                                           params={"n": MAX_ROWS}))
+            return
+        cells = {key: _unquoted(cell_text(values[n])) for n, key in found.items() if n < len(values)}
+        if any(cells.values()):
+            out.append({"row": row_no, "cells": cells})

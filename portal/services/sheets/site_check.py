@@ -1,0 +1,101 @@
+"""Checking the project rows of an uploaded sheet: stage changes of listed projects and new projects."""
+from __future__ import annotations
+
+from ...i18n import N_
+from ..clock import today
+from ..sites import check_site, check_stage, site_history
+from .columns import SITES
+from .plan import Plan, SiteChange, check_locked, conflict, parse_day
+from .rows import site_row
+from .state import ItemState, place_choices, sites_by_id, stage_choices
+
+# Where each of the site checks' fields is in the sheet.
+FIELD_COLUMNS = {"stage": "new_stage", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on",
+                 "name_zh": "name_zh", "name_en": "name_en", "building": "building", "target_key": "target",
+                 "place_slug": "place"}
+NO_STAGE = N_("Please choose the new stage.")
+
+
+def check_sites(plan: Plan, rows: list[dict], states: dict[str, ItemState]) -> None:
+    by_id, stages, places = sites_by_id(states), stage_choices(), place_choices()
+    seen: set[tuple] = set()
+    for row in rows:
+        cells = row["cells"]
+        raw = cells.get("new_stage", "")
+        stage = stages.get(raw.lower(), raw)
+        happened = parse_day(cells["happened_on"]) if cells.get("happened_on") else today()
+        if cells.get("site_id"):
+            _listed(plan, row, by_id, stage, happened)
+        else:
+            _new(plan, row, states, places, stage, happened, seen)
+
+
+def _report(plan: Plan, row: int, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        plan.add(message, "sites", row, FIELD_COLUMNS.get(name))
+
+
+def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
+    cells = row["cells"]
+    try:
+        site = by_id.get(int(float(cells["site_id"])))
+    except ValueError:
+        site = None
+    if site is None:
+        plan.add(N_("There is no project with the ID “%(id)s”."), "sites", row["row"], "site_id", id=cells["site_id"])
+        return
+    stale = check_locked(plan, SITES, row, site_row(site))
+    note_zh, note_en = cells.get("note_zh", "").strip(), cells.get("note_en", "").strip()
+    if not stage:
+        if note_zh or note_en or cells.get("happened_on"):
+            plan.add(NO_STAGE, "sites", row["row"], "new_stage")
+        else:
+            plan.unchanged += 1
+        return
+    errors = check_stage(stage, note_zh, note_en, happened)
+    _report(plan, row["row"], errors)
+    if errors:
+        return
+    newest = site_history(site)[0] if site.stages else None
+    if newest and (newest.stage, newest.note_zh or "", newest.note_en or "", newest.happened_on) == (
+            stage, note_zh, note_en, happened):
+        plan.unchanged += 1
+        return
+    if stale:
+        conflict(plan, SITES, row["row"], newest.happened_on if newest else None)
+        return
+    plan.sites.append(SiteChange("stage", row["row"], site.item_code, site.id, site.name_zh, site.stage, stage,
+                                 note_zh, note_en, happened, site=site))
+
+
+def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen: set) -> None:
+    cells = row["cells"]
+    state = states.get(cells.get("code", ""))
+    if state is None:
+        plan.add(N_("There is no work point with the code “%(code)s”."), "sites", row["row"], "code",
+                 code=cells.get("code", ""))
+        return
+    name_zh, building = cells.get("name_zh", "").strip(), cells.get("building", "").strip()
+    raw_place = cells.get("place", "")
+    fields = {"target": cells.get("target", "") or None, "place": places.get(raw_place.lower(), raw_place) or None,
+              "building": building or None, "name_en": cells.get("name_en", "").strip() or None}
+    if not stage:
+        plan.add(NO_STAGE, "sites", row["row"], "new_stage")
+        return
+    errors = check_site(state.item, fields["target"], name_zh, fields["name_en"], fields["place"], building, stage,
+                        happened)
+    errors.update({k: v for k, v in check_stage(stage, cells.get("note_zh"), cells.get("note_en"), happened).items()
+                   if k.startswith("note")})
+    _report(plan, row["row"], errors)
+    key = (state.item.code, name_zh, building)
+    if errors:
+        return
+    if key in seen:
+        plan.add(N_("This new project is already on an earlier row of the sheet."), "sites", row["row"], "name_zh")
+        return
+    seen.add(key)
+    if any((s.name_zh, s.building or "") == (name_zh, building) for s in state.sites):
+        plan.unchanged += 1  # added already, perhaps by this very sheet uploaded before
+        return
+    plan.sites.append(SiteChange("add", row["row"], state.item.code, None, name_zh, None, stage,
+                                 cells.get("note_zh", "").strip(), cells.get("note_en", "").strip(), happened, fields))

@@ -1,0 +1,39 @@
+"""Forms of the progress-sheet pages: the download choice (a GET form) and the upload."""
+from __future__ import annotations
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectChoice, SelectField
+
+from ..i18n import current_lang
+
+
+class DownloadForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: downloading changes nothing but the audit log
+
+    office = SelectField(_l("Office"), choices=[], validate_choice=False)
+    format = RadioField(_l("File type"), default="xlsx", choices=[
+        SelectChoice("xlsx", _l("Excel workbook (.xlsx): work points and projects, with instructions")),
+        SelectChoice("items.csv", _l("CSV, work points (UTF-8, for other tools)")),
+        SelectChoice("sites.csv", _l("CSV, projects (UTF-8, for other tools)")),
+    ])
+
+
+def download_form(store, formdata=None) -> DownloadForm:
+    form = DownloadForm(formdata=formdata)
+    lang = current_lang()
+    form.office.choices = [SelectChoice("", gettext("All offices"))] + [
+        SelectChoice(o.slug, o.name.get(lang)) for o in store.offices]
+    return form
+
+
+class UploadForm(FlaskForm):
+    sheet = FileField(_l("Filled-in sheet (.xlsx or .csv, at most 2 MB)"),
+                      validators=[FileRequired(message=_l("Please choose the file to upload."))])
+
+
+class PublishForm(FlaskForm):
+    pass

@@ -1,0 +1,103 @@
+"""Progress spreadsheets (进度表) in the back office: download, upload for a preview, publish.
+Editors and admins only, like the item form whose rules the sheet follows."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..services import auth
+from ..services.content import content
+from ..services.sheets import uploads
+from ..services.sheets.apply import publish as publish_sheet
+from ..services.sheets.check import check
+from ..services.sheets.download import FORMATS, download
+from ..services.sheets.read import Parsed, read
+from ..services.sites import STAGES
+from ..services.status import NO_REPORT_MESSAGE, STATUSES
+from . import bp
+from .sheet_forms import PublishForm, UploadForm, download_form
+
+UPLOAD_ENDPOINT = "staff.sheet_upload"
+# Room for the multipart framing and the CSRF token around the file itself.
+FORM_OVERHEAD = 64 * 1024
+
+
+def allow_sheet_upload() -> None:
+    """Raises the request size limit for the sheet upload only. Runs before every other before_request
+    hook, because CSRFProtect reads the form (and so meets the global 64 KB limit) in its own."""
+    if request.endpoint == UPLOAD_ENDPOINT:
+        request.max_content_length = current_app.config["SHEET_MAX_BYTES"] + FORM_OVERHEAD
+
+
+def _labels() -> dict:
+    return {"status_text": lambda code: _(STATUSES.get(code or "", NO_REPORT_MESSAGE)),
+            "stage_text": lambda code: _(STAGES.get(code or "", code or ""))}
+
+
+def _page(upload_form=None, status=200):
+    return render_template("staff/sheets.html", download=download_form(content()), form=upload_form or UploadForm(),
+                           **_labels()), status
+
+
+@bp.get("/progress-sheets")
+@auth.requires("update_status")
+def sheets():
+    return _page()
+
+
+@bp.get("/progress-sheets/download")
+@auth.requires("update_status")
+def sheet_download():
+    fmt, office = request.args.get("format", "xlsx"), request.args.get("office") or None
+    if fmt not in FORMATS or (office and content().office(office) is None):
+        abort(404)
+    data, mimetype, name = download(fmt, office, auth.current_staff())
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/progress-sheets/upload")
+@auth.requires("update_status")
+def sheet_upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _page(form, 400)
+    data = form.sheet.data.read(current_app.config["SHEET_MAX_BYTES"] + 1)
+    if len(data) > current_app.config["SHEET_MAX_BYTES"]:
+        abort(413)
+    upload = uploads.store(form.sheet.data.filename, data, read(data, form.sheet.data.filename),
+                           auth.current_staff())
+    return redirect(url_for("staff.sheet_preview", token=upload.token))
+
+
+def _preview(upload, plan, status=200):
+    before = uploads.published_before(upload.sha256)
+    return render_template("staff/sheet_preview.html", upload=upload, plan=plan, published_before=before,
+                           publish_form=PublishForm(), form=UploadForm(), **_labels()), status
+
+
+@bp.get("/progress-sheets/<token>")
+@auth.requires("update_status")
+def sheet_preview(token: str):
+    upload = uploads.find(token, auth.current_staff()) or abort(404)
+    return _preview(upload, check(Parsed.from_dict(upload.rows)))
+
+
+@bp.post("/progress-sheets/<token>/publish")
+@auth.requires("update_status")
+def sheet_publish(token: str):
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = uploads.find(token, auth.current_staff()) or abort(404)
+    if upload.published_at is not None:
+        flash(_("This upload was already published; nothing was changed."))
+        return redirect(url_for("staff.sheets"))
+    plan = publish_sheet(upload, auth.current_staff())
+    if not plan.published:
+        return _preview(upload, plan, 409)
+    flash(ngettext("Published %(num)d change from %(file)s.", "Published %(num)d changes from %(file)s.",
+                   plan.changes, file=upload.filename))
+    return redirect(url_for("staff.sheets"))

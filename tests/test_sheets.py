@@ -1,0 +1,351 @@
+"""Progress spreadsheets (issue 13): download, fill in, upload for a preview, publish all or nothing."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import text_of
+from progress_support import add_site, publish as publish_update
+from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, publish, row_of, upload
+
+ITEMS, SITES = "进度", "项目"
+
+
+def _history(app, code: str):
+    from portal.extensions import db
+    from portal.models import StatusUpdate
+
+    with app.app_context():
+        return db.session.query(StatusUpdate).filter_by(item_code=code).order_by(StatusUpdate.id).all()
+
+
+def _audit(app, action: str):
+    from portal.extensions import db
+    from portal.models import AuditLog
+
+    with app.app_context():
+        return db.session.query(AuditLog).filter_by(action=action).order_by(AuditLog.id).all()
+
+
+def _fill(data: bytes, code: str, target: str, value, status="推进中", note="完成征询", on="2023-09-01"):
+    row = row_of(data, ITEMS, code, target)
+    return edit_xlsx(data, [(ITEMS, row, "new_value", value), (ITEMS, row, "new_status", status),
+                            (ITEMS, row, "note_zh", note), (ITEMS, row, "happened_on", on)]), row
+
+
+def test_round_trip_unchanged_says_no_changes(app, staff_client):
+    editor = staff_client("editor")
+    publish_update(app, "2.3", "in_progress", "开始征询", "2023-08-01", progress={})
+    add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    for fmt, name in (("xlsx", "s.xlsx"), ("items.csv", "i.csv"), ("sites.csv", "p.csv")):
+        page = upload(editor, download(editor, fmt), name)
+        assert page.status_code == 200
+        assert "没有变化" in text_of(page.data) and "/publish" not in page.data.decode(), fmt
+
+
+def test_the_workbook_is_usable_in_a_spreadsheet_program(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    wb = load_workbook(io.BytesIO(download(editor)))
+    assert wb.sheetnames[:1] == ["填写说明"] and {ITEMS, SITES} <= set(wb.sheetnames)
+    assert "只填写白色的列" in " ".join(str(c.value) for c in wb["填写说明"]["A"])
+    ws = wb[ITEMS]
+    assert ws.freeze_panes == "C2" and ws.protection.sheet
+    row = row_of(download(editor), ITEMS, "2.3", "consultations")
+    assert ws.cell(row=row, column=1).protection.locked and not ws.cell(row=row, column=13).protection.locked
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert {"list", "whole", "decimal", "date"} <= kinds
+    whole = next(dv for dv in ws.data_validations.dataValidation if dv.type == "whole")
+    assert f"M{row}" in str(whole.sqref)  # 台 counts things
+    road = row_of(download(editor), ITEMS, "3.2.1", "road_km")
+    assert f"M{road}" not in str(whole.sqref)  # 公里 does not
+
+
+def test_fill_in_publish_one_entry_per_item_and_site_everywhere(app, staff_client):
+    editor = staff_client("editor")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data = download(editor)
+    data, _ = _fill(data, "3.2.1", "road_km", 1.5, note="完成1.5公里道路整治")
+    site_row = row_of(data, SITES, str(site_id), key="site_id")
+    first_empty = site_row + 1
+    data = edit_xlsx(data, [
+        (SITES, site_row, "new_stage", "施工中"), (SITES, site_row, "note_zh", "开工"),
+        (SITES, site_row, "happened_on", "2023-10-01"),
+        (SITES, first_empty, "code", "2.3"), (SITES, first_empty, "target", "consultations"),
+        (SITES, first_empty, "name_zh", "测试小区5号楼"), (SITES, first_empty, "building", "5号楼"),
+        (SITES, first_empty, "new_stage", "征询居民意见"), (SITES, first_empty, "happened_on", "2023-10-02")])
+    preview = upload(editor, data)
+    body = text_of(preview.data)
+    assert "1.5" in body and "征询居民意见 → 施工中" in body and "测试小区5号楼" in body
+    assert _history(app, "3.2.1") == []  # a preview changes nothing
+    r = publish(editor, preview)
+    assert r.status_code == 302
+    assert len(_history(app, "3.2.1")) == 1
+    api = app.test_client().get("/api/v1/items/2.3").get_json()
+    assert {s["name"]["zh"]: s["stage"]["code"] for s in api["sites"]} == {"测试小区3号楼": "construction",
+                                                                          "测试小区5号楼": "consultation"}
+    road = app.test_client().get("/api/v1/items/3.2.1").get_json()["targets"]
+    assert [t["progress"] for t in road if t["key"] == "road_km"] == [1.5]
+    assert "完成1.5公里道路整治" in text_of(app.test_client().get("/zh/items/3.2.1").data)
+    found = app.test_client().get("/api/v1/search?q=道路整治").get_json()
+    assert "3.2.1" in str(found)
+    entry = _audit(app, "sheet.publish")[-1].after
+    assert entry["file"] == "sheet.xlsx" and len(entry["sha256"]) == 64 and entry["items"] == ["3.2.1"]
+    assert entry["sites_moved"] == 1 and entry["sites_added"] == 1
+    assert _audit(app, "item.update") and _audit(app, "site.stage")  # as if made in the item form
+
+
+def test_the_same_file_twice_changes_nothing_the_second_time(app, staff_client):
+    editor = staff_client("editor")
+    data, _ = _fill(download(editor), "2.3", "consultations", 12)
+    publish(editor, upload(editor, data))
+    again = upload(editor, data)
+    body = text_of(again.data)
+    assert "没有变化" in body and "已经发布" in body and "/publish" not in again.data.decode()
+    assert len(_history(app, "2.3")) == 1
+
+
+def test_a_sheet_downloaded_before_someone_elses_update_is_a_conflict(app, staff_client):
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "2.3", "consultations", 12)
+    publish_update(app, "2.3", "in_progress", "另一位同事的更新", "2023-09-05", progress={"consultations": 20})
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "冲突" in body and f"第 {row} 行" in body and "2023-09-05" in body
+    assert "/publish" not in page.data.decode()
+    assert [e.note_zh for e in _history(app, "2.3")] == ["另一位同事的更新"]
+
+
+def test_all_or_nothing_on_a_file_with_one_bad_row(app, staff_client):
+    editor = staff_client("editor")
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    data, bad = _fill(data, "2.3", "consultations", 2.5)
+    page = upload(editor, data)
+    assert "/publish" not in page.data.decode() and f"第 {bad} 行" in text_of(page.data)
+    assert _history(app, "3.2.1") == [] and _history(app, "2.3") == []
+
+
+def test_a_failure_while_publishing_rolls_everything_back(app, staff_client, monkeypatch):
+    from portal.services import sites
+    from portal.services.sheets import apply
+
+    editor = staff_client("editor")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    site_row = row_of(data, SITES, str(site_id), key="site_id")
+    data = edit_xlsx(data, [(SITES, site_row, "new_stage", "施工中"), (SITES, site_row, "happened_on", "2023-10-01")])
+    preview = upload(editor, data)
+
+    def broken(*args, **kwargs):
+        raise sites.SiteInvalid({"stage": "Unknown stage."})
+
+    monkeypatch.setattr(apply, "add_stage", broken)  # fails after the work point's entry was added
+    r = publish(editor, preview)
+    assert r.status_code == 409 and "没有发布任何内容" in text_of(r.data)
+    assert _history(app, "3.2.1") == [] and not _audit(app, "sheet.publish") and not _audit(app, "item.update")
+
+
+PROBLEMS = [
+    # (column edited, value, words of the English message)
+    ("code", "9.9", "There is no work point with the code “9.9”"),
+    ("new_value", "2.5", "whole number"),
+    ("new_value", "-3", "cannot be negative"),
+    ("new_value", "many", "Please give a number"),
+    ("happened_on", "2030-01-01", "cannot be in the future"),
+    ("happened_on", "2023-01-01", "before the notice"),
+    ("new_status", "差不多", "Please choose one of the statuses"),
+    ("note_zh", "", "Please say what changed, in Chinese"),
+    ("metric", "改过的指标", "This column is locked"),
+]
+
+
+@pytest.mark.parametrize("column,value,words", PROBLEMS)
+def test_each_problem_names_sheet_row_and_column_in_the_staff_language(app, staff_client, column, value, words):
+    from portal.services.sheets.columns import ITEMS as SHEET
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 12)
+    data = edit_xlsx(data, [(ITEMS, row, column, value)])
+    body = text_of(upload(editor, data).data)
+    letter = SHEET.letter(column)
+    assert f"row {row}, column {letter} ({SHEET.column(column).en}): " in body and words in body, body[-900:]
+    assert _history(app, "2.3") == []
+
+
+def test_site_problems_name_their_row_and_column(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data = download(editor)
+    row = 2  # no site yet: the first empty row
+    data = edit_xlsx(data, [(SITES, row, "code", "2.3"), (SITES, row, "name_zh", "新楼"),
+                            (SITES, row, "place", "月球"), (SITES, row, "new_stage", "拆除")])
+    body = text_of(upload(editor, data).data)
+    assert f"row {row}, column D (Place): Unknown place." in body
+    assert f"row {row}, column K (New stage): Unknown stage." in body
+
+
+def test_a_value_above_the_target_is_allowed_but_marked(app, staff_client):
+    editor = staff_client("editor")
+    data, _ = _fill(download(editor), "2.3", "consultations", 40)
+    page = upload(editor, data)
+    assert "超过目标值 35" in text_of(page.data) and "/publish" in page.data.decode()
+
+
+def test_csv_with_chinese_round_trips_intact(app, staff_client):
+    editor = staff_client("editor")
+    raw = download(editor, "items.csv")
+    assert raw.startswith("\ufeff".encode()) and "老楼加装电梯" in raw.decode("utf-8-sig")
+    rows = csv_rows(raw)
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    target = next(r for r in rows if r[0] == "2.3" and r[cols["Target key"]] == "consultations")
+    note = "完成意愿征询：“张江路88弄”3号楼（含2台）；居民同意率100%。"
+    target[cols["New value"]], target[cols["New status"]] = "3", "推进中"
+    target[cols["What changed (zh)"]], target[cols["Date it happened"]] = note, "2023/9/1"
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves GB18030
+        page = upload(editor, csv_bytes(rows, encoding), "进度.csv")
+        assert "/publish" in page.data.decode(), text_of(page.data)[-600:]
+    publish(editor, page)
+    assert [e.note_zh for e in _history(app, "2.3")] == [note]
+
+
+@pytest.mark.parametrize("data,name", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "photo.png"),
+    (b"just some words, not a sheet\nline two", "notes.txt"),
+    (b"PK\x03\x04 broken zip", "broken.xlsx"),
+])
+def test_a_file_that_is_not_a_sheet_is_refused(app, staff_client, data, name):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    page = upload(editor, data, name)
+    assert "This file is not a progress sheet" in text_of(page.data) and "/publish" not in page.data.decode()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(app, staff_client, monkeypatch):
+    import openpyxl
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 200 * 1024
+
+    def never(*a, **k):
+        raise AssertionError("openpyxl opened the bomb")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    page = upload(editor, bomb.getvalue(), "bomb.xlsx")
+    assert "unpacks to far more" in text_of(page.data)
+
+
+def test_an_oversized_file_is_refused_and_a_large_sheet_accepted(app, staff_client):
+    editor = staff_client("editor")
+    assert upload(editor, b"x" * (2 * 1024 * 1024 + 1), "big.csv").status_code == 413
+    rows = csv_rows(download(editor, "items.csv"))
+    rows += [["", "", "填充" * 40] for _ in range(800)]  # about 100 KB, above the 64 KB limit of other forms
+    page = upload(editor, csv_bytes(rows), "large.csv")
+    assert page.status_code == 200 and "没有变化" in text_of(page.data)
+    r = app.test_client().post("/zh/items/2.3/feedback", data={"body": "x" * 200_000})
+    assert r.status_code == 413  # everywhere else the global limit still holds
+
+
+@pytest.mark.parametrize("role,allowed", [("moderator", False), ("editor", True), ("admin", True)])
+def test_editors_and_admins_only(app, staff_client, role, allowed):
+    client = staff_client(role)
+    pages = ["/staff/progress-sheets", "/staff/progress-sheets/download?format=xlsx"]
+    for path in pages:
+        assert client.get(path).status_code == (200 if allowed else 403), path
+    if not allowed:
+        assert not _audit(app, "sheet.download")
+
+
+def test_every_download_and_upload_is_in_the_audit_log(app, staff_client):
+    editor = staff_client("editor")
+    data = download(editor, "xlsx", office="shejianban")
+    upload(editor, data, "社建办.xlsx")
+    (down,), (up,) = _audit(app, "sheet.download"), _audit(app, "sheet.upload")
+    assert down.target_id == "shejianban" and down.after["format"] == "xlsx" and down.username.startswith("editor")
+    assert up.after["file"] == "社建办.xlsx" and len(up.after["sha256"]) == 64
+
+
+def test_the_item_form_refuses_half_a_lift_too(app):
+    from datetime import date
+
+    from portal.services.content import content
+    from portal.services.progress import check_update
+
+    with app.test_request_context():
+        errors, _ = check_update(content().item("2.3"), "in_progress", "x", "", date(2023, 9, 1),
+                                 {"consultations": "2.5"})
+        assert errors == {"progress_consultations": "This target counts things; please give a whole number."}
+        errors, _ = check_update(content().item("3.2.1"), "in_progress", "x", "", date(2023, 9, 1), {"road_km": "1.5"})
+        assert errors == {}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=800).map(lambda s: s.encode("utf-8")),
+                 st.lists(st.lists(st.text(max_size=12), max_size=18), max_size=6).map(
+                     lambda rows: csv_bytes([["编号 / Code", "新状态 / New status", "新数值 / New value"]] + rows))))
+def test_any_upload_gives_a_preview_never_an_error(app, data):
+    from portal.services.sheets.check import check
+    from portal.services.sheets.read import read
+
+    with app.test_request_context():
+        plan = check(read(data, "x"))
+        assert not plan.publishable or plan.changes > 0
+        for p in plan.problems:
+            assert p.text()
+
+
+def test_an_upload_is_previewed_and_published_only_by_the_one_who_sent_it(app, staff_client):
+    first, second = staff_client("editor"), staff_client("editor")
+    data, _ = _fill(download(first), "2.3", "consultations", 12)
+    preview = upload(first, data)
+    token_path = preview.request.path
+    assert second.get(token_path).status_code == 404
+    assert publish(first, preview).status_code == 302
+    again = publish(first, preview)  # a second click on the same button
+    assert again.status_code == 302 and len(_history(app, "2.3")) == 1
+
+
+def test_rows_of_one_work_point_agree_and_counted_targets_stay_locked(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data, first = _fill(download(editor), "2.3", "starts", 3)
+    second = row_of(data, ITEMS, "2.3", "completions")
+    data = edit_xlsx(data, [(ITEMS, second, "note_zh", "另一种说法"),
+                            (ITEMS, row_of(data, ITEMS, "2.3", "consultations"), "new_value", 9)])
+    body = text_of(upload(editor, data).data)
+    assert f"row {second}, column O (What changed (zh)): Another row of this work point gives a different value" in body
+    assert "counted from its project sites" in body
+    assert _history(app, "2.3") == []
+
+
+def test_choosing_the_current_status_again_is_no_change(app, staff_client):
+    editor = staff_client("editor")
+    publish_update(app, "2.3", "in_progress", "开始征询", "2023-08-01")
+    data = download(editor)
+    data = edit_xlsx(data, [(ITEMS, row_of(data, ITEMS, "2.3", "starts"), "new_status", "推进中")])
+    assert "没有变化" in text_of(upload(editor, data).data)
+
+
+def test_names_that_look_like_formulas_or_hold_control_characters_stay_text(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    add_site(app, "2.3", '=HYPERLINK("http://example.com","点我")', "consultation", building="-1号楼")
+    add_site(app, "2.3", "楼\x01名\x1f", "consultation")
+    data = download(editor)
+    ws = load_workbook(io.BytesIO(data))[SITES]
+    assert ws.cell(row=2, column=5).data_type == "s" and ws.cell(row=3, column=5).value == "楼名"
+    raw = download(editor, "sites.csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in raw and "'-1号楼" in raw
+    for fmt, name in (("xlsx", "s.xlsx"), ("sites.csv", "p.csv")):
+        assert "没有变化" in text_of(upload(editor, download(editor, fmt), name).data), fmt
