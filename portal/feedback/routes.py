@@ -114,7 +114,8 @@ def track(lang: str, tracking: str):
     if fb is None:
         abort(404)
     item = content().item(fb.item_code)
-    return render_template("feedback/track.html", fb=fb, item=item, just_sent=request.args.get("sent") == "1",
+    site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
+    return render_template("feedback/track.html", fb=fb, item=item, site=site, just_sent=request.args.get("sent") == "1",
                            state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw)
 
 
