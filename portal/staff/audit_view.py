@@ -83,6 +83,8 @@ def rows_of(data, item_code: str | None = None, key: str | None = None) -> list[
             label = gettext(KEY_LABELS[k]) if k in KEY_LABELS else k
         if isinstance(v, dict):
             out.append(Row(label, "" if v else "—", rows_of(v, item_code, k)))
+        elif k == "target" and isinstance(v, str):
+            out.append(Row(label, target_name(item_code, v)))
         else:
             out.append(Row(label, _value(k, v)))
     return out
