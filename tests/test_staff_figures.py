@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import csrf_from, text_of
 
-WHOLE = "Please give a whole number: this target counts things."
+WHOLE = "This target counts things; please give a whole number."
 CONFIRM = "This is more than the target. If it is right, tick the box below to confirm."
 
 
@@ -31,11 +31,11 @@ def _updates(app):
 
 def test_count_units_are_one_named_list_and_match_the_content(app):
     from portal.services.content import content
-    from portal.services.progress import COUNT_UNITS, counts_things
+    from portal.services.units import COUNTED_UNITS, counts_things
 
-    assert {"台", "个", "处", "座", "户", "所"} <= COUNT_UNITS
+    assert {"台", "个", "处", "座", "户", "所"} <= COUNTED_UNITS
     with app.app_context():
-        units = {t.unit.zh: counts_things(t) for i in content().items for t in i.targets}
+        units = {t.unit.zh: counts_things(t.unit.zh) for i in content().items for t in i.targets}
     assert units["台"] and units["个"] and units["个小区"] and units["处"] and units["座"]
     assert not units["%"] and not units["公里"] and not units["平方米"]
 
@@ -59,7 +59,7 @@ def test_a_fraction_of_a_lift_is_refused_by_the_service(value):
 def test_whole_numbers_in_the_form(app, staff_client):
     editor = staff_client("editor")
     r = _post(editor, progress_consultations="12.5")
-    assert r.status_code == 400 and ("请填写整数" in text_of(r.data) or WHOLE in text_of(r.data))
+    assert r.status_code == 400 and ("整数" in text_of(r.data) or WHOLE in text_of(r.data))
     assert _post(editor, progress_consultations="12").status_code == 200  # the preview
     assert _updates(app) == 0
 

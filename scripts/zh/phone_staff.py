@@ -27,7 +27,6 @@ ZH = {
     "On the Chinese page": "中文页面上显示为",
     "On the English page": "英文页面上显示为",
     "Password reset": "重置密码",
-    "Please give a whole number: this target counts things.": "请填写整数：这项指标按个数计。",
     "Please say what you mean in words or numbers; a comment of only emoji or punctuation cannot be read by staff.": "请用文字或数字写明您的意见；只有表情符号或标点的留言，工作人员无法理解。",
     "Preview update": "预览更新",
     "Preview: what residents will read": "预览：居民将看到的内容",
