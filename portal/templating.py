@@ -10,6 +10,7 @@ from flask import Flask, Response, abort, request, url_for
 from flask_babel import format_date
 
 from .i18n import LANGS, current_lang, url_in
+from .punctuation import marks
 
 ASSET_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[a-z0-9]+)$")
 MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
             "asset_url": asset_url,
             "care_mode": request.cookies.get("care") == "1",
             "search_action": search_action,
+            "punct": marks(lang),
         }
 
     @app.template_filter("t")

@@ -36,6 +36,8 @@ NOT_PAGES = {
     # Their URLs carry a secret from an e-mail; tests/test_follow_mail.py walks them with real ones.
     "follow.confirm": "needs a one-time token from a confirmation e-mail",
     "follow.unsubscribe": "needs a signed link from an update e-mail",
+    "feedback.submit_reloaded": "a reload of the comment form's address: redirects to the item page's form",
+    "feedback.flag_reloaded": "a GET on the report form's address: redirects to the comment",
 }
 
 # (endpoint, URL values, expected status, label): states of a page that render different markup.

@@ -112,7 +112,8 @@ def test_moderation_actions_appear_in_the_audit_log_for_admins(app, staff_client
     moderator = staff_client("moderator")
     decide(moderator, fid, "reject", reason="与本项无关")
     page = text_of(staff_client("admin").get("/staff/audit").data)
-    assert "moderator-0" in page and "feedback.reject" in page and "与本项无关" in page and '"pending"' in page
+    assert "moderator-0" in page and "feedback.reject" in page and "与本项无关" in page
+    assert "状态 已收到，等待审核" in page and '"pending"' not in page  # the state before, readable, not JSON
 
 
 # --- the command line -------------------------------------------------------------------------

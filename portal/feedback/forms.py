@@ -3,13 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..services.feedback import KINDS, valid_contact
+from ..services.feedback import BODY_MAX, KINDS, has_letters_or_digits, normalize_newlines, valid_contact
 
 
 class FeedbackForm(FlaskForm):
-    body = TextAreaField(_l("Your comment"), validators=[
+    body = TextAreaField(_l("Your comment"), filters=[normalize_newlines], render_kw={"maxlength": BODY_MAX}, validators=[
         DataRequired(message=_l("Please write your comment.")),
-        Length(min=5, max=2000, message=_l("Please write between 5 and 2,000 characters.")),
+        Length(min=5, max=BODY_MAX, message=_l("Please write between 5 and 2,000 characters.")),
     ])
     kind = SelectField(_l("What kind of comment is it?"), choices=[(k, _l(v)) for k, v in KINDS.items()],
                        default="suggestion", validate_choice=True)
@@ -17,12 +17,21 @@ class FeedbackForm(FlaskForm):
     display_name = StringField(_l("Your name (optional)"), validators=[
         Optional(), Length(max=40, message=_l("Please use at most 40 characters."))])
     show_full_name = BooleanField(_l("Show my name in full"))
-    contact = StringField(_l("Phone or e-mail (optional, never published)"), validators=[
+    # One field takes a phone number or an e-mail address, so neither type="tel" nor type="email" fits.
+    # inputmode="email" opens a keyboard with @ and "." that still reaches digits (a phone keypad has no
+    # letters, so inputmode="tel" would shut out e-mail); autocomplete="tel" because most residents leave
+    # a mobile number, which the browser can then fill in with one tap.
+    contact = StringField(_l("Phone or e-mail (optional, never published)"), render_kw={
+        "inputmode": "email", "autocomplete": "tel", "autocapitalize": "off", "spellcheck": "false"}, validators=[
         Optional(), Length(max=120, message=_l("Please use at most 120 characters."))])
     # Shown only when follow by e-mail is on (PORTAL_SMTP_HOST); uses the e-mail address in `contact`.
     notify_reply = BooleanField(_l("E-mail me when my comment is answered"))
     # A field people never see; automated senders fill it in.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+    def validate_body(self, field):
+        if field.data and not has_letters_or_digits(field.data):
+            raise ValidationError(_l("Please say what you mean in words or numbers; a comment of only emoji or punctuation cannot be read by staff."))
 
     def validate_contact(self, field):
         if field.data and not valid_contact(field.data):

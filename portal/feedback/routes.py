@@ -63,6 +63,26 @@ def submit(lang: str, code: str):
     return _render_item(item, form, None, 400, site)
 
 
+@bp.get("/<lang>/items/<code>/feedback")
+def submit_reloaded(lang: str, code: str):
+    """The address a comment form posts to stays in the address bar after an error or a 429 page;
+    a reload, a restored tab or a shared link sends a GET here: lead back to the form."""
+    _lang(lang)
+    if content().item(code) is None:
+        abort(404)
+    return redirect(url_for("public.item", lang=lang, code=code) + "#feedback-form", 303)
+
+
+@bp.get("/<lang>/feedback/<int:feedback_id>/flag")
+def flag_reloaded(lang: str, feedback_id: int):
+    """The report form redirects after a POST, but a GET on its address (a copied link) leads back too."""
+    _lang(lang)
+    fb = db.session.get(Feedback, feedback_id)
+    if fb is None or fb.state != "published":
+        abort(404)
+    return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}", 303)
+
+
 def _site_of(item, raw: str | None) -> ProjectSite | None:
     """The project site a comment is about (its page posts the id); a site of another item is a bad request."""
     if not raw:
@@ -94,7 +114,8 @@ def track(lang: str, tracking: str):
     if fb is None:
         abort(404)
     item = content().item(fb.item_code)
-    return render_template("feedback/track.html", fb=fb, item=item, just_sent=request.args.get("sent") == "1",
+    site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
+    return render_template("feedback/track.html", fb=fb, item=item, site=site, just_sent=request.args.get("sent") == "1",
                            state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw)
 
 

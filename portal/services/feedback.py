@@ -39,6 +39,7 @@ STATES = {
     "withdrawn": N_("Withdrawn by its author"),
 }
 FLAGS_TO_REVIEW = 3
+BODY_MAX = 2000  # characters of a comment, line breaks counted as one
 DUPLICATE_WINDOW = timedelta(minutes=10)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
 # 31**10 ≈ 8×10^14 codes: guessing one is hopeless at the look-up rate limit. Six-character codes
@@ -349,6 +350,18 @@ def moderator_names(comments: list[Feedback]) -> dict[int, str]:
 def flags_of(fb: Feedback) -> list[FeedbackFlag]:
     return list(db.session.scalars(select(FeedbackFlag).where(FeedbackFlag.feedback_id == fb.id)
                                    .order_by(FeedbackFlag.id)))
+
+
+def has_letters_or_digits(text: str | None) -> bool:
+    """A comment must say something in words or numbers: emoji or punctuation alone is not a comment.
+    Any script counts (Unicode categories L* and N*), so Chinese, English and full-width digits pass."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in (text or ""))
+
+
+def normalize_newlines(text: str | None) -> str | None:
+    """Browsers send line breaks as CRLF but count them as one character in maxlength and in our
+    live count; the server counts the same way."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
 
 
 def valid_contact(value: str) -> bool:

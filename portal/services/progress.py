@@ -21,6 +21,17 @@ from .units import counts_things
 # A value this many times the target is taken for a typing slip (an extra zero), not progress.
 SANITY_FACTOR = 10
 
+def over_target(item, values: dict[str, float]) -> dict[str, str]:
+    """Values above an exact target: allowed, but staff confirm them first (a slip is likelier than
+    overshooting). "At least" targets and percentages are meant to be exceeded and are not asked about."""
+    targets = {t.key: t for t in item.targets}
+    out = {}
+    for key, value in values.items():
+        t = targets.get(key)
+        if t and t.comparator == "exact" and t.unit.en.strip() != "%" and value > t.value:
+            out[f"progress_{key}"] = N_("This is more than the target. If it is right, tick the box below to confirm.")
+    return out
+
 
 class UpdateInvalid(ValueError):
     """Bad input; ``errors`` maps a field name (``progress_<key>`` for targets) to an English message id."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import N_
+from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
 from .content import content
 from .dashboard import Event
@@ -150,13 +151,13 @@ def title(event: Event, lang: str) -> str:
     if event.site is not None:
         name = event.site.name_en if lang == "en" and event.site.name_en else event.site.name_zh
         head += f" · {name}"
-    return f"{head}: {in_lang(lang, state_message(event))}"
+    return f"{head}{marks(lang)['colon']}{in_lang(lang, state_message(event))}"
 
 
 def body(event: Event, lang: str) -> str:
     when = in_lang(lang, HAPPENED_ON, date=event.happened_on.isoformat())
     note = event.note(lang)
-    return f"{when}. {note}" if note else f"{when}."
+    return f"{sentence_end(when, lang)}{marks(lang)['space']}{note}" if note else sentence_end(when, lang)
 
 
 def link(event: Event, lang: str) -> str:

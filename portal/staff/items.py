@@ -2,11 +2,11 @@
 site to its next stage. Editors and admins only; moderators get 403."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import ProjectSite
+from ..models import ProjectSite, StatusUpdate
 from ..services import auth
 from ..services import items as item_service
 from ..services import progress as progress_service
@@ -34,7 +34,7 @@ def items():
                            site_counts={code: len(v) for code, v in sites.items()})
 
 
-def _render(item, update=None, new_site=None, stage_forms=None, progress_errors=(), status=200):
+def _render(item, update=None, new_site=None, stage_forms=None, progress_errors=(), status=200, **extra):
     entries = item_service.history(item)
     sites = site_service.sites_of(item.code)
     derived = site_service.derived_progress(item, sites)
@@ -45,11 +45,30 @@ def _render(item, update=None, new_site=None, stage_forms=None, progress_errors=
     new_site = new_site or site_form(item, content(), formdata=None, happened_on=today().isoformat())
     forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage) for s in sites}
     forms.update(stage_forms or {})
+    extra.setdefault("just_published", _just_published(entries))
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
                            progress=item_service.progress_rows(item, entries, sites), derived=derived,
                            form=update, progress_inputs=progress_fields(update), progress_errors=list(progress_errors),
                            site_form=new_site, stage_forms=forms, chains=site_service.CHAINS.get(item.code, {}),
-                           counting_stage=site_service.counting_stage), status
+                           counting_stage=site_service.counting_stage, **extra), status
+
+
+def _just_published(entries):
+    """The entry this staff member has just published, offered for a one-click correction."""
+    entry_id = session.pop("just_published", None)
+    return next((e for e in entries if e.id == entry_id), None)
+
+
+def _correction_form(item, entry_id: int):
+    """The update form prefilled from an earlier entry: a correction is published as a new entry."""
+    entry = db.session.get(StatusUpdate, entry_id)
+    if entry is None or entry.item_code != item.code:
+        abort(404)
+    derived = set(site_service.derived_progress(item, site_service.sites_of(item.code)))
+    values = {PROGRESS_PREFIX + p.target_key: f"{p.value:g}" for p in entry.progress if p.target_key not in derived}
+    form = update_form(item, derived, formdata=None, status=entry.status, note_zh=entry.note_zh,
+                       note_en=entry.note_en or "", happened_on=entry.happened_on.isoformat(), **values)
+    return form, entry
 
 
 def _attach(form, errors: dict[str, str]) -> list[str]:
@@ -69,7 +88,11 @@ def _attach(form, errors: dict[str, str]) -> list[str]:
 def item(code: str):
     item = _item_or_404(code)
     if request.method == "GET":
-        return _render(item)
+        correct = request.args.get("correct", type=int)
+        if correct is None:
+            return _render(item)
+        form, entry = _correction_form(item, correct)
+        return _render(item, update=form, correcting=entry)
     derived = set(site_service.derived_progress(item, site_service.sites_of(code)))
     form = update_form(item, derived, formdata=request.form)
     valid = form.validate_on_submit()
@@ -77,15 +100,30 @@ def item(code: str):
         abort(400)
     progress = {k[len(PROGRESS_PREFIX):]: v.strip() for k, v in request.form.items() if k.startswith(PROGRESS_PREFIX)}
     happened_on = parse_day(form.happened_on.data)
-    errors, _values = progress_service.check_update(item, form.status.data, form.note_zh.data, form.note_en.data,
-                                                    happened_on, progress)
+    errors, values = progress_service.check_update(item, form.status.data, form.note_zh.data, form.note_en.data,
+                                                   happened_on, progress)
+    confirm_needed = {} if errors else progress_service.over_target(item, values)
+    if confirm_needed and request.form.get("confirm_over") != "1":
+        errors = confirm_needed
     loose = _attach(form, errors)
     if not valid or errors:
-        return _render(item, update=form, progress_errors=loose, status=400)
-    progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data, happened_on,
-                                   progress, actor=auth.current_staff())
+        return _render(item, update=form, progress_errors=loose, status=400, confirm_over=bool(confirm_needed))
+    if request.form.get("step") == "preview":
+        return _render(item, update=form, confirm_over=bool(confirm_needed),
+                       preview=_preview(item, form, happened_on, values))
+    entry = progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data, happened_on,
+                                           progress, actor=auth.current_staff())
+    session["just_published"] = entry.id
     flash(_("Update published for work point %(code)s.", code=code))
     return redirect(url_for("staff.item", code=code))
+
+
+def _preview(item, form, happened_on, values) -> dict:
+    """What residents will read, and the fields to send again when staff press "Publish"."""
+    hidden = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "step")]
+    return {"status": form.status.data, "note_zh": form.note_zh.data.strip(),
+            "note_en": (form.note_en.data or "").strip(), "happened_on": happened_on,
+            "progress": values, "fields": hidden}
 
 
 @bp.post("/items/<code>/sites")

@@ -1,0 +1,108 @@
+"""The audit log and an item's history as staff read them on a phone: labels in the staff member's
+language instead of stored keys, target names instead of target keys, times in Asia/Shanghai.
+
+The log itself keeps its stored JSON unchanged; this only decides how it is shown."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from flask_babel import gettext
+
+from ..i18n import N_, both, current_lang
+from ..services.clock import SHANGHAI
+from ..services.content import content
+from ..services.feedback import STATES
+from ..services.sites import STAGES
+from ..services.status import NO_REPORT_MESSAGE, STATUSES
+
+KEY_LABELS = {
+    "status": N_("Status"), "progress": N_("Progress"), "entry": N_("This entry"),
+    "note_zh": N_("Note (Chinese)"), "note_en": N_("Note (English)"), "happened_on": N_("Date it happened"),
+    "state": N_("State"), "reject_reason": N_("Reason"), "reply": N_("Official reply"), "flags": N_("Reports"),
+    "username": N_("User name"), "role": N_("Role"), "active": N_("Active"), "until": N_("Locked until"),
+    "rows": N_("Rows"), "stage": N_("Stage"), "item": N_("Work point"), "target": N_("Counts towards target"),
+    "name_zh": N_("Name (Chinese)"), "name_en": N_("Name (English, optional)"), "place": N_("Place"),
+    "building": N_("Building (optional)"),
+}
+ACTION_LABELS = {
+    "item.update": N_("Status update published"), "site.create": N_("Project added"),
+    "site.stage": N_("Project stage recorded"), "feedback.approve": N_("Comment published"),
+    "feedback.reject": N_("Comment not published"), "feedback.hide": N_("Comment removed"),
+    "feedback.reply": N_("Official reply"), "feedback.flagged_back_to_review": N_("Comment back to review after reports"),
+    "feedback.export": N_("Comments downloaded"), "staff.create": N_("Account created"),
+    "staff.reset_password": N_("Password reset"), "staff.enable": N_("Account enabled"),
+    "staff.disable": N_("Account disabled"), "staff.role": N_("Role changed"), "staff.locked": N_("Account locked"),
+}
+CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES}
+
+
+@dataclass
+class Row:
+    label: str
+    value: str = ""
+    rows: list["Row"] = field(default_factory=list)
+
+
+def shanghai_time(value: datetime | None, seconds: bool = False) -> str:
+    """Stored times are naive UTC; staff read them in Shanghai time."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def target_name(item_code: str | None, key: str) -> str:
+    item = content().item(item_code) if item_code else None
+    target = next((t for t in item.targets if t.key == key), None) if item else None
+    return target.metric.get(current_lang()) if target else key
+
+
+def _value(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, float):
+        return f"{value:g}"
+    labels = CODE_LABELS.get(key)
+    if labels and value in labels:
+        return gettext(labels[value])
+    return str(value)
+
+
+def rows_of(data, item_code: str | None = None, key: str | None = None) -> list[Row]:
+    """A stored dict as label → value rows; progress dicts name their targets."""
+    if not isinstance(data, dict):
+        return [Row(gettext(KEY_LABELS[key]) if key in KEY_LABELS else (key or ""), _value(key or "", data))]
+    out = []
+    for k, v in data.items():
+        if key == "progress":
+            label = target_name(item_code, k)
+        else:
+            label = gettext(KEY_LABELS[k]) if k in KEY_LABELS else k
+        if isinstance(v, dict):
+            out.append(Row(label, "" if v else "—", rows_of(v, item_code, k)))
+        elif k == "target" and isinstance(v, str):
+            out.append(Row(label, target_name(item_code, v)))
+        else:
+            out.append(Row(label, _value(k, v)))
+    return out
+
+
+def status_text_in(code: str, lang: str) -> str:
+    """A status label in either language, for the preview of both public pages."""
+    return both(STATUSES.get(code, NO_REPORT_MESSAGE))[lang]
+
+
+def action_label(action: str) -> str:
+    return gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def item_code_of(entry) -> str | None:
+    if entry.target_type == "work_item":
+        return entry.target_id
+    for snapshot in (entry.after, entry.before):
+        if isinstance(snapshot, dict) and snapshot.get("item"):
+            return snapshot["item"]
+    return None

@@ -1,0 +1,75 @@
+"""Overdue stays visible (issue 18 point 11) and staff history and audit read on a phone (point 13):
+target names instead of keys, Shanghai time, label → value cards instead of raw JSON, and the 403
+page leads back to the staff dashboard."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from conftest import text_of
+from progress_support import publish
+
+DEADLINE_PASSED = "Deadline passed"
+
+
+def test_deadline_passed_shows_whatever_the_status_until_completed(app_factory):
+    app = app_factory(PORTAL_TODAY="2024-03-01")  # 2.3 is due December 2023
+    client = app.test_client()
+    for status in ("in_progress", "not_started", "delayed"):
+        publish(app, "2.3", status, "有进展。", "2023-11-01", note_en="Some progress.")
+        assert DEADLINE_PASSED in text_of(client.get("/en/items/2.3").data), status
+        assert "The deadline (December 2023) has passed." in text_of(client.get("/en/items/2.3").data)
+        listing = client.get("/en/items/").get_data(as_text=True)
+        card = re.search(r'<li class="card">\s*<a class="card-link" href="/en/items/2.3">.*?</li>', listing, re.S).group(0)
+        assert DEADLINE_PASSED in text_of(card), status
+        results = client.get("/en/search?q=lift").get_data(as_text=True)
+        assert DEADLINE_PASSED in text_of(results), status
+        with app.app_context():
+            from portal.services.content import content
+            from portal.services.status import status_of
+
+            assert status_of(content().item("2.3")).overdue  # the dashboard's rule, the one the pages use
+    publish(app, "2.3", "completed", "已完成。", "2023-12-20", note_en="Done.")
+    assert DEADLINE_PASSED not in text_of(client.get("/en/items/2.3").data)
+    assert "已过时间节点" not in text_of(client.get("/zh/items/2.3").data)
+
+
+def test_not_yet_due_is_not_marked(app_factory):
+    app = app_factory(PORTAL_TODAY="2023-10-01")
+    publish(app, "2.3", "in_progress", "有进展。", "2023-09-01")
+    assert DEADLINE_PASSED not in text_of(app.test_client().get("/en/items/2.3").data)
+
+
+def test_history_names_targets_in_the_staff_language_and_uses_shanghai_time(app, staff_client):
+    from portal.extensions import db
+    from portal.models import StatusUpdate
+
+    entry_id = publish(app, "2.3", "in_progress", "已完成意愿征询。", "2023-09-01", progress={"consultations": 20})
+    with app.app_context():
+        db.session.get(StatusUpdate, entry_id).created_at = datetime(2023, 9, 1, 18, 30)  # UTC
+        db.session.commit()
+    editor = staff_client("editor")
+    en = text_of(editor.get("/staff/items/2.3", headers={"Accept-Language": "en"}).data)
+    zh = text_of(editor.get("/staff/items/2.3", headers={"Accept-Language": "zh-CN"}).data)
+    assert "Lifts with residents consulted 20 / 35 lifts" in en and not re.search(r"consultations:? 20", en)
+    assert "加装电梯意愿征询 20 / 35 台" in zh
+    assert "2023-09-02 02:30 (Shanghai time)" in en and "2023-09-02 02:30（北京时间）" in zh
+
+
+def test_audit_log_is_cards_of_readable_values_without_json(app, staff_client):
+    publish(app, "2.3", "in_progress", "已完成意愿征询。", "2023-09-01", progress={"consultations": 20})
+    admin = staff_client("admin")
+    html = admin.get("/staff/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<table" not in html and '{"' not in html and "{&#34;" not in html
+    cards = [text_of(c) for c in re.findall(r'<li class="card audit-card">.*?</li>\n', html, re.S)]
+    text = next(c for c in cards if "Status update published" in c)
+    assert "Account created" in " ".join(cards) and "Times are Shanghai time." in text_of(html)
+    assert re.search(r"Progress\s+Lifts with residents consulted 20", text) and "In progress" in text
+    assert "consultations" not in text and "in_progress" not in text
+
+
+def test_the_403_page_links_back_to_the_staff_dashboard(staff_client, client):
+    moderator = staff_client("moderator")
+    r = moderator.get("/staff/items/")
+    assert r.status_code == 403 and 'href="/staff/"' in r.get_data(as_text=True)
+    assert 'href="/staff/"' not in client.get("/zh/items/99.99").get_data(as_text=True)
