@@ -51,3 +51,22 @@ def url_in(lang: str, external: bool = False) -> str:
         args = {**request.args.to_dict(flat=True), **(request.view_args or {}), "lang": lang}
         return url_for(request.endpoint, _external=external, **args)
     return url_for("public.home", lang=lang, _external=external)
+
+
+def lang_in_urls(bp) -> None:
+    """A blueprint whose addresses start with /<lang>/: the language goes to g.lang (an unknown one is a
+    404), and url_for inside a page keeps the page's language unless told otherwise."""
+    from flask import abort, current_app
+
+    @bp.url_value_preprocessor
+    def _pull_lang(_endpoint, values):
+        if values is not None and "lang" in values:
+            lang = values.pop("lang")
+            if lang not in LANGS:
+                abort(404)
+            g.lang = lang
+
+    @bp.url_defaults
+    def _add_lang(endpoint, values):
+        if "lang" not in values and g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.lang

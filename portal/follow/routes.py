@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, render_template, request
 
 from ..extensions import csrf, limiter
-from ..i18n import LANGS
+from ..i18n import lang_in_urls
 from ..services import follow as service
 from ..services import mail
 from . import bp
@@ -16,19 +16,7 @@ PER_CLIENT = "20 per hour"
 PER_ADDRESS = "3 per hour"
 
 
-@bp.url_value_preprocessor
-def _pull_lang(_endpoint, values):
-    if values is not None and "lang" in values:
-        lang = values.pop("lang")
-        if lang not in LANGS:
-            abort(404)
-        g.lang = lang
-
-
-@bp.url_defaults
-def _add_lang(endpoint, values):
-    if "lang" not in values and g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
-        values["lang"] = g.lang
+lang_in_urls(bp)
 
 
 def _address_key() -> str:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
-from ..i18n import LANGS, best_lang
+from ..i18n import best_lang, lang_in_urls
 from ..pagination import page_arg
 from ..redirects import safe_target
 from ..services import items as item_service
@@ -11,19 +11,7 @@ from ..services.status import status_map
 from . import bp
 
 
-@bp.url_value_preprocessor
-def _pull_lang(_endpoint, values):
-    if values is not None and "lang" in values:
-        lang = values.pop("lang")
-        if lang not in LANGS:
-            abort(404)
-        g.lang = lang
-
-
-@bp.url_defaults
-def _add_lang(endpoint, values):
-    if "lang" not in values and g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
-        values["lang"] = g.lang
+lang_in_urls(bp)
 
 
 @bp.get("/")
