@@ -70,7 +70,10 @@ def test_editor_update_in_the_browser_reaches_the_resident(app, live_server, bro
     staff.fill("#progress_renovated_area", "42000")
     assert no_horizontal_scroll(staff)
     screenshot(staff, "progress-staff-form-360")
-    staff.locator("form button.primary").click()
+    staff.locator("form button[name=step][value=preview]").click()
+    staff.wait_for_load_state()
+    assert "第一批12万平方米中已完成4.2万平方米。" in staff.locator(".preview").inner_text()  # as residents will read it
+    staff.locator(".preview button[name=step][value=publish]").click()
     staff.wait_for_load_state()
     assert "/staff/items/2.2" in staff.url
 
