@@ -12,11 +12,9 @@ SERVER_NAME = "portal"  # what the Server header says instead of the software an
 
 
 def security_headers() -> list[tuple[str, str]]:
-    from .security import CSP
+    from .security import SECURITY_HEADERS
 
-    return [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", "DENY"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
-            ("Cache-Control", "no-store")]
+    return [*SECURITY_HEADERS, ("Cache-Control", "no-store")]
 
 
 def _write_error(sock, status_int, reason, mesg):

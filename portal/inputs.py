@@ -23,3 +23,11 @@ def ascii_int(value) -> int:
         raise ValueError(f"too large: {value!r}")
     return number
 
+
+
+def int_or_none(value) -> int | None:
+    """ascii_int, with None for anything that is not such a number (ids from hidden fields and URLs)."""
+    try:
+        return ascii_int(value)
+    except ValueError:
+        return None

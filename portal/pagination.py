@@ -4,13 +4,11 @@ from __future__ import annotations
 from flask import request
 
 from .extensions import db
+from .inputs import ascii_int
 
 
 def page_arg(name: str = "page") -> int:
-    raw = request.args.get(name, "")
-    if raw.isascii() and raw.isdigit() and len(raw) <= 6:
-        return max(1, int(raw))
-    return 1
+    return max(1, request.args.get(name, 1, type=ascii_int))
 
 
 def paginate(stmt, page: int, per_page: int):

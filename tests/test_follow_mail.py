@@ -216,3 +216,11 @@ def test_a_message_claimed_by_another_run_is_not_sent_twice(mail_app, smtp):
     assert len(smtp.inbox.to(ADDRESS)) == 1
     with mail_app.app_context():
         assert db.session.query(MailMessage).one().attempts == 1
+
+
+def test_a_follow_request_for_an_odd_key_is_refused_not_an_error(mail_app, smtp):
+    """The hidden key is read with the ASCII-only rule: "²" passes str.isdigit() but not int()."""
+    client = mail_app.test_client()
+    for kind, key in (("site", "²"), ("area", "３"), ("site", "9" * 40)):
+        response = _follow(client, kind=kind, key=key)
+        assert response.status_code < 500, (kind, key, response.status_code)

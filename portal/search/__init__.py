@@ -23,8 +23,8 @@ def init_app(app: Flask) -> None:
     vocabulary = Vocabulary(list(store.aliases) + load_thesaurus(app.config["CONTENT_DIR"]))
     app.extensions["search_vocabulary"] = vocabulary
     words = [t.name.zh for t in store.glossary] + [a for t in store.glossary for a in t.aliases]
-    words += [w for group in store.aliases for w in group] + [p.name.zh for p in store.places]
-    words += [o.name.zh for o in store.offices] + vocabulary.words()
+    # vocabulary.words() holds the alias and thesaurus groups.
+    words += [p.name.zh for p in store.places] + [o.name.zh for o in store.offices] + vocabulary.words()
     prepare(words)
     app.register_blueprint(bp)
     csrf.exempt(api_bp)

@@ -31,11 +31,12 @@ def register_cli(app: Flask) -> None:
             click.echo("search index is current")
 
     @group.command("purge-log")
-    @click.option("--keep-days", default=90, show_default=True, help="Weeks that began earlier are deleted.")
-    def purge_log_command(keep_days: int):
-        """Delete search-report counts older than 90 days (run daily, e.g. from cron)."""
+    @click.option("--keep-days", default=None, type=int, help="Weeks that began earlier are deleted (default: 90).")
+    def purge_log_command(keep_days: int | None):
+        """Delete search-report counts older than the kept period (run daily, e.g. from cron)."""
         from ..services import search_log
 
+        keep_days = search_log.KEEP_DAYS if keep_days is None else keep_days
         deleted = search_log.purge(keep_days)
         click.echo(f"search log: {deleted} weekly rows older than {keep_days} days deleted")
 

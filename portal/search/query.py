@@ -25,8 +25,6 @@ TAIL_RATIO = 0.3
 # A word that residents used about more than this share of all work points says little about any one
 # of them (BM25 gives it almost no weight) and costs the most to score: its comment clause is dropped.
 COMMON_IN_COMMENTS = 0.2
-# Character bigrams join the word query only as the fallback when the words find nothing.
-BIGRAMS_IN_WORD_QUERY = False
 FILTERS = ("area", "office", "month", "status", "place")
 
 
@@ -69,14 +67,13 @@ def expand(text: str) -> list[str]:
     return current_app.extensions["search_vocabulary"].expand(text)
 
 
-def build_query(text: str, grams: bool | None = None) -> tuple[Q.Query, list[str]]:
+def build_query(text: str) -> tuple[Q.Query, list[str]]:
     """An OR of every term in every field; alias expansions count a little less than typed words.
 
     A term that several aliases share (电梯 in 加装电梯, 装电梯, 老楼电梯…) becomes one clause with the
     boosts added: the same score as repeating it, but its postings are read once. That is most of
     the work on a large index, where every clause scores every document it matches.
     """
-    grams = BIGRAMS_IN_WORD_QUERY if grams is None else grams
     boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
 
@@ -88,11 +85,8 @@ def build_query(text: str, grams: bool | None = None) -> tuple[Q.Query, list[str
             for fname in ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh"):
                 clause(fname, term, boost)
             shown.append(term)
-        # Comments get no bigram field: on a large index their bigrams were a third of all postings
-        # read per query, for the weakest signal; jieba's words still find a comment.
-        for gram in dict.fromkeys(bigrams(words)) if typed and grams else ():
-            for fname in ("title_bg", "zh_bg"):
-                clause(fname, gram, boost * 0.6)
+        # Character bigrams join only the fallback query (when the words find nothing): on a large
+        # index they were a third of all postings read per query, for the weakest signal.
         latin = " ".join(LATIN_WORD_RE.findall(words))
         for term in dict.fromkeys(en_terms(latin)):
             for fname in ("title_en", "en", "comments_en") if typed else ("title_en", "en"):

@@ -347,11 +347,6 @@ def moderator_names(comments: list[Feedback]) -> dict[int, str]:
     return dict(db.session.execute(select(StaffUser.id, StaffUser.username).where(StaffUser.id.in_(ids))).all())
 
 
-def flags_of(fb: Feedback) -> list[FeedbackFlag]:
-    return list(db.session.scalars(select(FeedbackFlag).where(FeedbackFlag.feedback_id == fb.id)
-                                   .order_by(FeedbackFlag.id)))
-
-
 def has_letters_or_digits(text: str | None) -> bool:
     """A comment must say something in words or numbers: emoji or punctuation alone is not a comment.
     Any script counts (Unicode categories L* and N*), so Chinese, English and full-width digits pass."""
@@ -479,10 +474,3 @@ def bulk_reject(ids, reason: str, actor, reason_code: str | None = None) -> Bulk
             reject(fb, reason, actor, reason_code=reason_code)
 
     return _bulk(ids, one)
-
-
-def moderator_name(staff_id: int | None) -> str | None:
-    from ..models import StaffUser
-
-    user = db.session.get(StaffUser, staff_id) if staff_id else None
-    return user.username if user else None

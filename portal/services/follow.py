@@ -20,6 +20,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import and_, delete, func, or_, select
 
 from ..extensions import db
+from ..inputs import int_or_none
 from ..i18n import N_
 from ..models import Feedback, SiteStageUpdate, StatusUpdate, Subscription, utcnow
 from . import mail, updates
@@ -71,7 +72,8 @@ def _links():
 def thing_name(kind: str, key: str, lang: str) -> str | None:
     with force_locale(lang):
         if kind == "comment":
-            fb = db.session.get(Feedback, int(key)) if key.isdigit() else None
+            feedback_id = int_or_none(key)
+            fb = db.session.get(Feedback, feedback_id) if feedback_id is not None else None
             return gettext(YOUR_COMMENT, code=fb.tracking_code) if fb else None
         found = updates.scope(kind, key)
         if found is None:

@@ -78,8 +78,9 @@ def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
 def derived_from_counts(item, counts: Mapping[tuple[str | None, str], int]) -> dict[str, int]:
     """The same count from (target key, stage) -> number of sites, so a page need not load every site."""
     out: dict[str, int] = {}
+    chain = CHAINS.get(item.code, {})
     for t in item.targets:
-        chain = CHAINS.get(item.code, {})
+        # A target in a chain counts the sites filed under any target of that chain.
         relevant = {k: n for k, n in counts.items() if (k[0] in chain if t.key in chain else k[0] == t.key)}
         if not relevant:
             continue

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import StaffSession, StaffUser, utcnow
@@ -95,8 +96,9 @@ def resume(token: str) -> StaffUser | None:
     """The account a cookie's token belongs to, if its session is still open; ends it if it ran out."""
     if not isinstance(token, str) or not token:
         return None
-    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _token_hash(token),
-                                                       StaffSession.ended_at.is_(None)))
+    # The account comes in the same query: this runs on every staff request.
+    row = db.session.scalar(select(StaffSession).options(joinedload(StaffSession.staff))
+                            .where(StaffSession.token_hash == _token_hash(token), StaffSession.ended_at.is_(None)))
     if row is None:
         return None
     user = row.staff
@@ -128,15 +130,26 @@ def end_all(user: StaffUser, reason: str) -> int:
     return result.rowcount or 0
 
 
-def open_sessions(user: StaffUser) -> list[StaffSession]:
+def _open_stmt():
     """Sessions still open: not ended, and not yet past their idle or absolute limit."""
     idle, lifetime = _limits()
     moment = now()
-    rows = db.session.scalars(select(StaffSession).where(
-        StaffSession.staff_id == user.id, StaffSession.ended_at.is_(None),
-        StaffSession.last_seen_at > moment - idle, StaffSession.created_at > moment - lifetime,
-    ).order_by(StaffSession.last_seen_at.desc()))
-    return list(rows)
+    return select(StaffSession).where(
+        StaffSession.ended_at.is_(None), StaffSession.last_seen_at > moment - idle,
+        StaffSession.created_at > moment - lifetime,
+    ).order_by(StaffSession.last_seen_at.desc())
+
+
+def open_sessions(user: StaffUser) -> list[StaffSession]:
+    return list(db.session.scalars(_open_stmt().where(StaffSession.staff_id == user.id)))
+
+
+def open_sessions_by_staff() -> dict[int, list[StaffSession]]:
+    """Every account's open sessions in one query, for the accounts page."""
+    out: dict[int, list[StaffSession]] = {}
+    for row in db.session.scalars(_open_stmt()):
+        out.setdefault(row.staff_id, []).append(row)
+    return out
 
 
 def find(user: StaffUser, session_id: int) -> StaffSession | None:

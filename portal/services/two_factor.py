@@ -44,7 +44,7 @@ def _clean(code: str) -> str:
 
 def _step_matching(secret: str, code: str, last_step: int | None) -> int | None:
     """The time step whose code this is (one step of clock drift either way), if not used before."""
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = int(time.time()) // totp.interval

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..inputs import int_or_none
 from ..i18n import N_
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
@@ -50,7 +51,8 @@ def scope(kind: str, key: str) -> Scope | None:
     """The scope of one followable thing, or None when it does not exist."""
     store = content()
     if kind == "site":
-        site = db.session.get(ProjectSite, int(key)) if str(key).isdigit() else None
+        site_id = int_or_none(key)
+        site = db.session.get(ProjectSite, site_id) if site_id is not None else None
         if site is None:
             return None
         return Scope(kind, str(site.id), _site_name(site), None, SiteStageUpdate.site_id == site.id,
@@ -70,7 +72,8 @@ def scope(kind: str, key: str) -> Scope | None:
         found = store.office(key)
         name, codes = (found.name, [i.code for i in store.items_by_office(key)]) if found else (None, None)
     elif kind == "area":
-        found = store.section(int(key)) if str(key).isdigit() else None
+        number = int_or_none(key)
+        found = store.section(number) if number is not None else None
         name, codes = (found.title, [i.code for i in found.items]) if found else (None, None)
     else:
         return None

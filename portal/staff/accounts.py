@@ -33,7 +33,7 @@ def _render(create: CreateAccountForm | None = None, bound: dict | None = None, 
     return render_template(
         "staff/accounts.html", users=auth.all_staff(), create=create or CreateAccountForm(formdata=None),
         forms_for=lambda u: forms_for(u, (bound or {}).get(u.id)), role_labels=ROLE_LABELS, error=error,
-        open_sessions=staff_sessions.open_sessions, this_session=auth.current_staff().current_session,
+        open_sessions=staff_sessions.open_sessions_by_staff(), this_session=auth.current_staff().current_session,
     ), status
 
 

@@ -23,7 +23,8 @@ KEY_LABELS = {
     "username": N_("User name"), "role": N_("Role"), "active": N_("Active"), "until": N_("Locked until"),
     "rows": N_("Rows"), "stage": N_("Stage"), "item": N_("Work point"), "target": N_("Counts towards target"),
     "name_zh": N_("Name (Chinese)"), "name_en": N_("Name (English, optional)"), "place": N_("Place"),
-    "building": N_("Building (optional)"),
+    "building": N_("Building (optional)"), "sessions_ended": N_("Sessions ended"), "session": N_("Session"),
+    "recovery_codes": N_("Recovery codes"), "left": N_("Left"), "ip": N_("Address (hashed)"), "step": N_("Step"),
 }
 ACTION_LABELS = {
     "item.update": N_("Status update published"), "site.create": N_("Project added"),
@@ -32,7 +33,15 @@ ACTION_LABELS = {
     "feedback.reply": N_("Official reply"), "feedback.flagged_back_to_review": N_("Comment back to review after reports"),
     "feedback.export": N_("Comments downloaded"), "staff.create": N_("Account created"),
     "staff.reset_password": N_("Password reset"), "staff.enable": N_("Account enabled"),
-    "staff.disable": N_("Account disabled"), "staff.role": N_("Role changed"), "staff.locked": N_("Account locked"),
+    "staff.disable": N_("Account disabled"), "staff.role": N_("Role changed"),
+    "staff.locked": N_("Account locked"),  # recorded by the lockout of the first version; old entries keep it
+    "staff.login_failed": N_("Failed login"), "staff.login_throttled": N_("Login refused: too many attempts"),
+    "staff.session_end": N_("Session ended"), "staff.sessions_end": N_("All sessions ended"),
+    "staff.2fa_enable": N_("Second factor turned on"), "staff.2fa_disable": N_("Second factor turned off"),
+    "staff.2fa_new_codes": N_("New recovery codes"), "staff.2fa_recovery_used": N_("Recovery code used"),
+    "feedback.withdraw": N_("Comment withdrawn by its author"), "privacy.purge": N_("Contacts erased"),
+    "sheet.download": N_("Progress sheet downloaded"), "sheet.upload": N_("Progress sheet uploaded"),
+    "sheet.publish": N_("Progress sheet published"),
 }
 CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES}
 

@@ -33,7 +33,3 @@ def download_form(store, formdata=None) -> DownloadForm:
 class UploadForm(FlaskForm):
     sheet = FileField(_l("Filled-in sheet (.xlsx or .csv, at most 2 MB)"),
                       validators=[FileRequired(message=_l("Please choose the file to upload."))])
-
-
-class PublishForm(FlaskForm):
-    pass

@@ -13,10 +13,9 @@ from ..services.sheets.apply import publish as publish_sheet
 from ..services.sheets.check import check
 from ..services.sheets.download import FORMATS, download
 from ..services.sheets.read import Parsed, read
-from ..services.sites import STAGES
-from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp
-from .sheet_forms import PublishForm, UploadForm, download_form
+from .forms import EmptyForm
+from .sheet_forms import UploadForm, download_form
 
 UPLOAD_ENDPOINT = "staff.sheet_upload"
 # Room for the multipart framing and the CSRF token around the file itself.
@@ -30,14 +29,8 @@ def allow_sheet_upload() -> None:
         request.max_content_length = current_app.config["SHEET_MAX_BYTES"] + FORM_OVERHEAD
 
 
-def _labels() -> dict:
-    return {"status_text": lambda code: _(STATUSES.get(code or "", NO_REPORT_MESSAGE)),
-            "stage_text": lambda code: _(STAGES.get(code or "", code or ""))}
-
-
 def _page(upload_form=None, status=200):
-    return render_template("staff/sheets.html", download=download_form(content()), form=upload_form or UploadForm(),
-                           **_labels()), status
+    return render_template("staff/sheets.html", download=download_form(content()), form=upload_form or UploadForm()), status
 
 
 @bp.get("/progress-sheets")
@@ -75,7 +68,7 @@ def sheet_upload():
 def _preview(upload, plan, status=200):
     before = uploads.published_before(upload.sha256)
     return render_template("staff/sheet_preview.html", upload=upload, plan=plan, published_before=before,
-                           publish_form=PublishForm(), form=UploadForm(), **_labels()), status
+                           publish_form=EmptyForm(), form=UploadForm()), status
 
 
 @bp.get("/progress-sheets/<token>")
@@ -88,7 +81,7 @@ def sheet_preview(token: str):
 @bp.post("/progress-sheets/<token>/publish")
 @auth.requires("update_status")
 def sheet_publish(token: str):
-    form = PublishForm()
+    form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     upload = uploads.find(token, auth.current_staff()) or abort(404)

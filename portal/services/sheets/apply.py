@@ -19,10 +19,9 @@ from .read import Parsed
 
 def publish(upload: SheetUpload, actor) -> Plan:
     """Checks the stored rows again against the state now (someone may have published since the preview)."""
-    if not _claim(upload):
-        return check(Parsed.from_dict(upload.rows))
+    claimed = _claim(upload)
     plan = check(Parsed.from_dict(upload.rows))
-    if not plan.publishable:
+    if not claimed or not plan.publishable:
         db.session.rollback()
         return plan
     try:

@@ -1,0 +1,22 @@
+"""Chinese for audit-log labels added in the review pass."""
+ZH = {
+    "Sessions ended": "已结束的会话",
+    "Session": "会话",
+    "Recovery codes": "恢复码",
+    "Left": "剩余",
+    "Address (hashed)": "地址（已散列）",
+    "Step": "步骤",
+    "Failed login": "登录失败",
+    "Login refused: too many attempts": "拒绝登录：尝试次数过多",
+    "Session ended": "会话已结束",
+    "All sessions ended": "全部会话已结束",
+    "Second factor turned on": "已开启第二重验证",
+    "Second factor turned off": "已关闭第二重验证",
+    "New recovery codes": "已生成新的恢复码",
+    "Recovery code used": "已使用恢复码",
+    "Comment withdrawn by its author": "留言已由作者撤回",
+    "Contacts erased": "联系方式已删除",
+    "Progress sheet downloaded": "已下载进度表",
+    "Progress sheet uploaded": "已上传进度表",
+    "Progress sheet published": "已发布进度表",
+}
