@@ -9,6 +9,10 @@ How to add an endpoint
 3. Add one ``Operation(...)`` line to ``OPERATIONS`` in portal/api/openapi.py, naming the endpoint,
    the response model and, if any, a query model (its fields become the query parameters).
 Schemathesis (tests/test_api_schemathesis.py) then checks the new endpoint against the document.
+
+To add a field to an existing shape (say, an ``outcome`` object on the item): add a model for it here,
+add the field to ``Item`` and fill it in ``build.item`` (portal/api/build.py) from the service result.
+The models forbid unknown keys, so a field missing from here cannot reach the JSON undocumented.
 """
 from __future__ import annotations
 

@@ -128,10 +128,16 @@ def all_item_facts() -> list[ItemFacts]:
     """Every item with its history and sites, in a fixed number of queries whatever the number of items."""
     store = content()
     statuses = status_map(store.items)
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress))
-            .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
-    by_code: dict[str, list[StatusUpdate]] = defaultdict(list)
-    for entry in db.session.scalars(stmt):
-        by_code[entry.item_code].append(entry)
+    by_code = all_history_by_item()
     sites = site_service.all_sites_by_item()
     return [item_facts(i, statuses[i.code], by_code[i.code], sites.get(i.code, [])) for i in store.items]
+
+
+def all_history_by_item() -> defaultdict[str, list[StatusUpdate]]:
+    """Every published update with its reported values, grouped by work point, newest first, in two queries."""
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress))
+            .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
+    by_code: defaultdict[str, list[StatusUpdate]] = defaultdict(list)
+    for entry in db.session.scalars(stmt):
+        by_code[entry.item_code].append(entry)
+    return by_code
