@@ -22,7 +22,7 @@ STATUS = {
 ITEM = {
     "type": "object",
     "required": ["code", "section", "title", "summary", "official_text", "departments", "deadline",
-                 "status", "history", "sites", "targets", "locations", "url"],
+                 "status", "history", "sites", "targets", "locations", "url", "outcome"],
     "properties": {
         "code": {"type": "string", "pattern": r"^\d+\.\d+(\.\d+)?$"},
         "section": {
@@ -50,6 +50,25 @@ ITEM = {
             "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"},
                            "kind": {"type": "string"}}}},
         "url": {"$ref": "#/components/schemas/Bilingual"},
+        "outcome": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Outcome"}],
+                    "description": "What became of the work point, recorded by staff after its plan's year; "
+                                   "null until recorded"},
+    },
+}
+
+OUTCOME = {
+    "type": "object",
+    "required": ["result", "label", "figures", "note", "continued_by", "recorded_at", "updated_at"],
+    "properties": {
+        "result": {"type": "string", "enum": ["completed", "partly_completed", "not_completed", "carried_over"]},
+        "label": BILINGUAL,
+        "figures": {"type": "array", "description": "Achieved against the item's targets (keys as in targets)",
+                    "items": {"type": "object", "required": ["target", "value"],
+                              "properties": {"target": {"type": "string"}, "value": {"type": "number"}}}},
+        "note": BILINGUAL,
+        "continued_by": {"type": ["string", "null"], "description": "<plan-slug>/<code> of the later plan's item"},
+        "recorded_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
     },
 }
 
@@ -179,7 +198,7 @@ def openapi_document() -> dict:
         },
         "paths": paths,
         "components": {"schemas": {
-            "Bilingual": BILINGUAL, "Status": STATUS, "Item": ITEM, "Update": UPDATE, "Target": TARGET,
+            "Bilingual": BILINGUAL, "Status": STATUS, "Item": ITEM, "Outcome": OUTCOME, "Update": UPDATE, "Target": TARGET,
             "Site": SITE, "Error": ERROR, **EXTRA_SCHEMAS,
         }},
     }

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import ProjectSite, StatusUpdate, TargetProgress
 from ..pagination import paginate
 from . import feedback as feedback_service
+from . import outcomes as outcome_service
 from . import sites as site_service
 from .content import content
 from .status import status_map, status_of
@@ -125,8 +126,10 @@ def update_to_dict(entry: StatusUpdate) -> dict:
 
 
 def item_to_dict(item: Item, status=None, entries: list[StatusUpdate] | None = None, full: bool = True,
-                 sites: list[ProjectSite] | None = None) -> dict:
+                 sites: list[ProjectSite] | None = None, outcomes: dict | None = None) -> dict:
     status = status or status_of(item)
+    if outcomes is None:
+        outcomes = {item.code: outcome_service.outcome_of(content().plan.slug, item.code)}
     data = {
         "code": item.code,
         "section": {"number": item.section.number, "title": item.section.title.as_dict()},
@@ -142,6 +145,7 @@ def item_to_dict(item: Item, status=None, entries: list[StatusUpdate] | None = N
         "targets": [],
         "locations": [{"slug": p.slug, "kind": p.kind, **p.name.as_dict()} for p in item.places],
         "url": item_urls(item),
+        "outcome": outcome_service.outcome_dict(outcomes.get(item.code)),
     }
     current: dict[str, tuple[float, str]] = {}
     if full:
@@ -169,4 +173,6 @@ def all_items_dicts() -> list[dict]:
     for entry in db.session.scalars(stmt):
         by_code[entry.item_code].append(entry)
     sites = site_service.all_sites_by_item()
-    return [item_to_dict(i, statuses[i.code], by_code[i.code], sites=sites.get(i.code, [])) for i in store.items]
+    outcomes = outcome_service.outcomes_for(store.plan.slug)
+    return [item_to_dict(i, statuses[i.code], by_code[i.code], sites=sites.get(i.code, []), outcomes=outcomes)
+            for i in store.items]
