@@ -179,9 +179,9 @@ def _plan_item_route(app):
 
 
 def test_carry_over_links_both_ways(app_factory, two_plans, tmp_path):
-    from conftest import login, make_staff
+    from conftest import _database_url, login, make_staff
 
-    db_url = f"sqlite:///{tmp_path / 'shared.db'}"
+    db_url = _database_url(tmp_path, 99)  # one database for both apps (PostgreSQL too, when tests run on it)
     earlier = app_factory(CONTENT_DIR=str(two_plans), CURRENT_PLAN=PLAN, database_url=db_url)
     _plan_item_route(earlier)
     later = app_factory(CONTENT_DIR=str(two_plans), CURRENT_PLAN=LATER, database_url=db_url)
@@ -223,3 +223,21 @@ def test_continues_must_name_an_earlier_plan(two_plans):
     item.write_text(yaml.safe_dump({**data, "continues": f"{LATER}/2.1"}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match="not an earlier plan"):
         load_content(two_plans, LATER)
+
+
+def test_pages_with_outcomes_are_valid_html(app, client, staff_client, tmp_path):
+    from test_html_validity import _need_vnu, vnu_errors
+
+    java = _need_vnu()
+    _record_many(app)
+    editor = staff_client("editor")
+    invalid = post_outcome(editor, {"result": "completed", "note_zh": "", "figure_starts": "2.5"})
+    pages = {"item-en": client.get("/en/items/2.3").data, "item-zh": client.get("/zh/items/2.3").data,
+             "progress": client.get("/zh/progress").data, "form-errors": invalid.data,
+             "staff-plans": editor.get("/staff/plans").data, "staff-plan": editor.get(f"/staff/plans/{PLAN}").data}
+    files = []
+    for name, body in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(body)
+        files.append(path)
+    assert vnu_errors(java, files) == []

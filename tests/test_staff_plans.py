@@ -5,6 +5,8 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import pytest
+
 from conftest import login, make_staff, text_of
 from test_outcomes import LATER, PLAN, two_plans  # noqa: F401 - the fixture
 
@@ -71,3 +73,31 @@ def test_a_plan_whose_year_is_not_over_offers_no_outcome_form(app_factory):
     c.set_cookie("lang", "en")
     items = c.get(f"/staff/plans/{PLAN}").get_data(as_text=True)
     assert "/outcome" not in items and "from 1 January 2024" in text_of(items)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_staff_plan_pages_read_on_a_phone(app, live_server, browser_context_factory, lang):
+    from browser_support import no_horizontal_scroll, screenshot
+    from conftest import STAFF_PASSWORD
+    from test_accessibility import axe_violations, with_axe
+
+    make_staff(app, "phone-editor", "editor")
+    server = live_server(app)
+    tab = with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")).new_page()
+    tab.goto(f"{server.url}/staff/login")
+    tab.locator("#username").fill("phone-editor")
+    tab.locator("#password").fill(STAFF_PASSWORD)
+    tab.locator("form button[type=submit]").last.click()
+    for path in ("/staff/plans", f"/staff/plans/{PLAN}", f"/staff/plans/{PLAN}/items/2.3/outcome"):
+        tab.goto(server.url + path)
+        screenshot(tab, f"staff{path.replace('/', '-')}-{lang}-360")
+        assert no_horizontal_scroll(tab), f"{path} scrolls sideways at 360 px"
+        assert axe_violations(tab) == [], path
+    tab.locator("#result").select_option("completed")
+    tab.locator("#note_zh").fill("25台全部竣工。")
+    tab.locator("#figure_starts").fill("25")
+    tab.locator("form button.primary").click()
+    assert tab.url.endswith(f"/staff/plans/{PLAN}#item-2.3")
+    tab.goto(f"{server.url}/{lang}/items/2.3")
+    screenshot(tab, f"item-2.3-outcome-{lang}-360")
+    assert tab.locator("#h-outcome").is_visible() and no_horizontal_scroll(tab)
