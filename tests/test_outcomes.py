@@ -60,7 +60,7 @@ def test_moderators_get_403_and_visitors_the_login_page(app, client, staff_clien
     assert outcome_row(app) is None
 
 
-def test_refused_before_the_plans_year_is_over(app_factory, staff_client):
+def test_refused_before_the_plans_year_is_over(app_factory):
     app = app_factory(PORTAL_TODAY="2023-12-31")
     from conftest import login, make_staff
 
@@ -132,12 +132,11 @@ def test_dashboard_counts_outcomes_by_area_and_office(app, client):
     area_total, by_office = _record_many(app)
     shown = text_of(client.get("/en/progress").data)
     assert "2 of 30 completed" in shown and "outcomes recorded for 3" in shown
-    assert f"2. " in shown and f"1 of {area_total} completed" in shown
+    assert f"1 of {area_total} completed" in shown  # area 2: 2.3 completed, 2.4 partly
     done = {"2.3", "1.1"}
     for slug, items in by_office.items():
         n = sum(1 for i in items if i.code in done)
         assert f"{n} of {len(items)} completed" in shown, slug
-    assert "3项中已完成2项" not in text_of(client.get("/zh/progress").data)
     assert "30项中已完成2项" in text_of(client.get("/zh/progress").data)
 
 

@@ -4,6 +4,8 @@ Editors and admins only; moderators get 403."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -43,10 +45,23 @@ def _outcome_counts() -> dict[str, Counter]:
     return counts
 
 
+def _fingerprint(root: str) -> tuple:
+    """Names, sizes and times of every content file: a plan check is redone only when one changes."""
+    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in sorted(Path(root).rglob("*"))
+                 if p.is_file() and (st := p.stat()))
+
+
+@lru_cache(maxsize=4)
+def _checks(root: str, fingerprint: tuple) -> list:
+    # Loading every plan takes about a second; the files rarely change between two page views.
+    return check_plans(root)
+
+
 @bp.get("/plans")
 @auth.requires("update_status")
 def plans():
-    checks = check_plans(current_app.config["CONTENT_DIR"])
+    root = current_app.config["CONTENT_DIR"]
+    checks = _checks(root, _fingerprint(root))
     known = {p.slug: p for p in content().plans}
     return render_template("staff/plans.html", checks=checks, plans=known, counts=_outcome_counts(),
                            current=plan_links.current_slug(), kinds=list(OutcomeKind))
