@@ -9,6 +9,7 @@ from ..models import ProjectSite, StatusUpdate
 from ..services import sites as site_service
 from ..services.content import content
 from ..services.items import ItemFacts
+from ..services.outcomes import LABELS
 from ..services.status import Status
 from . import schemas as s
 
@@ -71,4 +72,15 @@ def item(facts: ItemFacts) -> s.Item:
         sites=[site(x) for x in facts.sites], targets=targets(facts),
         locations=[s.Location(slug=p.slug, kind=p.kind, zh=p.name.zh, en=p.name.en) for p in found.places],
         url=urls("public.item", code=found.code),
+        outcome=outcome(facts.outcome),
     )
+
+
+def outcome(found) -> s.Outcome | None:
+    if found is None:
+        return None
+    return s.Outcome(
+        result=str(found.result), label=s.Bilingual(**both(LABELS[found.result])),
+        figures=[s.Achieved(target=k, value=v) for k, v in (found.figures or {}).items()],
+        note=s.Bilingual(zh=found.note_zh, en=found.note_en or ""), continued_by=found.continued_by,
+        recorded_at=found.recorded_at, updated_at=found.updated_at)

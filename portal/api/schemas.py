@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from ..models import OutcomeKind
 from ..services.sites import STAGES
 from ..services.status import NO_REPORT, STATUSES
 
@@ -117,6 +118,21 @@ class Site(Shape):
     url: Bilingual
 
 
+class Achieved(Shape):
+    target: str
+    value: Number
+
+
+class Outcome(Shape):
+    result: Literal[tuple(OutcomeKind)]  # type: ignore[valid-type]
+    label: Bilingual
+    figures: list[Achieved] = Field(description="Achieved against the item's targets (keys as in targets)")
+    note: Bilingual
+    continued_by: str | None = Field(description="<plan-slug>/<code> of the later plan's item")
+    recorded_at: UtcTime
+    updated_at: UtcTime
+
+
 class Item(Shape):
     code: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
     section: Section
@@ -132,6 +148,8 @@ class Item(Shape):
     targets: list[Target]
     locations: list[Location]
     url: Bilingual
+    outcome: Outcome | None = Field(description="What became of the work point, recorded by staff after its "
+                                                "plan's year; null until recorded")
 
 
 class ItemList(Shape):

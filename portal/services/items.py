@@ -9,9 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from ..content import Item
 from ..extensions import db
-from ..models import ProjectSite, StatusUpdate, TargetProgress
+from ..models import ItemOutcome, ProjectSite, StatusUpdate, TargetProgress
 from ..pagination import paginate
 from . import feedback as feedback_service
+from . import outcomes as outcome_service
 from . import sites as site_service
 from .content import content
 from .status import Status, status_map, status_of
@@ -115,13 +116,16 @@ class ItemFacts:
     history: list[StatusUpdate]
     sites: list[ProjectSite]
     progress: dict[str, tuple[float, str]]
+    outcome: ItemOutcome | None = None
 
 
 def item_facts(item: Item, status: Status | None = None, entries: list[StatusUpdate] | None = None,
-               sites: list[ProjectSite] | None = None) -> ItemFacts:
+               sites: list[ProjectSite] | None = None, outcomes: dict | None = None) -> ItemFacts:
     entries = history(item) if entries is None else entries
     sites = site_service.sites_of(item.code) if sites is None else sites
-    return ItemFacts(item, status or status_of(item), entries, sites, target_progress(item, entries, sites))
+    outcome = (outcome_service.outcome_of(content().plan.slug, item.code) if outcomes is None
+               else outcomes.get(item.code))
+    return ItemFacts(item, status or status_of(item), entries, sites, target_progress(item, entries, sites), outcome)
 
 
 def all_item_facts() -> list[ItemFacts]:
@@ -130,7 +134,8 @@ def all_item_facts() -> list[ItemFacts]:
     statuses = status_map(store.items)
     by_code = all_history_by_item()
     sites = site_service.all_sites_by_item()
-    return [item_facts(i, statuses[i.code], by_code[i.code], sites.get(i.code, [])) for i in store.items]
+    outcomes = outcome_service.outcomes_for(store.plan.slug)
+    return [item_facts(i, statuses[i.code], by_code[i.code], sites.get(i.code, []), outcomes) for i in store.items]
 
 
 def all_history_by_item() -> defaultdict[str, list[StatusUpdate]]:
