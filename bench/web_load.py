@@ -94,7 +94,7 @@ from portal.search.index import build
 with app.app_context():
     upgrade(directory={str(ROOT / 'migrations')!r})
     sync_items(content())
-    staff = create_staff("bench", "bench-only-password", "admin")
+    staff = create_staff("bench", "copper kettle under quiet rain", "admin")
     item = content().item({ITEM!r})
     try:
         from portal.services.progress import record_update
