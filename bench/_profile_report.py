@@ -23,13 +23,15 @@ def write_markdown(runs: dict) -> Path:
         "Written by `python -m bench profile` (bench/profile_pages.py); do not edit by hand. Each page is "
         "fetched in-process with Flask's test client, page cache off: the wall time is measured first "
         "without the profiler, then the same number of renders under cProfile (times per page; the "
-        "profiler's own overhead inflates functions called many times).",
+        "profiler's own overhead inflates functions called many times). Wall times depend on the machine's "
+        "load at the time (given below); calls per page do not.",
         "",
-        "| page | " + " | ".join(f"{label} ms/page" for label in labels) + " |",
-        "| --- | " + " | ".join("---:" for _ in labels) + " |",
+        "| page | " + " | ".join(f"{label} ms/page | {label} calls/page" for label in labels) + " |",
+        "| --- | " + " | ".join("---: | ---:" for _ in labels) + " |",
     ]
     for page in pages:
-        cells = [str(runs[label]["pages"].get(page, {}).get("ms_per_page", "–")) for label in labels]
+        cells = [f"{runs[label]['pages'].get(page, {}).get('ms_per_page', '–')} | "
+                 f"{runs[label]['pages'].get(page, {}).get('calls_per_page', '–')}" for label in labels]
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     lines.append("")
     for label, run in runs.items():

@@ -9,7 +9,9 @@ update, a project site and comments on the measured work point, a built index), 
 and each page fetched with Flask's test client: WSGI, routing, templates, queries, compression, all
 of it except gunicorn and the socket. "search (new words)" asks a different two-word query every
 time (words of content/thesaurus.yaml and aliases.yaml), as residents do; it misses every cache.
-The wall time per page is measured without the profiler, whose overhead inflates small calls.
+The wall time per page is measured without the profiler, whose overhead inflates small calls; the
+number of Python function calls a page makes (counted by cProfile) does not move with the machine's
+load, so it compares runs made at different times.
 Results: bench/results/profile.json (one entry per label) and bench/results/profile.md.
 """
 from __future__ import annotations
@@ -83,7 +85,8 @@ def measure(client, name: str, n: int, count: int) -> dict:
     get_all(client, paths[n:])
     profile.disable()
     path = paths[0] if name != NEW_WORDS else "/zh/search?q=<two new words>"
-    return {"path": path, "ms_per_page": round(wall_ms, 3),
+    calls = pstats.Stats(profile, stream=io.StringIO()).total_calls / n
+    return {"path": path, "ms_per_page": round(wall_ms, 3), "calls_per_page": round(calls),
             "by_cumulative": top(profile, "cumulative", count, n), "by_own_time": top(profile, "tottime", count, n)}
 
 
@@ -102,7 +105,8 @@ def main(argv: list[str]) -> int:
         pages = {}
         for name in args.page or [*PAGES, NEW_WORDS]:
             pages[name] = measure(client, name, args.n, args.top)
-            print(f"{name:24s} {pages[name]['ms_per_page']:7.2f} ms a page", flush=True)
+            print(f"{name:24s} {pages[name]['ms_per_page']:7.2f} ms a page, {pages[name]['calls_per_page']} "
+                  "Python function calls", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not args.no_write:
