@@ -50,12 +50,15 @@ class Status:
 
 def status_map(items) -> dict[str, Status]:
     """Statuses of many items in one query (no query per listed item)."""
-    rows = {w.code: w for w in db.session.scalars(select(WorkItem))}
+    # Three columns as plain tuples: loading 30 ORM objects cost more than the rest of a listing's queries.
+    stmt = select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at)
+    if len(items) == 1:
+        stmt = stmt.where(WorkItem.code == items[0].code)
+    rows = {code: (status, updated_at) for code, status, updated_at in db.session.execute(stmt)}
     out = {}
     for item in items:
-        row = rows.get(item.code)
-        code = row.current_status if row and row.current_status else NO_REPORT
-        out[item.code] = Status(code, row.status_updated_at if row else None, deadline_passed(item.deadline))
+        status, updated_at = rows.get(item.code, (None, None))
+        out[item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
     return out
 
 
