@@ -90,8 +90,8 @@ def test_a_change_anywhere_gives_a_new_etag(app):
     assert client.get(ITEM).headers["ETag"] in seen  # nothing changed: the same tag
 
 
-def test_writes_the_orm_does_not_see_bump_by_hand(app):
-    from sqlalchemy import update
+def test_bulk_statements_bump_and_sql_text_bumps_by_hand(app):
+    from sqlalchemy import text, update
 
     from portal.extensions import db
     from portal.models import WorkItem
@@ -100,9 +100,16 @@ def test_writes_the_orm_does_not_see_bump_by_hand(app):
     with app.app_context():
         before = current()
         db.session.execute(update(WorkItem).where(WorkItem.code == "7.1").values(current_status="completed"))
-        bump_data_version()
         db.session.commit()
-        assert current() != before
+        bulk = current()
+        assert bulk != before
+        db.session.execute(text("UPDATE work_item SET current_status = 'delayed' WHERE code = '7.1'"))
+        db.session.commit()
+        assert current() == bulk  # the ORM cannot see inside SQL text...
+        db.session.execute(text("UPDATE work_item SET current_status = 'completed' WHERE code = '7.1'"))
+        bump_data_version()  # ...so its writer says so
+        db.session.commit()
+        assert current() != bulk
 
 
 def test_the_date_the_language_and_care_mode_are_part_of_the_etag(app):

@@ -5,9 +5,9 @@ them) checks a stored page against the same shared value: a status change shows 
 next request, with no per-node cache to expire.
 
 The token changes inside the transaction that makes the change, so the two cannot disagree: any commit
-that adds, changes or deletes a row of a model in PUBLIC_MODELS bumps it (an ORM session hook, so a
-new writer cannot forget). Writes the ORM does not see (a bulk `update()` statement, SQL by hand)
-call `bump_data_version()` before their commit; a new model shown on public pages (outcomes, say) is
+that adds, changes or deletes a row of a model in PUBLIC_MODELS, or runs an ORM `update()`/`delete()`
+statement on one, bumps it (ORM session hooks, so a new writer cannot forget). Writes the ORM does not
+see (SQL text by hand, another program) call `bump_data_version()` before their commit; a new model shown on public pages (outcomes, say) is
 added with `watch(Model)`. A random token rather than a counter: a database restored from a backup
 must not reuse a number that already named other content.
 """
@@ -52,6 +52,14 @@ def _touches_public(session: Session) -> bool:
 def _note(session: Session, _context) -> None:
     if _touches_public(session):  # still the pre-flush lists here
         session.info[_PENDING] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state) -> None:
+    """`update(WorkItem)...` and `delete(...)` statements skip the flush: noted here instead."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ in PUBLIC_MODELS:
+        state.session.info[_PENDING] = True
 
 
 @event.listens_for(Session, "before_commit")
