@@ -19,10 +19,11 @@ revalidated and leave `private, no-cache`: their pages may hold what others must
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
 from .services import data_version
@@ -39,9 +40,13 @@ RELEASE_SUFFIXES = frozenset({".py", ".html", ".js", ".css", ".svg", ".mo", ".ya
 def release_fingerprint(app: Flask) -> str:
     """A hash of what the code, templates, catalogs and content files say, made once at start-up: the
     same on every node of one release, new with every deploy (file contents, not mtimes)."""
+    return _fingerprint((app.root_path, app.config["BABEL_TRANSLATION_DIRECTORIES"], app.config["CONTENT_DIR"]))
+
+
+@functools.lru_cache(maxsize=8)  # once per process: tests build many apps from the same files
+def _fingerprint(roots: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    roots = (Path(app.root_path), Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), Path(app.config["CONTENT_DIR"]))
-    for root in roots:
+    for root in map(Path, roots):
         for path in sorted(p for p in root.rglob("*") if p.suffix in RELEASE_SUFFIXES and p.is_file()):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -71,7 +76,8 @@ def _revalidate() -> Response | None:
 
 def _headers(response: Response) -> Response:
     etag = g.get("etag")
-    if etag and response.status_code in (200, 304):
+    # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
+    if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
