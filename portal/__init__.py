@@ -33,14 +33,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, page_cache, security, session_signing, sharing, templating
+    from . import compression, http_caching, same_origin, security, sharing, templating
 
-    session_signing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     sharing.init_app(app)
     compression.init_app(app)
-    page_cache.init_app(app)
+    http_caching.init_app(app)
+    same_origin.init_app(app)
 
     from .api import bp as api_bp
     from .health import bp as health_bp

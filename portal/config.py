@@ -65,6 +65,9 @@ def from_env() -> dict:
         "PROXY_HOPS": int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
         # The address printed on posters and QR codes and given as canonical/og:url, such as
         # https://zj.example.gov.cn; unset = the address the request came in on.
+        # Public pages: seconds a shared cache (nginx) may answer before it revalidates with the app
+        # (docs/deploy.md); browsers always revalidate. 0 is not stored by nginx at all.
+        "PUBLIC_CACHE_SECONDS": int(os.environ.get("PORTAL_PUBLIC_CACHE_SECONDS", "1")),
         "PUBLIC_URL": os.environ.get("PORTAL_PUBLIC_URL", "").strip(),
         # "This matters to me" clicks allowed per address (Flask-Limiter syntax).
         "MARK_RATE_LIMIT": os.environ.get("PORTAL_MARK_RATE_LIMIT", "30 per hour"),

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
 
 from .extensions import db
+from .same_origin import CrossSitePost
 
 
 def _wants_json() -> bool:
@@ -28,6 +29,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(_e):
         return page(403, _("Not permitted"), _("Your account does not have permission for this action."))
+
+    @app.errorhandler(CrossSitePost)
+    def cross_site(_e):
+        return page(403, _("Sent from another site"), _("This form was sent from another website, so nothing was saved. If you meant to send it, please open this site's own page and send the form from there."))
 
     @app.errorhandler(405)
     def not_allowed(_e):

@@ -309,3 +309,13 @@ class ItemOutcome(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+class DataVersion(db.Model):
+    """One row whose token changes in every transaction that changes what public pages show
+    (services/data_version.py): all nodes read it, so an ETag made on one node is checked on another."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..same_origin import ResidentForm
 from ..services.feedback import BODY_MAX, KINDS, has_letters_or_digits, normalize_newlines, valid_contact
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(ResidentForm):
     body = TextAreaField(_l("Your comment"), filters=[normalize_newlines], render_kw={"maxlength": BODY_MAX}, validators=[
         DataRequired(message=_l("Please write your comment.")),
         Length(min=5, max=BODY_MAX, message=_l("Please write between 5 and 2,000 characters.")),
@@ -45,7 +45,7 @@ class FeedbackForm(FlaskForm):
             raise ValidationError(_l("Please give your e-mail address above to be told when your comment is answered."))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(ResidentForm):
     reason = StringField(_l("Why should staff look at this comment again?"), validators=[
         DataRequired(message=_l("Please give a reason.")),
         Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db, limiter
@@ -27,9 +27,12 @@ def _client_ip() -> str:
 
 
 def _browser() -> str | None:
-    """This browser session's identity for the double-click guard: the CSRF secret the session already
-    holds when the form is loaded, so even the first two clicks carry the same value."""
-    return session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    """The form's identity for the double-click guard: a random value static/js/sender.js puts in the
+    form when the page loads (the page is the same for everyone, so the server cannot), so two clicks
+    or the back button carry the same value and two residents behind one address do not. Without
+    JavaScript the address stands in."""
+    sender = request.form.get("sender", "")
+    return sender if len(sender) == 32 and all(c in "0123456789abcdef" for c in sender) else None
 
 
 # Look-ups and tracking pages share one per-address budget, so codes cannot be tried one after another.
