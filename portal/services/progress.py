@@ -36,7 +36,8 @@ def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, h
     these in one transaction, the item form one."""
     if content().item(item_code) is None:
         raise InvalidInput({"item": N_("Unknown work point.")})
-    note_zh, note_en, values = note_zh.strip(), (note_en or "").strip(), {k: float(v) for k, v in (progress or {}).items()}
+    note_zh, note_en = note_zh.strip(), (note_en or "").strip()
+    values = {k: float(v) for k, v in (progress or {}).items()}
 
     row = db.session.scalar(select(WorkItem).where(WorkItem.code == item_code))
     before = {"status": row.current_status, "progress": _latest_values(item_code)}
