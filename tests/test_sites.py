@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from conftest import csrf_from, text_of
 from progress_support import add_site, move_site, publish
 
