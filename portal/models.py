@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from . import limits
 from .extensions import db
 
 
@@ -31,7 +32,7 @@ class WorkItem(db.Model):
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(limits.USERNAME.max), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))  # admin | editor | moderator
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -111,10 +112,10 @@ class ProjectSite(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
     target_key: Mapped[str | None] = mapped_column(String(40))
-    name_zh: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str | None] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(limits.SITE_NAME.max))
+    name_en: Mapped[str | None] = mapped_column(String(limits.SITE_NAME.max))
     place_slug: Mapped[str | None] = mapped_column(String(64), index=True)
-    building: Mapped[str | None] = mapped_column(String(100))
+    building: Mapped[str | None] = mapped_column(String(limits.BUILDING.max))
     stage: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -158,7 +159,7 @@ class Feedback(db.Model):
     body_public: Mapped[str] = mapped_column(Text)  # personal data masked
     display_name: Mapped[str | None] = mapped_column(String(60))
     show_full_name: Mapped[bool] = mapped_column(Boolean, default=False)
-    contact: Mapped[str | None] = mapped_column(String(120))  # staff only
+    contact: Mapped[str | None] = mapped_column(String(limits.CONTACT.max))  # staff only
     lang: Mapped[str] = mapped_column(String(2), default="zh")
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden|withdrawn
     reject_reason: Mapped[str | None] = mapped_column(Text)
@@ -181,7 +182,7 @@ class FeedbackFlag(db.Model):
     __tablename__ = "feedback_flag"
     id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(limits.FLAG_REASON.max))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -238,7 +239,7 @@ class Subscription(db.Model):
     __tablename__ = "subscription"
     __table_args__ = (UniqueConstraint("email", "kind", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(limits.EMAIL.max))
     kind: Mapped[str] = mapped_column(String(16))  # item | site | place | comment
     key: Mapped[str] = mapped_column(String(64))
     lang: Mapped[str] = mapped_column(String(2))

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, request, url_for
 from flask_babel import format_date
 
-from .i18n import LANGS, current_lang, url_in
+from .i18n import LANGS, current_lang, localized, url_in
 from .punctuation import marks
 
 ASSET_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[a-z0-9]+)$")
@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
         return text.get(current_lang())
 
     app.add_template_filter(month_label, "month")
+    app.add_template_filter(localized, "localized")
 
     @app.template_filter("day")
     def _day(value) -> str:

@@ -13,6 +13,7 @@ from ..services import items as item_service
 from ..services.content import content
 from . import bp
 from .forms import FlagForm, feedback_form
+from .thread import thread_context
 
 
 def _lang(lang: str) -> str:
@@ -103,10 +104,10 @@ def _render_item(item, form, message, status, site=None):
     if site is not None:
         from ..public.progress_routes import site_context
 
-        return render_template("public/site.html", **site_context(item, site), feedback_form_with_errors=form,
-                               feedback_message=message), status
-    return render_template("public/item.html", **item_service.page_context(item), feedback_form_with_errors=form,
-                           feedback_message=message), status
+        return render_template("public/site.html", **site_context(item, site),
+                               **thread_context(item, site, form, message)), status
+    return render_template("public/item.html", **item_service.page_context(item),
+                           **thread_context(item, None, form, message)), status
 
 
 @bp.get("/<lang>/feedback/<tracking>")

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from ..api.responses import error_response, json_response
 from ..api.schemas import SearchHit, SearchQuery, SearchResults
 
+from ..forms import label_choices
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content
@@ -51,7 +52,7 @@ def results(lang: str):
     if found is not None and found.query:
         search_log.record_search(found.query, lang, len(found.hits), found.near)
     statuses = status_map(store.items)
-    status_choices = [(NO_REPORT, _(NO_REPORT_MESSAGE))] + [(code, _(msg)) for code, msg in STATUSES.items()]
+    status_choices = label_choices({NO_REPORT: NO_REPORT_MESSAGE, **STATUSES})
     status = 400 if error and raw.strip() else 200
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import localized
 from ..models import ProjectSite, SiteStageUpdate, StatusUpdate
 from .content import content
 from .status import NO_REPORT, STATUSES, Status, status_map
@@ -47,7 +48,7 @@ class Event:
     site: ProjectSite | None = None
 
     def note(self, lang: str) -> str:
-        return self.note_en if lang == "en" and self.note_en else self.note_zh
+        return localized(self, "note", lang)
 
 
 @dataclass

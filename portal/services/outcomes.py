@@ -26,7 +26,6 @@ LABELS = {
     OutcomeKind.NOT_COMPLETED: N_("Not completed"),
     OutcomeKind.CARRIED_OVER: N_("Carried over"),
 }
-NOTE_MAX = 2000
 
 
 class OutcomeRefused(ValueError):

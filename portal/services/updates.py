@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..inputs import int_or_none
-from ..i18n import N_
+from ..i18n import LANGS, N_, localized
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
 from .content import content
@@ -44,7 +44,7 @@ class Scope:
 
 
 def _site_name(site: ProjectSite) -> dict:
-    return {"zh": site.name_zh, "en": site.name_en or site.name_zh}
+    return {lang: localized(site, "name", lang) for lang in LANGS}
 
 
 def scope(kind: str, key: str) -> Scope | None:
@@ -152,7 +152,7 @@ def title(event: Event, lang: str) -> str:
     item = event.item
     head = f"{item.code} {item.title.get(lang)}"
     if event.site is not None:
-        name = event.site.name_en if lang == "en" and event.site.name_en else event.site.name_zh
+        name = localized(event.site, "name", lang)
         head += f" · {name}"
     return f"{head}{marks(lang)['colon']}{in_lang(lang, state_message(event))}"
 

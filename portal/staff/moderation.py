@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from ..csv_files import csv_response
 from ..extensions import db
+from ..i18n import N_
 from ..pagination import page_arg
 from ..models import Feedback
 from ..services import auth
@@ -43,18 +44,49 @@ def forms_for(fb: Feedback, bound: dict | None = None) -> dict:
             for name, (cls, applies) in ACTIONS.items() if applies(fb)}
 
 
+# The decisions taken with a written text, in the order the card shows them (approve has a block of its own).
+DECISIONS = (
+    ("reject", "staff.reject", N_("Reject…"), N_("Do not publish")),
+    ("hide", "staff.hide", N_("Remove from the site…"), N_("Remove from the site")),
+    ("reply", "staff.reply", None, N_("Publish the reply")),
+)
+
+
+def _decisions(fb: Feedback, forms: dict) -> list[dict]:
+    """Each decision the card offers: its form, address, labels and the field to write in."""
+    out = []
+    for name, endpoint, summary, button in DECISIONS:
+        form = forms.get(name)
+        if form is None:
+            continue
+        if name == "reply":
+            summary = N_("Change the official reply…") if fb.reply_body else N_("Write an official reply…")
+        out.append({"form": form, "url": url_for(endpoint, feedback_id=fb.id), "summary": _(summary),
+                    "button": _(button), "text": form.reply if name == "reply" else form.reason,
+                    "reason_code": getattr(form, "reason_code", None)})
+    return out
+
+
+def _cards(comments: list[Feedback], bound: dict | None) -> dict[int, dict]:
+    """What each moderation card shows besides the comment: its forms, decisions and last moderator."""
+    names = service.moderator_names(comments)
+    cards = {}
+    for fb in comments:
+        forms = forms_for(fb, bound)
+        cards[fb.id] = {"forms": forms, "decisions": _decisions(fb, forms), "moderator": names.get(fb.moderated_by)}
+    return cards
+
+
 def _list_url(view: str, office: str | None) -> str:
     return url_for("staff.moderation", view=view if view != "queue" else None, office=office or None)
 
 
-def _card_context(comments: list[Feedback]) -> dict:
+def _card_context(comments: list[Feedback], bound: dict | None = None) -> dict:
     store = content()
-    names = service.moderator_names(comments)
     return {
         "items": {fb.item_code: store.item(fb.item_code) for fb in comments},
         "flags": service.flags_by_comment([fb.id for fb in comments if fb.flag_count]),
-        "forms_for": forms_for,
-        "moderator_name": names.get,
+        "cards": _cards(comments, bound),
         "state_labels": service.STATES,
     }
 
@@ -107,7 +139,7 @@ def _render_detail(fb: Feedback, bound: dict | None = None, error: str | None = 
     return render_template("staff/feedback_detail.html", fb=fb, bound=bound or {}, error=error,
                            back=_safe_next(request.values.get(f"{_prefix(fb)}-next") or request.args.get("next")
                                            or url_for("staff.moderation")),
-                           **_card_context([fb])), status
+                           **_card_context([fb], bound)), status
 
 
 @bp.get("/feedback/<int:feedback_id>")
