@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD, ROLES
 from ..services.moderation_record import REASONS
+from ..states import StaffRole
 
 
 class LoginForm(FlaskForm):
@@ -21,7 +22,7 @@ class CodeForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
 
 
-ROLE_LABELS = {"moderator": _l("Moderator"), "editor": _l("Editor"), "admin": _l("Admin")}
+ROLE_LABELS = {StaffRole.MODERATOR: _l("Moderator"), StaffRole.EDITOR: _l("Editor"), StaffRole.ADMIN: _l("Admin")}
 _REQUIRED = _l("This is required.")
 _REASON = [DataRequired(message=_l("Please give a reason the resident can read.")),
            Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))]
@@ -90,7 +91,7 @@ class CreateAccountForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(message=_REQUIRED), Length(max=64, message=_l("Please use at most 64 characters.")),
         Regexp(r"^[\w.-]+$", message=_l("Please use only letters, digits, dots, hyphens and underscores, without spaces."))])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default="moderator")
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default=StaffRole.MODERATOR)
     password, confirm = _password_pair(_l("Initial password"), _l("Initial password again"))
 
 
