@@ -147,7 +147,8 @@ def _statuses(codes: list[str] | None = None) -> dict[str, str]:
     stmt = select(WorkItem)
     if codes is not None:
         stmt = stmt.where(WorkItem.code.in_(codes))
-    return {w.code: (w.current_status or "no_report") for w in db.session.scalars(stmt)}
+    # Plain strings: stored fields are pickled, and the index must not depend on the app's enum classes.
+    return {w.code: str(w.current_status or "no_report") for w in db.session.scalars(stmt)}
 
 
 def summarise_comments(comments: list[str]) -> tuple[str, str]:
