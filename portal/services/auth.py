@@ -20,7 +20,7 @@ from ..states import SessionEnd, StaffRole
 from . import audit, passwords, staff_sessions, two_factor
 from .errors import NotAllowed
 
-ROLES = tuple(StaffRole)
+ROLES = tuple(role.value for role in StaffRole)  # plain strings: click matches enum choices by name
 PERMISSIONS = {
     "own_account": set(StaffRole),
     "moderate": set(StaffRole),
