@@ -49,7 +49,7 @@ def _act(fb, action: str):
 
 def test_the_service_follows_the_transition_table(app):
     from portal.extensions import db
-    from portal.services.feedback import ModerationError
+    from portal.services.errors import NotAllowed
 
     with app.app_context():
         for state, reported, action in itertools.product(STATES, (False, True), ACTIONS):
@@ -57,7 +57,7 @@ def test_the_service_follows_the_transition_table(app):
             expected = EXPECTED.get((state, reported, action))
             where = f"{action} on {state}{' (reported)' if reported else ''}"
             if expected is None:
-                with pytest.raises(ModerationError):
+                with pytest.raises(NotAllowed):
                     _act(fb, action)
                 db.session.rollback()
                 assert db.session.get(type(fb), fb.id).state == state, where
@@ -128,7 +128,7 @@ def test_the_migration_keeps_the_stored_values_both_ways(app):
     with app.app_context():
         fid = _comment("withdrawn", 0).id
         db.session.remove()
-        downgrade(directory=str(ROOT / "migrations"), revision="sheets")
+        downgrade(directory=str(ROOT / "migrations"), revision="outcomes")
         assert db.session.execute(sa.text("SELECT state FROM feedback WHERE id = :id"), {"id": fid}).scalar() == "withdrawn"
         db.session.execute(sa.text("UPDATE feedback SET state = 'deleted' WHERE id = -1"))  # no constraint, no row
         db.session.commit()
