@@ -51,7 +51,7 @@ def test_the_service_follows_the_transition_table(app):
     from portal.extensions import db
     from portal.services.errors import NotAllowed
 
-    with app.app_context():
+    with app.test_request_context():  # moderation happens in a request; the refusal names the state in its language
         for state, reported, action in itertools.product(STATES, (False, True), ACTIONS):
             fb = _comment(state, 2 if reported else 0)
             expected = EXPECTED.get((state, reported, action))
