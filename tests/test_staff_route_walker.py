@@ -40,8 +40,8 @@ def _session_of(app, response) -> dict:
 
 def test_every_staff_route_needs_a_login(app):
     client = app.test_client()
-    # A valid CSRF token (from a public form) so POSTs reach the login check rather than stopping at CSRF.
-    token = csrf_from(client.get("/zh/items/2.3").data)
+    # A valid CSRF token (from the login form) so POSTs reach the login check rather than stopping at CSRF.
+    token = csrf_from(client.get("/staff/login").data)
     checked = []
     for rule in _staff_rules(app):
         path = _path(rule)
@@ -62,7 +62,7 @@ def test_a_post_without_login_changes_nothing(app):
 
     fid, code = submit_direct(app)
     client = app.test_client()
-    token = csrf_from(client.get("/zh/items/2.3").data)
+    token = csrf_from(client.get("/staff/login").data)
     r = client.post(f"/staff/feedback/{fid}/approve", data={"csrf_token": token, f"c{fid}-csrf_token": token})
     assert r.status_code == 302 and r.headers["Location"].startswith("/staff/login")
     from feedback_support import feedback_by_code

@@ -128,7 +128,7 @@ def test_the_migration_keeps_the_stored_values_both_ways(app):
     with app.app_context():
         fid = _comment("withdrawn", 0).id
         db.session.remove()
-        downgrade(directory=str(ROOT / "migrations"), revision="outcomes")
+        downgrade(directory=str(ROOT / "migrations"), revision="http_caching")
         assert db.session.execute(sa.text("SELECT state FROM feedback WHERE id = :id"), {"id": fid}).scalar() == "withdrawn"
         db.session.execute(sa.text("UPDATE feedback SET state = 'deleted' WHERE id = -1"))  # no constraint, no row
         db.session.commit()

@@ -4,13 +4,13 @@ The stored strings stay the same; each column only gains a CHECK constraint list
 (portal/states.py). Upgrading fails if a row holds a value outside its list: fix that row first.
 
 Revision ID: enums
-Revises: outcomes
+Revises: http_caching
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "enums"
-down_revision = "outcomes"
+down_revision = "http_caching"
 branch_labels = None
 depends_on = None
 
