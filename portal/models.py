@@ -5,11 +5,14 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, and_, or_)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import limits
 from .extensions import db
+from .states import ItemStatus, ModerationState, SessionEnd, SiteStage, StaffRole, enum_type
 
 
 def utcnow() -> datetime:
@@ -24,7 +27,7 @@ class WorkItem(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     section: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[str] = mapped_column(String(7))
-    current_status: Mapped[str | None] = mapped_column(String(20))
+    current_status: Mapped[ItemStatus | None] = mapped_column(enum_type(ItemStatus, 20))
     status_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -34,7 +37,7 @@ class StaffUser(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(limits.USERNAME.max), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16))  # admin | editor | moderator
+    role: Mapped[StaffRole] = mapped_column(enum_type(StaffRole, 16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Unused since login throttling moved to Flask-Limiter (per address, not per account); kept so
     # older databases need no destructive migration.
@@ -71,7 +74,7 @@ class StaffSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(120))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    end_reason: Mapped[str | None] = mapped_column(String(32))  # logout | idle | expired | disabled | role | password | admin
+    end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd, 32))
     staff: Mapped[StaffUser] = relationship()
 
 
@@ -83,7 +86,7 @@ class StatusUpdate(db.Model):
     __table_args__ = (Index("ix_status_update_item_latest", "item_code", "happened_on", "created_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # not_started | in_progress | completed | delayed
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus, 20))
     note_zh: Mapped[str] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
     happened_on: Mapped[date] = mapped_column(Date)
@@ -116,7 +119,7 @@ class ProjectSite(db.Model):
     name_en: Mapped[str | None] = mapped_column(String(limits.SITE_NAME.max))
     place_slug: Mapped[str | None] = mapped_column(String(64), index=True)
     building: Mapped[str | None] = mapped_column(String(limits.BUILDING.max))
-    stage: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[SiteStage] = mapped_column(enum_type(SiteStage, 20))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     stages: Mapped[list["SiteStageUpdate"]] = relationship(back_populates="site", cascade="all, delete-orphan",
@@ -127,7 +130,7 @@ class SiteStageUpdate(db.Model):
     __tablename__ = "site_stage_update"
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("project_site.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[SiteStage] = mapped_column(enum_type(SiteStage, 20))
     note_zh: Mapped[str | None] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
     happened_on: Mapped[date] = mapped_column(Date)
@@ -161,7 +164,8 @@ class Feedback(db.Model):
     show_full_name: Mapped[bool] = mapped_column(Boolean, default=False)
     contact: Mapped[str | None] = mapped_column(String(limits.CONTACT.max))  # staff only
     lang: Mapped[str] = mapped_column(String(2), default="zh")
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden|withdrawn
+    state: Mapped[ModerationState] = mapped_column(enum_type(ModerationState, 16), default=ModerationState.PENDING,
+                                                   index=True)
     reject_reason: Mapped[str | None] = mapped_column(Text)
     # One of services.moderation_record.REASONS, so the public record can count by reason without
     # publishing the free-text reason (which is written to one resident).
@@ -176,6 +180,18 @@ class Feedback(db.Model):
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime)
     moderated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)  # by its author, from the tracking page
+
+    @hybrid_property
+    def in_queue(self) -> bool:
+        """Waiting for a first decision, or reported by readers (still public, or back after enough reports)."""
+        return self.state == ModerationState.PENDING or (
+            self.state == ModerationState.PUBLISHED and (self.flag_count or 0) > 0)
+
+    @in_queue.inplace.expression
+    @classmethod
+    def _in_queue_expression(cls):
+        return or_(cls.state == ModerationState.PENDING,
+                   and_(cls.state == ModerationState.PUBLISHED, cls.flag_count > 0))
 
 
 class FeedbackFlag(db.Model):

@@ -7,6 +7,7 @@ from ..extensions import db, limiter
 from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
+from ..states import ModerationState
 from ..services import feedback as service
 from ..services import follow, mail
 from ..services import items as item_service
@@ -82,7 +83,7 @@ def flag_reloaded(lang: str, feedback_id: int):
     """The report form redirects after a POST, but a GET on its address (a copied link) leads back too."""
     _lang(lang)
     fb = db.session.get(Feedback, feedback_id)
-    if fb is None or fb.state != "published":
+    if fb is None or fb.state != ModerationState.PUBLISHED:
         abort(404)
     return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}", 303)
 
@@ -120,7 +121,8 @@ def track(lang: str, tracking: str):
     item = content().item(fb.item_code)
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
     return render_template("feedback/track.html", fb=fb, item=item, site=site, just_sent=request.args.get("sent") == "1",
-                           state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw)
+                           state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw,
+                           states=ModerationState)
 
 
 @bp.get("/<lang>/feedback/")
@@ -140,7 +142,7 @@ def lookup(lang: str):
 def flag(lang: str, feedback_id: int):
     _lang(lang)
     fb = db.session.get(Feedback, feedback_id)
-    if fb is None or fb.state != "published":
+    if fb is None or fb.state != ModerationState.PUBLISHED:
         abort(404)
     form = FlagForm()
     if not form.validate_on_submit():

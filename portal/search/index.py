@@ -25,6 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from ..extensions import db
 from ..models import Feedback, StatusUpdate, WorkItem
+from ..states import ModerationState
 from ..services.content import content
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
@@ -92,7 +93,7 @@ def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
         select(StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
         .group_by(StatusUpdate.item_code),
         select(Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id), func.max(Feedback.moderated_at))
-        .where(Feedback.state == "published").group_by(Feedback.item_code))
+        .where(Feedback.state == ModerationState.PUBLISHED).group_by(Feedback.item_code))
     if codes is not None:
         items = items.where(WorkItem.code.in_(codes))
         updates_q = updates_q.where(StatusUpdate.item_code.in_(codes))
@@ -122,7 +123,8 @@ def _write_meta(folder: Path, meta: dict) -> None:
 
 def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    stmt = select(Feedback.item_code, Feedback.body_public).where(Feedback.state == "published")
+    stmt = select(Feedback.item_code, Feedback.body_public).where(
+        Feedback.state == ModerationState.PUBLISHED)
     if codes is not None:  # re-indexing one item must not read every comment on the site
         stmt = stmt.where(Feedback.item_code.in_(codes))
     rows = db.session.execute(stmt.order_by(Feedback.id))
@@ -145,7 +147,8 @@ def _statuses(codes: list[str] | None = None) -> dict[str, str]:
     stmt = select(WorkItem)
     if codes is not None:
         stmt = stmt.where(WorkItem.code.in_(codes))
-    return {w.code: (w.current_status or "no_report") for w in db.session.scalars(stmt)}
+    # Plain strings: stored fields are pickled, and the index must not depend on the app's enum classes.
+    return {w.code: str(w.current_status or "no_report") for w in db.session.scalars(stmt)}
 
 
 def summarise_comments(comments: list[str]) -> tuple[str, str]:

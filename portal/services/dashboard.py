@@ -12,11 +12,12 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import localized
 from ..models import ProjectSite, SiteStageUpdate, StatusUpdate
+from ..states import ItemStatus
 from .content import content
 from .status import NO_REPORT, STATUSES, Status, status_map
 
 # Display order: what is done first, what has not been reported last.
-STATUS_ORDER = ("completed", "in_progress", "not_started", "delayed", NO_REPORT)
+STATUS_ORDER = (ItemStatus.COMPLETED, ItemStatus.IN_PROGRESS, ItemStatus.NOT_STARTED, ItemStatus.DELAYED, NO_REPORT)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import N_, both
 from ..models import ProjectSite, SiteStageUpdate
+from ..states import SiteStage
 from . import audit, follow
 from .clock import today
 from .content import content
@@ -37,9 +38,9 @@ from .errors import InvalidInput
 from .events import item_changed
 
 STAGES = {
-    "consultation": N_("Consulting residents"),
-    "construction": N_("Under construction"),
-    "completed": N_("Completed"),
+    SiteStage.CONSULTATION: N_("Consulting residents"),
+    SiteStage.CONSTRUCTION: N_("Under construction"),
+    SiteStage.COMPLETED: N_("Completed"),
 }
 STAGE_ORDER = {code: n for n, code in enumerate(STAGES)}
 
@@ -47,7 +48,7 @@ STAGE_ORDER = {code: n for n, code in enumerate(STAGES)}
 CHAINS: dict[str, dict[str, str]] = {
     "2.3": {"consultations": "consultation", "starts": "construction", "completions": "completed"},
 }
-DEFAULT_COUNTING_STAGE = "completed"
+DEFAULT_COUNTING_STAGE = SiteStage.COMPLETED
 
 NOTICE_DATE = date(2023, 6, 21)
 

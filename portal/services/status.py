@@ -9,15 +9,16 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import WorkItem
+from ..states import ItemStatus
 from .clock import deadline_passed
 
 from ..i18n import N_
 
 STATUSES = {
-    "not_started": N_("Not started"),
-    "in_progress": N_("In progress"),
-    "completed": N_("Completed"),
-    "delayed": N_("Delayed"),
+    ItemStatus.NOT_STARTED: N_("Not started"),
+    ItemStatus.IN_PROGRESS: N_("In progress"),
+    ItemStatus.COMPLETED: N_("Completed"),
+    ItemStatus.DELAYED: N_("Delayed"),
 }
 NO_REPORT = "no_report"
 NO_REPORT_MESSAGE = N_("No progress report published yet")
@@ -45,7 +46,7 @@ class Status:
     @property
     def overdue(self) -> bool:
         """Past its deadline month and not reported completed."""
-        return self.deadline_passed and self.code != "completed"
+        return self.deadline_passed and self.code != ItemStatus.COMPLETED
 
 
 def status_map(items) -> dict[str, Status]:

@@ -18,6 +18,7 @@ from ..inputs import int_or_none
 from ..i18n import LANGS, N_, localized
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
+from ..states import ModerationState
 from .content import content
 from .dashboard import Event
 from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
@@ -99,7 +100,7 @@ def _stage_events(clause, limit: int) -> list[Event]:
 
 
 def _reply_events(clause, limit: int) -> list[Event]:
-    rows = db.session.scalars(select(Feedback).where(and_(clause, Feedback.state == "published",
+    rows = db.session.scalars(select(Feedback).where(and_(clause, Feedback.state == ModerationState.PUBLISHED,
                                                           Feedback.reply_body.is_not(None),
                                                           Feedback.replied_at.is_not(None)))
                               .order_by(Feedback.replied_at.desc(), Feedback.id.desc()).limit(limit))

@@ -9,6 +9,7 @@ from ..i18n import N_
 from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD, ROLES
 from ..services.moderation_record import REASONS
+from ..states import StaffRole
 
 
 class LoginForm(FlaskForm):
@@ -24,7 +25,7 @@ class CodeForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
 
 
-ROLE_LABELS = {"moderator": N_("Moderator"), "editor": N_("Editor"), "admin": N_("Admin")}
+ROLE_LABELS = {StaffRole.MODERATOR: N_("Moderator"), StaffRole.EDITOR: N_("Editor"), StaffRole.ADMIN: N_("Admin")}
 _REQUIRED = _l("This is required.")
 _REASON = [DataRequired(message=_l("Please give a reason the resident can read.")), limits.MODERATION_REASON.length()]
 
@@ -91,7 +92,7 @@ class CreateAccountForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(message=_REQUIRED), limits.USERNAME.length(),
         Regexp(r"^[\w.-]+$", message=_l("Please use only letters, digits, dots, hyphens and underscores, without spaces."))])
-    role = SelectField(_l("Role"), choices=label_choices(ROLE_LABELS), default="moderator")
+    role = SelectField(_l("Role"), choices=label_choices(ROLE_LABELS), default=StaffRole.MODERATOR)
     password, confirm = _password_pair(_l("Initial password"), _l("Initial password again"))
 
 

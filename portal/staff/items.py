@@ -14,6 +14,7 @@ from ..services import sites as site_service
 from ..services.clock import today
 from ..services.content import content
 from ..services.status import status_map
+from ..states import ItemStatus
 from . import bp
 from .item_forms import PROGRESS_PREFIX, site_form, stage_form, update_form
 
@@ -41,7 +42,7 @@ def _render(item, update=None, new_site=None, stage_forms=None, status=200, **ex
     current = item_service.status_of(item)
     if update is None:
         update = update_form(item, set(derived), formdata=None, happened_on=today().isoformat(),
-                             status=current.code if current.reported else "in_progress")
+                             status=current.code if current.reported else ItemStatus.IN_PROGRESS)
     new_site = new_site or site_form(item, content(), formdata=None, happened_on=today().isoformat())
     forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage) for s in sites}
     forms.update(stage_forms or {})
