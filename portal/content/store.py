@@ -54,17 +54,8 @@ class Section:
     items: list["Item"] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Plan:
-    """One published notice: its folder under content/plans/ and the facts read from the notice."""
-    slug: str
-    issuer: str
-    number: str
-    date: str
-    title: str
-    year: int
-    kind: str
-    published: bool
+class Plan(PlanFile):
+    """One published notice: the facts of its plan.yaml and its folder under content/plans/."""
     folder: Path
 
     @property
@@ -196,8 +187,7 @@ def discover_plans(root: str | Path) -> list[Plan]:
         data = _validate(PlanFile, _read_yaml(path, root), where)
         if data.slug != path.parent.name:
             raise ContentError(f"{where}: slug: {data.slug!r} does not match the folder name")
-        plans.append(Plan(data.slug, data.issuer, data.number, data.date, data.title, data.year, data.kind,
-                          data.published, path.parent))
+        plans.append(Plan(**data.model_dump(), folder=path.parent))
     return sorted(plans, key=lambda p: (p.year, p.date, p.slug), reverse=True)
 
 
