@@ -46,7 +46,7 @@ def xlsx(office: str | None = None) -> bytes:
 def _guide(ws) -> None:
     ws.title = guide.TITLE
     ws.column_dimensions["A"].width = 110
-    for n, line in enumerate(guide.LINES, start=1):
+    for n, line in enumerate(guide.lines(content().plan.title, notice_date()), start=1):
         cell = ws.cell(row=n, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=14)
