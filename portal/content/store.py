@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
-from .schema import InLanguage, ItemFile, PlainText, OfficeFile, PlaceFile, PlanFile, SearchSuggestions, SectionName, TargetFile, TermFile
+from .schema import (InLanguage, ItemFile, OfficeFile, PlaceFile, PlainText, PlanFile, SearchSuggestions, SectionName,
+                     TargetFile, TermFile)
 
 NOTICE_FILE = "notice.txt"
 PLAN_FILE = "plan.yaml"
