@@ -14,13 +14,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def register_error_handlers(app: Flask) -> None:
-    def page(code: int, title: str, message: str):
-        if _wants_json():
-            from .api.responses import error_response  # the API's own Error shape, imported once the app exists
+def page(code: int, title: str, message: str):
+    if _wants_json():
+        from .api.responses import error_response  # the API's own Error shape, imported once the app exists
 
-            return error_response(code, message)
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        return error_response(code, message)
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    _request_errors(app)
+    _server_errors(app)
+
+
+def _request_errors(app: Flask) -> None:
+    """The 4xx answers Flask and its extensions raise about the request itself."""
 
     @app.errorhandler(404)
     def not_found(_e):
@@ -55,6 +63,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_e):
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
+
+
+def _server_errors(app: Flask) -> None:
+    """Exceptions from the database or the code while answering."""
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)

@@ -30,6 +30,16 @@ def test_nothing_matches_page_offers_suggestions(client):
     assert "Nothing matched" in text and "by place" in text
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_offered_search_is_shown_and_finds_work_points(app, client, lang):
+    offered = app.extensions["portal_content"].suggestions.get(lang)  # content/search_suggestions.yaml
+    html = client.get(f"/{lang}/search").data.decode()
+    for q in offered:
+        assert f">{q}</a>" in html
+        data = client.get("/api/v1/search", query_string={"q": q, "lang": lang}).get_json()
+        assert data["results"], q
+
+
 @pytest.mark.parametrize("q", ["", "   "])
 def test_empty_query_shows_the_form(client, q):
     r = client.get(f"/zh/search?q={q}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..i18n import N_
-from ..services.sites import NOTICE_DATE  # the notice's date is published data, kept with the sites
+from ..services.sites import notice_date  # the notice's date is published data, in its plan.yaml
 
 
 def parse_day(raw: str | None) -> date | None:
@@ -19,6 +19,6 @@ def day_problem(day: date | None, today: date) -> str | None:
         return N_("Please give the date as YYYY-MM-DD.")
     if day > today:
         return N_("The date cannot be in the future.")
-    if day < NOTICE_DATE:
+    if day < notice_date():
         return N_("The date cannot be before the notice of 21 June 2023.")
     return None

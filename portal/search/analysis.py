@@ -29,8 +29,6 @@ ZH_STOP = frozenset(
 )
 _CLAUSE_RE = re.compile(r"([\s，。；！？、,.;!?]+)")
 _jieba_lock = threading.Lock()
-_t2s = None
-
 
 
 def prepare(words: list[str] | tuple[str, ...] = ()) -> None:
@@ -46,13 +44,11 @@ def prepare(words: list[str] | tuple[str, ...] = ()) -> None:
                 rjieba.add_word(word, 20000, None)
 
 
+@functools.cache
 def _opencc():
-    global _t2s
-    if _t2s is None:
-        from opencc import OpenCC
+    from opencc import OpenCC
 
-        _t2s = OpenCC("t2s")
-    return _t2s
+    return OpenCC("t2s")
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,12 +15,6 @@ from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, status_map
 from . import api_bp, bp
 from .query import FILTERS, QueryError, search
 
-SUGGESTIONS = {
-    "zh": ["加装电梯", "电动自行车充电", "旧住房改造", "垃圾分类", "违法建筑", "消防安全", "美丽街区"],
-    "en": ["lift", "e-bike charging", "old housing", "rubbish sorting", "illegal construction", "fire safety"],
-}
-
-
 def _error_message(code: str) -> str:
     return {
         "too_long": _("Your search is too long. Please use at most 200 characters."),
@@ -56,7 +50,7 @@ def results(lang: str):
     status = 400 if error and raw.strip() else 200
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,
-        statuses=statuses, status_choices=status_choices, suggestions=SUGGESTIONS[lang],
+        statuses=statuses, status_choices=status_choices, suggestions=store.suggestions.get(lang),
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v}),
     ), status
 

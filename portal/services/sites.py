@@ -10,12 +10,10 @@ those sites that have reached the target's *counting stage*, by default ``comple
 Some targets are steps of one process that every site goes through. For work point 2.3 a lift is
 first put to the residents (consultation), then built (construction), then finished (completed),
 and the notice sets a number for each step: 35 consultations, 25 starts, 25 completions. Such
-targets form a *chain* (``CHAINS`` below): a site filed under any target of the chain counts for
-every target of it, from the stage that target names. So one lift at ``construction`` counts as one
-consultation and one start, but not yet as a completion.
-
-The rules are kept here, in code, because they describe how the stages relate to the notice's
-numbers rather than text to publish; ``tests/test_sites.py`` pins them.
+targets form a *chain*: each names the stage it counts from (``counts_from`` in the work point's
+file, content/plans/<plan>/items/<code>.yaml), and a site filed under any target of the chain counts
+for every target of it, from the stage that target names. So one lift at ``construction`` counts as
+one consultation and one start, but not yet as a completion. ``tests/test_sites.py`` pins the rules.
 """
 from __future__ import annotations
 
@@ -44,21 +42,25 @@ STAGES = {
 }
 STAGE_ORDER = {code: n for n, code in enumerate(STAGES)}
 
-# item code -> {target key: the stage from which a site counts for that target}
-CHAINS: dict[str, dict[str, str]] = {
-    "2.3": {"consultations": "consultation", "starts": "construction", "completions": "completed"},
-}
 DEFAULT_COUNTING_STAGE = SiteStage.COMPLETED
-
-NOTICE_DATE = date(2023, 6, 21)
 
 
 def stage_label(code: str) -> dict[str, str]:
     return both(STAGES.get(code, code))
 
 
-def counting_stage(item_code: str, target_key: str) -> str:
-    return CHAINS.get(item_code, {}).get(target_key, DEFAULT_COUNTING_STAGE)
+def chain_of(item) -> dict[str, str]:
+    """Target key -> the stage from which a site counts for it, for the item's chained targets."""
+    return {t.key: t.counts_from for t in item.targets if t.counts_from}
+
+
+def counting_stage(item, target_key: str) -> str:
+    return chain_of(item).get(target_key, DEFAULT_COUNTING_STAGE)
+
+
+def notice_date() -> date:
+    """The issue date of the notice (plan.yaml), before which nothing of it can have happened."""
+    return date.fromisoformat(content().plan.date)
 
 
 def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
@@ -69,13 +71,13 @@ def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
 def derived_from_counts(item, counts: Mapping[tuple[str | None, str], int]) -> dict[str, int]:
     """The same count from (target key, stage) -> number of sites, so a page need not load every site."""
     out: dict[str, int] = {}
-    chain = CHAINS.get(item.code, {})
+    chain = chain_of(item)
     for t in item.targets:
         # A target in a chain counts the sites filed under any target of that chain.
         relevant = {k: n for k, n in counts.items() if (k[0] in chain if t.key in chain else k[0] == t.key)}
         if not relevant:
             continue
-        needed = STAGE_ORDER[counting_stage(item.code, t.key)]
+        needed = STAGE_ORDER[chain.get(t.key, DEFAULT_COUNTING_STAGE)]
         out[t.key] = sum(n for (_key, stage), n in relevant.items() if STAGE_ORDER.get(stage, -1) >= needed)
     return out
 

@@ -50,7 +50,6 @@ def _render(item, update=None, new_site=None, stage_forms=None, status=200, **ex
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
                            progress=item_service.progress_rows(item, entries, sites), derived=derived,
                            form=update, site_form=new_site, stage_forms=forms,
-                           chains=site_service.CHAINS.get(item.code, {}),
                            counting_stage=site_service.counting_stage, **extra), status
 
 
