@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text,
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import limits
 from .extensions import db
-from .states import ItemStatus, ModerationState, SessionEnd, SiteStage, StaffRole, enum_type
+from .states import ItemStatus, ModerationState, OutcomeKind, SessionEnd, SiteStage, StaffRole, enum_type
 
 
 def utcnow() -> datetime:
@@ -295,15 +294,6 @@ class SheetUpload(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class OutcomeKind(StrEnum):
-    """What became of a work point once its plan's year is over (labels in services/outcomes.py)."""
-
-    COMPLETED = "completed"
-    PARTLY = "partly_completed"
-    NOT_COMPLETED = "not_completed"
-    CARRIED_OVER = "carried_over"
-
-
 class ItemOutcome(db.Model):
     """One per work point, recorded by staff after its plan's year; a change is audited, not versioned here.
 
@@ -316,8 +306,7 @@ class ItemOutcome(db.Model):
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), unique=True)
     plan_slug: Mapped[str] = mapped_column(String(64), index=True)
     item_code: Mapped[str] = mapped_column(String(16))
-    result: Mapped[OutcomeKind] = mapped_column(Enum(OutcomeKind, native_enum=False, length=20,
-                                                     values_callable=lambda kinds: [k.value for k in kinds]))
+    result: Mapped[OutcomeKind] = mapped_column(enum_type(OutcomeKind, 20))
     figures: Mapped[dict] = mapped_column(JSON, default=dict)  # target key -> value achieved
     note_zh: Mapped[str] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)

@@ -1,5 +1,5 @@
 """The states a stored record can be in, as types: a comment's moderation state, a work point's status,
-a project site's stage, a staff account's role and why a staff session ended.
+a project site's stage, a staff account's role, why a staff session ended and what became of a work point.
 
 They are `StrEnum`s, so a member equals (and hashes like) the string stored in the database and sent in
 the API; the columns are `Enum` columns stored as those same strings with a CHECK constraint, so the
@@ -53,6 +53,15 @@ class SessionEnd(StrEnum):
     ROLE = "role"
     PASSWORD = "password"
     ADMIN = "admin"
+
+
+class OutcomeKind(StrEnum):
+    """What became of a work point once its plan's year is over (labels in services/outcomes.py)."""
+
+    COMPLETED = "completed"
+    PARTLY = "partly_completed"
+    NOT_COMPLETED = "not_completed"
+    CARRIED_OVER = "carried_over"
 
 
 def enum_type(enum: type[StrEnum], length: int) -> sa.Enum:

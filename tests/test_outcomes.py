@@ -113,7 +113,7 @@ def test_no_outcome_shows_until_recorded_then_first_on_the_item_page(app, client
 
 
 def _record_many(app):
-    from portal.models import OutcomeKind
+    from portal.states import OutcomeKind
     from portal.services.content import content
     from portal.services.outcomes import record_outcome
 

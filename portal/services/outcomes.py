@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import N_, both
-from ..models import ItemOutcome, OutcomeKind, WorkItem, utcnow
+from ..models import ItemOutcome, WorkItem, utcnow
+from ..states import OutcomeKind
 from . import audit
 from .clock import today
 from .content import content

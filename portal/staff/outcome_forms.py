@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import limits
 from ..i18n import current_lang
-from ..models import OutcomeKind
+from ..states import OutcomeKind
 from ..services import outcomes as rules
 
 FIGURE_PREFIX = "figure_"
