@@ -82,10 +82,16 @@ def submit_reloaded(lang: str, code: str):
 def flag_reloaded(lang: str, feedback_id: int):
     """The report form redirects after a POST, but a GET on its address (a copied link) leads back too."""
     _lang(lang)
+    fb = _published_or_404(feedback_id)
+    return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}", 303)
+
+
+def _published_or_404(feedback_id: int) -> Feedback:
+    """Only a published comment can be reported; any other looks as if it did not exist."""
     fb = db.session.get(Feedback, feedback_id)
     if fb is None or fb.state != ModerationState.PUBLISHED:
         abort(404)
-    return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}", 303)
+    return fb
 
 
 def _site_of(item, raw: str | None) -> ProjectSite | None:
@@ -141,9 +147,7 @@ def lookup(lang: str):
 @bp.post("/<lang>/feedback/<int:feedback_id>/flag")
 def flag(lang: str, feedback_id: int):
     _lang(lang)
-    fb = db.session.get(Feedback, feedback_id)
-    if fb is None or fb.state != ModerationState.PUBLISHED:
-        abort(404)
+    fb = _published_or_404(feedback_id)
     form = FlagForm()
     if not form.validate_on_submit():
         flash(_("Please give a reason for reporting the comment."))

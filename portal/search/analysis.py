@@ -82,11 +82,28 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
-class JiebaTokenizer(Tokenizer):
-    """jieba segmentation with sequential token positions (jieba's own analyzer uses char offsets)."""
+def _token(text: str, pos: int, span: tuple[int, int], positions, chars, keeporiginal, **kwargs) -> Token:
+    """A fresh Token per word (the tokenizers yield them lazily), filled as whoosh's own tokenizers do."""
+    t = Token(positions, chars, **kwargs)
+    t.text = text
+    t.boost = 1.0
+    t.stopped = False
+    if keeporiginal:
+        t.original = text
+    if positions:
+        t.pos = pos
+    if chars:
+        t.startchar, t.endchar = span
+    return t
 
+
+class _CjkTokenizer(Tokenizer):
     def __eq__(self, other):
         return other.__class__ is self.__class__
+
+
+class JiebaTokenizer(_CjkTokenizer):
+    """jieba segmentation with sequential token positions (jieba's own analyzer uses char offsets)."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
@@ -103,26 +120,14 @@ class JiebaTokenizer(Tokenizer):
                 continue
             if w in ZH_STOP:
                 continue
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            t.text = w
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = w
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar = start_char + max(start, 0)
-                t.endchar = t.startchar + len(word)
+            first = start_char + max(start, 0)
+            yield _token(w, pos, (first, first + len(word)), positions, chars, keeporiginal,
+                         removestops=removestops, mode=mode, **kwargs)
             pos += 1
-            yield t
 
 
-class BigramTokenizer(Tokenizer):
+class BigramTokenizer(_CjkTokenizer):
     """Overlapping character bigrams of each run of Chinese characters (a lone character stays whole)."""
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
@@ -132,19 +137,10 @@ class BigramTokenizer(Tokenizer):
             run = m.group(0)
             grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
             for i, gram in enumerate(grams):
-                t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-                t.text = gram
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = gram
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar = start_char + m.start() + i
-                    t.endchar = t.startchar + len(gram)
+                first = start_char + m.start() + i
+                yield _token(gram, pos, (first, first + len(gram)), positions, chars, keeporiginal,
+                             removestops=removestops, mode=mode, **kwargs)
                 pos += 1
-                yield t
 
 
 def chinese_analyzer():

@@ -239,23 +239,23 @@ def approve(fb: Feedback, actor, reply: str | None = None, expected_state: str |
 
 
 def reject(fb: Feedback, reason: str, actor, expected_state: str | None = None, reason_code: str | None = None) -> None:
-    reason = reason.strip()  # required and measured by the moderation forms
-    target = _move(fb, ModerationAction.REJECT, expected_state)
-    before = _snapshot(fb)
-    fb.state = target
-    fb.reject_reason = reason
-    fb.reason_code = _reason_code(reason_code)
-    _changed(fb, before, "feedback.reject", actor)
+    _withhold(fb, ModerationAction.REJECT, reason, actor, expected_state, reason_code)
 
 
 def hide(fb: Feedback, reason: str, actor, expected_state: str | None = None, reason_code: str | None = None) -> None:
+    _withhold(fb, ModerationAction.HIDE, reason, actor, expected_state, reason_code)
+
+
+def _withhold(fb: Feedback, action: ModerationAction, reason: str, actor, expected_state: str | None,
+              reason_code: str | None) -> None:
+    """Reject and hide differ only in the transition and the audit action: both keep a reason."""
     reason = reason.strip()  # required and measured by the moderation forms
-    target = _move(fb, ModerationAction.HIDE, expected_state)
+    target = _move(fb, action, expected_state)
     before = _snapshot(fb)
     fb.state = target
     fb.reject_reason = reason
     fb.reason_code = _reason_code(reason_code)
-    _changed(fb, before, "feedback.hide", actor)
+    _changed(fb, before, f"feedback.{action.value}", actor)
 
 
 def _reason_code(code: str | None) -> str | None:

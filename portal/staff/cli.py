@@ -3,6 +3,7 @@ management without a browser."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 from flask import Flask
@@ -29,44 +30,27 @@ def register_cli(app: Flask) -> None:
     @click.argument("username")
     @click.option("--role", type=click.Choice(auth.ROLES), required=True)
     def create(username: str, role: str):
-        try:
+        with _refused_as_error():
             user = auth.create_staff(username, _read_password(True), role)
-        except NotAllowed as exc:
-            raise click.ClickException(str(exc)) from None
         click.echo(f"created {user.username} ({user.role})")
 
     @staff.command("reset-password")
     @click.argument("username")
     def reset_password(username: str):
-        user = auth.find(username)
-        if user is None:
-            raise click.ClickException(f"no user {username!r}")
-        try:
+        user = _existing(username)
+        with _refused_as_error():
             auth.set_password(user, _read_password(True))
-        except NotAllowed as exc:
-            raise click.ClickException(str(exc)) from None
         click.echo(f"password reset for {user.username}")
 
     @staff.command("disable")
     @click.argument("username")
     def disable(username: str):
-        user = auth.find(username)
-        if user is None:
-            raise click.ClickException(f"no user {username!r}")
-        try:
-            auth.set_active(user, False)
-        except NotAllowed as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"disabled {user.username}")
+        _set_active(username, False)
 
     @staff.command("enable")
     @click.argument("username")
     def enable(username: str):
-        user = auth.find(username)
-        if user is None:
-            raise click.ClickException(f"no user {username!r}")
-        auth.set_active(user, True)
-        click.echo(f"enabled {user.username}")
+        _set_active(username, True)
 
     _add_security_commands(staff)
     app.cli.add_command(staff)
@@ -77,6 +61,22 @@ def _existing(username: str):
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     return user
+
+
+@contextmanager
+def _refused_as_error():
+    # A rule the service refuses (last admin, weak password) is a message, not a traceback.
+    try:
+        yield
+    except NotAllowed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _set_active(username: str, active: bool) -> None:
+    user = _existing(username)
+    with _refused_as_error():
+        auth.set_active(user, active)
+    click.echo(f"{'enabled' if active else 'disabled'} {user.username}")
 
 
 def _add_security_commands(staff: AppGroup) -> None:
