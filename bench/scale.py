@@ -152,8 +152,8 @@ def measure(factor: int, rounds: int, workdir: Path) -> dict:
     sizes = _fill(app, factor, rng)
     public, staff = app.test_client(), _staff_client(app)
     result = {"factor": factor, "data": sizes, "pages": {
-        "item page": _timed(public, "/zh/items/2.3", rounds),
-        "progress page": _timed(public, "/zh/progress", rounds),
+        "item page": _timed(public, "/zh/plans/2023-city-management/items/2.3", rounds),
+        "progress page": _timed(public, "/zh/plans/2023-city-management/progress", rounds),
         "staff dashboard": _timed(staff, "/staff/", rounds),
         "moderation queue": _timed(staff, "/staff/moderation", rounds),
     }}
@@ -173,8 +173,8 @@ def item_page_growth(rounds: int, workdir: Path) -> dict:
         with app.app_context():
             sync_items(content())
     grow(full, comments=1000, updates=200)
-    return {"none": _timed(empty.test_client(), "/zh/items/2.3", rounds),
-            "1,000 comments, 200 updates": _timed(full.test_client(), "/zh/items/2.3", rounds)}
+    return {"none": _timed(empty.test_client(), "/zh/plans/2023-city-management/items/2.3", rounds),
+            "1,000 comments, 200 updates": _timed(full.test_client(), "/zh/plans/2023-city-management/items/2.3", rounds)}
 
 
 def write_report(result: dict) -> None:

@@ -38,7 +38,7 @@ ITEM = "2.3"
 BROWSER_ENCODING = "gzip, deflate, br"
 TARGETS = {  # name -> (server, path); the item page right after hello-world, so their ratio compares like times
     "hello-world (ceiling)": ("hello", "/"),
-    "item": ("portal", f"/zh/items/{ITEM}"),
+    "item": ("portal", f"/zh/plans/2023-city-management/items/{ITEM}"),
     "nginx static item page (ceiling)": ("nginx", "/item.html"),
     "home": ("portal", "/zh/"),
     "search": ("portal", "/zh/search?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF"),

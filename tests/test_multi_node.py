@@ -31,7 +31,7 @@ def test_a_status_change_through_one_node_shows_on_the_other(app_factory):
     assert response.status_code in (302, 303), text_of(response.data)[:500]
 
     other = second.test_client()
-    assert "已完成" in text_of(other.get("/zh/items/2.3").data)  # pages read the shared database
+    assert "已完成" in text_of(other.get("/zh/plans/2023-city-management/items/2.3").data)  # pages read the shared database
     found = other.get("/api/v1/search?status=completed").get_json()
     assert [r["code"] for r in found["results"]] == ["2.3"]  # the second node's own index caught up
     notes = other.get("/api/v1/search?q=竣工&lang=zh").get_json()

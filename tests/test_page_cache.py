@@ -11,7 +11,7 @@ from conftest import csrf_from, text_of
 from feedback_support import BODY
 from test_query_count import counted_statements
 
-ITEM = "/zh/items/2.3"
+ITEM = "/zh/plans/2023-city-management/items/2.3"
 TOKEN_RE = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -86,14 +86,14 @@ def test_a_change_in_another_worker_is_seen_through_the_version_file(cached_app)
     from portal.page_cache import PageCache
 
     visitor = cached_app.test_client()
-    before = visitor.get("/en/items/2.3").data
+    before = visitor.get("/en/plans/2023-city-management/items/2.3").data
     with cached_app.app_context():
         db.session.query(WorkItem).filter_by(code="2.3").update({"current_status": "completed"})
         db.session.commit()  # a write without a signal: this worker cannot know
-    assert visitor.get("/en/items/2.3").data == before, "served from the cache"
+    assert visitor.get("/en/plans/2023-city-management/items/2.3").data == before, "served from the cache"
     other_worker = PageCache(1 << 20, 60, cached_app.extensions["page_cache"].version_file)
     other_worker.bump()
-    assert "Completed" in text_of(visitor.get("/en/items/2.3").data)
+    assert "Completed" in text_of(visitor.get("/en/plans/2023-city-management/items/2.3").data)
 
 
 def test_entries_expire(app_factory):
@@ -132,10 +132,10 @@ def test_a_flashed_message_is_not_lost_to_the_cache(cached_app):
 def test_errors_posts_and_staff_pages_are_not_cached(cached_app):
     client = cached_app.test_client()
     for _ in range(2):
-        assert statements_for(cached_app, client, "/zh/items/99.99")[0].status_code == 404
+        assert statements_for(cached_app, client, "/zh/plans/2023-city-management/items/99.99")[0].status_code == 404
     assert "page_cache" in cached_app.extensions
     keys = [key[2] for key in cached_app.extensions["page_cache"].entries]
-    assert not [k for k in keys if k.startswith(("/staff", "/zh/items/99.99", "/zh/feedback"))]
+    assert not [k for k in keys if k.startswith(("/staff", "/zh/plans/2023-city-management/items/99.99", "/zh/feedback"))]
 
 
 def test_the_fast_path_sends_what_flask_sent(cached_app):

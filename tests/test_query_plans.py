@@ -30,8 +30,8 @@ def whole_set_count(statement: str) -> bool:
     return any(p.search(statement) for p in WHOLE_SET_COUNTS) and not SELECTIVE.search(statement)
 
 
-PAGES = ["/zh/items/2.3", "/zh/items/2.3?comments=3", "/en/items/2.3/history", "/zh/progress", "/zh/",
-         "/feed.atom", "/zh/places/", "/api/v1/items/2.3"]
+PAGES = ["/zh/plans/2023-city-management/items/2.3", "/zh/plans/2023-city-management/items/2.3?comments=3", "/en/plans/2023-city-management/items/2.3/history", "/zh/plans/2023-city-management/progress", "/zh/",
+         "/feed.atom", "/zh/plans/2023-city-management/places/", "/api/v1/items/2.3"]
 STAFF_PAGES = ["/staff/", "/staff/moderation", "/staff/moderation?view=published&page=2",
                "/staff/moderation?view=all", "/staff/moderation?office={office}"]
 

@@ -113,8 +113,8 @@ def test_every_post_needs_a_csrf_token(walked, role):
 
 
 def test_the_csrf_refusal_speaks_the_residents_language(client):
-    zh = client.post("/zh/items/2.3/feedback", data={"body": "电梯什么时候装？"})
-    en = client.post("/en/items/2.3/feedback", data={"body": "When will the lift come?"})
+    zh = client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "电梯什么时候装？"})
+    en = client.post("/en/plans/2023-city-management/items/2.3/feedback", data={"body": "When will the lift come?"})
     assert zh.status_code == en.status_code == 400
     assert "Form expired" in text_of(en.data) and "Form expired" not in text_of(zh.data)
 

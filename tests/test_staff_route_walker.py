@@ -34,7 +34,7 @@ def test_the_walker_sees_the_staff_routes(app):
 def test_every_staff_route_needs_a_login(app):
     client = app.test_client()
     # A valid CSRF token (from a public form) so POSTs reach the login check rather than stopping at CSRF.
-    token = csrf_from(client.get("/zh/items/2.3").data)
+    token = csrf_from(client.get("/zh/plans/2023-city-management/items/2.3").data)
     checked = []
     for rule in _staff_rules(app):
         path = _path(rule)
@@ -59,7 +59,7 @@ def test_a_post_without_login_changes_nothing(app):
 
     fid, code = submit_direct(app)
     client = app.test_client()
-    token = csrf_from(client.get("/zh/items/2.3").data)
+    token = csrf_from(client.get("/zh/plans/2023-city-management/items/2.3").data)
     r = client.post(f"/staff/feedback/{fid}/approve", data={"csrf_token": token, f"c{fid}-csrf_token": token})
     assert r.status_code == 302 and r.headers["Location"].startswith("/staff/login")
     from feedback_support import feedback_by_code

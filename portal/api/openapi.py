@@ -129,37 +129,35 @@ EXTRA_SCHEMAS: dict[str, dict] = {}
 def openapi_document() -> dict:
     paths = {
         "/api/v1/items": {"get": {
-            "summary": "All 30 work points with status, targets, places and history",
+            "summary": "The current plan's (the 2023 plan's) 30 work points with status, targets, places and history",
             "operationId": "listItems",
             "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}, "The work points")},
         }},
         "/api/v1/items/{code}": {"get": {
-            "summary": "One work point with its status, progress per target, history and project sites",
+            "summary": "One work point of the current plan (the 2023 plan) with its status, progress per target, history and project sites",
             "operationId": "getItem",
             "parameters": [{"name": "code", "in": "path", "required": True,
                             "schema": {"type": "string"}, "example": "2.3"}],
             "responses": {"200": _json({"$ref": "#/components/schemas/Item"}, "The work point"), "404": NOT_FOUND},
         }},
         "/api/v1/items.csv": {"get": {
-            "summary": "All work points with their status and latest update, as CSV (UTF-8 with BOM)",
+            "summary": "The current plan's (the 2023 plan's) work points with their status and latest update, as CSV (UTF-8 with BOM)",
             "operationId": "itemsCsv",
             "responses": {"200": {"description": "One row per work point; a header row names the columns",
                                   "content": {"text/csv": {"schema": {"type": "string"}}}}},
         }},
         "/feed.atom": {"get": {
-            "summary": "Atom feed of the latest published updates, Chinese and English side by side",
+            "summary": "Moved permanently (301) to /plans/{slug}/feed.atom of the current plan",
             "operationId": "feed",
-            "responses": {"200": {"description": "Atom 1.0",
-                                  "content": {"application/atom+xml": {"schema": {"type": "string"}}}}},
+            "responses": {"301": {"description": "The current plan's feed"}},
         }},
         "/{lang}/feed.atom": {"get": {
-            "summary": "Atom feed of the latest published updates in one language",
+            "summary": "Moved permanently (301) to /{lang}/plans/{slug}/feed.atom of the current plan",
             "operationId": "feedInLanguage",
             "parameters": [{"name": "lang", "in": "path", "required": True,
                             "schema": {"type": "string", "enum": ["zh", "en"]}}],
-            "responses": {"200": {"description": "Atom 1.0",
-                                  "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+            "responses": {"301": {"description": "The current plan's feed in this language"},
                           "404": {"description": "Unknown language"}},
         }},
         "/api/v1/openapi.json": {"get": {

@@ -25,7 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from ..extensions import db
 from ..models import Feedback, StatusUpdate, WorkItem
-from ..services.content import content
+from ..services.content import registry
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,11 @@ def make_schema() -> Schema:
     )
 
 
+def _plan() -> str:
+    """The index holds the current plan's work points."""
+    return registry().current
+
+
 def _root() -> Path:
     return Path(current_app.config["SEARCH_INDEX"])
 
@@ -88,11 +93,11 @@ def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
     them with its index every few seconds and re-index only the items another node changed; with
     `codes`, only those items (re-indexing one item must not aggregate every comment on the site)."""
     items, updates_q, comments_q = (
-        select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at),
+        select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at).where(WorkItem.plan == _plan()),
         select(StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
-        .group_by(StatusUpdate.item_code),
+        .where(StatusUpdate.plan == _plan()).group_by(StatusUpdate.item_code),
         select(Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id), func.max(Feedback.moderated_at))
-        .where(Feedback.state == "published").group_by(Feedback.item_code))
+        .where(Feedback.plan == _plan(), Feedback.state == "published").group_by(Feedback.item_code))
     if codes is not None:
         items = items.where(WorkItem.code.in_(codes))
         updates_q = updates_q.where(StatusUpdate.item_code.in_(codes))
@@ -122,7 +127,7 @@ def _write_meta(folder: Path, meta: dict) -> None:
 
 def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    stmt = select(Feedback.item_code, Feedback.body_public).where(Feedback.state == "published")
+    stmt = select(Feedback.item_code, Feedback.body_public).where(Feedback.plan == _plan(), Feedback.state == "published")
     if codes is not None:  # re-indexing one item must not read every comment on the site
         stmt = stmt.where(Feedback.item_code.in_(codes))
     rows = db.session.execute(stmt.order_by(Feedback.id))
@@ -133,7 +138,7 @@ def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
 
 def _status_notes(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    stmt = select(StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en)
+    stmt = select(StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en).where(StatusUpdate.plan == _plan())
     if codes is not None:
         stmt = stmt.where(StatusUpdate.item_code.in_(codes))
     for code, zh, en in db.session.execute(stmt):
@@ -142,7 +147,7 @@ def _status_notes(codes: list[str] | None = None) -> dict[str, list[str]]:
 
 
 def _statuses(codes: list[str] | None = None) -> dict[str, str]:
-    stmt = select(WorkItem)
+    stmt = select(WorkItem).where(WorkItem.plan == _plan())
     if codes is not None:
         stmt = stmt.where(WorkItem.code.in_(codes))
     return {w.code: (w.current_status or "no_report") for w in db.session.scalars(stmt)}
@@ -199,7 +204,7 @@ def build(progress: Callable[[str], None] | None = None) -> Path:
     target = root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     target.mkdir()
     try:
-        store = content()
+        store = registry().current_store
         # Fingerprints first: a comment approved while we read marks this build stale, not current.
         signatures = item_signatures()
         fingerprints = {"content": content_fingerprint(), "data": _fingerprint(signatures), "items": signatures}
@@ -343,7 +348,7 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
     """Re-index some items in place (after a status change or a moderated comment)."""
     # Signatures before the data: a change landing while we read shows as stale at the next check.
     signatures = signatures if signatures is not None else item_signatures(codes)
-    store = content()
+    store = registry().current_store
     comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
     with _write_lock:
         ix = open_index()

@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 
 
 def connect_signals(app: Flask) -> None:
-    def _reindex(sender, code=None, item_code=None, codes=None, **_kwargs):
-        if sender is not app:
+    def _reindex(sender, code=None, item_code=None, codes=None, plan=None, **_kwargs):
+        if sender is not app or (plan and plan != app.extensions["portal_plans"].current):
             return
         # codes: many items at once (a progress sheet), re-indexed in one index commit.
         targets = list(codes or ()) or [c for c in (code or item_code,) if c]

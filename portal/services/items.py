@@ -13,12 +13,12 @@ from ..models import ProjectSite, StatusUpdate, TargetProgress
 from ..pagination import paginate
 from . import feedback as feedback_service
 from . import sites as site_service
-from .content import content
+from .content import content, plan_slug
 from .status import status_map, status_of
 
 
 def item_urls(item: Item) -> dict[str, str]:
-    return {lang: url_for("public.item", lang=lang, code=item.code) for lang in ("zh", "en")}
+    return {lang: url_for("public.item", lang=lang, plan=item.plan, code=item.code) for lang in ("zh", "en")}
 
 
 HISTORY_ON_PAGE = 10  # the latest updates on the item page; the rest are one tap away
@@ -27,7 +27,7 @@ SITES_ON_PAGE = 20
 
 def history(item: Item, limit: int | None = None) -> list[StatusUpdate]:
     """Newest first."""
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.item_code == item.code)
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == item.plan, StatusUpdate.item_code == item.code)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
     return list(db.session.scalars(stmt.limit(limit)))
 
@@ -38,10 +38,11 @@ def history_facts(item: Item) -> tuple[int, dict[str, float]]:
     One statement whatever the item: a count plus one indexed LIMIT 1 look-up per target, so the cost
     does not grow with the length of the history."""
     parts = [select(literal(None).label("key"), func.count(StatusUpdate.id).label("value"))
-             .where(StatusUpdate.item_code == item.code)]
+             .where(StatusUpdate.plan == item.plan, StatusUpdate.item_code == item.code)]
     for target in item.targets:
         newest = (select(TargetProgress.value).join(StatusUpdate)
-                  .where(StatusUpdate.item_code == item.code, TargetProgress.target_key == target.key)
+                  .where(StatusUpdate.plan == item.plan, StatusUpdate.item_code == item.code,
+                         TargetProgress.target_key == target.key)
                   .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
                   .limit(1).subquery())
         parts.append(select(literal(target.key), newest.c.value))
@@ -51,17 +52,19 @@ def history_facts(item: Item) -> tuple[int, dict[str, float]]:
 
 
 def sites_of(item: Item) -> list[ProjectSite]:
-    return site_service.sites_of(item.code)
+    return site_service.sites_of(item.code, item.plan)
 
 
 def sites_at(place_slug: str) -> list[ProjectSite]:
     stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages))
-            .where(ProjectSite.place_slug == place_slug).order_by(ProjectSite.item_code, ProjectSite.id))
+            .where(ProjectSite.plan == plan_slug(), ProjectSite.place_slug == place_slug)
+            .order_by(ProjectSite.item_code, ProjectSite.id))
     return list(db.session.scalars(stmt))
 
 
 def site_counts_by_place() -> dict[str, int]:
-    stmt = select(ProjectSite.place_slug, func.count()).group_by(ProjectSite.place_slug)
+    stmt = (select(ProjectSite.place_slug, func.count()).where(ProjectSite.plan == plan_slug())
+            .group_by(ProjectSite.place_slug))
     return {slug: n for slug, n in db.session.execute(stmt) if slug}
 
 
@@ -163,7 +166,7 @@ def all_items_dicts() -> list[dict]:
     """Every item with its history and sites, in a fixed number of queries whatever the number of items."""
     store = content()
     statuses = status_map(store.items)
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress))
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == store.plan.slug)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
     by_code: dict[str, list[StatusUpdate]] = defaultdict(list)
     for entry in db.session.scalars(stmt):

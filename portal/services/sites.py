@@ -32,7 +32,7 @@ from ..i18n import N_, both
 from ..models import ProjectSite, SiteStageUpdate
 from . import audit, follow
 from .clock import today
-from .content import content
+from .content import content, plan_slug
 from .events import item_changed
 
 STAGES = {
@@ -89,25 +89,27 @@ def derived_from_counts(item, counts: Mapping[tuple[str | None, str], int]) -> d
     return out
 
 
-def stage_counts(item_code: str) -> dict[tuple[str | None, str], int]:
+def stage_counts(item_code: str, plan: str | None = None) -> dict[tuple[str | None, str], int]:
     """(target key, stage) -> number of the item's sites, in one grouped query."""
     stmt = (select(ProjectSite.target_key, ProjectSite.stage, func.count(ProjectSite.id))
-            .where(ProjectSite.item_code == item_code).group_by(ProjectSite.target_key, ProjectSite.stage))
+            .where(ProjectSite.plan == (plan or plan_slug()), ProjectSite.item_code == item_code).group_by(ProjectSite.target_key, ProjectSite.stage))
     return {(key, stage): n for key, stage, n in db.session.execute(stmt)}
 
 
-def sites_stmt(item_code: str):
+def sites_stmt(item_code: str, plan: str | None = None):
     return (select(ProjectSite).options(selectinload(ProjectSite.stages))
-            .where(ProjectSite.item_code == item_code).order_by(ProjectSite.id))
+            .where(ProjectSite.plan == (plan or plan_slug()), ProjectSite.item_code == item_code)
+            .order_by(ProjectSite.id))
 
 
-def sites_of(item_code: str) -> list[ProjectSite]:
-    return list(db.session.scalars(sites_stmt(item_code)))
+def sites_of(item_code: str, plan: str | None = None) -> list[ProjectSite]:
+    return list(db.session.scalars(sites_stmt(item_code, plan)))
 
 
 def all_sites_by_item() -> dict[str, list[ProjectSite]]:
-    """Every site with its stage history, grouped by work point, in two queries."""
-    stmt = select(ProjectSite).options(selectinload(ProjectSite.stages)).order_by(ProjectSite.id)
+    """Every site of the plan in view with its stage history, grouped by work point, in two queries."""
+    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages)).where(ProjectSite.plan == plan_slug())
+            .order_by(ProjectSite.id))
     out: dict[str, list[ProjectSite]] = defaultdict(list)
     for site in db.session.scalars(stmt):
         out[site.item_code].append(site)
@@ -167,7 +169,7 @@ def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     site = new_site(item_code, target_key, name_zh, name_en, place_slug, building, stage, actor,
                     happened_on=happened_on, note_zh=note_zh, note_en=note_en)
     db.session.commit()
-    _announce(item_code)
+    _announce(item_code, site.plan)
     return site
 
 
@@ -186,7 +188,7 @@ def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
         raise SiteInvalid(errors)
     name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
     target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
-    site = ProjectSite(item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
+    site = ProjectSite(plan=item.plan, item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
                        place_slug=place_slug, building=building or None, stage=stage,
                        staff_id=actor.id if actor else None)
     site.stages.append(SiteStageUpdate(stage=stage, note_zh=_clean(note_zh) or None, note_en=_clean(note_en) or None,
@@ -213,7 +215,7 @@ def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_
                    note_en: str | None = None) -> SiteStageUpdate:
     entry = add_stage(site, stage, note_zh, happened_on, actor, note_en=note_en)
     db.session.commit()
-    _announce(site.item_code)
+    _announce(site.item_code, site.plan)
     return entry
 
 
@@ -238,10 +240,10 @@ def add_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: d
     return entry
 
 
-def _announce(item_code: str) -> None:
+def _announce(item_code: str, plan: str) -> None:
     from flask import current_app
 
-    item_changed.send(current_app._get_current_object(), code=item_code)
+    item_changed.send(current_app._get_current_object(), code=item_code, plan=plan)
 
 
 def site_to_dict(site: ProjectSite) -> dict:
@@ -260,5 +262,6 @@ def site_to_dict(site: ProjectSite) -> dict:
              "happened_on": e.happened_on.isoformat(), "published_at": e.created_at.isoformat() + "Z"}
             for e in site_history(site)
         ],
-        "url": {lang: url_for("public.site", lang=lang, code=site.item_code, site_id=site.id) for lang in ("zh", "en")},
+        "url": {lang: url_for("public.site", lang=lang, plan=site.plan, code=site.item_code, site_id=site.id)
+                for lang in ("zh", "en")},
     }

@@ -60,10 +60,12 @@ class Status:
 
 def status_map(items) -> dict[str, Status]:
     """Statuses of many items in one query (no query per listed item)."""
-    rows = {w.code: w for w in db.session.scalars(select(WorkItem))}
+    items = list(items)
+    plans = {i.plan for i in items}
+    rows = {(w.plan, w.code): w for w in db.session.scalars(select(WorkItem).where(WorkItem.plan.in_(plans)))}
     out = {}
     for item in items:
-        row = rows.get(item.code)
+        row = rows.get((item.plan, item.code))
         code = row.current_status if row and row.current_status else NO_REPORT
         out[item.code] = Status(code, row.status_updated_at if row else None, deadline_passed(item.deadline))
     return out
