@@ -126,3 +126,22 @@ def test_the_same_code_in_two_plans_keeps_its_own_comments_and_status(two_plans)
     assert "二〇二四年的电梯" in client.get(f"/zh/plans/{SLUG}/items/2.2").get_data(as_text=True)
     assert "二〇二四年的电梯" not in client.get(f"/zh/plans/{FIRST}/items/2.2").get_data(as_text=True)
     assert "小区综合改造已完成" not in client.get(f"/zh/plans/{FIRST}/progress").get_data(as_text=True)
+
+
+def test_search_covers_every_plan_labels_each_result_and_filters_by_plan(two_plans):
+    from portal.search import index
+
+    with two_plans.app_context():
+        index.build()
+    client = two_plans.test_client()
+    both = client.get("/api/v1/search?q=加装电梯&lang=zh").get_json()["results"]
+    assert {(r["plan"], r["year"]) for r in both} >= {(FIRST, 2023), (SLUG, 2024)}
+    only = client.get(f"/api/v1/search?q=加装电梯&lang=zh&plan={SLUG}").get_json()["results"]
+    assert only and {r["plan"] for r in only} == {SLUG}
+    assert {r["url"] for r in only} == {f"/zh/plans/{SLUG}/items/2.1"}
+    html = client.get("/en/search?q=lift").get_data(as_text=True)
+    assert 'name="plan"' in html and "Plan 2023" in html
+    found = client.get("/zh/search?q=满意度测评").get_data(as_text=True)
+    assert "/zh/search/go/2.2?q=" in found and f"plan={SLUG}" in found and "2024年计划" in found
+    go = client.get(f"/zh/search/go/2.2?q=满意度测评&plan={SLUG}")
+    assert go.status_code == 303 and go.headers["Location"] == f"/zh/plans/{SLUG}/items/2.2"

@@ -4,12 +4,13 @@ _PARAM = lambda name, desc, **schema: {"name": name, "in": "query", "required": 
                                        "description": desc, "schema": {"type": "string", **schema}}
 
 SEARCH_PATH = {"get": {
-    "summary": "Full-text search over the work points (Chinese with word segmentation, and English)",
+    "summary": "Full-text search over the work points of every plan (Chinese with word segmentation, and English)",
     "operationId": "search",
     "parameters": [
         {"name": "q", "in": "query", "required": False, "description": "What to look for, up to 200 characters",
          "schema": {"type": "string", "maxLength": 200}},
         _PARAM("lang", "Language of titles, snippets and URLs", enum=["zh", "en"]),
+        _PARAM("plan", "Plan slug (see /api/v1/plans); default: every plan"),
         _PARAM("area", "Action area number 1-8"),
         _PARAM("office", "Office slug"),
         _PARAM("month", "Deadline month, YYYY-MM"),
@@ -29,7 +30,8 @@ SEARCH_PATH = {"get": {
                 "more": {"type": "integer", "description": "Weaker hits left out; ask again with more=1"},
                 "results": {"type": "array", "items": {
                     "type": "object", "required": ["code", "title", "snippet", "url", "score"],
-                    "properties": {"code": {"type": "string"}, "title": {"type": "string"},
+                    "properties": {"code": {"type": "string"}, "plan": {"type": "string"}, "year": {"type": "integer"},
+                                   "title": {"type": "string"},
                                    "snippet": {"type": "string"}, "url": {"type": "string"},
                                    "score": {"type": "number"}}}},
             }}}}},
