@@ -170,7 +170,7 @@ def test_without_smtp_settings_the_feature_is_hidden(client):
 
 
 def test_staff_see_counts_never_addresses(mail_app, smtp):
-    _confirmed(mail_app, "item", "2.3")
+    _confirmed(mail_app, "item", "2023-city-management/2.3")
     _confirmed(mail_app, "place", "gutong-sicun", address="second@example.org")
     client = mail_app.test_client()
     _follow(client, address="waiting@example.org")

@@ -57,10 +57,15 @@ def upgrade():
     for table in CHILDREN:
         with op.batch_alter_table(table, naming_convention=NAMING) as batch:
             batch.create_foreign_key(f"fk_{table}_plan_item", "work_item", ["plan", "item_code"], ["plan", "code"])
+    # Following a work point follows one plan's: keys become "<plan>/<code>".
+    op.execute(sa.text("UPDATE subscription SET key = :prefix || key WHERE kind = 'item'")
+               .bindparams(prefix=FIRST_PLAN + "/"))
 
 
 def downgrade():
     """Back to one plan: only possible while no two plans share a code (the unique index refuses otherwise)."""
+    op.execute(sa.text("UPDATE subscription SET key = substr(key, :start) WHERE kind = 'item' AND key LIKE :prefix")
+               .bindparams(start=len(FIRST_PLAN) + 2, prefix=FIRST_PLAN + "/%"))
     for table in CHILDREN:
         with op.batch_alter_table(table, naming_convention=NAMING) as batch:
             batch.drop_constraint(f"fk_{table}_plan_item", type_="foreignkey")

@@ -8,7 +8,7 @@ from ..services import mail
 
 # page endpoint -> (kind, feed endpoint, key from the page's URL values)
 FOLLOWABLE = {
-    "public.item": ("item", "public.item_feed", lambda a: a["code"]),
+    "public.item": ("item", "public.item_feed", lambda a: f"{g.plan}/{a['code']}"),
     "public.site": ("site", "public.site_feed", lambda a: str(a["site_id"])),
     "public.place": ("place", "public.place_feed", lambda a: a["slug"]),
     "public.office": ("office", "public.office_feed", lambda a: a["slug"]),

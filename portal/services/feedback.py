@@ -392,17 +392,19 @@ def _in_view(stmt, view: str):
     raise ValueError(f"unknown view {view!r}")
 
 
-def item_codes_of_office(office_slug: str) -> list[str]:
-    from .content import content
+def of_office(office_slug: str):
+    """Comments on the work points an office is responsible for, in every served plan."""
+    from .content import registry
 
-    return [i.code for i in content().items_by_office(office_slug)]
+    return or_(*(and_(Feedback.plan == slug, Feedback.item_code.in_([i.code for i in store.items_by_office(office_slug)]))
+                 for slug, store in registry().stores.items()))
 
 
 def moderation_list(view: str = "queue", office_slug: str | None = None, page: int = 1):
     """Newest first, PAGE_SIZE a page: a Pagination with the exact total and the page numbers."""
     stmt = _in_view(select(Feedback), view)
     if office_slug:
-        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
+        stmt = stmt.where(of_office(office_slug))
     return paginate(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()), page, PAGE_SIZE)
 
 
@@ -411,7 +413,7 @@ def counts(office_slug: str | None = None) -> dict[str, int]:
     flagged = Feedback.flag_count > 0
     stmt = select(Feedback.state, func.count(), func.count().filter(flagged)).group_by(Feedback.state)
     if office_slug:
-        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
+        stmt = stmt.where(of_office(office_slug))
     out = {state: 0 for state in STATES}
     flagged_by_state: dict[str, int] = {}
     for state, n, n_flagged in db.session.execute(stmt):

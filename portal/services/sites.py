@@ -43,8 +43,9 @@ STAGES = {
 STAGE_ORDER = {code: n for n, code in enumerate(STAGES)}
 
 # item code -> {target key: the stage from which a site counts for that target}
+# By "<plan>/<code>": the chain belongs to one plan's work point, not to every plan's 2.3.
 CHAINS: dict[str, dict[str, str]] = {
-    "2.3": {"consultations": "consultation", "starts": "construction", "completions": "completed"},
+    "2023-city-management/2.3": {"consultations": "consultation", "starts": "construction", "completions": "completed"},
 }
 DEFAULT_COUNTING_STAGE = "completed"
 
@@ -66,8 +67,12 @@ def stage_label(code: str) -> dict[str, str]:
     return both(STAGES.get(code, code))
 
 
-def counting_stage(item_code: str, target_key: str) -> str:
-    return CHAINS.get(item_code, {}).get(target_key, DEFAULT_COUNTING_STAGE)
+def chain_of(item) -> dict[str, str]:
+    return CHAINS.get(f"{item.plan}/{item.code}", {})
+
+
+def counting_stage(item, target_key: str) -> str:
+    return chain_of(item).get(target_key, DEFAULT_COUNTING_STAGE)
 
 
 def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
@@ -78,13 +83,13 @@ def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
 def derived_from_counts(item, counts: Mapping[tuple[str | None, str], int]) -> dict[str, int]:
     """The same count from (target key, stage) -> number of sites, so a page need not load every site."""
     out: dict[str, int] = {}
-    chain = CHAINS.get(item.code, {})
+    chain = chain_of(item)
     for t in item.targets:
         # A target in a chain counts the sites filed under any target of that chain.
         relevant = {k: n for k, n in counts.items() if (k[0] in chain if t.key in chain else k[0] == t.key)}
         if not relevant:
             continue
-        needed = STAGE_ORDER[counting_stage(item.code, t.key)]
+        needed = STAGE_ORDER[counting_stage(item, t.key)]
         out[t.key] = sum(n for (_key, stage), n in relevant.items() if STAGE_ORDER.get(stage, -1) >= needed)
     return out
 

@@ -18,7 +18,7 @@ from ..inputs import int_or_none
 from ..i18n import N_
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
-from .content import content
+from .content import content, registry
 from .dashboard import Event
 from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
 from .status import NO_REPORT_MESSAGE, STATUSES
@@ -47,9 +47,20 @@ def _site_name(site: ProjectSite) -> dict:
     return {"zh": site.name_zh, "en": site.name_en or site.name_zh}
 
 
+def item_key(key: str) -> str:
+    """A work point's follow key, "<plan>/<code>": codes repeat from plan to plan. A bare code is one of
+    the plan in view."""
+    return key if "/" in key else f"{content().plan.slug}/{key}"
+
+
 def scope(kind: str, key: str) -> Scope | None:
     """The scope of one followable thing, or None when it does not exist."""
     store = content()
+    if kind == "item" and "/" in key:
+        plan, _, key = key.partition("/")
+        if registry().store(plan) is None:
+            return None
+        store = content(plan)
     if kind == "site":
         site_id = int_or_none(key)
         site = db.session.get(ProjectSite, site_id) if site_id is not None else None
@@ -177,7 +188,7 @@ def link(event: Event, lang: str) -> str:
 
 def followed_by(event: Event, comment_id: int | None = None) -> list[tuple[str, str]]:
     """The followable things an update belongs to: (kind, key) pairs for subscriptions."""
-    out = [("item", event.item.code)]
+    out = [("item", f"{event.item.plan}/{event.item.code}")]
     if event.site is not None:
         out.append(("site", str(event.site.id)))
         if event.site.place_slug:

@@ -49,7 +49,7 @@ def _render(item, update=None, new_site=None, stage_forms=None, progress_errors=
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
                            progress=item_service.progress_rows(item, entries, sites), derived=derived,
                            form=update, progress_inputs=progress_fields(update), progress_errors=list(progress_errors),
-                           site_form=new_site, stage_forms=forms, chains=site_service.CHAINS.get(item.code, {}),
+                           site_form=new_site, stage_forms=forms, chains=site_service.chain_of(item),
                            counting_stage=site_service.counting_stage, **extra), status
 
 

@@ -41,8 +41,9 @@ class ItemState:
 
 def load() -> dict[str, ItemState]:
     store = content()
-    rows = {w.code: w.current_status for w in db.session.scalars(select(WorkItem))}
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress))
+    plan = store.plan.slug
+    rows = {w.code: w.current_status for w in db.session.scalars(select(WorkItem).where(WorkItem.plan == plan))}
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == plan)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
     entries: dict[str, list[StatusUpdate]] = defaultdict(list)
     for entry in db.session.scalars(stmt):
