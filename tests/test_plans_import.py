@@ -246,7 +246,7 @@ def test_an_item_without_plain_text_shows_its_official_words_and_is_searchable(a
         assert note in html and "完成老旧小区综合改造，改造结束后开展居民满意度测评。" in html
         # The notice's own clause, verbatim: lead and supporting offices, and its deadline words.
         assert "（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：持续推进）" in client.get(f"/{lang}/plans/{SLUG}/items/2.1").get_data(as_text=True)
-    ongoing = client.get("/en/plans/{SLUG}/items/2.1").get_data(as_text=True)
+    ongoing = client.get(f"/en/plans/{SLUG}/items/2.1").get_data(as_text=True)
     assert "ongoing: the notice sets no month" in ongoing
     from portal.search import index
     with app.app_context():

@@ -145,3 +145,8 @@ def test_search_covers_every_plan_labels_each_result_and_filters_by_plan(two_pla
     assert "/zh/search/go/2.2?q=" in found and f"plan={SLUG}" in found and "2024年计划" in found
     go = client.get(f"/zh/search/go/2.2?q=满意度测评&plan={SLUG}")
     assert go.status_code == 303 and go.headers["Location"] == f"/zh/plans/{SLUG}/items/2.2"
+
+
+def test_an_old_address_keeps_its_query_but_never_url_fors_own_arguments(client):
+    r = client.get("/zh/items/2.3?comments=2&_external=1&_scheme=javascript&_anchor=x&plan=evil")
+    assert r.status_code == 301 and r.headers["Location"] == f"/zh/plans/{FIRST}/items/2.3?comments=2"

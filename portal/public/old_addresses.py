@@ -39,9 +39,11 @@ def _moved(**values):
     target = OLD_ENDPOINTS[request.endpoint]
     if g.get("lang"):
         values["lang"] = g.lang
-    query = request.query_string.decode("ascii", "replace")
-    location = url_for(target, plan=current_app.extensions["portal_plans"].current, **values)
-    return redirect(location + (f"?{query}" if query else ""), code=301)
+    # The query string goes along (?comments=2 …), built by url_for like every other redirect target;
+    # names url_for reads itself (_external, _scheme, _anchor …) are never taken from the request.
+    query = {k: v for k, v in request.args.to_dict(flat=False).items()
+             if k not in values and k != "plan" and not k.startswith("_")}
+    return redirect(url_for(target, plan=current_app.extensions["portal_plans"].current, **values, **query), code=301)
 
 
 for n, (rule, _target) in enumerate(OLD_ADDRESSES):
