@@ -1,7 +1,7 @@
 """Error pages in the resident's language; JSON errors under /api."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
@@ -16,7 +16,9 @@ def _wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         if _wants_json():
-            return jsonify(error={"code": code, "message": message}), code
+            from .api.responses import error_response  # the API's own Error shape, imported once the app exists
+
+            return error_response(code, message)
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(404)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -291,3 +292,40 @@ class SheetUpload(db.Model):
     rows: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OutcomeKind(StrEnum):
+    """What became of a work point once its plan's year is over (labels in services/outcomes.py)."""
+
+    COMPLETED = "completed"
+    PARTLY = "partly_completed"
+    NOT_COMPLETED = "not_completed"
+    CARRIED_OVER = "carried_over"
+
+
+class ItemOutcome(db.Model):
+    """One per work point, recorded by staff after its plan's year; a change is audited, not versioned here.
+
+    `plan_slug` and `item_code` name the same work_item row as `work_item_id` (the foreign key on both
+    keeps them in step); lookups across plans go by these two."""
+
+    __tablename__ = "item_outcome"
+    __table_args__ = (
+        UniqueConstraint("plan_slug", "item_code", name="uq_item_outcome_plan_code"),
+        ForeignKeyConstraint(["plan_slug", "item_code"], ["work_item.plan", "work_item.code"],
+                             name="fk_item_outcome_plan_item"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), unique=True)
+    plan_slug: Mapped[str] = mapped_column(String(64), index=True)
+    item_code: Mapped[str] = mapped_column(String(16))
+    result: Mapped[OutcomeKind] = mapped_column(Enum(OutcomeKind, native_enum=False, length=20,
+                                                     values_callable=lambda kinds: [k.value for k in kinds]))
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)  # target key -> value achieved
+    note_zh: Mapped[str] = mapped_column(Text)
+    note_en: Mapped[str | None] = mapped_column(Text)
+    # "<plan-slug>/<code>" of the later plan's item that continues carried-over work.
+    continued_by: Mapped[str | None] = mapped_column(String(100), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))

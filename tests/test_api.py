@@ -72,3 +72,26 @@ def test_healthz_503_when_database_not_loaded(app_factory, tmp_path):
         db.session.commit()
     r = app.test_client().get("/healthz")
     assert r.status_code == 503 and r.get_json()["checks"]["database"] == "not loaded"
+
+
+def test_document_is_generated_from_the_models(app, spec):
+    from portal.api import schemas
+    from portal.api.openapi import OPERATIONS
+
+    assert spec["components"]["schemas"]["Item"]["required"] == list(schemas.Item.model_fields)
+    assert {op.path for op in OPERATIONS} == set(spec["paths"])
+    assert all(op.endpoint in app.view_functions for op in OPERATIONS)
+
+
+def test_a_key_the_models_do_not_name_fails_the_document(client, spec):
+    item = client.get("/api/v1/items/2.3").get_json()
+    item["undocumented"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        _validator(spec, "Item").validate(item)
+
+
+def test_search_parameter_errors_are_error_objects(client, spec):
+    r = client.get("/api/v1/search?q=lift&more=2")
+    assert r.status_code == 400
+    _validator(spec, "Error").validate(r.get_json())
+    assert r.get_json()["error"]["message"].startswith("more:")

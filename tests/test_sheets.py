@@ -131,7 +131,7 @@ def test_all_or_nothing_on_a_file_with_one_bad_row(app, staff_client):
 
 
 def test_a_failure_while_publishing_rolls_everything_back(app, staff_client, monkeypatch):
-    from portal.services import sites
+    from portal.services.errors import InvalidInput
     from portal.services.sheets import apply
 
     editor = staff_client("editor")
@@ -142,7 +142,7 @@ def test_a_failure_while_publishing_rolls_everything_back(app, staff_client, mon
     preview = upload(editor, data)
 
     def broken(*args, **kwargs):
-        raise sites.SiteInvalid({"stage": "Unknown stage."})
+        raise InvalidInput({"stage": "Unknown stage."})
 
     monkeypatch.setattr(apply, "add_stage", broken)  # fails after the work point's entry was added
     r = publish(editor, preview)

@@ -71,10 +71,11 @@ def test_stage_history_newest_first_and_back_dated_stage_is_history(app, client)
 
 
 def test_site_rules_are_checked(app):
-    from portal.services.sites import SiteInvalid, add_site as add, set_site_stage
+    from portal.services.errors import InvalidInput
+    from portal.services.sites import add_site as add, set_site_stage
 
     with app.test_request_context():
-        with pytest.raises(SiteInvalid) as exc:
+        with pytest.raises(InvalidInput) as exc:
             add("2.3", "nope", "", None, "atlantis", "x" * 101, "planning", None, happened_on=date(2023, 6, 1))
         assert set(exc.value.errors) == {"target_key", "name_zh", "place_slug", "building", "stage", "happened_on"}
     sid = add_site(app, "2.3", "甲楼", "consultation")
@@ -82,7 +83,7 @@ def test_site_rules_are_checked(app):
     from portal.models import ProjectSite
 
     with app.test_request_context():
-        with pytest.raises(SiteInvalid) as exc:
+        with pytest.raises(InvalidInput) as exc:
             set_site_stage(db.session.get(ProjectSite, sid), "demolished", None, date(2099, 1, 1), None)
         assert set(exc.value.errors) == {"stage", "happened_on"}
 

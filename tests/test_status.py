@@ -171,10 +171,11 @@ def test_unknown_target_is_refused(app, staff_client):
 def test_service_refuses_what_the_form_refuses(app):
     from datetime import date
 
-    from portal.services.progress import UpdateInvalid, record_update
+    from portal.services.errors import InvalidInput
+    from portal.services.progress import record_update
 
     with app.test_request_context():
-        with pytest.raises(UpdateInvalid) as exc:
+        with pytest.raises(InvalidInput) as exc:
             record_update("2.3", "done", "", None, date(2030, 1, 1), {"nope": 1, "starts": -2})
     assert set(exc.value.errors) == {"status", "note_zh", "happened_on", "progress_nope", "progress_starts"}
 
@@ -182,10 +183,11 @@ def test_service_refuses_what_the_form_refuses(app):
 def test_percentage_targets_cannot_exceed_100(app):
     from datetime import date
 
-    from portal.services.progress import UpdateInvalid, record_update
+    from portal.services.errors import InvalidInput
+    from portal.services.progress import record_update
 
     with app.test_request_context():
-        with pytest.raises(UpdateInvalid) as exc:
+        with pytest.raises(InvalidInput) as exc:
             record_update("4.1", "in_progress", "达标率", None, date(2023, 9, 1), {"compliance_rate": 101})
     assert exc.value.errors == {"progress_compliance_rate": "A percentage cannot be more than 100."}
 
@@ -218,11 +220,12 @@ def test_a_completed_item_is_not_overdue_but_a_reported_late_one_is(app_factory)
 def test_future_is_judged_by_portal_today(app_factory):
     from datetime import date
 
-    from portal.services.progress import UpdateInvalid, record_update
+    from portal.services.errors import InvalidInput
+    from portal.services.progress import record_update
 
     app = app_factory(PORTAL_TODAY="2023-09-01")
     with app.test_request_context():
-        with pytest.raises(UpdateInvalid):
+        with pytest.raises(InvalidInput):
             record_update("2.3", "in_progress", "明天的事", None, date(2023, 9, 2))
     publish(app, "2.3", "in_progress", "今天的事", "2023-09-01")
 

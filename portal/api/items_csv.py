@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from flask import request
 
-from ..csv_files import cell, csv_response
-
+from ..csv_files import csv_response
 from ..services import items as item_service
-from . import bp
+from ..services.content import content
+from . import bp, build
 
 COLUMNS = [
     "code", "area", "area_zh", "area_en", "title_zh", "title_en", "offices_zh", "offices_en", "deadline",
     "status", "status_zh", "status_en", "deadline_passed", "overdue", "status_updated_at",
     "last_update_on", "last_note_zh", "last_note_en", "progress", "sites", "url_zh", "url_en",
 ]
+
+
 def _progress(targets: list[dict]) -> str:
     return "; ".join(f"{t['key']}={t['progress']:g}/{t['value']:g}" for t in targets if t["progress"] is not None)
 
 
 def rows() -> list[dict]:
+    """The API's Item shape flattened, so the file and /api/v1/items say the same."""
     root = request.url_root.rstrip("/")
     out = []
-    for d in item_service.all_items_dicts():
+    for facts in item_service.all_item_facts():
+        d = build.item(facts).model_dump(mode="json")
         last = d["history"][0] if d["history"] else None
         status = d["status"]
         out.append({
@@ -36,14 +40,20 @@ def rows() -> list[dict]:
             "overdue": "yes" if status["overdue"] else "no",
             "status_updated_at": status["updated_at"] or "",
             "last_update_on": last["happened_on"] if last else "",
-            "last_note_zh": cell(last["note"]["zh"]) if last else "",
-            "last_note_en": cell(last["note"]["en"]) if last else "",
+            "last_note_zh": last["note"]["zh"] if last else "",
+            "last_note_en": last["note"]["en"] if last else "",
             "progress": _progress(d["targets"]), "sites": len(d["sites"]),
             "url_zh": root + d["url"]["zh"], "url_en": root + d["url"]["en"],
         })
     return out
 
 
+def items_csv_response():
+    """The file of the plan in view (the current plan unless the address names one)."""
+    filename = f"zhangjiang-{content().plan.slug}.csv"
+    return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), filename)
+
+
 @bp.get("/items.csv")
 def items_csv():
-    return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), "zhangjiang-work-points-2023.csv")
+    return items_csv_response()

@@ -1,183 +1,150 @@
-"""The OpenAPI 3.1 description of the open-data API; tests validate responses against it."""
+"""The OpenAPI 3.1 document, generated: schemas from the models in schemas.py, paths from OPERATIONS.
+An operation is listed only when its endpoint is registered, so the document never names a route the
+app does not answer."""
 from __future__ import annotations
 
-BILINGUAL = {
-    "type": "object",
-    "required": ["zh", "en"],
-    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
-}
+from dataclasses import dataclass, field
 
-STATUS = {
-    "type": "object",
-    "required": ["code", "label", "updated_at", "deadline_passed"],
-    "properties": {
-        "code": {"type": "string", "enum": ["no_report", "not_started", "in_progress", "completed", "delayed"]},
-        "label": BILINGUAL,
-        "updated_at": {"type": ["string", "null"], "format": "date-time"},
-        "deadline_passed": {"type": "boolean"},
-        "overdue": {"type": "boolean"},
-    },
-}
+from flask import current_app
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
-ITEM = {
-    "type": "object",
-    "required": ["code", "section", "title", "summary", "official_text", "departments", "deadline",
-                 "status", "history", "sites", "targets", "locations", "url"],
-    "properties": {
-        "code": {"type": "string", "pattern": r"^\d+\.\d+(\.\d+)?$"},
-        "section": {
-            "type": "object", "required": ["number", "title"],
-            "properties": {"number": {"type": "integer"}, "title": {"$ref": "#/components/schemas/Bilingual"}},
-        },
-        "subsection": {
-            "type": "object",
-            "properties": {"code": {"type": "string"}, "title": {"$ref": "#/components/schemas/Bilingual"}},
-        },
-        "title": {"$ref": "#/components/schemas/Bilingual"},
-        "summary": {"$ref": "#/components/schemas/Bilingual"},
-        "official_text": {"type": "string"},
-        "departments": {"type": "array", "items": {
-            "type": "object", "required": ["zh", "en"],
-            "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}}}},
-        "deadline": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-        "status": {"$ref": "#/components/schemas/Status"},
-        "history": {"type": "array", "items": {"$ref": "#/components/schemas/Update"},
-                    "description": "Published updates, newest first (by the date things happened)"},
-        "sites": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}},
-        "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}},
-        "locations": {"type": "array", "items": {
-            "type": "object", "required": ["slug", "zh", "en", "kind"],
-            "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"},
-                           "kind": {"type": "string"}}}},
-        "url": {"$ref": "#/components/schemas/Bilingual"},
-    },
-}
+from ..public.old_addresses import old_endpoint
+from . import schemas as s
 
-UPDATE = {
-    "type": "object",
-    "required": ["id", "status", "note", "happened_on", "published_at", "progress"],
-    "properties": {
-        "id": {"type": "integer"},
-        "status": {"type": "string", "enum": ["not_started", "in_progress", "completed", "delayed"]},
-        "note": {"$ref": "#/components/schemas/Bilingual"},
-        "happened_on": {"type": "string", "format": "date"},
-        "published_at": {"type": "string", "format": "date-time"},
-        "progress": {"type": "array", "items": {
-            "type": "object", "required": ["target", "value"],
-            "properties": {"target": {"type": "string"}, "value": {"type": "number"}}}},
-    },
-}
+REF = "#/components/schemas/{model}"
 
-TARGET = {
-    "type": "object",
-    "required": ["key", "metric", "value", "unit", "comparator", "source_phrase", "progress"],
-    "properties": {
-        "key": {"type": "string"},
-        "metric": {"$ref": "#/components/schemas/Bilingual"},
-        "value": {"type": "number"},
-        "unit": {"$ref": "#/components/schemas/Bilingual"},
-        "comparator": {"type": "string", "enum": ["exact", "at_least"]},
-        "source_phrase": {"type": "string"},
-        "progress": {"type": ["number", "null"], "description": "Current value; null until reported"},
-        "progress_source": {"type": ["string", "null"], "enum": ["reported", "sites", None],
-                            "description": "reported: typed in by staff; sites: counted from the project sites"},
-    },
-}
 
-SITE = {
-    "type": "object",
-    "required": ["id", "name", "target", "place", "building", "stage", "history", "url"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"$ref": "#/components/schemas/Bilingual"},
-        "target": {"type": ["string", "null"], "description": "Key of the target the project counts towards"},
-        "place": {"oneOf": [{"type": "null"}, {
-            "type": "object", "required": ["slug", "zh", "en"],
-            "properties": {"slug": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}}}]},
-        "building": {"type": ["string", "null"]},
-        "stage": {"type": "object", "required": ["code", "label"], "properties": {
-            "code": {"type": "string", "enum": ["consultation", "construction", "completed"]},
-            "label": {"$ref": "#/components/schemas/Bilingual"}}},
-        "history": {"type": "array", "items": {
-            "type": "object", "required": ["stage", "note", "happened_on", "published_at"],
-            "properties": {"stage": {"type": "string", "enum": ["consultation", "construction", "completed"]},
-                           "note": {"$ref": "#/components/schemas/Bilingual"},
-                           "happened_on": {"type": "string", "format": "date"},
-                           "published_at": {"type": "string", "format": "date-time"}}}},
-        "url": {"$ref": "#/components/schemas/Bilingual"},
-    },
-}
+@dataclass(frozen=True)
+class Param:
+    """A path parameter; query parameters come from a query model's fields."""
 
-ERROR = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message"],
-                             "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}}},
+    name: str
+    schema: dict
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    endpoint: str
+    operation_id: str
+    summary: str
+    body: type[BaseModel] | None = None  # the JSON answer; None with `media` for files and feeds
+    description: str = ""
+    media: str = "application/json"
+    path_params: tuple[Param, ...] = ()
+    query: type[BaseModel] | None = None
+    errors: dict[int, str] = field(default_factory=dict)  # status code -> what it means
+    error_body: bool = True  # False: the error is a page, not an Error object
+    status: int = 200  # 301 for an address that moved
+
+
+LANG = Param("lang", {"type": "string", "enum": ["zh", "en"]})
+SLUG = Param("slug", {"type": "string"}, "2023-city-management")
+CODE = Param("code", {"type": "string"}, "2.3")
+ATOM = "application/atom+xml"
+# The addresses from before plans had pages (portal/public/old_addresses.py) answer 301s.
+OLD_FEED, OLD_LANG_FEED = old_endpoint("/feed.atom"), old_endpoint("/<lang>/feed.atom")
+
+OPERATIONS = (
+    Operation("/api/v1/items", "api.items", "listItems",
+              "The current plan's work points with status, targets, places and history", s.ItemList,
+              "The work points"),
+    Operation("/api/v1/items/{code}", "api.item", "getItem",
+              "One work point of the current plan with its status, progress per target, history and project sites",
+              s.Item, "The work point", path_params=(CODE,), errors={404: "Not found"}),
+    Operation("/api/v1/items.csv", "api.items_csv", "itemsCsv",
+              "The current plan's work points with their status and latest update, as CSV (UTF-8 with BOM)",
+              description="One row per work point; a header row names the columns", media="text/csv"),
+    Operation("/api/v1/plans", "api.plans", "listPlans",
+              "Every plan on the site, newest first, with its document number and status counts", s.PlanList,
+              "The plans"),
+    Operation("/api/v1/plans/{slug}/items", "api.plan_items", "listPlanItems",
+              "One plan's work points with status, targets, places and history", s.PlanItemList,
+              "The plan's work points", path_params=(SLUG,), errors={404: "No such plan"}),
+    Operation("/api/v1/plans/{slug}/items/{code}", "api.plan_item", "getPlanItem", "One work point of one plan",
+              s.Item, "The work point", path_params=(SLUG, CODE), errors={404: "Not found"}),
+    Operation("/api/v1/plans/{slug}/items.csv", "api.plan_items_csv", "planItemsCsv",
+              "One plan's work points as CSV (UTF-8 with BOM)", description="One row per work point",
+              media="text/csv", path_params=(SLUG,), errors={404: "No such plan"}),
+    Operation("/api/v1/search", "search_api.api_search", "search",
+              "Full-text search over the work points of every plan (Chinese with word segmentation, and English)",
+              s.SearchResults, "Results, best first", query=s.SearchQuery,
+              errors={400: "The query cannot be searched"}),
+    Operation("/plans/{slug}/feed.atom", "public.feed", "planFeedBilingual",
+              "Atom feed of one plan's latest published updates, Chinese and English side by side",
+              description="Atom 1.0", media=ATOM, path_params=(SLUG,), errors={404: "Unknown plan"},
+              error_body=False),
+    Operation("/{lang}/plans/{slug}/feed.atom", "public.feed", "planFeed",
+              "Atom feed of one plan's latest published updates in one language", description="Atom 1.0",
+              media=ATOM, path_params=(LANG, SLUG), errors={404: "Unknown plan or language"}, error_body=False),
+    Operation("/feed.atom", OLD_FEED, "feed", "Moved permanently (301) to /plans/{slug}/feed.atom of the current plan",
+              description="The current plan's feed", media="", status=301),
+    Operation("/{lang}/feed.atom", OLD_LANG_FEED, "feedInLanguage",
+              "Moved permanently (301) to /{lang}/plans/{slug}/feed.atom of the current plan",
+              description="The current plan's feed in this language", media="", status=301, path_params=(LANG,),
+              errors={404: "Unknown language"}, error_body=False),
+    Operation("/api/v1/openapi.json", "api.openapi", "openapi", "This document", description="OpenAPI document",
+              media=""),
+)
+
+INFO = {
+    "title": "Zhangjiang work points open data",
+    "version": "1.0.0",
+    "description": "The work points of each yearly notice (the first: 浦张府〔2023〕45号), their status and progress. "
+                   "Texts come in Chinese (zh) and English (en).",
+    "license": {"name": "Public information", "identifier": "CC0-1.0"},
 }
 
 
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _schema(model: type[BaseModel]) -> dict:
+    return {"$ref": REF.format(model=model.__name__)}
 
 
-NOT_FOUND = _json({"$ref": "#/components/schemas/Error"}, "Not found")
+def _ok(op: Operation) -> dict:
+    if op.body is not None:
+        return {"description": op.description, "content": {op.media: {"schema": _schema(op.body)}}}
+    if not op.media:
+        return {"description": op.description}
+    return {"description": op.description, "content": {op.media: {"schema": {"type": "string"}}}}
 
-# Other blueprints (search, feeds) add their paths here when they register.
-EXTRA_PATHS: dict[str, dict] = {}
-EXTRA_SCHEMAS: dict[str, dict] = {}
+
+def _error(op: Operation, code: int) -> dict:
+    out = {"description": op.errors[code]}
+    return {**out, "content": {"application/json": {"schema": _schema(s.Error)}}} if op.error_body else out
+
+
+def _query_params(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema()
+    out = []
+    for name, prop in schema["properties"].items():
+        prop.pop("title", None)
+        out.append({"name": name, "in": "query", "required": name in schema.get("required", ()),
+                    "description": prop.pop("description", ""), "schema": prop})
+    return out
+
+
+def _operation(op: Operation) -> dict:
+    params = [{"name": p.name, "in": "path", "required": True, "schema": p.schema,
+               **({"example": p.example} if p.example else {})} for p in op.path_params]
+    params += _query_params(op.query) if op.query else []
+    out = {"summary": op.summary, "operationId": op.operation_id,
+           "responses": {str(op.status): _ok(op), **{str(code): _error(op, code) for code in op.errors}}}
+    return {**({"parameters": params} if params else {}), **out}
+
+
+def component_schemas() -> dict:
+    models = [op.body for op in OPERATIONS if op.body] + [s.Error]
+    _, defs = models_json_schema([(m, "serialization") for m in models], ref_template=REF)
+    return defs["$defs"]
 
 
 def openapi_document() -> dict:
-    paths = {
-        "/api/v1/items": {"get": {
-            "summary": "The current plan's (the 2023 plan's) 30 work points with status, targets, places and history",
-            "operationId": "listItems",
-            "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
-                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}, "The work points")},
-        }},
-        "/api/v1/items/{code}": {"get": {
-            "summary": "One work point of the current plan (the 2023 plan) with its status, progress per target, history and project sites",
-            "operationId": "getItem",
-            "parameters": [{"name": "code", "in": "path", "required": True,
-                            "schema": {"type": "string"}, "example": "2.3"}],
-            "responses": {"200": _json({"$ref": "#/components/schemas/Item"}, "The work point"), "404": NOT_FOUND},
-        }},
-        "/api/v1/items.csv": {"get": {
-            "summary": "The current plan's (the 2023 plan's) work points with their status and latest update, as CSV (UTF-8 with BOM)",
-            "operationId": "itemsCsv",
-            "responses": {"200": {"description": "One row per work point; a header row names the columns",
-                                  "content": {"text/csv": {"schema": {"type": "string"}}}}},
-        }},
-        "/feed.atom": {"get": {
-            "summary": "Moved permanently (301) to /plans/{slug}/feed.atom of the current plan",
-            "operationId": "feed",
-            "responses": {"301": {"description": "The current plan's feed"}},
-        }},
-        "/{lang}/feed.atom": {"get": {
-            "summary": "Moved permanently (301) to /{lang}/plans/{slug}/feed.atom of the current plan",
-            "operationId": "feedInLanguage",
-            "parameters": [{"name": "lang", "in": "path", "required": True,
-                            "schema": {"type": "string", "enum": ["zh", "en"]}}],
-            "responses": {"301": {"description": "The current plan's feed in this language"},
-                          "404": {"description": "Unknown language"}},
-        }},
-        "/api/v1/openapi.json": {"get": {
-            "summary": "This document", "operationId": "openapi",
-            "responses": {"200": {"description": "OpenAPI document"}},
-        }},
-        **EXTRA_PATHS,
-    }
+    known = current_app.view_functions
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "Zhangjiang 2023 work points open data",
-            "version": "1.0.0",
-            "description": "The work points of notice 浦张府〔2023〕45号, their status and progress. "
-                           "Texts come in Chinese (zh) and English (en).",
-            "license": {"name": "Public information", "identifier": "CC0-1.0"},
-        },
-        "paths": paths,
-        "components": {"schemas": {
-            "Bilingual": BILINGUAL, "Status": STATUS, "Item": ITEM, "Update": UPDATE, "Target": TARGET,
-            "Site": SITE, "Error": ERROR, **EXTRA_SCHEMAS,
-        }},
+        "info": INFO,
+        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS if op.endpoint in known},
+        "components": {"schemas": component_schemas()},
     }

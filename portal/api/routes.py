@@ -5,15 +5,17 @@ from flask import abort, jsonify
 from ..extensions import csrf
 from ..services import items as item_service
 from ..services.content import content
-from . import bp
+from . import bp, build
+from . import schemas as s
 from .openapi import openapi_document
+from .responses import json_response
 
 csrf.exempt(bp)
 
 
 @bp.get("/items")
 def items():
-    return jsonify(items=item_service.all_items_dicts())
+    return json_response(s.ItemList(items=[build.item(f) for f in item_service.all_item_facts()]))
 
 
 @bp.get("/items/<code>")
@@ -21,7 +23,7 @@ def item(code: str):
     found = content().item(code)
     if found is None:
         abort(404)
-    return jsonify(item_service.item_to_dict(found))
+    return json_response(build.item(item_service.item_facts(found)))
 
 
 @bp.get("/openapi.json")

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# An item of a plan: "<plan-slug>/<code>", e.g. 2023-city-management/2.3.
+ITEM_REF_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*/\d+\.\d+(?:\.\d+)?$"
 
 
 class Strict(BaseModel):
@@ -119,6 +121,8 @@ class ItemFile(Strict):
     targets: list[TargetFile] = []
     places: list[str] = []
     terms: list[str] = []
+    # The earlier plan's item this one carries on (checked against the plans by the loader).
+    continues: str | None = Field(default=None, pattern=ITEM_REF_RE)
 
     @field_validator("title")
     @classmethod

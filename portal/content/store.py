@@ -130,6 +130,7 @@ class Item:
     clause: str = ""  # the notice's （责任部门：…；时间节点：…） verbatim
     when: str = ""  # the notice's 时间节点 words
     plan: str = ""  # the slug of the plan this work point belongs to; codes are unique within a plan only
+    continues: str | None = None  # "<plan-slug>/<code>" of an earlier plan's item, from the item file
 
     @property
     def open_ended(self) -> str | None:
@@ -336,7 +337,7 @@ def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, l
         parsed.code, section, sub, parsed.number, parsed.official_text, offices, parsed.deadline,
         title, summary, tuple(targets), tuple(lk.place_by_slug[s] for s in data.places),
         tuple(lk.term_by_key[k] for k in data.terms), plain=bool(data.summary.zh),
-        clause=parsed.clause, when=parsed.when, plan=plan_slug,
+        clause=parsed.clause, when=parsed.when, plan=plan_slug, continues=data.continues,
     )
 
 
@@ -378,6 +379,20 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
     return items
 
 
+def _check_continues(items: list[Item], plan: Plan, plans: list[Plan]) -> None:
+    """`continues` names an earlier plan; that plan's codes are checked by `flask plans check`."""
+    years = {p.slug: p.year for p in plans}
+    for item in items:
+        if item.continues is None:
+            continue
+        slug = item.continues.split("/", 1)[0]
+        where = f"{plan.rel}/items/{item.code}.yaml: continues"
+        if slug not in years:
+            raise ContentError(f"{where}: no plan {slug!r} in content/{PLANS_DIR}")
+        if slug == plan.slug or years[slug] > plan.year:
+            raise ContentError(f"{where}: {slug!r} is not an earlier plan than {plan.slug!r}")
+
+
 def load_content(root: str | Path, plan_slug: str | None = None, plans: list[Plan] | None = None) -> ContentStore:
     """Load the shared files and one plan (by default the newest) into a read-only store."""
     root = Path(root)
@@ -394,6 +409,7 @@ def load_content(root: str | Path, plan_slug: str | None = None, plans: list[Pla
     aliases = _read_aliases(root)
     lk = _Lookups({o.name.zh: o for o in offices}, {p.slug: p for p in places}, {t.key: t for t in glossary})
     items = _build_items(root, plan, notice, sections, subs, lk)
+    _check_continues(items, plan, plans)
     return ContentStore(notice, sections, items, offices, places, glossary, aliases, plan, plans)
 
 

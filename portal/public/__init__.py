@@ -7,3 +7,4 @@ from . import routes  # noqa: E402,F401  (routes attach to bp)
 from . import progress_routes  # noqa: E402,F401
 from . import mark_routes, moderation_record_routes, poster_routes  # noqa: E402,F401
 from . import plan_routes, old_addresses  # noqa: E402,F401
+from . import outcome_helpers  # noqa: E402,F401

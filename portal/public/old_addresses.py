@@ -35,6 +35,11 @@ OLD_ADDRESSES = [
 OLD_ENDPOINTS = {f"public.old_{n}": target for n, (_rule, target) in enumerate(OLD_ADDRESSES)}
 
 
+def old_endpoint(rule: str) -> str:
+    """The endpoint answering the old address `rule` with its 301."""
+    return f"public.old_{[r for r, _target in OLD_ADDRESSES].index(rule)}"
+
+
 def _moved(**values):
     target = OLD_ENDPOINTS[request.endpoint]
     if g.get("lang"):

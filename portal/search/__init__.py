@@ -10,12 +10,10 @@ from . import routes  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    from ..api.openapi import EXTRA_PATHS
     from ..extensions import csrf
     from ..services import search_log
     from .analysis import prepare
     from .cli import register_cli
-    from .openapi import SEARCH_PATH
     from .upkeep import connect_signals
     from .vocabulary import Vocabulary, load_thesaurus
 
@@ -29,7 +27,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
-    EXTRA_PATHS["/api/v1/search"] = SEARCH_PATH
     register_cli(app)
     connect_signals(app)
     search_log.init_app(app)

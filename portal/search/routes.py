@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from pydantic import ValidationError
+
+from ..api.responses import error_response, json_response
+from ..api.schemas import SearchHit, SearchQuery, SearchResults
 
 from ..i18n import LANGS
 from ..services import search_log
@@ -82,17 +86,19 @@ def go(lang: str, code: str):
 
 @api_bp.get("/search")
 def api_search():
-    lang = request.args.get("lang", "zh")
-    if lang not in LANGS:
-        return jsonify(error={"code": 400, "message": "lang must be zh or en"}), 400
-    raw = request.args.get("q", "")
     try:
-        found = search(raw, lang, _filters(), more=request.args.get("more") == "1")
+        args = SearchQuery.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return error_response(400, f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    filters = {k: getattr(args, k)[:40] for k in FILTERS}
+    try:
+        found = search(args.q, args.lang, filters, more=args.more == "1")
     except QueryError as exc:
-        return jsonify(error={"code": 400, "message": str(exc)}), 400
-    return jsonify(query=found.query, total=found.total, near=found.near, more=found.more, results=[
-        {"code": h.code, "plan": h.item.plan, "year": registry().store(h.item.plan).plan.year,
-         "title": h.item.title.get(lang), "snippet": h.snippet.striptags(),
-         "url": url_for("public.item", lang=lang, plan=h.item.plan, code=h.code), "score": h.score}
+        return error_response(400, str(exc))
+    return json_response(SearchResults(query=found.query, total=found.total, near=found.near, more=found.more, results=[
+        SearchHit(code=h.code, plan=h.item.plan, year=registry().store(h.item.plan).plan.year,
+                  title=h.item.title.get(args.lang), snippet=h.snippet.striptags(),
+                  url=url_for("public.item", lang=args.lang, plan=h.item.plan, code=h.code), score=h.score)
         for h in found.hits
-    ])
+    ]))

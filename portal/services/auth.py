@@ -17,6 +17,7 @@ from ..extensions import db, login_manager
 from ..i18n import N_
 from ..models import StaffUser
 from . import audit, passwords, staff_sessions, two_factor
+from .errors import NotAllowed
 
 ROLES = ("moderator", "editor", "admin")
 PERMISSIONS = {
@@ -38,21 +39,12 @@ def _load_from_session(token: str) -> StaffUser | None:
     return staff_sessions.resume(token)
 
 
-class AccountError(ValueError):
-    """`message` is an English message id (the CLI prints it as is, pages translate it); `params` fill it in."""
-
-    def __init__(self, message: str, **params):
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
 def _check_password_rules(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(N_("The password must be at least %(n)s characters."), n=MIN_PASSWORD)
+        raise NotAllowed(N_("The password must be at least %(n)s characters."), n=MIN_PASSWORD)
     problem = passwords.weakness(password, username)
     if problem:
-        raise AccountError(problem)
+        raise NotAllowed(problem)
 
 
 def find(username: str) -> StaffUser | None:
@@ -67,9 +59,9 @@ def create_staff(username: str, password: str, role: str, actor: StaffUser | Non
     username = username.strip()
     _check_role(role)
     if not username or len(username) > 64:
-        raise AccountError(N_("The username must be 1 to 64 characters."))
+        raise NotAllowed(N_("The username must be 1 to 64 characters."))
     if find(username):
-        raise AccountError(N_("There is already an account named %(name)s."), name=username)
+        raise NotAllowed(N_("There is already an account named %(name)s."), name=username)
     _check_password_rules(password, username)
     user = StaffUser(username=username, password_hash=generate_password_hash(password), role=role, active=True)
     db.session.add(user)
@@ -89,7 +81,7 @@ def set_password(user: StaffUser, password: str, actor: StaffUser | None = None)
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise AccountError(N_("The role must be one of %(roles)s."), roles=", ".join(ROLES))
+        raise NotAllowed(N_("The role must be one of %(roles)s."), roles=", ".join(ROLES))
 
 
 def _keep_an_admin(user: StaffUser) -> None:
@@ -99,7 +91,7 @@ def _keep_an_admin(user: StaffUser) -> None:
     others = db.session.scalar(select(func.count(StaffUser.id)).where(
         StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id))
     if not others:
-        raise AccountError(N_("%(name)s is the only active admin. Make another account admin first."),
+        raise NotAllowed(N_("%(name)s is the only active admin. Make another account admin first."),
                            name=user.username)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
@@ -22,6 +23,7 @@ from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
 from . import audit, follow
 from .content import plan_slug
+from .errors import NotAllowed
 from .events import feedback_changed
 from .locks import hold_write_lock
 from .masking import EMAIL_RE, mask_personal_data, plain_name
@@ -210,16 +212,6 @@ def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
     _notify(fb)
 
 
-class ModerationError(ValueError):
-    """An action that does not fit the comment as it is now, such as approving a comment another
-    moderator has just rejected. `message` is an English message id; `params` fill it in."""
-
-    def __init__(self, message: str, **params):
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
 def can_approve(fb: Feedback) -> bool:
     # A reported comment that is still public can be "approved" again: that keeps it and clears the reports.
     return fb.state in ("pending", "rejected", "hidden") or (fb.state == "published" and fb.flag_count > 0)
@@ -227,13 +219,13 @@ def can_approve(fb: Feedback) -> bool:
 
 def _require(condition: bool, fb: Feedback, expected_state: str | None = None) -> None:
     if not condition or (expected_state and fb.state != expected_state):
-        raise ModerationError(N_("Comment %(code)s is now “%(state)s”; nothing was changed. Please check it again."),
-                              code=fb.tracking_code, state=STATES[fb.state])
+        raise NotAllowed(N_("Comment %(code)s is now “%(state)s”; nothing was changed. Please check it again."),
+                              code=fb.tracking_code, state=lazy_gettext(STATES[fb.state]))
 
 
 def _required_text(text: str | None, message: str) -> str:
     if not text or not text.strip():
-        raise ModerationError(message)
+        raise NotAllowed(message)
     return text.strip()
 
 
@@ -443,7 +435,7 @@ def _bulk(ids, action) -> BulkResult:
                 continue
             try:
                 action(fb)
-            except ModerationError:
+            except NotAllowed:
                 db.session.rollback()
                 result.skipped.append(fb)
             else:

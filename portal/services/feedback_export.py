@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from datetime import timezone
 
 from flask_babel import gettext
-from flask import Response, current_app
+from flask import current_app
 from sqlalchemy import func, select
 
-from ..csv_files import csv_response
 from ..extensions import db
 from ..i18n import N_, current_lang
 from ..models import Feedback
@@ -73,9 +72,10 @@ def rows(office_slug: str | None = None) -> Iterator[list]:
     return generate()
 
 
-def export_csv(office_slug: str | None = None, actor=None, filename: str = "feedback.csv") -> Response:
-    """A streamed download. Exporting contacts is itself recorded in the audit log, before the first byte."""
+def export(office_slug: str | None = None, actor=None) -> tuple[list[str], Iterator[list]]:
+    """The header and the lazily read rows. Exporting contacts is itself recorded in the audit log,
+    before the first byte is sent."""
     count = db.session.scalar(_statement(office_slug).with_only_columns(func.count(Feedback.id)).order_by(None))
     audit.record("feedback.export", "office", office_slug or "all", None, {"rows": count}, actor=actor)
     db.session.commit()
-    return csv_response([gettext(c) for c in COLUMNS], rows(office_slug), filename)
+    return [gettext(c) for c in COLUMNS], rows(office_slug)

@@ -1,24 +1,21 @@
 """Work points as pages and as open data: the same facts for templates, the API and feeds."""
 from __future__ import annotations
 
-from flask import url_for
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..content import Item
 from ..extensions import db
-from ..models import ProjectSite, StatusUpdate, TargetProgress
+from ..models import ItemOutcome, ProjectSite, StatusUpdate, TargetProgress
 from ..pagination import paginate
 from . import feedback as feedback_service
+from . import outcomes as outcome_service
 from . import sites as site_service
 from .content import content, plan_slug
-from .status import status_map, status_of
-
-
-def item_urls(item: Item) -> dict[str, str]:
-    return {lang: url_for("public.item", lang=lang, plan=item.plan, code=item.code) for lang in ("zh", "en")}
+from .status import Status, status_map, status_of
 
 
 HISTORY_ON_PAGE = 10  # the latest updates on the item page; the rest are one tap away
@@ -49,10 +46,6 @@ def history_facts(item: Item) -> tuple[int, dict[str, float]]:
     rows = db.session.execute(union_all(*parts)).all()
     total = next(int(value) for key, value in rows if key is None)
     return total, {key: value for key, value in rows if key is not None}
-
-
-def sites_of(item: Item) -> list[ProjectSite]:
-    return site_service.sites_of(item.code, item.plan)
 
 
 def sites_at(place_slug: str) -> list[ProjectSite]:
@@ -101,8 +94,8 @@ def page_context(item: Item, comment_page: int = 1, site_page: int = 1) -> dict:
     """What the item page shows: the latest updates, one page of projects and one page of comments."""
     total, reported = history_facts(item)
     current = {k: (v, "reported") for k, v in reported.items()}
-    current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code)).items()})
-    sites = paginate(site_service.sites_stmt(item.code), site_page, SITES_ON_PAGE)
+    current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code, item.plan)).items()})
+    sites = paginate(site_service.sites_stmt(item.code, item.plan), site_page, SITES_ON_PAGE)
     return {
         "item": item,
         "status": status_of(item),
@@ -116,60 +109,43 @@ def page_context(item: Item, comment_page: int = 1, site_page: int = 1) -> dict:
     }
 
 
-def update_to_dict(entry: StatusUpdate) -> dict:
-    return {
-        "id": entry.id,
-        "status": entry.status,
-        "note": {"zh": entry.note_zh, "en": entry.note_en or ""},
-        "happened_on": entry.happened_on.isoformat(),
-        "published_at": entry.created_at.isoformat() + "Z",
-        "progress": [{"target": p.target_key, "value": p.value} for p in entry.progress],
-    }
+@dataclass(frozen=True)
+class ItemFacts:
+    """One work point as open data: its content, status, published updates (newest first), project
+    sites, and each target's current value with where it comes from. The API layer shapes it."""
+
+    item: Item
+    status: Status
+    history: list[StatusUpdate]
+    sites: list[ProjectSite]
+    progress: dict[str, tuple[float, str]]
+    outcome: ItemOutcome | None = None
 
 
-def item_to_dict(item: Item, status=None, entries: list[StatusUpdate] | None = None, full: bool = True,
-                 sites: list[ProjectSite] | None = None) -> dict:
-    status = status or status_of(item)
-    data = {
-        "code": item.code,
-        "section": {"number": item.section.number, "title": item.section.title.as_dict()},
-        "subsection": {"code": item.subsection.code, "title": item.subsection.title.as_dict()},
-        "title": item.title.as_dict(),
-        "summary": item.summary.as_dict(),
-        "official_text": item.official_text,
-        "departments": [{"slug": o.slug, **o.name.as_dict()} for o in item.offices],
-        "deadline": item.deadline,
-        "status": status.as_dict(),
-        "history": [],
-        "sites": [],
-        "targets": [],
-        "locations": [{"slug": p.slug, "kind": p.kind, **p.name.as_dict()} for p in item.places],
-        "url": item_urls(item),
-    }
-    current: dict[str, tuple[float, str]] = {}
-    if full:
-        entries = history(item) if entries is None else entries
-        sites = sites_of(item) if sites is None else sites
-        data["history"] = [update_to_dict(e) for e in entries]
-        data["sites"] = [site_service.site_to_dict(s) for s in sites]
-        current = target_progress(item, entries, sites)
-    data["targets"] = [
-        {"key": t.key, "metric": t.metric.as_dict(), "value": t.value, "unit": t.unit.as_dict(),
-         "comparator": t.comparator, "source_phrase": t.phrase,
-         "progress": current.get(t.key, (None, None))[0], "progress_source": current.get(t.key, (None, None))[1]}
-        for t in item.targets
-    ]
-    return data
+def item_facts(item: Item, status: Status | None = None, entries: list[StatusUpdate] | None = None,
+               sites: list[ProjectSite] | None = None, outcomes: dict | None = None) -> ItemFacts:
+    entries = history(item) if entries is None else entries
+    sites = site_service.sites_of(item.code, item.plan) if sites is None else sites
+    outcome = (outcome_service.outcome_of(item.plan, item.code) if outcomes is None
+               else outcomes.get(item.code))
+    return ItemFacts(item, status or status_of(item), entries, sites, target_progress(item, entries, sites), outcome)
 
 
-def all_items_dicts() -> list[dict]:
+def all_item_facts() -> list[ItemFacts]:
     """Every item with its history and sites, in a fixed number of queries whatever the number of items."""
     store = content()
     statuses = status_map(store.items)
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == store.plan.slug)
+    by_code = all_history_by_item(store.plan.slug)
+    sites = site_service.all_sites_by_item(store.plan.slug)
+    outcomes = outcome_service.outcomes_for(store.plan.slug)
+    return [item_facts(i, statuses[i.code], by_code[i.code], sites.get(i.code, []), outcomes) for i in store.items]
+
+
+def all_history_by_item(plan: str) -> defaultdict[str, list[StatusUpdate]]:
+    """Every published update of one plan with its reported values, grouped by work point, newest first, in two queries."""
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == plan)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
-    by_code: dict[str, list[StatusUpdate]] = defaultdict(list)
+    by_code: defaultdict[str, list[StatusUpdate]] = defaultdict(list)
     for entry in db.session.scalars(stmt):
         by_code[entry.item_code].append(entry)
-    sites = site_service.all_sites_by_item()
-    return [item_to_dict(i, statuses[i.code], by_code[i.code], sites=sites.get(i.code, [])) for i in store.items]
+    return by_code

@@ -51,6 +51,7 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
         result.errors.append(str(exc))
         return result
     result.items = len(store.items)
+    result.errors += _broken_continues(content_root, store)
     for item in store.items:
         data = _item_data(plan.folder / "items" / f"{item.code}.yaml")
         title, summary = data.get("title") or {}, data.get("summary") or {}
@@ -64,6 +65,23 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
             if not present:
                 result.missing.setdefault(what, []).append(item.code)
     return result
+
+
+def _broken_continues(content_root, store) -> list[str]:
+    """`continues: <slug>/<code>` must name a work point of that (loadable) earlier plan."""
+    errors, earlier = [], {}
+    for item in store.items:
+        if not item.continues:
+            continue
+        slug, _, code = item.continues.partition("/")
+        if slug not in earlier:
+            try:
+                earlier[slug] = load_content(content_root, slug)
+            except ContentError:
+                earlier[slug] = None
+        if earlier[slug] is None or earlier[slug].item(code) is None:
+            errors.append(f"{store.plan.rel}/items/{item.code}.yaml: continues: no work point {item.continues}")
+    return errors
 
 
 def check_plans(content_root: str | Path, slug: str | None = None) -> list[PlanCheck]:

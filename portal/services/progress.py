@@ -13,6 +13,7 @@ from ..i18n import N_
 from ..models import StatusUpdate, TargetProgress, WorkItem, utcnow
 from . import audit, follow
 from .content import content, plan_slug
+from .errors import InvalidInput
 from .events import item_changed
 from .sites import NOTE_MAX, check_date, derived_progress, sites_of
 from .status import STATUSES
@@ -31,14 +32,6 @@ def over_target(item, values: dict[str, float]) -> dict[str, str]:
         if t and t.comparator == "exact" and t.unit.en.strip() != "%" and value > t.value:
             out[f"progress_{key}"] = N_("This is more than the target. If it is right, tick the box below to confirm.")
     return out
-
-
-class UpdateInvalid(ValueError):
-    """Bad input; ``errors`` maps a field name (``progress_<key>`` for targets) to an English message id."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def _ordered(code: str):
@@ -111,10 +104,10 @@ def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, h
     A progress spreadsheet adds many of these in one transaction, the item form one."""
     item = content().item(item_code)
     if item is None:
-        raise UpdateInvalid({"item": N_("Unknown work point.")})
+        raise InvalidInput({"item": N_("Unknown work point.")})
     errors, values = check_update(item, status, note_zh, note_en, happened_on, progress)
     if errors:
-        raise UpdateInvalid(errors)
+        raise InvalidInput(errors)
     note_zh, note_en = note_zh.strip(), (note_en or "").strip()
 
     row = db.session.scalar(select(WorkItem).where(WorkItem.plan == item.plan, WorkItem.code == item_code))

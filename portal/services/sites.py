@@ -33,6 +33,7 @@ from ..models import ProjectSite, SiteStageUpdate
 from . import audit, follow
 from .clock import today
 from .content import content, plan_slug
+from .errors import InvalidInput
 from .events import item_changed
 
 STAGES = {
@@ -53,14 +54,6 @@ NOTICE_DATE = date(2023, 6, 21)
 NAME_MAX = 200
 BUILDING_MAX = 100
 NOTE_MAX = 2000
-
-
-class SiteInvalid(ValueError):
-    """Bad input; ``errors`` maps a form field name to an English message id."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def stage_label(code: str) -> dict[str, str]:
@@ -111,9 +104,9 @@ def sites_of(item_code: str, plan: str | None = None) -> list[ProjectSite]:
     return list(db.session.scalars(sites_stmt(item_code, plan)))
 
 
-def all_sites_by_item() -> dict[str, list[ProjectSite]]:
-    """Every site of the plan in view with its stage history, grouped by work point, in two queries."""
-    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages)).where(ProjectSite.plan == plan_slug())
+def all_sites_by_item(plan: str | None = None) -> dict[str, list[ProjectSite]]:
+    """Every site of one plan (by default the plan in view) with its stage history, grouped by work point, in two queries."""
+    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages)).where(ProjectSite.plan == (plan or plan_slug()))
             .order_by(ProjectSite.id))
     out: dict[str, list[ProjectSite]] = defaultdict(list)
     for site in db.session.scalars(stmt):
@@ -184,13 +177,13 @@ def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     """Checks and adds a site with its audit record to the open transaction; the caller commits."""
     item = content().item(item_code)
     if item is None:
-        raise SiteInvalid({"item": N_("Unknown work point.")})
+        raise InvalidInput({"item": N_("Unknown work point.")})
     happened_on = happened_on or today()
     errors = check_site(item, target_key, name_zh, name_en, place_slug, building, stage, happened_on)
     if len(_clean(note_zh)) > NOTE_MAX:
         errors["note_zh"] = N_("Please use at most 2,000 characters.")
     if errors:
-        raise SiteInvalid(errors)
+        raise InvalidInput(errors)
     name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
     target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
     site = ProjectSite(plan=item.plan, item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
@@ -230,7 +223,7 @@ def add_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: d
     newest entry, so a back-dated one is history."""
     errors = check_stage(stage, note_zh, note_en, happened_on)
     if errors:
-        raise SiteInvalid(errors)
+        raise InvalidInput(errors)
     note_zh, note_en = _clean(note_zh), _clean(note_en)
     before = _snapshot(site)
     entry = SiteStageUpdate(stage=stage, note_zh=note_zh or None, note_en=note_en or None, happened_on=happened_on,
@@ -249,24 +242,3 @@ def _announce(item_code: str, plan: str) -> None:
     from flask import current_app
 
     item_changed.send(current_app._get_current_object(), code=item_code, plan=plan)
-
-
-def site_to_dict(site: ProjectSite) -> dict:
-    from flask import url_for
-
-    place = content().place(site.place_slug) if site.place_slug else None
-    return {
-        "id": site.id,
-        "name": {"zh": site.name_zh, "en": site.name_en or ""},
-        "target": site.target_key,
-        "place": {"slug": place.slug, **place.name.as_dict()} if place else None,
-        "building": site.building,
-        "stage": {"code": site.stage, "label": stage_label(site.stage)},
-        "history": [
-            {"stage": e.stage, "note": {"zh": e.note_zh or "", "en": e.note_en or ""},
-             "happened_on": e.happened_on.isoformat(), "published_at": e.created_at.isoformat() + "Z"}
-            for e in site_history(site)
-        ],
-        "url": {lang: url_for("public.site", lang=lang, plan=site.plan, code=site.item_code, site_id=site.id)
-                for lang in ("zh", "en")},
-    }

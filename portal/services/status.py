@@ -8,7 +8,6 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import both
 from ..models import WorkItem
 from .clock import deadline_passed
 
@@ -47,15 +46,6 @@ class Status:
     def overdue(self) -> bool:
         """Past its deadline month and not reported completed."""
         return self.deadline_passed and self.code != "completed"
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "label": both(self.message),
-            "updated_at": self.updated_at.isoformat() + "Z" if self.updated_at else None,
-            "deadline_passed": self.deadline_passed,
-            "overdue": self.overdue,
-        }
 
 
 def status_map(items) -> dict[str, Status]:

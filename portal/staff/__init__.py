@@ -42,6 +42,7 @@ from . import street  # noqa: E402,F401
 from . import own_account  # noqa: E402,F401
 from . import search_report  # noqa: E402,F401
 from . import sheets  # noqa: E402,F401
+from . import outcomes  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import StaffUser
 from ..services import auth, staff_sessions
+from ..services.errors import NotAllowed
 from . import bp
 from .forms import ROLE_LABELS, CreateAccountForm, EmptyForm, PasswordForm, RoleForm
 
@@ -37,10 +38,6 @@ def _render(create: CreateAccountForm | None = None, bound: dict | None = None, 
     ), status
 
 
-def _error(exc: auth.AccountError) -> str:
-    return _(exc.message, **exc.params)
-
-
 @bp.get("/accounts")
 @auth.requires("manage_accounts")
 def accounts():
@@ -55,9 +52,9 @@ def create_account():
         return _render(create=form, status=400)
     try:
         user = auth.create_staff(form.username.data, form.password.data, form.role.data, actor=auth.current_staff())
-    except auth.AccountError as exc:
+    except NotAllowed as exc:
         db.session.rollback()
-        return _render(create=form, error=_error(exc), status=400)
+        return _render(create=form, error=exc.translated(), status=400)
     flash(_("Account %(name)s created. Give the person the initial password in person or by phone.",
             name=user.username))
     return redirect(url_for("staff.accounts") + f"#u{user.id}")
@@ -70,9 +67,9 @@ def _change(user_id: int, form_cls, name: str, apply, done: str):
         return _render(bound={user.id: {name: form}}, status=400)
     try:
         apply(user, form, auth.current_staff())
-    except auth.AccountError as exc:
+    except NotAllowed as exc:
         db.session.rollback()
-        return _render(bound={user.id: {name: form}}, error=_error(exc), status=400)
+        return _render(bound={user.id: {name: form}}, error=exc.translated(), status=400)
     flash(done % {"name": user.username})
     if not auth.can(auth.current_staff(), "manage_accounts"):
         return redirect(url_for("staff.dashboard"))  # an admin who just gave up their own admin role

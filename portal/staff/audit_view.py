@@ -13,6 +13,7 @@ from ..i18n import N_, both, current_lang
 from ..services.clock import SHANGHAI
 from ..services.content import content
 from ..services.feedback import STATES
+from ..services.outcomes import LABELS as OUTCOMES
 from ..services.sites import STAGES
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 
@@ -24,6 +25,7 @@ KEY_LABELS = {
     "rows": N_("Rows"), "stage": N_("Stage"), "item": N_("Work point"), "target": N_("Counts towards target"),
     "name_zh": N_("Name (Chinese)"), "name_en": N_("Name (English, optional)"), "place": N_("Place"),
     "building": N_("Building (optional)"), "sessions_ended": N_("Sessions ended"), "session": N_("Session"),
+    "result": N_("Outcome"), "figures": N_("Figures achieved"), "continued_by": N_("Continued by"),
     "recovery_codes": N_("Recovery codes"), "left": N_("Left"), "ip": N_("Address (hashed)"), "step": N_("Step"),
 }
 ACTION_LABELS = {
@@ -41,9 +43,9 @@ ACTION_LABELS = {
     "staff.2fa_new_codes": N_("New recovery codes"), "staff.2fa_recovery_used": N_("Recovery code used"),
     "feedback.withdraw": N_("Comment withdrawn by its author"), "privacy.purge": N_("Contacts erased"),
     "sheet.download": N_("Progress sheet downloaded"), "sheet.upload": N_("Progress sheet uploaded"),
-    "sheet.publish": N_("Progress sheet published"),
+    "sheet.publish": N_("Progress sheet published"), "item.outcome": N_("Outcome recorded"),
 }
-CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES}
+CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES, "result": OUTCOMES}
 
 
 @dataclass
@@ -86,7 +88,7 @@ def rows_of(data, item_code: str | None = None, key: str | None = None) -> list[
         return [Row(gettext(KEY_LABELS[key]) if key in KEY_LABELS else (key or ""), _value(key or "", data))]
     out = []
     for k, v in data.items():
-        if key == "progress":
+        if key in ("progress", "figures"):
             label = target_name(item_code, k)
         else:
             label = gettext(KEY_LABELS[k]) if k in KEY_LABELS else k

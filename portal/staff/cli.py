@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from ..services import audit, auth, staff_sessions, two_factor
+from ..services.errors import NotAllowed
 
 
 def _read_password(prompt: bool) -> str:
@@ -29,7 +30,7 @@ def register_cli(app: Flask) -> None:
     def create(username: str, role: str):
         try:
             user = auth.create_staff(username, _read_password(True), role)
-        except auth.AccountError as exc:
+        except NotAllowed as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"created {user.username} ({user.role})")
 
@@ -41,7 +42,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"no user {username!r}")
         try:
             auth.set_password(user, _read_password(True))
-        except auth.AccountError as exc:
+        except NotAllowed as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"password reset for {user.username}")
 
@@ -53,7 +54,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"no user {username!r}")
         try:
             auth.set_active(user, False)
-        except auth.AccountError as exc:
+        except NotAllowed as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"disabled {user.username}")
 

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..csv_files import csv_response
 from ..extensions import db
 from ..pagination import page_arg
 from ..models import Feedback
@@ -16,7 +17,8 @@ from ..services import auth
 from ..services import feedback as service
 from ..services.clock import today
 from ..services.content import content
-from ..services.feedback_export import export_csv
+from ..services.errors import NotAllowed
+from ..services.feedback_export import export
 from . import bp
 from .forms import ApproveForm, BulkForm, HideForm, RejectForm, ReplyForm
 from .routes import _safe_next
@@ -39,10 +41,6 @@ def forms_for(fb: Feedback, bound: dict | None = None) -> dict:
     bound = bound or {}
     return {name: bound.get(name) or cls(prefix=_prefix(fb), formdata=None)
             for name, (cls, applies) in ACTIONS.items() if applies(fb)}
-
-
-def error_text(exc) -> str:
-    return _(exc.message, **{k: _(v) if isinstance(v, str) else v for k, v in exc.params.items()})
 
 
 def _list_url(view: str, office: str | None) -> str:
@@ -124,9 +122,9 @@ def _decide(feedback_id: int, name: str, apply, done_message: str):
         return _render_detail(fb, bound={name: form}, status=400)
     try:
         apply(fb, form, auth.current_staff())
-    except service.ModerationError as exc:
+    except NotAllowed as exc:
         db.session.rollback()
-        return _render_detail(fb, error=error_text(exc), status=409)
+        return _render_detail(fb, error=exc.translated(), status=409)
     flash(done_message % {"code": fb.tracking_code})
     return redirect(_safe_next(form.next.data))
 
@@ -168,7 +166,8 @@ def feedback_csv():
     office = request.args.get("office") or None
     if office and content().office(office) is None:
         abort(404)
-    return export_csv(office, actor=auth.current_staff(), filename=f"feedback-{office or 'all'}-{today():%Y%m%d}.csv")
+    header, rows = export(office, actor=auth.current_staff())
+    return csv_response(header, rows, f"feedback-{office or 'all'}-{today():%Y%m%d}.csv")
 
 
 @bp.context_processor

@@ -2,10 +2,11 @@
 Editors and admins only, like the item form whose rules the sheet follows."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .. import csv_files
 from ..services import auth
 from ..services.content import content
 from ..services.sheets import uploads
@@ -46,7 +47,7 @@ def sheet_download():
     if fmt not in FORMATS or (office and content().office(office) is None):
         abort(404)
     data, mimetype, name = download(fmt, office, auth.current_staff())
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_files.download(data, mimetype, name)
 
 
 @bp.post("/progress-sheets/upload")

@@ -10,8 +10,9 @@ from ...i18n import N_
 from ...models import ProjectSite, SheetUpload, utcnow
 from .. import audit
 from ..events import item_changed
-from ..progress import UpdateInvalid, add_update
-from ..sites import SiteInvalid, add_stage, new_site
+from ..errors import InvalidInput
+from ..progress import add_update
+from ..sites import add_stage, new_site
 from .check import check
 from .plan import Plan
 from .read import Parsed
@@ -31,7 +32,7 @@ def publish(upload: SheetUpload, actor) -> Plan:
             "sites_moved": sum(1 for s in plan.sites if s.kind == "stage"),
             "sites_added": sum(1 for s in plan.sites if s.kind == "add")}, actor=actor)
         db.session.commit()
-    except (UpdateInvalid, SiteInvalid) as exc:
+    except InvalidInput as exc:
         db.session.rollback()
         plan.add(N_("Nothing was published: %(reason)s"), reason=str(exc))
         return plan

@@ -1,9 +1,7 @@
 """Writing the progress sheet: an .xlsx for spreadsheet programs and two CSV files for other tools."""
 from __future__ import annotations
 
-import csv
 import io
-from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -14,7 +12,7 @@ from ..sites import NOTICE_DATE
 from ..units import counts_things
 from . import guide
 from .columns import ITEMS, NEW_SITE_KEYS, SITES, Sheet
-from ...csv_files import FORMULA_START
+from ... import csv_files
 from .rows import cell_text, item_rows, site_row
 from .state import ItemState, load, stage_label, status_label
 from ..sites import STAGES
@@ -159,19 +157,5 @@ def csv_bytes(part: str, office: str | None = None) -> bytes:
     sheet = ITEMS if part == "items" else SITES
     rows = ([r for s in states for r in item_rows(s)] if sheet is ITEMS
             else [site_row(site) for s in states for site in s.sites])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in sheet.columns])
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(c.key)) for c in sheet.columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = cell_text(value)
-    # A spreadsheet program would run text starting with "=" as a formula (CSV injection); read.py drops the mark.
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
+    return csv_files.csv_bytes([c.header for c in sheet.columns],
+                               ([row.get(c.key) for c in sheet.columns] for row in rows), text=cell_text)

@@ -1,6 +1,7 @@
 """A download of the progress sheet, written to the audit log (who took which sheet, when)."""
 from __future__ import annotations
 
+from ...csv_files import CSV_TYPE
 from ...extensions import db
 from .. import audit
 from ..clock import today
@@ -8,8 +9,8 @@ from . import build
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "items.csv": "text/csv; charset=utf-8",
-    "sites.csv": "text/csv; charset=utf-8",
+    "items.csv": CSV_TYPE,
+    "sites.csv": CSV_TYPE,
 }
 
 

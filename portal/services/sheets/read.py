@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ...i18n import N_
-from ...csv_files import FORMULA_START
+from ...csv_files import unquote
 from .columns import SHEETS, Sheet
 from .problems import Problem
 from .rows import cell_text
@@ -115,11 +115,6 @@ def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
     return None
 
 
-def _unquoted(text: str) -> str:
-    """Drops the apostrophe build.py puts before text a spreadsheet would take for a formula."""
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
-
-
 def _take(parsed: Parsed, rows) -> None:
     """Reads one table if its first row is a sheet's header; other tables (the guide, the lists) are skipped."""
     match = _columns(next(rows, None))
@@ -133,6 +128,6 @@ def _take(parsed: Parsed, rows) -> None:
             parsed.problems.append(Problem(N_("A sheet can have at most %(n)s rows."), sheet.key, row_no,
                                            params={"n": MAX_ROWS}))
             return
-        cells = {key: _unquoted(cell_text(values[n])) for n, key in found.items() if n < len(values)}
+        cells = {key: unquote(cell_text(values[n])) for n, key in found.items() if n < len(values)}
         if any(cells.values()):
             out.append({"row": row_no, "cells": cells})

@@ -1,11 +1,9 @@
 """The published state a sheet is written from and checked against, read in a fixed number of queries."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ...content import Item
 from ...extensions import db
@@ -13,6 +11,7 @@ from ...i18n import both
 from ...models import ProjectSite, StatusUpdate, WorkItem
 from .. import sites as site_service
 from ..content import content
+from ..items import all_history_by_item
 from ..status import NO_REPORT_MESSAGE, STATUSES
 
 
@@ -43,12 +42,8 @@ def load() -> dict[str, ItemState]:
     store = content()
     plan = store.plan.slug
     rows = {w.code: w.current_status for w in db.session.scalars(select(WorkItem).where(WorkItem.plan == plan))}
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == plan)
-            .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
-    entries: dict[str, list[StatusUpdate]] = defaultdict(list)
-    for entry in db.session.scalars(stmt):
-        entries[entry.item_code].append(entry)
-    sites = site_service.all_sites_by_item()
+    entries = all_history_by_item(plan)
+    sites = site_service.all_sites_by_item(plan)
     return {i.code: ItemState(i, rows.get(i.code), entries[i.code], sites.get(i.code, [])) for i in store.items}
 
 

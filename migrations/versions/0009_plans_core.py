@@ -1,14 +1,15 @@
 """plans side by side: work_item and the records about a work point carry the plan's slug;
-codes are unique within a plan only. Existing rows become the 2023 plan's.
+codes are unique within a plan only. Existing rows become the 2023 plan's; an outcome recorded for
+another plan's item gets that plan's own work_item row.
 
 Revision ID: plans_core
-Revises: sheets
+Revises: outcomes
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "plans_core"
-down_revision = "sheets"
+down_revision = "outcomes"
 branch_labels = None
 depends_on = None
 
@@ -57,15 +58,32 @@ def upgrade():
     for table in CHILDREN:
         with op.batch_alter_table(table, naming_convention=NAMING) as batch:
             batch.create_foreign_key(f"fk_{table}_plan_item", "work_item", ["plan", "item_code"], ["plan", "code"])
+    _outcomes_to_their_plans()
     # Following a work point follows one plan's: keys become "<plan>/<code>".
     op.execute(sa.text("UPDATE subscription SET key = :prefix || key WHERE kind = 'item'")
                .bindparams(prefix=FIRST_PLAN + "/"))
+
+
+def _outcomes_to_their_plans() -> None:
+    """item_outcome named its plan before work_item did: point each outcome at its own plan's row."""
+    op.execute(sa.text(
+        "INSERT INTO work_item (plan, code, section, deadline, loaded_at)"
+        " SELECT DISTINCT o.plan_slug, o.item_code, w.section, w.deadline, w.loaded_at"
+        " FROM item_outcome o JOIN work_item w ON w.id = o.work_item_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM work_item x WHERE x.plan = o.plan_slug AND x.code = o.item_code)"))
+    op.execute(sa.text(
+        "UPDATE item_outcome SET work_item_id = (SELECT w.id FROM work_item w"
+        " WHERE w.plan = item_outcome.plan_slug AND w.code = item_outcome.item_code)"))
+    with op.batch_alter_table("item_outcome", naming_convention=NAMING) as batch:
+        batch.create_foreign_key("fk_item_outcome_plan_item", "work_item", ["plan_slug", "item_code"], ["plan", "code"])
 
 
 def downgrade():
     """Back to one plan: only possible while no two plans share a code (the unique index refuses otherwise)."""
     op.execute(sa.text("UPDATE subscription SET key = substr(key, :start) WHERE kind = 'item' AND key LIKE :prefix")
                .bindparams(start=len(FIRST_PLAN) + 2, prefix=FIRST_PLAN + "/%"))
+    with op.batch_alter_table("item_outcome", naming_convention=NAMING) as batch:
+        batch.drop_constraint("fk_item_outcome_plan_item", type_="foreignkey")
     for table in CHILDREN:
         with op.batch_alter_table(table, naming_convention=NAMING) as batch:
             batch.drop_constraint(f"fk_{table}_plan_item", type_="foreignkey")
