@@ -136,14 +136,14 @@ def _direct_update(code, status, n):  # pragma: no cover - fallback when portal.
     from flask import current_app
 
     from portal.extensions import db
-    from portal.models import StatusUpdate, WorkItem, utcnow
+    from portal.models import FIRST_PLAN, StatusUpdate, WorkItem, utcnow
     from portal.services.events import item_changed
 
-    db.session.add(StatusUpdate(item_code=code, status=status, note_zh=f"第{n}次进展更新。", happened_on=date(2023, 10, 1)))
-    row = db.session.scalar(select(WorkItem).where(WorkItem.code == code))
+    db.session.add(StatusUpdate(plan=FIRST_PLAN, item_code=code, status=status, note_zh=f"第{n}次进展更新。", happened_on=date(2023, 10, 1)))
+    row = db.session.scalar(select(WorkItem).where(WorkItem.plan == FIRST_PLAN, WorkItem.code == code))
     row.current_status, row.status_updated_at = status, utcnow()
     db.session.commit()
-    item_changed.send(current_app._get_current_object(), code=code)
+    item_changed.send(current_app._get_current_object(), code=code, plan=FIRST_PLAN)
 
 
 def _reader(server, stop: threading.Event, seen: Counter, lock: threading.Lock) -> None:

@@ -83,10 +83,10 @@ def test_staff_ranking_by_marks_and_by_comments(app, staff_client):
     moderator = staff_client("moderator")
     by_marks = moderator.get("/staff/marks")
     assert by_marks.status_code == 200
-    rows = re.findall(r'<tr><th scope="row"><a href="/\w+/items/([\d.]+)">.*?</th><td>(\d+)</td><td>(\d+)</td>',
+    rows = re.findall(r'<tr><th scope="row"><a href="/\w+/plans/2023-city-management/items/([\d.]+)">.*?</th><td>(\d+)</td><td>(\d+)</td>',
                       by_marks.data.decode())
     assert rows[:2] == [("4.1", "3", "0"), ("2.3", "1", "2")]
-    rows = re.findall(r'<tr><th scope="row"><a href="/\w+/items/([\d.]+)">.*?</th><td>(\d+)</td><td>(\d+)</td>',
+    rows = re.findall(r'<tr><th scope="row"><a href="/\w+/plans/2023-city-management/items/([\d.]+)">.*?</th><td>(\d+)</td><td>(\d+)</td>',
                       moderator.get("/staff/marks?order=comments").data.decode())
     assert rows[:2] == [("2.3", "1", "2"), ("4.1", "3", "0")]
 

@@ -97,11 +97,11 @@ def test_site_page_pages_its_comments(app):
 
     site_id = add_site(app, "2.3", "测试小区1号楼", "consultation")
     from portal.extensions import db
-    from portal.models import Feedback
+    from portal.models import FIRST_PLAN, Feedback
 
     with app.app_context():
         for i in range(45):
-            db.session.add(Feedback(tracking_code=f"ZJ-SITE{i:05d}", item_code="2.3", site_id=site_id, kind="question",
+            db.session.add(Feedback(tracking_code=f"ZJ-SITE{i:05d}", plan=FIRST_PLAN, item_code="2.3", site_id=site_id, kind="question",
                                     body=f"关于电梯的意见{i}", body_public=f"关于电梯的意见{i}", state="published"))
         db.session.commit()
     html = app.test_client().get(f"/zh/plans/2023-city-management/items/2.3/sites/{site_id}").data
