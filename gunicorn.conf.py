@@ -1,11 +1,13 @@
 """gunicorn settings for the 2-core machine: preloaded app, threads for I/O waits, bounded timeouts."""
 import multiprocessing
-import os
 
-bind = f"{os.environ.get('PORTAL_BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("PORTAL_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
+from portal.config import Settings
+
+settings = Settings()  # the same reader as the app's config; no app is created here
+bind = f"{settings.read('PORTAL_BIND_HOST', str, '127.0.0.1')}:{settings.read('PORT', int, 8000)}"
+workers = settings.read("PORTAL_WORKERS", int, min(4, multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
-threads = int(os.environ.get("PORTAL_THREADS", "4"))
+threads = settings.read("PORTAL_THREADS", int, 4)
 preload_app = True  # jieba's dictionary and the content load once, shared by the workers
 timeout = 30
 graceful_timeout = 20
@@ -14,9 +16,9 @@ keepalive = 5
 # second 5,000 meant a restart, an empty page cache and a latency spike every few seconds per worker.
 max_requests = 200000
 max_requests_jitter = 20000
-accesslog = os.environ.get("PORTAL_ACCESS_LOG", "-")
+accesslog = settings.read("PORTAL_ACCESS_LOG", str, "-")
 errorlog = "-"
-loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
+loglevel = settings.read("PORTAL_LOG_LEVEL", str, "info")
 # Request line and header limits (gunicorn's defaults, stated): longer ones get gunicorn's own 414/431.
 limit_request_line = 4094
 limit_request_field_size = 8190

@@ -97,25 +97,28 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a table (copy, drop, rename); with foreign keys enforced, dropping a
+            # table other rows refer to fails. SQLite ignores this pragma inside a transaction: set it first.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        # SQLite's batch mode copies a table, drops it and renames the copy: with foreign keys on (the
-        # app turns them on per connection) dropping a table other rows point at fails. The pragma only
-        # takes effect outside a transaction, and the connection goes back to the pool afterwards.
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
         try:
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows whose references point nowhere: {broken[:5]}")
         finally:
             if sqlite:
-                connection.commit()
+                connection.rollback()  # nothing is pending after a commit; after a failure, the pragma needs none
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
 

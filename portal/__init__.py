@@ -33,24 +33,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, page_cache, security, session_signing, sharing, templating
+    from . import compression, http_caching, same_origin, security, sharing, templating
 
-    session_signing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     sharing.init_app(app)
     compression.init_app(app)
-    page_cache.init_app(app)
+    http_caching.init_app(app)
+    same_origin.init_app(app)
 
-    from .api import bp as api_bp
-    from .health import bp as health_bp
-    from .public import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(health_bp)
-    for name in ("search", "feedback", "staff", "follow"):
-        _register_optional(app, name)
+    _register_areas(app)
 
     from .cli import register_cli
 
@@ -62,19 +54,19 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _register_optional(app: Flask, name: str) -> None:
-    """Blueprints of areas still being built register once their package exists."""
-    import importlib
-    import importlib.util
+def _register_areas(app: Flask) -> None:
+    """Every area of the site, in the order their routes and hooks must be added."""
+    from . import feedback, follow, health, search, staff
+    from .api import bp as api_bp
+    from .public import bp as public_bp
 
-    if importlib.util.find_spec(f"{__name__}.{name}") is None:
-        return
-    module = importlib.import_module(f"{__name__}.{name}")
-    init = getattr(module, "init_app", None)
-    if init:
-        init(app)
-    else:
-        app.register_blueprint(module.bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health.bp)
+    search.init_app(app)
+    feedback.init_app(app)
+    staff.init_app(app)
+    follow.init_app(app)
 
 
 __all__ = ["create_app", "g"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .services.content import sync_items
@@ -11,54 +11,56 @@ from .services.content import sync_items
 def register_cli(app: Flask) -> None:
     from .plans_cli import plans_cli
 
-    app.cli.add_command(plans_cli)
+    for command in (plans_cli, load_content_command, backup_command, restore_command):
+        app.cli.add_command(command)
 
-    @app.cli.command("load-content")
-    @with_appcontext
-    def load_content_command():
-        """Validate content/ and make sure every work point has its database row."""
-        result = sync_items()
-        click.echo(f"content: {result['total']} work points ({result['added']} added, {result['updated']} updated)")
 
-    @app.cli.command("backup")
-    @click.option("--out", "out_dir", default="backups", show_default=True, type=click.Path(file_okay=False),
-                  help="Folder for the timestamped portal-backup-*.tar.gz.")
-    @with_appcontext
-    def backup_command(out_dir):
-        """Write a consistent copy of the database and the content directory into one tarball."""
-        from .backup import BackupError, create_backup, read_manifest
+@click.command("load-content")
+@with_appcontext
+def load_content_command():
+    """Validate content/ and make sure every work point has its database row."""
+    result = sync_items()
+    click.echo(f"content: {result['total']} work points ({result['added']} added, {result['updated']} updated)")
 
-        try:
-            path = create_backup(out_dir)
-        except BackupError as exc:
-            raise click.ClickException(str(exc)) from None
-        rows = read_manifest(path)["database"]["rows"]
-        click.echo(f"backup written: {path} ({sum(rows.values())} rows in {len(rows)} tables)")
 
-    @app.cli.command("restore")
-    @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--content", "with_content", is_flag=True,
-                  help="Also put back the content directory (the current one is kept beside it).")
-    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-    @with_appcontext
-    def restore_command(archive, with_content, yes):
-        """Replace the database (and with --content the content directory) by a backup. Stop the server first."""
-        from .backup import BackupError, read_manifest, restore_backup
-        from .search import index
+@click.command("backup")
+@click.option("--out", "out_dir", default="backups", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the timestamped portal-backup-*.tar.gz.")
+@with_appcontext
+def backup_command(out_dir):
+    """Write a consistent copy of the database and the content directory into one tarball."""
+    from .backup import BackupError, create_backup, read_manifest
 
-        manifest = read_manifest(archive)
-        if not yes:
-            click.confirm(f"Replace the current database with the backup of {manifest['created_at']}?", abort=True)
-        try:
-            restore_backup(archive, with_content=with_content)
-        except BackupError as exc:
-            raise click.ClickException(str(exc)) from None
-        if with_content:
-            from flask import current_app
+    try:
+        path = create_backup(out_dir)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = read_manifest(path)["database"]["rows"]
+    click.echo(f"backup written: {path} ({sum(rows.values())} rows in {len(rows)} tables)")
 
-            from .services.content import init_content
 
-            init_content(current_app)
-            click.echo("content restored; restart the server to serve it")
-        index.build()  # statuses, comments and text in the index now match what was restored
-        click.echo(f"restored {archive} (taken {manifest['created_at']})")
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--content", "with_content", is_flag=True,
+              help="Also put back the content directory (the current one is kept beside it).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(archive, with_content, yes):
+    """Replace the database (and with --content the content directory) by a backup. Stop the server first."""
+    from .backup import BackupError, read_manifest, restore_backup
+    from .search import index
+
+    manifest = read_manifest(archive)
+    if not yes:
+        click.confirm(f"Replace the current database with the backup of {manifest['created_at']}?", abort=True)
+    try:
+        restore_backup(archive, with_content=with_content)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    if with_content:
+        from .services.content import init_content
+
+        init_content(current_app)
+        click.echo("content restored; restart the server to serve it")
+    index.build()  # statuses, comments and text in the index now match what was restored
+    click.echo(f"restored {archive} (taken {manifest['created_at']})")

@@ -7,19 +7,28 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
 
 from .extensions import db
+from .same_origin import CrossSitePost
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def register_error_handlers(app: Flask) -> None:
-    def page(code: int, title: str, message: str):
-        if _wants_json():
-            from .api.responses import error_response  # the API's own Error shape, imported once the app exists
+def page(code: int, title: str, message: str):
+    if _wants_json():
+        from .api.responses import error_response  # the API's own Error shape, imported once the app exists
 
-            return error_response(code, message)
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        return error_response(code, message)
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    _request_errors(app)
+    _server_errors(app)
+
+
+def _request_errors(app: Flask) -> None:
+    """The 4xx answers Flask and its extensions raise about the request itself."""
 
     @app.errorhandler(404)
     def not_found(_e):
@@ -28,6 +37,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(_e):
         return page(403, _("Not permitted"), _("Your account does not have permission for this action."))
+
+    @app.errorhandler(CrossSitePost)
+    def cross_site(_e):
+        return page(403, _("Sent from another site"), _("This form was sent from another website, so nothing was saved. If you meant to send it, please open this site's own page and send the form from there."))
 
     @app.errorhandler(405)
     def not_allowed(_e):
@@ -50,6 +63,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_e):
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
+
+
+def _server_errors(app: Flask) -> None:
+    """Exceptions from the database or the code while answering."""
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)

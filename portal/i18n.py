@@ -1,6 +1,8 @@
 """Language handling: public pages live under /zh/ and /en/; staff pages follow a cookie."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import g, request, url_for
 from flask_babel import force_locale, gettext
 
@@ -43,6 +45,17 @@ def both(message: str) -> dict[str, str]:
         with force_locale(lang):
             out[lang] = gettext(message)
     return out
+
+
+def localized(record, field: str, lang: str | None = None) -> str:
+    """What staff typed in both languages (``<field>_zh``, optional ``<field>_en``) in the page's language:
+    English where there is English, else Chinese. The one rule for it, also a Jinja filter
+    (``site|localized('name')``). ``record`` is an object or a mapping."""
+    def get(name):
+        return record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
+
+    english = get(f"{field}_en") if (lang or current_lang()) == "en" else None
+    return english or get(f"{field}_zh") or ""
 
 
 def url_in(lang: str, external: bool = False) -> str:

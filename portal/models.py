@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, ForeignKeyConstraint, Index, Integer,
+                        String, Text, UniqueConstraint, and_, or_)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from . import limits
 from .extensions import db
+from .states import ItemStatus, ModerationState, OutcomeKind, SessionEnd, SiteStage, StaffRole, enum_type
 
 
 def utcnow() -> datetime:
@@ -34,7 +37,7 @@ class WorkItem(db.Model):
     code: Mapped[str] = mapped_column(String(16), index=True)
     section: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[str] = mapped_column(String(7))
-    current_status: Mapped[str | None] = mapped_column(String(20))
+    current_status: Mapped[ItemStatus | None] = mapped_column(enum_type(ItemStatus, 20))
     status_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -42,9 +45,9 @@ class WorkItem(db.Model):
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(limits.USERNAME.max), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16))  # admin | editor | moderator
+    role: Mapped[StaffRole] = mapped_column(enum_type(StaffRole, 16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Unused since login throttling moved to Flask-Limiter (per address, not per account); kept so
     # older databases need no destructive migration.
@@ -81,7 +84,7 @@ class StaffSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(120))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    end_reason: Mapped[str | None] = mapped_column(String(32))  # logout | idle | expired | disabled | role | password | admin
+    end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd, 32))
     staff: Mapped[StaffUser] = relationship()
 
 
@@ -94,7 +97,7 @@ class StatusUpdate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan: Mapped[str] = mapped_column(String(64))
     item_code: Mapped[str] = mapped_column(String(16), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # not_started | in_progress | completed | delayed
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus, 20))
     note_zh: Mapped[str] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
     happened_on: Mapped[date] = mapped_column(Date)
@@ -124,11 +127,11 @@ class ProjectSite(db.Model):
     plan: Mapped[str] = mapped_column(String(64))
     item_code: Mapped[str] = mapped_column(String(16), index=True)
     target_key: Mapped[str | None] = mapped_column(String(40))
-    name_zh: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str | None] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(limits.SITE_NAME.max))
+    name_en: Mapped[str | None] = mapped_column(String(limits.SITE_NAME.max))
     place_slug: Mapped[str | None] = mapped_column(String(64), index=True)
-    building: Mapped[str | None] = mapped_column(String(100))
-    stage: Mapped[str] = mapped_column(String(20))
+    building: Mapped[str | None] = mapped_column(String(limits.BUILDING.max))
+    stage: Mapped[SiteStage] = mapped_column(enum_type(SiteStage, 20))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     stages: Mapped[list["SiteStageUpdate"]] = relationship(back_populates="site", cascade="all, delete-orphan",
@@ -139,7 +142,7 @@ class SiteStageUpdate(db.Model):
     __tablename__ = "site_stage_update"
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("project_site.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[SiteStage] = mapped_column(enum_type(SiteStage, 20))
     note_zh: Mapped[str | None] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
     happened_on: Mapped[date] = mapped_column(Date)
@@ -173,9 +176,10 @@ class Feedback(db.Model):
     body_public: Mapped[str] = mapped_column(Text)  # personal data masked
     display_name: Mapped[str | None] = mapped_column(String(60))
     show_full_name: Mapped[bool] = mapped_column(Boolean, default=False)
-    contact: Mapped[str | None] = mapped_column(String(120))  # staff only
+    contact: Mapped[str | None] = mapped_column(String(limits.CONTACT.max))  # staff only
     lang: Mapped[str] = mapped_column(String(2), default="zh")
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|published|rejected|hidden|withdrawn
+    state: Mapped[ModerationState] = mapped_column(enum_type(ModerationState, 16), default=ModerationState.PENDING,
+                                                   index=True)
     reject_reason: Mapped[str | None] = mapped_column(Text)
     # One of services.moderation_record.REASONS, so the public record can count by reason without
     # publishing the free-text reason (which is written to one resident).
@@ -191,12 +195,24 @@ class Feedback(db.Model):
     moderated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)  # by its author, from the tracking page
 
+    @hybrid_property
+    def in_queue(self) -> bool:
+        """Waiting for a first decision, or reported by readers (still public, or back after enough reports)."""
+        return self.state == ModerationState.PENDING or (
+            self.state == ModerationState.PUBLISHED and (self.flag_count or 0) > 0)
+
+    @in_queue.inplace.expression
+    @classmethod
+    def _in_queue_expression(cls):
+        return or_(cls.state == ModerationState.PENDING,
+                   and_(cls.state == ModerationState.PUBLISHED, cls.flag_count > 0))
+
 
 class FeedbackFlag(db.Model):
     __tablename__ = "feedback_flag"
     id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(limits.FLAG_REASON.max))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -254,7 +270,7 @@ class Subscription(db.Model):
     __tablename__ = "subscription"
     __table_args__ = (UniqueConstraint("email", "kind", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(limits.EMAIL.max))
     kind: Mapped[str] = mapped_column(String(16))  # item | site | place | comment
     key: Mapped[str] = mapped_column(String(64))
     lang: Mapped[str] = mapped_column(String(2))
@@ -294,15 +310,6 @@ class SheetUpload(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class OutcomeKind(StrEnum):
-    """What became of a work point once its plan's year is over (labels in services/outcomes.py)."""
-
-    COMPLETED = "completed"
-    PARTLY = "partly_completed"
-    NOT_COMPLETED = "not_completed"
-    CARRIED_OVER = "carried_over"
-
-
 class ItemOutcome(db.Model):
     """One per work point, recorded by staff after its plan's year; a change is audited, not versioned here.
 
@@ -319,8 +326,7 @@ class ItemOutcome(db.Model):
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), unique=True)
     plan_slug: Mapped[str] = mapped_column(String(64), index=True)
     item_code: Mapped[str] = mapped_column(String(16))
-    result: Mapped[OutcomeKind] = mapped_column(Enum(OutcomeKind, native_enum=False, length=20,
-                                                     values_callable=lambda kinds: [k.value for k in kinds]))
+    result: Mapped[OutcomeKind] = mapped_column(enum_type(OutcomeKind, 20))
     figures: Mapped[dict] = mapped_column(JSON, default=dict)  # target key -> value achieved
     note_zh: Mapped[str] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
@@ -329,3 +335,13 @@ class ItemOutcome(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+class DataVersion(db.Model):
+    """One row whose token changes in every transaction that changes what public pages show
+    (services/data_version.py): all nodes read it, so an ETag made on one node is checked on another."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

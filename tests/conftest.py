@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "load: starts gunicorn and sends hundreds of requests (skip with -m 'not load')")
+    # Deprecated WTForms usage (choices as tuples, issue 15) fails the test that renders it, so it cannot come back.
+    config.addinivalue_line("filterwarnings", "error::DeprecationWarning:wtforms.*")
 
 
 @pytest.fixture
@@ -92,12 +94,12 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]
 
 
 def csrf_from(html: bytes | str) -> str:
-    """The CSRF token of the first form on a page."""
+    """The CSRF token of the first form on a page; "" on residents' pages, whose forms carry none
+    (portal/same_origin.py checks where they were posted from instead)."""
     if isinstance(html, bytes):
         html = html.decode("utf-8")
     m = CSRF_RE.search(html)
-    assert m, "no csrf_token field on the page"
-    return m.group(1) or m.group(2)
+    return (m.group(1) or m.group(2)) if m else ""
 
 
 STAFF_PASSWORD = "correct horse battery"

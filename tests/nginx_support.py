@@ -34,7 +34,9 @@ def render(tmp_path: Path, listen_port: int, app_port: int) -> Path:
     follows the file rather than a copy of it."""
     text = CONFIG.read_text()
     replacements = {
-        "user www-data;\n": "",
+        # Run as whoever runs the tests; as root, workers would drop to nobody, who cannot write the
+        # page cache inside the test's private tmp_path.
+        "user www-data;\n": "user root;\n" if os.geteuid() == 0 else "",
         "pid /run/nginx-portal.pid;": f"pid {tmp_path}/nginx.pid;",
         "/var/log/nginx/": f"{tmp_path}/",
         "/var/cache/nginx/portal/": f"{tmp_path}/nginx-temp/",
@@ -47,7 +49,7 @@ def render(tmp_path: Path, listen_port: int, app_port: int) -> Path:
         text = text.replace(old, new)
     if not HEADERS_MORE.exists():  # locally without the module: the rest of the recipe still runs
         text = "\n".join(line for line in text.splitlines() if not line.rstrip().endswith("# headers-more"))
-    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "pages"):
         (tmp_path / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
     out = tmp_path / "nginx.conf"
     out.write_text(text)

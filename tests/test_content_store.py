@@ -51,6 +51,23 @@ def test_target_phrase_must_be_in_official_text(content_copy):
         load_content(content_copy)
 
 
+def test_counting_stage_must_be_a_site_stage(content_copy):
+    _edit(content_copy / "plans/2023-city-management" / "items" / "2.3.yaml", lambda d: d["targets"][1].update(counts_from="built"))
+    with pytest.raises(ContentError, match=r"items/2\.3\.yaml: targets\.1\.counts_from: Input should be 'consultation', 'construction' or 'completed'"):
+        load_content(content_copy)
+
+
+def test_english_of_a_glossary_explanation_is_checked_too(content_copy):
+    _edit(content_copy / "glossary.yaml", lambda d: d[0].update(explain_en="Lifts 加装 for older blocks"))
+    with pytest.raises(ContentError, match=r"content/glossary\.yaml\[0\]: explain_en: Value error, English text contains Chinese"):
+        load_content(content_copy)
+
+
+def test_search_suggestions_are_read_from_content():
+    store = load_content(CONTENT)
+    assert store.suggestions.get("zh")[0] == "加装电梯" and store.suggestions.get("en")[0] == "lift"
+
+
 def test_english_field_with_chinese_is_refused(content_copy):
     _edit(content_copy / "plans/2023-city-management" / "items" / "1.1.yaml", lambda d: d["title"].update(en="张江 beautiful streets"))
     with pytest.raises(ContentError, match=r"content/plans/2023-city-management/items/1\.1\.yaml: title\.en: Value error, English text contains Chinese"):

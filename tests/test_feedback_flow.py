@@ -232,7 +232,9 @@ def test_three_reports_send_a_published_comment_back_to_the_queue(app, client):
     fb = feedback_by_code(app, code)
     assert (fb.state, fb.flag_count) == ("pending", 3)
     assert f'id="comment-{fid}"' not in client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
-    assert client.post(f"/zh/feedback/{fid}/flag", data={"reason": "x"}).status_code == 400
+    assert client.post(f"/zh/feedback/{fid}/flag", data={"reason": "已隐藏的留言"}).status_code == 404  # off the page now
+    assert client.post(f"/zh/feedback/{fid}/flag", data={"reason": "x"},
+                       headers={"Origin": "https://evil.example"}).status_code == 403
 
     moderator = make_staff(app, "flags-mod", "moderator")
     from conftest import login

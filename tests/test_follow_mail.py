@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from conftest import csrf_from, text_of
 from feedback_support import send_comment, tracking_code
 from mail_support import link_in, mail_app, send_pending, smtp, text  # noqa: F401 (fixtures)
@@ -198,18 +200,33 @@ def test_links_in_mails_use_the_public_url_when_set(app_factory, smtp):
     assert message["From"] == "noreply@127.0.0.1"
 
 
-def test_a_message_claimed_by_another_run_is_not_sent_twice(mail_app, smtp):
+def test_a_message_claimed_by_another_run_is_not_sent_twice(mail_app, smtp, monkeypatch):
+    """Two runs at once (cron starting one while a slow one is still sending): the second leaves alone
+    what the first has claimed; if the first dies mid-send, its message goes out once its claim expires."""
+    import smtplib
+    import threading
+
     from portal.extensions import db
     from portal.models import MailMessage, utcnow
     from portal.services import mail
 
     with mail_app.app_context():
-        message = mail.enqueue(ADDRESS, "Subject", "Body")
+        mail.enqueue(ADDRESS, "Subject", "Body")
         db.session.commit()
-        now, seen = utcnow(), message.next_attempt_at
-        assert mail._claim(message.id, seen, now)  # noqa: SLF001 - another run holds it
-        assert not mail._claim(message.id, seen, now), "a second run that saw the same state cannot claim it"
-    assert send_pending(mail_app).sent == 0, "held by the other run"
+    second_run = []
+
+    def another_run_starts_then_this_one_dies(self, *args, **kwargs):
+        other = threading.Thread(target=lambda: second_run.append(send_pending(mail_app)))
+        other.start()
+        other.join()
+        raise RuntimeError("the worker running the first run is killed")
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", another_run_starts_then_this_one_dies)
+    with pytest.raises(RuntimeError):
+        send_pending(mail_app)
+    monkeypatch.undo()
+    assert [r.sent for r in second_run] == [0], "the second run sent a message the first had claimed"
+    assert send_pending(mail_app).sent == 0, "held by the run that died"
     # The other run died without sending: after the claim expires the message goes out, once.
     later = utcnow() + mail.CLAIM + timedelta(seconds=1)
     assert send_pending(mail_app, now=later).sent == 1

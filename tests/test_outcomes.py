@@ -113,7 +113,7 @@ def test_no_outcome_shows_until_recorded_then_first_on_the_item_page(app, client
 
 
 def _record_many(app):
-    from portal.models import OutcomeKind
+    from portal.states import OutcomeKind
     from portal.services.content import content
     from portal.services.outcomes import record_outcome
 
@@ -279,3 +279,11 @@ def test_pages_with_outcomes_are_valid_html(app, client, staff_client, tmp_path)
         path.write_bytes(body)
         files.append(path)
     assert vnu_errors(java, files) == []
+
+
+def test_recording_an_outcome_changes_the_public_pages_etag(app, client, staff_client):
+    """Caches revalidate against the data version; an outcome is shown on public pages, so it must bump it."""
+    first = client.get("/en/items/2.3")
+    assert client.get("/en/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    post_outcome(staff_client("editor"), COMPLETED_23)
+    assert client.get("/en/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200

@@ -66,7 +66,9 @@ def test_error_pages_static_files_and_api_send_the_headers(app, client):
     cases = {
         "404": client.get("/zh/no-such-page"),
         "405": client.get(url_of(post_only, {"lang": "zh", "code": "2.3", "feedback_id": 1})),
-        "400 csrf": client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "hello there"}),
+        "400 csrf": client.post("/staff/login", data={"username": "x", "password": "y"}),
+        "403 cross-site": client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "hello there"},
+                                      headers={"Origin": "https://evil.example"}),
         "413": client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "x" * 200_000}),
         "503": client.get("/__test_db_down"),
         "api": client.get("/api/v1/items"),
@@ -76,6 +78,7 @@ def test_error_pages_static_files_and_api_send_the_headers(app, client):
     }
     assert cases["404"].status_code == 404 and cases["405"].status_code == 405
     assert cases["400 csrf"].status_code == 400 and cases["413"].status_code == 413
+    assert cases["403 cross-site"].status_code == 403
     assert cases["503"].status_code == 503 and cases["api"].status_code == 200
     for where, response in cases.items():
         assert_secure_headers(response, where)

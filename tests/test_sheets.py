@@ -278,13 +278,14 @@ def test_the_item_form_refuses_half_a_lift_too(app):
     from datetime import date
 
     from portal.services.content import content
-    from portal.services.progress import check_update
+    from portal.rules.records import update_problems
 
+    day = date(2023, 9, 1)
     with app.test_request_context():
-        errors, _ = check_update(content().item("2.3"), "in_progress", "x", "", date(2023, 9, 1),
-                                 {"consultations": "2.5"})
+        errors, _ = update_problems(content().item("2.3"), "in_progress", "x", "", day, {"consultations": "2.5"},
+                                    set(), day)
         assert errors == {"progress_consultations": "This target counts things; please give a whole number."}
-        errors, _ = check_update(content().item("3.2.1"), "in_progress", "x", "", date(2023, 9, 1), {"road_km": "1.5"})
+        errors, _ = update_problems(content().item("3.2.1"), "in_progress", "x", "", day, {"road_km": "1.5"}, set(), day)
         assert errors == {}
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from conftest import csrf_from, text_of
 from progress_support import add_site, move_site, publish
 
@@ -71,21 +69,19 @@ def test_stage_history_newest_first_and_back_dated_stage_is_history(app, client)
 
 
 def test_site_rules_are_checked(app):
-    from portal.services.errors import InvalidInput
-    from portal.services.sites import add_site as add, set_site_stage
+    """The rules the site forms' validators and the spreadsheet check share."""
+    from portal.rules.records import site_problems, stage_problems
+    from portal.services.content import content
 
-    with app.test_request_context():
-        with pytest.raises(InvalidInput) as exc:
-            add("2.3", "nope", "", None, "atlantis", "x" * 101, "planning", None, happened_on=date(2023, 6, 1))
-        assert set(exc.value.errors) == {"target_key", "name_zh", "place_slug", "building", "stage", "happened_on"}
-    sid = add_site(app, "2.3", "甲楼", "consultation")
-    from portal.extensions import db
-    from portal.models import ProjectSite
-
-    with app.test_request_context():
-        with pytest.raises(InvalidInput) as exc:
-            set_site_stage(db.session.get(ProjectSite, sid), "demolished", None, date(2099, 1, 1), None)
-        assert set(exc.value.errors) == {"stage", "happened_on"}
+    today = date(2023, 9, 1)
+    with app.app_context():
+        errors = site_problems(content().item("2.3"), {"gutong-sicun"}, "nope", "", None, "atlantis", "x" * 101,
+                               "planning", date(2023, 6, 1), today)
+        assert set(errors) == {"target_key", "name_zh", "place_slug", "building", "stage", "happened_on"}
+        assert site_problems(content().item("2.3"), {"gutong-sicun"}, "starts", "甲楼", None, "gutong-sicun", "5号楼",
+                             "construction", today, today) == {}
+    assert set(stage_problems("demolished", None, "x" * 2001, date(2099, 1, 1), today)) == {
+        "stage", "note_en", "happened_on"}
 
 
 def test_editor_adds_a_site_and_moves_it_through_the_form(app, client, staff_client):

@@ -42,18 +42,18 @@ def test_count_units_are_one_named_list_and_match_the_content(app):
 
 @settings(max_examples=40, deadline=None)
 @given(st.floats(min_value=0.01, max_value=34.99, allow_nan=False).filter(lambda v: not v.is_integer()))
-def test_a_fraction_of_a_lift_is_refused_by_the_service(value):
+def test_a_fraction_of_a_lift_is_refused_by_the_rules(value):
     from types import SimpleNamespace
 
-    from portal.services.progress import _check_progress
+    from portal.rules.records import progress_values
 
     lifts = SimpleNamespace(key="starts", value=25, comparator="exact",
                             unit=SimpleNamespace(zh="台", en="lifts"))
     item = SimpleNamespace(targets=[lifts])
     errors: dict = {}
-    assert _check_progress(item, {"starts": repr(value)}, set(), errors) == {}
+    assert progress_values(item, {"starts": repr(value)}, set(), errors) == {}
     assert errors == {"progress_starts": WHOLE}
-    assert _check_progress(item, {"starts": str(int(value))}, set(), {}) == {"starts": int(value)}
+    assert progress_values(item, {"starts": str(int(value))}, set(), {}) == {"starts": int(value)}
 
 
 def test_whole_numbers_in_the_form(app, staff_client):

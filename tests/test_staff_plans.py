@@ -45,7 +45,7 @@ def test_completeness_matches_plans_check_for_every_plan_folder(app_factory, two
 
 
 def test_outcome_counts_and_the_way_to_the_outcome_form(app, staff_client):
-    from portal.models import OutcomeKind
+    from portal.states import OutcomeKind
     from portal.services.content import content
     from portal.services.outcomes import record_outcome
 

@@ -21,7 +21,7 @@ def upgrade():
         sa.Column("work_item_id", sa.Integer(), nullable=False),
         sa.Column("plan_slug", sa.String(length=64), nullable=False),
         sa.Column("item_code", sa.String(length=16), nullable=False),
-        sa.Column("result", sa.Enum(*KINDS, name="outcomekind", native_enum=False, length=20), nullable=False),
+        sa.Column("result", sa.Enum(*KINDS, name="ck_outcomekind", native_enum=False, create_constraint=True, length=20), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("note_zh", sa.Text(), nullable=False),
         sa.Column("note_en", sa.Text(), nullable=True),

@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from ..models import OutcomeKind
+from ..states import OutcomeKind
 from ..services.sites import STAGES
 from ..services.status import NO_REPORT, STATUSES
 

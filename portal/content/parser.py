@@ -172,15 +172,18 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
                   text[start.start():].strip().rstrip("。."))
 
 
-def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
-    """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
-    raw = _raw_lines(text)
-    if not raw:
-        raise NoticeParseError("line 1: the notice is empty")
-    issuer = raw[0][1]
+class _Head(NamedTuple):
+    issuer: str
+    number: str
+    date: str
+    title: str
+    body_start: int  # index in the raw lines of the first action area (一、…)
+
+
+def _read_head(raw: list[tuple[int, str]]) -> _Head:
+    """The letterhead: issuer, document number, issue date and title, up to the first action area."""
     number = date = title = ""
-    body_start = None
-    for idx, (ln, line) in enumerate(raw):
+    for idx, (_ln, line) in enumerate(raw):
         if not number and NUMBER_RE.search(line) and len(line) < 30:
             number = line
         elif not title and "关于印发" in line:
@@ -189,108 +192,143 @@ def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
             y, mo, d = DATE_RE.match(line).groups()
             date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
         if SECTION_RE.match(line):
-            body_start = idx
             break
+    else:
+        idx = None
     if not number:
         raise NoticeParseError("line 1: no document number (such as 浦张府〔2023〕45号) found")
     if not date:
         raise NoticeParseError("line 1: no issue date (such as 2023年6月21日) found")
-    if body_start is None:
+    if idx is None:
         raise NoticeParseError(f"line {raw[-1][0]}: no numbered action area (一、…) found")
-    year = int(date[:4])
-    # The body's own title and preamble stand just before the first action area.
-    body_title = raw[body_start - 2][1] if body_start >= 2 else title
-    preamble = raw[body_start - 1][1] if body_start >= 1 else ""
-    lines = _logical_lines(raw[body_start:])
+    return _Head(raw[0][1], number, date, title, idx)
 
-    sections: list[ParsedSection] = []
-    items: list[ParsedItem] = []
-    section: ParsedSection | None = None
-    sub: ParsedSubsection | None = None
-    pending: tuple[int, str] | None = None  # text of a subsection-level work point still to close
 
-    def flush_pending() -> None:
-        nonlocal pending
-        if pending is not None:
-            ln, txt = pending
-            message = f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"
-            if problems is None:
-                raise NoticeParseError(message)
-            problems.append(message)  # noted; the heading that follows is still read
-            pending = None
+class _BodyReader:
+    """Reads the body line by line into action areas, subsections and work points.
 
-    for ln, line in lines:
+    With a `problems` list, an unreadable line is noted there and reading goes on (the import's dry
+    run reports every one); without it, the first stops the load."""
+
+    def __init__(self, year: int, problems: list[str] | None):
+        self.year, self.problems = year, problems
+        self.sections: list[ParsedSection] = []
+        self.items: list[ParsedItem] = []
+        self.section: ParsedSection | None = None
+        self.sub: ParsedSubsection | None = None
+        self.pending: tuple[int, str] | None = None  # text of a subsection-level work point still to close
+
+    def read(self, lines: list[tuple[int, str]]) -> None:
+        for ln, line in lines:
+            try:
+                self._line(ln, line)
+            except NoticeParseError as exc:
+                self._note(exc)
+                self.pending = None
         try:
-            m = SECTION_RE.match(line)
-            if m and not CLAUSE_START_RE.search(line):
-                flush_pending()
-                section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
-                if section.number != len(sections) + 1:
-                    raise NoticeParseError(f"line {ln}: action area {m.group(1)} is out of order")
-                sections.append(section)
-                sub = None
-                continue
-            if section is None:
-                raise NoticeParseError(f"line {ln}: text before the first action area: {line[:40]}")
-            m = SUBSECTION_RE.match(line)
-            if m and not CLAUSE_START_RE.match(line):
-                flush_pending()
-                n = _cn_number(m.group(1), ln)
-                if n != len(section.subsections) + 1:
-                    raise NoticeParseError(f"line {ln}: subsection （{m.group(1)}） is out of order")
-                sub = ParsedSubsection(f"{section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
-                section.subsections.append(sub)
-                continue
-            m = ITEM_RE.match(line)
-            if m:
-                flush_pending()
-                if sub is None:
-                    raise NoticeParseError(f"line {ln}: numbered work point outside a subsection")
-                n = int(m.group(1).translate(_DIGITS))
-                sub.numbered = True
-                expected = sum(1 for i in items if i.code.startswith(sub.code + ".")) + 1
-                if n != expected:
-                    raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
-                c = split_clause(m.group(2), ln, year)
-                items.append(ParsedItem(f"{sub.code}.{n}", section.number, sub.number, n, c.body, c.lead + c.supporting,
-                                        c.deadline, ln, c.supporting, c.when, c.words))
-                continue
-            if sub is None and not CLAUSE_START_RE.search(line) and not line.endswith(SENTENCE_END):
-                # An unnumbered subsection heading, as in 五、…\n开展居住安全整治
-                sub = ParsedSubsection(f"{section.number}.1", 1, line, False, ln)
-                section.subsections.append(sub)
-                continue
-            if sub is None:
-                raise NoticeParseError(f"line {ln}: text outside any subsection: {line[:40]}")
-            if sub.numbered or any(i.code == sub.code for i in items):
-                raise NoticeParseError(f"line {ln}: unexpected text after a work point: {line[:40]}")
-            text_so_far = (pending[1] if pending else "") + line
-            start_ln = pending[0] if pending else ln
-            if CLAUSE_START_RE.search(text_so_far):
-                c = split_clause(text_so_far, start_ln, year)
-                items.append(ParsedItem(sub.code, section.number, sub.number, None, c.body, c.lead + c.supporting,
-                                        c.deadline, start_ln, c.supporting, c.when, c.words))
-                pending = None
-            else:
-                pending = (start_ln, text_so_far)
+            self._flush_pending()
         except NoticeParseError as exc:
-            if problems is None:
-                raise
-            problems.append(str(exc))  # the dry run reports every unreadable line, then goes on
-            pending = None
-    try:
-        flush_pending()
-    except NoticeParseError as exc:
-        if problems is None:
-            raise
-        problems.append(str(exc))
-    for sec in sections:
-        for s in sec.subsections:
-            if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in items):
-                if problems is None:
-                    raise NoticeParseError(f"line {s.line}: subsection {s.code} has no work point")
-                problems.append(f"line {s.line}: subsection {s.code} has no work point")
+            self._note(exc)
+        self._check_subsections()
+
+    def _note(self, exc: NoticeParseError) -> None:
+        if self.problems is None:
+            raise exc
+        self.problems.append(str(exc))
+
+    def _line(self, ln: int, line: str) -> None:
+        m = SECTION_RE.match(line)
+        if m and not CLAUSE_START_RE.search(line):
+            return self._section(ln, m)
+        if self.section is None:
+            raise NoticeParseError(f"line {ln}: text before the first action area: {line[:40]}")
+        m = SUBSECTION_RE.match(line)
+        if m and not CLAUSE_START_RE.match(line):
+            return self._subsection(ln, m)
+        m = ITEM_RE.match(line)
+        if m:
+            return self._numbered_item(ln, m)
+        if self.sub is None and not CLAUSE_START_RE.search(line) and not line.endswith(SENTENCE_END):
+            # An unnumbered subsection heading, as in 五、…\n开展居住安全整治
+            self.sub = ParsedSubsection(f"{self.section.number}.1", 1, line, False, ln)
+            self.section.subsections.append(self.sub)
+            return None
+        return self._subsection_text(ln, line)
+
+    def _flush_pending(self) -> None:
+        if self.pending is not None:
+            ln, txt = self.pending
+            self.pending = None
+            # Noted; the heading that follows is still read.
+            self._note(NoticeParseError(f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"))
+
+    def _section(self, ln: int, m: re.Match) -> None:
+        self._flush_pending()
+        section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
+        if section.number != len(self.sections) + 1:
+            raise NoticeParseError(f"line {ln}: action area {m.group(1)} is out of order")
+        self.sections.append(section)
+        self.section, self.sub = section, None
+
+    def _subsection(self, ln: int, m: re.Match) -> None:
+        self._flush_pending()
+        n = _cn_number(m.group(1), ln)
+        if n != len(self.section.subsections) + 1:
+            raise NoticeParseError(f"line {ln}: subsection （{m.group(1)}） is out of order")
+        self.sub = ParsedSubsection(f"{self.section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
+        self.section.subsections.append(self.sub)
+
+    def _numbered_item(self, ln: int, m: re.Match) -> None:
+        self._flush_pending()
+        sub = self.sub
+        if sub is None:
+            raise NoticeParseError(f"line {ln}: numbered work point outside a subsection")
+        n = int(m.group(1).translate(_DIGITS))
+        sub.numbered = True
+        expected = sum(1 for i in self.items if i.code.startswith(sub.code + ".")) + 1
+        if n != expected:
+            raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
+        self._add_item(f"{sub.code}.{n}", n, split_clause(m.group(2), ln, self.year), ln)
+
+    def _subsection_text(self, ln: int, line: str) -> None:
+        """Text of a subsection without numbered points: one work point, maybe over several lines."""
+        sub = self.sub
+        if sub is None:
+            raise NoticeParseError(f"line {ln}: text outside any subsection: {line[:40]}")
+        if sub.numbered or any(i.code == sub.code for i in self.items):
+            raise NoticeParseError(f"line {ln}: unexpected text after a work point: {line[:40]}")
+        start_ln, text_so_far = self.pending or (ln, "")
+        text_so_far += line
+        if CLAUSE_START_RE.search(text_so_far):
+            self._add_item(sub.code, None, split_clause(text_so_far, start_ln, self.year), start_ln)
+            self.pending = None
+        else:
+            self.pending = (start_ln, text_so_far)
+
+    def _add_item(self, code: str, number: int | None, c: Clause, ln: int) -> None:
+        self.items.append(ParsedItem(code, self.section.number, self.sub.number, number, c.body,
+                                     c.lead + c.supporting, c.deadline, ln, c.supporting, c.when, c.words))
+
+    def _check_subsections(self) -> None:
+        for sec in self.sections:
+            for s in sec.subsections:
+                if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
+                    self._note(NoticeParseError(f"line {s.line}: subsection {s.code} has no work point"))
+
+
+def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
+    """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
+    raw = _raw_lines(text)
+    if not raw:
+        raise NoticeParseError("line 1: the notice is empty")
+    head = _read_head(raw)
+    start = head.body_start
+    # The body's own title and preamble stand just before the first action area.
+    body_title = raw[start - 2][1] if start >= 2 else head.title
+    preamble = raw[start - 1][1] if start >= 1 else ""
+    body = _BodyReader(int(head.date[:4]), problems)
+    body.read(_logical_lines(raw[start:]))
     return ParsedNotice(
-        issuer=issuer, number=number, date=date, title=title, body_title=body_title,
-        preamble=preamble, sections=sections, items=items, full_text=text,
+        issuer=head.issuer, number=head.number, date=head.date, title=head.title, body_title=body_title,
+        preamble=preamble, sections=body.sections, items=body.items, full_text=text,
     )

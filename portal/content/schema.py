@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from functools import cached_property
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -22,25 +23,35 @@ def _english(value: str) -> str:
     return value
 
 
-class Bilingual(Strict):
+English = Annotated[str, AfterValidator(_english)]
+EnglishName = Annotated[str, Field(min_length=1), AfterValidator(_english)]
+
+
+class InLanguage:
+    """A Chinese and an English wording (`zh`, `en`); pages pick one with the `t` filter."""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+class Bilingual(InLanguage, Strict):
     zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    @field_validator("en")
-    @classmethod
-    def en_is_english(cls, v: str) -> str:
-        return _english(v)
+    en: EnglishName
 
 
-class PlainText(Strict):
+class PlainText(InLanguage, Strict):
     """Plain-language wording; empty until a writer fills it (the importer leaves it empty)."""
     zh: str = ""
-    en: str = ""
+    en: English = ""
 
-    @field_validator("en")
-    @classmethod
-    def en_is_english(cls, v: str) -> str:
-        return _english(v)
+
+class SearchSuggestions(InLanguage, Strict):
+    """content/search_suggestions.yaml: searches the search page offers, per language."""
+    zh: list[str] = Field(min_length=1)
+    en: list[English] = Field(min_length=1)
 
 
 class PlanFile(Strict):
@@ -54,52 +65,47 @@ class PlanFile(Strict):
     published: bool = False
 
 
-class OfficeFile(Strict):
-    slug: str = Field(pattern=SLUG_RE)
+class Named(Strict):
+    """A record of content/*.yaml with its name in both languages, which pages read as `.name`."""
     zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-    full_zh: str | None = None
+    en: EnglishName
 
-    @field_validator("en")
-    @classmethod
-    def en_is_english(cls, v: str) -> str:
-        return _english(v)
+    @cached_property
+    def name(self) -> Bilingual:
+        return Bilingual(zh=self.zh, en=self.en)
+
+
+class OfficeFile(Named):
+    slug: str = Field(pattern=SLUG_RE)
+    full_zh: str | None = None
 
 
 class SectionName(Strict):
-    en: str = ""
+    en: English = ""
     plain_zh: str | None = None
 
-    @field_validator("en")
-    @classmethod
-    def en_is_english(cls, v: str) -> str:
-        return _english(v)
 
-
-class PlaceFile(Strict):
+class PlaceFile(Named):
     slug: str = Field(pattern=SLUG_RE)
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
     kind: Literal["village", "hamlet", "residential_community", "town_area"]
 
-    @field_validator("en")
-    @classmethod
-    def en_is_english(cls, v: str) -> str:
-        return _english(v)
 
-
-class TermFile(Strict):
+class TermFile(Named):
     key: str = Field(pattern=SLUG_RE)
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
     explain_zh: str = Field(min_length=1)
-    explain_en: str = Field(min_length=1)
-    aliases: list[str] = []
+    explain_en: EnglishName
+    aliases: tuple[str, ...] = ()
 
-    @field_validator("en", "explain_en")
-    @classmethod
-    def en_is_english(cls, v: str) -> str:
-        return _english(v)
+    @cached_property
+    def explanation(self) -> Bilingual:
+        return Bilingual(zh=self.explain_zh, en=self.explain_en)
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.zh, *self.aliases)
+
+
+SiteStage = Literal["consultation", "construction", "completed"]
 
 
 class TargetFile(Strict):
@@ -109,6 +115,14 @@ class TargetFile(Strict):
     unit: Bilingual
     comparator: Literal["exact", "at_least"] = "exact"
     phrase: str = Field(min_length=1)
+    # Targets that are steps of one process (consulted, started, finished) each name the project-site
+    # stage from which a site counts for them; a site filed under any of them counts for all of them
+    # (services/sites.py). Unset: a site counts once completed, and only for its own target.
+    counts_from: SiteStage | None = None
+
+    @property
+    def display_value(self) -> str:
+        return f"{self.value:g}" if self.value != int(self.value) else f"{int(self.value):,}"
 
 
 class ItemFile(Strict):

@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
-from .schema import ItemFile, OfficeFile, PlaceFile, PlanFile, SectionName, TermFile
+from .schema import (InLanguage, ItemFile, OfficeFile, PlaceFile, PlainText, PlanFile, SearchSuggestions, SectionName,
+                     TargetFile, TermFile)
 
 NOTICE_FILE = "notice.txt"
 PLAN_FILE = "plan.yaml"
@@ -25,55 +26,17 @@ class ContentError(ValueError):
 
 
 @dataclass(frozen=True)
-class Text:
+class Text(InLanguage):
+    """Wording built by the loader, which may fall back to the notice's Chinese where English is unwritten."""
     zh: str
     en: str
 
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
-    def as_dict(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
-
-
-@dataclass(frozen=True)
-class Office:
-    slug: str
-    name: Text
-    full_zh: str | None = None
-
-
-@dataclass(frozen=True)
-class Place:
-    slug: str
-    name: Text
-    kind: str
-
-
-@dataclass(frozen=True)
-class Term:
-    key: str
-    name: Text
-    explanation: Text
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def forms(self) -> tuple[str, ...]:
-        return (self.name.zh, *self.aliases)
-
-
-@dataclass(frozen=True)
-class Target:
-    key: str
-    metric: Text
-    value: float
-    unit: Text
-    comparator: str
-    phrase: str
-
-    @property
-    def display_value(self) -> str:
-        return f"{self.value:g}" if self.value != int(self.value) else f"{int(self.value):,}"
+# The records of content/*.yaml are used as they were validated.
+Office = OfficeFile
+Place = PlaceFile
+Term = TermFile
+Target = TargetFile
 
 
 @dataclass(frozen=True)
@@ -92,17 +55,8 @@ class Section:
     items: list["Item"] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Plan:
-    """One published notice: its folder under content/plans/ and the facts read from the notice."""
-    slug: str
-    issuer: str
-    number: str
-    date: str
-    title: str
-    year: int
-    kind: str
-    published: bool
+class Plan(PlanFile):
+    """One published notice: the facts of its plan.yaml and its folder under content/plans/."""
     folder: Path
 
     @property
@@ -120,7 +74,7 @@ class Item:
     offices: tuple[Office, ...]
     deadline: str
     title: Text
-    summary: Text
+    summary: InLanguage
     targets: tuple[Target, ...] = ()
     places: tuple[Place, ...] = ()
     terms: tuple[Term, ...] = ()
@@ -155,6 +109,7 @@ class ContentStore:
     aliases: list[tuple[str, ...]]
     plan: Plan | None = None
     plans: list[Plan] = field(default_factory=list)
+    suggestions: SearchSuggestions | None = None
     _by_code: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -234,8 +189,7 @@ def discover_plans(root: str | Path) -> list[Plan]:
         data = _validate(PlanFile, _read_yaml(path, root), where)
         if data.slug != path.parent.name:
             raise ContentError(f"{where}: slug: {data.slug!r} does not match the folder name")
-        plans.append(Plan(data.slug, data.issuer, data.number, data.date, data.title, data.year, data.kind,
-                          data.published, path.parent))
+        plans.append(Plan(**data.model_dump(), folder=path.parent))
     return sorted(plans, key=lambda p: (p.year, p.date, p.slug), reverse=True)
 
 
@@ -311,6 +265,11 @@ def _read_aliases(root: Path) -> list[tuple[str, ...]]:
     return [tuple(str(w) for w in group) for group in aliases_raw]
 
 
+def _read_suggestions(root: Path) -> SearchSuggestions:
+    name = "search_suggestions.yaml"
+    return _validate(SearchSuggestions, _read_yaml(root / name, root), f"content/{name}")
+
+
 @dataclass
 class _Lookups:
     office_by_zh: dict[str, Office]
@@ -319,11 +278,9 @@ class _Lookups:
 
 
 def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, lk: _Lookups, plan_slug: str) -> Item:
-    targets = []
     for n, t in enumerate(data.targets):
         if t.phrase not in parsed.official_text:
             raise ContentError(f"{where}: targets.{n}.phrase: {t.phrase!r} is not in the official text")
-        targets.append(Target(t.key, Text(t.metric.zh, t.metric.en), t.value, Text(t.unit.zh, t.unit.en), t.comparator, t.phrase))
     for n, slug in enumerate(data.places):
         if slug not in lk.place_by_slug:
             raise ContentError(f"{where}: places.{n}: unknown place {slug!r}")
@@ -332,10 +289,9 @@ def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, l
             raise ContentError(f"{where}: terms.{n}: unknown glossary term {key!r}")
     fallback = _official_title(parsed, sub)
     title = Text(data.title.zh or fallback.zh, data.title.en or data.title.zh or fallback.en)
-    summary = Text(data.summary.zh, data.summary.en)
     return Item(
         parsed.code, section, sub, parsed.number, parsed.official_text, offices, parsed.deadline,
-        title, summary, tuple(targets), tuple(lk.place_by_slug[s] for s in data.places),
+        title, data.summary, tuple(data.targets), tuple(lk.place_by_slug[s] for s in data.places),
         tuple(lk.term_by_key[k] for k in data.terms), plain=bool(data.summary.zh),
         clause=parsed.clause, when=parsed.when, plan=plan_slug, continues=data.continues,
     )
@@ -372,7 +328,7 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
             item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk, plan.slug)
         else:
             item = Item(parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list),
-                        parsed.deadline, _official_title(parsed, sub), Text("", ""), plain=False,
+                        parsed.deadline, _official_title(parsed, sub), PlainText(), plain=False,
                         clause=parsed.clause, when=parsed.when, plan=plan.slug)
         section.items.append(item)
         items.append(item)
@@ -399,18 +355,16 @@ def load_content(root: str | Path, plan_slug: str | None = None, plans: list[Pla
     plans = discover_plans(root) if plans is None else plans
     plan = choose_plan(plans, plan_slug)
     notice = _read_notice(plan)
-    offices = [Office(o.slug, Text(o.zh, o.en), o.full_zh) for o in _list_file(root / "offices.yaml", root, OfficeFile, "slug")]
-    places = [Place(p.slug, Text(p.zh, p.en), p.kind) for p in _shared_and_plan(root, plan, "places.yaml", PlaceFile, "slug")]
-    glossary = [
-        Term(t.key, Text(t.zh, t.en), Text(t.explain_zh, t.explain_en), tuple(t.aliases))
-        for t in _shared_and_plan(root, plan, "glossary.yaml", TermFile, "key")
-    ]
+    offices: list[Office] = _list_file(root / "offices.yaml", root, OfficeFile, "slug")
+    places: list[Place] = _shared_and_plan(root, plan, "places.yaml", PlaceFile, "slug")
+    glossary: list[Term] = _shared_and_plan(root, plan, "glossary.yaml", TermFile, "key")
     sections, subs = _build_sections(notice, _section_names(root, plan), plan)
     aliases = _read_aliases(root)
     lk = _Lookups({o.name.zh: o for o in offices}, {p.slug: p for p in places}, {t.key: t for t in glossary})
     items = _build_items(root, plan, notice, sections, subs, lk)
     _check_continues(items, plan, plans)
-    return ContentStore(notice, sections, items, offices, places, glossary, aliases, plan, plans)
+    return ContentStore(notice, sections, items, offices, places, glossary, aliases, plan, plans,
+                        _read_suggestions(root))
 
 
 @dataclass

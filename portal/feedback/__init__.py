@@ -8,7 +8,9 @@ from . import withdraw  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from ..same_origin import exempt_from_tokens
     from .thread import thread_globals
 
+    exempt_from_tokens(bp)
     app.register_blueprint(bp)
     app.context_processor(thread_globals)

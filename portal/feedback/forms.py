@@ -1,21 +1,21 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..services.feedback import BODY_MAX, KINDS, has_letters_or_digits, normalize_newlines, valid_contact
+from .. import limits
+from ..forms import label_choices
+from ..same_origin import ResidentForm
+from ..services.feedback import KINDS, has_letters_or_digits, normalize_newlines, valid_contact
 
 
-class FeedbackForm(FlaskForm):
-    body = TextAreaField(_l("Your comment"), filters=[normalize_newlines], render_kw={"maxlength": BODY_MAX}, validators=[
-        DataRequired(message=_l("Please write your comment.")),
-        Length(min=5, max=BODY_MAX, message=_l("Please write between 5 and 2,000 characters.")),
-    ])
-    kind = SelectField(_l("What kind of comment is it?"), choices=[(k, _l(v)) for k, v in KINDS.items()],
+class FeedbackForm(ResidentForm):
+    body = TextAreaField(_l("Your comment"), filters=[normalize_newlines], validators=[
+        DataRequired(message=_l("Please write your comment.")), limits.COMMENT.length()])
+    kind = SelectField(_l("What kind of comment is it?"), choices=label_choices(KINDS),
                        default="suggestion", validate_choice=True)
     place = SelectField(_l("Which place is it about?"), choices=[], default="", validate_choice=True)
     display_name = StringField(_l("Your name (optional)"), validators=[
-        Optional(), Length(max=40, message=_l("Please use at most 40 characters."))])
+        Optional(), limits.DISPLAY_NAME.length()])
     show_full_name = BooleanField(_l("Show my name in full"))
     # One field takes a phone number or an e-mail address, so neither type="tel" nor type="email" fits.
     # inputmode="email" opens a keyboard with @ and "." that still reaches digits (a phone keypad has no
@@ -23,7 +23,7 @@ class FeedbackForm(FlaskForm):
     # a mobile number, which the browser can then fill in with one tap.
     contact = StringField(_l("Phone or e-mail (optional, never published)"), render_kw={
         "inputmode": "email", "autocomplete": "tel", "autocapitalize": "off", "spellcheck": "false"}, validators=[
-        Optional(), Length(max=120, message=_l("Please use at most 120 characters."))])
+        Optional(), limits.CONTACT.length()])
     # Shown only when follow by e-mail is on (PORTAL_SMTP_HOST); uses the e-mail address in `contact`.
     notify_reply = BooleanField(_l("E-mail me when my comment is answered"))
     # A field people never see; automated senders fill it in.
@@ -45,10 +45,9 @@ class FeedbackForm(FlaskForm):
             raise ValidationError(_l("Please give your e-mail address above to be told when your comment is answered."))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(ResidentForm):
     reason = StringField(_l("Why should staff look at this comment again?"), validators=[
-        DataRequired(message=_l("Please give a reason.")),
-        Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))])
+        DataRequired(message=_l("Please give a reason.")), limits.FLAG_REASON.length()])
 
 
 def feedback_form(store, item, formdata=None) -> FeedbackForm:
@@ -60,5 +59,6 @@ def feedback_form(store, item, formdata=None) -> FeedbackForm:
     from ..i18n import current_lang
 
     lang = current_lang()
-    form.place.choices = [("", _("Whole town"))] + [(slug, name.get(lang)) for slug, name in lang_places + others]
+    form.place.choices = [SelectChoice("", _("Whole town"))] + [SelectChoice(slug, name.get(lang))
+                                                               for slug, name in lang_places + others]
     return form

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db, limiter
@@ -8,12 +8,14 @@ from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
 from ..plan_urls import plan_in_urls
+from ..states import ModerationState
 from ..services import feedback as service
 from ..services import follow, mail
 from ..services import items as item_service
 from ..services.content import content
 from . import bp
 from .forms import FlagForm, feedback_form
+from .thread import thread_context
 
 plan_in_urls(bp)
 
@@ -30,9 +32,12 @@ def _client_ip() -> str:
 
 
 def _browser() -> str | None:
-    """This browser session's identity for the double-click guard: the CSRF secret the session already
-    holds when the form is loaded, so even the first two clicks carry the same value."""
-    return session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    """The form's identity for the double-click guard: a random value static/js/sender.js puts in the
+    form when the page loads (the page is the same for everyone, so the server cannot), so two clicks
+    or the back button carry the same value and two residents behind one address do not. Without
+    JavaScript the address stands in."""
+    sender = request.form.get("sender", "")
+    return sender if len(sender) == 32 and all(c in "0123456789abcdef" for c in sender) else None
 
 
 # Look-ups and tracking pages share one per-address budget, so codes cannot be tried one after another.
@@ -81,7 +86,7 @@ def flag_reloaded(lang: str, feedback_id: int):
     """The report form redirects after a POST, but a GET on its address (a copied link) leads back too."""
     _lang(lang)
     fb = db.session.get(Feedback, feedback_id)
-    if fb is None or fb.state != "published":
+    if fb is None or fb.state != ModerationState.PUBLISHED:
         abort(404)
     return redirect(url_for("public.item", lang=lang, plan=fb.plan, code=fb.item_code) + f"#comment-{fb.id}", 303)
 
@@ -103,10 +108,10 @@ def _render_item(item, form, message, status, site=None):
     if site is not None:
         from ..public.progress_routes import site_context
 
-        return render_template("public/site.html", **site_context(item, site), feedback_form_with_errors=form,
-                               feedback_message=message), status
-    return render_template("public/item.html", **item_service.page_context(item), feedback_form_with_errors=form,
-                           feedback_message=message), status
+        return render_template("public/site.html", **site_context(item, site),
+                               **thread_context(item, site, form, message)), status
+    return render_template("public/item.html", **item_service.page_context(item),
+                           **thread_context(item, None, form, message)), status
 
 
 @bp.get("/<lang>/feedback/<tracking>")
@@ -120,7 +125,8 @@ def track(lang: str, tracking: str):
     item = content(fb.plan).item(fb.item_code)
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
     return render_template("feedback/track.html", fb=fb, item=item, site=site, just_sent=request.args.get("sent") == "1",
-                           state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw)
+                           state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw,
+                           states=ModerationState)
 
 
 @bp.get("/<lang>/feedback/")
@@ -140,7 +146,7 @@ def lookup(lang: str):
 def flag(lang: str, feedback_id: int):
     _lang(lang)
     fb = db.session.get(Feedback, feedback_id)
-    if fb is None or fb.state != "published":
+    if fb is None or fb.state != ModerationState.PUBLISHED:
         abort(404)
     form = FlagForm()
     if not form.validate_on_submit():

@@ -1,4 +1,5 @@
-"""The comment thread on a work point page: published comments and the form, as template globals."""
+"""The comment thread on a work point or project page: what the views pass to feedback/_thread.html,
+and the template helpers it uses (none of which touches the database)."""
 from __future__ import annotations
 
 from flask_babel import gettext
@@ -8,22 +9,20 @@ from ..services.content import content
 from .forms import FlagForm, feedback_form
 
 
+def thread_context(item, site=None, form=None, message: str | None = None) -> dict:
+    """``thread`` for the partial: the comment form (the one sent back with its errors, or a new one), the
+    report form shown under each comment, and a message about the last attempt to send."""
+    if form is None:
+        form = feedback_form(content(), item)
+        # A comment from a project's page is most likely about that project's place.
+        if site is not None and site.place_slug in {c.value for c in form.place.choices}:
+            form.place.data = site.place_slug
+    return {"thread": {"form": form, "flag_form": FlagForm(formdata=None), "message": message,
+                       "site_id": site.id if site is not None else None}}
+
+
 def thread_globals() -> dict:
-    def feedback_thread(item, site_id=None, place_slug=None):
-        def new_form():
-            form = feedback_form(content(), item)
-            # A comment from a project's page is most likely about that project's place.
-            if place_slug and any(slug == place_slug for slug, _label in form.place.choices):
-                form.place.data = place_slug
-            return form
-
-        return {
-            "new_form": new_form,
-            "flag_form": FlagForm(),
-        }
-
     return {
-        "feedback_thread": feedback_thread,
         "feedback_kind_label": lambda code: gettext(service.KINDS.get(code, code)),
         "feedback_public_name": service.public_name,
         "place_name": lambda slug: (content().place(slug).name if slug and content().place(slug) else None),

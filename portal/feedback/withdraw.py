@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
+from ..same_origin import ResidentForm
 from ..services import feedback as service
 from . import bp
 from .routes import _lang
 
 
-class WithdrawForm(FlaskForm):
-    """Only a button and its CSRF token."""
+class WithdrawForm(ResidentForm):
+    """Only a button."""
 
 
 @bp.post("/<lang>/feedback/<tracking>/withdraw")

@@ -8,9 +8,11 @@ from . import routes  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from ..same_origin import exempt_from_tokens
     from .cli import register_cli
     from .page import follow_globals
 
+    exempt_from_tokens(bp)
     app.register_blueprint(bp)
     app.context_processor(follow_globals)
     register_cli(app)

@@ -1,15 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from .. import limits
+from ..same_origin import ResidentForm
 from ..services.follow import KINDS, normalise_email
 
 
-class FollowForm(FlaskForm):
+class FollowForm(ResidentForm):
     email = StringField(_l("Your e-mail address"), validators=[
         DataRequired(message=_l("Please give your e-mail address.")),
-        Length(max=254, message=_l("Please use at most 254 characters."))])
+        limits.EMAIL.length()])
     kind = HiddenField(validators=[DataRequired()])
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
 
@@ -22,5 +23,5 @@ class FollowForm(FlaskForm):
             raise ValidationError("unknown kind")
 
 
-class ButtonForm(FlaskForm):
-    """A form that is only a button (and its CSRF token)."""
+class ButtonForm(ResidentForm):
+    """A form that is only a button."""

@@ -4,13 +4,14 @@ area) the updates of one thing, built from the same service as the follow mails 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from feedgen.feed import FeedGenerator
 from flask import url_for
 
 from ..i18n import N_
 from ..services import dashboard, updates
+from ..services.sites import notice_date
 from ..services.updates import in_lang as _in
 
 FEED_SIZE = 50
@@ -21,8 +22,7 @@ SCOPED_SUBTITLE = N_("Status updates, project stages and official replies publis
 SITE_NAME = N_("Zhangjiang Work Points 2023")
 # Entry ids must not change when the site moves host, so they are derived from the database id.
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "zhangjiang-work-points-2023")
-# An empty feed is dated by the notice itself (Shanghai time).
-NOTICE_PUBLISHED = datetime(2023, 6, 21, tzinfo=timezone(timedelta(hours=8)))
+SHANGHAI = timezone(timedelta(hours=8))
 # The HTML page each kind of scoped feed belongs to, and its URL arguments.
 PAGES = {
     "item": ("public.item", lambda key: {"code": key}),
@@ -60,7 +60,8 @@ def _feed(self_url: str, page_url: str, titles: list[str], subtitles: list[str],
     fg.link(href=page_url, rel="alternate", type="text/html")
     if lang:
         fg.language("zh-Hans" if lang == "zh" else "en")
-    fg.updated(_utc(events[0].published_at) if events else NOTICE_PUBLISHED)
+    # An empty feed is dated by the notice itself (plan.yaml; Shanghai time).
+    fg.updated(_utc(events[0].published_at) if events else datetime.combine(notice_date(), time(), SHANGHAI))
     _entries(fg, events, langs)
     return fg.atom_str(pretty=True)
 

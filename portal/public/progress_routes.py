@@ -5,6 +5,7 @@ from flask import abort, g, make_response, render_template, request, url_for
 from flask_babel import gettext
 
 from ..extensions import db
+from ..feedback.thread import thread_context
 from ..models import ProjectSite
 from ..services import dashboard
 from ..services import feedback as feedback_service
@@ -59,7 +60,7 @@ def site(code: str, site_id: int):
     found = db.session.get(ProjectSite, site_id)
     if item is None or found is None or (found.plan, found.item_code) != (item.plan, code):
         abort(404)
-    return render_template("public/site.html", **site_context(item, found))
+    return render_template("public/site.html", **site_context(item, found), **thread_context(item, found))
 
 
 def site_context(item, found: ProjectSite) -> dict:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
+from ..feedback.thread import thread_context
 from ..i18n import best_lang, lang_in_urls
 from ..plan_urls import plan_in_urls
 from ..pagination import page_arg
@@ -60,7 +61,7 @@ def item(code: str):
     if work_point is None:
         abort(404)
     return render_template("public/item.html", **item_service.page_context(
-        work_point, comment_page=page_arg("comments"), site_page=page_arg("projects")))
+        work_point, comment_page=page_arg("comments"), site_page=page_arg("projects")), **thread_context(work_point))
 
 
 @bp.get("/<lang>/plans/<plan>/items/<code>/history")

@@ -14,9 +14,11 @@ def init_app(app: Flask) -> None:
     from ..services import search_log
     from .analysis import prepare
     from .cli import register_cli
+    from .index import init_state
     from .upkeep import connect_signals
     from .vocabulary import Vocabulary, load_thesaurus
 
+    init_state(app)
     store = app.extensions["portal_content"]
     vocabulary = Vocabulary(list(store.aliases) + load_thesaurus(app.config["CONTENT_DIR"]))
     app.extensions["search_vocabulary"] = vocabulary

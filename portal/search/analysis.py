@@ -29,8 +29,6 @@ ZH_STOP = frozenset(
 )
 _CLAUSE_RE = re.compile(r"([\s，。；！？、,.;!?]+)")
 _jieba_lock = threading.Lock()
-_t2s = None
-
 
 
 def prepare(words: list[str] | tuple[str, ...] = ()) -> None:
@@ -46,13 +44,11 @@ def prepare(words: list[str] | tuple[str, ...] = ()) -> None:
                 rjieba.add_word(word, 20000, None)
 
 
+@functools.cache
 def _opencc():
-    global _t2s
-    if _t2s is None:
-        from opencc import OpenCC
+    from opencc import OpenCC
 
-        _t2s = OpenCC("t2s")
-    return _t2s
+    return OpenCC("t2s")
 
 
 @functools.lru_cache(maxsize=1)
@@ -173,7 +169,7 @@ def words_and_stems(text: str) -> tuple[list[str], list[str]]:
     text = normalize(text)
     words = [w for w in (x.strip() for x in rjieba.cut(text, True))
              if w and HAS_CJK_RE.search(w) and w not in ZH_STOP]
-    return words, [t.text for t in english_analyzer()(" ".join(LATIN_WORD_RE.findall(text)))]
+    return words, [t.text for t in _ENGLISH(" ".join(LATIN_WORD_RE.findall(text)))]
 
 
 def bigrams(text: str) -> list[str]:
@@ -184,5 +180,10 @@ def zh_words(text: str) -> list[str]:
     return [t.text for t in JiebaTokenizer()(text)]
 
 
+# Built once: a query calls en_terms for every alias it expands, and each new StemFilter started
+# with an empty stem cache (whoosh analyzers keep no state between calls, so one serves every thread).
+_ENGLISH = english_analyzer()
+
+
 def en_terms(text: str) -> list[str]:
-    return [t.text for t in english_analyzer()(normalize(text))]
+    return [t.text for t in _ENGLISH(normalize(text))]

@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
@@ -26,18 +27,37 @@ from whoosh.filedb.filestore import FileStorage
 from ..extensions import db
 from ..models import Feedback, StatusUpdate, WorkItem
 from ..services.content import registry
+from ..states import ModerationState
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = "7"
 PROGRESS_EVERY = 500
 MAX_SEGMENTS = 10  # per-item updates leave small segments; more than this and they are merged
-# Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
-_write_lock = threading.RLock()
 # A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
 KEEP_OLD_BUILD_SECONDS = 60
 # A build without meta.json this old was abandoned (its process died); younger, it may be in progress.
 ABANDONED_BUILD_SECONDS = 3600
+
+
+@dataclass
+class IndexState:
+    """Per app: its index directory's writers within this process, and when it was last compared."""
+    # Re-entrant: update_items holds it and open_index takes it again to rebuild a missing index.
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
+    check_lock: threading.Lock = field(default_factory=threading.Lock)
+    checked_at: float = float("-inf")
+
+
+STATE_KEY = "portal.search_index"
+
+
+def init_state(app) -> None:
+    app.extensions[STATE_KEY] = IndexState()
+
+
+def _state() -> IndexState:
+    return current_app.extensions[STATE_KEY]
 
 
 def make_schema() -> Schema:
@@ -115,7 +135,7 @@ def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
         .group_by(StatusUpdate.plan, StatusUpdate.item_code),
         select(Feedback.plan, Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id),
                func.max(Feedback.moderated_at))
-        .where(Feedback.state == "published").group_by(Feedback.plan, Feedback.item_code))
+        .where(Feedback.state == ModerationState.PUBLISHED).group_by(Feedback.plan, Feedback.item_code))
     if codes is not None:
         items = items.where(tuple_(WorkItem.plan, WorkItem.code).in_(_pairs(codes)))
         updates_q = updates_q.where(tuple_(StatusUpdate.plan, StatusUpdate.item_code).in_(_pairs(codes)))
@@ -146,7 +166,7 @@ def _write_meta(folder: Path, meta: dict) -> None:
 
 def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    stmt = select(Feedback.plan, Feedback.item_code, Feedback.body_public).where(Feedback.state == "published")
+    stmt = select(Feedback.plan, Feedback.item_code, Feedback.body_public).where(Feedback.state == ModerationState.PUBLISHED)
     if codes is not None:  # re-indexing one item must not read every comment on the site
         stmt = stmt.where(tuple_(Feedback.plan, Feedback.item_code).in_(_pairs(codes)))
     rows = db.session.execute(stmt.order_by(Feedback.id))
@@ -169,7 +189,8 @@ def _statuses(codes: list[str] | None = None) -> dict[str, str]:
     stmt = select(WorkItem).where(WorkItem.plan.in_(_served()))
     if codes is not None:
         stmt = stmt.where(tuple_(WorkItem.plan, WorkItem.code).in_(_pairs(codes)))
-    return {doc_key(w.plan, w.code): (w.current_status or "no_report") for w in db.session.scalars(stmt)}
+    # Plain strings: stored fields are pickled, and the index must not depend on the app's enum classes.
+    return {doc_key(w.plan, w.code): str(w.current_status or "no_report") for w in db.session.scalars(stmt)}
 
 
 def summarise_comments(comments: list[str]) -> tuple[str, str]:
@@ -315,7 +336,7 @@ def open_index():
     try:
         return _open(current_dir())
     except Exception:  # noqa: BLE001 - any corruption means: rebuild
-        with _write_lock:
+        with _state().write_lock:
             try:  # another thread of this process may have rebuilt it while we waited for the lock
                 return _open(current_dir())
             except Exception:  # noqa: BLE001
@@ -342,7 +363,7 @@ def is_readable(ix) -> bool:
 
 def repair_if_damaged() -> bool:
     """Rebuild the current index when it cannot be read through; True when it did."""
-    with _write_lock:
+    with _state().write_lock:
         try:
             ix = _open(current_dir())
             readable = is_readable(ix)
@@ -373,7 +394,7 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
     signatures = signatures if signatures is not None else item_signatures(codes)
     plans = registry()
     comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
-    with _write_lock:
+    with _state().write_lock:
         ix = open_index()
         for attempt in range(50):
             try:
@@ -402,10 +423,6 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
         _write_meta(current_dir().resolve(), meta)
 
 
-_checked_at: dict[str, float] = {}
-_check_lock = threading.Lock()
-
-
 def refresh_if_stale() -> list[str] | None:
     """Bring this node's index up to date with the database, at most once every SEARCH_REFRESH_SECONDS.
 
@@ -414,12 +431,12 @@ def refresh_if_stale() -> list[str] | None:
     moved are re-indexed. Returns the codes re-indexed, [] when current, None when not checked.
     """
     interval = float(current_app.config.get("SEARCH_REFRESH_SECONDS", 10))
-    key = str(_root())
+    state = _state()
     now = time.monotonic()
-    with _check_lock:
-        if now - _checked_at.get(key, float("-inf")) < interval:
+    with state.check_lock:
+        if now - state.checked_at < interval:
             return None
-        _checked_at[key] = now
+        state.checked_at = now
     meta = read_meta()
     if meta is None:
         return None  # no index yet: open_index() builds it from the database anyway
@@ -428,7 +445,7 @@ def refresh_if_stale() -> list[str] | None:
         return []
     known = meta.get("items")
     if not known:  # an index from before per-item signatures
-        with _write_lock:
+        with _state().write_lock:
             build()
         return sorted(signatures)
     changed = sorted(code for code, sig in signatures.items() if known.get(code) != sig)

@@ -7,18 +7,13 @@ from pydantic import ValidationError
 from ..api.responses import error_response, json_response
 from ..api.schemas import SearchHit, SearchQuery, SearchResults
 
+from ..forms import label_choices
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
 from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, status_map
 from . import api_bp, bp
 from .query import FILTERS, QueryError, search
-
-SUGGESTIONS = {
-    "zh": ["加装电梯", "电动自行车充电", "旧住房改造", "垃圾分类", "违法建筑", "消防安全", "美丽街区"],
-    "en": ["lift", "e-bike charging", "old housing", "rubbish sorting", "illegal construction", "fire safety"],
-}
-
 
 def _error_message(code: str) -> str:
     return {
@@ -53,12 +48,12 @@ def results(lang: str):
     if found is not None and found.query:
         search_log.record_search(found.query, lang, len(found.hits), found.near)
     statuses = _statuses(found.hits if found else [])
-    status_choices = [(NO_REPORT, _(NO_REPORT_MESSAGE))] + [(code, _(msg)) for code, msg in STATUSES.items()]
+    status_choices = label_choices({NO_REPORT: NO_REPORT_MESSAGE, **STATUSES})
     status = 400 if error and raw.strip() else 200
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,
         plans=registry().plans,
-        statuses=statuses, status_choices=status_choices, suggestions=SUGGESTIONS[lang],
+        statuses=statuses, status_choices=status_choices, suggestions=store.suggestions.get(lang),
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v}),
     ), status
 

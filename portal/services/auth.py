@@ -16,17 +16,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db, login_manager
 from ..i18n import N_
 from ..models import StaffUser
+from ..states import SessionEnd, StaffRole
 from . import audit, passwords, staff_sessions, two_factor
 from .errors import NotAllowed
 
-ROLES = ("moderator", "editor", "admin")
+ROLES = tuple(role.value for role in StaffRole)  # plain strings: click matches enum choices by name
 PERMISSIONS = {
-    "own_account": {"moderator", "editor", "admin"},
-    "moderate": {"moderator", "editor", "admin"},
-    "update_status": {"editor", "admin"},
-    "manage_accounts": {"admin"},
-    "read_audit": {"admin"},
-    "read_search_report": {"moderator", "editor", "admin"},
+    "own_account": set(StaffRole),
+    "moderate": set(StaffRole),
+    "update_status": {StaffRole.EDITOR, StaffRole.ADMIN},
+    "manage_accounts": {StaffRole.ADMIN},
+    "read_audit": {StaffRole.ADMIN},
+    "read_search_report": set(StaffRole),
 }
 MIN_PASSWORD = 10
 SECOND_STEP_TIME = timedelta(minutes=5)  # between a right password and its TOTP code
@@ -74,7 +75,7 @@ def create_staff(username: str, password: str, role: str, actor: StaffUser | Non
 def set_password(user: StaffUser, password: str, actor: StaffUser | None = None) -> None:
     _check_password_rules(password, user.username)
     user.password_hash = generate_password_hash(password)
-    ended = staff_sessions.end_all(user, "password")
+    ended = staff_sessions.end_all(user, SessionEnd.PASSWORD)
     audit.record("staff.reset_password", "staff_user", user.id, None, {"sessions_ended": ended}, actor=actor)
     db.session.commit()
 
@@ -86,10 +87,10 @@ def _check_role(role: str) -> None:
 
 def _keep_an_admin(user: StaffUser) -> None:
     """Nobody could manage accounts in the browser any more if the last active admin went."""
-    if user.role != "admin" or not user.active:
+    if user.role != StaffRole.ADMIN or not user.active:
         return
     others = db.session.scalar(select(func.count(StaffUser.id)).where(
-        StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id))
+        StaffUser.role == StaffRole.ADMIN, StaffUser.active.is_(True), StaffUser.id != user.id))
     if not others:
         raise NotAllowed(N_("%(name)s is the only active admin. Make another account admin first."),
                            name=user.username)
@@ -102,19 +103,19 @@ def set_active(user: StaffUser, active: bool, actor: StaffUser | None = None) ->
     user.active = active
     after = {"active": active}
     if not active:  # re-enabling revives nothing: ended rows stay ended
-        after["sessions_ended"] = staff_sessions.end_all(user, "disabled")
+        after["sessions_ended"] = staff_sessions.end_all(user, SessionEnd.DISABLED)
     audit.record("staff.enable" if active else "staff.disable", "staff_user", user.id, before, after, actor=actor)
     db.session.commit()
 
 
 def set_role(user: StaffUser, role: str, actor: StaffUser | None = None) -> None:
     _check_role(role)
-    if role != "admin":
+    if role != StaffRole.ADMIN:
         _keep_an_admin(user)
     before = {"role": user.role}
     after = {"role": role}
     if role != user.role:
-        after["sessions_ended"] = staff_sessions.end_all(user, "role")
+        after["sessions_ended"] = staff_sessions.end_all(user, SessionEnd.ROLE)
     user.role = role
     audit.record("staff.role", "staff_user", user.id, before, after, actor=actor)
     db.session.commit()
@@ -159,7 +160,7 @@ def logout() -> None:
     """Logging out ends the account's sessions everywhere (a phone left logged in at the office too)."""
     user = current_staff()
     if user is not None:
-        staff_sessions.end_all(user, "logout")
+        staff_sessions.end_all(user, SessionEnd.LOGOUT)
         db.session.commit()
     logout_user()
     session.clear()
@@ -208,7 +209,7 @@ def end_session(user: StaffUser, session_id: int, actor: StaffUser) -> bool:
     row = staff_sessions.find(user, session_id)
     if row is None or row.ended_at is not None:
         return False
-    staff_sessions.end_row(row, "admin")
+    staff_sessions.end_row(row, SessionEnd.ADMIN)
     audit.record("staff.session_end", "staff_user", user.id, None, {"session": row.id}, actor=actor)
     db.session.commit()
     return True

@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import localized
 from ..models import ProjectSite, SiteStageUpdate, StatusUpdate
+from ..states import ItemStatus
 from .content import content
 from .status import NO_REPORT, STATUSES, Status, status_map
 
 # Display order: what is done first, what has not been reported last.
-STATUS_ORDER = ("completed", "in_progress", "not_started", "delayed", NO_REPORT)
+STATUS_ORDER = (ItemStatus.COMPLETED, ItemStatus.IN_PROGRESS, ItemStatus.NOT_STARTED, ItemStatus.DELAYED, NO_REPORT)
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Event:
     site: ProjectSite | None = None
 
     def note(self, lang: str) -> str:
-        return self.note_en if lang == "en" and self.note_en else self.note_zh
+        return localized(self, "note", lang)
 
 
 @dataclass

@@ -15,17 +15,19 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..pagination import paginate
 from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
+from ..states import ModerationState
 from . import audit, follow
 from .content import plan_slug
 from .errors import NotAllowed
 from .events import feedback_changed
 from .locks import hold_write_lock
+from .moderation_transitions import ModerationAction, allows, transition
 from .masking import EMAIL_RE, mask_personal_data, plain_name
 
 KINDS = {
@@ -35,14 +37,13 @@ KINDS = {
     "praise": N_("Praise"),
 }
 STATES = {
-    "pending": N_("Received, waiting for review"),
-    "published": N_("Published"),
-    "rejected": N_("Not published"),
-    "hidden": N_("Removed from the site"),
-    "withdrawn": N_("Withdrawn by its author"),
+    ModerationState.PENDING: N_("Received, waiting for review"),
+    ModerationState.PUBLISHED: N_("Published"),
+    ModerationState.REJECTED: N_("Not published"),
+    ModerationState.HIDDEN: N_("Removed from the site"),
+    ModerationState.WITHDRAWN: N_("Withdrawn by its author"),
 }
 FLAGS_TO_REVIEW = 3
-BODY_MAX = 2000  # characters of a comment, line breaks counted as one
 DUPLICATE_WINDOW = timedelta(minutes=10)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
 # 31**10 ≈ 8×10^14 codes: guessing one is hopeless at the look-up rate limit. Six-character codes
@@ -144,7 +145,7 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
     fb = Feedback(
         tracking_code=new_tracking_code(), plan=plan, item_code=item_code, site_id=site_id, place_slug=place_slug or None,
         kind=kind, body=body, body_public=mask_personal_data(body), display_name=(display_name or "").strip() or None,
-        show_full_name=bool(show_full_name), contact=(contact or "").strip() or None, lang=lang, state="pending",
+        show_full_name=bool(show_full_name), contact=(contact or "").strip() or None, lang=lang, state=ModerationState.PENDING,
         ip_hash=ip_hash, body_hash=body_hash, created_at=now,
     )
     db.session.add(fb)
@@ -159,7 +160,7 @@ def published_page(item_code: str, site_id: int | None, page: int, per_page: int
     """One page of a thread, newest first (an index walk, however long the thread); within the page,
     comments with an official reply come first, so residents see the town's answers at once."""
     stmt = select(Feedback).where(Feedback.plan == plan_slug(), Feedback.item_code == item_code,
-                                  Feedback.state == "published")
+                                  Feedback.state == ModerationState.PUBLISHED)
     if site_id is not None:
         stmt = stmt.where(Feedback.site_id == site_id)
     result = paginate(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()), page, per_page)
@@ -167,7 +168,7 @@ def published_page(item_code: str, site_id: int | None, page: int, per_page: int
     return result
 
 
-def queue(state: str = "pending") -> list[Feedback]:
+def queue(state: ModerationState = ModerationState.PENDING) -> list[Feedback]:
     stmt = select(Feedback).where(Feedback.state == state).order_by(Feedback.created_at.desc(), Feedback.id.desc())
     return list(db.session.scalars(stmt))
 
@@ -183,10 +184,10 @@ _deferred: ContextVar[dict | None] = ContextVar("feedback_deferred", default=Non
 def _notify(fb: Feedback) -> None:
     deferred = _deferred.get()
     if deferred is not None:
-        deferred[(fb.plan, fb.item_code)] = (fb.id, fb.state == "published")
+        deferred[(fb.plan, fb.item_code)] = (fb.id, fb.state == ModerationState.PUBLISHED)
         return
     feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
-                          plan=fb.plan, published=fb.state == "published")
+                          plan=fb.plan, published=fb.state == ModerationState.PUBLISHED)
 
 
 @contextmanager
@@ -206,33 +207,30 @@ def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
     fb.moderated_at = utcnow()
     fb.moderated_by = actor.id if actor else None
     audit.record(action, "feedback", fb.id, before, _snapshot(fb), actor=actor)
-    if fb.state == "published" and fb.reply_body and fb.reply_body != before["reply"]:
+    if fb.state == ModerationState.PUBLISHED and fb.reply_body and fb.reply_body != before["reply"]:
         follow.on_reply(fb)  # queued with the reply, in the same transaction
     db.session.commit()
     _notify(fb)
 
 
-def can_approve(fb: Feedback) -> bool:
-    # A reported comment that is still public can be "approved" again: that keeps it and clears the reports.
-    return fb.state in ("pending", "rejected", "hidden") or (fb.state == "published" and fb.flag_count > 0)
+def _refuse(fb: Feedback) -> NotAllowed:
+    return NotAllowed(N_("Comment %(code)s is now “%(state)s”; nothing was changed. Please check it again."),
+                      code=fb.tracking_code, state=lazy_gettext(STATES[fb.state]))
 
 
-def _require(condition: bool, fb: Feedback, expected_state: str | None = None) -> None:
-    if not condition or (expected_state and fb.state != expected_state):
-        raise NotAllowed(N_("Comment %(code)s is now “%(state)s”; nothing was changed. Please check it again."),
-                              code=fb.tracking_code, state=lazy_gettext(STATES[fb.state]))
-
-
-def _required_text(text: str | None, message: str) -> str:
-    if not text or not text.strip():
-        raise NotAllowed(message)
-    return text.strip()
+def _move(fb: Feedback, action: ModerationAction, expected_state: str | None = None) -> ModerationState:
+    """The state `action` leads to (see moderation_transitions), or NotAllowed when it does not apply
+    to the comment as it is now, or the moderator saw it in another state than it is in now."""
+    found = transition(fb, action)
+    if found is None or (expected_state and fb.state != expected_state):
+        raise _refuse(fb)
+    return found.target
 
 
 def approve(fb: Feedback, actor, reply: str | None = None, expected_state: str | None = None) -> None:
-    _require(can_approve(fb), fb, expected_state)
+    target = _move(fb, ModerationAction.APPROVE, expected_state)
     before = _snapshot(fb)
-    fb.state = "published"
+    fb.state = target
     fb.reject_reason = None
     fb.flag_count = 0
     if reply and reply.strip():
@@ -243,20 +241,20 @@ def approve(fb: Feedback, actor, reply: str | None = None, expected_state: str |
 
 
 def reject(fb: Feedback, reason: str, actor, expected_state: str | None = None, reason_code: str | None = None) -> None:
-    reason = _required_text(reason, N_("Please give a reason."))
-    _require(fb.state == "pending", fb, expected_state)
+    reason = reason.strip()  # required and measured by the moderation forms
+    target = _move(fb, ModerationAction.REJECT, expected_state)
     before = _snapshot(fb)
-    fb.state = "rejected"
+    fb.state = target
     fb.reject_reason = reason
     fb.reason_code = _reason_code(reason_code)
     _changed(fb, before, "feedback.reject", actor)
 
 
 def hide(fb: Feedback, reason: str, actor, expected_state: str | None = None, reason_code: str | None = None) -> None:
-    reason = _required_text(reason, N_("Please give a reason."))
-    _require(fb.state == "published", fb, expected_state)
+    reason = reason.strip()  # required and measured by the moderation forms
+    target = _move(fb, ModerationAction.HIDE, expected_state)
     before = _snapshot(fb)
-    fb.state = "hidden"
+    fb.state = target
     fb.reject_reason = reason
     fb.reason_code = _reason_code(reason_code)
     _changed(fb, before, "feedback.hide", actor)
@@ -270,9 +268,10 @@ def _reason_code(code: str | None) -> str | None:
 
 
 def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> None:
-    text = _required_text(text, N_("Please write the reply."))
-    _require(fb.state == "published", fb, expected_state)
+    text = text.strip()
+    target = _move(fb, ModerationAction.REPLY, expected_state)
     before = _snapshot(fb)
+    fb.state = target
     fb.reply_body = text
     fb.replied_at = utcnow()
     fb.replied_by = actor.id if actor else None
@@ -280,8 +279,7 @@ def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> 
 
 
 def can_withdraw(fb: Feedback) -> bool:
-    # Only what is or may become public; a moderator's "not published" or "removed" stays on record as such.
-    return fb.state in ("pending", "published")
+    return allows(fb, ModerationAction.WITHDRAW)
 
 
 def withdraw(fb: Feedback) -> bool:
@@ -290,7 +288,7 @@ def withdraw(fb: Feedback) -> bool:
     if not can_withdraw(fb):
         return False
     before = _snapshot(fb)
-    fb.state = "withdrawn"
+    fb.state = _move(fb, ModerationAction.WITHDRAW)
     fb.withdrawn_at = utcnow()
     follow.forget_comment(fb.id)
     audit.record("feedback.withdraw", "feedback", fb.id, before, _snapshot(fb), actor=None)
@@ -302,19 +300,19 @@ def withdraw(fb: Feedback) -> bool:
 def flag(fb: Feedback, reason: str, ip: str) -> bool:
     """Anyone may flag a published comment; after a few flags it goes back to the moderators.
     Returns True when the comment left the public page."""
-    if fb.state != "published":
+    if not allows(fb, ModerationAction.FLAG_BACK):  # only a public comment can be reported
         return False
     ip_hash = _hash("ip", ip or "")
     already = db.session.scalar(select(FeedbackFlag.id).where(FeedbackFlag.feedback_id == fb.id,
                                                               FeedbackFlag.ip_hash == ip_hash))
     if already:
         return False
-    db.session.add(FeedbackFlag(feedback_id=fb.id, reason=reason.strip()[:500], ip_hash=ip_hash))
+    db.session.add(FeedbackFlag(feedback_id=fb.id, reason=reason.strip(), ip_hash=ip_hash))
     fb.flag_count += 1
     back = fb.flag_count >= FLAGS_TO_REVIEW
     if back:
         before = _snapshot(fb)
-        fb.state = "pending"
+        fb.state = _move(fb, ModerationAction.FLAG_BACK)
         audit.record("feedback.flagged_back_to_review", "feedback", fb.id, before, _snapshot(fb), actor=None)
     db.session.commit()
     if back:
@@ -363,10 +361,10 @@ def valid_contact(value: str) -> bool:
 
 VIEWS = {
     "queue": N_("To review"),
-    "published": N_("Published"),
-    "rejected": N_("Not published"),
-    "hidden": N_("Removed from the site"),
-    "withdrawn": N_("Withdrawn by its author"),
+    ModerationState.PUBLISHED: N_("Published"),
+    ModerationState.REJECTED: N_("Not published"),
+    ModerationState.HIDDEN: N_("Removed from the site"),
+    ModerationState.WITHDRAWN: N_("Withdrawn by its author"),
     "all": N_("All"),
 }
 PAGE_SIZE = 50
@@ -374,9 +372,7 @@ PAGE_SIZE = 50
 
 def _in_view(stmt, view: str):
     if view == "queue":
-        # Waiting for a first decision, or reported by readers (still public, or back after FLAGS_TO_REVIEW reports).
-        return stmt.where(or_(Feedback.state == "pending",
-                              and_(Feedback.state == "published", Feedback.flag_count > 0)))
+        return stmt.where(Feedback.in_queue)
     if view in STATES:
         return stmt.where(Feedback.state == view)
     if view == "all":
@@ -402,18 +398,18 @@ def moderation_list(view: str = "queue", office_slug: str | None = None, page: i
 
 def counts(office_slug: str | None = None) -> dict[str, int]:
     """How many comments are in each state, plus the reported ones (public or back in the queue), in one query."""
-    flagged = Feedback.flag_count > 0
-    stmt = select(Feedback.state, func.count(), func.count().filter(flagged)).group_by(Feedback.state)
+    stmt = (select(Feedback.state, func.count(), func.count().filter(Feedback.flag_count > 0),
+                   func.count().filter(Feedback.in_queue)).group_by(Feedback.state))
     if office_slug:
         stmt = stmt.where(of_office(office_slug))
-    out = {state: 0 for state in STATES}
+    out = {state: 0 for state in STATES} | {"queue": 0}
     flagged_by_state: dict[str, int] = {}
-    for state, n, n_flagged in db.session.execute(stmt):
+    for state, n, n_flagged, n_queue in db.session.execute(stmt):
         out[state] = n
         flagged_by_state[state] = n_flagged
-    out["flagged_public"] = flagged_by_state.get("published", 0)
-    out["flagged_back"] = flagged_by_state.get("pending", 0)
-    out["queue"] = out["pending"] + out["flagged_public"]
+        out["queue"] += n_queue
+    out["flagged_public"] = flagged_by_state.get(ModerationState.PUBLISHED, 0)
+    out["flagged_back"] = flagged_by_state.get(ModerationState.PENDING, 0)
     out["all"] = sum(out[state] for state in STATES)
     return out
 
@@ -443,8 +439,9 @@ def _bulk(ids, action) -> BulkResult:
     return result
 
 
-def in_queue(fb: Feedback) -> bool:
-    return fb.state == "pending" or (fb.state == "published" and fb.flag_count > 0)
+def _require_queue(fb: Feedback) -> None:
+    if not fb.in_queue:
+        raise _refuse(fb)
 
 
 def bulk_approve(ids, actor) -> BulkResult:
@@ -452,7 +449,7 @@ def bulk_approve(ids, actor) -> BulkResult:
     does not hold up the rest. Only comments in the queue: a comment someone rejected meanwhile stays
     rejected (publishing it after all is a decision of its own, on its own page)."""
     def one(fb: Feedback) -> None:
-        _require(in_queue(fb), fb)
+        _require_queue(fb)
         approve(fb, actor)
 
     return _bulk(ids, one)
@@ -461,11 +458,11 @@ def bulk_approve(ids, actor) -> BulkResult:
 def bulk_reject(ids, reason: str, actor, reason_code: str | None = None) -> BulkResult:
     """Waiting comments are not published; reported comments that are still public are removed.
     Both keep the reason, which the resident reads on the tracking page."""
-    reason = _required_text(reason, N_("Please give a reason."))
+    reason = reason.strip()  # required and measured by the moderation forms
 
     def one(fb: Feedback) -> None:
-        _require(in_queue(fb), fb)
-        if fb.state == "published":
+        _require_queue(fb)
+        if fb.state == ModerationState.PUBLISHED:
             hide(fb, reason, actor, reason_code=reason_code)
         else:
             reject(fb, reason, actor, reason_code=reason_code)

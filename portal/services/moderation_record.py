@@ -14,6 +14,7 @@ from sqlalchemy import and_, extract, func, literal_column, select
 from ..extensions import db
 from ..i18n import N_
 from ..models import Feedback
+from ..states import ModerationState
 
 # Why a comment was not published or was removed. Staff pick one beside the text the resident reads.
 REASONS = {
@@ -25,7 +26,7 @@ REASONS = {
     "other": N_("Another reason"),
 }
 UNCLASSIFIED = N_("Reason not classified")
-DECIDED = ("published", "rejected", "hidden")
+DECIDED = (ModerationState.PUBLISHED, ModerationState.REJECTED, ModerationState.HIDDEN)
 
 
 def _month(column):
@@ -74,7 +75,7 @@ def _states(month) -> dict[str, dict[str, int]]:
 def _reasons(month) -> list[tuple[str, str, str, int]]:
     reason = func.coalesce(Feedback.reason_code, "")
     stmt = (select(month, Feedback.state, reason, func.count(Feedback.id))
-            .where(Feedback.state.in_(("rejected", "hidden"))).group_by(month, Feedback.state, reason))
+            .where(Feedback.state.in_((ModerationState.REJECTED, ModerationState.HIDDEN))).group_by(month, Feedback.state, reason))
     return list(db.session.execute(stmt))
 
 
@@ -99,8 +100,8 @@ def record() -> list[Month]:
     """Newest month first."""
     month = _month(Feedback.created_at)
     states, replies, medians = _states(month), _replies(month), _medians(month)
-    months = {m: Month(m, received=sum(by.values()), published=by.get("published", 0), pending=by.get("pending", 0),
-                       withdrawn=by.get("withdrawn", 0))
+    months = {m: Month(m, received=sum(by.values()), published=by.get(ModerationState.PUBLISHED, 0),
+                       pending=by.get(ModerationState.PENDING, 0), withdrawn=by.get(ModerationState.WITHDRAWN, 0))
               for m, by in states.items()}
     for m, state, reason, n in _reasons(month):
         getattr(months[m], state)[reason] = n

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from ..content import Item
 from ..extensions import db
-from ..models import ItemOutcome, OutcomeKind
+from ..models import ItemOutcome
+from ..states import OutcomeKind
 from . import plan_links
 from .content import content
 from .outcomes import outcome_of, outcomes_for

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import N_, both
-from ..models import ItemOutcome, OutcomeKind, WorkItem, utcnow
+from ..models import ItemOutcome, WorkItem, utcnow
+from ..states import OutcomeKind
 from . import audit
 from .clock import today
 from .content import content
@@ -26,7 +27,6 @@ LABELS = {
     OutcomeKind.NOT_COMPLETED: N_("Not completed"),
     OutcomeKind.CARRIED_OVER: N_("Carried over"),
 }
-NOTE_MAX = 2000
 
 
 class OutcomeRefused(ValueError):

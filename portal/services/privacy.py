@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, or_, select
 
 from ..extensions import db
 from ..models import Feedback, MailMessage, Subscription, utcnow
+from ..states import ModerationState
 from . import audit
 from .follow import UNCONFIRMED_FOR, forget_comment
 from .mail import KEEP_SENT
@@ -34,7 +35,7 @@ class PurgeReport:
 def _closed_before(cutoff: datetime):
     decided = and_(Feedback.withdrawn_at.is_(None), Feedback.moderated_at < cutoff,
                    or_(Feedback.replied_at.is_(None), Feedback.replied_at < cutoff))
-    return and_(Feedback.state != "pending", or_(Feedback.withdrawn_at < cutoff, decided))
+    return and_(Feedback.state != ModerationState.PENDING, or_(Feedback.withdrawn_at < cutoff, decided))
 
 
 def purge(now: datetime | None = None) -> PurgeReport:

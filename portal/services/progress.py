@@ -2,7 +2,6 @@
 is another entry, never an edit, so what residents were told stays on record."""
 from __future__ import annotations
 
-import math
 from datetime import date
 
 from flask import current_app
@@ -15,23 +14,6 @@ from . import audit, follow
 from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
-from .sites import NOTE_MAX, check_date, derived_progress, sites_of
-from .status import STATUSES
-from .units import counts_things
-
-# A value this many times the target is taken for a typing slip (an extra zero), not progress.
-SANITY_FACTOR = 10
-
-def over_target(item, values: dict[str, float]) -> dict[str, str]:
-    """Values above an exact target: allowed, but staff confirm them first (a slip is likelier than
-    overshooting). "At least" targets and percentages are meant to be exceeded and are not asked about."""
-    targets = {t.key: t for t in item.targets}
-    out = {}
-    for key, value in values.items():
-        t = targets.get(key)
-        if t and t.comparator == "exact" and t.unit.en.strip() != "%" and value > t.value:
-            out[f"progress_{key}"] = N_("This is more than the target. If it is right, tick the box below to confirm.")
-    return out
 
 
 def _ordered(code: str):
@@ -47,68 +29,15 @@ def _latest_values(code: str) -> dict[str, float]:
     return out
 
 
-def _check_progress(item, progress: dict, derived: set[str], errors: dict[str, str]) -> dict[str, float]:
-    targets = {t.key: t for t in item.targets}
-    clean: dict[str, float] = {}
-    for key, raw in (progress or {}).items():
-        field = f"progress_{key}"
-        if raw is None or raw == "":
-            continue
-        target = targets.get(key)
-        if target is None:
-            errors[field] = N_("This work point has no such target.")
-            continue
-        if key in derived:
-            errors[field] = N_("This target is counted from its project sites; change the sites instead.")
-            continue
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            errors[field] = N_("Please give a number.")
-            continue
-        if not math.isfinite(value) or value < 0:
-            errors[field] = N_("Progress cannot be negative.")
-        elif counts_things(target.unit.zh) and not value.is_integer():
-            errors[field] = N_("This target counts things; please give a whole number.")
-        elif target.unit.en.strip() == "%" and value > 100:
-            errors[field] = N_("A percentage cannot be more than 100.")
-        elif value > SANITY_FACTOR * target.value:
-            errors[field] = N_("This is more than ten times the target; please check the number.")
-        else:
-            clean[key] = value
-    return clean
-
-
-def check_update(item, status: str, note_zh: str | None, note_en: str | None, happened_on,
-                 progress: dict | None = None) -> tuple[dict[str, str], dict[str, float]]:
-    """All the rules at once, so a form can show every problem beside its field: (errors, clean values)."""
-    note_zh, note_en = (note_zh or "").strip(), (note_en or "").strip()
-    errors: dict[str, str] = {}
-    if status not in STATUSES:
-        errors["status"] = N_("Please choose one of the statuses.")
-    if not note_zh:
-        errors["note_zh"] = N_("Please say what changed, in Chinese.")
-    elif len(note_zh) > NOTE_MAX:
-        errors["note_zh"] = N_("Please use at most 2,000 characters.")
-    if len(note_en) > NOTE_MAX:
-        errors["note_en"] = N_("Please use at most 2,000 characters.")
-    check_date(happened_on, errors)
-    derived = set(derived_progress(item, sites_of(item.code)))
-    values = _check_progress(item, progress or {}, derived, errors)
-    return errors, values
-
-
 def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, happened_on: date,
                progress: dict[str, float] | None = None, actor=None) -> StatusUpdate:
-    """Checks and adds one history entry with its audit record to the open transaction; the caller commits.
-    A progress spreadsheet adds many of these in one transaction, the item form one."""
-    item = content().item(item_code)
-    if item is None:
+    """Adds one history entry with its audit record to the open transaction; the caller commits. The input
+    was checked by the form or the spreadsheet check (portal/rules). A progress spreadsheet adds many of
+    these in one transaction, the item form one."""
+    if content().item(item_code) is None:
         raise InvalidInput({"item": N_("Unknown work point.")})
-    errors, values = check_update(item, status, note_zh, note_en, happened_on, progress)
-    if errors:
-        raise InvalidInput(errors)
     note_zh, note_en = note_zh.strip(), (note_en or "").strip()
+    values = {k: float(v) for k, v in (progress or {}).items()}
 
     row = db.session.scalar(select(WorkItem).where(WorkItem.plan == item.plan, WorkItem.code == item_code))
     before = {"status": row.current_status, "progress": _latest_values(item_code)}

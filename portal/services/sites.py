@@ -10,12 +10,10 @@ those sites that have reached the target's *counting stage*, by default ``comple
 Some targets are steps of one process that every site goes through. For work point 2.3 a lift is
 first put to the residents (consultation), then built (construction), then finished (completed),
 and the notice sets a number for each step: 35 consultations, 25 starts, 25 completions. Such
-targets form a *chain* (``CHAINS`` below): a site filed under any target of the chain counts for
-every target of it, from the stage that target names. So one lift at ``construction`` counts as one
-consultation and one start, but not yet as a completion.
-
-The rules are kept here, in code, because they describe how the stages relate to the notice's
-numbers rather than text to publish; ``tests/test_sites.py`` pins them.
+targets form a *chain*: each names the stage it counts from (``counts_from`` in the work point's
+file, content/plans/<plan>/items/<code>.yaml), and a site filed under any target of the chain counts
+for every target of it, from the stage that target names. So one lift at ``construction`` counts as
+one consultation and one start, but not yet as a completion. ``tests/test_sites.py`` pins the rules.
 """
 from __future__ import annotations
 
@@ -30,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import N_, both
 from ..models import ProjectSite, SiteStageUpdate
+from ..states import SiteStage
 from . import audit, follow
 from .clock import today
 from .content import content, plan_slug
@@ -37,23 +36,13 @@ from .errors import InvalidInput
 from .events import item_changed
 
 STAGES = {
-    "consultation": N_("Consulting residents"),
-    "construction": N_("Under construction"),
-    "completed": N_("Completed"),
+    SiteStage.CONSULTATION: N_("Consulting residents"),
+    SiteStage.CONSTRUCTION: N_("Under construction"),
+    SiteStage.COMPLETED: N_("Completed"),
 }
 STAGE_ORDER = {code: n for n, code in enumerate(STAGES)}
 
-# item code -> {target key: the stage from which a site counts for that target}
-# By "<plan>/<code>": the chain belongs to one plan's work point, not to every plan's 2.3.
-CHAINS: dict[str, dict[str, str]] = {
-    "2023-city-management/2.3": {"consultations": "consultation", "starts": "construction", "completions": "completed"},
-}
-DEFAULT_COUNTING_STAGE = "completed"
-
-NOTICE_DATE = date(2023, 6, 21)
-NAME_MAX = 200
-BUILDING_MAX = 100
-NOTE_MAX = 2000
+DEFAULT_COUNTING_STAGE = SiteStage.COMPLETED
 
 
 def stage_label(code: str) -> dict[str, str]:
@@ -61,11 +50,17 @@ def stage_label(code: str) -> dict[str, str]:
 
 
 def chain_of(item) -> dict[str, str]:
-    return CHAINS.get(f"{item.plan}/{item.code}", {})
+    """Target key -> the stage from which a site counts for it, for the item's chained targets."""
+    return {t.key: t.counts_from for t in item.targets if t.counts_from}
 
 
 def counting_stage(item, target_key: str) -> str:
     return chain_of(item).get(target_key, DEFAULT_COUNTING_STAGE)
+
+
+def notice_date() -> date:
+    """The issue date of the notice (plan.yaml), before which nothing of it can have happened."""
+    return date.fromisoformat(content().plan.date)
 
 
 def derived_progress(item, sites: list[ProjectSite]) -> dict[str, int]:
@@ -119,15 +114,6 @@ def site_history(site: ProjectSite) -> list[SiteStageUpdate]:
     return sorted(site.stages, key=lambda s: (s.happened_on, s.created_at, s.id), reverse=True)
 
 
-def check_date(happened_on, errors: dict[str, str], field: str = "happened_on") -> None:
-    if not isinstance(happened_on, date):
-        errors[field] = N_("Please give the date as YYYY-MM-DD.")
-    elif happened_on > today():
-        errors[field] = N_("The date cannot be in the future.")
-    elif happened_on < NOTICE_DATE:
-        errors[field] = N_("The date cannot be before the notice of 21 June 2023.")
-
-
 def _clean(text: str | None) -> str:
     return (text or "").strip()
 
@@ -135,30 +121,6 @@ def _clean(text: str | None) -> str:
 def _snapshot(site: ProjectSite) -> dict:
     return {"item": site.item_code, "target": site.target_key, "name_zh": site.name_zh, "name_en": site.name_en,
             "place": site.place_slug, "building": site.building, "stage": site.stage}
-
-
-def check_site(item, target_key: str | None, name_zh: str | None, name_en: str | None, place_slug: str | None,
-               building: str | None, stage: str, happened_on) -> dict[str, str]:
-    store = content()
-    errors: dict[str, str] = {}
-    name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
-    target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
-    if not name_zh:
-        errors["name_zh"] = N_("Please give the name in Chinese.")
-    elif len(name_zh) > NAME_MAX:
-        errors["name_zh"] = N_("Please use at most 200 characters.")
-    if len(name_en) > NAME_MAX:
-        errors["name_en"] = N_("Please use at most 200 characters.")
-    if len(building) > BUILDING_MAX:
-        errors["building"] = N_("Please use at most 100 characters.")
-    if target_key is not None and target_key not in {t.key for t in item.targets}:
-        errors["target_key"] = N_("This work point has no such target.")
-    if place_slug is not None and store.place(place_slug) is None:
-        errors["place_slug"] = N_("Unknown place.")
-    if stage not in STAGES:
-        errors["stage"] = N_("Unknown stage.")
-    check_date(happened_on, errors)
-    return errors
 
 
 def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str | None, place_slug: str | None,
@@ -174,16 +136,12 @@ def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
 def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str | None, place_slug: str | None,
              building: str | None, stage: str, actor, happened_on: date | None = None,
              note_zh: str | None = None, note_en: str | None = None) -> ProjectSite:
-    """Checks and adds a site with its audit record to the open transaction; the caller commits."""
+    """Adds a site with its audit record to the open transaction; the caller commits. The input was
+    checked by the form or the spreadsheet check (portal/rules)."""
     item = content().item(item_code)
     if item is None:
         raise InvalidInput({"item": N_("Unknown work point.")})
     happened_on = happened_on or today()
-    errors = check_site(item, target_key, name_zh, name_en, place_slug, building, stage, happened_on)
-    if len(_clean(note_zh)) > NOTE_MAX:
-        errors["note_zh"] = N_("Please use at most 2,000 characters.")
-    if errors:
-        raise InvalidInput(errors)
     name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
     target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
     site = ProjectSite(plan=item.plan, item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
@@ -198,17 +156,6 @@ def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     return site
 
 
-def check_stage(stage: str, note_zh: str | None, note_en: str | None, happened_on) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if stage not in STAGES:
-        errors["stage"] = N_("Unknown stage.")
-    for name, text in (("note_zh", note_zh), ("note_en", note_en)):
-        if len(_clean(text)) > NOTE_MAX:
-            errors[name] = N_("Please use at most 2,000 characters.")
-    check_date(happened_on, errors)
-    return errors
-
-
 def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: date, actor,
                    note_en: str | None = None) -> SiteStageUpdate:
     entry = add_stage(site, stage, note_zh, happened_on, actor, note_en=note_en)
@@ -221,9 +168,6 @@ def add_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: d
               note_en: str | None = None) -> SiteStageUpdate:
     """A new stage entry in the open transaction (the caller commits); the site's stage is that of its
     newest entry, so a back-dated one is history."""
-    errors = check_stage(stage, note_zh, note_en, happened_on)
-    if errors:
-        raise InvalidInput(errors)
     note_zh, note_en = _clean(note_zh), _clean(note_en)
     before = _snapshot(site)
     entry = SiteStageUpdate(stage=stage, note_zh=note_zh or None, note_en=note_en or None, happened_on=happened_on,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import StaffSession, StaffUser, utcnow
+from ..states import SessionEnd
 
 # last_seen_at is written at most this often: idle timeouts are in minutes, writes on every request
 # would cost a database write per staff page.
@@ -81,14 +82,14 @@ def _limits() -> tuple[timedelta, timedelta]:
     return timedelta(minutes=config["STAFF_IDLE_MINUTES"]), timedelta(hours=config["STAFF_SESSION_HOURS"])
 
 
-def _why_over(row: StaffSession, user: StaffUser, moment: datetime) -> str | None:
+def _why_over(row: StaffSession, user: StaffUser, moment: datetime) -> SessionEnd | None:
     idle, lifetime = _limits()
     if not user.active:
-        return "disabled"
+        return SessionEnd.DISABLED
     if moment - row.created_at >= lifetime:
-        return "expired"
+        return SessionEnd.EXPIRED
     if moment - row.last_seen_at >= idle:
-        return "idle"
+        return SessionEnd.IDLE
     return None
 
 
@@ -116,13 +117,13 @@ def resume(token: str) -> StaffUser | None:
     return user
 
 
-def end_row(row: StaffSession, reason: str, moment: datetime | None = None) -> None:
+def end_row(row: StaffSession, reason: SessionEnd, moment: datetime | None = None) -> None:
     if row.ended_at is None:
         row.ended_at = moment or now()
         row.end_reason = reason
 
 
-def end_all(user: StaffUser, reason: str) -> int:
+def end_all(user: StaffUser, reason: SessionEnd) -> int:
     """Ends every open session of `user` (the caller commits with the change that caused it)."""
     result = db.session.execute(update(StaffSession).where(
         StaffSession.staff_id == user.id, StaffSession.ended_at.is_(None)

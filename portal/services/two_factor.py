@@ -15,6 +15,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import StaffUser
+from ..states import StaffRole
 from . import audit
 
 ISSUER = "Zhangjiang work points"
@@ -31,7 +32,7 @@ def otpauth_uri(secret: str, username: str) -> str:
 
 
 def required_for(user: StaffUser) -> bool:
-    return bool(current_app.config.get("REQUIRE_2FA")) and user.role == "admin"
+    return bool(current_app.config.get("REQUIRE_2FA")) and user.role == StaffRole.ADMIN
 
 
 def needs_enrolment(user: StaffUser) -> bool:

@@ -15,9 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..inputs import int_or_none
-from ..i18n import N_
+from ..i18n import LANGS, N_, localized
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
+from ..states import ModerationState
 from .content import content, registry
 from .dashboard import Event
 from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
@@ -44,7 +45,7 @@ class Scope:
 
 
 def _site_name(site: ProjectSite) -> dict:
-    return {"zh": site.name_zh, "en": site.name_en or site.name_zh}
+    return {lang: localized(site, "name", lang) for lang in LANGS}
 
 
 def item_key(key: str) -> str:
@@ -112,7 +113,7 @@ def _stage_events(clause, limit: int) -> list[Event]:
 
 
 def _reply_events(clause, limit: int) -> list[Event]:
-    rows = db.session.scalars(select(Feedback).where(and_(clause, Feedback.state == "published",
+    rows = db.session.scalars(select(Feedback).where(and_(clause, Feedback.state == ModerationState.PUBLISHED,
                                                           Feedback.reply_body.is_not(None),
                                                           Feedback.replied_at.is_not(None)))
                               .order_by(Feedback.replied_at.desc(), Feedback.id.desc()).limit(limit))
@@ -165,7 +166,7 @@ def title(event: Event, lang: str) -> str:
     item = event.item
     head = f"{item.code} {item.title.get(lang)}"
     if event.site is not None:
-        name = event.site.name_en if lang == "en" and event.site.name_en else event.site.name_zh
+        name = localized(event.site, "name", lang)
         head += f" · {name}"
     return f"{head}{marks(lang)['colon']}{in_lang(lang, state_message(event))}"
 

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..services import audit, auth, staff_sessions, two_factor
 from ..services.errors import NotAllowed
+from ..states import SessionEnd
 
 
 def _read_password(prompt: bool) -> str:
@@ -92,7 +93,7 @@ def _add_security_commands(staff: AppGroup) -> None:
     def end_sessions(username: str):
         """Log the account out everywhere."""
         user = _existing(username)
-        ended = staff_sessions.end_all(user, "admin")
+        ended = staff_sessions.end_all(user, SessionEnd.ADMIN)
         audit.record("staff.sessions_end", "staff_user", user.id, None, {"sessions_ended": ended})
         db.session.commit()
         click.echo(f"ended {ended} session(s) of {user.username}")

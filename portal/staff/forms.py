@@ -3,13 +3,17 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from .. import limits
+from ..forms import label_choices
+from ..i18n import N_
 from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD, ROLES
 from ..services.moderation_record import REASONS
+from ..states import StaffRole
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=limits.USERNAME.max)],
                            render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
                              render_kw={"autocomplete": "current-password"})
@@ -21,17 +25,15 @@ class CodeForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
 
 
-ROLE_LABELS = {"moderator": _l("Moderator"), "editor": _l("Editor"), "admin": _l("Admin")}
+ROLE_LABELS = {StaffRole.MODERATOR: N_("Moderator"), StaffRole.EDITOR: N_("Editor"), StaffRole.ADMIN: N_("Admin")}
 _REQUIRED = _l("This is required.")
-_REASON = [DataRequired(message=_l("Please give a reason the resident can read.")),
-           Length(min=2, max=500, message=_l("Please write between 2 and 500 characters."))]
-_REPLY_LENGTH = Length(max=2000, message=_l("Please write at most 2,000 characters."))
+_REASON = [DataRequired(message=_l("Please give a reason the resident can read.")), limits.MODERATION_REASON.length()]
 
 
 def _reason_code_field() -> SelectField:
     # Counted (never quoted) on the public moderation record; "other" when a form does not send it.
     return SelectField(_l("Kind of reason (counted on the public moderation record)"), default="other",
-                       choices=[(code, _l(label)) for code, label in REASONS.items()])
+                       choices=label_choices(REASONS))
 
 
 class _ModerationForm(FlaskForm):
@@ -43,7 +45,7 @@ class _ModerationForm(FlaskForm):
 
 class ApproveForm(_ModerationForm):
     reply = TextAreaField(_l("Official reply, published with the comment (optional)"),
-                          validators=[Optional(), _REPLY_LENGTH])
+                          validators=[Optional(), limits.REPLY.length()])
 
 
 class RejectForm(_ModerationForm):
@@ -59,16 +61,16 @@ class HideForm(_ModerationForm):
 
 class ReplyForm(_ModerationForm):
     reply = TextAreaField(_l("Official reply"), validators=[
-        DataRequired(message=_l("Please write the reply.")), _REPLY_LENGTH])
+        DataRequired(message=_l("Please write the reply.")), limits.REPLY.length()])
 
 
 class BulkForm(_ModerationForm):
     ids = SelectMultipleField(_l("Selected comments"), coerce=ascii_int, validate_choice=False, validators=[
         DataRequired(message=_l("Please tick at least one comment."))])
-    action = SelectField(_l("Action"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
+    action = SelectField(_l("Action"), choices=label_choices({"approve": N_("Approve"), "reject": N_("Reject")}))
     # No Optional(): it would stop the chain before validate_reason, which requires a reason to reject.
     reason = StringField(_l("Reason for rejecting (the residents see it)"), validators=[
-        Length(max=500, message=_l("Please write between 2 and 500 characters."))])
+        Length(max=limits.MODERATION_REASON.max, message=_l(limits.MODERATION_REASON.message))])
     reason_code = _reason_code_field()
 
     def validate_reason(self, field):
@@ -88,14 +90,14 @@ def _password_pair(label, again_label) -> tuple[PasswordField, PasswordField]:
 
 class CreateAccountForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
-        DataRequired(message=_REQUIRED), Length(max=64, message=_l("Please use at most 64 characters.")),
+        DataRequired(message=_REQUIRED), limits.USERNAME.length(),
         Regexp(r"^[\w.-]+$", message=_l("Please use only letters, digits, dots, hyphens and underscores, without spaces."))])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default="moderator")
+    role = SelectField(_l("Role"), choices=label_choices(ROLE_LABELS), default=StaffRole.MODERATOR)
     password, confirm = _password_pair(_l("Initial password"), _l("Initial password again"))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=label_choices(ROLE_LABELS))
 
 
 class PasswordForm(FlaskForm):

@@ -14,8 +14,9 @@ from ..services import sites as site_service
 from ..services.clock import today
 from ..services.content import content
 from ..services.status import status_map
+from ..states import ItemStatus
 from . import bp
-from .item_forms import PROGRESS_PREFIX, parse_day, progress_fields, site_form, stage_form, update_form
+from .item_forms import PROGRESS_PREFIX, site_form, stage_form, update_form
 
 
 def _item_or_404(code: str):
@@ -34,22 +35,21 @@ def items():
                            site_counts={code: len(v) for code, v in sites.items()})
 
 
-def _render(item, update=None, new_site=None, stage_forms=None, progress_errors=(), status=200, **extra):
+def _render(item, update=None, new_site=None, stage_forms=None, status=200, **extra):
     entries = item_service.history(item)
     sites = site_service.sites_of(item.code)
     derived = site_service.derived_progress(item, sites)
     current = item_service.status_of(item)
     if update is None:
         update = update_form(item, set(derived), formdata=None, happened_on=today().isoformat(),
-                             status=current.code if current.reported else "in_progress")
+                             status=current.code if current.reported else ItemStatus.IN_PROGRESS)
     new_site = new_site or site_form(item, content(), formdata=None, happened_on=today().isoformat())
     forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage) for s in sites}
     forms.update(stage_forms or {})
     extra.setdefault("just_published", _just_published(entries))
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
                            progress=item_service.progress_rows(item, entries, sites), derived=derived,
-                           form=update, progress_inputs=progress_fields(update), progress_errors=list(progress_errors),
-                           site_form=new_site, stage_forms=forms, chains=site_service.chain_of(item),
+                           form=update, site_form=new_site, stage_forms=forms,
                            counting_stage=site_service.counting_stage, **extra), status
 
 
@@ -64,23 +64,11 @@ def _correction_form(item, entry_id: int):
     entry = db.session.get(StatusUpdate, entry_id)
     if entry is None or entry.item_code != item.code:
         abort(404)
-    derived = set(site_service.derived_progress(item, site_service.sites_of(item.code)))
+    derived = _derived(item)
     values = {PROGRESS_PREFIX + p.target_key: f"{p.value:g}" for p in entry.progress if p.target_key not in derived}
     form = update_form(item, derived, formdata=None, status=entry.status, note_zh=entry.note_zh,
                        note_en=entry.note_en or "", happened_on=entry.happened_on.isoformat(), **values)
     return form, entry
-
-
-def _attach(form, errors: dict[str, str]) -> list[str]:
-    """Puts each service error beside its field; returns those that have no field on this form."""
-    loose = []
-    for name, message in errors.items():
-        field = form._fields.get(name)
-        if field is None:
-            loose.append(_(message))
-        elif _(message) not in field.errors:
-            field.errors = [*field.errors, _(message)]
-    return loose
 
 
 @bp.route("/items/<code>", methods=["GET", "POST"])
@@ -93,37 +81,28 @@ def item(code: str):
             return _render(item)
         form, entry = _correction_form(item, correct)
         return _render(item, update=form, correcting=entry)
-    derived = set(site_service.derived_progress(item, site_service.sites_of(code)))
-    form = update_form(item, derived, formdata=request.form)
-    valid = form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)
-    progress = {k[len(PROGRESS_PREFIX):]: v.strip() for k, v in request.form.items() if k.startswith(PROGRESS_PREFIX)}
-    happened_on = parse_day(form.happened_on.data)
-    errors, values = progress_service.check_update(item, form.status.data, form.note_zh.data, form.note_en.data,
-                                                   happened_on, progress)
-    confirm_needed = {} if errors else progress_service.over_target(item, values)
-    if confirm_needed and request.form.get("confirm_over") != "1":
-        errors = confirm_needed
-    loose = _attach(form, errors)
-    if not valid or errors:
-        return _render(item, update=form, progress_errors=loose, status=400, confirm_over=bool(confirm_needed))
+    form = update_form(item, _derived(item), formdata=request.form)
+    if not form.validate_on_submit():
+        return _render(item, update=form, status=400)
     if request.form.get("step") == "preview":
-        return _render(item, update=form, confirm_over=bool(confirm_needed),
-                       preview=_preview(item, form, happened_on, values))
-    entry = progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data, happened_on,
-                                           progress, actor=auth.current_staff())
+        return _render(item, update=form, preview=_preview(form))
+    entry = progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data,
+                                           form.happened_on.day, form.values(), actor=auth.current_staff())
     session["just_published"] = entry.id
     flash(_("Update published for work point %(code)s.", code=code))
     return redirect(url_for("staff.item", code=code))
 
 
-def _preview(item, form, happened_on, values) -> dict:
+def _derived(item) -> set[str]:
+    return set(site_service.derived_progress(item, site_service.sites_of(item.code)))
+
+
+def _preview(form) -> dict:
     """What residents will read, and the fields to send again when staff press "Publish"."""
     hidden = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "step")]
     return {"status": form.status.data, "note_zh": form.note_zh.data.strip(),
-            "note_en": (form.note_en.data or "").strip(), "happened_on": happened_on,
-            "progress": values, "fields": hidden}
+            "note_en": (form.note_en.data or "").strip(), "happened_on": form.happened_on.day,
+            "progress": form.values(), "fields": hidden}
 
 
 @bp.post("/items/<code>/sites")
@@ -131,18 +110,11 @@ def _preview(item, form, happened_on, values) -> dict:
 def add_site(code: str):
     item = _item_or_404(code)
     form = site_form(item, content(), formdata=request.form)
-    valid = form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)
-    happened_on = parse_day(form.happened_on.data)
-    errors = site_service.check_site(item, form.target_key.data, form.name_zh.data, form.name_en.data,
-                                     form.place_slug.data, form.building.data, form.stage.data, happened_on)
-    loose = _attach(form, errors)
-    if not valid or errors:
-        return _render(item, new_site=form, progress_errors=loose, status=400)
-    site_service.add_site(code, form.target_key.data, form.name_zh.data, form.name_en.data, form.place_slug.data,
-                          form.building.data, form.stage.data, auth.current_staff(), happened_on=happened_on,
-                          note_zh=form.note_zh.data)
+    if not form.validate_on_submit():
+        return _render(item, new_site=form, status=400)
+    site_service.add_site(code, form.target_key.data or None, form.name_zh.data, form.name_en.data,
+                          form.place_slug.data or None, form.building.data, form.stage.data, auth.current_staff(),
+                          happened_on=form.happened_on.day, note_zh=form.note_zh.data)
     flash(_("Project added."))
     return redirect(url_for("staff.item", code=code) + "#sites")
 
@@ -155,15 +127,9 @@ def site_stage(code: str, site_id: int):
     if site is None or site.item_code != code:
         abort(404)
     form = stage_form(site, formdata=request.form)
-    valid = form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)
-    happened_on = parse_day(form.happened_on.data)
-    errors = site_service.check_stage(form.stage.data, form.note_zh.data, form.note_en.data, happened_on)
-    _attach(form, errors)
-    if not valid or errors:
+    if not form.validate_on_submit():
         return _render(item, stage_forms={site.id: form}, status=400)
-    site_service.set_site_stage(site, form.stage.data, form.note_zh.data, happened_on, auth.current_staff(),
+    site_service.set_site_stage(site, form.stage.data, form.note_zh.data, form.happened_on.day, auth.current_staff(),
                                 note_en=form.note_en.data)
     flash(_("Stage recorded."))
     return redirect(url_for("staff.item", code=code) + f"#site-{site.id}")

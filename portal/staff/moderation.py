@@ -5,12 +5,15 @@ writes the audit log and re-indexes search. A form with errors is shown again wi
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..csv_files import csv_response
 from ..extensions import db
+from ..i18n import N_
 from ..pagination import page_arg
 from ..models import Feedback
 from ..services import auth
@@ -19,17 +22,28 @@ from ..services.clock import today
 from ..services.content import content
 from ..services.errors import NotAllowed
 from ..services.feedback_export import export
+from ..services.moderation_transitions import ModerationAction, allowed_actions
+from ..states import ModerationState
 from . import bp
 from .forms import ApproveForm, BulkForm, HideForm, RejectForm, ReplyForm
 from .routes import _safe_next
 
-# Which decisions apply to a comment as it is now; the service refuses the others anyway.
-ACTIONS = {
-    "approve": (ApproveForm, service.can_approve),
-    "reject": (RejectForm, lambda fb: fb.state == "pending"),
-    "hide": (HideForm, lambda fb: fb.state == "published"),
-    "reply": (ReplyForm, lambda fb: fb.state == "published"),
-}
+FORMS = {ModerationAction.APPROVE: ApproveForm, ModerationAction.REJECT: RejectForm, ModerationAction.HIDE: HideForm,
+         ModerationAction.REPLY: ReplyForm}
+
+
+@dataclass(frozen=True)
+class CardAction:
+    """One decision offered on a comment's card: its form, where it posts, and its wording."""
+
+    name: str
+    form: object
+    url: str
+    summary: str
+    button: str
+    text: object  # the form's text field: the reason, or the reply
+    reason_code: object | None
+    primary: bool  # publishing is the main button; the others open on demand
 
 
 def _prefix(fb: Feedback) -> str:
@@ -37,22 +51,41 @@ def _prefix(fb: Feedback) -> str:
     return f"c{fb.id}"
 
 
-def forms_for(fb: Feedback, bound: dict | None = None) -> dict:
-    bound = bound or {}
-    return {name: bound.get(name) or cls(prefix=_prefix(fb), formdata=None)
-            for name, (cls, applies) in ACTIONS.items() if applies(fb)}
+def _wording(fb: Feedback, action: ModerationAction) -> tuple[str, str]:
+    if action == ModerationAction.APPROVE:
+        return _("Add an official reply"), {
+            ModerationState.PUBLISHED: _("Keep published and dismiss the reports"),
+            ModerationState.PENDING: _("Approve and publish"),
+        }.get(fb.state, _("Publish after all"))
+    if action == ModerationAction.REJECT:
+        return _("Reject…"), _("Do not publish")
+    if action == ModerationAction.HIDE:
+        return _("Remove from the site…"), _("Remove from the site")
+    return (_("Change the official reply…") if fb.reply_body else _("Write an official reply…")), _("Publish the reply")
+
+
+def actions_for(fb: Feedback, bound: dict | None = None) -> list[CardAction]:
+    """The decisions the transition table allows on the comment as it is now, in the order shown."""
+    out = []
+    for action in allowed_actions(fb):
+        form = (bound or {}).get(action) or FORMS[action](prefix=_prefix(fb), formdata=None)
+        summary, button = _wording(fb, action)
+        out.append(CardAction(action, form, url_for(f"staff.{action}", feedback_id=fb.id), summary, button,
+                              getattr(form, "reason", None) or form.reply, getattr(form, "reason_code", None),
+                              action == ModerationAction.APPROVE))
+    return out
 
 
 def _list_url(view: str, office: str | None) -> str:
     return url_for("staff.moderation", view=view if view != "queue" else None, office=office or None)
 
 
-def _card_context(comments: list[Feedback]) -> dict:
+def _card_context(comments: list[Feedback], bound: dict | None = None) -> dict:
     names = service.moderator_names(comments)
     return {
         "items": {fb.id: content(fb.plan).item(fb.item_code) for fb in comments},
         "flags": service.flags_by_comment([fb.id for fb in comments if fb.flag_count]),
-        "forms_for": forms_for,
+        "actions": {fb.id: actions_for(fb, bound) for fb in comments},
         "moderator_name": names.get,
         "state_labels": service.STATES,
     }
@@ -106,7 +139,7 @@ def _render_detail(fb: Feedback, bound: dict | None = None, error: str | None = 
     return render_template("staff/feedback_detail.html", fb=fb, bound=bound or {}, error=error,
                            back=_safe_next(request.values.get(f"{_prefix(fb)}-next") or request.args.get("next")
                                            or url_for("staff.moderation")),
-                           **_card_context([fb])), status
+                           **_card_context([fb], bound)), status
 
 
 @bp.get("/feedback/<int:feedback_id>")
@@ -115,9 +148,9 @@ def feedback_detail(feedback_id: int):
     return _render_detail(db.get_or_404(Feedback, feedback_id))
 
 
-def _decide(feedback_id: int, name: str, apply, done_message: str):
+def _decide(feedback_id: int, name: ModerationAction, apply, done_message: str):
     fb = db.get_or_404(Feedback, feedback_id)
-    form = ACTIONS[name][0](prefix=_prefix(fb))
+    form = FORMS[name](prefix=_prefix(fb))
     if not form.validate_on_submit():
         return _render_detail(fb, bound={name: form}, status=400)
     try:
@@ -132,7 +165,7 @@ def _decide(feedback_id: int, name: str, apply, done_message: str):
 @bp.post("/feedback/<int:feedback_id>/approve")
 @auth.requires("moderate")
 def approve(feedback_id: int):
-    return _decide(feedback_id, "approve", lambda fb, f, actor: service.approve(fb, actor, reply=f.reply.data,
+    return _decide(feedback_id, ModerationAction.APPROVE, lambda fb, f, actor: service.approve(fb, actor, reply=f.reply.data,
                                                                                  expected_state=f.seen.data or None),
                    _("Comment %(code)s is published."))
 
@@ -140,7 +173,7 @@ def approve(feedback_id: int):
 @bp.post("/feedback/<int:feedback_id>/reject")
 @auth.requires("moderate")
 def reject(feedback_id: int):
-    return _decide(feedback_id, "reject", lambda fb, f, actor: service.reject(fb, f.reason.data, actor, f.seen.data or None,
+    return _decide(feedback_id, ModerationAction.REJECT, lambda fb, f, actor: service.reject(fb, f.reason.data, actor, f.seen.data or None,
                                                                                   f.reason_code.data),
                    _("Comment %(code)s will not be published; the resident sees the reason."))
 
@@ -148,7 +181,7 @@ def reject(feedback_id: int):
 @bp.post("/feedback/<int:feedback_id>/hide")
 @auth.requires("moderate")
 def hide(feedback_id: int):
-    return _decide(feedback_id, "hide", lambda fb, f, actor: service.hide(fb, f.reason.data, actor, f.seen.data or None,
+    return _decide(feedback_id, ModerationAction.HIDE, lambda fb, f, actor: service.hide(fb, f.reason.data, actor, f.seen.data or None,
                                                                             f.reason_code.data),
                    _("Comment %(code)s was removed from the site; the resident sees the reason."))
 
@@ -156,7 +189,7 @@ def hide(feedback_id: int):
 @bp.post("/feedback/<int:feedback_id>/reply")
 @auth.requires("moderate")
 def reply(feedback_id: int):
-    return _decide(feedback_id, "reply", lambda fb, f, actor: service.reply(fb, f.reply.data, actor, f.seen.data or None),
+    return _decide(feedback_id, ModerationAction.REPLY, lambda fb, f, actor: service.reply(fb, f.reply.data, actor, f.seen.data or None),
                    _("The reply to comment %(code)s is published."))
 
 

@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from .. import limits
 from ..i18n import current_lang
-from ..models import OutcomeKind
+from ..states import OutcomeKind
 from ..services import outcomes as rules
 
 FIGURE_PREFIX = "figure_"
@@ -18,9 +19,9 @@ FIGURE_PREFIX = "figure_"
 class OutcomeForm(FlaskForm):
     result = SelectField(_l("Outcome"), choices=[])
     note_zh = TextAreaField(_l("What became of it (Chinese)"), validators=[
-        DataRequired(message=_l("Please say what became of it, in Chinese.")), Length(max=rules.NOTE_MAX)])
+        DataRequired(message=_l("Please say what became of it, in Chinese.")), limits.NOTE.length()])
     note_en = TextAreaField(_l("What became of it (English, optional)"),
-                            validators=[Optional(), Length(max=rules.NOTE_MAX)])
+                            validators=[Optional(), limits.NOTE.length()])
     continued_by = StringField(_l("Continued by (plan/code, for carried-over work)"),
                                validators=[Length(max=100)])
 

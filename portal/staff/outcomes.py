@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..i18n import N_
-from ..models import ItemOutcome, OutcomeKind
+from ..models import ItemOutcome
+from ..states import OutcomeKind
 from ..services import auth, plan_links
 from ..services import outcomes as outcome_service
 from ..services.content import content

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, SelectField
 
+from ..forms import StaffForm
 from ..i18n import current_lang
 
 
@@ -30,6 +31,6 @@ def download_form(store, formdata=None) -> DownloadForm:
     return form
 
 
-class UploadForm(FlaskForm):
+class UploadForm(StaffForm):
     sheet = FileField(_l("Filled-in sheet (.xlsx or .csv, at most 2 MB)"),
                       validators=[FileRequired(message=_l("Please choose the file to upload."))])

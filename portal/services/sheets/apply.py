@@ -40,7 +40,7 @@ def publish(upload: SheetUpload, actor) -> Plan:
         db.session.rollback()
         raise
     app = current_app._get_current_object()
-    # Search re-indexes and every worker's page cache empties, as after an update made in the item form.
+    # Search re-indexes, as after an update made in the item form (the commit already changed the data version).
     item_changed.send(app, codes=sorted({c.code for c in plan.items} | {s.code for s in plan.sites}))
     plan.published = True
     return plan

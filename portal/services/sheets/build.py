@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..content import content
-from ..sites import NOTICE_DATE
+from ..sites import notice_date
 from ..units import counts_things
 from . import guide
 from .columns import ITEMS, NEW_SITE_KEYS, SITES, Sheet
@@ -46,7 +46,7 @@ def xlsx(office: str | None = None) -> bytes:
 def _guide(ws) -> None:
     ws.title = guide.TITLE
     ws.column_dimensions["A"].width = 110
-    for n, line in enumerate(guide.LINES, start=1):
+    for n, line in enumerate(guide.lines(content().plan.title, notice_date()), start=1):
         cell = ws.cell(row=n, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=14)
@@ -102,9 +102,10 @@ def _validations(ws, specs: list[DataValidation]) -> None:
 
 
 def _date_rule() -> DataValidation:
+    issued = notice_date()
     return DataValidation(type="date", operator="greaterThanOrEqual",
-                          formula1=f"DATE({NOTICE_DATE.year},{NOTICE_DATE.month},{NOTICE_DATE.day})",
-                          error="日期不能早于2023年6月21日。", allow_blank=True)
+                          formula1=f"DATE({issued.year},{issued.month},{issued.day})",
+                          error=f"日期不能早于{issued.year}年{issued.month}月{issued.day}日。", allow_blank=True)
 
 
 def _items(ws, states: list[ItemState], lists: dict[str, str]) -> None:

@@ -1,11 +1,11 @@
 """Checking an uploaded sheet against what is published: the changes it makes, its problems (each with
 sheet, row and column) and its conflicts. The rules are those of the staff item form
-(services/progress.check_update and services/sites.check_site/check_stage), called here row by row."""
+(portal/rules), called here row by row."""
 from __future__ import annotations
 
 from ...i18n import N_
 from ..clock import today
-from ..progress import check_update
+from ...rules.records import update_problems
 from .columns import ITEMS
 from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, parse_day
 from .read import Parsed
@@ -14,7 +14,7 @@ from .site_check import check_sites
 from .state import ItemState, load, status_choices
 
 ITEM_FIELDS = ("new_status", "note_zh", "note_en", "happened_on")
-# Where each of check_update's fields is in the sheet.
+# Where each of update_problems' fields is in the sheet.
 FIELD_COLUMNS = {"status": "new_status", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on"}
 NO_TARGET = N_("This work point has no such target.")
 
@@ -82,7 +82,8 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
         plan.unchanged += 1  # the current status chosen again, nothing else: no change to publish
         return
     happened = parse_day(fields["happened_on"]) if fields["happened_on"] else today()
-    errors, clean = check_update(state.item, status, fields["note_zh"], fields["note_en"], happened, values)
+    errors, clean = update_problems(state.item, status, fields["note_zh"], fields["note_en"], happened, values,
+                                    set(state.derived()), today())
     for name, message in errors.items():
         if name.startswith("progress_"):
             key = name[len("progress_"):]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ...i18n import N_
 from ..clock import today
-from ..sites import check_site, check_stage, site_history
+from ...rules.records import site_problems, stage_problems
+from ..sites import site_history
 from .columns import SITES
 from .plan import Plan, SiteChange, check_locked, conflict, parse_day
 from .rows import site_row
@@ -52,7 +53,7 @@ def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
         else:
             plan.unchanged += 1
         return
-    errors = check_stage(stage, note_zh, note_en, happened)
+    errors = stage_problems(stage, note_zh, note_en, happened, today())
     _report(plan, row["row"], errors)
     if errors:
         return
@@ -82,10 +83,10 @@ def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen
     if not stage:
         plan.add(NO_STAGE, "sites", row["row"], "new_stage")
         return
-    errors = check_site(state.item, fields["target"], name_zh, fields["name_en"], fields["place"], building, stage,
-                        happened)
-    errors.update({k: v for k, v in check_stage(stage, cells.get("note_zh"), cells.get("note_en"), happened).items()
-                   if k.startswith("note")})
+    errors = site_problems(state.item, set(places.values()), fields["target"], name_zh, fields["name_en"],
+                           fields["place"], building, stage, happened, today())
+    errors.update({k: v for k, v in stage_problems(stage, cells.get("note_zh"), cells.get("note_en"), happened,
+                                                   today()).items() if k.startswith("note")})
     _report(plan, row["row"], errors)
     key = (state.item.code, name_zh, building)
     if errors:

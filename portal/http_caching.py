@@ -1,0 +1,99 @@
+"""Standard HTTP caching for public pages: an ETag made from the shared data version, 304 on revalidation.
+
+A public page depends on the database (status, sites, published comments, marks), on the release (code,
+templates, translations, content files), on today's date (the "deadline passed" text), and on the request
+(address, language, care-mode cookie). The ETag is a hash of exactly these, computed BEFORE the view
+runs: a browser or nginx revalidating with If-None-Match gets a 304 for the cost of one primary-key
+read, with nothing rendered. Every node reads the same data version, so whichever node answers, a
+change shows at the next revalidation (services/data_version.py).
+
+Headers: `public, max-age=0, s-maxage=N, must-revalidate` — browsers ask every time; a shared cache
+(nginx) may answer alone for N seconds (PUBLIC_CACHE_SECONDS, 1 by default: nginx does not store a
+page it may keep for 0 seconds) and then revalidates. `Vary: Accept-Encoding, Cookie` (the care-mode
+and language cookies change pages; a visitor with a session cookie is never served a shared copy).
+The ETag is weak: the brotli, gzip and plain bodies are the same page, and Flask-Compress leaves weak
+ETags as they are, so one validator answers 304 for every encoding.
+
+Requests with a session cookie (staff, a resident reading a message flashed after a form) are not
+revalidated and leave `private, no-cache`: their pages may hold what others must not see.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_babel import get_locale
+
+from .services import data_version
+from .services.clock import today
+
+CACHED_BLUEPRINTS = frozenset({"public", "search", "api"})
+# Search result pages reach the app every time so the search log counts each search; the search API
+# answers from each node's own index, which may trail the data version by a few seconds.
+NOT_CACHED_ENDPOINTS = frozenset({"public.care_mode", "public.root", "search.results", "search.go"})
+RESIDENT_BLUEPRINTS = CACHED_BLUEPRINTS | {"feedback", "follow", "search_api"}
+RELEASE_SUFFIXES = frozenset({".py", ".html", ".js", ".css", ".svg", ".mo", ".yaml", ".yml", ".md", ".json"})
+
+
+def release_fingerprint(app: Flask) -> str:
+    """A hash of what the code, templates, catalogs and content files say, made once at start-up: the
+    same on every node of one release, new with every deploy (file contents, not mtimes)."""
+    return _fingerprint((app.root_path, app.config["BABEL_TRANSLATION_DIRECTORIES"], app.config["CONTENT_DIR"]))
+
+
+@functools.lru_cache(maxsize=8)  # once per process: tests build many apps from the same files
+def _fingerprint(roots: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for root in map(Path, roots):
+        for path in sorted(p for p in root.rglob("*") if p.suffix in RELEASE_SUFFIXES and p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cacheable() -> bool:
+    return (request.method in ("GET", "HEAD") and request.blueprint in CACHED_BLUEPRINTS
+            and request.endpoint not in NOT_CACHED_ENDPOINTS
+            and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
+
+
+def _etag() -> str:
+    parts = (data_version.current(), current_app.extensions["release"], today().isoformat(), request.url,
+             str(get_locale()), request.cookies.get("care", ""))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _revalidate() -> Response | None:
+    """Before the view: 304 when the visitor's copy is current, else note the ETag for the answer."""
+    if not _cacheable():
+        return None
+    g.etag = _etag()
+    if request.if_none_match.contains_weak(g.etag):
+        return _headers(Response(status=304))
+    return None
+
+
+def _headers(response: Response) -> Response:
+    etag = g.get("etag")
+    # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
+    if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
+        response.set_etag(etag, weak=True)
+        seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
+        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
+        response.vary.update(("Accept-Encoding", "Cookie"))
+        if not request.path.startswith(("/zh/", "/en/")):
+            response.vary.add("Accept-Language")  # feeds and API without a language in the address
+    elif (request.method in ("GET", "HEAD") and request.blueprint in RESIDENT_BLUEPRINTS
+          and "Cache-Control" not in response.headers):
+        # Search results, tracking pages, forms answered with errors, anything with a session.
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("PUBLIC_CACHE_SECONDS", 1)
+    app.extensions["release"] = release_fingerprint(app)
+    # First of all before-request functions: a 304 needs none of the others (they guard sessions and POSTs).
+    app.before_request_funcs.setdefault(None, []).insert(0, _revalidate)
+    app.after_request(_headers)

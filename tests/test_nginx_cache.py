@@ -1,0 +1,54 @@
+"""deploy/nginx.conf caches public pages and revalidates them with the app (portal/http_caching.py):
+a stored page is served by nginx alone, checked with If-None-Match once it expires, and a status change
+shows at the first request after that; staff with a session always reach the app."""
+from __future__ import annotations
+
+import http.client
+import time
+from datetime import date
+
+import pytest
+
+from gunicorn_support import gunicorn
+from nginx_support import nginx
+
+pytestmark = pytest.mark.load
+
+ITEM = "/zh/items/2.3"
+
+
+def _get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": "portal.test", **headers})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def _expire() -> None:
+    time.sleep(2.1)  # the app's s-maxage=1; nginx counts whole seconds and keeps a page until the next one
+
+
+def test_nginx_serves_public_pages_from_its_cache_and_revalidates_them(app, tmp_path):
+    from portal.services.progress import record_update
+
+    with gunicorn(app, tmp_path, workers=1, threads=4) as server, nginx(tmp_path, server.port) as port:
+        status, headers, body = _get(port, ITEM)
+        assert status == 200 and headers["x-cache-status"] == "MISS" and "set-cookie" not in headers
+        assert _get(port, ITEM)[1]["x-cache-status"] == "HIT"
+        _expire()
+        status, headers, again = _get(port, ITEM)
+        assert (status, headers["x-cache-status"]) == (200, "REVALIDATED") and again == body  # the app said 304
+        assert "已完成" not in body.decode()
+
+        with app.app_context():  # a status change, written as the staff form writes it
+            record_update("2.3", "completed", "全部加装电梯已竣工。", None, date(2023, 12, 20))
+        _expire()
+        status, headers, changed = _get(port, ITEM)
+        assert status == 200 and headers["x-cache-status"] == "EXPIRED" and "已完成" in changed.decode()
+
+        assert _get(port, ITEM, Cookie="session=x")[1]["x-cache-status"] == "BYPASS"
+        assert "x-cache-status" in _get(port, "/en/search?q=lift")[1]
+        assert _get(port, "/en/search?q=lift")[1]["x-cache-status"] != "HIT"  # every search reaches the app
