@@ -3,13 +3,13 @@ codes are unique within a plan only. Existing rows become the 2023 plan's; an ou
 another plan's item gets that plan's own work_item row.
 
 Revision ID: plans_core
-Revises: outcomes
+Revises: enums
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "plans_core"
-down_revision = "outcomes"
+down_revision = "enums"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from ..pagination import paginate

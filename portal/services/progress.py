@@ -34,7 +34,8 @@ def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, h
     """Adds one history entry with its audit record to the open transaction; the caller commits. The input
     was checked by the form or the spreadsheet check (portal/rules). A progress spreadsheet adds many of
     these in one transaction, the item form one."""
-    if content().item(item_code) is None:
+    item = content().item(item_code)
+    if item is None:
         raise InvalidInput({"item": N_("Unknown work point.")})
     note_zh, note_en = note_zh.strip(), (note_en or "").strip()
     values = {k: float(v) for k, v in (progress or {}).items()}
