@@ -41,13 +41,13 @@ def pages(tracking: str) -> dict[str, tuple[str, bool]]:
     search results are an endless space of pages and a tracking page belongs to one resident."""
     return {
         "home": ("/zh/", False),
-        "item": ("/zh/items/2.3", False),
+        "item": ("/zh/plans/2023-city-management/items/2.3", False),
         "search": ("/zh/search", False),
         "search results": ("/zh/search?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF", True),
         "feedback look-up": ("/zh/feedback/", False),
         "feedback tracking": (f"/zh/feedback/{tracking}", True),
         "home (English)": ("/en/", False),
-        "item (English)": ("/en/items/2.3", False),
+        "item (English)": ("/en/plans/2023-city-management/items/2.3", False),
     }
 
 

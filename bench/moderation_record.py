@@ -25,13 +25,14 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _rows(n: int, rng: random.Random) -> list[dict]:
+    from portal.models import FIRST_PLAN
     from portal.services.moderation_record import REASONS
 
     start, rows = datetime(2023, 7, 1), []
     for i in range(n):
         at = start + timedelta(minutes=rng.randrange(24 * 30 * 24 * 60))
         state = rng.choices(["published", "rejected", "hidden", "pending"], [70, 15, 5, 10])[0]
-        rows.append({"tracking_code": f"ZJ-B{i:07d}", "item_code": "2.3", "kind": "question", "body": "b",
+        rows.append({"tracking_code": f"ZJ-B{i:07d}", "plan": FIRST_PLAN, "item_code": "2.3", "kind": "question", "body": "b",
                      "body_public": "b", "lang": "zh", "state": state, "created_at": at, "flag_count": 0,
                      "show_full_name": False,
                      "reason_code": rng.choice(list(REASONS)) if state in ("rejected", "hidden") else None,

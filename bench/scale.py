@@ -72,7 +72,7 @@ def _fill(app, factor: int, rng: random.Random) -> dict:
 
     from bench.search_latency import synthetic_store
     from portal.extensions import db
-    from portal.models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
+    from portal.models import FIRST_PLAN, Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
     from portal.services.content import content, sync_items
 
     with app.app_context():
@@ -97,17 +97,17 @@ def _fill(app, factor: int, rng: random.Random) -> dict:
         for n in range(1000 * factor + 100 * factor):
             published = n < 1000 * factor
             body = _text(rng, rng.randint(30, 150))
-            rows.append({"tracking_code": f"ZJ-S{n:08d}", "item_code": pick(n), "kind": "question", "body": body,
+            rows.append({"tracking_code": f"ZJ-S{n:08d}", "plan": FIRST_PLAN, "item_code": pick(n), "kind": "question", "body": body,
                          "body_public": body, "lang": "zh", "state": "published" if published else "pending",
                          "flag_count": 0, "show_full_name": False, "created_at": start + timedelta(minutes=n),
                          "reply_body": _text(rng, 60) if published and n % 7 == 0 else None})
         db.session.execute(insert(Feedback), rows)
         db.session.execute(insert(StatusUpdate), [
-            {"item_code": pick(n), "status": "in_progress", "note_zh": _text(rng, 50),
+            {"plan": FIRST_PLAN, "item_code": pick(n), "status": "in_progress", "note_zh": _text(rng, 50),
              "happened_on": date(2023, 7, 1) + timedelta(days=n % 90), "created_at": start + timedelta(hours=n)}
             for n in range(20 * factor)])
         db.session.execute(insert(ProjectSite), [
-            {"item_code": pick(n), "name_zh": f"小区{n}号楼", "stage": rng.choice(["consultation", "construction", "completed"]),
+            {"plan": FIRST_PLAN, "item_code": pick(n), "name_zh": f"小区{n}号楼", "stage": rng.choice(["consultation", "construction", "completed"]),
              "created_at": start} for n in range(100 * factor)])
         site_ids = list(db.session.scalars(select(ProjectSite.id)))
         db.session.execute(insert(SiteStageUpdate), [
@@ -152,8 +152,8 @@ def measure(factor: int, rounds: int, workdir: Path) -> dict:
     sizes = _fill(app, factor, rng)
     public, staff = app.test_client(), _staff_client(app)
     result = {"factor": factor, "data": sizes, "pages": {
-        "item page": _timed(public, "/zh/items/2.3", rounds),
-        "progress page": _timed(public, "/zh/progress", rounds),
+        "item page": _timed(public, "/zh/plans/2023-city-management/items/2.3", rounds),
+        "progress page": _timed(public, "/zh/plans/2023-city-management/progress", rounds),
         "staff dashboard": _timed(staff, "/staff/", rounds),
         "moderation queue": _timed(staff, "/staff/moderation", rounds),
     }}
@@ -173,8 +173,8 @@ def item_page_growth(rounds: int, workdir: Path) -> dict:
         with app.app_context():
             sync_items(content())
     grow(full, comments=1000, updates=200)
-    return {"none": _timed(empty.test_client(), "/zh/items/2.3", rounds),
-            "1,000 comments, 200 updates": _timed(full.test_client(), "/zh/items/2.3", rounds)}
+    return {"none": _timed(empty.test_client(), "/zh/plans/2023-city-management/items/2.3", rounds),
+            "1,000 comments, 200 updates": _timed(full.test_client(), "/zh/plans/2023-city-management/items/2.3", rounds)}
 
 
 def write_report(result: dict) -> None:

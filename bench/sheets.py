@@ -62,7 +62,7 @@ def _app(tmp: str, sites: int):
         create_staff("bench", PASSWORD, "editor")
         codes = [i.code for i in store.items]
         for n in range(sites):  # bench data only, in one transaction: what is timed is the sheet, not this
-            site = ProjectSite(item_code=codes[n % len(codes)], name_zh=f"测试项目{n}号", building=f"{n % 40 + 1}号楼",
+            site = ProjectSite(plan=store.plan.slug, item_code=codes[n % len(codes)], name_zh=f"测试项目{n}号", building=f"{n % 40 + 1}号楼",
                                stage="consultation")
             site.stages.append(SiteStageUpdate(stage="consultation", happened_on=date(2023, 8, 1)))
             db.session.add(site)

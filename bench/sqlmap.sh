@@ -53,8 +53,8 @@ targets=(
   "items API (path)|-u $base/api/v1/items/2.3*"
   "tracking lookup|-u $base/zh/feedback/?code=$tracking --ignore-code=404"
   "tracking page (path)|-u $base/zh/feedback/$tracking* --ignore-code=404"
-  "report form|-u $base/zh/feedback/$comment_id/flag --data=csrf_token=x&reason=Not+true --csrf-token=csrf_token --csrf-url=$base/zh/items/2.3 --skip=csrf_token"
-  "comment form|-u $base/zh/items/2.3/feedback --data=csrf_token=x&body=When+will+the+lift+work+start%3F&kind=question&place=&display_name=Li&contact=&website= --csrf-token=csrf_token --csrf-url=$base/zh/items/2.3 --skip=csrf_token"
+  "report form|-u $base/zh/feedback/$comment_id/flag --data=csrf_token=x&reason=Not+true --csrf-token=csrf_token --csrf-url=$base/zh/plans/2023-city-management/items/2.3 --skip=csrf_token"
+  "comment form|-u $base/zh/plans/2023-city-management/items/2.3/feedback --data=csrf_token=x&body=When+will+the+lift+work+start%3F&kind=question&place=&display_name=Li&contact=&website= --csrf-token=csrf_token --csrf-url=$base/zh/plans/2023-city-management/items/2.3 --skip=csrf_token"
   "staff login form|-u $base/staff/login --data=csrf_token=x&username=alice&password=secret-password --csrf-token=csrf_token --csrf-url=$base/staff/login --skip=csrf_token --ignore-code=401"
 )
 

@@ -47,17 +47,17 @@ HELLO = "hello-world (ceiling)"
 NEW_WORDS = "search (new words)"
 TARGETS = {  # name -> (server, path, extra header or None); "etag" is filled in from the item page
     HELLO: ("hello", "/", None),
-    "item (rendered)": ("portal", f"/zh/items/{ITEM}", None),
-    "item (revalidated)": ("portal", f"/zh/items/{ITEM}", "etag"),
+    "item (rendered)": ("portal", f"/zh/plans/2023-city-management/items/{ITEM}", None),
+    "item (revalidated)": ("portal", f"/zh/plans/2023-city-management/items/{ITEM}", "etag"),
     "home": ("portal", "/zh/", None),
-    "area": ("portal", f"/zh/areas/{AREA}", None),
-    "progress": ("portal", "/zh/progress", None),
+    "area": ("portal", f"/zh/plans/2023-city-management/areas/{AREA}", None),
+    "progress": ("portal", "/zh/plans/2023-city-management/progress", None),
     NEW_WORDS: ("portal", "/zh/search", None),
     "api (one item)": ("portal", f"/api/v1/items/{ITEM}", None),
-    "nginx cache → item": ("nginx", f"/zh/items/{ITEM}", None),
+    "nginx cache → item": ("nginx", f"/zh/plans/2023-city-management/items/{ITEM}", None),
 }
-PAGES = [f"/zh/items/{ITEM}", f"/en/items/{ITEM}", "/zh/", f"/zh/areas/{AREA}", "/zh/progress",
-         "/zh/search?q=" + quote("加装电梯"), "/zh/items/", "/zh/places/", "/zh/notice"]
+PAGES = [f"/zh/plans/2023-city-management/items/{ITEM}", f"/en/plans/2023-city-management/items/{ITEM}", "/zh/", f"/zh/plans/2023-city-management/areas/{AREA}", "/zh/plans/2023-city-management/progress",
+         "/zh/search?q=" + quote("加装电梯"), "/zh/plans/2023-city-management/items/", "/zh/plans/2023-city-management/places/", "/zh/plans/2023-city-management/notice"]
 TARGET_RATIO = 0.25  # rendered item page and new-word searches, against hello-world in the same round
 TARGET_SEARCH_P99_MS = 100.0
 TARGET_RSS_MB = 150.0

@@ -5,7 +5,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .services.content import content, sync_items
+from .services.content import sync_items
 
 
 def register_cli(app: Flask) -> None:
@@ -19,7 +19,7 @@ def register_cli(app: Flask) -> None:
 @with_appcontext
 def load_content_command():
     """Validate content/ and make sure every work point has its database row."""
-    result = sync_items(content())
+    result = sync_items()
     click.echo(f"content: {result['total']} work points ({result['added']} added, {result['updated']} updated)")
 
 

@@ -17,8 +17,9 @@ def healthz():
     store = current_app.extensions.get("portal_content")
     checks["content"] = "ok" if store and len(store.items) == 30 else "missing"
     try:
-        rows = db.session.scalar(select(func.count()).select_from(WorkItem))
-        checks["database"] = "ok" if rows == len(store.items if store else []) else "not loaded"
+        plans = current_app.extensions["portal_plans"]
+        rows = db.session.scalar(select(func.count()).select_from(WorkItem).where(WorkItem.plan.in_(list(plans.stores))))
+        checks["database"] = "ok" if rows == sum(len(s.items) for s in plans.stores.values()) else "not loaded"
     except SQLAlchemyError:
         db.session.rollback()
         checks["database"] = "unavailable"

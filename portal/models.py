@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, and_, or_)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, Float, ForeignKey, ForeignKeyConstraint, Index, Integer,
+                        String, Text, UniqueConstraint, and_, or_)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,12 +18,23 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# The plan every row made before plans existed belongs to (migration plans_core).
+FIRST_PLAN = "2023-city-management"
+
+
+def item_fk() -> ForeignKeyConstraint:
+    """Records about a work point point at (plan, code): a code is unique within its plan only."""
+    return ForeignKeyConstraint(["plan", "item_code"], ["work_item.plan", "work_item.code"])
+
+
 class WorkItem(db.Model):
-    """One row per work point code, so run-time records can refer to it."""
+    """One row per work point of each plan, so run-time records can refer to it."""
 
     __tablename__ = "work_item"
+    __table_args__ = (UniqueConstraint("plan", "code", name="uq_work_item_plan_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
+    plan: Mapped[str] = mapped_column(String(64), index=True)
+    code: Mapped[str] = mapped_column(String(16), index=True)
     section: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[str] = mapped_column(String(7))
     current_status: Mapped[ItemStatus | None] = mapped_column(enum_type(ItemStatus, 20))
@@ -82,9 +93,10 @@ class StatusUpdate(db.Model):
 
     __tablename__ = "status_update"
     # The item page's timeline and latest values read one item's entries newest first.
-    __table_args__ = (Index("ix_status_update_item_latest", "item_code", "happened_on", "created_at", "id"),)
+    __table_args__ = (Index("ix_status_update_item_latest", "item_code", "happened_on", "created_at", "id"), item_fk())
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    plan: Mapped[str] = mapped_column(String(64))
+    item_code: Mapped[str] = mapped_column(String(16), index=True)
     status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus, 20))
     note_zh: Mapped[str] = mapped_column(Text)
     note_en: Mapped[str | None] = mapped_column(Text)
@@ -110,9 +122,10 @@ class ProjectSite(db.Model):
 
     __tablename__ = "project_site"
     # Progress counted from sites groups one item's sites by target and stage.
-    __table_args__ = (Index("ix_project_site_item_target_stage", "item_code", "target_key", "stage"),)
+    __table_args__ = (Index("ix_project_site_item_target_stage", "item_code", "target_key", "stage"), item_fk())
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    plan: Mapped[str] = mapped_column(String(64))
+    item_code: Mapped[str] = mapped_column(String(16), index=True)
     target_key: Mapped[str | None] = mapped_column(String(40))
     name_zh: Mapped[str] = mapped_column(String(limits.SITE_NAME.max))
     name_en: Mapped[str | None] = mapped_column(String(limits.SITE_NAME.max))
@@ -150,10 +163,12 @@ class Feedback(db.Model):
         # The moderation list of one state, newest first, and the counts per state.
         Index("ix_feedback_state_created", "state", "created_at"),
         Index("ix_feedback_state_flags", "state", "flag_count"),
+        item_fk(),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(16))
-    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    plan: Mapped[str] = mapped_column(String(64))
+    item_code: Mapped[str] = mapped_column(String(16), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("project_site.id"), index=True)
     place_slug: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # suggestion | question | concern | praise
@@ -223,10 +238,11 @@ class MatterMark(db.Model):
     """
 
     __tablename__ = "matter_mark"
-    __table_args__ = (UniqueConstraint("subject", "browser_hash"),)
+    __table_args__ = (UniqueConstraint("plan", "subject", "browser_hash", name="uq_matter_mark_plan_subject"), item_fk())
     id: Mapped[int] = mapped_column(primary_key=True)
+    plan: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(40), index=True)
-    item_code: Mapped[str] = mapped_column(ForeignKey("work_item.code"), index=True)
+    item_code: Mapped[str] = mapped_column(String(16), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("project_site.id"), index=True)
     browser_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -297,11 +313,15 @@ class SheetUpload(db.Model):
 class ItemOutcome(db.Model):
     """One per work point, recorded by staff after its plan's year; a change is audited, not versioned here.
 
-    `plan_slug` and `item_code` say which plan's item it is: until work_item has a plan column, one
-    code's row is shared by every plan, so lookups across plans go by these two."""
+    `plan_slug` and `item_code` name the same work_item row as `work_item_id` (the foreign key on both
+    keeps them in step); lookups across plans go by these two."""
 
     __tablename__ = "item_outcome"
-    __table_args__ = (UniqueConstraint("plan_slug", "item_code", name="uq_item_outcome_plan_code"),)
+    __table_args__ = (
+        UniqueConstraint("plan_slug", "item_code", name="uq_item_outcome_plan_code"),
+        ForeignKeyConstraint(["plan_slug", "item_code"], ["work_item.plan", "work_item.code"],
+                             name="fk_item_outcome_plan_item"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), unique=True)
     plan_slug: Mapped[str] = mapped_column(String(64), index=True)

@@ -45,7 +45,7 @@ def app_factory(tmp_path, monkeypatch):
         app = create_app(config)
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
-            sync_items(content())
+            sync_items()
         made.append(app)
         return app
 

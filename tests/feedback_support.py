@@ -11,11 +11,11 @@ CODE_RE = re.compile(r"ZJ-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}")
 
 def send_comment(client, code: str = "2.3", lang: str = "zh", ip: str = "198.51.100.1", **fields):
     """POST the form on the item page as a resident would, with the page's CSRF token."""
-    page = client.get(f"/{lang}/items/{code}")
+    page = client.get(f"/{lang}/plans/2023-city-management/items/{code}")
     data = {"csrf_token": csrf_from(page.data), "body": BODY, "kind": "question", "place": "",
             "display_name": "", "contact": "", "website": ""}
     data.update({k: v for k, v in fields.items() if v is not None})
-    return client.post(f"/{lang}/items/{code}/feedback", data=data, environ_base={"REMOTE_ADDR": ip})
+    return client.post(f"/{lang}/plans/2023-city-management/items/{code}/feedback", data=data, environ_base={"REMOTE_ADDR": ip})
 
 
 def tracking_code(response) -> str:

@@ -39,7 +39,7 @@ def _make_template(base: URL) -> str:
                       "SQLALCHEMY_DATABASE_URI": base.set(database=name).render_as_string(hide_password=False)})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-        sync_items(content())
+        sync_items()
         db.session.remove()
         db.engine.dispose()
     return name

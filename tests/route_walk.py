@@ -69,7 +69,7 @@ def seed(app) -> Seeded:
             lang="zh", code=ITEM, number=item.section.number, month=item.deadline,
             office=store.offices[0].slug, place=store.places[0].slug,
             target_key=item.targets[0].key if item.targets else "x", key=item.targets[0].key if item.targets else "x",
-            filename="css/site.css", id=published.id,
+            filename="css/site.css", id=published.id, plan=store.plan.slug,
         )
     return Seeded(values, staff)
 

@@ -17,31 +17,34 @@ def varied_text(rng: random.Random, n: int) -> str:
 
 def grow(app, code: str = "2.3", comments: int = 0, updates: int = 0, sites: int = 0, pending: int = 0,
          seed: int = 7) -> None:
+    """Rows for `code` of the current plan."""
     from portal.extensions import db
     from portal.models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate, TargetProgress
+    from portal.services.content import plan_slug
 
     rng = random.Random(seed)
     start = datetime(2023, 7, 1, 8, 0)
     with app.app_context():
+        plan = plan_slug()
         item_key = _first_target(code)
         for i in range(comments + pending):
             published = i < comments
             body = varied_text(rng, rng.randint(40, 160))
             replied = published and i % 3 == 0
             db.session.add(Feedback(
-                tracking_code=f"ZJ-GROW{seed}{i:07d}", item_code=code, kind="question", body=body, body_public=body,
+                tracking_code=f"ZJ-GROW{seed}{i:07d}", plan=plan, item_code=code, kind="question", body=body, body_public=body,
                 lang="zh", state="published" if published else "pending", created_at=start + timedelta(minutes=i),
                 reply_body=varied_text(rng, 80) if replied else None,
                 replied_at=start + timedelta(minutes=i, hours=5) if replied else None))
         for i in range(updates):
-            entry = StatusUpdate(item_code=code, status="in_progress", note_zh=varied_text(rng, 60),
+            entry = StatusUpdate(plan=plan, item_code=code, status="in_progress", note_zh=varied_text(rng, 60),
                                  happened_on=date(2023, 7, 1) + timedelta(days=i % 500),
                                  created_at=start + timedelta(hours=i))
             if item_key:
                 entry.progress.append(TargetProgress(target_key=item_key, value=float(i % 20)))
             db.session.add(entry)
         for i in range(sites):
-            site = ProjectSite(item_code=code, target_key=item_key, name_zh=f"测试小区{i}号楼", stage="consultation",
+            site = ProjectSite(plan=plan, item_code=code, target_key=item_key, name_zh=f"测试小区{i}号楼", stage="consultation",
                                created_at=start + timedelta(minutes=i))
             site.stages.append(SiteStageUpdate(stage="consultation", happened_on=date(2023, 8, 1),
                                                created_at=start + timedelta(minutes=i)))

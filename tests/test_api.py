@@ -30,7 +30,7 @@ def test_items_list_matches_notice(client, spec):
     validator = _validator(spec, "Item")
     for item in data["items"]:
         validator.validate(item)
-        assert item["url"] == {"zh": f"/zh/items/{item['code']}", "en": f"/en/items/{item['code']}"}
+        assert item["url"] == {"zh": f"/zh/plans/2023-city-management/items/{item['code']}", "en": f"/en/plans/2023-city-management/items/{item['code']}"}
         assert item["status"]["code"] == "no_report"
         assert all(d["en"] for d in item["departments"])
 

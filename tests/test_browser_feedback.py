@@ -17,7 +17,7 @@ def test_a_resident_comments_from_a_phone_and_reads_the_reply(app, live_server, 
     make_staff(app, "mod-e2e", "moderator")
 
     resident = browser_context_factory("phone-360", java_script_enabled=False).new_page()
-    resident.goto(f"{server.url}/zh/items/2.3")
+    resident.goto(f"{server.url}/zh/plans/2023-city-management/items/2.3")
     resident.fill("#body", COMMENT)
     resident.select_option("#kind", "question")
     resident.fill("#display_name", "王阿姨")
@@ -53,7 +53,7 @@ def test_a_resident_comments_from_a_phone_and_reads_the_reply(app, live_server, 
     assert f"留言 {code} 已公开。" in staff.locator("main").inner_text()
     screenshot(staff, "feedback-4-queue-after-zh-360")
 
-    resident.goto(f"{server.url}/zh/items/2.3")
+    resident.goto(f"{server.url}/zh/plans/2023-city-management/items/2.3")
     comment = resident.locator(f"#comment-{fid}")
     text = comment.inner_text()
     assert "施工期间老人出行怎么安排" in text and REPLY in text and "咨询" in text and "王*姨" in text and "138****5678" in text

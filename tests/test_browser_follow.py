@@ -11,7 +11,7 @@ from test_accessibility import AAA_CONTRAST, CARE_MEASURE, _describe, axe_violat
 def test_follow_form_works_without_javascript(mail_app, smtp, live_server, browser_context_factory):
     server = live_server(mail_app)
     tab = browser_context_factory("phone-360", java_script_enabled=False).new_page()
-    tab.goto(f"{server.url}/zh/items/2.3")
+    tab.goto(f"{server.url}/zh/plans/2023-city-management/items/2.3")
     tab.get_by_label("您的电子邮箱", exact=True).fill("lift@example.org")
     tab.get_by_role("button", name="用电子邮件关注").click()
     assert "请查看您的电子邮箱" in tab.inner_text("main")
@@ -29,7 +29,7 @@ def test_follow_and_withdraw_pages_pass_axe_in_care_mode(mail_app, smtp, live_se
     ctx.add_cookies([{"name": "care", "value": "1", "url": server.url}])
     tab = ctx.new_page()
     problems = []
-    for path in ("/zh/items/2.3", "/en/places/gutong-sicun", f"/zh/feedback/{code}", "/zh/privacy", "/en/privacy"):
+    for path in ("/zh/plans/2023-city-management/items/2.3", "/en/plans/2023-city-management/places/gutong-sicun", f"/zh/feedback/{code}", "/zh/privacy", "/en/privacy"):
         assert tab.goto(server.url + path).status == 200, path
         for details in tab.locator("details.withdraw").all():
             details.locator("summary").click()  # measure the withdraw button too
@@ -42,5 +42,5 @@ def test_follow_and_withdraw_pages_pass_axe_in_care_mode(mail_app, smtp, live_se
         if not no_horizontal_scroll(tab):
             problems.append(f"{path}: scrolls sideways at 360 px")
         screenshot(tab, "follow" + path.replace("/", "-"))
-    assert tab.goto(server.url + "/zh/items/2.3").ok and tab.locator("#follow-email").is_visible()
+    assert tab.goto(server.url + "/zh/plans/2023-city-management/items/2.3").ok and tab.locator("#follow-email").is_visible()
     assert not problems, "\n".join(problems)

@@ -8,7 +8,7 @@ import pytest
 from browser_support import SCREENSHOTS
 
 LIMITS = {False: 160, True: 240}
-PAGES = {"zh": "/zh/items/2.3", "en": "/en/items/2.3"}
+PAGES = {"zh": "/zh/plans/2023-city-management/items/2.3", "en": "/en/plans/2023-city-management/items/2.3"}
 # Number of distinct line boxes of each control's text: 1 means the label is on one line.
 LINES = """() => [...document.querySelectorAll('.site-header button, .site-header summary, .site-header .tools a')]
   .map(el => { const r = document.createRange(); r.selectNodeContents(el);
@@ -39,4 +39,4 @@ def test_header_is_compact_and_labels_stay_whole(app, live_server, browser_conte
     nav = tab.get_by_role("navigation", name="主导航" if lang == "zh" else "Main")
     assert nav.is_visible()
     nav.get_by_role("link").nth(2).click()  # opens without JavaScript and its links work
-    assert tab.url.endswith(f"/{lang}/progress")
+    assert tab.url.endswith(f"/{lang}/plans/2023-city-management/progress")

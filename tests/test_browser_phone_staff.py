@@ -14,7 +14,7 @@ from test_accessibility import axe_violations, with_axe
 def test_live_count_with_javascript_and_server_hint_without(app, live_server, browser_context_factory):
     server = live_server(app)
     tab = browser_context_factory("phone-360").new_page()
-    tab.goto(f"{server.url}/zh/items/2.3")
+    tab.goto(f"{server.url}/zh/plans/2023-city-management/items/2.3")
     count = tab.locator("#body-count")
     assert count.is_visible() and count.inner_text() == "已写 0 字，最多 2000 字"
     tab.locator("#body").fill("电梯\n好")
@@ -22,7 +22,7 @@ def test_live_count_with_javascript_and_server_hint_without(app, live_server, br
     assert tab.locator("#body").get_attribute("maxlength") == "2000"
 
     plain = browser_context_factory("phone-360", java_script_enabled=False).new_page()
-    plain.goto(f"{server.url}/en/items/2.3")
+    plain.goto(f"{server.url}/en/plans/2023-city-management/items/2.3")
     assert not plain.locator("#body-count").is_visible()
     assert plain.get_by_text("5 to 2,000 characters.").is_visible()
 

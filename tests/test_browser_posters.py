@@ -28,9 +28,9 @@ def _decode(png: bytes) -> str:
 def test_poster_qr_decodes_to_the_page(app, live_server, page, lang):
     site = add_site(app, "2.3", "甲楼加装电梯", "consultation", name_en="Lift, block A")
     server = live_server(app)
-    for path, expected in ((f"/{lang}/items/2.3/poster", f"{server.url}/{lang}/items/2.3"),
-                           (f"/{lang}/items/2.3/sites/{site}/poster",
-                            f"{server.url}/{lang}/items/2.3/sites/{site}#feedback-form")):
+    for path, expected in ((f"/{lang}/plans/2023-city-management/items/2.3/poster", f"{server.url}/{lang}/plans/2023-city-management/items/2.3"),
+                           (f"/{lang}/plans/2023-city-management/items/2.3/sites/{site}/poster",
+                            f"{server.url}/{lang}/plans/2023-city-management/items/2.3/sites/{site}#feedback-form")):
         page.goto(server.url + path)
         screenshot(page, f"poster-{lang}-{'site' if 'sites' in path else 'item'}")
         assert _decode(page.locator("svg.qr").screenshot()) == expected
@@ -62,5 +62,5 @@ def test_staff_print_has_one_a4_sheet_per_poster(app, live_server, browser_conte
     with app.app_context():
         longest = max(content().items, key=lambda i: len(i.summary.en) + len(i.title.en)).code
     for lang in ("zh", "en"):
-        tab.goto(f"{server.url}/{lang}/items/{longest}/poster")
+        tab.goto(f"{server.url}/{lang}/plans/2023-city-management/items/{longest}/poster")
         assert len(list(extract_pages(io.BytesIO(tab.pdf(prefer_css_page_size=True))))) == 1, (longest, lang)

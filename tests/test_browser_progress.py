@@ -32,7 +32,7 @@ def test_dashboard_charts_draw_on_a_phone(app, live_server, browser_context_fact
     server = live_server(app)
     tab = browser_context_factory("phone-360").new_page()
     errors = _csp_errors(tab)
-    tab.goto(f"{server.url}/{lang}/progress")
+    tab.goto(f"{server.url}/{lang}/plans/2023-city-management/progress")
     charts = tab.locator("svg.chart-svg")
     assert charts.count() == 3
     for n in range(3):
@@ -47,7 +47,7 @@ def test_dashboard_charts_draw_on_a_phone(app, live_server, browser_context_fact
 
     tab.goto(f"{server.url}/{lang}/")
     assert tab.locator(".home-progress svg.chart-svg").count() == 1 and no_horizontal_scroll(tab)
-    tab.goto(f"{server.url}/{lang}/items/2.3")
+    tab.goto(f"{server.url}/{lang}/plans/2023-city-management/items/2.3")
     assert tab.locator("#sites .card").count() == 2 and no_horizontal_scroll(tab)
     screenshot(tab, f"progress-item-2.3-{lang}-360")
     assert errors == []
@@ -78,7 +78,7 @@ def test_editor_update_in_the_browser_reaches_the_resident(app, live_server, bro
     assert "/staff/items/2.2" in staff.url
 
     resident = browser_context_factory("phone-360").new_page()
-    resident.goto(f"{server.url}/zh/items/2.2")
+    resident.goto(f"{server.url}/zh/plans/2023-city-management/items/2.2")
     text = resident.locator("main").inner_text()
     assert "第一批12万平方米中已完成4.2万平方米。" in text and "推进中" in text
     assert resident.locator("progress").first.get_attribute("value") == "38"

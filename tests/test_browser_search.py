@@ -23,7 +23,7 @@ def test_search_on_a_phone(app, live_server, browser_context_factory, lang, care
     more.click()
     assert page.locator("ol.results > li").count() >= 10
     page.locator("ol.results a.card-link").first.click()
-    assert page.url.endswith(f"/{lang}/items/4.4")
+    assert page.url.endswith(f"/{lang}/plans/2023-city-management/items/4.4")
 
     page.goto(f"{server.url}/{lang}/search?q=水泥厂xylophone")
     help_text = page.locator("section.no-results").inner_text()

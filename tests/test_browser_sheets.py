@@ -52,5 +52,5 @@ def test_upload_preview_and_publish_on_a_phone(app, live_server, browser_context
     tab.locator("form button.primary").click()
     tab.wait_for_load_state()
     assert tab.url.endswith("/staff/progress-sheets")
-    tab.goto(f"{server.url}/zh/items/2.3")
+    tab.goto(f"{server.url}/zh/plans/2023-city-management/items/2.3")
     assert "已完成12台加梯意愿征询。" in tab.locator("main").inner_text()

@@ -10,7 +10,7 @@ from browser_support import no_horizontal_scroll, screenshot
 def test_item_page_fits_a_phone_without_javascript(app, live_server, browser_context_factory, lang):
     server = live_server(app)
     page = browser_context_factory("phone-360", java_script_enabled=False).new_page()
-    page.goto(f"{server.url}/{lang}/items/2.3")
+    page.goto(f"{server.url}/{lang}/plans/2023-city-management/items/2.3")
     assert page.locator("h1").inner_text().strip()
     assert no_horizontal_scroll(page)
     screenshot(page, f"item-2.3-{lang}-360")

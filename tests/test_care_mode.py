@@ -28,8 +28,8 @@ def test_care_switch_works_without_javascript_and_is_remembered(app, live_server
     assert cookie["value"] == "1" and cookie["expires"] > time.time() + 300 * 24 * 3600
 
     again = ctx.new_page()
-    again.goto(f"{server.url}/en/items/2.3")
+    again.goto(f"{server.url}/en/plans/2023-city-management/items/2.3")
     assert again.evaluate(CARE) and again.evaluate(FONT) >= 18, "remembered on other pages and languages"
     again.get_by_role("link", name="Standard text").click()
-    assert again.url.endswith("/en/items/2.3")
+    assert again.url.endswith("/en/plans/2023-city-management/items/2.3")
     assert not again.evaluate(CARE) and again.evaluate(FONT) == 16

@@ -95,10 +95,10 @@ def test_key_figures_are_captured():
 
 
 def test_places_are_browsable(client):
-    html = client.get("/zh/places/yifeng-xincun").data.decode()
-    assert "/zh/items/5.1.4" in html
-    html = client.get("/en/places/langyuefu").data.decode()
-    assert "/en/items/2.5" in html and "Langyuefu" in html
+    html = client.get("/zh/plans/2023-city-management/places/yifeng-xincun").data.decode()
+    assert "/zh/plans/2023-city-management/items/5.1.4" in html
+    html = client.get("/en/plans/2023-city-management/places/langyuefu").data.decode()
+    assert "/en/plans/2023-city-management/items/2.5" in html and "Langyuefu" in html
 
 
 def test_api_fields_filled(client):

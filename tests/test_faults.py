@@ -122,17 +122,17 @@ class _WriteLock:
 def test_a_locked_database_gives_a_clear_page_and_writes_nothing(app_factory, lang, title, message):
     app = app_factory(DB_BUSY_TIMEOUT_MS=300)
     client = app.test_client()
-    token = csrf_from(client.get(f"/{lang}/items/2.3").data)
+    token = csrf_from(client.get(f"/{lang}/plans/2023-city-management/items/2.3").data)
     form = {"csrf_token": token, "body": "楼下的路灯坏了两个星期。", "kind": "concern", "place": ""}
     with _WriteLock(app):
-        assert client.get(f"/{lang}/items/2.3").status_code == 200  # readers are not blocked
-        response = client.post(f"/{lang}/items/2.3/feedback", data=form)
+        assert client.get(f"/{lang}/plans/2023-city-management/items/2.3").status_code == 200  # readers are not blocked
+        response = client.post(f"/{lang}/plans/2023-city-management/items/2.3/feedback", data=form)
         assert response.status_code == 503
         page = text_of(response.data)
         assert title in page and message in page
     assert _feedback_count(app) == 0
     # Once the lock is gone the same form goes through: the resident loses nothing but a retry.
-    again = client.post(f"/{lang}/items/2.3/feedback", data=form)
+    again = client.post(f"/{lang}/plans/2023-city-management/items/2.3/feedback", data=form)
     assert again.status_code == 302
     assert _feedback_count(app) == 1
 
@@ -149,7 +149,7 @@ def test_a_locked_database_leaves_no_half_written_flag(app_factory):
         service.approve(fb, None)
         fid = fb.id
     client = app.test_client()
-    token = csrf_from(client.get("/en/items/2.3").data)
+    token = csrf_from(client.get("/en/plans/2023-city-management/items/2.3").data)
     with _WriteLock(app):
         r = client.post(f"/en/feedback/{fid}/flag", data={"csrf_token": token, "reason": "Not true"})
         assert r.status_code == 503
@@ -183,10 +183,10 @@ def test_a_read_only_database_serves_pages_and_refuses_writes_clearly(app_factor
     app, writable, pg = _read_only(app_factory, tmp_path)
     try:
         client = app.test_client()
-        page = client.get(f"/{lang}/items/2.3")
+        page = client.get(f"/{lang}/plans/2023-city-management/items/2.3")
         assert page.status_code == 200
         token = csrf_from(page.data)
-        response = client.post(f"/{lang}/items/2.3/feedback", data={
+        response = client.post(f"/{lang}/plans/2023-city-management/items/2.3/feedback", data={
             "csrf_token": token, "body": "希望增加晚间的垃圾投放时间。", "kind": "suggestion", "place": ""})
         assert response.status_code == 503
         assert title in text_of(response.data)

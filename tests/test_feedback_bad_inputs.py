@@ -34,7 +34,7 @@ def _publish(app, feedback_id: int, reply: str | None = None) -> None:
 
 @pytest.mark.parametrize("lang, title", [("zh", "来自其他网站的提交"), ("en", "Sent from another site")])
 def test_a_comment_posted_from_another_site_is_refused_with_a_clear_page(app, client, lang, title):
-    r = client.post(f"/{lang}/items/2.3/feedback", data={"body": BODY, "kind": "question", "place": ""},
+    r = client.post(f"/{lang}/plans/2023-city-management/items/2.3/feedback", data={"body": BODY, "kind": "question", "place": ""},
                     headers={"Origin": "https://forms.example.net"})
     assert r.status_code == 403
     text = text_of(r.data)
@@ -90,7 +90,7 @@ def test_html_in_an_accepted_comment_is_escaped_everywhere(app, client, staff_cl
     assert fb.body == body  # stored as sent: escaping is the pages' job
     _publish(app, fb.id, reply=f"答复 {SCRIPT}")
     staff = staff_client("moderator")
-    pages = [client.get(f"/zh/feedback/{code}"), client.get("/zh/items/2.3"), client.get("/en/items/2.3"),
+    pages = [client.get(f"/zh/feedback/{code}"), client.get("/zh/plans/2023-city-management/items/2.3"), client.get("/en/plans/2023-city-management/items/2.3"),
              staff.get("/staff/moderation?view=published"), staff.get(f"/staff/feedback/{fb.id}")]
     for r in pages:
         page = r.get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_sql_like_text_is_stored_verbatim_and_harms_nothing(app, client, body):
     fb = feedback_by_code(app, code)
     assert fb.body == body and fb.display_name == "x' OR 1=1 --"
     assert _count(app) == 1
-    assert client.get("/zh/items/2.3").status_code == 200
+    assert client.get("/zh/plans/2023-city-management/items/2.3").status_code == 200
 
 
 @pytest.mark.parametrize("path", [
@@ -132,8 +132,8 @@ def test_lookup_of_an_unknown_code_is_404_with_the_code_shown_as_text(client):
 
 
 def test_comment_on_an_unknown_item_is_404(app, client):
-    page = client.get("/zh/items/2.3")
-    r = client.post("/zh/items/99.9/feedback", data={"csrf_token": csrf_from(page.data), "body": BODY,
+    page = client.get("/zh/plans/2023-city-management/items/2.3")
+    r = client.post("/zh/plans/2023-city-management/items/99.9/feedback", data={"csrf_token": csrf_from(page.data), "body": BODY,
                                                     "kind": "question", "place": ""})
     assert r.status_code == 404 and _count(app) == 0
 
@@ -185,12 +185,12 @@ def test_a_rejected_comment_stays_in_the_database_with_its_reason(app, client):
         assert (fb.state, fb.reject_reason, fb.body, fb.contact) == \
             ("rejected", "与本项工作无关。", "这条留言会被拒绝，但不能被删除。", "13711112222")
     assert "与本项工作无关。" in text_of(client.get(f"/zh/feedback/{code}").data)
-    assert "这条留言会被拒绝" not in text_of(client.get("/zh/items/2.3").data)
+    assert "这条留言会被拒绝" not in text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
 
 
 def test_flagging_an_unpublished_comment_is_404(app, client):
     fid, _ = submit_direct(app)
-    page = client.get("/zh/items/2.3")
+    page = client.get("/zh/plans/2023-city-management/items/2.3")
     r = client.post(f"/zh/feedback/{fid}/flag", data={"csrf_token": csrf_from(page.data), "reason": "spam"})
     assert r.status_code == 404
     r = client.post("/zh/feedback/99999/flag", data={"csrf_token": csrf_from(page.data), "reason": "spam"})

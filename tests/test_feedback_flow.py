@@ -135,11 +135,11 @@ def test_published_comment_shows_on_the_item_page_with_date_place_kind_and_reply
     code = tracking_code(send_comment(client, lang="zh", body=RAW_BODY, kind="concern", place=place.slug,
                                       display_name="王阿姨", contact="wang@example.org"))
     fb = feedback_by_code(app, code)
-    assert client.get("/zh/items/2.3").get_data(as_text=True).count(f'id="comment-{fb.id}"') == 0
+    assert client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True).count(f'id="comment-{fb.id}"') == 0
     _approve(app, fb.id, reply="电梯井预计十二月开挖，届时会提前张贴告示。")
     for lang, kind, place_name, reply_label in [("zh", "问题反映", place.name.zh, "官方答复"),
                                                 ("en", "Concern", place.name.en, "Official reply")]:
-        page = client.get(f"/{lang}/items/2.3").get_data(as_text=True)
+        page = client.get(f"/{lang}/plans/2023-city-management/items/2.3").get_data(as_text=True)
         start = page.index(f'id="comment-{fb.id}"')
         comment = text_of(page[start:page.index("</li>", start)])
         day = (fb.created_at + timedelta(hours=8)).strftime("%Y-%m-%d")  # Shanghai date
@@ -159,7 +159,7 @@ def test_dates_are_shanghai_dates(app, client):
         db.session.get(Feedback, fid).created_at = datetime(2026, 11, 25, 17, 30)
         db.session.commit()
     _approve(app, fid)
-    page = client.get("/zh/items/2.3").get_data(as_text=True)
+    page = client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
     start = page.index(f'id="comment-{fid}"')
     assert "2026-11-26" in page[start:page.index("</li>", start)]
 
@@ -170,7 +170,7 @@ def test_the_name_is_shortened_unless_the_resident_asks_for_it_in_full(app, clie
                                       show_full_name="y", ip="198.51.100.4"))
     _approve(app, feedback_by_code(app, short).id)
     _approve(app, feedback_by_code(app, full).id)
-    text = text_of(client.get("/zh/items/2.3").data)
+    text = text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
     assert "张*丰" in text and "张三丰" not in text
     assert "李小龙" in text
 
@@ -189,7 +189,7 @@ def test_contact_and_raw_body_never_reach_a_public_page(app, client):
                "13900001111", "13900002222"]
 
     urls = [f"/{lang}/feedback/{c}" for lang in ("zh", "en") for c in (pending, published, rejected)]
-    urls += ["/zh/items/2.3", "/en/items/2.3", "/api/v1/items/2.3", "/api/v1/items",
+    urls += ["/zh/plans/2023-city-management/items/2.3", "/en/plans/2023-city-management/items/2.3", "/api/v1/items/2.3", "/api/v1/items",
              "/zh/search?q=电梯井", "/en/search?q=lift", "/api/v1/search?q=电梯井"]
     for rule in app.url_map.iter_rules():
         # Every public GET page that needs no other value (home, lists, feeds added later...).
@@ -215,15 +215,15 @@ def test_three_reports_send_a_published_comment_back_to_the_queue(app, client):
 
     fid, code = submit_direct(app, body="小区门口的路灯坏了很久，希望尽快修。")
     _approve(app, fid)
-    assert f'id="comment-{fid}"' in client.get("/zh/items/2.3").get_data(as_text=True)
+    assert f'id="comment-{fid}"' in client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
 
     def report(ip: str):
-        page = client.get("/zh/items/2.3")
+        page = client.get("/zh/plans/2023-city-management/items/2.3")
         return client.post(f"/zh/feedback/{fid}/flag", data={"csrf_token": csrf_from(page.data), "reason": "广告内容"},
                            environ_base={"REMOTE_ADDR": ip})
 
     r = report("192.0.2.1")
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/zh/items/2.3#comment-{fid}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/zh/plans/2023-city-management/items/2.3#comment-{fid}")
     report("192.0.2.1")  # the same reader twice counts once
     report("192.0.2.2")
     assert feedback_by_code(app, code).state == "published"
@@ -231,7 +231,7 @@ def test_three_reports_send_a_published_comment_back_to_the_queue(app, client):
     report("192.0.2.3")
     fb = feedback_by_code(app, code)
     assert (fb.state, fb.flag_count) == ("pending", 3)
-    assert f'id="comment-{fid}"' not in client.get("/zh/items/2.3").get_data(as_text=True)
+    assert f'id="comment-{fid}"' not in client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
     assert client.post(f"/zh/feedback/{fid}/flag", data={"reason": "已隐藏的留言"}).status_code == 404  # off the page now
     assert client.post(f"/zh/feedback/{fid}/flag", data={"reason": "x"},
                        headers={"Origin": "https://evil.example"}).status_code == 403
@@ -251,7 +251,7 @@ def test_a_report_needs_a_reason(app, client):
 
     fid, code = submit_direct(app, body="希望增加电动自行车充电桩。")
     _approve(app, fid)
-    page = client.get("/en/items/2.3")
+    page = client.get("/en/plans/2023-city-management/items/2.3")
     r = client.post(f"/en/feedback/{fid}/flag", data={"csrf_token": csrf_from(page.data), "reason": ""},
                     follow_redirects=True)
     assert "Please give a reason for reporting the comment." in text_of(r.data)
@@ -272,4 +272,4 @@ def test_moderator_reply_via_the_back_office_reaches_the_resident(app, client, s
     assert r.status_code == 302
     text = text_of(client.get(f"/en/feedback/{code}").data)
     assert "Published · Replied" in text and "A folding seat is part of the design." in text
-    assert "A folding seat is part of the design." in text_of(client.get("/en/items/2.3").data)
+    assert "A folding seat is part of the design." in text_of(client.get("/en/plans/2023-city-management/items/2.3").data)

@@ -21,7 +21,7 @@ def _parse(client, path):
 
 
 def test_empty_feeds_are_valid_atom(client):
-    for path in ("/feed.atom", "/zh/feed.atom", "/en/feed.atom"):
+    for path in ("/plans/2023-city-management/feed.atom", "/zh/plans/2023-city-management/feed.atom", "/en/plans/2023-city-management/feed.atom"):
         feed = _parse(client, path)
         assert feed.version == "atom10" and feed.entries == []
         assert feed.feed.title
@@ -30,39 +30,39 @@ def test_empty_feeds_are_valid_atom(client):
 def test_feed_lists_updates_newest_first_with_links(app, client):
     publish(app, "2.3", "in_progress", "完成意愿征询12台。", "2023-08-10", "Residents consulted on 12 lifts.")
     publish(app, "4.1", "completed", "达标率达到95%。", "2023-12-01", "95% of areas meet the standard.")
-    feed = _parse(client, "/en/feed.atom")
+    feed = _parse(client, "/en/plans/2023-city-management/feed.atom")
     assert [e.title for e in feed.entries] == [
         "4.1 Household waste sorting: 95% compliance and new model sites: Completed",
         f"2.3 {app.extensions['portal_content'].item('2.3').title.en}: In progress",
     ]
     first = feed.entries[0]
-    assert first.link.startswith("http://localhost/en/items/4.1#update-")
+    assert first.link.startswith("http://localhost/en/plans/2023-city-management/items/4.1#update-")
     assert "95% of areas meet the standard." in first.content[0].value and "2023-12-01" in first.content[0].value
     assert first.tags[0].term == "completed"
     assert feed.feed.language == "en"
 
-    zh = _parse(client, "/zh/feed.atom")
+    zh = _parse(client, "/zh/plans/2023-city-management/feed.atom")
     assert zh.entries[0].title.startswith("4.1 ") and "达标率达到95%。" in zh.entries[0].content[0].value
     assert zh.entries[0].id == first.id  # one update, one id, whatever the language
 
-    both = _parse(client, "/feed.atom")
+    both = _parse(client, "/plans/2023-city-management/feed.atom")
     assert "达标率达到95%。" in both.entries[0].content[0].value
     assert "95% of areas meet the standard." in both.entries[0].content[0].value
 
 
 def test_feed_escapes_markup_in_notes(app, client):
     publish(app, "2.2", "in_progress", "<script>alert(1)</script> & 更新", "2023-08-01")
-    r = client.get("/zh/feed.atom")
+    r = client.get("/zh/plans/2023-city-management/feed.atom")
     assert b"<script>" not in r.data
-    assert "<script>alert(1)</script> & 更新" in _parse(client, "/zh/feed.atom").entries[0].content[0].value
+    assert "<script>alert(1)</script> & 更新" in _parse(client, "/zh/plans/2023-city-management/feed.atom").entries[0].content[0].value
 
 
 def test_feed_has_site_stage_entries(app, client):
     sid = add_site(app, "2.3", "甲楼加装电梯", "consultation", name_en="Lift, block A")
     move_site(app, sid, "construction", "2023-09-01", "开工")
-    feed = _parse(client, "/en/feed.atom")
+    feed = _parse(client, "/en/plans/2023-city-management/feed.atom")
     assert feed.entries[0].title.endswith("Lift, block A: Under construction")
-    assert f"/en/items/2.3/sites/{sid}#stage-" in feed.entries[0].link
+    assert f"/en/plans/2023-city-management/items/2.3/sites/{sid}#stage-" in feed.entries[0].link
 
 
 def test_unknown_language_feed_is_404(client):
@@ -70,13 +70,13 @@ def test_unknown_language_feed_is_404(client):
 
 
 def test_feed_is_linked_from_every_page_head(client):
-    html = client.get("/en/items/2.3").get_data(as_text=True)
-    assert '<link rel="alternate" type="application/atom+xml" href="/en/feed.atom"' in html
+    html = client.get("/en/plans/2023-city-management/items/2.3").get_data(as_text=True)
+    assert '<link rel="alternate" type="application/atom+xml" href="/en/plans/2023-city-management/feed.atom"' in html
 
 
 def test_feed_supports_conditional_get(client):
-    r = client.get("/feed.atom")
-    again = client.get("/feed.atom", headers={"If-None-Match": r.headers["ETag"]})
+    r = client.get("/plans/2023-city-management/feed.atom")
+    again = client.get("/plans/2023-city-management/feed.atom", headers={"If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304
 
 
@@ -99,7 +99,7 @@ def test_csv_has_every_item_with_chinese_intact(app, client):
     assert row["status"] == "in_progress" and row["status_zh"] and row["status_en"] == "In progress"
     assert row["last_note_zh"] == "完成意愿征询12台，开工3台。" and row["last_update_on"] == "2023-08-10"
     assert row["progress"] == "consultations=12/35; starts=3/25"
-    assert row["url_en"] == "http://localhost/en/items/2.3"
+    assert row["url_en"] == "http://localhost/en/plans/2023-city-management/items/2.3"
     untouched = next(r for r in rows if r["code"] == "1.1")
     assert untouched["status"] == "no_report" and untouched["status_en"] == "No progress report published yet"
     assert untouched["deadline_passed"] == "yes"
@@ -126,7 +126,7 @@ def test_item_api_with_history_and_sites_matches_the_schema(app, client, spec):
     assert item["status"]["code"] == "delayed"
     assert [h["status"] for h in item["history"]] == ["delayed", "in_progress"]
     assert item["sites"][0]["id"] == sid and item["sites"][0]["place"]["zh"] == "古桐四村"
-    assert item["sites"][0]["url"]["en"] == f"/en/items/2.3/sites/{sid}"
+    assert item["sites"][0]["url"]["en"] == f"/en/plans/2023-city-management/items/2.3/sites/{sid}"
     targets = {t["key"]: (t["progress"], t["progress_source"]) for t in item["targets"]}
     assert targets["consultations"] == (1, "sites") and targets["starts"] == (1, "sites")
 

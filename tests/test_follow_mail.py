@@ -15,7 +15,7 @@ from progress_support import add_site, move_site, publish
 ADDRESS = "resident@example.org"
 
 
-def _follow(client, kind="item", key="2.3", page="/en/items/2.3", address=ADDRESS, ip="198.51.100.7"):
+def _follow(client, kind="item", key="2.3", page="/en/plans/2023-city-management/items/2.3", address=ADDRESS, ip="198.51.100.7"):
     token = csrf_from(client.get(page).data)
     return client.post("/en/follow", data={"csrf_token": token, "email": address, "kind": kind, "key": key},
                        environ_base={"REMOTE_ADDR": ip})
@@ -39,8 +39,8 @@ def test_whole_cycle_confirm_update_unsubscribe(mail_app, smtp):
     from portal.models import Subscription
 
     client = mail_app.test_client()
-    page = client.get("/en/items/2.3").get_data(as_text=True)
-    assert 'action="/en/follow"' in page and 'href="/en/items/2.3/feed.atom"' in page
+    page = client.get("/en/plans/2023-city-management/items/2.3").get_data(as_text=True)
+    assert 'action="/en/follow"' in page and 'href="/en/plans/2023-city-management/items/2.3/feed.atom"' in page
     assert "Check your e-mail" in text_of(_follow(client).data)
     send_pending(mail_app)
     [confirmation] = smtp.inbox.to(ADDRESS)
@@ -80,7 +80,8 @@ def _confirmed(app, kind, key, lang="en", address=ADDRESS):
 
     with app.test_request_context():
         follow.subscribe(address, kind, key, lang)
-        sub = db.session.query(Subscription).filter_by(email=address, kind=kind, key=key).one()
+        stored = f"2023-city-management/{key}" if kind == "item" and "/" not in key else key  # a plan's work point
+        sub = db.session.query(Subscription).filter_by(email=address, kind=kind, key=stored).one()
         sub.confirmed_at = sub.created_at
         db.session.commit()
 
@@ -98,7 +99,7 @@ def test_site_stage_and_place_follow_one_mail_per_update_in_the_language_followe
     assert sorted(m["To"] for m in new) == ["other@example.org", ADDRESS]
     zh = next(m for m in new if m["To"] == ADDRESS)
     assert zh["Subject"].endswith("甲楼加装电梯: 施工中") or "甲楼加装电梯" in zh["Subject"]
-    assert "/zh/items/2.3/sites/" in text(zh)
+    assert "/zh/plans/2023-city-management/items/2.3/sites/" in text(zh)
     en = next(m for m in new if m["To"] != ADDRESS)
     assert en["Subject"].endswith("Lift, block A: Under construction")
 
@@ -133,7 +134,7 @@ def test_comment_answered_by_mail(mail_app, smtp):
     from portal.services import feedback
 
     client = mail_app.test_client()
-    assert "E-mail me when my comment is answered" in client.get("/en/items/2.3").get_data(as_text=True)
+    assert "E-mail me when my comment is answered" in client.get("/en/plans/2023-city-management/items/2.3").get_data(as_text=True)
     refused = send_comment(client, lang="en", contact="13800000000", notify_reply="y")
     assert refused.status_code == 400 and "Please give your e-mail address above" in text_of(refused.data)
     code = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
@@ -163,16 +164,16 @@ def test_bad_address_is_refused_beside_the_field(mail_app, smtp):
 
 
 def test_without_smtp_settings_the_feature_is_hidden(client):
-    page = client.get("/en/items/2.3").get_data(as_text=True)
+    page = client.get("/en/plans/2023-city-management/items/2.3").get_data(as_text=True)
     assert 'action="/en/follow"' not in page and "E-mail me when" not in page
-    assert 'href="/en/items/2.3/feed.atom"' in page, "the feed is still offered"
+    assert 'href="/en/plans/2023-city-management/items/2.3/feed.atom"' in page, "the feed is still offered"
     token = csrf_from(page)
     assert client.post("/en/follow", data={"csrf_token": token, "email": ADDRESS, "kind": "item",
                                            "key": "2.3"}).status_code == 404
 
 
 def test_staff_see_counts_never_addresses(mail_app, smtp):
-    _confirmed(mail_app, "item", "2.3")
+    _confirmed(mail_app, "item", "2023-city-management/2.3")
     _confirmed(mail_app, "place", "gutong-sicun", address="second@example.org")
     client = mail_app.test_client()
     _follow(client, address="waiting@example.org")

@@ -54,8 +54,8 @@ def test_vnu_finds_no_errors_on_public_pages(app, client, tmp_path):
         files.append(path)
 
     # A comment form sent back with errors: error summary, aria-invalid fields, messages.
-    item = client.get(f"/zh/items/{seeded['item_code']}")
-    invalid = client.post(f"/zh/items/{seeded['item_code']}/feedback", data={"csrf_token": csrf_from(item.data),
+    item = client.get(f"/zh/plans/2023-city-management/items/{seeded['item_code']}")
+    invalid = client.post(f"/zh/plans/2023-city-management/items/{seeded['item_code']}/feedback", data={"csrf_token": csrf_from(item.data),
                                                                              "body": "", "kind": ""})
     assert invalid.status_code == 400
     files.append(tmp_path / "feedback-form-errors-zh.html")

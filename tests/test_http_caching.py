@@ -13,7 +13,7 @@ from feedback_support import BODY, send_comment
 from public_pages import public_pages, seed
 from test_query_count import counted_statements
 
-ITEM = "/zh/items/2.3"
+ITEM = "/zh/plans/2023-city-management/items/2.3"
 
 
 def _statements(app, client, path, **kwargs):
@@ -114,7 +114,7 @@ def test_bulk_statements_bump_and_sql_text_bumps_by_hand(app):
 
 def test_the_date_the_language_and_care_mode_are_part_of_the_etag(app):
     client = app.test_client()
-    zh, en = client.get(ITEM).headers["ETag"], client.get("/en/items/2.3").headers["ETag"]
+    zh, en = client.get(ITEM).headers["ETag"], client.get("/en/plans/2023-city-management/items/2.3").headers["ETag"]
     client.set_cookie("care", "1")
     care = client.get(ITEM).headers["ETag"]
     app.config["PORTAL_TODAY"] = "2026-11-25"
@@ -161,7 +161,7 @@ def test_a_cross_site_post_is_refused_with_a_clear_page(app, client, headers):
     from portal.models import Feedback
 
     data = {"body": BODY, "kind": "question", "place": ""}
-    r = client.post("/en/items/2.3/feedback", data=data, headers=headers)
+    r = client.post("/en/plans/2023-city-management/items/2.3/feedback", data=data, headers=headers)
     assert r.status_code == 403
     assert "Sent from another site" in text_of(r.data) and "nothing was saved" in text_of(r.data)
     zh = client.post(f"{ITEM}/feedback", data=data, headers=headers)
@@ -174,7 +174,7 @@ def test_a_cross_site_post_is_refused_with_a_clear_page(app, client, headers):
 @pytest.mark.parametrize("headers", [
     {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
     {"Origin": "http://localhost"},
-    {"Referer": "http://localhost/zh/items/2.3"},
+    {"Referer": "http://localhost/zh/plans/2023-city-management/items/2.3"},
     {},  # no browser sent it: a script could post anyway, token or not
 ])
 def test_a_same_site_post_is_accepted_without_token_or_session(app, client, headers):

@@ -47,10 +47,10 @@ def _resident(server, n: int, count: int, outcomes: list, lock: threading.Lock) 
     for k in range(count):
         code = ITEMS[(n + k) % len(ITEMS)]
         lang = "zh" if k % 2 else "en"
-        page = f"/{lang}/items/{code}"
+        page = f"/{lang}/plans/2023-city-management/items/{code}"
         token = client.csrf(page)
         body = f"第{n}位居民的第{k}条留言：希望{code}项目加快进度。 resident {n} comment {k}"
-        status, headers, _text = client.post(f"/{lang}/items/{code}/feedback",
+        status, headers, _text = client.post(f"/{lang}/plans/2023-city-management/items/{code}/feedback",
                                              {"csrf_token": token, "body": body, "kind": "suggestion", "place": ""})
         m = TRACK_RE.search(headers.get("location", ""))
         with lock:
@@ -136,20 +136,20 @@ def _direct_update(code, status, n):  # pragma: no cover - fallback when portal.
     from flask import current_app
 
     from portal.extensions import db
-    from portal.models import StatusUpdate, WorkItem, utcnow
+    from portal.models import FIRST_PLAN, StatusUpdate, WorkItem, utcnow
     from portal.services.events import item_changed
 
-    db.session.add(StatusUpdate(item_code=code, status=status, note_zh=f"第{n}次进展更新。", happened_on=date(2023, 10, 1)))
-    row = db.session.scalar(select(WorkItem).where(WorkItem.code == code))
+    db.session.add(StatusUpdate(plan=FIRST_PLAN, item_code=code, status=status, note_zh=f"第{n}次进展更新。", happened_on=date(2023, 10, 1)))
+    row = db.session.scalar(select(WorkItem).where(WorkItem.plan == FIRST_PLAN, WorkItem.code == code))
     row.current_status, row.status_updated_at = status, utcnow()
     db.session.commit()
-    item_changed.send(current_app._get_current_object(), code=code)
+    item_changed.send(current_app._get_current_object(), code=code, plan=FIRST_PLAN)
 
 
 def _reader(server, stop: threading.Event, seen: Counter, lock: threading.Lock) -> None:
     client = Client(server)
     queries = ["加装电梯", "lift", "垃圾分类", "充电", "美丽街区"]
-    paths = [f"/zh/items/{c}" for c in ITEMS] + ["/zh/", "/en/progress", "/zh/items/"]
+    paths = [f"/zh/plans/2023-city-management/items/{c}" for c in ITEMS] + ["/zh/", "/en/plans/2023-city-management/progress", "/zh/plans/2023-city-management/items/"]
     rng = random.Random(id(stop) ^ threading.get_ident())
     while not stop.is_set():
         if rng.random() < 0.5:
@@ -210,8 +210,8 @@ def test_the_production_limit_answers_429_and_stores_nothing_twice(app_factory, 
     with gunicorn(app, tmp_path) as server:
         def send(n: int):
             client = Client(server)
-            token = client.csrf("/en/items/2.3")
-            return client.post("/en/items/2.3/feedback", {"csrf_token": token, "kind": "question", "place": "",
+            token = client.csrf("/en/plans/2023-city-management/items/2.3")
+            return client.post("/en/plans/2023-city-management/items/2.3/feedback", {"csrf_token": token, "kind": "question", "place": "",
                                                           "body": f"Question number {n} about the lifts."})
         with ThreadPoolExecutor(max_workers=12) as pool:
             results = list(pool.map(send, range(12)))
@@ -225,10 +225,10 @@ def test_the_production_limit_answers_429_and_stores_nothing_twice(app_factory, 
     # The same comment sent several times at once (a double click) is one comment with one code.
     with gunicorn(app, tmp_path, PORTAL_FEEDBACK_RATE_LIMIT="100000") as server:
         client = Client(server)
-        token = client.csrf("/zh/items/4.1")
+        token = client.csrf("/zh/plans/2023-city-management/items/4.1")
         form = {"csrf_token": token, "kind": "concern", "place": "", "body": "垃圾房旁边的路灯坏了，晚上很黑。"}
         with ThreadPoolExecutor(max_workers=6) as pool:
-            twice = list(pool.map(lambda _n: client.post("/zh/items/4.1/feedback", form), range(6)))
+            twice = list(pool.map(lambda _n: client.post("/zh/plans/2023-city-management/items/4.1/feedback", form), range(6)))
     codes = {TRACK_RE.search(h.get("location", "")).group(1) for s, h, _b in twice if s == 302}
     assert [s for s, _h, _b in twice] == [302] * 6 and len(codes) == 1
     assert len(_stored(app)) == 6

@@ -73,7 +73,7 @@ def test_approve_with_a_reply_publishes_both_and_is_audited(app, client, moderat
     assert r.status_code == 302 and r.headers["Location"] == "/staff/moderation"
     fb = feedback_by_code(app, code)
     assert (fb.state, fb.reply_body) == ("published", "坡道已列入设计方案。")
-    assert "坡道已列入设计方案。" in text_of(client.get("/zh/items/2.3").data)
+    assert "坡道已列入设计方案。" in text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
     [entry] = _audit(app, "feedback.approve")
     assert entry.username.startswith("moderator") and entry.target_id == str(fid)
     assert entry.before["state"] == "pending" and entry.after == {
@@ -110,10 +110,10 @@ def test_reject_keeps_the_comment_and_tells_the_resident_why(app, client, modera
 def test_hide_removes_a_published_comment_with_a_reason(app, client, moderator):
     fid, code = submit_direct(app, body="一条先公开后撤下的留言。")
     decide(moderator, fid, "approve")
-    assert "一条先公开后撤下的留言。" in text_of(client.get("/zh/items/2.3").data)
+    assert "一条先公开后撤下的留言。" in text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
     r = decide(moderator, fid, "hide", reason="包含他人隐私。")
     assert r.status_code == 302
-    assert "一条先公开后撤下的留言。" not in text_of(client.get("/zh/items/2.3").data)
+    assert "一条先公开后撤下的留言。" not in text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
     track = text_of(client.get(f"/en/feedback/{code}").data)
     assert "Removed from the site" in track and "包含他人隐私。" in track
     assert _audit(app, "feedback.hide")[0].before["state"] == "published"
@@ -124,7 +124,7 @@ def test_reply_to_a_published_comment(app, client, moderator):
     decide(moderator, fid, "approve")
     assert decide(moderator, fid, "reply", reply="").status_code == 400
     assert decide(moderator, fid, "reply", reply="装在 3 号楼北侧。").status_code == 302
-    assert "装在 3 号楼北侧。" in text_of(client.get("/zh/items/2.3").data)
+    assert "装在 3 号楼北侧。" in text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
     assert decide(moderator, fid, "reply", reply="改为装在 5 号楼北侧。").status_code == 302
     [first, second] = _audit(app, "feedback.reply")
     assert second.before["reply"] == "装在 3 号楼北侧。" and second.after["reply"] == "改为装在 5 号楼北侧。"

@@ -27,12 +27,12 @@ COMMENTS = [
 
 def _make(app, rows):
     from portal.extensions import db
-    from portal.models import Feedback
+    from portal.models import FIRST_PLAN, Feedback
 
     with app.app_context():
         for n, (at, state, hours, reason, reply) in enumerate(rows):
             db.session.add(Feedback(
-                tracking_code=f"ZJ-T{n:05d}", item_code="2.3", kind="question", body=f"王建国 13812345678 comment {n}",
+                tracking_code=f"ZJ-T{n:05d}", plan=FIRST_PLAN, item_code="2.3", kind="question", body=f"王建国 13812345678 comment {n}",
                 body_public="…", display_name="王建国", contact="wang@example.org", lang="zh", state=state,
                 reject_reason="写了别人的电话号码" if reason else None, reason_code=reason, created_at=at,
                 moderated_at=at + timedelta(hours=hours) if hours is not None else None,

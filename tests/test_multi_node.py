@@ -31,7 +31,7 @@ def test_a_status_change_through_one_node_shows_on_the_other(app_factory):
     assert response.status_code == 302, text_of(response.data)[:500]
 
     other = second.test_client()
-    assert "已完成" in text_of(other.get("/zh/items/2.3").data)  # pages read the shared database
+    assert "已完成" in text_of(other.get("/zh/plans/2023-city-management/items/2.3").data)  # pages read the shared database
     found = other.get("/api/v1/search?status=completed").get_json()
     assert [r["code"] for r in found["results"]] == ["2.3"]  # the second node's own index caught up
     notes = other.get("/api/v1/search?q=竣工&lang=zh").get_json()
@@ -49,7 +49,7 @@ def test_only_the_changed_items_are_reindexed_and_only_when_due(app_factory):
         fb = feedback.submit("5.1.3", body="充电桩不够用，晚上排队。", kind="concern", ip="192.0.2.44", lang="zh").feedback
         feedback.approve(fb, None)
     with second.app_context():
-        assert refresh_if_stale() == ["4.1", "5.1.3"]
+        assert refresh_if_stale() == ["2023-city-management/4.1", "2023-city-management/5.1.3"]
         assert refresh_if_stale() == []  # current now: nothing more to do
     second.config["SEARCH_REFRESH_SECONDS"] = 3600
     with first.app_context():
@@ -83,10 +83,10 @@ def test_both_nodes_give_one_etag_and_a_change_on_one_is_seen_by_the_other(app_f
 
     first, second = _two_nodes(app_factory)
     one, two = first.test_client(), second.test_client()
-    etag = one.get("/zh/items/2.3").headers["ETag"]
-    assert two.get("/zh/items/2.3", headers={"If-None-Match": etag}).status_code == 304  # same release, same data
+    etag = one.get("/zh/plans/2023-city-management/items/2.3").headers["ETag"]
+    assert two.get("/zh/plans/2023-city-management/items/2.3", headers={"If-None-Match": etag}).status_code == 304  # same release, same data
     with first.app_context():
         record_update("2.3", "completed", "全部加装电梯已竣工。", None, date(2023, 12, 20))
-    fresh = two.get("/zh/items/2.3", headers={"If-None-Match": etag})
+    fresh = two.get("/zh/plans/2023-city-management/items/2.3", headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and "已完成" in text_of(fresh.data)
-    assert one.get("/zh/items/2.3", headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304
+    assert one.get("/zh/plans/2023-city-management/items/2.3", headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304

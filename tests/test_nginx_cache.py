@@ -14,7 +14,7 @@ from nginx_support import nginx
 
 pytestmark = pytest.mark.load
 
-ITEM = "/zh/items/2.3"
+ITEM = "/zh/plans/2023-city-management/items/2.3"
 
 
 def _get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:

@@ -100,12 +100,12 @@ def test_validation_errors_are_named_beside_each_field(app, staff_client):
 
 
 def test_no_outcome_shows_until_recorded_then_first_on_the_item_page(app, client, staff_client):
-    before = client.get("/en/items/2.3").get_data(as_text=True)
+    before = client.get(f"/en/plans/{PLAN}/items/2.3").get_data(as_text=True)
     assert 'id="h-outcome"' not in before
     post_outcome(staff_client("editor"), COMPLETED_23)
     for lang, words, figure in (("en", "35 consulted, 25 started", "Lifts started: 25 of 25 lifts"),
                                 ("zh", "35台完成意愿征询", "加装电梯开工：完成25，目标25台")):
-        html = client.get(f"/{lang}/items/2.3").get_data(as_text=True)
+        html = client.get(f"/{lang}/plans/{PLAN}/items/2.3").get_data(as_text=True)
         assert html.index('id="h-outcome"') < html.index('class="status-line"')
         shown = text_of(html)
         assert words in shown and figure in shown
@@ -128,16 +128,16 @@ def _record_many(app):
 
 
 def test_dashboard_counts_outcomes_by_area_and_office(app, client):
-    assert 'id="h-outcomes"' not in client.get("/en/progress").get_data(as_text=True)
+    assert 'id="h-outcomes"' not in client.get(f"/en/plans/{PLAN}/progress").get_data(as_text=True)
     area_total, by_office = _record_many(app)
-    shown = text_of(client.get("/en/progress").data)
+    shown = text_of(client.get(f"/en/plans/{PLAN}/progress").data)
     assert "2 of 30 completed" in shown and "outcomes recorded for 3" in shown
     assert f"1 of {area_total} completed" in shown  # area 2: 2.3 completed, 2.4 partly
     done = {"2.3", "1.1"}
     for slug, items in by_office.items():
         n = sum(1 for i in items if i.code in done)
         assert f"{n} of {len(items)} completed" in shown, slug
-    assert "30项中已完成2项" in text_of(client.get("/zh/progress").data)
+    assert "30项中已完成2项" in text_of(client.get(f"/zh/plans/{PLAN}/progress").data)
 
 
 def test_api_item_has_an_outcome_object_null_until_recorded(app, client):
@@ -172,29 +172,34 @@ def two_plans(tmp_path):
     return dest
 
 
-def _plan_item_route(app):
-    """Stands in for the per-plan item address (#12.4) so links to other plans' items can be built."""
-    app.add_url_rule("/<lang>/plans/<slug>/items/<code>", "public.plan_item", lambda **kw: "")
+def _publish(content_root: Path, slug: str) -> None:
+    path = content_root / "plans" / slug / "plan.yaml"
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**plan, "published": True}, allow_unicode=True), encoding="utf-8")
 
 
-def test_carry_over_links_both_ways(app_factory, two_plans, tmp_path):
-    from conftest import _database_url, login, make_staff
+def _editor(app):
+    from conftest import login, make_staff
 
-    db_url = _database_url(tmp_path, 99)  # one database for both apps (PostgreSQL too, when tests run on it)
-    earlier = app_factory(CONTENT_DIR=str(two_plans), CURRENT_PLAN=PLAN, database_url=db_url)
-    _plan_item_route(earlier)
-    later = app_factory(CONTENT_DIR=str(two_plans), CURRENT_PLAN=LATER, database_url=db_url)
-    _plan_item_route(later)
-    # Declared in the content file only: the later item shows the earlier item's targets, and back.
-    before = text_of(later.test_client().get("/en/items/2.1").data)
-    assert "Continues 2023 item 2.3" in before and "Lifts started: target 25 lifts" in before
-    forward = earlier.test_client().get("/en/items/2.3").get_data(as_text=True)
-    assert f'href="/en/plans/{LATER}/items/2.1"' in forward and "Continued by" in text_of(forward)
-
-    make_staff(earlier, "carry-editor", "editor")
-    c = earlier.test_client()
+    make_staff(app, "carry-editor", "editor")
+    c = app.test_client()
     login(c, "carry-editor")
     c.set_cookie("lang", "en")
+    return c
+
+
+def test_carry_over_links_both_ways(app_factory, two_plans):
+    _publish(two_plans, LATER)
+    app = app_factory(CONTENT_DIR=str(two_plans), CURRENT_PLAN=PLAN)
+    client = app.test_client()
+    later_page, earlier_page = f"/en/plans/{LATER}/items/2.1", f"/en/plans/{PLAN}/items/2.3"
+    # Declared in the content file only: the later item shows the earlier item's targets, and back.
+    before = text_of(client.get(later_page).data)
+    assert "Continues 2023 item 2.3" in before and "Lifts started: target 25 lifts" in before
+    forward = client.get(earlier_page).get_data(as_text=True)
+    assert f'href="/en/plans/{LATER}/items/2.1"' in forward and "Continued by" in text_of(forward)
+
+    c = _editor(app)
     wrong = post_outcome(c, {**COMPLETED_23, "result": "carried_over", "continued_by": f"{LATER}/9.9"})
     assert "no work point with this code" in _error_of(wrong.get_data(as_text=True), "continued_by")
     older = post_outcome(c, {**COMPLETED_23, "result": "carried_over", "continued_by": f"{PLAN}/2.4"})
@@ -202,12 +207,46 @@ def test_carry_over_links_both_ways(app_factory, two_plans, tmp_path):
     done = post_outcome(c, {**COMPLETED_23, "result": "carried_over", "continued_by": f"{LATER}/2.1"})
     assert done.status_code == 302
 
-    after = later.test_client().get("/en/items/2.1").get_data(as_text=True)
+    after = client.get(later_page).get_data(as_text=True)
     assert "Continues 2023 item 2.3" in text_of(after) and "Lifts started: 25 of 25 lifts" in text_of(after)
-    assert f'href="/en/plans/{PLAN}/items/2.3"' in after and "Its outcome: Carried over" in text_of(after)
-    zh = text_of(later.test_client().get("/zh/items/2.1").data)
+    assert f'href="{earlier_page}"' in after and "Its outcome: Carried over" in text_of(after)
+    zh = text_of(client.get(f"/zh/plans/{LATER}/items/2.1").data)
     assert "延续 2023年第2.3项" in zh and "加装电梯开工：完成25，目标25台" in zh
-    assert text_of(earlier.test_client().get("/en/items/2.3").data).count("2024 item 2.1") == 1
+    assert text_of(client.get(earlier_page).data).count("2024 item 2.1") == 1
+
+
+def test_an_item_of_a_plan_that_is_not_current_takes_its_own_outcome(app_factory, two_plans):
+    """Both plans have a 2.2: the later plan's outcome is that plan's alone, on its page and in its API."""
+    from portal.extensions import db
+    from portal.models import WorkItem
+
+    _publish(two_plans, LATER)
+    app = app_factory(CONTENT_DIR=str(two_plans), CURRENT_PLAN=PLAN)
+    later = {"result": "completed", "note_zh": "完成。", "note_en": "Done."}
+    assert post_outcome(_editor(app), later, code="2.2", slug=LATER).status_code == 302
+    row = outcome_row(app, "2.2", LATER)
+    with app.app_context():
+        assert db.session.get(WorkItem, row.work_item_id).plan == LATER
+    assert outcome_row(app, "2.2", PLAN) is None
+    client = app.test_client()
+    assert client.get(f"/api/v1/plans/{LATER}/items/2.2").get_json()["outcome"]["result"] == "completed"
+    assert client.get("/api/v1/items/2.2").get_json()["outcome"] is None
+    assert 'id="h-outcome"' in client.get(f"/en/plans/{LATER}/items/2.2").get_data(as_text=True)
+    assert 'id="h-outcome"' not in client.get(f"/en/plans/{PLAN}/items/2.2").get_data(as_text=True)
+
+
+def test_a_plan_not_published_is_named_without_a_link_and_still_takes_outcomes(app_factory, two_plans):
+    from portal.extensions import db
+    from portal.models import WorkItem
+
+    app = app_factory(CONTENT_DIR=str(two_plans))  # the 2024 plan is imported, not published
+    page = app.test_client().get(f"/en/plans/{PLAN}/items/2.3").get_data(as_text=True)
+    assert "Continued by" in text_of(page) and "2024 item 2.1" in text_of(page)
+    assert f"/plans/{LATER}/" not in page
+    later = {"result": "completed", "note_zh": "完成。", "note_en": ""}
+    assert post_outcome(_editor(app), later, code="2.2", slug=LATER).status_code == 302
+    with app.app_context():
+        assert db.session.get(WorkItem, outcome_row(app, "2.2", LATER).work_item_id).plan == LATER
 
 
 def test_continues_must_name_an_earlier_plan(two_plans):
@@ -231,8 +270,8 @@ def test_pages_with_outcomes_are_valid_html(app, client, staff_client, tmp_path)
     _record_many(app)
     editor = staff_client("editor")
     invalid = post_outcome(editor, {"result": "completed", "note_zh": "", "figure_starts": "2.5"})
-    pages = {"item-en": client.get("/en/items/2.3").data, "item-zh": client.get("/zh/items/2.3").data,
-             "progress": client.get("/zh/progress").data, "form-errors": invalid.data,
+    pages = {"item-en": client.get(f"/en/plans/{PLAN}/items/2.3").data, "item-zh": client.get(f"/zh/plans/{PLAN}/items/2.3").data,
+             "progress": client.get(f"/zh/plans/{PLAN}/progress").data, "form-errors": invalid.data,
              "staff-plans": editor.get("/staff/plans").data, "staff-plan": editor.get(f"/staff/plans/{PLAN}").data}
     files = []
     for name, body in pages.items():
@@ -244,7 +283,7 @@ def test_pages_with_outcomes_are_valid_html(app, client, staff_client, tmp_path)
 
 def test_recording_an_outcome_changes_the_public_pages_etag(app, client, staff_client):
     """Caches revalidate against the data version; an outcome is shown on public pages, so it must bump it."""
-    first = client.get("/en/items/2.3")
-    assert client.get("/en/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    first = client.get("/en/plans/2023-city-management/items/2.3")
+    assert client.get("/en/plans/2023-city-management/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     post_outcome(staff_client("editor"), COMPLETED_23)
-    assert client.get("/en/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+    assert client.get("/en/plans/2023-city-management/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200

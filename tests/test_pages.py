@@ -8,9 +8,9 @@ import pytest
 from conftest import text_of
 
 PAGES = [
-    "/{lang}/", "/{lang}/items/", "/{lang}/areas/1", "/{lang}/areas/8", "/{lang}/items/1.1",
-    "/{lang}/items/2.3", "/{lang}/items/5.1.3", "/{lang}/offices/", "/{lang}/months/",
-    "/{lang}/months/2023-12", "/{lang}/places/", "/{lang}/notice", "/{lang}/glossary",
+    "/{lang}/", "/{lang}/plans/2023-city-management/items/", "/{lang}/plans/2023-city-management/areas/1", "/{lang}/plans/2023-city-management/areas/8", "/{lang}/plans/2023-city-management/items/1.1",
+    "/{lang}/plans/2023-city-management/items/2.3", "/{lang}/plans/2023-city-management/items/5.1.3", "/{lang}/plans/2023-city-management/offices/", "/{lang}/plans/2023-city-management/months/",
+    "/{lang}/plans/2023-city-management/months/2023-12", "/{lang}/plans/2023-city-management/places/", "/{lang}/plans/2023-city-management/notice", "/{lang}/glossary",
 ]
 
 
@@ -35,13 +35,13 @@ def test_every_item_page_shows_offices_and_deadline(app, client):
         items = content().items
     assert len(items) == 30
     for item in items:
-        html = client.get(f"/zh/items/{item.code}").data.decode()
+        html = client.get(f"/zh/plans/2023-city-management/items/{item.code}").data.decode()
         assert item.official_text in html
         for office in item.offices:
             assert office.name.zh in html
         year, month = item.deadline.split("-")
         assert f"{int(year)}年{int(month)}月" in html
-        en = client.get(f"/en/items/{item.code}").data.decode()
+        en = client.get(f"/en/plans/2023-city-management/items/{item.code}").data.decode()
         for office in item.offices:
             assert office.name.en.replace("'", "&#39;") in en
 
@@ -53,11 +53,11 @@ def test_office_and_month_listings(app, client):
         store = content()
         office = store.offices[0]
         expected = {i.code for i in store.items_by_office(office.slug)}
-    html = client.get(f"/en/offices/{office.slug}").data.decode()
+    html = client.get(f"/en/plans/2023-city-management/offices/{office.slug}").data.decode()
     for code in expected:
-        assert f"/en/items/{code}" in html
-    html = client.get("/zh/months/2023-05").data.decode()
-    assert "/zh/items/1.2" in html and "/zh/items/5.1.3" in html and "/zh/items/2.3\"" not in html
+        assert f"/en/plans/2023-city-management/items/{code}" in html
+    html = client.get("/zh/plans/2023-city-management/months/2023-05").data.decode()
+    assert "/zh/plans/2023-city-management/items/1.2" in html and "/zh/plans/2023-city-management/items/5.1.3" in html and "/zh/plans/2023-city-management/items/2.3\"" not in html
 
 
 def test_root_redirects_by_accept_language(client):
@@ -70,14 +70,14 @@ def test_root_redirects_by_accept_language(client):
 
 
 def test_language_switch_keeps_the_page(client):
-    html = client.get("/zh/items/2.3").data.decode()
-    assert 'href="/en/items/2.3"' in html
-    html = client.get("/en/months/2023-12").data.decode()
-    assert 'href="/zh/months/2023-12"' in html
+    html = client.get("/zh/plans/2023-city-management/items/2.3").data.decode()
+    assert 'href="/en/plans/2023-city-management/items/2.3"' in html
+    html = client.get("/en/plans/2023-city-management/months/2023-12").data.decode()
+    assert 'href="/zh/plans/2023-city-management/months/2023-12"' in html
 
 
 def test_chinese_pages_are_translated(client):
-    text = text_of(client.get("/zh/items/2.3").data)
+    text = text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
     for english in ("Responsible offices", "Deadline", "Updates", "Home", "Search"):
         assert english not in text
     assert "责任部门" in text and "首页" in text
@@ -87,15 +87,15 @@ def test_chinese_pages_are_translated(client):
 
 def test_no_report_yet_and_deadline_passed_are_said(app_factory):
     late = app_factory(PORTAL_TODAY="2026-11-24").test_client()
-    text = text_of(late.get("/en/items/2.3").data)
+    text = text_of(late.get("/en/plans/2023-city-management/items/2.3").data)
     assert "No progress report published yet" in text and "has passed" in text
     early = app_factory(PORTAL_TODAY="2023-08-01").test_client()
-    text = text_of(early.get("/en/items/2.3").data)
+    text = text_of(early.get("/en/plans/2023-city-management/items/2.3").data)
     assert "No progress report published yet" in text and "has passed" not in text
 
 
-@pytest.mark.parametrize("path", ["/en/items/9.9", "/fr/", "/en/areas/9", "/en/offices/nobody",
-                                  "/zh/months/2024-01", "/en/places/nowhere", "/nothing"])
+@pytest.mark.parametrize("path", ["/en/plans/2023-city-management/items/9.9", "/fr/", "/en/plans/2023-city-management/areas/9", "/en/plans/2023-city-management/offices/nobody",
+                                  "/zh/plans/2023-city-management/months/2024-01", "/en/plans/2023-city-management/places/nowhere", "/nothing"])
 def test_unknown_pages_are_404(client, path):
     r = client.get(path, follow_redirects=True)
     assert r.status_code == 404
@@ -110,9 +110,9 @@ def test_security_headers(client):
 
 
 def test_care_mode_cookie(client):
-    r = client.get("/en/care?on=1&next=/en/items/2.3")
-    assert r.status_code == 302 and r.headers["Location"] == "/en/items/2.3"
-    assert 'class="care"' in client.get("/en/items/2.3").data.decode()
+    r = client.get("/en/care?on=1&next=/en/plans/2023-city-management/items/2.3")
+    assert r.status_code == 302 and r.headers["Location"] == "/en/plans/2023-city-management/items/2.3"
+    assert 'class="care"' in client.get("/en/plans/2023-city-management/items/2.3").data.decode()
     r = client.get("/en/care?on=0&next=https://evil.example/")
     assert r.headers["Location"] == "/en/"
 

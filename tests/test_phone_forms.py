@@ -27,11 +27,11 @@ def test_a_reload_after_a_validation_error_leads_back_to_the_form(client):
     bad = send_comment(client, body="短")
     assert bad.status_code == 400
     action = re.search(r'<form method="post" action="([^"#]+)#feedback-form"', bad.get_data(as_text=True)).group(1)
-    assert action == "/zh/items/2.3/feedback"
+    assert action == "/zh/plans/2023-city-management/items/2.3/feedback"
     again = client.get(action)  # reload, restored tab or shared link: a GET on the address bar
-    assert again.status_code == 303 and again.headers["Location"].endswith("/zh/items/2.3#feedback-form")
-    assert client.get("/en/items/2.3/feedback").headers["Location"].endswith("/en/items/2.3#feedback-form")
-    assert client.get("/zh/items/99.99/feedback").status_code == 404
+    assert again.status_code == 303 and again.headers["Location"].endswith("/zh/plans/2023-city-management/items/2.3#feedback-form")
+    assert client.get("/en/plans/2023-city-management/items/2.3/feedback").headers["Location"].endswith("/en/plans/2023-city-management/items/2.3#feedback-form")
+    assert client.get("/zh/plans/2023-city-management/items/99.99/feedback").status_code == 404
 
 
 def test_a_reload_after_the_rate_limit_leads_back_to_the_form(app_factory):
@@ -40,7 +40,7 @@ def test_a_reload_after_the_rate_limit_leads_back_to_the_form(app_factory):
     assert send_comment(client, body="第一条留言，关于电梯。").status_code == 302
     limited = send_comment(client, body="第二条留言，关于电梯。")
     assert limited.status_code == 429
-    assert client.get("/zh/items/2.3/feedback").status_code == 303
+    assert client.get("/zh/plans/2023-city-management/items/2.3/feedback").status_code == 303
 
 
 def test_a_get_on_the_report_address_leads_back_to_the_comment(app, client):
@@ -54,11 +54,11 @@ def test_a_get_on_the_report_address_leads_back_to_the_comment(app, client):
         db.session.get(Feedback, fid).state = "published"
         db.session.commit()
     r = client.get(f"/zh/feedback/{fid}/flag")
-    assert r.status_code == 303 and r.headers["Location"].endswith(f"/zh/items/2.3#comment-{fid}")
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/zh/plans/2023-city-management/items/2.3#comment-{fid}")
 
 
 def test_contact_field_keyboard_autofill_and_limit_markup(client):
-    page = client.get("/zh/items/2.3").get_data(as_text=True)
+    page = client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
     contact = re.search(r"<input[^>]*id=\"contact\"[^>]*>", page).group(0)
     assert 'inputmode="email"' in contact and 'autocomplete="tel"' in contact and 'type="text"' in contact
     body = re.search(r"<textarea[^>]*id=\"body\"[^>]*>", page).group(0)

@@ -242,17 +242,17 @@ def test_an_item_without_plain_text_shows_its_official_words_and_is_searchable(a
     app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN=SLUG)
     client = app.test_client()
     for lang, note in (("zh", "白话说明正在准备中"), ("en", "Plain-language summary in preparation")):
-        html = client.get(f"/{lang}/items/2.2").get_data(as_text=True)
+        html = client.get(f"/{lang}/plans/{SLUG}/items/2.2").get_data(as_text=True)
         assert note in html and "完成老旧小区综合改造，改造结束后开展居民满意度测评。" in html
         # The notice's own clause, verbatim: lead and supporting offices, and its deadline words.
-        assert "（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：持续推进）" in client.get(f"/{lang}/items/2.1").get_data(as_text=True)
-    ongoing = client.get("/en/items/2.1").get_data(as_text=True)
+        assert "（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：持续推进）" in client.get(f"/{lang}/plans/{SLUG}/items/2.1").get_data(as_text=True)
+    ongoing = client.get(f"/en/plans/{SLUG}/items/2.1").get_data(as_text=True)
     assert "ongoing: the notice sets no month" in ongoing
     from portal.search import index
     with app.app_context():
         index.build()
     found = client.get("/zh/search?q=满意度测评").get_data(as_text=True)
-    assert "/zh/search/go/2.2?" in found  # result links count the click, then lead to /zh/items/2.2
+    assert "/zh/search/go/2.2?" in found  # result links count the click, then lead to /zh/plans/{SLUG}/items/2.2
 
 
 _CJK = st.text(alphabet=st.sampled_from("张江镇城市管理完成个台年月"), min_size=1, max_size=6)

@@ -27,14 +27,14 @@ def test_author_withdraws_from_the_tracking_page(app, client, staff_client):
 
     code = tracking_code(send_comment(client, lang="en", contact="13800000000"))
     _approve(app, code)
-    assert "三号楼加装电梯" in text_of(client.get("/en/items/2.3").data)
+    assert "三号楼加装电梯" in text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
     track = client.get(f"/en/feedback/{code}")
     assert "Withdraw my comment" in text_of(track.data)
     done = client.post(f"/en/feedback/{code}/withdraw", data={"csrf_token": csrf_from(track.data)})
     assert done.status_code == 302
     after = client.get(f"/en/feedback/{code}")
     assert "Withdrawn by its author" in text_of(after.data) and "Withdraw my comment" not in text_of(after.data)
-    assert "三号楼加装电梯" not in text_of(client.get("/en/items/2.3").data), "hidden at once"
+    assert "三号楼加装电梯" not in text_of(client.get("/en/plans/2023-city-management/items/2.3").data), "hidden at once"
     with app.app_context():
         assert feedback.counts()["withdrawn"] == 1
         from portal.extensions import db
@@ -126,7 +126,7 @@ def test_privacy_notice_in_both_languages_linked_from_every_page_and_the_forms(c
         page = client.get(f"/{lang}/privacy")
         assert page.status_code == 200 and heading in text_of(page.data)
         assert "180" in text_of(page.data)
-    item = client.get("/en/items/2.3").get_data(as_text=True)
+    item = client.get("/en/plans/2023-city-management/items/2.3").get_data(as_text=True)
     assert item.count('href="/en/privacy"') >= 2  # footer and the comment form
     assert 'href="/zh/privacy"' in client.get("/zh/").get_data(as_text=True)
 
@@ -158,6 +158,6 @@ def test_a_moderators_decision_not_to_publish_cannot_be_withdrawn(app, client):
         feedback.reject(feedback.find_by_code(code), "广告。", None)
     track = client.get(f"/zh/feedback/{code}")
     assert "撤回我的留言" not in text_of(track.data)
-    client.post(f"/zh/feedback/{code}/withdraw", data={"csrf_token": csrf_from(client.get("/zh/items/2.3").data)})
+    client.post(f"/zh/feedback/{code}/withdraw", data={"csrf_token": csrf_from(client.get("/zh/plans/2023-city-management/items/2.3").data)})
     with app.app_context():
         assert feedback.find_by_code(code).state == "rejected"

@@ -24,14 +24,14 @@ def _table_counts(html: str, caption_id: str) -> dict[str, int]:
 
 
 def test_dashboard_counts_follow_the_updates(app, client):
-    html = client.get("/en/progress").get_data(as_text=True)
+    html = client.get("/en/plans/2023-city-management/progress").get_data(as_text=True)
     counts = _table_counts(html, "by-status")
     assert counts["— No progress report published yet"] == 30 and counts["✔ Completed"] == 0
 
     publish(app, "2.3", "completed", "全部完成。", "2023-12-20", "All done.")
     publish(app, "4.1", "delayed", "推迟。", "2023-11-01", "Postponed.")
     publish(app, "8.2", "in_progress", "进行中。", "2023-10-01", "Under way.")
-    html = client.get("/en/progress").get_data(as_text=True)
+    html = client.get("/en/plans/2023-city-management/progress").get_data(as_text=True)
     counts = _table_counts(html, "by-status")
     assert counts == {"✔ Completed": 1, "▶ In progress": 1, "○ Not started": 0, "! Delayed": 1,
                       "— No progress report published yet": 27}
@@ -47,7 +47,7 @@ def test_dashboard_counts_follow_the_updates(app, client):
 
 
 def test_charts_are_svg_without_style_attributes_and_with_tables(client):
-    html = client.get("/zh/progress").get_data(as_text=True)
+    html = client.get("/zh/plans/2023-city-management/progress").get_data(as_text=True)
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
     assert len(svgs) >= 3
     assert " style=" not in html and "<style" not in html and "<script" not in html
@@ -58,7 +58,7 @@ def test_charts_are_svg_without_style_attributes_and_with_tables(client):
 
 def test_chart_bars_scale_with_the_counts(app, client):
     publish(app, "2.3", "completed", "全部完成。", "2023-12-20")
-    html = client.get("/en/progress").get_data(as_text=True)
+    html = client.get("/en/plans/2023-city-management/progress").get_data(as_text=True)
     svg = re.search(r'<svg class="chart-svg"[^>]*>.*?</svg>', html, re.S).group(0)
     widths = {code: float(w) for w, code in re.findall(r'width="([\d.]+)" height="13" class="seg seg-(\w+)"', svg)}
     assert widths["no_report"] > 20 * widths["completed"] > 0
@@ -67,13 +67,13 @@ def test_chart_bars_scale_with_the_counts(app, client):
 def test_overdue_list_at_a_fixed_date(app_factory):
     app = app_factory(PORTAL_TODAY="2023-10-15")
     c = app.test_client()
-    html = c.get("/en/progress").get_data(as_text=True)
+    html = c.get("/en/plans/2023-city-management/progress").get_data(as_text=True)
     section = re.search(r'id="h-overdue">(.*?)</section>', html, re.S).group(1)
     codes = re.findall(r'<span class="code">([\d.]+)</span>', section)
     # Deadlines May, July and September 2023 are over on 15 October 2023.
     assert codes == ["1.2", "5.1.3", "3.1", "2.1.3", "2.5", "5.1.4", "5.1.5"]
     publish(app, "3.1", "completed", "已完成。", "2023-07-30")
-    section = re.search(r'id="h-overdue">(.*?)</section>', c.get("/en/progress").get_data(as_text=True), re.S).group(1)
+    section = re.search(r'id="h-overdue">(.*?)</section>', c.get("/en/plans/2023-city-management/progress").get_data(as_text=True), re.S).group(1)
     assert "3.1" not in re.findall(r'<span class="code">([\d.]+)</span>', section)
 
 
@@ -87,18 +87,18 @@ def test_home_page_has_the_progress_block(app, client):
 
 def test_recent_updates_include_site_stages(app, client):
     sid = add_site(app, "2.3", "甲楼加装电梯", "consultation", name_en="Lift, block A")
-    text = text_of(client.get("/en/progress").data)
+    text = text_of(client.get("/en/plans/2023-city-management/progress").data)
     assert "Lift, block A" in text and "Consulting residents" in text
-    assert f"/en/items/2.3/sites/{sid}" in client.get("/en/progress").get_data(as_text=True)
+    assert f"/en/plans/2023-city-management/items/2.3/sites/{sid}" in client.get("/en/plans/2023-city-management/progress").get_data(as_text=True)
 
 
 def test_before_any_update_pages_say_so(client):
-    text = text_of(client.get("/en/progress").data)
+    text = text_of(client.get("/en/plans/2023-city-management/progress").data)
     assert "0 of 30 work points have a published progress report." in text
     assert "No progress report published yet" in text
 
 
-@pytest.mark.parametrize("path", ["/zh/progress", "/en/", "/zh/items/", "/en/places/gutong-sicun"])
+@pytest.mark.parametrize("path", ["/zh/plans/2023-city-management/progress", "/en/", "/zh/plans/2023-city-management/items/", "/en/plans/2023-city-management/places/gutong-sicun"])
 def test_no_query_per_listed_item(app, client, path):
     from portal.extensions import db
 

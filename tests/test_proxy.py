@@ -7,8 +7,8 @@ from conftest import csrf_from
 
 def _send(client, n: int, forwarded: str | None):
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
-    token = csrf_from(client.get("/en/items/2.3", headers=headers).data)
-    return client.post("/en/items/2.3/feedback", headers=headers, data={
+    token = csrf_from(client.get("/en/plans/2023-city-management/items/2.3", headers=headers).data)
+    return client.post("/en/plans/2023-city-management/items/2.3/feedback", headers=headers, data={
         "csrf_token": token, "kind": "question", "place": "", "body": f"Question {n} about the lift work."}).status_code
 
 

@@ -30,8 +30,8 @@ def whole_set_count(statement: str) -> bool:
     return any(p.search(statement) for p in WHOLE_SET_COUNTS) and not SELECTIVE.search(statement)
 
 
-PAGES = ["/zh/items/2.3", "/zh/items/2.3?comments=3", "/en/items/2.3/history", "/zh/progress", "/zh/",
-         "/feed.atom", "/zh/places/", "/api/v1/items/2.3"]
+PAGES = ["/zh/plans/2023-city-management/items/2.3", "/zh/plans/2023-city-management/items/2.3?comments=3", "/en/plans/2023-city-management/items/2.3/history", "/zh/plans/2023-city-management/progress", "/zh/",
+         "/plans/2023-city-management/feed.atom", "/zh/plans/2023-city-management/places/", "/api/v1/items/2.3"]
 STAFF_PAGES = ["/staff/", "/staff/moderation", "/staff/moderation?view=published&page=2",
                "/staff/moderation?view=all", "/staff/moderation?office={office}"]
 
@@ -40,24 +40,24 @@ def _fill_postgres(app) -> None:
     from portal.extensions import db
 
     with app.app_context():
-        codes = [c for (c,) in db.session.execute(text("SELECT code FROM work_item ORDER BY code"))]
+        codes = [c for (c,) in db.session.execute(text("SELECT code FROM work_item WHERE plan = '2023-city-management' ORDER BY code"))]
         n = len(codes)
         db.session.execute(text(f"""
-            INSERT INTO feedback (tracking_code, item_code, kind, body, body_public, lang, state, show_full_name,
+            INSERT INTO feedback (tracking_code, plan, item_code, kind, body, body_public, lang, state, show_full_name,
                                   flag_count, created_at)
-            SELECT 'ZJ-PLAN' || g, (ARRAY[{",".join(f"'{c}'" for c in codes)}])[1 + g % {n}], 'question',
+            SELECT 'ZJ-PLAN' || g, '2023-city-management', (ARRAY[{",".join(f"'{c}'" for c in codes)}])[1 + g % {n}], 'question',
                    repeat('意见', 40), repeat('意见', 40), 'zh',
                    (ARRAY['published','published','published','pending','rejected','hidden'])[1 + g % 6], false,
                    CASE WHEN g % 97 = 0 THEN 1 ELSE 0 END, now() - (g || ' minutes')::interval
             FROM generate_series(1, 100000) AS g"""))
         db.session.execute(text(f"""
-            INSERT INTO status_update (item_code, status, note_zh, happened_on, created_at)
-            SELECT (ARRAY[{",".join(f"'{c}'" for c in codes)}])[1 + g % {n}], 'in_progress', repeat('进展', 30),
+            INSERT INTO status_update (plan, item_code, status, note_zh, happened_on, created_at)
+            SELECT '2023-city-management', (ARRAY[{",".join(f"'{c}'" for c in codes)}])[1 + g % {n}], 'in_progress', repeat('进展', 30),
                    date '2023-07-01' + (g % 700), now() - (g || ' hours')::interval
             FROM generate_series(1, 20000) AS g"""))
         db.session.execute(text(f"""
-            INSERT INTO project_site (item_code, name_zh, stage, created_at)
-            SELECT (ARRAY[{",".join(f"'{c}'" for c in codes)}])[1 + g % {n}], '测试小区' || g || '号楼',
+            INSERT INTO project_site (plan, item_code, name_zh, stage, created_at)
+            SELECT '2023-city-management', (ARRAY[{",".join(f"'{c}'" for c in codes)}])[1 + g % {n}], '测试小区' || g || '号楼',
                    (ARRAY['consultation','construction','completed'])[1 + g % 3], now()
             FROM generate_series(1, 10000) AS g"""))
         db.session.execute(text("""

@@ -19,7 +19,7 @@ def test_results_page_in_both_languages(client):
 
 
 def test_header_search_box_points_to_search(client):
-    html = client.get("/en/items/2.3").data.decode()
+    html = client.get("/en/plans/2023-city-management/items/2.3").data.decode()
     assert 'action="/en/search"' in html
 
 
@@ -69,8 +69,8 @@ def test_api_shape_and_order(client):
     assert data["query"] == "elevator"
     assert data["results"][0]["code"] == "2.3"
     first = data["results"][0]
-    assert set(first) == {"code", "title", "snippet", "url", "score"}
-    assert first["url"] == "/en/items/2.3"
+    assert set(first) == {"code", "plan", "year", "title", "snippet", "url", "score"}
+    assert first["url"] == "/en/plans/2023-city-management/items/2.3"
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
     assert data["total"] == len(data["results"]) + data["more"] and data["near"] is False

@@ -45,7 +45,7 @@ def test_nothing_at_all_points_to_where_to_raise_it(client, lang, words):
     assert r.status_code == 200
     for word in words:
         assert word in text
-    assert f'href="/{lang}/items/"' in r.data.decode()
+    assert f'href="/{lang}/plans/2023-city-management/items/"' in r.data.decode()
 
 
 def test_filter_only_listing_is_not_cut(client):

@@ -27,7 +27,7 @@ def test_searches_and_clicks_are_counted_per_week_and_query(app, client):
     client.get("/zh/search?q=悦府")
     client.get("/en/search?q=lift")
     r = client.get("/en/search/go/2.3?q=lift")
-    assert r.status_code == 303 and r.headers["Location"].endswith("/en/items/2.3")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/en/plans/2023-city-management/items/2.3")
     rows = _rows(app)
     assert rows[("zh", "水泥厂")][:4] == (2, 2, 0, 0)
     assert rows[("zh", "悦府")][:4] == (1, 0, 1, 0)

@@ -67,9 +67,9 @@ def test_error_pages_static_files_and_api_send_the_headers(app, client):
         "404": client.get("/zh/no-such-page"),
         "405": client.get(url_of(post_only, {"lang": "zh", "code": "2.3", "feedback_id": 1})),
         "400 csrf": client.post("/staff/login", data={"username": "x", "password": "y"}),
-        "403 cross-site": client.post("/zh/items/2.3/feedback", data={"body": "hello there"},
+        "403 cross-site": client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "hello there"},
                                       headers={"Origin": "https://evil.example"}),
-        "413": client.post("/zh/items/2.3/feedback", data={"body": "x" * 200_000}),
+        "413": client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "x" * 200_000}),
         "503": client.get("/__test_db_down"),
         "api": client.get("/api/v1/items"),
         "api 404": client.get("/api/v1/items/99.99"),
@@ -87,7 +87,7 @@ def test_error_pages_static_files_and_api_send_the_headers(app, client):
 def test_hsts_and_secure_cookies_behind_https(app_factory):
     app = app_factory(PORTAL_HTTPS=True, SESSION_COOKIE_SECURE=True)
     client = app.test_client()
-    for path in ("/zh/", "/en/items/2.3", "/staff/login", "/api/v1/items", "/zh/no-such-page"):
+    for path in ("/zh/", "/en/plans/2023-city-management/items/2.3", "/staff/login", "/api/v1/items", "/zh/no-such-page"):
         assert_secure_headers(client.get(path, base_url="https://localhost"), path, https=True)
     response = app.test_client().get("/staff/login", base_url="https://localhost")
     cookies = response.headers.getlist("Set-Cookie")

@@ -146,7 +146,7 @@ def test_public_forms_escape_every_payload(fuzz):
         client = admin if path.startswith("/staff") else visitor.client
         response = client.get(path)
         _check(response, f"GET {path} after publishing the payloads", None)
-    page = visitor.client.get("/zh/items/2.3").get_data(as_text=True)
+    page = visitor.client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
     assert MARK in page  # the stored payloads are on the page, as text
 
 
@@ -154,8 +154,8 @@ def test_staff_forms_escape_every_payload(fuzz):
     app, seeded = fuzz
     anonymous = Visitor(app, seeded, None)
     for payload in ALL[:8]:  # residents' comments carrying payloads, waiting in the moderation queue
-        item = anonymous.client.get("/zh/items/2.3").get_data(as_text=True)
-        form = next(f for f in parse_page(item, "/zh/items/2.3")[0] if f.action.endswith("/feedback"))
+        item = anonymous.client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
+        form = next(f for f in parse_page(item, "/zh/plans/2023-city-management/items/2.3")[0] if f.action.endswith("/feedback"))
         assert anonymous.send(form, form.data({"body": f"{payload} 加装电梯"})).status_code == 302
     admin = Visitor(app, seeded, "admin")
     staff_pages = page_paths(app, seeded.values, prefix="/staff")

@@ -135,8 +135,8 @@ def test_every_post_from_another_site_is_refused(walked, role, headers):
 
 def test_the_cross_site_refusal_speaks_the_residents_language(client):
     origin = {"Origin": "https://evil.example"}
-    zh = client.post("/zh/items/2.3/feedback", data={"body": "电梯什么时候装？"}, headers=origin)
-    en = client.post("/en/items/2.3/feedback", data={"body": "When will the lift come?"}, headers=origin)
+    zh = client.post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "电梯什么时候装？"}, headers=origin)
+    en = client.post("/en/plans/2023-city-management/items/2.3/feedback", data={"body": "When will the lift come?"}, headers=origin)
     assert zh.status_code == en.status_code == 403
     assert "Sent from another site" in text_of(en.data) and "来自其他网站的提交" in text_of(zh.data)
 

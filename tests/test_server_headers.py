@@ -64,7 +64,7 @@ def test_nginx_answers_oversized_requests_with_security_headers(server, tmp_path
             assert "nginx/" not in body.decode("utf-8")
         # A body far over the limit is refused before it reaches gunicorn.
         big = b"x" * (3 * 1024 * 1024)
-        status, headers, _b = raw_request(port, b"POST /zh/items/2.3/feedback HTTP/1.1\r\nHost: portal.test\r\n"
+        status, headers, _b = raw_request(port, b"POST /zh/plans/2023-city-management/items/2.3/feedback HTTP/1.1\r\nHost: portal.test\r\n"
                                           b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
                                           + str(len(big)).encode() + b"\r\n\r\n")
         assert status == 413

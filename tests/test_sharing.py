@@ -76,17 +76,17 @@ def test_descriptions_come_from_the_page_content(app, client):
         item, office = store.item("2.3"), store.offices[0]
         first_item_of_office = store.items_by_office(office.slug)[0]
     for lang in ("zh", "en"):
-        h = _head(client.get(f"/{lang}/items/2.3").data)
+        h = _head(client.get(f"/{lang}/plans/2023-city-management/items/2.3").data)
         assert h.meta["description"][:40] == item.summary.get(lang)[:40]
         assert h.meta["og:title"].startswith(f"2.3 {item.title.get(lang)}")
-        h = _head(client.get(f"/{lang}/offices/{office.slug}").data)
+        h = _head(client.get(f"/{lang}/plans/2023-city-management/offices/{office.slug}").data)
         assert office.name.get(lang) in h.meta["description"]
         assert first_item_of_office.title.get(lang)[:10] in h.meta["description"]
 
 
 def test_public_url_setting_is_the_canonical_host(app_factory):
     app = app_factory(PUBLIC_URL="https://zj.example.gov.cn/")
-    h = _head(app.test_client().get("/en/items/2.3?utm_source=wechat").data)
-    assert h.canonical == ["https://zj.example.gov.cn/en/items/2.3"]  # a tag in the link is not another page
+    h = _head(app.test_client().get("/en/plans/2023-city-management/items/2.3?utm_source=wechat").data)
+    assert h.canonical == ["https://zj.example.gov.cn/en/plans/2023-city-management/items/2.3"]  # a tag in the link is not another page
     h = _head(app.test_client().get("/en/search?q=lift").data)
     assert h.canonical == ["https://zj.example.gov.cn/en/search?q=lift"]  # a search's query is

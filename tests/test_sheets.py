@@ -91,7 +91,7 @@ def test_fill_in_publish_one_entry_per_item_and_site_everywhere(app, staff_clien
                                                                           "测试小区5号楼": "consultation"}
     road = app.test_client().get("/api/v1/items/3.2.1").get_json()["targets"]
     assert [t["progress"] for t in road if t["key"] == "road_km"] == [1.5]
-    assert "完成1.5公里道路整治" in text_of(app.test_client().get("/zh/items/3.2.1").data)
+    assert "完成1.5公里道路整治" in text_of(app.test_client().get("/zh/plans/2023-city-management/items/3.2.1").data)
     found = app.test_client().get("/api/v1/search?q=道路整治").get_json()
     assert "3.2.1" in str(found)
     entry = _audit(app, "sheet.publish")[-1].after
@@ -251,7 +251,7 @@ def test_an_oversized_file_is_refused_and_a_large_sheet_accepted(app, staff_clie
     rows += [["", "", "填充" * 40] for _ in range(800)]  # about 100 KB, above the 64 KB limit of other forms
     page = upload(editor, csv_bytes(rows), "large.csv")
     assert page.status_code == 200 and "没有变化" in text_of(page.data)
-    r = app.test_client().post("/zh/items/2.3/feedback", data={"body": "x" * 200_000})
+    r = app.test_client().post("/zh/plans/2023-city-management/items/2.3/feedback", data={"body": "x" * 200_000})
     assert r.status_code == 413  # everywhere else the global limit still holds
 
 

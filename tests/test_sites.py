@@ -21,7 +21,7 @@ def test_lift_chain_counts_each_site_from_its_stage(app, client):
     move_site(app, a, "construction", "2023-09-01")
     move_site(app, b, "completed", "2023-10-01")
     assert _targets(client, "2.3") == {"consultations": (3, "sites"), "starts": (3, "sites"), "completions": (2, "sites")}
-    text = text_of(client.get("/en/items/2.3").data)
+    text = text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
     assert "Counted from the projects below: 2 of 25" in text
 
 
@@ -108,11 +108,11 @@ def test_editor_adds_a_site_and_moves_it_through_the_form(app, client, staff_cli
         actions = [a.action for a in db.session.query(AuditLog).order_by(AuditLog.id)]
         assert actions[-2:] == ["site.create", "site.stage"]
 
-    page = text_of(client.get(f"/en/items/2.3/sites/{sid}").data)
+    page = text_of(client.get(f"/en/plans/2023-city-management/items/2.3/sites/{sid}").data)
     assert "Under construction" in page and "Building work started" in page and "Gutong Sicun" in page
-    item_page = text_of(client.get("/en/items/2.3").data)
+    item_page = text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
     assert "Lift, building 5" in item_page and "Under construction" in item_page
-    place = text_of(client.get("/en/places/gutong-sicun").data)
+    place = text_of(client.get("/en/plans/2023-city-management/places/gutong-sicun").data)
     assert "Lift, building 5" in place and "Under construction" in place and "2.3" in place
 
 
@@ -150,11 +150,11 @@ def test_site_page_has_its_own_comment_thread(app, client):
     from portal.models import Feedback
 
     sid = add_site(app, "2.3", "甲楼加装电梯", "consultation", name_en="Lift, block A")
-    page = client.get(f"/en/items/2.3/sites/{sid}")
+    page = client.get(f"/en/plans/2023-city-management/items/2.3/sites/{sid}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'name="site_id" value="{sid}"' in html
-    r = client.post("/en/items/2.3/feedback", data={
+    r = client.post("/en/plans/2023-city-management/items/2.3/feedback", data={
         "csrf_token": csrf_from(html), "site_id": str(sid), "body": "这部电梯什么时候开工？", "kind": "question",
         "place": ""})
     assert r.status_code == 302
@@ -164,8 +164,8 @@ def test_site_page_has_its_own_comment_thread(app, client):
 
 def test_comment_errors_on_a_site_page_stay_on_the_site_page(app, client):
     sid = add_site(app, "2.3", "甲楼加装电梯", "consultation", name_en="Lift, block A")
-    html = client.get(f"/en/items/2.3/sites/{sid}").get_data(as_text=True)
-    r = client.post("/en/items/2.3/feedback", data={"csrf_token": csrf_from(html), "site_id": str(sid),
+    html = client.get(f"/en/plans/2023-city-management/items/2.3/sites/{sid}").get_data(as_text=True)
+    r = client.post("/en/plans/2023-city-management/items/2.3/feedback", data={"csrf_token": csrf_from(html), "site_id": str(sid),
                                                     "body": "", "kind": "question", "place": ""})
     assert r.status_code == 400
     assert "Lift, block A" in text_of(r.data) and f'name="site_id" value="{sid}"' in r.get_data(as_text=True)
@@ -173,21 +173,21 @@ def test_comment_errors_on_a_site_page_stay_on_the_site_page(app, client):
 
 def test_a_site_of_another_item_is_refused(app, client):
     sid = add_site(app, "2.3", "甲楼加装电梯", "consultation")
-    html = client.get("/en/items/2.2").get_data(as_text=True)
-    r = client.post("/en/items/2.2/feedback", data={"csrf_token": csrf_from(html), "site_id": str(sid),
+    html = client.get("/en/plans/2023-city-management/items/2.2").get_data(as_text=True)
+    r = client.post("/en/plans/2023-city-management/items/2.2/feedback", data={"csrf_token": csrf_from(html), "site_id": str(sid),
                                                     "body": "这是一条留言。", "kind": "question", "place": ""})
     assert r.status_code == 400
-    assert client.get(f"/en/items/2.2/sites/{sid}").status_code == 404
-    assert client.get("/en/items/2.3/sites/999").status_code == 404
+    assert client.get(f"/en/plans/2023-city-management/items/2.2/sites/{sid}").status_code == 404
+    assert client.get("/en/plans/2023-city-management/items/2.3/sites/999").status_code == 404
 
 
 def test_place_page_says_when_it_has_no_projects(client):
-    text = text_of(client.get("/en/places/gutong-sicun").data)
+    text = text_of(client.get("/en/plans/2023-city-management/places/gutong-sicun").data)
     assert "No projects have been published for this place yet." in text
 
 
 def test_places_index_counts_projects(app, client):
     add_site(app, "2.3", "甲楼加装电梯", "consultation", place="gutong-sicun")
     add_site(app, "5.1.3", "某小区充电棚", "completed", place="gutong-sicun")
-    text = text_of(client.get("/en/places/").data)
+    text = text_of(client.get("/en/plans/2023-city-management/places/").data)
     assert "Gutong Sicun residential community 1 work point · 2 projects" in text

@@ -82,12 +82,12 @@ def test_preview_shows_both_pages_and_publishes_from_its_own_form(app, staff_cli
     html = preview.get_data(as_text=True)
     section = re.search(r'<section class="preview".*?</section>', html, re.S).group(0)
     assert "已完成意愿征询。" in section and "Lifts with residents consulted: 12 / 35 lifts" in text_of(section)
-    assert _updates(app) == 0 and "已完成意愿征询" not in client.get("/zh/items/2.3").get_data(as_text=True)
+    assert _updates(app) == 0 and "已完成意愿征询" not in client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', section))
     assert "step" not in fields and fields["progress_consultations"] == "12"
     r = editor.post("/staff/items/2.3", data={**fields, "step": "publish"})
     assert r.status_code == 302 and _updates(app) == 1
-    assert "已完成意愿征询。" in client.get("/zh/items/2.3").get_data(as_text=True)
+    assert "已完成意愿征询。" in client.get("/zh/plans/2023-city-management/items/2.3").get_data(as_text=True)
 
 
 def test_after_publishing_a_correction_is_one_click_away_and_adds_an_entry(app, staff_client):

@@ -98,6 +98,6 @@ def test_staff_plan_pages_read_on_a_phone(app, live_server, browser_context_fact
     tab.locator("#figure_starts").fill("25")
     tab.locator("form button.primary").click()
     assert tab.url.endswith(f"/staff/plans/{PLAN}#item-2.3")
-    tab.goto(f"{server.url}/{lang}/items/2.3")
+    tab.goto(f"{server.url}/{lang}/plans/{PLAN}/items/2.3")
     screenshot(tab, f"item-2.3-outcome-{lang}-360")
     assert tab.locator("#h-outcome").is_visible() and no_horizontal_scroll(tab)

@@ -17,10 +17,10 @@ def test_deadline_passed_shows_whatever_the_status_until_completed(app_factory):
     client = app.test_client()
     for status in ("in_progress", "not_started", "delayed"):
         publish(app, "2.3", status, "有进展。", "2023-11-01", note_en="Some progress.")
-        assert DEADLINE_PASSED in text_of(client.get("/en/items/2.3").data), status
-        assert "The deadline (December 2023) has passed." in text_of(client.get("/en/items/2.3").data)
-        listing = client.get("/en/items/").get_data(as_text=True)
-        card = re.search(r'<li class="card">\s*<a class="card-link" href="/en/items/2.3">.*?</li>', listing, re.S).group(0)
+        assert DEADLINE_PASSED in text_of(client.get("/en/plans/2023-city-management/items/2.3").data), status
+        assert "The deadline (December 2023) has passed." in text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
+        listing = client.get("/en/plans/2023-city-management/items/").get_data(as_text=True)
+        card = re.search(r'<li class="card">\s*<a class="card-link" href="/en/plans/2023-city-management/items/2.3">.*?</li>', listing, re.S).group(0)
         assert DEADLINE_PASSED in text_of(card), status
         results = client.get("/en/search?q=lift").get_data(as_text=True)
         assert DEADLINE_PASSED in text_of(results), status
@@ -30,14 +30,14 @@ def test_deadline_passed_shows_whatever_the_status_until_completed(app_factory):
 
             assert status_of(content().item("2.3")).overdue  # the dashboard's rule, the one the pages use
     publish(app, "2.3", "completed", "已完成。", "2023-12-20", note_en="Done.")
-    assert DEADLINE_PASSED not in text_of(client.get("/en/items/2.3").data)
-    assert "已过时间节点" not in text_of(client.get("/zh/items/2.3").data)
+    assert DEADLINE_PASSED not in text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
+    assert "已过时间节点" not in text_of(client.get("/zh/plans/2023-city-management/items/2.3").data)
 
 
 def test_not_yet_due_is_not_marked(app_factory):
     app = app_factory(PORTAL_TODAY="2023-10-01")
     publish(app, "2.3", "in_progress", "有进展。", "2023-09-01")
-    assert DEADLINE_PASSED not in text_of(app.test_client().get("/en/items/2.3").data)
+    assert DEADLINE_PASSED not in text_of(app.test_client().get("/en/plans/2023-city-management/items/2.3").data)
 
 
 def test_history_names_targets_in_the_staff_language_and_uses_shanghai_time(app, staff_client):
@@ -72,4 +72,4 @@ def test_the_403_page_links_back_to_the_staff_dashboard(staff_client, client):
     moderator = staff_client("moderator")
     r = moderator.get("/staff/items/")
     assert r.status_code == 403 and 'href="/staff/"' in r.get_data(as_text=True)
-    assert 'href="/staff/"' not in client.get("/zh/items/99.99").get_data(as_text=True)
+    assert 'href="/staff/"' not in client.get("/zh/plans/2023-city-management/items/99.99").get_data(as_text=True)

@@ -29,7 +29,7 @@ def _comment(state: str, flags: int):
     from portal.extensions import db
     from portal.models import Feedback
 
-    fb = Feedback(tracking_code=f"ZJ-T{next(_codes):09d}", item_code="2.3", kind="question", body="电梯？",
+    fb = Feedback(tracking_code=f"ZJ-T{next(_codes):09d}", plan="2023-city-management", item_code="2.3", kind="question", body="电梯？",
                   body_public="电梯？", lang="zh", state=state, flag_count=flags)
     db.session.add(fb)
     db.session.commit()

@@ -28,15 +28,15 @@ def test_editor_update_shows_within_one_request_everywhere(app, client, staff_cl
     r = _form(staff_client("editor"), progress_consultations="12")
     assert r.status_code == 302 and r.headers["Location"].endswith("/staff/items/2.3")
 
-    page = text_of(client.get("/en/items/2.3").data)
+    page = text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
     assert "In progress" in page and "Residents consulted." in page
     assert "Reported: 12 of 35" in page
     assert "No progress report published yet" not in page
 
-    dash = text_of(client.get("/en/progress").data)
+    dash = text_of(client.get("/en/plans/2023-city-management/progress").data)
     assert "Residents consulted." in dash and "2.3" in dash
 
-    feed = client.get("/en/feed.atom").get_data(as_text=True)
+    feed = client.get("/en/plans/2023-city-management/feed.atom").get_data(as_text=True)
     assert "Residents consulted." in feed
 
     api = client.get("/api/v1/items/2.3").get_json()
@@ -92,7 +92,7 @@ def test_history_is_newest_first_and_back_dated_entry_does_not_become_current(ap
     api = client.get("/api/v1/items/2.3").get_json()
     assert [h["note"]["en"] for h in api["history"]] == ["Third.", "Back-dated: paused in September.", "First."]
     assert api["status"]["code"] == "completed"
-    page = client.get("/en/items/2.3").get_data(as_text=True)
+    page = client.get("/en/plans/2023-city-management/items/2.3").get_data(as_text=True)
     assert page.index("Third.") < page.index("Back-dated") < page.index("First.")
 
 
@@ -196,15 +196,15 @@ def test_percentage_targets_cannot_exceed_100(app, staff_client):
 def test_deadline_passed_at_a_fixed_date(app_factory):
     early = app_factory(PORTAL_TODAY="2023-07-15")
     c = early.test_client()
-    text = text_of(c.get("/en/items/5.1.3").data)  # deadline May 2023
+    text = text_of(c.get("/en/plans/2023-city-management/items/5.1.3").data)  # deadline May 2023
     assert "No progress report published yet" in text and "has passed" in text
-    text = text_of(c.get("/en/items/2.3").data)  # deadline December 2023
+    text = text_of(c.get("/en/plans/2023-city-management/items/2.3").data)  # deadline December 2023
     assert "No progress report published yet" in text and "has passed" not in text
     assert c.get("/api/v1/items/5.1.3").get_json()["status"]["overdue"] is True
     assert c.get("/api/v1/items/2.3").get_json()["status"]["deadline_passed"] is False
 
     later = app_factory(PORTAL_TODAY="2024-01-01")
-    assert "has passed" in text_of(later.test_client().get("/en/items/2.3").data)
+    assert "has passed" in text_of(later.test_client().get("/en/plans/2023-city-management/items/2.3").data)
 
 
 def test_a_completed_item_is_not_overdue_but_a_reported_late_one_is(app_factory):
@@ -214,7 +214,7 @@ def test_a_completed_item_is_not_overdue_but_a_reported_late_one_is(app_factory)
     c = app.test_client()
     assert c.get("/api/v1/items/5.1.3").get_json()["status"]["overdue"] is False
     assert c.get("/api/v1/items/1.2").get_json()["status"]["overdue"] is True
-    page = text_of(c.get("/en/items/5.1.3").data)
+    page = text_of(c.get("/en/plans/2023-city-management/items/5.1.3").data)
     assert "Completed" in page and "Reported: 23 of 23 (100%)" in page
 
 

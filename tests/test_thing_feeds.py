@@ -8,10 +8,10 @@ import pytest
 from progress_support import add_site, editor, move_site, publish
 
 PAGES = {
-    "item": "/{lang}/items/2.3",
-    "place": "/{lang}/places/gutong-sicun",
-    "office": "/{lang}/offices/{office}",
-    "area": "/{lang}/areas/{area}",
+    "item": "/{lang}/plans/2023-city-management/items/2.3",
+    "place": "/{lang}/plans/2023-city-management/places/gutong-sicun",
+    "office": "/{lang}/plans/2023-city-management/offices/{office}",
+    "area": "/{lang}/plans/2023-city-management/areas/{area}",
 }
 
 
@@ -50,19 +50,19 @@ def seeded(app):
 
 def test_every_kind_of_feed_parses_and_holds_its_own_updates(app, client, seeded):
     sid = seeded["site"]
-    item = _parse(client, "/en/items/2.3/feed.atom")
+    item = _parse(client, "/en/plans/2023-city-management/items/2.3/feed.atom")
     kinds = [e.tags[0].term for e in item.entries]
     assert sorted(kinds) == sorted(["consultation", "construction", "in_progress", "reply"])
     assert not any(e.title.startswith("4.1") for e in item.entries)
     reply = next(e for e in item.entries if e.tags[0].term == "reply")
     assert reply.title.endswith(": Official reply") and "将于三月开工。" in reply.content[0].value
-    assert reply.link.endswith(f"/en/items/2.3/sites/{sid}#comment-{seeded['reply']}")
+    assert reply.link.endswith(f"/en/plans/2023-city-management/items/2.3/sites/{sid}#comment-{seeded['reply']}")
 
-    site = _parse(client, f"/en/items/2.3/sites/{sid}/feed.atom")
+    site = _parse(client, f"/en/plans/2023-city-management/items/2.3/sites/{sid}/feed.atom")
     assert sorted(e.tags[0].term for e in site.entries) == sorted(["consultation", "construction", "reply"])
     assert site.feed.title == "Lift, block A: updates"
 
-    place = _parse(client, "/zh/places/gutong-sicun/feed.atom")
+    place = _parse(client, "/zh/plans/2023-city-management/places/gutong-sicun/feed.atom")
     assert {e.tags[0].term for e in place.entries} >= {"construction", "reply"}
     assert place.feed.language == "zh-Hans"
 
@@ -73,7 +73,7 @@ def test_every_kind_of_feed_parses_and_holds_its_own_updates(app, client, seeded
 
 def test_one_update_has_one_id_in_every_feed(app, client, seeded):
     ids = []
-    for path in ("/en/items/2.3/feed.atom", "/zh/places/gutong-sicun/feed.atom", "/feed.atom"):
+    for path in ("/en/plans/2023-city-management/items/2.3/feed.atom", "/zh/plans/2023-city-management/places/gutong-sicun/feed.atom", "/plans/2023-city-management/feed.atom"):
         ids.append({e.id for e in _parse(client, path).entries if e.tags[0].term == "construction"})
     assert ids[0] == ids[1] == ids[2] and len(ids[0]) == 1
 
@@ -88,13 +88,13 @@ def test_each_page_links_its_feed_in_the_head_and_visibly(app, client, seeded, k
 
 
 def test_site_page_links_its_feed(app, client, seeded):
-    path = f"/zh/items/2.3/sites/{seeded['site']}"
+    path = f"/zh/plans/2023-city-management/items/2.3/sites/{seeded['site']}"
     assert f'href="{path}/feed.atom"' in client.get(path).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/en/items/99.9/feed.atom", "/en/places/nowhere/feed.atom",
-                                  "/en/offices/nobody/feed.atom", "/en/areas/99/feed.atom",
-                                  "/en/items/4.1/sites/1/feed.atom", "/en/items/2.3/sites/999/feed.atom",
+@pytest.mark.parametrize("path", ["/en/plans/2023-city-management/items/99.9/feed.atom", "/en/plans/2023-city-management/places/nowhere/feed.atom",
+                                  "/en/plans/2023-city-management/offices/nobody/feed.atom", "/en/plans/2023-city-management/areas/99/feed.atom",
+                                  "/en/plans/2023-city-management/items/4.1/sites/1/feed.atom", "/en/plans/2023-city-management/items/2.3/sites/999/feed.atom",
                                   "/fr/items/2.3/feed.atom"])
 def test_unknown_things_have_no_feed(app, client, path):
     add_site(app, "2.3", "甲楼", "consultation")

@@ -15,10 +15,10 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def _store_old_code(app, code: str) -> None:
     from portal.extensions import db
-    from portal.models import Feedback
+    from portal.models import FIRST_PLAN, Feedback
 
     with app.app_context():
-        db.session.add(Feedback(tracking_code=code, item_code="2.3", kind="question", body=BODY, body_public=BODY,
+        db.session.add(Feedback(tracking_code=code, plan=FIRST_PLAN, item_code="2.3", kind="question", body=BODY, body_public=BODY,
                                 lang="zh", state="pending"))
         db.session.commit()
 

@@ -39,7 +39,7 @@ def update(entry: StatusUpdate) -> s.Update:
 
 
 def site(found: ProjectSite) -> s.Site:
-    place = content().place(found.place_slug) if found.place_slug else None
+    place = content(found.plan).place(found.place_slug) if found.place_slug else None
     return s.Site(
         id=found.id, name=s.Bilingual(zh=found.name_zh, en=found.name_en or ""), target=found.target_key,
         place=named(place.slug, place.name) if place else None, building=found.building,
@@ -47,7 +47,7 @@ def site(found: ProjectSite) -> s.Site:
         history=[s.StageEntry(stage=e.stage, note=s.Bilingual(zh=e.note_zh or "", en=e.note_en or ""),
                               happened_on=e.happened_on, published_at=e.created_at)
                  for e in site_service.site_history(found)],
-        url=urls("public.site", code=found.item_code, site_id=found.id),
+        url=urls("public.site", plan=found.plan, code=found.item_code, site_id=found.id),
     )
 
 
@@ -71,7 +71,7 @@ def item(facts: ItemFacts) -> s.Item:
         status=status(facts.status), history=[update(e) for e in facts.history],
         sites=[site(x) for x in facts.sites], targets=targets(facts),
         locations=[s.Location(slug=p.slug, kind=p.kind, zh=p.name.zh, en=p.name.en) for p in found.places],
-        url=urls("public.item", code=found.code),
+        url=urls("public.item", plan=found.plan, code=found.code),
         outcome=outcome(facts.outcome),
     )
 

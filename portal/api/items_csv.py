@@ -6,6 +6,7 @@ from flask import request
 
 from ..csv_files import csv_response
 from ..services import items as item_service
+from ..services.content import content
 from . import bp, build
 
 COLUMNS = [
@@ -47,6 +48,12 @@ def rows() -> list[dict]:
     return out
 
 
+def items_csv_response():
+    """The file of the plan in view (the current plan unless the address names one)."""
+    filename = f"zhangjiang-{content().plan.slug}.csv"
+    return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), filename)
+
+
 @bp.get("/items.csv")
 def items_csv():
-    return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), "zhangjiang-work-points-2023.csv")
+    return items_csv_response()

@@ -9,6 +9,7 @@ from flask import current_app
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from ..public.old_addresses import old_endpoint
 from . import schemas as s
 
 REF = "#/components/schemas/{model}"
@@ -36,38 +37,62 @@ class Operation:
     query: type[BaseModel] | None = None
     errors: dict[int, str] = field(default_factory=dict)  # status code -> what it means
     error_body: bool = True  # False: the error is a page, not an Error object
+    status: int = 200  # 301 for an address that moved
 
 
 LANG = Param("lang", {"type": "string", "enum": ["zh", "en"]})
+SLUG = Param("slug", {"type": "string"}, "2023-city-management")
+CODE = Param("code", {"type": "string"}, "2.3")
 ATOM = "application/atom+xml"
+# The addresses from before plans had pages (portal/public/old_addresses.py) answer 301s.
+OLD_FEED, OLD_LANG_FEED = old_endpoint("/feed.atom"), old_endpoint("/<lang>/feed.atom")
 
 OPERATIONS = (
     Operation("/api/v1/items", "api.items", "listItems",
-              "All 30 work points with status, targets, places and history", s.ItemList, "The work points"),
+              "The current plan's work points with status, targets, places and history", s.ItemList,
+              "The work points"),
     Operation("/api/v1/items/{code}", "api.item", "getItem",
-              "One work point with its status, progress per target, history and project sites", s.Item,
-              "The work point", path_params=(Param("code", {"type": "string"}, "2.3"),), errors={404: "Not found"}),
+              "One work point of the current plan with its status, progress per target, history and project sites",
+              s.Item, "The work point", path_params=(CODE,), errors={404: "Not found"}),
     Operation("/api/v1/items.csv", "api.items_csv", "itemsCsv",
-              "All work points with their status and latest update, as CSV (UTF-8 with BOM)",
+              "The current plan's work points with their status and latest update, as CSV (UTF-8 with BOM)",
               description="One row per work point; a header row names the columns", media="text/csv"),
+    Operation("/api/v1/plans", "api.plans", "listPlans",
+              "Every plan on the site, newest first, with its document number and status counts", s.PlanList,
+              "The plans"),
+    Operation("/api/v1/plans/{slug}/items", "api.plan_items", "listPlanItems",
+              "One plan's work points with status, targets, places and history", s.PlanItemList,
+              "The plan's work points", path_params=(SLUG,), errors={404: "No such plan"}),
+    Operation("/api/v1/plans/{slug}/items/{code}", "api.plan_item", "getPlanItem", "One work point of one plan",
+              s.Item, "The work point", path_params=(SLUG, CODE), errors={404: "Not found"}),
+    Operation("/api/v1/plans/{slug}/items.csv", "api.plan_items_csv", "planItemsCsv",
+              "One plan's work points as CSV (UTF-8 with BOM)", description="One row per work point",
+              media="text/csv", path_params=(SLUG,), errors={404: "No such plan"}),
     Operation("/api/v1/search", "search_api.api_search", "search",
-              "Full-text search over the work points (Chinese with word segmentation, and English)",
+              "Full-text search over the work points of every plan (Chinese with word segmentation, and English)",
               s.SearchResults, "Results, best first", query=s.SearchQuery,
               errors={400: "The query cannot be searched"}),
-    Operation("/feed.atom", "public.feed", "feed",
-              "Atom feed of the latest published updates, Chinese and English side by side",
-              description="Atom 1.0", media=ATOM),
-    Operation("/{lang}/feed.atom", "public.feed", "feedInLanguage",
-              "Atom feed of the latest published updates in one language", description="Atom 1.0", media=ATOM,
-              path_params=(LANG,), errors={404: "Unknown language"}, error_body=False),
+    Operation("/plans/{slug}/feed.atom", "public.feed", "planFeedBilingual",
+              "Atom feed of one plan's latest published updates, Chinese and English side by side",
+              description="Atom 1.0", media=ATOM, path_params=(SLUG,), errors={404: "Unknown plan"},
+              error_body=False),
+    Operation("/{lang}/plans/{slug}/feed.atom", "public.feed", "planFeed",
+              "Atom feed of one plan's latest published updates in one language", description="Atom 1.0",
+              media=ATOM, path_params=(LANG, SLUG), errors={404: "Unknown plan or language"}, error_body=False),
+    Operation("/feed.atom", OLD_FEED, "feed", "Moved permanently (301) to /plans/{slug}/feed.atom of the current plan",
+              description="The current plan's feed", media="", status=301),
+    Operation("/{lang}/feed.atom", OLD_LANG_FEED, "feedInLanguage",
+              "Moved permanently (301) to /{lang}/plans/{slug}/feed.atom of the current plan",
+              description="The current plan's feed in this language", media="", status=301, path_params=(LANG,),
+              errors={404: "Unknown language"}, error_body=False),
     Operation("/api/v1/openapi.json", "api.openapi", "openapi", "This document", description="OpenAPI document",
               media=""),
 )
 
 INFO = {
-    "title": "Zhangjiang 2023 work points open data",
+    "title": "Zhangjiang work points open data",
     "version": "1.0.0",
-    "description": "The work points of notice 浦张府〔2023〕45号, their status and progress. "
+    "description": "The work points of each yearly notice (the first: 浦张府〔2023〕45号), their status and progress. "
                    "Texts come in Chinese (zh) and English (en).",
     "license": {"name": "Public information", "identifier": "CC0-1.0"},
 }
@@ -105,7 +130,7 @@ def _operation(op: Operation) -> dict:
                **({"example": p.example} if p.example else {})} for p in op.path_params]
     params += _query_params(op.query) if op.query else []
     out = {"summary": op.summary, "operationId": op.operation_id,
-           "responses": {"200": _ok(op), **{str(code): _error(op, code) for code in op.errors}}}
+           "responses": {str(op.status): _ok(op), **{str(code): _error(op, code) for code in op.errors}}}
     return {**({"parameters": params} if params else {}), **out}
 
 

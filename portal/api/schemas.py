@@ -163,6 +163,7 @@ class SearchQuery(Shape):
 
     q: str = Field("", max_length=200, description="What to look for, up to 200 characters")
     lang: Literal["zh", "en"] = Field("zh", description="Language of titles, snippets and URLs")
+    plan: str = Field("", description="Plan slug (see /api/v1/plans); default: every plan")
     area: str = Field("", description="Action area number 1-8")
     office: str = Field("", description="Office slug")
     month: str = Field("", description="Deadline month, YYYY-MM")
@@ -174,6 +175,8 @@ class SearchQuery(Shape):
 
 class SearchHit(Shape):
     code: str
+    plan: str = Field(description="Slug of the plan the work point belongs to")
+    year: int = Field(description="That plan's year")
     title: str
     snippet: str
     url: str
@@ -186,6 +189,30 @@ class SearchResults(Shape):
     near: bool = Field(description="Nothing matched the words; these share characters with the query")
     more: int = Field(description="Weaker hits left out; ask again with more=1")
     results: list[SearchHit]
+
+
+class Plan(Shape):
+    slug: str
+    title: str
+    issuer: str
+    number: str
+    date: date
+    year: int
+    kind: str
+    current: bool = Field(description="The plan /api/v1/items answers for")
+    items: int = Field(description="How many work points it has")
+    statuses: dict[str, int] = Field(description="Work points by status code (codes with none left out)")
+    url: Bilingual
+    api: str = Field(description="Its work points in this API")
+
+
+class PlanList(Shape):
+    plans: list[Plan] = Field(description="Every plan the site serves, newest first")
+
+
+class PlanItemList(Shape):
+    plan: Plan
+    items: list[Item]
 
 
 class ErrorDetail(Shape):

@@ -83,6 +83,7 @@ class Item:
     plain: bool = True
     clause: str = ""  # the notice's （责任部门：…；时间节点：…） verbatim
     when: str = ""  # the notice's 时间节点 words
+    plan: str = ""  # the slug of the plan this work point belongs to; codes are unique within a plan only
     continues: str | None = None  # "<plan-slug>/<code>" of an earlier plan's item, from the item file
 
     @property
@@ -276,7 +277,7 @@ class _Lookups:
     term_by_key: dict[str, Term]
 
 
-def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, lk: _Lookups) -> Item:
+def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, lk: _Lookups, plan_slug: str) -> Item:
     for n, t in enumerate(data.targets):
         if t.phrase not in parsed.official_text:
             raise ContentError(f"{where}: targets.{n}.phrase: {t.phrase!r} is not in the official text")
@@ -292,7 +293,7 @@ def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, l
         parsed.code, section, sub, parsed.number, parsed.official_text, offices, parsed.deadline,
         title, data.summary, tuple(data.targets), tuple(lk.place_by_slug[s] for s in data.places),
         tuple(lk.term_by_key[k] for k in data.terms), plain=bool(data.summary.zh),
-        clause=parsed.clause, when=parsed.when, continues=data.continues,
+        clause=parsed.clause, when=parsed.when, plan=plan_slug, continues=data.continues,
     )
 
 
@@ -324,11 +325,11 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
                 raise ContentError(f"{where}: code: {data.code!r} does not match the file name")
             if data.official and data.official != parsed.official_text:
                 raise ContentError(f"{where}: official: differs from the notice's text of work point {parsed.code}")
-            item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk)
+            item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk, plan.slug)
         else:
             item = Item(parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list),
                         parsed.deadline, _official_title(parsed, sub), PlainText(), plain=False,
-                        clause=parsed.clause, when=parsed.when)
+                        clause=parsed.clause, when=parsed.when, plan=plan.slug)
         section.items.append(item)
         items.append(item)
     return items
@@ -348,10 +349,10 @@ def _check_continues(items: list[Item], plan: Plan, plans: list[Plan]) -> None:
             raise ContentError(f"{where}: {slug!r} is not an earlier plan than {plan.slug!r}")
 
 
-def load_content(root: str | Path, plan_slug: str | None = None) -> ContentStore:
+def load_content(root: str | Path, plan_slug: str | None = None, plans: list[Plan] | None = None) -> ContentStore:
     """Load the shared files and one plan (by default the newest) into a read-only store."""
     root = Path(root)
-    plans = discover_plans(root)
+    plans = discover_plans(root) if plans is None else plans
     plan = choose_plan(plans, plan_slug)
     notice = _read_notice(plan)
     offices: list[Office] = _list_file(root / "offices.yaml", root, OfficeFile, "slug")
@@ -364,3 +365,29 @@ def load_content(root: str | Path, plan_slug: str | None = None) -> ContentStore
     _check_continues(items, plan, plans)
     return ContentStore(notice, sections, items, offices, places, glossary, aliases, plan, plans,
                         _read_suggestions(root))
+
+
+@dataclass
+class PlanRegistry:
+    """Every plan the site serves (the published ones and the current one), newest first, by slug."""
+    stores: dict[str, ContentStore]
+    current: str
+
+    def store(self, slug: str | None = None) -> ContentStore | None:
+        return self.stores.get(slug or self.current)
+
+    @property
+    def current_store(self) -> ContentStore:
+        return self.stores[self.current]
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [s.plan for s in self.stores.values()]
+
+
+def load_plans(root: str | Path, current_slug: str | None = None) -> PlanRegistry:
+    """Load every published plan plus the current one (which may be an unpublished plan chosen by name)."""
+    plans = discover_plans(root)
+    current = choose_plan(plans, current_slug)
+    served = [p for p in plans if p.published or p.slug == current.slug]
+    return PlanRegistry({p.slug: load_content(root, p.slug, plans) for p in served}, current.slug)

@@ -7,6 +7,7 @@ from ..extensions import db, limiter
 from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
+from ..plan_urls import plan_in_urls
 from ..states import ModerationState
 from ..services import feedback as service
 from ..services import follow, mail
@@ -15,6 +16,8 @@ from ..services.content import content
 from . import bp
 from .forms import FlagForm, feedback_form
 from .thread import thread_context
+
+plan_in_urls(bp)
 
 
 def _lang(lang: str) -> str:
@@ -41,7 +44,7 @@ def _browser() -> str | None:
 _tracking_limit = limiter.shared_limit(lambda: current_app.config["TRACKING_RATE_LIMIT"], scope="tracking")
 
 
-@bp.post("/<lang>/items/<code>/feedback")
+@bp.post("/<lang>/plans/<plan>/items/<code>/feedback")
 def submit(lang: str, code: str):
     _lang(lang)
     item = content().item(code)
@@ -58,7 +61,7 @@ def submit(lang: str, code: str):
                 item.code, body=form.body.data, kind=form.kind.data, ip=_client_ip(), lang=lang,
                 display_name=form.display_name.data, show_full_name=form.show_full_name.data,
                 contact=form.contact.data, place_slug=form.place.data or None, site_id=site.id if site else None,
-                browser=_browser(),
+                browser=_browser(), plan=item.plan,
             )
         except service.RateLimited:
             return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
@@ -68,7 +71,7 @@ def submit(lang: str, code: str):
     return _render_item(item, form, None, 400, site)
 
 
-@bp.get("/<lang>/items/<code>/feedback")
+@bp.get("/<lang>/plans/<plan>/items/<code>/feedback")
 def submit_reloaded(lang: str, code: str):
     """The address a comment form posts to stays in the address bar after an error or a 429 page;
     a reload, a restored tab or a shared link sends a GET here: lead back to the form."""
@@ -83,7 +86,7 @@ def flag_reloaded(lang: str, feedback_id: int):
     """The report form redirects after a POST, but a GET on its address (a copied link) leads back too."""
     _lang(lang)
     fb = _published_or_404(feedback_id)
-    return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}", 303)
+    return redirect(url_for("public.item", lang=lang, plan=fb.plan, code=fb.item_code) + f"#comment-{fb.id}", 303)
 
 
 def _published_or_404(feedback_id: int) -> Feedback:
@@ -102,7 +105,7 @@ def _site_of(item, raw: str | None) -> ProjectSite | None:
         site = db.session.get(ProjectSite, ascii_int(raw))
     except ValueError:
         site = None
-    if site is None or site.item_code != item.code:
+    if site is None or (site.plan, site.item_code) != (item.plan, item.code):
         abort(400)
     return site
 
@@ -124,7 +127,8 @@ def track(lang: str, tracking: str):
     fb = service.find_by_code(tracking)
     if fb is None:
         abort(404)
-    item = content().item(fb.item_code)
+    g.plan = fb.plan  # links on the page go to the comment's plan
+    item = content(fb.plan).item(fb.item_code)
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
     return render_template("feedback/track.html", fb=fb, item=item, site=site, just_sent=request.args.get("sent") == "1",
                            state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw,
@@ -154,4 +158,4 @@ def flag(lang: str, feedback_id: int):
     else:
         service.flag(fb, form.reason.data, _client_ip())
         flash(_("Thank you. Staff will look at this comment again."))
-    return redirect(url_for("public.item", lang=lang, code=fb.item_code) + f"#comment-{fb.id}")
+    return redirect(url_for("public.item", lang=lang, plan=fb.plan, code=fb.item_code) + f"#comment-{fb.id}")

@@ -8,13 +8,19 @@ from ..services import mail
 
 # page endpoint -> (kind, feed endpoint, key from the page's URL values)
 FOLLOWABLE = {
-    "public.item": ("item", "public.item_feed", lambda a: a["code"]),
+    "public.item": ("item", "public.item_feed", lambda a: f"{_plan()}/{a['code']}"),
     "public.site": ("site", "public.site_feed", lambda a: str(a["site_id"])),
     "public.place": ("place", "public.place_feed", lambda a: a["slug"]),
     "public.office": ("office", "public.office_feed", lambda a: a["slug"]),
     "public.area": ("area", "public.area_feed", lambda a: str(a["number"])),
 }
 MAIL_KINDS = frozenset({"item", "site", "place"})
+
+
+def _plan() -> str:
+    from ..services.content import content
+
+    return content().plan.slug
 
 
 def page_follow() -> dict | None:

@@ -6,6 +6,7 @@ bp = Blueprint("public", __name__, template_folder="templates")
 from . import routes  # noqa: E402,F401  (routes attach to bp)
 from . import progress_routes  # noqa: E402,F401
 from . import mark_routes, moderation_record_routes, poster_routes  # noqa: E402,F401
+from . import plan_routes, old_addresses  # noqa: E402,F401
 from . import outcome_helpers  # noqa: E402,F401
 from ..same_origin import exempt_from_tokens  # noqa: E402
 

@@ -80,7 +80,7 @@ def page_url(found: updates.Scope, lang: str) -> str:
         from ..models import ProjectSite
 
         site = db.session.get(ProjectSite, int(found.key))
-        return url_for("public.site", lang=lang, code=site.item_code, site_id=site.id, _external=True)
+        return url_for("public.site", lang=lang, plan=site.plan, code=site.item_code, site_id=site.id, _external=True)
     endpoint, args = PAGES[found.kind]
     return url_for(endpoint, lang=lang, _external=True, **args(found.key))
 

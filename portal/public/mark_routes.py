@@ -35,7 +35,7 @@ def _mark(code: str, site: ProjectSite | None, back: str):
     return response
 
 
-@bp.post("/<lang>/items/<code>/matters")
+@bp.post("/<lang>/plans/<plan>/items/<code>/matters")
 @limiter.limit(_limit)
 def mark_item(code: str):
     if content().item(code) is None:
@@ -43,11 +43,11 @@ def mark_item(code: str):
     return _mark(code, None, url_for("public.item", code=code))
 
 
-@bp.post("/<lang>/items/<code>/sites/<int:site_id>/matters")
+@bp.post("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>/matters")
 @limiter.limit(_limit)
 def mark_site(code: str, site_id: int):
     site = db.session.get(ProjectSite, site_id)
-    if content().item(code) is None or site is None or site.item_code != code:
+    if content().item(code) is None or site is None or (site.plan, site.item_code) != (content().plan.slug, code):
         abort(404)
     return _mark(code, site, url_for("public.site", code=code, site_id=site_id))
 

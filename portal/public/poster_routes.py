@@ -11,7 +11,7 @@ from ..services.status import status_of
 from . import bp
 
 
-@bp.get("/<lang>/items/<code>/poster")
+@bp.get("/<lang>/plans/<plan>/items/<code>/poster")
 def item_poster(code: str):
     item = content().item(code)
     if item is None:
@@ -20,11 +20,11 @@ def item_poster(code: str):
                            status=status_of(item))
 
 
-@bp.get("/<lang>/items/<code>/sites/<int:site_id>/poster")
+@bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>/poster")
 def site_poster(code: str, site_id: int):
     item = content().item(code)
     found = db.session.get(ProjectSite, site_id)
-    if item is None or found is None or found.item_code != code:
+    if item is None or found is None or (found.plan, found.item_code) != (item.plan, code):
         abort(404)
     return render_template("public/poster.html", posters=[posters.site_poster(item, found, g.lang)],
                            status=status_of(item))

@@ -49,16 +49,16 @@ def _progress_helpers():
             "item_of": lambda code: content().item(code)}
 
 
-@bp.get("/<lang>/progress")
+@bp.get("/<lang>/plans/<plan>/progress")
 def progress():
     return render_template("public/progress.html", summary=progress_summary(recent=20))
 
 
-@bp.get("/<lang>/items/<code>/sites/<int:site_id>")
+@bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>")
 def site(code: str, site_id: int):
     item = content().item(code)
     found = db.session.get(ProjectSite, site_id)
-    if item is None or found is None or found.item_code != code:
+    if item is None or found is None or (found.plan, found.item_code) != (item.plan, code):
         abort(404)
     return render_template("public/site.html", **site_context(item, found), **thread_context(item, found))
 
@@ -70,8 +70,8 @@ def site_context(item, found: ProjectSite) -> dict:
             "target": next((t for t in item.targets if t.key == found.target_key), None)}
 
 
-@bp.get("/feed.atom")
-@bp.get("/<lang>/feed.atom")
+@bp.get("/plans/<plan>/feed.atom")
+@bp.get("/<lang>/plans/<plan>/feed.atom")
 def feed():
     # /feed.atom carries both languages; /<lang>/feed.atom one (the lang preprocessor sets g.lang).
     response = make_response(atom_feed(g.get("lang")))
@@ -85,7 +85,8 @@ def _thing_feed(kind: str, key: str, item_code: str | None = None):
     from ..services import updates
 
     found = updates.scope(kind, key)
-    if found is None or (kind == "site" and db.session.get(ProjectSite, int(key)).item_code != item_code):
+    site = db.session.get(ProjectSite, int(key)) if kind == "site" else None
+    if found is None or (site is not None and (site.plan, site.item_code) != (content().plan.slug, item_code)):
         abort(404)
     response = make_response(scoped_feed(found, g.lang, request.base_url))
     response.mimetype = "application/atom+xml"
@@ -93,26 +94,26 @@ def _thing_feed(kind: str, key: str, item_code: str | None = None):
     return response.make_conditional(request)
 
 
-@bp.get("/<lang>/items/<code>/feed.atom")
+@bp.get("/<lang>/plans/<plan>/items/<code>/feed.atom")
 def item_feed(code: str):
     return _thing_feed("item", code)
 
 
-@bp.get("/<lang>/items/<code>/sites/<int:site_id>/feed.atom")
+@bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>/feed.atom")
 def site_feed(code: str, site_id: int):
     return _thing_feed("site", str(site_id), code)
 
 
-@bp.get("/<lang>/places/<slug>/feed.atom")
+@bp.get("/<lang>/plans/<plan>/places/<slug>/feed.atom")
 def place_feed(slug: str):
     return _thing_feed("place", slug)
 
 
-@bp.get("/<lang>/offices/<slug>/feed.atom")
+@bp.get("/<lang>/plans/<plan>/offices/<slug>/feed.atom")
 def office_feed(slug: str):
     return _thing_feed("office", slug)
 
 
-@bp.get("/<lang>/areas/<int:number>/feed.atom")
+@bp.get("/<lang>/plans/<plan>/areas/<int:number>/feed.atom")
 def area_feed(number: int):
     return _thing_feed("area", str(number))

@@ -4,15 +4,17 @@ from flask import abort, redirect, render_template, request, url_for
 
 from ..feedback.thread import thread_context
 from ..i18n import best_lang, lang_in_urls
+from ..plan_urls import plan_in_urls
 from ..pagination import page_arg
 from ..redirects import safe_target
 from ..services import items as item_service
-from ..services.content import content
+from ..services.content import content, registry
 from ..services.status import status_map
 from . import bp
 
 
 lang_in_urls(bp)
+plan_in_urls(bp)
 
 
 @bp.get("/")
@@ -24,20 +26,28 @@ def root():
 
 @bp.get("/<lang>/")
 def home():
+    """The current plan's home, with links to the other plans."""
+    return plan_home()
+
+
+@bp.get("/<lang>/plans/<plan>/")
+def plan_home():
     from .progress_routes import progress_summary
 
     store = content()
-    return render_template("public/home.html", notice=store.notice, sections=store.sections,
-                           statuses=status_map(store.items), items=store.items, progress=progress_summary(recent=5))
+    others = [p for p in registry().plans if p.slug != store.plan.slug]
+    return render_template("public/home.html", notice=store.notice, sections=store.sections, plan=store.plan,
+                           other_plans=others, statuses=status_map(store.items), items=store.items,
+                           progress=progress_summary(recent=5))
 
 
-@bp.get("/<lang>/items/")
+@bp.get("/<lang>/plans/<plan>/items/")
 def item_list():
     store = content()
     return render_template("public/item_list.html", sections=store.sections, statuses=status_map(store.items))
 
 
-@bp.get("/<lang>/areas/<int:number>")
+@bp.get("/<lang>/plans/<plan>/areas/<int:number>")
 def area(number: int):
     section = content().section(number)
     if section is None:
@@ -45,7 +55,7 @@ def area(number: int):
     return render_template("public/area.html", section=section, statuses=status_map(section.items))
 
 
-@bp.get("/<lang>/items/<code>")
+@bp.get("/<lang>/plans/<plan>/items/<code>")
 def item(code: str):
     work_point = content().item(code)
     if work_point is None:
@@ -54,7 +64,7 @@ def item(code: str):
         work_point, comment_page=page_arg("comments"), site_page=page_arg("projects")), **thread_context(work_point))
 
 
-@bp.get("/<lang>/items/<code>/history")
+@bp.get("/<lang>/plans/<plan>/items/<code>/history")
 def item_history(code: str):
     """Every update of a work point; the item page shows the latest few."""
     work_point = content().item(code)
@@ -64,14 +74,14 @@ def item_history(code: str):
                            history=item_service.history(work_point))
 
 
-@bp.get("/<lang>/offices/")
+@bp.get("/<lang>/plans/<plan>/offices/")
 def offices():
     store = content()
     counts = {o.slug: len(store.items_by_office(o.slug)) for o in store.offices}
     return render_template("public/offices.html", offices=store.offices, counts=counts)
 
 
-@bp.get("/<lang>/offices/<slug>")
+@bp.get("/<lang>/plans/<plan>/offices/<slug>")
 def office(slug: str):
     store = content()
     found = store.office(slug)
@@ -82,14 +92,14 @@ def office(slug: str):
                            items=items, statuses=status_map(items))
 
 
-@bp.get("/<lang>/months/")
+@bp.get("/<lang>/plans/<plan>/months/")
 def months():
     store = content()
     counts = {m: len(store.items_by_month(m)) for m in store.months}
     return render_template("public/months.html", months=store.months, counts=counts)
 
 
-@bp.get("/<lang>/months/<month>")
+@bp.get("/<lang>/plans/<plan>/months/<month>")
 def month(month: str):
     store = content()
     items = store.items_by_month(month)
@@ -99,7 +109,7 @@ def month(month: str):
                            items=items, statuses=status_map(items))
 
 
-@bp.get("/<lang>/places/")
+@bp.get("/<lang>/plans/<plan>/places/")
 def places():
     store = content()
     counts = {p.slug: len(store.items_by_place(p.slug)) for p in store.places}
@@ -107,7 +117,7 @@ def places():
                            site_counts=item_service.site_counts_by_place())
 
 
-@bp.get("/<lang>/places/<slug>")
+@bp.get("/<lang>/plans/<plan>/places/<slug>")
 def place(slug: str):
     store = content()
     found = store.place(slug)
@@ -118,7 +128,7 @@ def place(slug: str):
                            items=items, statuses=status_map(items), sites=item_service.sites_at(slug))
 
 
-@bp.get("/<lang>/notice")
+@bp.get("/<lang>/plans/<plan>/notice")
 def notice():
     store = content()
     return render_template("public/notice.html", notice=store.notice, sections=store.sections)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
@@ -26,12 +26,12 @@ from whoosh.filedb.filestore import FileStorage
 
 from ..extensions import db
 from ..models import Feedback, StatusUpdate, WorkItem
+from ..services.content import registry
 from ..states import ModerationState
-from ..services.content import content
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 PROGRESS_EVERY = 500
 MAX_SEGMENTS = 10  # per-item updates leave small segments; more than this and they are merged
 # A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
@@ -65,7 +65,9 @@ def make_schema() -> Schema:
     # large part of what a build writes. Comments arrive already summarised per item (one entry per
     # distinct word, see summarise_comments), so their fields only split on spaces.
     return Schema(
-        code=ID(stored=True, unique=True),
+        key=ID(stored=True, unique=True),  # "<plan>/<code>": a code is unique within its plan only
+        plan=ID(stored=True),
+        code=ID(stored=True),
         section=ID(stored=True),
         offices=KEYWORD(stored=True, commas=True),
         month=ID(stored=True),
@@ -82,6 +84,24 @@ def make_schema() -> Schema:
         comments_en=TEXT(analyzer=summary_analyzer(), field_boost=0.5, phrase=False),
         meta=STORED(),
     )
+
+
+def doc_key(plan: str, code: str) -> str:
+    """The index holds every served plan's work points, each under "<plan>/<code>"."""
+    return f"{plan}/{code}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    plan, _, code = key.partition("/")
+    return plan, code
+
+
+def _served() -> list[str]:
+    return list(registry().stores)
+
+
+def _pairs(keys: list[str]) -> list[tuple[str, str]]:
+    return [split_key(k) for k in keys]
 
 
 def _root() -> Path:
@@ -103,24 +123,28 @@ def content_fingerprint() -> str:
 
 
 def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
+    # `codes` are document keys ("<plan>/<code>"), and so are the keys of the answer.
     """Per work point, aggregates that move whenever what the index holds for it changes: its status,
     its status notes, its published comments. Three small queries, so a node can afford to compare
     them with its index every few seconds and re-index only the items another node changed; with
     `codes`, only those items (re-indexing one item must not aggregate every comment on the site)."""
     items, updates_q, comments_q = (
-        select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at),
-        select(StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
-        .group_by(StatusUpdate.item_code),
-        select(Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id), func.max(Feedback.moderated_at))
-        .where(Feedback.state == ModerationState.PUBLISHED).group_by(Feedback.item_code))
+        select(WorkItem.plan, WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at)
+        .where(WorkItem.plan.in_(_served())),
+        select(StatusUpdate.plan, StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
+        .group_by(StatusUpdate.plan, StatusUpdate.item_code),
+        select(Feedback.plan, Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id),
+               func.max(Feedback.moderated_at))
+        .where(Feedback.state == ModerationState.PUBLISHED).group_by(Feedback.plan, Feedback.item_code))
     if codes is not None:
-        items = items.where(WorkItem.code.in_(codes))
-        updates_q = updates_q.where(StatusUpdate.item_code.in_(codes))
-        comments_q = comments_q.where(Feedback.item_code.in_(codes))
-    base = {code: f"{status or ''}|{at.isoformat() if at else ''}" for code, status, at in db.session.execute(items)}
-    updates = {code: f"{n}|{last}" for code, n, last in db.session.execute(updates_q)}
-    comments = {code: f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}"
-                for code, n, last_id, last_at in db.session.execute(comments_q)}
+        items = items.where(tuple_(WorkItem.plan, WorkItem.code).in_(_pairs(codes)))
+        updates_q = updates_q.where(tuple_(StatusUpdate.plan, StatusUpdate.item_code).in_(_pairs(codes)))
+        comments_q = comments_q.where(tuple_(Feedback.plan, Feedback.item_code).in_(_pairs(codes)))
+    base = {doc_key(plan, code): f"{status or ''}|{at.isoformat() if at else ''}"
+            for plan, code, status, at in db.session.execute(items)}
+    updates = {doc_key(plan, code): f"{n}|{last}" for plan, code, n, last in db.session.execute(updates_q)}
+    comments = {doc_key(plan, code): f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}"
+                for plan, code, n, last_id, last_at in db.session.execute(comments_q)}
     return {code: f"{sig}|{updates.get(code, '0|')}|{comments.get(code, '0||')}" for code, sig in base.items()}
 
 
@@ -142,32 +166,31 @@ def _write_meta(folder: Path, meta: dict) -> None:
 
 def _published_comments(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    stmt = select(Feedback.item_code, Feedback.body_public).where(
-        Feedback.state == ModerationState.PUBLISHED)
+    stmt = select(Feedback.plan, Feedback.item_code, Feedback.body_public).where(Feedback.state == ModerationState.PUBLISHED)
     if codes is not None:  # re-indexing one item must not read every comment on the site
-        stmt = stmt.where(Feedback.item_code.in_(codes))
+        stmt = stmt.where(tuple_(Feedback.plan, Feedback.item_code).in_(_pairs(codes)))
     rows = db.session.execute(stmt.order_by(Feedback.id))
-    for code, body in rows:
-        out.setdefault(code, []).append(body)
+    for plan, code, body in rows:
+        out.setdefault(doc_key(plan, code), []).append(body)
     return out
 
 
 def _status_notes(codes: list[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    stmt = select(StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en)
+    stmt = select(StatusUpdate.plan, StatusUpdate.item_code, StatusUpdate.note_zh, StatusUpdate.note_en)
     if codes is not None:
-        stmt = stmt.where(StatusUpdate.item_code.in_(codes))
-    for code, zh, en in db.session.execute(stmt):
-        out.setdefault(code, []).append(f"{zh or ''} {en or ''}")
+        stmt = stmt.where(tuple_(StatusUpdate.plan, StatusUpdate.item_code).in_(_pairs(codes)))
+    for plan, code, zh, en in db.session.execute(stmt):
+        out.setdefault(doc_key(plan, code), []).append(f"{zh or ''} {en or ''}")
     return out
 
 
 def _statuses(codes: list[str] | None = None) -> dict[str, str]:
-    stmt = select(WorkItem)
+    stmt = select(WorkItem).where(WorkItem.plan.in_(_served()))
     if codes is not None:
-        stmt = stmt.where(WorkItem.code.in_(codes))
+        stmt = stmt.where(tuple_(WorkItem.plan, WorkItem.code).in_(_pairs(codes)))
     # Plain strings: stored fields are pickled, and the index must not depend on the app's enum classes.
-    return {w.code: str(w.current_status or "no_report") for w in db.session.scalars(stmt)}
+    return {doc_key(w.plan, w.code): str(w.current_status or "no_report") for w in db.session.scalars(stmt)}
 
 
 def summarise_comments(comments: list[str]) -> tuple[str, str]:
@@ -196,6 +219,8 @@ def item_document(item, status: str, comments: list[str], notes: list[str]) -> d
                    offices_en, places_en, terms_en, targets_en, " ".join(notes)])
     comments_zh, comments_en = summarise_comments(comments)
     return {
+        "key": doc_key(item.plan, item.code),
+        "plan": item.plan,
         "code": item.code,
         "section": str(item.section.number),
         "offices": ",".join(o.slug for o in item.offices),
@@ -221,18 +246,19 @@ def build(progress: Callable[[str], None] | None = None) -> Path:
     target = root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     target.mkdir()
     try:
-        store = content()
+        items = [i for store in registry().stores.values() for i in store.items]
         # Fingerprints first: a comment approved while we read marks this build stale, not current.
         signatures = item_signatures()
         fingerprints = {"content": content_fingerprint(), "data": _fingerprint(signatures), "items": signatures}
         comments, notes, statuses = _published_comments(), _status_notes(), _statuses()
         ix = whoosh_index.create_in(str(target), make_schema())
         writer = ix.writer()
-        started, total = time.perf_counter(), len(store.items)
+        started, total = time.perf_counter(), len(items)
         try:
-            for n, item in enumerate(store.items, 1):
-                writer.add_document(**item_document(item, statuses.get(item.code, "no_report"),
-                                                    comments.get(item.code, []), notes.get(item.code, [])))
+            for n, item in enumerate(items, 1):
+                key = doc_key(item.plan, item.code)
+                writer.add_document(**item_document(item, statuses.get(key, "no_report"),
+                                                    comments.get(key, []), notes.get(key, [])))
                 if progress and (n % PROGRESS_EVERY == 0 or n == total):
                     progress(f"indexed {n:,}/{total:,} work points in {time.perf_counter() - started:.1f}s")
         except BaseException:
@@ -362,10 +388,11 @@ def merge_when_many(writer, segments):
 
 
 def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> None:
-    """Re-index some items in place (after a status change or a moderated comment)."""
+    """Re-index some items in place (after a status change or a moderated comment); `codes` are document
+    keys, "<plan>/<code>"."""
     # Signatures before the data: a change landing while we read shows as stale at the next check.
     signatures = signatures if signatures is not None else item_signatures(codes)
-    store = content()
+    plans = registry()
     comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
     with _state().write_lock:
         ix = open_index()
@@ -379,7 +406,8 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
             raise LockError("search index is locked")
         try:
             for code in codes:
-                item = store.item(code)
+                store = plans.store(split_key(code)[0])
+                item = store.item(split_key(code)[1]) if store is not None else None
                 if item is not None:
                     writer.update_document(**item_document(item, statuses.get(code, "no_report"),
                                                            comments.get(code, []), notes.get(code, [])))

@@ -13,9 +13,9 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from ..extensions import db
-from ..services.content import content
+from ..services.content import registry
 from .analysis import CJK, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
-from .index import open_index, refresh_if_stale, repair_if_damaged
+from .index import open_index, refresh_if_stale, repair_if_damaged, split_key
 from .snippets import snippet
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ TAIL_RATIO = 0.3
 # A word that residents used about more than this share of all work points says little about any one
 # of them (BM25 gives it almost no weight) and costs the most to score: its comment clause is dropped.
 COMMON_IN_COMMENTS = 0.2
-FILTERS = ("area", "office", "month", "status", "place")
+FILTERS = ("plan", "area", "office", "month", "status", "place")
 
 
 class QueryError(ValueError):
@@ -127,6 +127,8 @@ def cut_tail(scores: list[float], ratio: float | None = None) -> int:
 
 def _filter_query(filters: dict[str, str], allowed_status_codes: set[str] | None) -> Q.Query | None:
     parts: list[Q.Query] = []
+    if filters.get("plan"):
+        parts.append(Q.Term("plan", filters["plan"]))
     if filters.get("area"):
         parts.append(Q.Term("section", str(filters["area"])))
     if filters.get("office"):
@@ -176,15 +178,15 @@ def _ranked(searcher, text: str, fq, limit: int) -> tuple[list[tuple[str, float]
     """(code, score) best first, the terms to mark, and whether these are only near matches."""
     if not text:
         hits = searcher.search(Q.Every(), filter=fq, limit=limit)
-        return [(h["code"], 0.0) for h in hits], [], False
+        return [(h["key"], 0.0) for h in hits], [], False
     q, terms = build_query(text)
     hits = searcher.search(_without_common_comment_words(searcher, q), filter=fq, limit=limit)
     if hits.is_empty():
         near = fallback_query(text)
         if near is not None:
             hits = searcher.search(near, filter=fq, limit=limit)
-            return [(h["code"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), not hits.is_empty()
-    return [(h["code"], round(float(h.score), 4)) for h in hits], terms, False
+            return [(h["key"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), not hits.is_empty()
+    return [(h["key"], round(float(h.score), 4)) for h in hits], terms, False
 
 
 def _without_common_comment_words(searcher, q: Q.Query) -> Q.Query:
@@ -197,15 +199,21 @@ def _without_common_comment_words(searcher, q: Q.Query) -> Q.Query:
     return Q.Or(kept) if kept and len(kept) < len(q.subqueries) else q
 
 
+def _item_of(key: str):
+    plan, code = split_key(key)
+    store = registry().store(plan)
+    return store.item(code) if store is not None else None
+
+
 def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) -> Results:
-    store = content()
     ix = open_index()
     try:
         with ix.searcher(weighting=BM25F()) as searcher:
             ranked, terms, near = _ranked(searcher, text, _filter_query(filters, None), limit)
     finally:
         ix.close()
-    ranked = [(code, score) for code, score in ranked if store.item(code) is not None]
+    ranked = [(_item_of(key), score) for key, score in ranked]
+    ranked = [(item, score) for item, score in ranked if item is not None]
     shown = len(ranked) if more or not text else cut_tail([score for _, score in ranked])
-    hits = [Hit(code, score, store.item(code), snippet(store.item(code), terms, lang)) for code, score in ranked[:shown]]
+    hits = [Hit(item.code, score, item, snippet(item, terms, lang)) for item, score in ranked[:shown]]
     return Results(query=text, total=len(ranked), hits=hits, terms=terms, near=near, more=len(ranked) - shown)

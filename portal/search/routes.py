@@ -10,7 +10,7 @@ from ..api.schemas import SearchHit, SearchQuery, SearchResults
 from ..forms import label_choices
 from ..i18n import LANGS
 from ..services import search_log
-from ..services.content import content
+from ..services.content import content, registry
 from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, status_map
 from . import api_bp, bp
 from .query import FILTERS, QueryError, search
@@ -34,7 +34,9 @@ def results(lang: str):
     g.lang = lang
     raw = request.args.get("q", "")
     filters = _filters()
-    store = content()
+    if filters["plan"] and registry().store(filters["plan"]) is None:
+        filters["plan"] = ""  # an unknown plan filters nothing rather than failing
+    store = content(filters["plan"] or None)
     error = None
     found = None
     more = request.args.get("more") == "1"
@@ -45,25 +47,36 @@ def results(lang: str):
         error = _error_message(str(exc))
     if found is not None and found.query:
         search_log.record_search(found.query, lang, len(found.hits), found.near)
-    statuses = status_map(store.items)
+    statuses = _statuses(found.hits if found else [])
     status_choices = label_choices({NO_REPORT: NO_REPORT_MESSAGE, **STATUSES})
     status = 400 if error and raw.strip() else 200
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,
+        plans=registry().plans,
         statuses=statuses, status_choices=status_choices, suggestions=store.suggestions.get(lang),
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v}),
     ), status
 
 
+def _statuses(hits) -> dict[tuple[str, str], object]:
+    """Status of each hit by (plan, code): results may come from several plans."""
+    out = {}
+    for plan in {h.item.plan for h in hits}:
+        out.update({(plan, code): st for code, st in status_map([h.item for h in hits if h.item.plan == plan]).items()})
+    return out
+
+
 @bp.get("/<lang>/search/go/<code>")
 def go(lang: str, code: str):
-    """A result link: counts the click for the search report, then opens the work point."""
-    if lang not in LANGS or content().item(code) is None:
+    """A result link: counts the click for the search report, then opens the work point (of ?plan=, else
+    of the current plan)."""
+    plan = request.args.get("plan", "", type=str) or registry().current
+    if lang not in LANGS or registry().store(plan) is None or content(plan).item(code) is None:
         abort(404)
     query = request.args.get("q", "", type=str)[:200]
     if query.strip():
         search_log.record_click(query.strip(), lang)
-    return redirect(url_for("public.item", lang=lang, code=code), 303)
+    return redirect(url_for("public.item", lang=lang, plan=plan, code=code), 303)
 
 
 @api_bp.get("/search")
@@ -79,7 +92,8 @@ def api_search():
     except QueryError as exc:
         return error_response(400, str(exc))
     return json_response(SearchResults(query=found.query, total=found.total, near=found.near, more=found.more, results=[
-        SearchHit(code=h.code, title=h.item.title.get(args.lang), snippet=h.snippet.striptags(),
-                  url=url_for("public.item", lang=args.lang, code=h.code), score=h.score)
+        SearchHit(code=h.code, plan=h.item.plan, year=registry().store(h.item.plan).plan.year,
+                  title=h.item.title.get(args.lang), snippet=h.snippet.striptags(),
+                  url=url_for("public.item", lang=args.lang, plan=h.item.plan, code=h.code), score=h.score)
         for h in found.hits
     ]))

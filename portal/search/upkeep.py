@@ -6,17 +6,19 @@ import logging
 from flask import Flask
 
 from ..services.events import feedback_changed, item_changed
-from .index import update_items
+from .index import doc_key, update_items
 
 log = logging.getLogger(__name__)
 
 
 def connect_signals(app: Flask) -> None:
-    def _reindex(sender, code=None, item_code=None, codes=None, **_kwargs):
+    def _reindex(sender, code=None, item_code=None, codes=None, plan=None, **_kwargs):
         if sender is not app:
             return
-        # codes: many items at once (a progress sheet), re-indexed in one index commit.
-        targets = list(codes or ()) or [c for c in (code or item_code,) if c]
+        # codes: many items at once (a progress sheet), re-indexed in one index commit. Without a plan
+        # the codes are the current plan's (staff pages and sheets serve the current plan).
+        plan = plan or app.extensions["portal_plans"].current
+        targets = [doc_key(plan, c) for c in (list(codes or ()) or [c for c in (code or item_code,) if c])]
         if not targets:
             return
         try:

@@ -1,33 +1,55 @@
-"""Access to the loaded content store and syncing its item codes into the database."""
+"""Access to the loaded plans and syncing their item codes into the database."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
-from ..content import ContentStore, load_content
+from ..content import ContentStore, PlanRegistry, load_plans
 from ..extensions import db
 from ..models import WorkItem
 
 
-def content() -> ContentStore:
-    return current_app.extensions["portal_content"]
+def registry() -> PlanRegistry:
+    return current_app.extensions["portal_plans"]
+
+
+def content(plan: str | None = None) -> ContentStore:
+    """The store of `plan`, else of the plan the request is about (g.plan, set from /plans/<slug>/ addresses),
+    else of the current plan. Code-based lookups in services go through this, so they take the plan."""
+    plans = registry()
+    store = plans.store(plan or g.get("plan"))
+    return store if store is not None else plans.current_store
+
+
+def plan_slug() -> str:
+    """The slug of the plan in view: the one every database query by item code filters on."""
+    return content().plan.slug
 
 
 def init_content(app) -> None:
-    app.extensions["portal_content"] = load_content(app.config["CONTENT_DIR"], app.config.get("CURRENT_PLAN"))
+    plans = load_plans(app.config["CONTENT_DIR"], app.config.get("CURRENT_PLAN"))
+    app.extensions["portal_plans"] = plans
+    # The current plan's store, for code written when the site served one plan (search set-up, health).
+    app.extensions["portal_content"] = plans.current_store
 
 
-def sync_items(store: ContentStore) -> dict[str, int]:
-    """Make sure every work point has its row; safe to run again (no duplicates, nothing lost)."""
-    existing = {w.code: w for w in db.session.scalars(select(WorkItem))}
-    added = updated = 0
-    for item in store.items:
-        row = existing.get(item.code)
-        if row is None:
-            db.session.add(WorkItem(code=item.code, section=item.section.number, deadline=item.deadline))
-            added += 1
-        elif row.deadline != item.deadline or row.section != item.section.number:
-            row.deadline, row.section = item.deadline, item.section.number
-            updated += 1
+def sync_items(store: ContentStore | None = None) -> dict[str, int]:
+    """Make sure every work point of every served plan has its row; safe to run again (no duplicates, nothing lost).
+
+    `store` limits the sync to one plan."""
+    stores = [store] if store is not None else list(registry().stores.values())
+    existing = {(w.plan, w.code): w for w in db.session.scalars(select(WorkItem))}
+    added = updated = total = 0
+    for one in stores:
+        for item in one.items:
+            row = existing.get((item.plan, item.code))
+            if row is None:
+                db.session.add(WorkItem(plan=item.plan, code=item.code, section=item.section.number,
+                                        deadline=item.deadline))
+                added += 1
+            elif row.deadline != item.deadline or row.section != item.section.number:
+                row.deadline, row.section = item.deadline, item.section.number
+                updated += 1
+        total += len(one.items)
     db.session.commit()
-    return {"added": added, "updated": updated, "total": len(store.items)}
+    return {"added": added, "updated": updated, "total": total}

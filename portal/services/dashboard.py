@@ -70,13 +70,14 @@ def recent_events(limit: int = 20) -> list[Event]:
     """Latest published updates of both kinds, newest publication first."""
     store = content()
     events: list[Event] = []
-    updates = db.session.scalars(select(StatusUpdate).order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+    updates = db.session.scalars(select(StatusUpdate).where(StatusUpdate.plan == store.plan.slug).order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
                                  .limit(limit))
     for u in updates:
         item = store.item(u.item_code)
         if item:
             events.append(Event("status", u.id, item, u.status, u.note_zh, u.note_en or "", u.happened_on, u.created_at))
     stages = db.session.scalars(select(SiteStageUpdate).options(selectinload(SiteStageUpdate.site))
+                                .join(ProjectSite).where(ProjectSite.plan == store.plan.slug)
                                 .order_by(SiteStageUpdate.created_at.desc(), SiteStageUpdate.id.desc()).limit(limit))
     for s in stages:
         item = store.item(s.site.item_code)

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from ..pagination import paginate
@@ -23,6 +23,7 @@ from ..i18n import N_
 from ..models import Feedback, FeedbackFlag, utcnow
 from ..states import ModerationState
 from . import audit, follow
+from .content import plan_slug
 from .errors import NotAllowed
 from .events import feedback_changed
 from .locks import hold_write_lock
@@ -113,14 +114,15 @@ def find_by_code(code: str | None) -> Feedback | None:
 
 def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_name: str | None = None,
            show_full_name: bool = False, contact: str | None = None, place_slug: str | None = None,
-           site_id: int | None = None, browser: str | None = None) -> Submission:
+           site_id: int | None = None, browser: str | None = None, plan: str | None = None) -> Submission:
     """`browser` identifies the sender's browser session: the same text sent twice from it (a double
     click, the back button) is stored once, while two residents behind one address (shared Wi-Fi, a
     carrier NAT) each get their own comment. Without it (CLI, scripts) the address stands in."""
     body = body.strip()
     ip_hash = _hash("ip", ip or "")
     sender = _hash("browser", browser) if browser else ip_hash
-    body_hash = _hash("body", sender, item_code, str(site_id or ""), re.sub(r"\s+", " ", body))
+    plan = plan or plan_slug()
+    body_hash = _hash("body", sender, plan, item_code, str(site_id or ""), re.sub(r"\s+", " ", body))
     # Checks and insert as one step per address: a double click or parallel requests from one address
     # must not both pass the duplicate check or the limit (other workers, other nodes included).
     hold_write_lock(f"feedback:{ip_hash}")
@@ -141,7 +143,7 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
         db.session.rollback()
         raise RateLimited()
     fb = Feedback(
-        tracking_code=new_tracking_code(), item_code=item_code, site_id=site_id, place_slug=place_slug or None,
+        tracking_code=new_tracking_code(), plan=plan, item_code=item_code, site_id=site_id, place_slug=place_slug or None,
         kind=kind, body=body, body_public=mask_personal_data(body), display_name=(display_name or "").strip() or None,
         show_full_name=bool(show_full_name), contact=(contact or "").strip() or None, lang=lang, state=ModerationState.PENDING,
         ip_hash=ip_hash, body_hash=body_hash, created_at=now,
@@ -157,7 +159,7 @@ COMMENTS_PER_PAGE = 20
 def published_page(item_code: str, site_id: int | None, page: int, per_page: int = COMMENTS_PER_PAGE):
     """One page of a thread, newest first (an index walk, however long the thread); within the page,
     comments with an official reply come first, so residents see the town's answers at once."""
-    stmt = select(Feedback).where(Feedback.item_code == item_code,
+    stmt = select(Feedback).where(Feedback.plan == plan_slug(), Feedback.item_code == item_code,
                                   Feedback.state == ModerationState.PUBLISHED)
     if site_id is not None:
         stmt = stmt.where(Feedback.site_id == site_id)
@@ -182,10 +184,10 @@ _deferred: ContextVar[dict | None] = ContextVar("feedback_deferred", default=Non
 def _notify(fb: Feedback) -> None:
     deferred = _deferred.get()
     if deferred is not None:
-        deferred[fb.item_code] = (fb.id, fb.state == ModerationState.PUBLISHED)
+        deferred[(fb.plan, fb.item_code)] = (fb.id, fb.state == ModerationState.PUBLISHED)
         return
     feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
-                          published=fb.state == ModerationState.PUBLISHED)
+                          plan=fb.plan, published=fb.state == ModerationState.PUBLISHED)
 
 
 @contextmanager
@@ -197,8 +199,8 @@ def _one_signal_per_item():
         deferred = _deferred.get()
         _deferred.reset(token)
         app = current_app._get_current_object()
-        for item_code, (feedback_id, published) in deferred.items():
-            feedback_changed.send(app, feedback_id=feedback_id, item_code=item_code, published=published)
+        for (plan, item_code), (feedback_id, published) in deferred.items():
+            feedback_changed.send(app, feedback_id=feedback_id, item_code=item_code, plan=plan, published=published)
 
 
 def _changed(fb: Feedback, before: dict, action: str, actor) -> None:
@@ -315,7 +317,7 @@ def flag(fb: Feedback, reason: str, ip: str) -> bool:
     db.session.commit()
     if back:
         feedback_changed.send(current_app._get_current_object(), feedback_id=fb.id, item_code=fb.item_code,
-                              published=False)
+                              plan=fb.plan, published=False)
     return back
 
 
@@ -378,17 +380,19 @@ def _in_view(stmt, view: str):
     raise ValueError(f"unknown view {view!r}")
 
 
-def item_codes_of_office(office_slug: str) -> list[str]:
-    from .content import content
+def of_office(office_slug: str):
+    """Comments on the work points an office is responsible for, in every served plan."""
+    from .content import registry
 
-    return [i.code for i in content().items_by_office(office_slug)]
+    return or_(*(and_(Feedback.plan == slug, Feedback.item_code.in_([i.code for i in store.items_by_office(office_slug)]))
+                 for slug, store in registry().stores.items()))
 
 
 def moderation_list(view: str = "queue", office_slug: str | None = None, page: int = 1):
     """Newest first, PAGE_SIZE a page: a Pagination with the exact total and the page numbers."""
     stmt = _in_view(select(Feedback), view)
     if office_slug:
-        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
+        stmt = stmt.where(of_office(office_slug))
     return paginate(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()), page, PAGE_SIZE)
 
 
@@ -397,7 +401,7 @@ def counts(office_slug: str | None = None) -> dict[str, int]:
     stmt = (select(Feedback.state, func.count(), func.count().filter(Feedback.flag_count > 0),
                    func.count().filter(Feedback.in_queue)).group_by(Feedback.state))
     if office_slug:
-        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
+        stmt = stmt.where(of_office(office_slug))
     out = {state: 0 for state in STATES} | {"queue": 0}
     flagged_by_state: dict[str, int] = {}
     for state, n, n_flagged, n_queue in db.session.execute(stmt):

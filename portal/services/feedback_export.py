@@ -14,8 +14,8 @@ from ..i18n import N_, current_lang
 from ..models import Feedback
 from . import audit
 from .clock import SHANGHAI
-from .content import content
-from .feedback import KINDS, STATES, item_codes_of_office
+from .content import content, registry
+from .feedback import KINDS, STATES, of_office
 
 COLUMNS = (
     N_("Tracking code"), N_("Work point"), N_("Work point title"), N_("Responsible offices"), N_("Place"),
@@ -32,7 +32,7 @@ def _local(dt) -> str:
 def _statement(office_slug: str | None):
     stmt = select(Feedback)
     if office_slug:
-        stmt = stmt.where(Feedback.item_code.in_(item_codes_of_office(office_slug)))
+        stmt = stmt.where(of_office(office_slug))
     return stmt
 
 
@@ -47,9 +47,11 @@ def rows(office_slug: str | None = None) -> Iterator[list]:
     kinds = {k: gettext(v) for k, v in KINDS.items()}
     states = {k: gettext(v) for k, v in STATES.items()}
     town = gettext("Whole town")
-    items = {i.code: (i.title.get(lang), "、".join(o.name.get(lang) for o in i.offices)) for i in store.items}
+    plans = registry()
+    items = {(i.plan, i.code): (i.title.get(lang), "、".join(o.name.get(lang) for o in i.offices))
+             for one in plans.stores.values() for i in one.items}
     places = {p.slug: p.name.get(lang) for p in store.places}
-    columns = (Feedback.tracking_code, Feedback.item_code, Feedback.place_slug, Feedback.kind, Feedback.state,
+    columns = (Feedback.tracking_code, Feedback.plan, Feedback.item_code, Feedback.place_slug, Feedback.kind, Feedback.state,
                Feedback.created_at, Feedback.body, Feedback.body_public, Feedback.display_name, Feedback.contact,
                Feedback.reject_reason, Feedback.reply_body, Feedback.replied_at, Feedback.flag_count)
     stmt = (_statement(office_slug).with_only_columns(*columns).order_by(Feedback.created_at, Feedback.id)
@@ -58,10 +60,12 @@ def rows(office_slug: str | None = None) -> Iterator[list]:
 
     def generate() -> Iterator[list]:
         with app.app_context():
-            for (code, item_code, place_slug, kind, state, created_at, body, body_public, name, contact, reason,
+            for (code, plan, item_code, place_slug, kind, state, created_at, body, body_public, name, contact, reason,
                  reply, replied_at, flags) in db.session.execute(stmt):
-                title, offices = items.get(item_code, ("", ""))
-                yield [code, item_code, title, offices, places.get(place_slug, town) if place_slug else town,
+                title, offices = items.get((plan, item_code), ("", ""))
+                # Another plan's work point is named with its plan: codes repeat from plan to plan.
+                shown = item_code if plan == plans.current else f"{plan}/{item_code}"
+                yield [code, shown, title, offices, places.get(place_slug, town) if place_slug else town,
                        kinds.get(kind, kind), states.get(state, state), _local(created_at), body, body_public, name,
                        contact, reason, reply, _local(replied_at), flags]
 

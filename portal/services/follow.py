@@ -79,14 +79,15 @@ def thing_name(kind: str, key: str, lang: str) -> str | None:
         if found is None:
             return None
         name = found.title(lang)
-        return f"{key} {name}" if kind == "item" else name
+        return f"{found.key} {name}" if kind == "item" else name
 
 
 def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     """Queues a confirmation mail unless the address already follows this; says nothing either way, so
     the form cannot be used to learn who follows what."""
     email = normalise_email(email)
-    name = thing_name(kind, str(key), lang) if kind in KINDS else None
+    key = updates.item_key(str(key)) if kind == "item" else str(key)
+    name = thing_name(kind, key, lang) if kind in KINDS else None
     if email is None or name is None:
         raise ValueError("not an address or nothing to follow")
     sub = db.session.scalar(select(Subscription).where(Subscription.email == email, Subscription.kind == kind,
@@ -164,7 +165,7 @@ def notify(event, extra: tuple[tuple[str, str], ...] = ()) -> int:
 def on_status(entry: StatusUpdate) -> None:
     from .content import content
 
-    notify(updates.status_event(entry, content().item(entry.item_code)))
+    notify(updates.status_event(entry, content(entry.plan).item(entry.item_code)))
 
 
 def on_stage(entry: SiteStageUpdate) -> None:

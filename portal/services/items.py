@@ -14,7 +14,7 @@ from ..pagination import paginate
 from . import feedback as feedback_service
 from . import outcomes as outcome_service
 from . import sites as site_service
-from .content import content
+from .content import content, plan_slug
 from .status import Status, status_map, status_of
 
 
@@ -24,7 +24,7 @@ SITES_ON_PAGE = 20
 
 def history(item: Item, limit: int | None = None) -> list[StatusUpdate]:
     """Newest first."""
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.item_code == item.code)
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == item.plan, StatusUpdate.item_code == item.code)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
     return list(db.session.scalars(stmt.limit(limit)))
 
@@ -35,10 +35,11 @@ def history_facts(item: Item) -> tuple[int, dict[str, float]]:
     One statement whatever the item: a count plus one indexed LIMIT 1 look-up per target, so the cost
     does not grow with the length of the history."""
     parts = [select(literal(None).label("key"), func.count(StatusUpdate.id).label("value"))
-             .where(StatusUpdate.item_code == item.code)]
+             .where(StatusUpdate.plan == item.plan, StatusUpdate.item_code == item.code)]
     for target in item.targets:
         newest = (select(TargetProgress.value).join(StatusUpdate)
-                  .where(StatusUpdate.item_code == item.code, TargetProgress.target_key == target.key)
+                  .where(StatusUpdate.plan == item.plan, StatusUpdate.item_code == item.code,
+                         TargetProgress.target_key == target.key)
                   .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
                   .limit(1).subquery())
         parts.append(select(literal(target.key), newest.c.value))
@@ -49,12 +50,14 @@ def history_facts(item: Item) -> tuple[int, dict[str, float]]:
 
 def sites_at(place_slug: str) -> list[ProjectSite]:
     stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages))
-            .where(ProjectSite.place_slug == place_slug).order_by(ProjectSite.item_code, ProjectSite.id))
+            .where(ProjectSite.plan == plan_slug(), ProjectSite.place_slug == place_slug)
+            .order_by(ProjectSite.item_code, ProjectSite.id))
     return list(db.session.scalars(stmt))
 
 
 def site_counts_by_place() -> dict[str, int]:
-    stmt = select(ProjectSite.place_slug, func.count()).group_by(ProjectSite.place_slug)
+    stmt = (select(ProjectSite.place_slug, func.count()).where(ProjectSite.plan == plan_slug())
+            .group_by(ProjectSite.place_slug))
     return {slug: n for slug, n in db.session.execute(stmt) if slug}
 
 
@@ -91,8 +94,8 @@ def page_context(item: Item, comment_page: int = 1, site_page: int = 1) -> dict:
     """What the item page shows: the latest updates, one page of projects and one page of comments."""
     total, reported = history_facts(item)
     current = {k: (v, "reported") for k, v in reported.items()}
-    current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code)).items()})
-    sites = paginate(site_service.sites_stmt(item.code), site_page, SITES_ON_PAGE)
+    current.update({k: (v, "sites") for k, v in site_service.derived_from_counts(item, site_service.stage_counts(item.code, item.plan)).items()})
+    sites = paginate(site_service.sites_stmt(item.code, item.plan), site_page, SITES_ON_PAGE)
     return {
         "item": item,
         "status": status_of(item),
@@ -122,8 +125,8 @@ class ItemFacts:
 def item_facts(item: Item, status: Status | None = None, entries: list[StatusUpdate] | None = None,
                sites: list[ProjectSite] | None = None, outcomes: dict | None = None) -> ItemFacts:
     entries = history(item) if entries is None else entries
-    sites = site_service.sites_of(item.code) if sites is None else sites
-    outcome = (outcome_service.outcome_of(content().plan.slug, item.code) if outcomes is None
+    sites = site_service.sites_of(item.code, item.plan) if sites is None else sites
+    outcome = (outcome_service.outcome_of(item.plan, item.code) if outcomes is None
                else outcomes.get(item.code))
     return ItemFacts(item, status or status_of(item), entries, sites, target_progress(item, entries, sites), outcome)
 
@@ -132,15 +135,15 @@ def all_item_facts() -> list[ItemFacts]:
     """Every item with its history and sites, in a fixed number of queries whatever the number of items."""
     store = content()
     statuses = status_map(store.items)
-    by_code = all_history_by_item()
-    sites = site_service.all_sites_by_item()
+    by_code = all_history_by_item(store.plan.slug)
+    sites = site_service.all_sites_by_item(store.plan.slug)
     outcomes = outcome_service.outcomes_for(store.plan.slug)
     return [item_facts(i, statuses[i.code], by_code[i.code], sites.get(i.code, []), outcomes) for i in store.items]
 
 
-def all_history_by_item() -> defaultdict[str, list[StatusUpdate]]:
-    """Every published update with its reported values, grouped by work point, newest first, in two queries."""
-    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress))
+def all_history_by_item(plan: str) -> defaultdict[str, list[StatusUpdate]]:
+    """Every published update of one plan with its reported values, grouped by work point, newest first, in two queries."""
+    stmt = (select(StatusUpdate).options(selectinload(StatusUpdate.progress)).where(StatusUpdate.plan == plan)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
     by_code: defaultdict[str, list[StatusUpdate]] = defaultdict(list)
     for entry in db.session.scalars(stmt):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Feedback, MatterMark, ProjectSite
+from .content import plan_slug
 
 COOKIE = "mark_id"
 COOKIE_MAX_AGE = 5 * 365 * 24 * 3600
@@ -41,7 +42,7 @@ def subject_of(item_code: str, site_id: int | None = None) -> str:
 
 def add_mark(item_code: str, site_id: int | None, browser_id: str) -> bool:
     """True if this browser's mark is new; False if it had already marked this subject."""
-    mark = MatterMark(subject=subject_of(item_code, site_id), item_code=item_code, site_id=site_id,
+    mark = MatterMark(plan=plan_slug(), subject=subject_of(item_code, site_id), item_code=item_code, site_id=site_id,
                       browser_hash=_hash(browser_id))
     db.session.add(mark)
     try:
@@ -53,7 +54,8 @@ def add_mark(item_code: str, site_id: int | None, browser_id: str) -> bool:
 
 
 def count(item_code: str, site_id: int | None = None) -> int:
-    stmt = select(func.count(MatterMark.id)).where(MatterMark.subject == subject_of(item_code, site_id))
+    stmt = select(func.count(MatterMark.id)).where(MatterMark.plan == plan_slug(),
+                                                  MatterMark.subject == subject_of(item_code, site_id))
     return db.session.scalar(stmt) or 0
 
 
@@ -68,7 +70,7 @@ class Ranked:
 def _comment_counts(by_site: bool) -> dict:
     """Comments received (any state) per work point, or per project site."""
     key = Feedback.site_id if by_site else Feedback.item_code
-    stmt = select(key, func.count(Feedback.id)).group_by(key)
+    stmt = select(key, func.count(Feedback.id)).where(Feedback.plan == plan_slug()).group_by(key)
     if by_site:
         stmt = stmt.where(Feedback.site_id.is_not(None))
     return dict(db.session.execute(stmt).all())
@@ -76,7 +78,7 @@ def _comment_counts(by_site: bool) -> dict:
 
 def _mark_counts(by_site: bool) -> dict:
     key = MatterMark.site_id if by_site else MatterMark.item_code
-    stmt = select(key, func.count(MatterMark.id)).group_by(key)
+    stmt = select(key, func.count(MatterMark.id)).where(MatterMark.plan == plan_slug()).group_by(key)
     stmt = stmt.where(MatterMark.site_id.is_not(None) if by_site else MatterMark.site_id.is_(None))
     return dict(db.session.execute(stmt).all())
 
@@ -90,7 +92,8 @@ def ranking_items(item_codes: list[str], order: str = "marks") -> list[Ranked]:
 
 def ranking_sites(order: str = "marks") -> list[Ranked]:
     marks, comments = _mark_counts(True), _comment_counts(True)
-    sites = db.session.scalars(select(ProjectSite).order_by(ProjectSite.item_code, ProjectSite.id))
+    sites = db.session.scalars(select(ProjectSite).where(ProjectSite.plan == plan_slug())
+                               .order_by(ProjectSite.item_code, ProjectSite.id))
     rows = [Ranked(s.item_code, s, marks.get(s.id, 0), comments.get(s.id, 0)) for s in sites]
     return _sorted(rows, order)
 

@@ -69,7 +69,7 @@ def _origins(item: Item, slug: str) -> list[Link]:
 
 
 def item_view(item: Item) -> ItemOutcomeView:
-    slug = plan_links.current_slug()
+    slug = item.plan
     outcome = outcome_of(slug, item.code)
     forward = {r.ref: r for r in plan_links.declared_continuations(slug, item.code)}
     recorded = plan_links.find(outcome.continued_by) if outcome and outcome.continued_by else None

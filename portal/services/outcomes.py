@@ -43,11 +43,10 @@ def year_over(plan) -> bool:
 
 
 def check_can_record(plan) -> None:
+    """Any plan's items take outcomes (each plan has its own work_item rows) once its year is over."""
     if not year_over(plan):
         raise OutcomeRefused(N_("Outcomes can be recorded once the plan's year is over, from 1 January %(year)s."),
                              year=plan.year + 1)
-    if content().plan is None or plan.slug != content().plan.slug:
-        raise OutcomeRefused(N_("Outcomes can be recorded only for the plan the site serves now."))
 
 
 def figure_problem(target, raw) -> tuple[float | None, str | None]:
@@ -92,9 +91,17 @@ def outcomes_for(plan_slug: str) -> dict[str, ItemOutcome]:
     return {o.item_code: o for o in rows}
 
 
-def _work_item(code: str) -> WorkItem:
-    # Until work_item has a plan column this is the served plan's row (check_can_record ensures it).
-    return db.session.scalar(select(WorkItem).where(WorkItem.code == code))
+def _work_item(plan, code: str) -> WorkItem:
+    """The plan's row for the item; a plan the site does not serve (not synced at start) gets it here."""
+    row = db.session.scalar(select(WorkItem).where(WorkItem.plan == plan.slug, WorkItem.code == code))
+    if row is None:
+        from . import plan_links
+
+        item = plan_links.find(f"{plan.slug}/{code}").item
+        row = WorkItem(plan=plan.slug, code=code, section=item.section.number, deadline=item.deadline)
+        db.session.add(row)
+        db.session.flush()
+    return row
 
 
 def _snapshot(o: ItemOutcome | None) -> dict | None:
@@ -111,7 +118,7 @@ def record_outcome(plan, code: str, result: OutcomeKind, figures: dict[str, floa
     row = outcome_of(plan.slug, code)
     before = _snapshot(row)
     if row is None:
-        row = ItemOutcome(work_item_id=_work_item(code).id, plan_slug=plan.slug, item_code=code)
+        row = ItemOutcome(work_item_id=_work_item(plan, code).id, plan_slug=plan.slug, item_code=code)
         db.session.add(row)
     row.result, row.figures = OutcomeKind(result), dict(figures)
     row.note_zh, row.note_en = note_zh.strip(), (note_en or "").strip() or None
@@ -119,6 +126,6 @@ def record_outcome(plan, code: str, result: OutcomeKind, figures: dict[str, floa
     row.updated_at, row.staff_id = utcnow(), actor.id if actor else None
     audit.record("item.outcome", "work_item", code, before, _snapshot(row), actor=actor)
     db.session.commit()
-    item_changed.send(current_app._get_current_object(), code=code)
+    item_changed.send(current_app._get_current_object(), code=code, plan=plan.slug)
     return row
 

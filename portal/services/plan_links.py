@@ -1,18 +1,17 @@
 """Items of other plans: finding "<plan-slug>/<code>" references and the links between plans' items.
 
-The site serves one plan at a time; other plans are loaded here on first use and kept for the
-process (content is read-only at run time). A plan that does not load (an imported plan whose
-offices are not added yet) is simply not there to link to.
+The plans the site serves come from the registry (services.content); others (not published yet)
+are loaded here on first use and kept for the process (content is read-only at run time). A plan
+that does not load (an imported plan whose offices are not added yet) is simply not there to link to.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from werkzeug.routing import BuildError
 
 from ..content import ContentError, ContentStore, Item, Plan, load_content
-from .content import content
+from .content import content, registry
 
 _CACHE_KEY = "portal_other_plans"
 
@@ -30,12 +29,13 @@ class ItemRef:
 
 
 def current_slug() -> str:
-    return content().plan.slug
+    """The plan the site serves now (its /<lang>/ home and /api/v1/items)."""
+    return registry().current
 
 
 def plan_store(slug: str) -> ContentStore | None:
-    store = content()
-    if store.plan and store.plan.slug == slug:
+    store = registry().store(slug) if slug else None
+    if store is not None:
         return store
     cache = current_app.extensions.setdefault(_CACHE_KEY, {})
     if slug not in cache:
@@ -66,10 +66,7 @@ def declared_continuations(slug: str, code: str) -> list[ItemRef]:
 
 
 def item_url(ref: ItemRef, lang: str) -> str | None:
-    """The page of an item of any plan, or None while that plan has no pages of its own."""
-    if ref.plan.slug == current_slug():
-        return url_for("public.item", lang=lang, code=ref.item.code)
-    try:  # the per-plan addresses, once they exist
-        return url_for("public.plan_item", lang=lang, slug=ref.plan.slug, code=ref.item.code)
-    except BuildError:
+    """The page of an item of any plan the site serves, or None for a plan it does not (not published)."""
+    if registry().store(ref.plan.slug) is None:
         return None
+    return url_for("public.item", lang=lang, plan=ref.plan.slug, code=ref.item.code)

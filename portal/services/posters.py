@@ -50,10 +50,10 @@ class Poster:
 
 
 def item_poster(item, lang: str) -> Poster:
-    return Poster(item, None, absolute_url(url_for("public.item", lang=lang, code=item.code)))
+    return Poster(item, None, absolute_url(url_for("public.item", lang=lang, plan=item.plan, code=item.code)))
 
 
 def site_poster(item, site: ProjectSite, lang: str) -> Poster:
     # The comment form's anchor: a resident who scans in the stairwell lands where they can write.
-    path = url_for("public.site", lang=lang, code=item.code, site_id=site.id, _anchor="feedback-form")
+    path = url_for("public.site", lang=lang, plan=item.plan, code=item.code, site_id=site.id, _anchor="feedback-form")
     return Poster(item, site, absolute_url(path))

@@ -11,13 +11,13 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import StatusUpdate, TargetProgress, WorkItem, utcnow
 from . import audit, follow
-from .content import content
+from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
 
 
 def _ordered(code: str):
-    return (select(StatusUpdate).where(StatusUpdate.item_code == code)
+    return (select(StatusUpdate).where(StatusUpdate.plan == plan_slug(), StatusUpdate.item_code == code)
             .order_by(StatusUpdate.happened_on.desc(), StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
 
 
@@ -34,14 +34,15 @@ def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, h
     """Adds one history entry with its audit record to the open transaction; the caller commits. The input
     was checked by the form or the spreadsheet check (portal/rules). A progress spreadsheet adds many of
     these in one transaction, the item form one."""
-    if content().item(item_code) is None:
+    item = content().item(item_code)
+    if item is None:
         raise InvalidInput({"item": N_("Unknown work point.")})
     note_zh, note_en = note_zh.strip(), (note_en or "").strip()
     values = {k: float(v) for k, v in (progress or {}).items()}
 
-    row = db.session.scalar(select(WorkItem).where(WorkItem.code == item_code))
+    row = db.session.scalar(select(WorkItem).where(WorkItem.plan == item.plan, WorkItem.code == item_code))
     before = {"status": row.current_status, "progress": _latest_values(item_code)}
-    entry = StatusUpdate(item_code=item_code, status=status, note_zh=note_zh, note_en=note_en or None,
+    entry = StatusUpdate(plan=item.plan, item_code=item_code, status=status, note_zh=note_zh, note_en=note_en or None,
                          happened_on=happened_on, created_at=utcnow(), staff_id=actor.id if actor else None)
     entry.progress = [TargetProgress(target_key=k, value=v) for k, v in values.items()]
     db.session.add(entry)
@@ -62,5 +63,5 @@ def record_update(item_code: str, status: str, note_zh: str, note_en: str | None
                   progress: dict[str, float] | None = None, actor=None) -> StatusUpdate:
     entry = add_update(item_code, status, note_zh, note_en, happened_on, progress, actor=actor)
     db.session.commit()
-    item_changed.send(current_app._get_current_object(), code=item_code)
+    item_changed.send(current_app._get_current_object(), code=item_code, plan=entry.plan)
     return entry

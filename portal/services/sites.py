@@ -31,7 +31,7 @@ from ..models import ProjectSite, SiteStageUpdate
 from ..states import SiteStage
 from . import audit, follow
 from .clock import today
-from .content import content
+from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
 
@@ -77,30 +77,32 @@ def derived_from_counts(item, counts: Mapping[tuple[str | None, str], int]) -> d
         relevant = {k: n for k, n in counts.items() if (k[0] in chain if t.key in chain else k[0] == t.key)}
         if not relevant:
             continue
-        needed = STAGE_ORDER[chain.get(t.key, DEFAULT_COUNTING_STAGE)]
+        needed = STAGE_ORDER[counting_stage(item, t.key)]
         out[t.key] = sum(n for (_key, stage), n in relevant.items() if STAGE_ORDER.get(stage, -1) >= needed)
     return out
 
 
-def stage_counts(item_code: str) -> dict[tuple[str | None, str], int]:
+def stage_counts(item_code: str, plan: str | None = None) -> dict[tuple[str | None, str], int]:
     """(target key, stage) -> number of the item's sites, in one grouped query."""
     stmt = (select(ProjectSite.target_key, ProjectSite.stage, func.count(ProjectSite.id))
-            .where(ProjectSite.item_code == item_code).group_by(ProjectSite.target_key, ProjectSite.stage))
+            .where(ProjectSite.plan == (plan or plan_slug()), ProjectSite.item_code == item_code).group_by(ProjectSite.target_key, ProjectSite.stage))
     return {(key, stage): n for key, stage, n in db.session.execute(stmt)}
 
 
-def sites_stmt(item_code: str):
+def sites_stmt(item_code: str, plan: str | None = None):
     return (select(ProjectSite).options(selectinload(ProjectSite.stages))
-            .where(ProjectSite.item_code == item_code).order_by(ProjectSite.id))
+            .where(ProjectSite.plan == (plan or plan_slug()), ProjectSite.item_code == item_code)
+            .order_by(ProjectSite.id))
 
 
-def sites_of(item_code: str) -> list[ProjectSite]:
-    return list(db.session.scalars(sites_stmt(item_code)))
+def sites_of(item_code: str, plan: str | None = None) -> list[ProjectSite]:
+    return list(db.session.scalars(sites_stmt(item_code, plan)))
 
 
-def all_sites_by_item() -> dict[str, list[ProjectSite]]:
-    """Every site with its stage history, grouped by work point, in two queries."""
-    stmt = select(ProjectSite).options(selectinload(ProjectSite.stages)).order_by(ProjectSite.id)
+def all_sites_by_item(plan: str | None = None) -> dict[str, list[ProjectSite]]:
+    """Every site of one plan (by default the plan in view) with its stage history, grouped by work point, in two queries."""
+    stmt = (select(ProjectSite).options(selectinload(ProjectSite.stages)).where(ProjectSite.plan == (plan or plan_slug()))
+            .order_by(ProjectSite.id))
     out: dict[str, list[ProjectSite]] = defaultdict(list)
     for site in db.session.scalars(stmt):
         out[site.item_code].append(site)
@@ -127,7 +129,7 @@ def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     site = new_site(item_code, target_key, name_zh, name_en, place_slug, building, stage, actor,
                     happened_on=happened_on, note_zh=note_zh, note_en=note_en)
     db.session.commit()
-    _announce(item_code)
+    _announce(item_code, site.plan)
     return site
 
 
@@ -136,12 +138,13 @@ def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
              note_zh: str | None = None, note_en: str | None = None) -> ProjectSite:
     """Adds a site with its audit record to the open transaction; the caller commits. The input was
     checked by the form or the spreadsheet check (portal/rules)."""
-    if content().item(item_code) is None:
+    item = content().item(item_code)
+    if item is None:
         raise InvalidInput({"item": N_("Unknown work point.")})
     happened_on = happened_on or today()
     name_zh, name_en, building = _clean(name_zh), _clean(name_en), _clean(building)
     target_key, place_slug = _clean(target_key) or None, _clean(place_slug) or None
-    site = ProjectSite(item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
+    site = ProjectSite(plan=item.plan, item_code=item_code, target_key=target_key, name_zh=name_zh, name_en=name_en or None,
                        place_slug=place_slug, building=building or None, stage=stage,
                        staff_id=actor.id if actor else None)
     site.stages.append(SiteStageUpdate(stage=stage, note_zh=_clean(note_zh) or None, note_en=_clean(note_en) or None,
@@ -157,7 +160,7 @@ def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_
                    note_en: str | None = None) -> SiteStageUpdate:
     entry = add_stage(site, stage, note_zh, happened_on, actor, note_en=note_en)
     db.session.commit()
-    _announce(site.item_code)
+    _announce(site.item_code, site.plan)
     return entry
 
 
@@ -179,7 +182,7 @@ def add_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: d
     return entry
 
 
-def _announce(item_code: str) -> None:
+def _announce(item_code: str, plan: str) -> None:
     from flask import current_app
 
-    item_changed.send(current_app._get_current_object(), code=item_code)
+    item_changed.send(current_app._get_current_object(), code=item_code, plan=plan)

@@ -52,13 +52,16 @@ class Status:
 def status_map(items) -> dict[str, Status]:
     """Statuses of many items in one query (no query per listed item)."""
     # Three columns as plain tuples: loading 30 ORM objects cost more than the rest of a listing's queries.
-    stmt = select(WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at)
+    items = list(items)
+    stmt = select(WorkItem.plan, WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at)
     if len(items) == 1:
-        stmt = stmt.where(WorkItem.code == items[0].code)
-    rows = {code: (status, updated_at) for code, status, updated_at in db.session.execute(stmt)}
+        stmt = stmt.where(WorkItem.plan == items[0].plan, WorkItem.code == items[0].code)
+    else:
+        stmt = stmt.where(WorkItem.plan.in_({i.plan for i in items}))
+    rows = {(plan, code): (status, updated_at) for plan, code, status, updated_at in db.session.execute(stmt)}
     out = {}
     for item in items:
-        status, updated_at = rows.get(item.code, (None, None))
+        status, updated_at = rows.get((item.plan, item.code), (None, None))
         out[item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
     return out
 

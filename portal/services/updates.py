@@ -19,7 +19,7 @@ from ..i18n import LANGS, N_, localized
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
 from ..states import ModerationState
-from .content import content
+from .content import content, registry
 from .dashboard import Event
 from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
 from .status import NO_REPORT_MESSAGE, STATUSES
@@ -48,9 +48,20 @@ def _site_name(site: ProjectSite) -> dict:
     return {lang: localized(site, "name", lang) for lang in LANGS}
 
 
+def item_key(key: str) -> str:
+    """A work point's follow key, "<plan>/<code>": codes repeat from plan to plan. A bare code is one of
+    the plan in view."""
+    return key if "/" in key else f"{content().plan.slug}/{key}"
+
+
 def scope(kind: str, key: str) -> Scope | None:
     """The scope of one followable thing, or None when it does not exist."""
     store = content()
+    if kind == "item" and "/" in key:
+        plan, _, key = key.partition("/")
+        if registry().store(plan) is None:
+            return None
+        store = content(plan)
     if kind == "site":
         site_id = int_or_none(key)
         site = db.session.get(ProjectSite, site_id) if site_id is not None else None
@@ -63,9 +74,11 @@ def scope(kind: str, key: str) -> Scope | None:
         if place is None:
             return None
         codes = [i.code for i in store.items_by_place(key)]
-        site_ids = select(ProjectSite.id).where(ProjectSite.place_slug == key)
-        return Scope(kind, key, place.name, StatusUpdate.item_code.in_(codes), ProjectSite.place_slug == key,
-                     or_(Feedback.place_slug == key, Feedback.site_id.in_(site_ids)))
+        plan = store.plan.slug
+        site_ids = select(ProjectSite.id).where(ProjectSite.plan == plan, ProjectSite.place_slug == key)
+        return Scope(kind, key, place.name, and_(StatusUpdate.plan == plan, StatusUpdate.item_code.in_(codes)),
+                     and_(ProjectSite.plan == plan, ProjectSite.place_slug == key),
+                     and_(Feedback.plan == plan, or_(Feedback.place_slug == key, Feedback.site_id.in_(site_ids))))
     if kind == "item":
         found = store.item(key)
         name, codes = (found.title, [found.code]) if found else (None, None)
@@ -80,23 +93,23 @@ def scope(kind: str, key: str) -> Scope | None:
         return None
     if codes is None:
         return None
-    return Scope(kind, str(key), name, StatusUpdate.item_code.in_(codes), ProjectSite.item_code.in_(codes),
-                 Feedback.item_code.in_(codes))
+    plan = store.plan.slug
+    return Scope(kind, str(key), name, and_(StatusUpdate.plan == plan, StatusUpdate.item_code.in_(codes)),
+                 and_(ProjectSite.plan == plan, ProjectSite.item_code.in_(codes)),
+                 and_(Feedback.plan == plan, Feedback.item_code.in_(codes)))
 
 
 def _status_events(clause, limit: int) -> list[Event]:
-    store = content()
     rows = db.session.scalars(select(StatusUpdate).where(clause)
                               .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()).limit(limit))
-    return [status_event(u, store.item(u.item_code)) for u in rows if store.item(u.item_code)]
+    return [status_event(u, content(u.plan).item(u.item_code)) for u in rows if content(u.plan).item(u.item_code)]
 
 
 def _stage_events(clause, limit: int) -> list[Event]:
-    store = content()
     rows = db.session.scalars(select(SiteStageUpdate).join(ProjectSite).where(clause)
                               .options(selectinload(SiteStageUpdate.site))
                               .order_by(SiteStageUpdate.created_at.desc(), SiteStageUpdate.id.desc()).limit(limit))
-    return [stage_event(s) for s in rows if store.item(s.site.item_code)]
+    return [stage_event(s) for s in rows if content(s.site.plan).item(s.site.item_code)]
 
 
 def _reply_events(clause, limit: int) -> list[Event]:
@@ -123,12 +136,12 @@ def status_event(u: StatusUpdate, item) -> Event:
 
 
 def stage_event(s: SiteStageUpdate) -> Event:
-    return Event("site", s.id, content().item(s.site.item_code), s.stage, s.note_zh or "", s.note_en or "",
+    return Event("site", s.id, content(s.site.plan).item(s.site.item_code), s.stage, s.note_zh or "", s.note_en or "",
                  s.happened_on, s.created_at, s.site)
 
 
 def reply_event(fb: Feedback) -> Event | None:
-    item = content().item(fb.item_code)
+    item = content(fb.plan).item(fb.item_code)
     if item is None or not fb.reply_body or fb.replied_at is None:
         return None
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
@@ -170,13 +183,13 @@ def link(event: Event, lang: str) -> str:
     else:
         anchor = f"#stage-{event.id}" if event.kind == "site" else f"#update-{event.id}"
     if event.site is not None:
-        return url_for("public.site", lang=lang, code=event.item.code, site_id=event.site.id, _external=True) + anchor
-    return url_for("public.item", lang=lang, code=event.item.code, _external=True) + anchor
+        return url_for("public.site", lang=lang, plan=event.item.plan, code=event.item.code, site_id=event.site.id, _external=True) + anchor
+    return url_for("public.item", lang=lang, plan=event.item.plan, code=event.item.code, _external=True) + anchor
 
 
 def followed_by(event: Event, comment_id: int | None = None) -> list[tuple[str, str]]:
     """The followable things an update belongs to: (kind, key) pairs for subscriptions."""
-    out = [("item", event.item.code)]
+    out = [("item", f"{event.item.plan}/{event.item.code}")]
     if event.site is not None:
         out.append(("site", str(event.site.id)))
         if event.site.place_slug:

@@ -81,10 +81,9 @@ def _list_url(view: str, office: str | None) -> str:
 
 
 def _card_context(comments: list[Feedback], bound: dict | None = None) -> dict:
-    store = content()
     names = service.moderator_names(comments)
     return {
-        "items": {fb.item_code: store.item(fb.item_code) for fb in comments},
+        "items": {fb.id: content(fb.plan).item(fb.item_code) for fb in comments},
         "flags": service.flags_by_comment([fb.id for fb in comments if fb.flag_count]),
         "actions": {fb.id: actions_for(fb, bound) for fb in comments},
         "moderator_name": names.get,

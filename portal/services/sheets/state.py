@@ -40,9 +40,10 @@ class ItemState:
 
 def load() -> dict[str, ItemState]:
     store = content()
-    rows = {w.code: w.current_status for w in db.session.scalars(select(WorkItem))}
-    entries = all_history_by_item()
-    sites = site_service.all_sites_by_item()
+    plan = store.plan.slug
+    rows = {w.code: w.current_status for w in db.session.scalars(select(WorkItem).where(WorkItem.plan == plan))}
+    entries = all_history_by_item(plan)
+    sites = site_service.all_sites_by_item(plan)
     return {i.code: ItemState(i, rows.get(i.code), entries[i.code], sites.get(i.code, [])) for i in store.items}
 
 

@@ -1,0 +1,152 @@
+"""Several plans side by side: the plan list, each plan's pages and API, old addresses (301 to the
+current plan), and run-time records that belong to one plan's item even when another plan has its code."""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+
+import pytest
+import yaml
+from flask import g, url_for
+
+from portal.public.old_addresses import OLD_ADDRESSES
+from portal.services.plans import import_notice
+from public_pages import seed
+from test_plans_import import NOTICE_2024, ROOT, SLUG
+
+FIRST = "2023-city-management"
+SECTIONS_2024 = {"1": {"en": "Public spaces"}, "1.1": {"en": "Beautiful streets"}, "1.2": {"en": "Green communities"},
+                 "2": {"en": "Housing estates"}, "2.1": {"en": "Lifts in existing buildings"},
+                 "2.2": {"en": "Beautiful homes"}}
+
+
+@pytest.fixture
+def two_plans(app_factory, tmp_path):
+    """The real content plus a 2024 notice written for these tests, imported and published; 2023 stays current."""
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "content", root)
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, SLUG, root, dry_run=False)
+    folder = root / "plans" / SLUG
+    (folder / "sections.yaml").write_text(yaml.safe_dump(SECTIONS_2024, allow_unicode=True), encoding="utf-8")
+    plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    (folder / "plan.yaml").write_text(yaml.safe_dump({**plan, "published": True}, allow_unicode=True), encoding="utf-8")
+    return app_factory(CONTENT_DIR=str(root), CURRENT_PLAN=FIRST)
+
+
+def test_the_plan_list_shows_every_plan_newest_first_with_year_number_and_statuses(two_plans):
+    html = two_plans.test_client().get("/en/plans/").get_data(as_text=True)
+    assert html.index("浦张府〔2024〕12号") < html.index("浦张府〔2023〕45号")
+    assert "Year 2024" in html and "Year 2023" in html and "No progress report published yet 5" in html
+    assert f'href="/en/plans/{SLUG}/"' in html and f'href="/en/plans/{FIRST}/"' in html
+
+
+def test_each_plan_has_its_own_pages_and_the_home_links_to_the_others(two_plans):
+    client = two_plans.test_client()
+    new = client.get(f"/zh/plans/{SLUG}/items/2.2").get_data(as_text=True)
+    old = client.get(f"/zh/plans/{FIRST}/items/2.2").get_data(as_text=True)
+    assert "完成老旧小区综合改造" in new and "完成老旧小区综合改造" not in old
+    for page in ("", "items/", "areas/2", "offices/", "months/", "months/2025-03", "places/", "progress", "notice",
+                 "items/2.2/history"):
+        assert client.get(f"/en/plans/{SLUG}/{page}").status_code == 200, page
+    assert client.get(f"/en/plans/{SLUG}/areas/8").status_code == 404  # 2024 has two areas
+    assert client.get("/en/plans/1999-nothing/items/2.2").status_code == 404
+    home = client.get("/zh/").get_data(as_text=True)
+    assert "浦张府〔2023〕45号" in home and f'href="/zh/plans/{SLUG}/"' in home
+    assert f'href="/zh/plans/{SLUG}/items/2.2"' in client.get(f"/zh/plans/{SLUG}/areas/2").get_data(as_text=True)
+    feed = client.get(f"/en/plans/{SLUG}/feed.atom")
+    assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
+
+
+def _old_path(rule: str, values: dict) -> str:
+    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+def test_every_old_address_answers_301_to_the_current_plans_page(app):
+    seeded = seed(app)
+    client = app.test_client()
+    with app.test_request_context():
+        from portal.services.content import content
+
+        store = content()
+        values = {"code": seeded["item_code"], "site_id": seeded["site_id"], "number": 2, "month": store.months[0]}
+        for lang in ("zh", "en", None):
+            for rule, endpoint in OLD_ADDRESSES:
+                if (lang is None) != ("<lang>" not in rule):
+                    continue
+                slug = store.places[0].slug if "/places/" in rule else store.offices[0].slug
+                old = _old_path(rule, {**values, "lang": lang, "slug": slug}) + "?from=old"
+                args = {k: v for k, v in {**values, "slug": slug}.items() if f"<{k}>" in rule or f":{k}>" in rule}
+                if lang:
+                    args["lang"] = lang
+                new = url_for(endpoint, plan=FIRST, **args) + "?from=old"
+                r = client.get(old)
+                assert (r.status_code, r.headers["Location"]) == (301, new), old
+                assert client.get(new).status_code in (200, 303), new
+
+
+def test_the_old_api_keeps_its_json_and_each_plan_has_its_own(two_plans):
+    client = two_plans.test_client()
+    plans = client.get("/api/v1/plans").get_json()["plans"]
+    assert [p["slug"] for p in plans] == [SLUG, FIRST] and [p["current"] for p in plans] == [False, True]
+    assert client.get("/api/v1/items/2.3").get_json() == client.get(f"/api/v1/plans/{FIRST}/items/2.3").get_json()
+    assert len(client.get("/api/v1/items").get_json()["items"]) == 30
+    mine = client.get(f"/api/v1/plans/{SLUG}/items").get_json()
+    assert mine["plan"]["number"] == "浦张府〔2024〕12号" and [i["code"] for i in mine["items"]] == [
+        "1.1.1", "1.1.2", "1.2", "2.1", "2.2"]
+    item = client.get(f"/api/v1/plans/{SLUG}/items/2.2").get_json()
+    assert item["official_text"].startswith("完成老旧小区综合改造") and item["url"]["zh"] == f"/zh/plans/{SLUG}/items/2.2"
+    assert client.get(f"/api/v1/plans/{SLUG}/items/9.9").status_code == 404
+    assert client.get("/api/v1/plans/1999-nothing/items").status_code == 404
+    csv = client.get(f"/api/v1/plans/{SLUG}/items.csv").get_data(as_text=True)
+    assert csv.count("\n") == 6 and "完成老旧小区综合改造" not in client.get("/api/v1/items.csv").get_data(as_text=True)
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/plans", "/api/v1/plans/{slug}/items", "/api/v1/plans/{slug}/items/{code}",
+                 "/api/v1/plans/{slug}/items.csv", "/{lang}/plans/{slug}/feed.atom"):
+        assert path in paths
+
+
+def test_the_same_code_in_two_plans_keeps_its_own_comments_and_status(two_plans):
+    from portal.services import feedback
+    from portal.services.auth import create_staff
+    from portal.services.progress import record_update
+
+    with two_plans.test_request_context():
+        staff = create_staff("plans-editor", "correct horse battery staple", "admin")
+        g.plan = SLUG
+        record_update("2.2", "completed", "小区综合改造已完成。", "The estate renovation is done.", date(2024, 9, 1), actor=staff)
+        comment = feedback.submit("2.2", body="二〇二四年的电梯什么时候开工？", kind="question", ip="192.0.2.7", lang="zh",
+                                  plan=SLUG).feedback
+        feedback.approve(comment, staff)
+    client = two_plans.test_client()
+    assert client.get(f"/api/v1/plans/{SLUG}/items/2.2").get_json()["status"]["code"] == "completed"
+    assert client.get(f"/api/v1/plans/{FIRST}/items/2.2").get_json()["status"]["code"] == "no_report"
+    assert "二〇二四年的电梯" in client.get(f"/zh/plans/{SLUG}/items/2.2").get_data(as_text=True)
+    assert "二〇二四年的电梯" not in client.get(f"/zh/plans/{FIRST}/items/2.2").get_data(as_text=True)
+    assert "小区综合改造已完成" not in client.get(f"/zh/plans/{FIRST}/progress").get_data(as_text=True)
+
+
+def test_search_covers_every_plan_labels_each_result_and_filters_by_plan(two_plans):
+    from portal.search import index
+
+    with two_plans.app_context():
+        index.build()
+    client = two_plans.test_client()
+    both = client.get("/api/v1/search?q=加装电梯&lang=zh").get_json()["results"]
+    assert {(r["plan"], r["year"]) for r in both} >= {(FIRST, 2023), (SLUG, 2024)}
+    only = client.get(f"/api/v1/search?q=加装电梯&lang=zh&plan={SLUG}").get_json()["results"]
+    assert only and {r["plan"] for r in only} == {SLUG}
+    assert {r["url"] for r in only} == {f"/zh/plans/{SLUG}/items/2.1"}
+    html = client.get("/en/search?q=lift").get_data(as_text=True)
+    assert 'name="plan"' in html and "Plan 2023" in html
+    found = client.get("/zh/search?q=满意度测评").get_data(as_text=True)
+    assert "/zh/search/go/2.2?q=" in found and f"plan={SLUG}" in found and "2024年计划" in found
+    go = client.get(f"/zh/search/go/2.2?q=满意度测评&plan={SLUG}")
+    assert go.status_code == 303 and go.headers["Location"] == f"/zh/plans/{SLUG}/items/2.2"
+
+
+def test_an_old_address_keeps_its_query_but_never_url_fors_own_arguments(client):
+    r = client.get("/zh/items/2.3?comments=2&_external=1&_scheme=javascript&_anchor=x&plan=evil")
+    assert r.status_code == 301 and r.headers["Location"] == f"/zh/plans/{FIRST}/items/2.3?comments=2"
