@@ -15,6 +15,9 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     "CONTENT_DIR": ("PORTAL_CONTENT_DIR", str, str(BASE_DIR / "content")),
     # The plan the single-plan site serves (a folder name under content/plans/); unset = newest year.
     "CURRENT_PLAN": ("PORTAL_CURRENT_PLAN", str, ""),
+    # The plan the addresses from before plans had their own pages belong to (/zh/items/2.3 answers a 301
+    # to it, /api/v1/items answers for it): they were published for the 2023 notice and must stay so.
+    "LEGACY_PLAN": ("PORTAL_LEGACY_PLAN", str, "2023-city-management"),
     "SEARCH_INDEX": ("PORTAL_SEARCH_INDEX", str, str(BASE_DIR / "search_index")),
     "PORTAL_HTTPS": ("PORTAL_HTTPS", bool, False),
     "PORTAL_TODAY": ("PORTAL_TODAY", str, None),  # fixed date for tests and demos; unset = real date

@@ -25,13 +25,15 @@ def _slug(ctx, param, value: str) -> str:
 @click.option("--slug", required=True, callback=_slug, help="Folder name under content/plans/, e.g. 2024-city-management.")
 @click.option("--kind", default=None, help="Kind of plan (default: city-management when the title says 城市管理).")
 @click.option("--dry-run", is_flag=True, help="Print the tree and every unreadable line; write nothing.")
-def import_command(path, slug, kind, dry_run):
+@click.option("--publish", is_flag=True,
+              help="Publish the plan at once (items show the official text, plain language 'in preparation').")
+def import_command(path, slug, kind, dry_run, publish):
     """Read a notice (.txt, .docx or text PDF) into content/plans/SLUG/ with plain-language fields empty."""
     from .services.plans import import_notice, tree_lines
 
     root = current_app.config["CONTENT_DIR"]
     try:
-        planned, outcome = import_notice(path, slug, root, dry_run=dry_run, kind=kind)
+        planned, outcome = import_notice(path, slug, root, dry_run=dry_run, kind=kind, publish=publish)
     except (NoticeReadError, ContentError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     if dry_run:
@@ -40,6 +42,9 @@ def import_command(path, slug, kind, dry_run):
     if planned.problems:
         click.echo("\n".join(f"cannot read {p}" for p in planned.problems), err=True)
         raise click.ClickException(f"{len(planned.problems)} line(s) could not be read; nothing written")
+    if publish and planned.unknown_offices:
+        raise click.ClickException("cannot publish: offices not in content/offices.yaml (add them there first): "
+                                   + "、".join(planned.unknown_offices))
     where = f"content/{PLANS_DIR}/{slug}"
     if not outcome.written:
         click.echo(f"{where}: nothing changed ({len(outcome.unchanged)} files already identical)")
@@ -50,7 +55,10 @@ def import_command(path, slug, kind, dry_run):
     if planned.unknown_offices:
         click.echo("offices not in content/offices.yaml (add them there before publishing): "
                    + "、".join(planned.unknown_offices))
-    click.echo(f"{len(planned.notice.items)} work points; plan.yaml says published: false until staff check it")
+    if publish:
+        click.echo(f"{len(planned.notice.items)} work points, published: restart the server to serve the plan")
+    else:
+        click.echo(f"{len(planned.notice.items)} work points; plan.yaml says published: false until staff check it")
 
 
 @plans_cli.command("check")

@@ -316,3 +316,31 @@ def test_the_real_2023_notice_as_a_pdf_reads_like_its_text(content, tmp_path):
     assert [(i.code, i.offices, i.deadline, i.official_text) for i in planned.notice.items] == [
         (i.code, i.offices, i.deadline, i.official_text) for i in expected.items]
     assert (planned.notice.number, planned.notice.date, planned.notice.title) == (expected.number, expected.date, expected.title)
+
+
+def test_one_command_imports_and_publishes_next_years_plan_beside_2023(content, tmp_path, app_factory):
+    """The done-when of issue 12: `plans import --publish` alone puts the 2024 plan on the site, items in
+    the notice's words with the plain-language text "in preparation", and the 2023 plan stays current."""
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    result = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load((content / "plans" / SLUG / "plan.yaml").read_text(encoding="utf-8"))["published"] is True
+    client = app_factory(CONTENT_DIR=str(content)).test_client()
+    assert f'href="/en/plans/{SLUG}/"' in client.get("/en/plans/").get_data(as_text=True)
+    page = client.get(f"/en/plans/{SLUG}/items/2.2").get_data(as_text=True)
+    assert "完成老旧小区综合改造" in page and "Plain-language summary in preparation" in page
+    assert "浦张府〔2024〕12号" in client.get("/zh/").get_data(as_text=True)  # the newest published is current
+    # Addresses from before plans had their own pages still mean the 2023 plan they were published for.
+    moved = client.get("/zh/items/2.2")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/zh/plans/2023-city-management/items/2.2")
+    assert "完成老旧小区综合改造" not in client.get("/api/v1/items/2.2").get_data(as_text=True)
+    assert "完成老旧小区综合改造" in client.get(f"/api/v1/plans/{SLUG}/items/2.2").get_data(as_text=True)
+
+
+def test_a_plan_with_unknown_offices_is_not_published(content, tmp_path):
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2024.replace("（责任部门：规建办；时间节点：全年）", "（责任部门：绿化新办；时间节点：全年）"), encoding="utf-8")
+    result = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
+    assert result.returncode != 0 and "cannot publish" in result.stderr and "绿化新办" in result.stderr
+    assert not (content / "plans" / SLUG).exists()

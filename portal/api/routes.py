@@ -1,16 +1,24 @@
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import abort, g, jsonify, request
 
 from ..extensions import csrf
 from ..services import items as item_service
-from ..services.content import content
+from ..services.content import content, legacy_plan
 from . import bp, build
 from . import schemas as s
 from .openapi import openapi_document
 from .responses import json_response
 
 csrf.exempt(bp)
+# The API from before plans had their own addresses keeps answering for the plan it was published for.
+LEGACY_ENDPOINTS = frozenset({"api.items", "api.item", "api.items_csv"})
+
+
+@bp.before_request
+def _legacy_plan():
+    if request.endpoint in LEGACY_ENDPOINTS:
+        g.plan = legacy_plan()
 
 
 @bp.get("/items")

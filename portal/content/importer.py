@@ -86,8 +86,10 @@ def _known_offices(content_root: Path) -> set[str]:
     return {r.get("zh") for r in records if isinstance(r, dict)}
 
 
-def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None) -> PlannedImport:
-    """Read, normalise and parse the notice; collect every unreadable line instead of stopping at the first."""
+def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None,
+                   publish: bool = False) -> PlannedImport:
+    """Read, normalise and parse the notice; collect every unreadable line instead of stopping at the first.
+    `publish` marks the plan published (a plan once published stays so on a re-import)."""
     content_root = Path(content_root)
     raw, wrapped = read_notice_file(source)
     text = normalise(raw, hard_wrapped=wrapped)
@@ -97,7 +99,8 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     unknown = sorted({o for i in notice.items for o in i.offices if o not in known})
     folder = content_root / PLANS_DIR / slug
     existing = folder / PLAN_FILE
-    published = bool(existing.exists() and (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}).get("published"))
+    published = publish or bool(existing.exists()
+                                and (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}).get("published"))
     planned = PlannedImport(slug, folder, notice, problems, unknown)
     planned.files[NOTICE_FILE] = text
     planned.files[PLAN_FILE] = f"# Read from {NOTICE_FILE} by `flask plans import`; set published: true once checked.\n" + _dump(

@@ -1,9 +1,12 @@
-"""Addresses from before plans had their own pages: each answers a 301 to the current plan's address.
+"""Addresses from before plans had their own pages: each answers a 301 to that page of the plan they were
+published for (LEGACY_PLAN, the 2023 plan), whichever plan is current now.
 
 One table, one view: (old rule, endpoint of the page that now lives under /<lang>/plans/<slug>/)."""
 from __future__ import annotations
 
-from flask import current_app, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
+
+from ..services.content import legacy_plan
 
 from . import bp
 
@@ -48,7 +51,7 @@ def _moved(**values):
     # names url_for reads itself (_external, _scheme, _anchor …) are never taken from the request.
     query = {k: v for k, v in request.args.to_dict(flat=False).items()
              if k not in values and k != "plan" and not k.startswith("_")}
-    return redirect(url_for(target, plan=current_app.extensions["portal_plans"].current, **values, **query), code=301)
+    return redirect(url_for(target, plan=legacy_plan(), **values, **query), code=301)
 
 
 for n, (rule, _target) in enumerate(OLD_ADDRESSES):

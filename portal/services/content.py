@@ -26,6 +26,13 @@ def plan_slug() -> str:
     return content().plan.slug
 
 
+def legacy_plan() -> str:
+    """The plan of the addresses from before plans had their own pages (LEGACY_PLAN), or the current
+    plan on a site that does not serve it."""
+    slug = current_app.config.get("LEGACY_PLAN")
+    return slug if slug and registry().store(slug) is not None else registry().current
+
+
 def init_content(app) -> None:
     plans = load_plans(app.config["CONTENT_DIR"], app.config.get("CURRENT_PLAN"))
     app.extensions["portal_plans"] = plans

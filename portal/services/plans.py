@@ -90,10 +90,11 @@ def check_plans(content_root: str | Path, slug: str | None = None) -> list[PlanC
 
 
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
-                  kind: str | None = None) -> tuple[PlannedImport, ImportOutcome | None]:
-    """Parse the notice; unless a dry run (or a line could not be read), write the plan folder."""
-    planned = prepare_import(source, slug, content_root, kind)
-    if dry_run or planned.problems:
+                  kind: str | None = None, publish: bool = False) -> tuple[PlannedImport, ImportOutcome | None]:
+    """Parse the notice; unless a dry run (or a line could not be read), write the plan folder. A plan
+    whose offices are not all in content/offices.yaml cannot load, so it is not published."""
+    planned = prepare_import(source, slug, content_root, kind, publish=publish)
+    if dry_run or planned.problems or (publish and planned.unknown_offices):
         return planned, None
     return planned, write_import(planned)
 
