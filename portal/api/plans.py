@@ -4,7 +4,7 @@ The addresses without a plan (/api/v1/items …) keep answering for the current 
 /api/v1/plans/<plan>/ the plan goes to g.plan (plan_urls), so the services answer for that plan."""
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import url_for
 
 from ..i18n import LANGS
 from ..plan_urls import plan_in_urls
@@ -14,6 +14,7 @@ from ..services.content import content, registry
 from . import bp, build
 from . import schemas as s
 from .items_csv import items_csv_response
+from .routes import item_json
 from .responses import json_response
 
 plan_in_urls(bp)
@@ -41,10 +42,7 @@ def plan_items():
 
 @bp.get("/plans/<plan>/items/<code>")
 def plan_item(code: str):
-    found = content().item(code)
-    if found is None:
-        abort(404)
-    return json_response(build.item(item_service.item_facts(found)))
+    return item_json(code)
 
 
 @bp.get("/plans/<plan>/items.csv")

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, g, jsonify, request
+from flask import g, jsonify, request
 
 from ..extensions import csrf
 from ..services import items as item_service
-from ..services.content import content, legacy_plan
+from ..lookups import item_or_404
+from ..services.content import legacy_plan
 from . import bp, build
 from . import schemas as s
 from .openapi import openapi_document
@@ -28,10 +29,12 @@ def items():
 
 @bp.get("/items/<code>")
 def item(code: str):
-    found = content().item(code)
-    if found is None:
-        abort(404)
-    return json_response(build.item(item_service.item_facts(found)))
+    return item_json(code)
+
+
+def item_json(code: str):
+    """One work point of the plan in view as the API's Item (a JSON 404 when there is none)."""
+    return json_response(build.item(item_service.item_facts(item_or_404(code))))
 
 
 @bp.get("/openapi.json")

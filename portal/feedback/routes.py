@@ -14,6 +14,7 @@ from ..services import follow, mail
 from ..services import items as item_service
 from ..services.content import content
 from . import bp
+from ..lookups import item_or_404
 from .forms import FlagForm, feedback_form
 from .thread import thread_context
 
@@ -47,9 +48,7 @@ _tracking_limit = limiter.shared_limit(lambda: current_app.config["TRACKING_RATE
 @bp.post("/<lang>/plans/<plan>/items/<code>/feedback")
 def submit(lang: str, code: str):
     _lang(lang)
-    item = content().item(code)
-    if item is None:
-        abort(404)
+    item = item_or_404(code)
     form = feedback_form(content(), item, formdata=request.form)
     site = _site_of(item, request.form.get("site_id"))
     if form.validate_on_submit():
@@ -76,8 +75,7 @@ def submit_reloaded(lang: str, code: str):
     """The address a comment form posts to stays in the address bar after an error or a 429 page;
     a reload, a restored tab or a shared link sends a GET here: lead back to the form."""
     _lang(lang)
-    if content().item(code) is None:
-        abort(404)
+    item_or_404(code)
     return redirect(url_for("public.item", lang=lang, code=code) + "#feedback-form", 303)
 
 

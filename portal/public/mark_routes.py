@@ -6,15 +6,15 @@ is served a fresh page), and the public count catches up when the cached page ex
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..models import ProjectSite
 from ..redirects import safe_target
 from ..services import marks
-from ..services.content import content
 from . import bp
+from ..lookups import item_or_404, site_or_404
 
 
 def _limit() -> str:
@@ -38,17 +38,14 @@ def _mark(code: str, site: ProjectSite | None, back: str):
 @bp.post("/<lang>/plans/<plan>/items/<code>/matters")
 @limiter.limit(_limit)
 def mark_item(code: str):
-    if content().item(code) is None:
-        abort(404)
+    item_or_404(code)
     return _mark(code, None, url_for("public.item", code=code))
 
 
 @bp.post("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>/matters")
 @limiter.limit(_limit)
 def mark_site(code: str, site_id: int):
-    site = db.session.get(ProjectSite, site_id)
-    if content().item(code) is None or site is None or (site.plan, site.item_code) != (content().plan.slug, code):
-        abort(404)
+    _item, site = site_or_404(code, site_id)
     return _mark(code, site, url_for("public.site", code=code, site_id=site_id))
 
 

@@ -14,6 +14,7 @@ from ..pagination import page_arg
 from ..services.content import content
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp, charts
+from ..lookups import site_or_404
 from .feeds import atom_feed, scoped_feed
 
 
@@ -56,10 +57,7 @@ def progress():
 
 @bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>")
 def site(code: str, site_id: int):
-    item = content().item(code)
-    found = db.session.get(ProjectSite, site_id)
-    if item is None or found is None or (found.plan, found.item_code) != (item.plan, code):
-        abort(404)
+    item, found = site_or_404(code, site_id)
     return render_template("public/site.html", **site_context(item, found), **thread_context(item, found))
 
 

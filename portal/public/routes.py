@@ -11,6 +11,7 @@ from ..services import items as item_service
 from ..services.content import content, registry
 from ..services.status import status_map
 from . import bp
+from ..lookups import item_or_404
 
 
 lang_in_urls(bp)
@@ -57,9 +58,7 @@ def area(number: int):
 
 @bp.get("/<lang>/plans/<plan>/items/<code>")
 def item(code: str):
-    work_point = content().item(code)
-    if work_point is None:
-        abort(404)
+    work_point = item_or_404(code)
     return render_template("public/item.html", **item_service.page_context(
         work_point, comment_page=page_arg("comments"), site_page=page_arg("projects")), **thread_context(work_point))
 
@@ -67,9 +66,7 @@ def item(code: str):
 @bp.get("/<lang>/plans/<plan>/items/<code>/history")
 def item_history(code: str):
     """Every update of a work point; the item page shows the latest few."""
-    work_point = content().item(code)
-    if work_point is None:
-        abort(404)
+    work_point = item_or_404(code)
     return render_template("public/history.html", item=work_point, section=work_point.section,
                            history=item_service.history(work_point))
 

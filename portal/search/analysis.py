@@ -7,7 +7,6 @@ into character bigrams that still match words jieba cuts differently. English is
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import threading
 import unicodedata

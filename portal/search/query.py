@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from flask import current_app
 from markupsafe import Markup

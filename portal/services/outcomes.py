@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import N_, both
+from ..i18n import N_
 from ..models import ItemOutcome, WorkItem, utcnow
 from ..states import OutcomeKind
 from . import audit

@@ -7,7 +7,7 @@ from .. import limits
 from ..forms import label_choices
 from ..i18n import N_
 from ..inputs import ascii_int
-from ..services.auth import MIN_PASSWORD, ROLES
+from ..services.auth import MIN_PASSWORD
 from ..services.moderation_record import REASONS
 from ..states import StaffRole
 

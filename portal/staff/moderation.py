@@ -13,7 +13,6 @@ from flask_babel import ngettext
 
 from ..csv_files import csv_response
 from ..extensions import db
-from ..i18n import N_
 from ..pagination import page_arg
 from ..models import Feedback
 from ..services import auth
