@@ -80,13 +80,8 @@ def offices():
 
 @bp.get("/<lang>/plans/<plan>/offices/<slug>")
 def office(slug: str):
-    store = content()
-    found = store.office(slug)
-    if found is None:
-        abort(404)
-    items = store.items_by_office(slug)
-    return render_template("public/listing.html", heading=found.name, kind="office", office=found,
-                           items=items, statuses=status_map(items))
+    found = _or_404(content().office(slug))
+    return _listing("office", found.name, content().items_by_office(slug), office=found)
 
 
 @bp.get("/<lang>/plans/<plan>/months/")
@@ -98,12 +93,7 @@ def months():
 
 @bp.get("/<lang>/plans/<plan>/months/<month>")
 def month(month: str):
-    store = content()
-    items = store.items_by_month(month)
-    if not items:
-        abort(404)
-    return render_template("public/listing.html", heading=None, kind="month", month=month,
-                           items=items, statuses=status_map(items))
+    return _listing("month", None, _or_404(content().items_by_month(month)), month=month)
 
 
 @bp.get("/<lang>/plans/<plan>/places/")
@@ -116,13 +106,22 @@ def places():
 
 @bp.get("/<lang>/plans/<plan>/places/<slug>")
 def place(slug: str):
-    store = content()
-    found = store.place(slug)
-    if found is None:
+    found = _or_404(content().place(slug))
+    return _listing("place", found.name, content().items_by_place(slug), place=found,
+                    sites=item_service.sites_at(slug))
+
+
+def _or_404(found):
+    """What the address names (an office, a place, a month's items), or a 404 when there is none."""
+    if not found:
         abort(404)
-    items = store.items_by_place(slug)
-    return render_template("public/listing.html", heading=found.name, kind="place", place=found,
-                           items=items, statuses=status_map(items), sites=item_service.sites_at(slug))
+    return found
+
+
+def _listing(kind: str, heading, items, **context):
+    """The list of work points of one office, month or place."""
+    return render_template("public/listing.html", heading=heading, kind=kind, items=items,
+                           statuses=status_map(items), **context)
 
 
 @bp.get("/<lang>/plans/<plan>/notice")
