@@ -16,4 +16,4 @@ def test_item_page_fits_a_phone_without_javascript(app, live_server, browser_con
     screenshot(page, f"item-2.3-{lang}-360")
     page.locator("a[hreflang]").first.click()
     other = "en" if lang == "zh" else "zh"
-    assert page.url.endswith(f"/{other}/items/2.3")
+    assert page.url.endswith(f"/{other}/plans/2023-city-management/items/2.3")
