@@ -11,12 +11,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 ITEM = "2.3"
 AREA = 2
-PAGES = {  # name -> path, rendered with the page cache off
-    "item": f"/zh/items/{ITEM}",
-    "item (English)": f"/en/items/{ITEM}",
+PLAN = "plans/2023-city-management"
+PAGES = {  # name -> path, each rendered (no page cache)
+    "item": f"/zh/{PLAN}/items/{ITEM}",
+    "item (English)": f"/en/{PLAN}/items/{ITEM}",
     "home": "/zh/",
-    "area": f"/zh/areas/{AREA}",
-    "progress": "/zh/progress",
+    "area": f"/zh/{PLAN}/areas/{AREA}",
+    "progress": f"/zh/{PLAN}/progress",
     "search (fixed words)": "/zh/search?q=" + quote("加装电梯"),
 }
 CJK_RE = re.compile(r"^[\u4e00-\u9fff]{2,}$")

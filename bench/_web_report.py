@@ -28,7 +28,7 @@ def load_section(data: dict) -> list[str]:
         f"`Accept-Encoding: {s['accept_encoding']}`; {s['rounds']} interleaved round(s), the median round shown, "
         f"each ratio the median of the rounds' ratios to hello-world in the same round. gunicorn.conf.py: "
         f"{g['workers']} {g['worker_class']} workers × {g['threads']} threads, preload {g['preload_app']}, "
-        f"access log to a file; the portal's page cache {s.get('page_cache', 'on')}.",
+        f"access log to a file; no in-process page cache (every GET without If-None-Match is rendered).",
         "",
         "| target | path | req/s | vs hello-world | p50 ms | p90 ms | p99 ms | server CPU µs/request | rounds (req/s) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

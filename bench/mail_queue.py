@@ -40,7 +40,7 @@ def _app(tmp: str, port: int):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SEARCH_INDEX": f"{tmp}/index",
                       "SECRET_KEY": "bench", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_STARTTLS": False,
-                      "PUBLIC_URL": "https://portal.example.cn/", "PAGE_CACHE": False})
+                      "PUBLIC_URL": "https://portal.example.cn/"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         sync_items(content())

@@ -62,7 +62,7 @@ def _measure(tmp: Path, n: int, rounds: int, rng: random.Random) -> dict:
 
     os.environ["PORTAL_INSTANCE_DIR"] = str(tmp / f"inst{n}")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / f'b{n}.db'}",
-                      "SEARCH_INDEX": str(tmp / f"idx{n}"), "SECRET_KEY": "bench", "PAGE_CACHE": False})
+                      "SEARCH_INDEX": str(tmp / f"idx{n}"), "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         sync_items(content())

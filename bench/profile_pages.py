@@ -41,10 +41,10 @@ def make_app(work: Path):
     from .web_load import prepare_portal
 
     env = prepare_portal(work)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PORTAL_")}, PORTAL_PAGE_CACHE="0")
+    os.environ.update({k: v for k, v in env.items() if k.startswith("PORTAL_")})
     from portal import create_app
 
-    return create_app({"PAGE_CACHE": False})
+    return create_app()
 
 
 def page_paths(name: str, n: int) -> list[str]:

@@ -60,7 +60,7 @@ def _make_app(workdir: Path, name: str):
     from portal import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / f'{name}.db'}", "SECRET_KEY": "bench",
-                      "SEARCH_INDEX": str(workdir / f"index-{name}"), "PAGE_CACHE": False,
+                      "SEARCH_INDEX": str(workdir / f"index-{name}"),
                       "PORTAL_TODAY": "2023-10-15", "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))

