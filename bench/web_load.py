@@ -146,7 +146,10 @@ def start_nginx(work: Path, port: int, upstream_port: int) -> subprocess.Popen:
     """nginx caching the portal's answers as a production node would (deploy/nginx.conf): it keeps
     what the portal lets it keep (no Set-Cookie, Cache-Control allowing it) and revalidates after."""
     conf = work / "nginx.conf"
+    # As root, nginx's workers would drop to `nobody` and could not write the cache in our temporary directory.
+    user = "user root;" if os.geteuid() == 0 else ""
     conf.write_text(f"""
+{user}
 worker_processes auto;
 daemon off;
 pid {work}/nginx.pid;

@@ -33,12 +33,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, http_caching, same_origin, security, sharing, templating
+    from . import compression, fragments, http_caching, same_origin, security, sharing, template_gettext, templating
 
     security.init_app(app)
     templating.init_app(app)
+    template_gettext.init_app(app)
     sharing.init_app(app)
     compression.init_app(app)
+    fragments.init_app(app)
     http_caching.init_app(app)
     same_origin.init_app(app)
 

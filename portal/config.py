@@ -39,6 +39,11 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     # Public pages: seconds a shared cache (nginx) may answer before it revalidates with the app
     # (docs/deploy.md); browsers always revalidate. 0 is not stored by nginx at all.
     "PUBLIC_CACHE_SECONDS": ("PORTAL_PUBLIC_CACHE_SECONDS", int, 1),
+    # Flask-Caching store for rendered parts of public pages (portal/fragments.py): SimpleCache keeps them
+    # in each worker; NullCache renders everything every time; RedisCache shares them between workers.
+    "CACHE_TYPE": ("PORTAL_CACHE_TYPE", str, "SimpleCache"),
+    "CACHE_THRESHOLD": ("PORTAL_CACHE_THRESHOLD", int, 500),
+    "CACHE_REDIS_URL": ("PORTAL_CACHE_REDIS_URL", str, ""),
     # The address printed on posters and QR codes and given as canonical/og:url, such as
     # https://zj.example.gov.cn; unset = the address the request came in on.
     "PUBLIC_URL": ("PORTAL_PUBLIC_URL", str, ""),
@@ -83,6 +88,9 @@ FIXED: dict[str, object] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "JSON_AS_ASCII": False,
+    # Cached page parts are keyed on the data version, so an old one is never shown, only left behind:
+    # it goes after an hour (or sooner, when CACHE_THRESHOLD entries are kept).
+    "CACHE_DEFAULT_TIMEOUT": 3600,
 }
 
 
@@ -130,6 +138,8 @@ class Settings:
             PUBLIC_URL=config["PUBLIC_URL"].strip(),
             SESSION_COOKIE_SECURE=config["PORTAL_HTTPS"],
         )
+        if not config["CACHE_REDIS_URL"]:
+            del config["CACHE_REDIS_URL"]
         return config
 
 

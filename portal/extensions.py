@@ -1,5 +1,6 @@
 """Flask extensions, created once here and bound to an app in create_app()."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -19,6 +20,8 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()
+# Rendered parts of public pages, keyed on the data version (portal/fragments.py).
+cache = Cache()
 # Limits are declared where they apply (login, look-ups, marks). Storage is per process unless
 # PORTAL_RATELIMIT_STORAGE_URI names a shared one (for example redis:// or memcached://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

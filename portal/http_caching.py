@@ -59,7 +59,7 @@ def _cacheable() -> bool:
 
 
 def _etag() -> str:
-    parts = (data_version.current(), current_app.extensions["release"], today().isoformat(), request.url,
+    parts = (data_version.for_request(), current_app.extensions["release"], today().isoformat(), request.url,
              str(get_locale()), request.cookies.get("care", ""))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 

@@ -6,8 +6,9 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, g, request, url_for
 from flask_babel import format_date
+from jinja2 import pass_context
 
 from .i18n import LANGS, current_lang, localized, url_in
 from .punctuation import marks
@@ -31,6 +32,7 @@ class StaticAssets:
     def __init__(self, static_dir: Path):
         self.contents: dict[str, bytes] = {}
         self.hashes: dict[str, str] = {}
+        self._urls: dict[tuple[str, str], str] = {}  # built once: every page links the same files
         for path in static_dir.rglob("*"):
             if path.is_file():
                 rel = path.relative_to(static_dir).as_posix()
@@ -38,6 +40,13 @@ class StaticAssets:
                 self.hashes[rel] = hashlib.sha256(self.contents[rel]).hexdigest()[:10]
 
     def url(self, name: str) -> str:
+        key = (name, request.script_root)
+        found = self._urls.get(key)
+        if found is None:
+            found = self._urls[key] = self._url(name)
+        return found
+
+    def _url(self, name: str) -> str:
         digest = self.hashes.get(name)
         if digest is None:
             return url_for("static", filename=name)
@@ -56,8 +65,23 @@ class StaticAssets:
         return response.make_conditional(request)
 
 
-def search_action(lang: str) -> str:
-    return url_for("search.results", lang=lang)
+# The header's and footer's links (name -> endpoint): the same on every page of one language and plan.
+SITE_LINKS = {"home": "public.home", "work_points": "public.item_list", "progress": "public.progress",
+              "offices": "public.offices", "months": "public.months", "places": "public.places",
+              "notice": "public.notice", "glossary": "public.glossary", "privacy": "follow.privacy",
+              "search": "search.results"}
+LINKS_KEY = "portal.site_links"
+
+
+def site_links(lang: str) -> dict[str, str]:
+    """Built once per language and plan rather than a dozen url_for calls on every page."""
+    plan = g.get("plan") or current_app.extensions["portal_plans"].current
+    key = (lang, plan, request.script_root)
+    memo = current_app.extensions[LINKS_KEY]
+    links = memo.get(key)
+    if links is None:
+        links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
+    return links
 
 
 def template_globals() -> dict:
@@ -69,18 +93,21 @@ def template_globals() -> dict:
         "url_in": url_in,
         "asset_url": current_app.extensions[ASSETS_KEY].url,
         "care_mode": request.cookies.get("care") == "1",
-        "search_action": search_action,
+        "links": site_links(lang),
         "punct": marks(lang),
     }
 
 
-def in_current_language(text) -> str:
-    """Pick the current language from a bilingual content value."""
+@pass_context
+def in_current_language(context, text) -> str:
+    """Pick the page's language from a bilingual content value (the page's `lang`, read from the
+    template context: a filter used dozens of times a page need not ask the request each time)."""
     if text is None:
         return ""
+    lang = context.get("lang") or current_lang()
     if isinstance(text, dict):
-        return text.get(current_lang()) or text.get("zh", "")
-    return text.get(current_lang())
+        return text.get(lang) or text.get("zh", "")
+    return text.get(lang)
 
 
 def day(value) -> str:
@@ -90,6 +117,7 @@ def day(value) -> str:
 def init_app(app: Flask) -> None:
     assets = StaticAssets(Path(app.static_folder))
     app.extensions[ASSETS_KEY] = assets
+    app.extensions[LINKS_KEY] = {}
     app.add_url_rule("/assets/<path:filename>", "assets", assets.response, methods=["GET"])
     app.context_processor(template_globals)
     app.add_template_filter(in_current_language, "t")

@@ -11,12 +11,12 @@ from ..plan_urls import plan_in_urls
 from ..states import ModerationState
 from ..services import feedback as service
 from ..services import follow, mail
-from ..services import items as item_service
 from ..services.content import content
 from . import bp
 from ..lookups import item_or_404
 from .forms import FlagForm, feedback_form
 from .thread import thread_context
+from ..public.item_page import render_item_page
 
 plan_in_urls(bp)
 
@@ -114,8 +114,7 @@ def _render_item(item, form, message, status, site=None):
 
         return render_template("public/site.html", **site_context(item, site),
                                **thread_context(item, site, form, message)), status
-    return render_template("public/item.html", **item_service.page_context(item),
-                           **thread_context(item, None, form, message)), status
+    return render_item_page(item, form, message), status
 
 
 @bp.get("/<lang>/feedback/<tracking>")

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
-from ..feedback.thread import thread_context
 from ..i18n import best_lang, lang_in_urls
 from ..plan_urls import plan_in_urls
-from ..pagination import page_arg
 from ..redirects import safe_target
 from ..services import items as item_service
 from ..services.content import content, registry
 from ..services.status import status_map
 from . import bp
+from .item_page import render_item_page
 from ..lookups import item_or_404
 
 
@@ -58,9 +57,7 @@ def area(number: int):
 
 @bp.get("/<lang>/plans/<plan>/items/<code>")
 def item(code: str):
-    work_point = item_or_404(code)
-    return render_template("public/item.html", **item_service.page_context(
-        work_point, comment_page=page_arg("comments"), site_page=page_arg("projects")), **thread_context(work_point))
+    return render_item_page(item_or_404(code))
 
 
 @bp.get("/<lang>/plans/<plan>/items/<code>/history")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask import g
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,20 @@ PUBLIC_MODELS = frozenset({WorkItem, StatusUpdate, TargetProgress, ProjectSite, 
 _PENDING = "data_version_bump"
 
 
+_TOKEN = select(DataVersion.__table__.c.token).where(DataVersion.__table__.c.id == 1)
+
+
 def current() -> str:
-    """The shared token: one primary-key read."""
-    return db.session.scalar(select(DataVersion.token).where(DataVersion.id == 1)) or "none"
+    """The shared token: one primary-key read (a Core statement: every public request makes it, and the
+    ORM's result handling cost more than the read itself)."""
+    return db.session.connection().scalar(_TOKEN) or "none"
+
+
+def for_request() -> str:
+    """The token as this request first read it: the page's ETag and its cached parts name one version."""
+    if "data_version" not in g:
+        g.data_version = current()
+    return g.data_version
 
 
 def bump_data_version(session: Session | None = None) -> None:

@@ -1,0 +1,52 @@
+"""Rendered parts of public pages, kept in Flask-Caching and keyed on the data version.
+
+The body of a work point's page (its facts, updates, projects and published comments) is the same for
+every reader of one address until the database, the release or the date changes, and rendering it is
+most of a page's cost. So it is rendered once and kept under a key made of exactly those things: the
+shared data version (read once a request, services/data_version.py), the release fingerprint, today's
+date and the full address (language and page numbers included). A status change gives a new data
+version, so every node renders afresh at its next request; nothing is expired by hand and nothing stale
+can be shown. What differs per request (header, care mode, flashed messages, the comment form with a
+resident's words and errors) is rendered around it every time. Only GET and HEAD use the store: a form
+sent back with errors is rendered as it is.
+
+The store is PORTAL_CACHE_TYPE (SimpleCache: per worker, at most PORTAL_CACHE_THRESHOLD entries).
+"""
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable
+
+from flask import Flask, current_app, request
+from markupsafe import Markup
+
+from .extensions import cache
+from .services import data_version
+from .services.clock import today
+
+
+def cached(name: str, render: Callable[[], str]) -> Markup:
+    """The part called `name` of the page at this address: from the store, or `render()` and kept."""
+    key = _key(name)
+    if key is None:
+        return Markup(render())
+    body = cache.get(key)
+    if body is None:
+        body = str(render())
+        cache.set(key, body)
+    return Markup(body)
+
+
+def _key(name: str) -> str | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    parts = (name, data_version.for_request(), current_app.extensions["release"], today().isoformat(), request.url)
+    return "fragment:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def init_app(app: Flask) -> None:
+    with warnings.catch_warnings():
+        # NullCache (render everything every time) is a setting chosen on purpose, not a slip.
+        warnings.filterwarnings("ignore", "Flask-Caching: CACHE_TYPE is set to NullCache")
+        cache.init_app(app)
