@@ -7,8 +7,11 @@
 Everything runs on loopback in a temporary directory: its own SQLite database (migrated, content
 loaded, a status update, a project site and published comments on the measured work point), its
 own search index and instance directory, random free ports. The portal is served by gunicorn with
-the repo's gunicorn.conf.py; there is no in-process page cache, so every GET without If-None-Match is
-rendered: what a first visit after a change, a staff member or a resident with a session costs. The ceiling is a hello-world
+the repo's gunicorn.conf.py. Every GET without If-None-Match renders the page: the layout, header and
+anything tied to the request every time; the item page's body and empty comment form come from
+Flask-Caching keyed on the data version (portal/fragments.py) once a worker has rendered them. "item
+(first render after a change)" is the same page on a second portal with PORTAL_CACHE_TYPE=NullCache:
+everything rendered, as each worker does once after any change. The ceiling is a hello-world
 Flask app under the same gunicorn settings. "item (revalidated)" sends the page's ETag in
 If-None-Match (a 304 once the portal sends ETags; a plain GET before). "search (new words)" asks a
 new two-word query on every request (a wrk Lua script drawing from content/thesaurus.yaml and
@@ -49,6 +52,9 @@ TARGETS = {  # name -> (server, path, extra header or None); "etag" is filled in
     HELLO: ("hello", "/", None),
     "item (rendered)": ("portal", f"/zh/plans/2023-city-management/items/{ITEM}", None),
     "item (revalidated)": ("portal", f"/zh/plans/2023-city-management/items/{ITEM}", "etag"),
+    # The same page with nothing kept (PORTAL_CACHE_TYPE=NullCache): what the first request after a
+    # change costs each worker, and every request on a node that keeps nothing.
+    "item (first render after a change)": ("cold", f"/zh/plans/2023-city-management/items/{ITEM}", None),
     "home": ("portal", "/zh/", None),
     "area": ("portal", f"/zh/plans/2023-city-management/areas/{AREA}", None),
     "progress": ("portal", "/zh/plans/2023-city-management/progress", None),
@@ -323,7 +329,7 @@ def wrk_args(name: str, base: dict[str, str], work: Path) -> tuple[str, list[str
 
 def start_servers(work: Path, procs: list) -> tuple[dict[str, str], dict[str, list[int]]]:
     env = prepare_portal(work)
-    ports = {"portal": free_port(), "hello": free_port(), "nginx": free_port()}
+    ports = {"portal": free_port(), "hello": free_port(), "nginx": free_port(), "cold": free_port()}
     procs.append(start_gunicorn("wsgi:app", env, ports["portal"], work / "gunicorn-portal.log"))
     procs.append(start_gunicorn("bench._hello_app:app", env, ports["hello"], work / "gunicorn-hello.log"))
     base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -331,8 +337,12 @@ def start_servers(work: Path, procs: list) -> tuple[dict[str, str], dict[str, li
     wait_for(base["hello"] + "/")
     procs.append(start_nginx(work, ports["nginx"], ports["portal"]))
     wait_for(base["nginx"] + "/healthz")
+    procs.append(start_gunicorn("wsgi:app", {**env, "PORTAL_CACHE_TYPE": "NullCache"}, ports["cold"],
+                                work / "gunicorn-cold.log"))
+    wait_for(base["cold"] + "/healthz")
     search_script(work)
-    pids = {"portal": [procs[0].pid], "hello": [procs[1].pid], "nginx": [procs[2].pid, procs[0].pid]}
+    pids = {"portal": [procs[0].pid], "hello": [procs[1].pid], "nginx": [procs[2].pid, procs[0].pid],
+            "cold": [procs[3].pid]}
     return base, pids
 
 
@@ -413,7 +423,8 @@ def build_report(args, argv, rounds: dict, memory: dict, seen: dict, sizes: dict
         summary[name] = {**median, "rounds_rps": [x["rps"] for x in results], "vs_hello": round(ratio, 3)}
     item, search = summary["item (rendered)"], summary[NEW_WORDS]
     verdict = {
-        "item_vs_hello": item["vs_hello"], "search_vs_hello": search["vs_hello"], "search_p99_ms": search["p99_ms"],
+        "item_vs_hello": item["vs_hello"],
+        "item_first_render_vs_hello": summary["item (first render after a change)"]["vs_hello"], "search_vs_hello": search["vs_hello"], "search_p99_ms": search["p99_ms"],
         "max_worker_rss_mb": max(w["rss_mb"] for w in memory["portal_workers"]),
         "largest_page_gzip_kb": max(p["gzip_kb"] for p in sizes.values()),
     }

@@ -5,8 +5,6 @@ dates, keyboard patterns and l33t spellings, so the rule is a score, not a chara
 """
 from __future__ import annotations
 
-from zxcvbn import zxcvbn
-
 from ..i18n import N_
 
 # Words anyone guessing a password for this site tries first (the town, the district, the city).
@@ -21,6 +19,9 @@ def weakness(password: str, username: str = "") -> str | None:
     name = username.strip().lower()
     if name and name in password.lower():
         return HAS_USERNAME
+    # Imported here: its word lists take 12 MB, which only a worker that judges a password should pay.
+    from zxcvbn import zxcvbn
+
     # zxcvbn's cost grows with length; beyond 100 characters only the first 100 are judged.
     if zxcvbn(password[:100], user_inputs=[*SITE_WORDS, name] if name else SITE_WORDS)["score"] < MIN_SCORE:
         return ADVICE
