@@ -16,7 +16,6 @@ from . import bp
 from ..lookups import item_or_404
 from .forms import FlagForm, feedback_form
 from .thread import thread_context
-from ..public.item_page import render_item_page
 
 plan_in_urls(bp)
 
@@ -114,6 +113,8 @@ def _render_item(item, form, message, status, site=None):
 
         return render_template("public/site.html", **site_context(item, site),
                                **thread_context(item, site, form, message)), status
+    from ..public.item_page import render_item_page  # the public area imports this one's thread helpers
+
     return render_item_page(item, form, message), status
 
 

@@ -20,7 +20,7 @@ def render_item_page(item, form=None, message: str | None = None) -> str:
             item, comment_page=page_arg("comments"), site_page=page_arg("projects")), **comments_context())
 
     def comment_form() -> Markup:
-        return Markup(render_template("feedback/_comment_form.html", item=item, **thread_context(item, None, form, message)))
+        return Markup(render_template("feedback/_comment_form.html", item=item, **thread_context(item, None, form, message)))  # nosec B704: autoescaped template output
 
     # A form sent back with the resident's words and errors is theirs alone; the empty one is everyone's.
     sent_back = form is not None or message is not None
