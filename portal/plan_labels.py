@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from .content import Plan
 from .i18n import N_, current_lang
 from .punctuation import marks
+from .services.content import content
 from .templating import MONTHS_EN
 
 UNTRANSLATED_TITLE = N_("Work points of %(year)s, notice %(number)s")
@@ -56,13 +57,14 @@ def _say(message: str, plan: Plan, **more) -> Markup:
     return escape(gettext(message)) % facts
 
 
+def page_plan() -> Plan:
+    """The plan the page shows, else the current plan (on pages of no plan: search, tracking, privacy)."""
+    return content().plan
+
+
 def plan_source(plan: Plan | None = None) -> Markup:
     """The footer's source line: the notice of the plan the page shows, else of the current plan."""
-    if plan is None:
-        from .services.content import content
-
-        plan = content().plan
-    return _say(SOURCE, plan)
+    return _say(SOURCE, plan or page_plan())
 
 
 def plan_intro(plan: Plan, items: list, sections: list) -> Markup:
@@ -73,5 +75,5 @@ def plan_intro(plan: Plan, items: list, sections: list) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    for helper in (plan_title, plan_issuer, notice_day, plan_source, plan_intro):
+    for helper in (page_plan, plan_title, plan_issuer, notice_day, plan_source, plan_intro):
         app.add_template_global(helper)

@@ -2,6 +2,7 @@
 source line, each from the facts of the plan the page shows (a 2024 plan beside the 2023 one)."""
 from __future__ import annotations
 
+import re
 from html import unescape
 from pathlib import Path
 
@@ -87,6 +88,15 @@ def test_the_footer_cites_the_notice_of_the_plan_the_page_shows(two_plans):
     assert ("Source: notice 浦张府〔2024〕12号 of 15 March 2024, issued by <span lang=\"zh-Hans\">浦东新区张江镇人民政府</span>."
             in _footer(_get(two_plans, f"/en/plans/{SLUG}/")))
     assert "来源：浦东新区张江镇人民政府《浦张府〔2023〕45号》通知（2023年6月21日）。" in _footer(_get(two_plans, "/zh/"))
+
+
+def test_no_page_of_the_2024_plan_names_2023_outside_its_links_to_that_plan(two_plans):
+    for lang in ("en", "zh"):
+        for page in ("", "items/", "areas/2", "offices/", "months/", "places/", "progress", "notice", "items/2.2"):
+            html = _get(two_plans, f"/{lang}/plans/{SLUG}/{page}")
+            outside_links = re.sub(r'<a href="/\w\w/plans/2023-city-management/[^"]*">[^<]*</a>(\s*<span class="count">[^<]*</span>)?',
+                                   "", html)
+            assert "2023" not in outside_links.replace("2023-city-management", ""), (lang, page)
 
 
 def test_a_chinese_name_on_an_english_page_is_marked_as_chinese_not_escaped(two_plans):
