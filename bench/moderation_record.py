@@ -25,7 +25,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _rows(n: int, rng: random.Random) -> list[dict]:
-    from portal.models import FIRST_PLAN
+    from portal.config import FIRST_PLAN
     from portal.services.moderation_record import REASONS
 
     start, rows = datetime(2023, 7, 1), []

@@ -72,7 +72,8 @@ def _fill(app, factor: int, rng: random.Random) -> dict:
 
     from bench.search_latency import synthetic_store
     from portal.extensions import db
-    from portal.models import FIRST_PLAN, Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
+    from portal.config import FIRST_PLAN
+    from portal.models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
     from portal.services.content import content, sync_items
 
     with app.app_context():

@@ -33,11 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, fragments, http_caching, same_origin, security, sharing, template_gettext, templating
+    from . import compression, fragments, http_caching, plan_labels, same_origin, security, sharing, template_gettext, templating
 
     security.init_app(app)
     templating.init_app(app)
     template_gettext.init_app(app)
+    plan_labels.init_app(app)
     sharing.init_app(app)
     compression.init_app(app)
     fragments.init_app(app)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TRUE_WORDS = {"1", "true", "yes", "on"}
+# The first plan (a folder under content/plans/): every row made before plans existed belongs to it (migration
+# plans_core), and so do the addresses published before plans had their own pages (LEGACY_PLAN below).
+FIRST_PLAN = "2023-city-management"
 
 # Flask config key -> (environment variable, type, default). Read by Settings.app_config().
 FROM_ENV: dict[str, tuple[str, type, object]] = {
@@ -17,7 +20,7 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     "CURRENT_PLAN": ("PORTAL_CURRENT_PLAN", str, ""),
     # The plan the addresses from before plans had their own pages belong to (/zh/items/2.3 answers a 301
     # to it, /api/v1/items answers for it): they were published for the 2023 notice and must stay so.
-    "LEGACY_PLAN": ("PORTAL_LEGACY_PLAN", str, "2023-city-management"),
+    "LEGACY_PLAN": ("PORTAL_LEGACY_PLAN", str, FIRST_PLAN),
     "SEARCH_INDEX": ("PORTAL_SEARCH_INDEX", str, str(BASE_DIR / "search_index")),
     "PORTAL_HTTPS": ("PORTAL_HTTPS", bool, False),
     "PORTAL_TODAY": ("PORTAL_TODAY", str, None),  # fixed date for tests and demos; unset = real date

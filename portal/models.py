@@ -17,10 +17,6 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-# The plan every row made before plans existed belongs to (migration plans_core).
-FIRST_PLAN = "2023-city-management"
-
-
 def item_fk() -> ForeignKeyConstraint:
     """Records about a work point point at (plan, code): a code is unique within its plan only."""
     return ForeignKeyConstraint(["plan", "item_code"], ["work_item.plan", "work_item.code"])

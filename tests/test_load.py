@@ -136,7 +136,8 @@ def _direct_update(code, status, n):  # pragma: no cover - fallback when portal.
     from flask import current_app
 
     from portal.extensions import db
-    from portal.models import FIRST_PLAN, StatusUpdate, WorkItem, utcnow
+    from portal.config import FIRST_PLAN
+    from portal.models import StatusUpdate, WorkItem, utcnow
     from portal.services.events import item_changed
 
     db.session.add(StatusUpdate(plan=FIRST_PLAN, item_code=code, status=status, note_zh=f"第{n}次进展更新。", happened_on=date(2023, 10, 1)))

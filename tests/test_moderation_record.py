@@ -27,7 +27,8 @@ COMMENTS = [
 
 def _make(app, rows):
     from portal.extensions import db
-    from portal.models import FIRST_PLAN, Feedback
+    from portal.config import FIRST_PLAN
+    from portal.models import Feedback
 
     with app.app_context():
         for n, (at, state, hours, reason, reply) in enumerate(rows):

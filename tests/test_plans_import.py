@@ -101,9 +101,11 @@ def test_the_2023_notice_moved_byte_identical_and_is_the_current_plan():
     plan = yaml.safe_load((PLAN_2023 / "plan.yaml").read_text(encoding="utf-8"))
     store = load_content(ROOT / "content")
     assert store.plan.slug == "2023-city-management" and plan["published"] is True
-    # Every fact in plan.yaml is what the importer reads from the notice itself.
+    # Every fact in plan.yaml is what the importer reads from the notice itself; a writer added the English.
     parsed = parse_notice(normalise((PLAN_2023 / "notice.txt").read_text(encoding="utf-8")))
-    assert plan == plan_record(parsed, "2023-city-management", None, published=True)
+    english = {"title_en": "Zhangjiang Town's 2023 work points for refined urban management",
+               "issuer_en": "Zhangjiang Town People's Government, Pudong New Area"}
+    assert plan == plan_record(parsed, "2023-city-management", None, published=True, written=english)
     assert (plan["number"], plan["date"], plan["year"]) == ("浦张府〔2023〕45号", "2023-06-21", 2023)
 
 
@@ -133,8 +135,9 @@ def test_txt_notice_imports_as_an_unpublished_plan_with_empty_plain_text(content
     _check_2024(planned)
     folder = content / "plans" / SLUG
     plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
-    assert plan == {"slug": SLUG, "issuer": "浦东新区张江镇人民政府", "number": "浦张府〔2024〕12号", "date": "2024-03-15",
-                    "title": "张江镇2024年城市管理精细化工作要点", "year": 2024, "kind": "city-management", "published": False}
+    assert plan == {"slug": SLUG, "issuer": "浦东新区张江镇人民政府", "issuer_en": "", "number": "浦张府〔2024〕12号",
+                    "date": "2024-03-15", "title": "张江镇2024年城市管理精细化工作要点", "title_en": "", "year": 2024,
+                    "kind": "city-management", "published": False}
     item = yaml.safe_load((folder / "items" / "2.2.yaml").read_text(encoding="utf-8"))
     assert item["title"] == {"zh": "", "en": ""} and item["summary"] == {"zh": "", "en": ""}
     assert item["official"] == "完成老旧小区综合改造，改造结束后开展居民满意度测评。"
@@ -197,6 +200,29 @@ def test_second_import_changes_nothing_and_keeps_a_writers_text(content, tmp_pat
     assert again.returncode == 0, again.stderr
     assert "nothing changed" in again.stdout and "items/1.2.yaml" in again.stdout
     assert _tree(folder) == before
+
+
+def test_a_second_import_keeps_the_writers_english_of_plan_yaml(content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    plan_file = content / "plans" / SLUG / "plan.yaml"
+    english = {"title_en": "Zhangjiang Town's 2024 work points", "issuer_en": "Zhangjiang Town People's Government"}
+    plan = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    plan_file.write_text(yaml.safe_dump({**plan, **english}, allow_unicode=True), encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    again = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    assert again == {**plan, **english}
+    assert load_content(content, SLUG).plan.title_en == english["title_en"]
+
+
+def test_plan_english_fields_refuse_chinese(content):
+    plan_file = PLAN_2023.relative_to(ROOT / "content")
+    path = content / plan_file / "plan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title_en: Zhangjiang", "title_en: 张江 Zhangjiang"),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match="title_en"):
+        load_content(content)
 
 
 def test_broken_items_are_each_named_by_line_and_nothing_is_written(content, tmp_path):

@@ -97,7 +97,8 @@ def test_site_page_pages_its_comments(app):
 
     site_id = add_site(app, "2.3", "测试小区1号楼", "consultation")
     from portal.extensions import db
-    from portal.models import FIRST_PLAN, Feedback
+    from portal.config import FIRST_PLAN
+    from portal.models import Feedback
 
     with app.app_context():
         for i in range(45):

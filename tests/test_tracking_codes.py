@@ -15,7 +15,8 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def _store_old_code(app, code: str) -> None:
     from portal.extensions import db
-    from portal.models import FIRST_PLAN, Feedback
+    from portal.config import FIRST_PLAN
+    from portal.models import Feedback
 
     with app.app_context():
         db.session.add(Feedback(tracking_code=code, plan=FIRST_PLAN, item_code="2.3", kind="question", body=BODY, body_public=BODY,

@@ -9,6 +9,7 @@ from flask import current_app
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from ..config import FIRST_PLAN
 from ..public.old_addresses import old_endpoint
 from . import schemas as s
 
@@ -41,7 +42,7 @@ class Operation:
 
 
 LANG = Param("lang", {"type": "string", "enum": ["zh", "en"]})
-SLUG = Param("slug", {"type": "string"}, "2023-city-management")
+SLUG = Param("slug", {"type": "string"}, FIRST_PLAN)
 CODE = Param("code", {"type": "string"}, "2.3")
 ATOM = "application/atom+xml"
 # The addresses from before plans had pages (portal/public/old_addresses.py) answer 301s.

@@ -48,15 +48,24 @@ def _plan_title(notice: ParsedNotice) -> str:
     return m.group(1) if m else (notice.body_title or notice.title)
 
 
-def plan_record(notice: ParsedNotice, slug: str, kind: str | None, published: bool = False) -> dict:
+# plan.yaml fields a writer fills by hand (the notice is in Chinese only); a re-import keeps them.
+WRITERS_FIELDS = ("issuer_en", "title_en")
+
+
+def plan_record(notice: ParsedNotice, slug: str, kind: str | None, published: bool = False,
+                written: dict | None = None) -> dict:
+    """plan.yaml from the notice's header; `written` holds the writer's fields of an earlier import (else empty)."""
     title = _plan_title(notice)
     year = _YEAR.search(title)
+    written = written or {}
     return {
         "slug": slug,
         "issuer": notice.issuer,
+        "issuer_en": written.get("issuer_en") or "",
         "number": notice.number,
         "date": notice.date,
         "title": title,
+        "title_en": written.get("title_en") or "",
         "year": int(year.group(1)) if year else int(notice.date[:4]),
         "kind": kind or ("city-management" if "城市管理" in title else "plan"),
         "published": published,
@@ -89,7 +98,8 @@ def _known_offices(content_root: Path) -> set[str]:
 def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None,
                    publish: bool = False) -> PlannedImport:
     """Read, normalise and parse the notice; collect every unreadable line instead of stopping at the first.
-    `publish` marks the plan published (a plan once published stays so on a re-import)."""
+    `publish` marks the plan published (a plan once published stays so on a re-import, and a writer's
+    English in plan.yaml stays too)."""
     content_root = Path(content_root)
     raw, wrapped = read_notice_file(source)
     text = normalise(raw, hard_wrapped=wrapped)
@@ -99,12 +109,14 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     unknown = sorted({o for i in notice.items for o in i.offices if o not in known})
     folder = content_root / PLANS_DIR / slug
     existing = folder / PLAN_FILE
-    published = publish or bool(existing.exists()
-                                and (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}).get("published"))
+    before = (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}) if existing.exists() else {}
+    written = {k: before.get(k) for k in WRITERS_FIELDS}
     planned = PlannedImport(slug, folder, notice, problems, unknown)
     planned.files[NOTICE_FILE] = text
-    planned.files[PLAN_FILE] = f"# Read from {NOTICE_FILE} by `flask plans import`; set published: true once checked.\n" + _dump(
-        plan_record(notice, slug, kind, published))
+    planned.files[PLAN_FILE] = (
+        f"# Read from {NOTICE_FILE} by `flask plans import`; write issuer_en and title_en (English translations of\n"
+        "# issuer and title), then set published: true once checked.\n"
+        + _dump(plan_record(notice, slug, kind, publish or bool(before.get("published")), written)))
     planned.files["sections.yaml"] = _sections_text(notice)
     for item in notice.items:
         planned.files[f"items/{item.code}.yaml"] = _item_text(item, notice.number)

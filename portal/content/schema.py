@@ -55,11 +55,15 @@ class SearchSuggestions(InLanguage, Strict):
 
 
 class PlanFile(Strict):
+    """plan.yaml. The notice is in Chinese only: `title` and `issuer` are its words, `title_en` and `issuer_en`
+    a writer's translation, empty until written (English readers then see a label made of the plan's facts)."""
     slug: str = Field(pattern=SLUG_RE)
     issuer: str = Field(min_length=1)
+    issuer_en: English = ""
     number: str = Field(min_length=1)
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     title: str = Field(min_length=1)
+    title_en: English = ""
     year: int = Field(ge=1990, le=2100)
     kind: str = Field(pattern=SLUG_RE)
     published: bool = False

@@ -11,16 +11,18 @@ from flask import url_for
 
 from ..i18n import N_
 from ..services import dashboard, updates
+from ..services.content import content
 from ..services.sites import notice_date
 from ..services.updates import in_lang as _in
 
 FEED_SIZE = 50
-FEED_TITLE = N_("Zhangjiang Work Points 2023: latest updates")
-FEED_SUBTITLE = N_("Status and progress updates published for the work points of notice 浦张府〔2023〕45号.")
+FEED_TITLE = N_("Zhangjiang Work Points: latest updates")
+FEED_SUBTITLE = N_("Status and progress updates published for the work points of notice %(number)s.")
 SCOPED_TITLE = N_("%(name)s: updates")
-SCOPED_SUBTITLE = N_("Status updates, project stages and official replies published on the Zhangjiang Work Points 2023 site.")
-SITE_NAME = N_("Zhangjiang Work Points 2023")
-# Entry ids must not change when the site moves host, so they are derived from the database id.
+SCOPED_SUBTITLE = N_("Status updates, project stages and official replies published on the Zhangjiang Work Points site.")
+SITE_NAME = N_("Zhangjiang Work Points")
+# Entry ids must not change when the site moves host, so they are derived from the database id (the namespace
+# keeps the site's first name: a new one would make every reader see every entry again).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "zhangjiang-work-points-2023")
 SHANGHAI = timezone(timedelta(hours=8))
 # The HTML page each kind of scoped feed belongs to, and its URL arguments.
@@ -68,9 +70,10 @@ def _feed(self_url: str, page_url: str, titles: list[str], subtitles: list[str],
 
 def atom_feed(lang: str | None) -> bytes:
     langs = (lang,) if lang else ("zh", "en")
+    number = content().plan.number
     return _feed(url_for("public.feed", lang=lang, _external=True),
                  url_for("public.progress", lang=lang or "zh", _external=True),
-                 [_in(lg, FEED_TITLE) for lg in langs], [_in(lg, FEED_SUBTITLE) for lg in langs], lang,
+                 [_in(lg, FEED_TITLE) for lg in langs], [_in(lg, FEED_SUBTITLE, number=number) for lg in langs], lang,
                  dashboard.recent_events(FEED_SIZE))
 
 

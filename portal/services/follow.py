@@ -31,7 +31,7 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*
 UNCONFIRMED_FOR = timedelta(days=7)
 
 CONFIRM_SUBJECT = N_("Please confirm: follow %(name)s")
-CONFIRM_BODY = N_("Someone, probably you, asked on the Zhangjiang Work Points 2023 site to receive an e-mail "
+CONFIRM_BODY = N_("Someone, probably you, asked on the Zhangjiang Work Points site to receive an e-mail "
                   "when there is news about: %(name)s.\n\nTo start, open this link and press the button:\n"
                   "%(url)s\n\nIf it was not you, ignore this e-mail. Nothing more will be sent to this address, "
                   "and it is deleted within 7 days.")
