@@ -21,7 +21,7 @@ def write_markdown(runs: dict) -> Path:
         "# Where rendering time goes: cProfile of the public pages",
         "",
         "Written by `python -m bench profile` (bench/profile_pages.py); do not edit by hand. Each page is "
-        "fetched in-process with Flask's test client, page cache off: the wall time is measured first "
+        "fetched in-process with Flask's test client, after warm-up (so the item page's body and empty comment form come from the Flask-Caching store keyed on the data version, portal/fragments.py; every other page is rendered whole): the wall time is measured first "
         "without the profiler, then the same number of renders under cProfile (times per page; the "
         "profiler's own overhead inflates functions called many times). Wall times depend on the machine's "
         "load at the time (given below); calls per page do not.",
