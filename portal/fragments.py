@@ -1,6 +1,7 @@
 """Rendered parts of public pages, kept in Flask-Caching and keyed on the data version.
 
-The body of a work point's page (its facts, updates, projects and published comments) is the same for
+The body of a page such as a work point's (its facts, updates, projects and published comments), the
+home page, an action area or the progress dashboard is the same for
 every reader of one address until the database, the release or the date changes, and rendering it is
 most of a page's cost. So it is rendered once and kept under a key made of exactly those things: the
 shared data version (read once a request, services/data_version.py), the release fingerprint, today's
@@ -18,7 +19,7 @@ import hashlib
 import warnings
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from .extensions import cache
@@ -36,6 +37,14 @@ def cached(name: str, render: Callable[[], str]) -> Markup:
         body = str(render())
         cache.set(key, body)
     return Markup(body)  # nosec B704: autoescaped template output, kept as rendered
+
+
+def render_with_body(template: str, body_template: str, load: Callable[[], dict], **context) -> str:
+    """A page whose body (`body_template`, given `context` and what `load()` returns) is kept, inside its
+    layout (`template`, given `context` and the body as `body`). `load` runs only when the body is
+    rendered, so a kept body costs none of its queries."""
+    body = cached(body_template, lambda: render_template(body_template, **context, **load()))
+    return render_template(template, body=body, **context)
 
 
 def _key(name: str) -> str | None:

@@ -14,6 +14,7 @@ from ..pagination import page_arg
 from ..services.content import content
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp, charts
+from ..fragments import render_with_body
 from ..lookups import site_or_404
 from .feeds import atom_feed, scoped_feed
 
@@ -52,7 +53,8 @@ def _progress_helpers():
 
 @bp.get("/<lang>/plans/<plan>/progress")
 def progress():
-    return render_template("public/progress.html", summary=progress_summary(recent=20))
+    return render_with_body("public/progress.html", "public/_progress_body.html",
+                            lambda: {"summary": progress_summary(recent=20)})
 
 
 @bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>")

@@ -10,6 +10,7 @@ from ..services.content import content, registry
 from ..services.status import status_map
 from . import bp
 from .item_page import render_item_page
+from ..fragments import render_with_body
 from ..lookups import item_or_404
 
 
@@ -36,9 +37,9 @@ def plan_home():
 
     store = content()
     others = [p for p in registry().plans if p.slug != store.plan.slug]
-    return render_template("public/home.html", notice=store.notice, sections=store.sections, plan=store.plan,
-                           other_plans=others, statuses=status_map(store.items), items=store.items,
-                           progress=progress_summary(recent=5))
+    return render_with_body("public/home.html", "public/_home_body.html", lambda: {
+        "statuses": status_map(store.items), "progress": progress_summary(recent=5)},
+        notice=store.notice, sections=store.sections, plan=store.plan, other_plans=others, items=store.items)
 
 
 @bp.get("/<lang>/plans/<plan>/items/")
@@ -52,7 +53,8 @@ def area(number: int):
     section = content().section(number)
     if section is None:
         abort(404)
-    return render_template("public/area.html", section=section, statuses=status_map(section.items))
+    return render_with_body("public/area.html", "public/_area_body.html",
+                            lambda: {"statuses": status_map(section.items)}, section=section)
 
 
 @bp.get("/<lang>/plans/<plan>/items/<code>")
