@@ -69,7 +69,7 @@ class StaticAssets:
 SITE_LINKS = {"home": "public.home", "work_points": "public.item_list", "progress": "public.progress",
               "offices": "public.offices", "months": "public.months", "places": "public.places",
               "notice": "public.notice", "glossary": "public.glossary", "privacy": "follow.privacy",
-              "search": "search.results"}
+              "search": "search.results", "feed": "public.feed"}
 LINKS_KEY = "portal.site_links"
 
 
@@ -81,6 +81,7 @@ def site_links(lang: str) -> dict[str, str]:
     links = memo.get(key)
     if links is None:
         links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
+        links["api"] = url_for("api.openapi", lang=None)
     return links
 
 
