@@ -19,8 +19,9 @@ import hashlib
 import warnings
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from .extensions import cache
 from .services import data_version
@@ -28,15 +29,26 @@ from .services.clock import today
 
 
 def cached(name: str, render: Callable[[], str]) -> Markup:
-    """The part called `name` of the page at this address: from the store, or `render()` and kept."""
+    """The HTML part called `name` of the page at this address: from the store, or `render()` and kept."""
+    return Markup(cached_text(name, render))  # nosec B704: autoescaped template output, kept as rendered
+
+
+def cached_text(name: str, render: Callable[[], str]) -> str:
+    """Any text (HTML, JSON) called `name` of the answer at this address: from the store, or `render()`."""
     key = _key(name)
     if key is None:
-        return Markup(render())  # nosec B704: autoescaped template output
+        return str(render())
     body = cache.get(key)
     if body is None:
         body = str(render())
         cache.set(key, body)
-    return Markup(body)  # nosec B704: autoescaped template output, kept as rendered
+    return body
+
+
+def cached_json(name: str, build: Callable[[], BaseModel]) -> Response:
+    """An API answer kept as its JSON text: the model is built (and its queries run) only when rendered."""
+    text = cached_text(name, lambda: current_app.json.response(build().model_dump(mode="json")).get_data(as_text=True))
+    return current_app.response_class(text, mimetype="application/json")
 
 
 def render_with_body(template: str, body_template: str, load: Callable[[], dict], **context) -> str:

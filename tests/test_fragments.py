@@ -68,3 +68,27 @@ def test_null_cache_renders_every_time(app_factory):
     _, first = _statements(app, client, ITEM)
     _, second = _statements(app, client, ITEM)
     assert len(first) == len(second) > 1
+
+
+def test_kept_pages_and_api_answers_follow_a_status_change(app):
+    from portal.services.progress import record_update
+
+    client = app.test_client()
+    pages = ["/zh/", "/zh/plans/2023-city-management/areas/2", "/zh/plans/2023-city-management/progress"]
+    before = {path: client.get(path).get_data(as_text=True) for path in pages}
+    assert client.get("/api/v1/items/2.3").get_json()["status"]["code"] != "completed"
+    assert client.get("/api/v1/items").status_code == 200  # the list is kept before the change too
+    with app.app_context():
+        record_update("2.3", "completed", "全部完工，这是新的进展。", None, date(2023, 12, 20))
+    assert client.get("/api/v1/items/2.3").get_json()["status"]["code"] == "completed"
+    listed = {i["code"]: i for i in client.get("/api/v1/items").get_json()["items"]}
+    assert listed["2.3"]["status"]["code"] == "completed"
+    for path in pages:
+        assert client.get(path).get_data(as_text=True) != before[path], path
+
+
+def test_an_unknown_work_point_is_a_404_every_time(app):
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/api/v1/items/99.9").status_code == 404
+        assert client.get("/zh/plans/2023-city-management/items/99.9").status_code == 404

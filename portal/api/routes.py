@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
+from .. import fragments
 from ..extensions import csrf
 from ..services import items as item_service
 from ..lookups import item_or_404
@@ -9,7 +10,6 @@ from ..services.content import legacy_plan
 from . import bp, build
 from . import schemas as s
 from .openapi import openapi_document
-from .responses import json_response
 
 csrf.exempt(bp)
 # The API from before plans had their own addresses keeps answering for the plan it was published for.
@@ -24,7 +24,7 @@ def _legacy_plan():
 
 @bp.get("/items")
 def items():
-    return json_response(s.ItemList(items=[build.item(f) for f in item_service.all_item_facts()]))
+    return fragments.cached_json("api-items", lambda: s.ItemList(items=[build.item(f) for f in item_service.all_item_facts()]))
 
 
 @bp.get("/items/<code>")
@@ -34,7 +34,8 @@ def item(code: str):
 
 def item_json(code: str):
     """One work point of the plan in view as the API's Item (a JSON 404 when there is none)."""
-    return json_response(build.item(item_service.item_facts(item_or_404(code))))
+    found = item_or_404(code)  # outside the kept part: an unknown code is a 404 every time
+    return fragments.cached_json("api-item", lambda: build.item(item_service.item_facts(found)))
 
 
 @bp.get("/openapi.json")
