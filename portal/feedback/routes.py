@@ -15,7 +15,6 @@ from ..services.content import content
 from . import bp
 from ..lookups import item_or_404
 from .forms import FlagForm, feedback_form
-from .thread import thread_context
 
 plan_in_urls(bp)
 
@@ -108,13 +107,11 @@ def _site_of(item, raw: str | None) -> ProjectSite | None:
 
 
 def _render_item(item, form, message, status, site=None):
+    # The public area imports this one's thread helpers, so its page renderers are imported here.
+    from ..public.item_page import render_item_page, render_site_page
+
     if site is not None:
-        from ..public.progress_routes import site_context
-
-        return render_template("public/site.html", **site_context(item, site),
-                               **thread_context(item, site, form, message)), status
-    from ..public.item_page import render_item_page  # the public area imports this one's thread helpers
-
+        return render_site_page(item, site, form, message), status
     return render_item_page(item, form, message), status
 
 

@@ -1,5 +1,5 @@
-"""The comment thread on a work point or project page: what the views pass to feedback/_comments.html
-and feedback/_comment_form.html (both in feedback/_thread.html),
+"""The comment thread on a work point or project page: what public/item_page.py passes to
+feedback/_comments.html (kept with the page body) and feedback/_comment_form.html,
 and the template helpers it uses (none of which touches the database)."""
 from __future__ import annotations
 

@@ -1,20 +1,18 @@
 """Progress pages: the dashboard, one project site, and the Atom feeds of published updates."""
 from __future__ import annotations
 
-from flask import abort, g, make_response, render_template, request, url_for
+from flask import abort, g, make_response, request, url_for
 from flask_babel import gettext
 
 from ..extensions import db
-from ..feedback.thread import thread_context
 from ..models import ProjectSite
 from ..services import dashboard
-from ..services import feedback as feedback_service
 from ..services import sites as site_service
-from ..pagination import page_arg
 from ..services.content import content
 from ..services.status import NO_REPORT_MESSAGE, STATUSES
 from . import bp, charts
 from ..fragments import render_with_body
+from .item_page import render_site_page
 from ..lookups import site_or_404
 from .feeds import atom_feed, scoped_feed
 
@@ -60,14 +58,7 @@ def progress():
 @bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>")
 def site(code: str, site_id: int):
     item, found = site_or_404(code, site_id)
-    return render_template("public/site.html", **site_context(item, found), **thread_context(item, found))
-
-
-def site_context(item, found: ProjectSite) -> dict:
-    return {"item": item, "site": found, "section": item.section, "stages": site_service.site_history(found),
-            "comment_page": feedback_service.published_page(item.code, found.id, page_arg("comments")),
-            "place": content().place(found.place_slug) if found.place_slug else None,
-            "target": next((t for t in item.targets if t.key == found.target_key), None)}
+    return render_site_page(item, found)
 
 
 @bp.get("/plans/<plan>/feed.atom")
