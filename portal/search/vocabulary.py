@@ -7,8 +7,10 @@ row among the query's stems, so "bins" finds the group of "bin" and "potholes" t
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError, field_validator
@@ -17,6 +19,7 @@ from ..content.store import ContentError
 from .analysis import HAS_CJK_RE, en_terms, normalize
 
 THESAURUS_FILE = "thesaurus.yaml"
+T = TypeVar("T")
 
 
 class ThesaurusGroup(BaseModel):
@@ -70,6 +73,15 @@ class Vocabulary:
 
     def __init__(self, groups: list[tuple[str, ...]]):
         self.groups = [tuple(_member(w) for w in group) for group in groups]
+        self._analysed: dict[str, object] = {}
+
+    def analysed(self, word: str, analyse: Callable[[str], T]) -> T:
+        """`analyse(word)` for one of the vocabulary's words, worked out once: every query that
+        touches a group looks up the same words again (jieba and the stemmer, for each of them)."""
+        found = self._analysed.get(word)
+        if found is None:
+            found = self._analysed[word] = analyse(word)
+        return found
 
     def expand(self, text: str) -> list[str]:
         text = normalize(text)
