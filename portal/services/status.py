@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from ..extensions import db
 from ..models import WorkItem
@@ -63,6 +63,22 @@ def status_map(items) -> dict[str, Status]:
     for item in items:
         status, updated_at = rows.get((item.plan, item.code), (None, None))
         out[item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
+    return out
+
+
+def statuses_by_key(items) -> dict[tuple[str, str], Status]:
+    """Statuses of items that may belong to different plans (search results), by (plan, code), in
+    one query on exactly those items."""
+    items = list(items)
+    if not items:
+        return {}
+    stmt = select(WorkItem.plan, WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at).where(
+        tuple_(WorkItem.plan, WorkItem.code).in_([(i.plan, i.code) for i in items]))
+    rows = {(plan, code): (status, updated_at) for plan, code, status, updated_at in db.session.execute(stmt)}
+    out = {}
+    for item in items:
+        status, updated_at = rows.get((item.plan, item.code), (None, None))
+        out[item.plan, item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
     return out
 
 
