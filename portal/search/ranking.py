@@ -8,7 +8,8 @@ mostly the same few hundred words again and again. A committed generation of the
 document is computed on its first use and kept until the generation is replaced; a query only adds
 them up. The scores are Whoosh's own: `whoosh.scoring.bm25` with Whoosh's idf and average field
 length, field boosts inside the stored weights, clause boosts multiplied in and summed in clause
-order, ties broken by document number. tests/test_search_ranking.py compares the two.
+order, ties broken by document number. tests/test_search_ranking.py compares the two. (Past 5,000
+documents Whoosh would add the clauses up in a tree instead: the same sums but for the last bits.)
 """
 from __future__ import annotations
 
@@ -46,11 +47,12 @@ Clause = tuple[str, str, float]  # field, term, boost
 class Generation:
     """One committed generation of the index, with the scores of the terms asked for so far."""
 
-    def __init__(self, where: tuple[str, int], ix):
+    def __init__(self, where: tuple[int, str, int], ix):
         self.where = where
         self._reader = ix.reader()
         self._schema = self._reader.schema
         self._lock = threading.Lock()  # a Whoosh reader reads its files with seek(): one thread at a time
+        self._closed = False
         self._postings: dict[tuple[str, str], Postings] = {}
         self.doc_count_all = self._reader.doc_count_all()
         self.doc_count = self._reader.doc_count()
@@ -58,6 +60,7 @@ class Generation:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._reader.close()
 
     def postings(self, field: str, text: str) -> Postings:
@@ -73,7 +76,7 @@ class Generation:
         return found
 
     def _read(self, field: str, text: str) -> Postings:
-        if self._reader.is_closed:
+        if self._closed:
             raise ReaderClosed
         if field not in self._schema:
             return NOTHING
@@ -125,40 +128,42 @@ class Generation:
         return [self.keys[doc] for doc in sorted(self.keys) if allowed is None or doc in allowed][:limit]
 
 
-def _latest(where: str) -> int:
-    return TOC._latest_generation(FileStorage(where, supports_mmap=False), "MAIN")
+def _latest(path: str) -> int:
+    return TOC._latest_generation(FileStorage(path, supports_mmap=False), "MAIN")
+
+
+def _serving() -> tuple[int, str, int]:
+    """What a search would read now: (process, build directory, generation). The process counts too:
+    a generation opened before gunicorn forks must not have its files read by several workers."""
+    path = os.path.realpath(current_dir())
+    return os.getpid(), path, _latest(path)
 
 
 def current() -> Generation:
     """The generation `current` points to now. A listing of its directory per call: a commit
     another thread or worker made is seen at once (and the generation it replaces closed)."""
     state = _state()
-    where = os.path.realpath(current_dir())
     held = state.generation
-    if held is not None and held.where == (where, _latest(where)):
+    if held is not None and held.where == _serving():
         return held
     with state.generation_lock:
         held = state.generation
-        if held is not None and held.where == (where, _latest(where)):
+        if held is not None and held.where == _serving():
             return held
-        fresh = _load()
-        state.generation = fresh
+        fresh = state.generation = _load()
     if held is not None:
         held.close()
     return fresh
 
 
 def _load() -> Generation:
-    where = os.path.realpath(current_dir())
+    path = os.path.realpath(current_dir())
     try:
-        ix = _open(Path(where))
+        ix = _open(Path(path))
     except Exception:  # noqa: BLE001 - missing or unreadable: open_index rebuilds it
         open_index().close()
-        where = os.path.realpath(current_dir())
-        ix = _open(Path(where))
-    try:
-        # Read before the reader opens: a commit in between makes the label older than the data,
-        # which only means one more load at the next search, never stale results kept.
-        return Generation((where, ix.latest_generation()), ix)
-    finally:
-        ix.close()
+        path = os.path.realpath(current_dir())
+        ix = _open(Path(path))
+    # Read before the reader opens: a commit in between makes the label older than the data, which
+    # only means one more load at the next search, never stale results kept.
+    return Generation((os.getpid(), path, ix.latest_generation()), ix)
