@@ -85,7 +85,8 @@ class Generation:
         except ValueError:
             return NOTHING
         reader = self._reader
-        if (field, btext) not in reader:
+        frequency = reader.doc_frequency(field, btext)  # 0 when no segment holds the term
+        if not frequency:
             return NOTHING
         docs, weights = array("i"), []
         matcher = reader.postings(field, btext)
@@ -93,7 +94,6 @@ class Generation:
             docs.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        frequency = reader.doc_frequency(field, btext)
         if not self._schema[field].scorable:  # Whoosh scores these by weight alone
             return Postings(frequency, docs, array("d", weights))
         idf = log(self.doc_count_all / (frequency + 1)) + 1
