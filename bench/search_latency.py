@@ -157,7 +157,8 @@ def synthetic_store(store, n_items: int, rng: random.Random):
             places=(place,),
         ))
     return ContentStore(notice=store.notice, sections=store.sections, items=items, offices=store.offices,
-                        places=store.places, glossary=store.glossary, aliases=store.aliases)
+                        places=store.places, glossary=store.glossary, aliases=store.aliases, plan=store.plan,
+                        plans=store.plans, suggestions=store.suggestions)
 
 
 def add_synthetic_comments(store, n_comments: int, rng: random.Random) -> None:
@@ -181,7 +182,8 @@ def add_synthetic_comments(store, n_comments: int, rng: random.Random) -> None:
             clause = rng.choice(re.split(r"[，、]", rng.choice(zh)))
             body = f"{place.name.zh}{rng.randint(1, 60)}号楼{rng.choice(everyday)}，{clause}，什么时候能好？"
             lang = "zh"
-        batch.append({"tracking_code": f"ZJ-B{n:07d}", "item_code": rng.choice(codes), "kind": "question",
+        batch.append({"tracking_code": f"ZJ-B{n:07d}", "plan": store.plan.slug, "item_code": rng.choice(codes),
+                      "kind": "question",
                       "body": body, "body_public": body, "lang": lang, "state": "published", "flag_count": 0,
                       "show_full_name": False, "created_at": now, "moderated_at": now})
         if len(batch) == 5000:
@@ -217,8 +219,8 @@ def measure_index(app, queries, bad, rounds: int, builds: int, with_api: bool) -
                        reverse=True)[:3]
         bad_ms, bad_cpu = time_queries([(q, "zh") for q in bad], rounds)
         load_after = os.getloadavg()[0]
-        code = app.extensions["portal_content"].items[0].code
-        update_s, update_cpu = approve_one_comment(code)
+        first = app.extensions["portal_plans"].current_store.items[0]
+        update_s, update_cpu = approve_one_comment(first.plan, first.code)
         hits = {q: len(search(q, lang).hits) for q, lang in queries[:3]}
         try:
             search("加梯", "zh")
@@ -243,7 +245,7 @@ def measure_index(app, queries, bad, rounds: int, builds: int, with_api: bool) -
     return out
 
 
-def approve_one_comment(code: str) -> tuple[float, float]:
+def approve_one_comment(plan: str, code: str) -> tuple[float, float]:
     """Publish one more comment on `code` and time re-indexing that item (wall, CPU seconds), the way
     the moderation signal does it. Median of five, each with a new comment."""
     from portal.extensions import db
@@ -253,12 +255,13 @@ def approve_one_comment(code: str) -> tuple[float, float]:
     wall, cpu = [], []
     for n in range(5):
         now = utcnow()
-        db.session.add(Feedback(tracking_code=f"ZJ-U{code}-{n}"[:16], item_code=code, kind="question", body="楼下积水",
+        db.session.add(Feedback(tracking_code=f"ZJ-U{code}-{n}"[:16], plan=plan, item_code=code, kind="question",
+                                body="楼下积水",
                                 body_public="楼下积水", lang="zh", state="published", flag_count=0,
                                 show_full_name=False, created_at=now, moderated_at=now))
         db.session.commit()
         started, started_cpu = time.perf_counter(), time.process_time()
-        index.update_items([code])
+        index.update_items([index.doc_key(plan, code)])
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
     return statistics.median(wall), statistics.median(cpu)
@@ -373,6 +376,7 @@ def main(argv: list[str]) -> int:
     result = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "command": command,
               "machine": machine(), "target_p95_ms": TARGET_P95_MS}
     try:
+        from portal.content.store import PlanRegistry
         from portal.services.content import content, sync_items
 
         queries = load_queries()
@@ -392,6 +396,8 @@ def main(argv: list[str]) -> int:
             with big.app_context():
                 store = synthetic_store(content(), args.items, rng)
                 big.extensions["portal_content"] = store
+                # The index holds every served plan's items: the synthetic plan is the only one served.
+                big.extensions["portal_plans"] = PlanRegistry({store.plan.slug: store}, store.plan.slug)
                 sync_items(store)
                 started = time.perf_counter()
                 add_synthetic_comments(store, args.comments, rng)

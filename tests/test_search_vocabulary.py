@@ -57,3 +57,34 @@ def test_a_word_inside_a_longer_word_of_another_group_does_not_expand():
     vocab = Vocabulary([("租房", "公租房"), ("出租房", "自建出租房"), ("安全", "消防")])
     assert vocab.expand("出租房安全") == ["自建出租房", "消防"]
     assert vocab.expand("租房") == ["公租房"]
+
+
+def _expand_comparing_every_member(vocab: Vocabulary, text: str) -> list[str]:
+    """expand() as it was first written: every member of every group compared with the query."""
+    from portal.search.analysis import en_terms, normalize
+
+    text = normalize(text)
+    stems = " " + " ".join(en_terms(text)) + " "
+    matched = [(group, vocab._span(m, text, stems), m) for group in vocab.groups
+               for m in [next((m for m in group if vocab._matches(m, text, stems)), None)] if m is not None]
+    extra: dict[str, None] = {}
+    for group, span, member in matched:
+        if span and any(o is not group and o_span and o_span != span and o_span[0] <= span[0]
+                        and span[1] <= o_span[1] for o, o_span, _ in matched):
+            continue
+        extra.update((m.text, None) for m in group if m.text != member.text and m.text not in text)
+    return list(extra)
+
+
+_REAL = Vocabulary([tuple(g) for g in yaml.safe_load((CONTENT / "aliases.yaml").read_text(encoding="utf-8"))]
+                   + load_thesaurus(CONTENT))
+_WORDS = sorted({w for group in _REAL.groups for w in (m.text for m in group)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=3)), min_size=1, max_size=4),
+                 st.sampled_from(["", " "])).map(lambda parts: parts[1].join(parts[0])))
+def test_expansion_looks_only_at_members_that_can_match_and_finds_the_same(text):
+    """The index by first character or stem leaves nothing out (the real vocabulary, queries made of
+    its words, fragments of them and anything else)."""
+    assert _REAL.expand(text) == _expand_comparing_every_member(_REAL, text)

@@ -15,10 +15,12 @@ def init_app(app: Flask) -> None:
     from .analysis import prepare
     from .cli import register_cli
     from .index import init_state
+    from .page import init_app as init_page
     from .upkeep import connect_signals
     from .vocabulary import Vocabulary, load_thesaurus
 
     init_state(app)
+    init_page(app)
     store = app.extensions["portal_content"]
     vocabulary = Vocabulary(list(store.aliases) + load_thesaurus(app.config["CONTENT_DIR"]))
     app.extensions["search_vocabulary"] = vocabulary

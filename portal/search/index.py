@@ -47,6 +47,9 @@ class IndexState:
     write_lock: threading.RLock = field(default_factory=threading.RLock)
     check_lock: threading.Lock = field(default_factory=threading.Lock)
     checked_at: float = float("-inf")
+    # The generation searches read from, with the term scores read so far (ranking.py).
+    generation: object | None = None
+    generation_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 STATE_KEY = "portal.search_index"

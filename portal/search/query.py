@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
-from whoosh import query as Q
-from whoosh.scoring import BM25F
+from whoosh.reading import ReaderClosed
 
 from ..extensions import db
 from ..services.content import registry
+from . import ranking
 from .analysis import CJK, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
-from .index import open_index, refresh_if_stale, repair_if_damaged, split_key
+from .index import refresh_if_stale, repair_if_damaged, split_key
+from .ranking import Clause, Generation
 from .snippets import snippet
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,22 @@ class Results:
     more: int = 0  # weaker hits left out; the page offers them behind a "more results" link
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What a query looks up for some words: jieba words, English stems, the English words to mark,
+    and the words themselves when they are a work point's number."""
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    latin: tuple[str, ...]
+    code: str | None
+
+
+def analyse(words: str) -> Terms:
+    latin = tuple(LATIN_WORD_RE.findall(words))
+    return Terms(tuple(dict.fromkeys(zh_words(words))), tuple(dict.fromkeys(en_terms(" ".join(latin)))), latin,
+                 words.strip() if re.fullmatch(r"\d+(\.\d+)*", words.strip()) else None)
+
+
 _SPACE_IN_CJK_RE = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
 
 
@@ -66,8 +83,9 @@ def expand(text: str) -> list[str]:
     return current_app.extensions["search_vocabulary"].expand(text)
 
 
-def build_query(text: str) -> tuple[Q.Query, list[str]]:
-    """An OR of every term in every field; alias expansions count a little less than typed words.
+def build_query(text: str) -> tuple[list[Clause], list[str]]:
+    """An OR of every term in every field, as (field, term, boost) clauses; alias expansions count a
+    little less than typed words.
 
     A term that several aliases share (电梯 in 加装电梯, 装电梯, 老楼电梯…) becomes one clause with the
     boosts added: the same score as repeating it, but its postings are read once. That is most of
@@ -76,40 +94,32 @@ def build_query(text: str) -> tuple[Q.Query, list[str]]:
     boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
 
-    def clause(fname: str, term: str, boost: float) -> None:
-        boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
-
-    def add(words: str, boost: float, typed: bool) -> None:
-        for term in dict.fromkeys(zh_words(words)):
+    def add(terms: Terms, boost: float, typed: bool) -> None:
+        for term in terms.zh:
             for fname in ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh"):
-                clause(fname, term, boost)
-            shown.append(term)
+                boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
         # Character bigrams join only the fallback query (when the words find nothing): on a large
         # index they were a third of all postings read per query, for the weakest signal.
-        latin = " ".join(LATIN_WORD_RE.findall(words))
-        for term in dict.fromkeys(en_terms(latin)):
+        for term in terms.en:
             for fname in ("title_en", "en", "comments_en") if typed else ("title_en", "en"):
-                clause(fname, term, boost)
-        for word in LATIN_WORD_RE.findall(words):
-            shown.append(word)
-        if re.fullmatch(r"\d+(\.\d+)*", words.strip()):
-            clause("code_text", words.strip(), 5.0)
+                boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
+        shown.extend(terms.zh)
+        shown.extend(terms.latin)
+        if terms.code:
+            boosts["code_text", terms.code] = boosts.get(("code_text", terms.code), 0.0) + 5.0
 
-    add(text, 1.0, typed=True)
+    vocabulary = current_app.extensions["search_vocabulary"]
+    add(analyse(text), 1.0, typed=True)
     # Comments are searched for the words the resident typed, not for every synonym of them.
     for alias in expand(text):
-        add(alias, 0.7, typed=False)
+        add(vocabulary.analysed(alias, analyse), 0.7, typed=False)
         shown.append(alias)
-    clauses = [Q.Term(fname, term, boost=boost) for (fname, term), boost in boosts.items()]
-    return Q.Or(clauses), list(dict.fromkeys(s for s in shown if s))
+    return [(fname, term, boost) for (fname, term), boost in boosts.items()], list(dict.fromkeys(s for s in shown if s))
 
 
-def fallback_query(text: str) -> Q.Query | None:
+def fallback_query(text: str) -> list[Clause]:
     """Near matches: the typed text's character bigrams, for words neither jieba nor the thesaurus know."""
-    grams = list(dict.fromkeys(bigrams(text)))
-    if not grams:
-        return None
-    return Q.Or([Q.Term(fname, gram) for gram in grams for fname in ("title_bg", "zh_bg")])
+    return [(fname, gram, 1.0) for gram in dict.fromkeys(bigrams(text)) for fname in ("title_bg", "zh_bg")]
 
 
 def cut_tail(scores: list[float], ratio: float | None = None) -> int:
@@ -124,21 +134,13 @@ def cut_tail(scores: list[float], ratio: float | None = None) -> int:
     return sum(1 for s in scores if s >= floor)
 
 
-def _filter_query(filters: dict[str, str], allowed_status_codes: set[str] | None) -> Q.Query | None:
-    parts: list[Q.Query] = []
-    if filters.get("plan"):
-        parts.append(Q.Term("plan", filters["plan"]))
-    if filters.get("area"):
-        parts.append(Q.Term("section", str(filters["area"])))
-    if filters.get("office"):
-        parts.append(Q.Term("offices", filters["office"]))
-    if filters.get("month"):
-        parts.append(Q.Term("month", filters["month"]))
-    if filters.get("place"):
-        parts.append(Q.Term("places", filters["place"]))
-    if filters.get("status"):
-        parts.append(Q.Term("status", filters["status"]))
-    return Q.And(parts) if parts else None
+# Filter name -> the index field it narrows.
+FILTER_FIELDS = {"plan": "plan", "area": "section", "office": "offices", "month": "month", "place": "places",
+                 "status": "status"}
+
+
+def _filter_terms(filters: dict[str, str]) -> list[tuple[str, str]]:
+    return [(FILTER_FIELDS[name], str(filters[name])) for name in FILTERS if filters.get(name)]
 
 
 def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = None, limit: int = 30,
@@ -173,29 +175,30 @@ def _keep_current() -> None:
         log.warning("search index freshness check failed; answering from the index as it is", exc_info=True)
 
 
-def _ranked(searcher, text: str, fq, limit: int) -> tuple[list[tuple[str, float]], list[str], bool]:
-    """(code, score) best first, the terms to mark, and whether these are only near matches."""
+def _ranked(generation: Generation, text: str, filters: list[tuple[str, str]],
+            limit: int) -> tuple[list[tuple[str, float]], list[str], bool]:
+    """(key, score) best first, the terms to mark, and whether these are only near matches."""
+    allowed = generation.allowed(filters)
     if not text:
-        hits = searcher.search(Q.Every(), filter=fq, limit=limit)
-        return [(h["key"], 0.0) for h in hits], [], False
-    q, terms = build_query(text)
-    hits = searcher.search(_without_common_comment_words(searcher, q), filter=fq, limit=limit)
-    if hits.is_empty():
+        return [(key, 0.0) for key in generation.listing(allowed, limit)], [], False
+    clauses, terms = build_query(text)
+    ranked = generation.rank(_without_common_comment_words(generation, clauses), allowed, limit)
+    if not ranked:
         near = fallback_query(text)
-        if near is not None:
-            hits = searcher.search(near, filter=fq, limit=limit)
-            return [(h["key"], round(float(h.score), 4)) for h in hits], terms + bigrams(text), not hits.is_empty()
-    return [(h["key"], round(float(h.score), 4)) for h in hits], terms, False
+        if near:
+            ranked = generation.rank(near, allowed, limit)
+            return [(key, round(score, 4)) for key, score in ranked], terms + bigrams(text), bool(ranked)
+    return [(key, round(score, 4)) for key, score in ranked], terms, False
 
 
-def _without_common_comment_words(searcher, q: Q.Query) -> Q.Query:
+def _without_common_comment_words(generation: Generation, clauses: list[Clause]) -> list[Clause]:
     """On a large index, comment words found with most work points are dropped from the query: they
     barely move the ranking and reading their postings was most of a query's time at 100,000
     comments. A query made only of such words keeps them."""
-    ceiling = COMMON_IN_COMMENTS * max(1, searcher.doc_count())
-    kept = [c for c in q.subqueries
-            if not (c.fieldname.startswith("comments_") and searcher.doc_frequency(c.fieldname, c.text) > ceiling)]
-    return Q.Or(kept) if kept and len(kept) < len(q.subqueries) else q
+    ceiling = COMMON_IN_COMMENTS * max(1, generation.doc_count)
+    kept = [(fname, term, boost) for fname, term, boost in clauses
+            if not (fname.startswith("comments_") and generation.postings(fname, term).frequency > ceiling)]
+    return kept if kept and len(kept) < len(clauses) else clauses
 
 
 def _item_of(key: str):
@@ -205,12 +208,10 @@ def _item_of(key: str):
 
 
 def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) -> Results:
-    ix = open_index()
     try:
-        with ix.searcher(weighting=BM25F()) as searcher:
-            ranked, terms, near = _ranked(searcher, text, _filter_query(filters, None), limit)
-    finally:
-        ix.close()
+        ranked, terms, near = _ranked(ranking.current(), text, _filter_terms(filters), limit)
+    except ReaderClosed:  # a commit replaced the generation while this search read from it
+        ranked, terms, near = _ranked(ranking.current(), text, _filter_terms(filters), limit)
     ranked = [(_item_of(key), score) for key, score in ranked]
     ranked = [(item, score) for item, score in ranked if item is not None]
     shown = len(ranked) if more or not text else cut_tail([score for _, score in ranked])

@@ -6,13 +6,12 @@ from pydantic import ValidationError
 
 from ..api.responses import error_response, json_response
 from ..api.schemas import SearchHit, SearchQuery, SearchResults
-
-from ..forms import label_choices
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
-from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, status_map
+from ..services.status import statuses_by_key
 from . import api_bp, bp
+from .page import filter_options
 from .query import FILTERS, QueryError, search
 
 def _error_message(code: str) -> str:
@@ -47,23 +46,16 @@ def results(lang: str):
         error = _error_message(str(exc))
     if found is not None and found.query:
         search_log.record_search(found.query, lang, len(found.hits), found.near)
-    statuses = _statuses(found.hits if found else [])
-    status_choices = label_choices({NO_REPORT: NO_REPORT_MESSAGE, **STATUSES})
+    statuses = statuses_by_key(h.item for h in found.hits) if found else {}
     status = 400 if error and raw.strip() else 200
+    plans = registry().plans
     return render_template(
-        "search/results.html", q=raw[:200], found=found, error=error, filters=filters, store=store,
-        plans=registry().plans,
-        statuses=statuses, status_choices=status_choices, suggestions=store.suggestions.get(lang),
-        more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v}),
+        "search/results.html", q=raw[:200], found=found, error=error, filters=filters,
+        plans=plans, plan_of={p.slug: p for p in plans}, options=filter_options(store, lang),
+        statuses=statuses, suggestions=store.suggestions.get(lang),
+        more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v})
+        if found and found.more else None,
     ), status
-
-
-def _statuses(hits) -> dict[tuple[str, str], object]:
-    """Status of each hit by (plan, code): results may come from several plans."""
-    out = {}
-    for plan in {h.item.plan for h in hits}:
-        out.update({(plan, code): st for code, st in status_map([h.item for h in hits if h.item.plan == plan]).items()})
-    return out
 
 
 @bp.get("/<lang>/search/go/<code>")

@@ -26,9 +26,15 @@ def boundaries(text: str) -> list[int]:
     return sorted(cuts)
 
 
+@lru_cache(maxsize=8192)
+def _cuts(text: str) -> tuple[int, ...]:
+    # Item texts never change while the process runs: their boundaries are found once.
+    return tuple(boundaries(text))
+
+
 def window(text: str, first: int, last: int, width: int = WIDTH) -> tuple[int, int]:
     """Start and end, both boundaries, holding [first, last) when it fits in about `width`."""
-    cuts = boundaries(text)
+    cuts = _cuts(text)
     before = [b for b in cuts if b <= first]
     near = [b for b in before if first - b <= width // 2]
     start = near[0] if near else before[-1]
@@ -67,17 +73,17 @@ def snippet(item, terms: list[str], lang: str, width: int = WIDTH) -> Markup:
 
 
 def _marked(piece: str, low_piece: str, found: list[str]) -> Markup:
-    marks = [False] * len(piece)
-    for t in found:
-        for m in re.finditer(re.escape(t), low_piece):
-            for i in range(m.start(), m.end()):
-                marks[i] = True
-    out, i = [], 0
-    while i < len(piece):
-        j = i
-        while j < len(piece) and marks[j] == marks[i]:
-            j += 1
-        chunk = escape(piece[i:j])
-        out.append(Markup("<mark>") + chunk + Markup("</mark>") if marks[i] else chunk)
-        i = j
-    return Markup("").join(out)
+    """`piece` with every occurrence of the found terms marked; overlapping or touching ones as one."""
+    spans = sorted((m.start(), m.end()) for t in found for m in re.finditer(re.escape(t), low_piece))
+    out, done = [], 0
+    for start, end in spans:
+        if start > done or not out:
+            out.append([start, end])
+        out[-1][1] = max(out[-1][1], end)
+        done = out[-1][1]
+    parts, i = [], 0
+    for start, end in out:
+        parts += [escape(piece[i:start]), Markup("<mark>"), escape(piece[start:end]), Markup("</mark>")]
+        i = end
+    parts.append(escape(piece[i:]))
+    return Markup("").join(p for p in parts if p)

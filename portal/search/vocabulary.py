@@ -7,8 +7,10 @@ row among the query's stems, so "bins" finds the group of "bin" and "potholes" t
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError, field_validator
@@ -17,6 +19,7 @@ from ..content.store import ContentError
 from .analysis import HAS_CJK_RE, en_terms, normalize
 
 THESAURUS_FILE = "thesaurus.yaml"
+T = TypeVar("T")
 
 
 class ThesaurusGroup(BaseModel):
@@ -65,17 +68,40 @@ def _member(word: str) -> Member:
     return Member(text, " " + " ".join(en_terms(text)) + " ")
 
 
+def _needs(member: Member) -> str | None:
+    """What a query must hold for `member` to match it: its first character, or its first stem."""
+    if member.stems:
+        stems = member.stems.split()
+        return f"en:{stems[0]}" if stems else None
+    return f"zh:{member.text[0]}" if member.text else None
+
+
 class Vocabulary:
     """Groups of interchangeable words; expand() lists what a query should also look for."""
 
     def __init__(self, groups: list[tuple[str, ...]]):
         self.groups = [tuple(_member(w) for w in group) for group in groups]
+        self._analysed: dict[str, object] = {}
+        # (group, member) numbers by what a query needs to hold for them: a query is compared with
+        # the few members that can match it, not with all six hundred.
+        self._by_need: dict[str, list[tuple[int, int]]] = {}
+        for g, group in enumerate(self.groups):
+            for n, member in enumerate(group):
+                if (need := _needs(member)) is not None:
+                    self._by_need.setdefault(need, []).append((g, n))
+
+    def analysed(self, word: str, analyse: Callable[[str], T]) -> T:
+        """`analyse(word)` for one of the vocabulary's words, worked out once: every query that
+        touches a group looks up the same words again (jieba and the stemmer, for each of them)."""
+        found = self._analysed.get(word)
+        if found is None:
+            found = self._analysed[word] = analyse(word)
+        return found
 
     def expand(self, text: str) -> list[str]:
         text = normalize(text)
         stems = " " + " ".join(en_terms(text)) + " "
-        matched = [(group, self._span(m, text, stems), m) for group in self.groups
-                   for m in [next((m for m in group if self._matches(m, text, stems)), None)] if m is not None]
+        matched = [(self.groups[g], self._span(m, text, stems), m) for g, m in self._first_matches(text, stems)]
         extra: dict[str, None] = {}
         for group, span, member in matched:
             # 租房 inside 出租房: a Chinese word found only inside a longer word of another group is
@@ -85,6 +111,15 @@ class Vocabulary:
                 continue
             extra.update((m.text, None) for m in group if m.text != member.text and m.text not in text)
         return list(extra)
+
+    def _first_matches(self, text: str, stems: str) -> list[tuple[int, Member]]:
+        """Each group the query touches, in order, with its first member that matches."""
+        needs = {f"zh:{ch}" for ch in text} | {f"en:{stem}" for stem in stems.split()}
+        first: dict[int, Member] = {}
+        for g, n in sorted(pair for need in needs for pair in self._by_need.get(need, ())):
+            if g not in first and self._matches(self.groups[g][n], text, stems):
+                first[g] = self.groups[g][n]
+        return sorted(first.items())
 
     @staticmethod
     def _span(member: Member, text: str, stems: str) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, tuple_
 
 from ..extensions import db
 from ..models import WorkItem
@@ -63,6 +63,28 @@ def status_map(items) -> dict[str, Status]:
     for item in items:
         status, updated_at = rows.get((item.plan, item.code), (None, None))
         out[item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
+    return out
+
+
+# Built once: building and caching a statement per search cost more than running it.
+_ITEMS = WorkItem.__table__.c
+_STATUSES_OF = select(_ITEMS.plan, _ITEMS.code, _ITEMS.current_status, _ITEMS.status_updated_at).where(
+    tuple_(_ITEMS.plan, _ITEMS.code).in_(bindparam("keys", expanding=True)))
+
+
+def statuses_by_key(items) -> dict[tuple[str, str], Status]:
+    """Statuses of items that may belong to different plans (search results), by (plan, code), in
+    one query on exactly those items."""
+    items = list(items)
+    if not items:
+        return {}
+    # A Core statement: the ORM's result handling cost more than the read itself.
+    found = db.session.connection().execute(_STATUSES_OF, {"keys": [(i.plan, i.code) for i in items]})
+    rows = {(plan, code): (status, updated_at) for plan, code, status, updated_at in found}
+    out = {}
+    for item in items:
+        status, updated_at = rows.get((item.plan, item.code), (None, None))
+        out[item.plan, item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
     return out
 
 
