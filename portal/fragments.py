@@ -24,8 +24,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from .extensions import cache
-from .services import data_version
-from .services.clock import today
+from .http_caching import page_state
 
 
 def cached(name: str, render: Callable[[], str]) -> Markup:
@@ -62,7 +61,7 @@ def render_with_body(template: str, body_template: str, load: Callable[[], dict]
 def _key(name: str) -> str | None:
     if request.method not in ("GET", "HEAD"):
         return None
-    parts = (name, data_version.for_request(), current_app.extensions["release"], today().isoformat(), request.url)
+    parts = (name, *page_state())
     return "fragment:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

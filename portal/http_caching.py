@@ -58,9 +58,14 @@ def _cacheable() -> bool:
             and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
 
 
+def page_state() -> tuple[str, ...]:
+    """What a public page at this address depends on besides the request's language and cookies: the
+    shared data version, the release and today's date (the ETag and the kept page parts both use it)."""
+    return data_version.for_request(), current_app.extensions["release"], today().isoformat(), request.url
+
+
 def _etag() -> str:
-    parts = (data_version.for_request(), current_app.extensions["release"], today().isoformat(), request.url,
-             str(get_locale()), request.cookies.get("care", ""))
+    parts = (*page_state(), str(get_locale()), request.cookies.get("care", ""))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

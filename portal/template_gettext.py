@@ -41,11 +41,11 @@ def _bind(translations) -> dict:
 def bound_gettext() -> dict:
     translations = get_translations()
     bound = current_app.extensions[KEY]
-    # One pair of functions per catalogue (there are two), made on first use and kept.
-    callables = bound.get(id(translations))
-    if callables is None or callables[0] is not translations:
-        callables = bound[id(translations)] = (translations, _bind(translations))
-    return callables[1]
+    # One set of functions per catalogue (there are two), made on first use and kept.
+    callables = bound.get(translations)
+    if callables is None:
+        callables = bound[translations] = _bind(translations)
+    return callables
 
 
 def init_app(app: Flask) -> None:

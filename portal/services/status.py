@@ -49,23 +49,6 @@ class Status:
         return self.deadline_passed and self.code != ItemStatus.COMPLETED
 
 
-def status_map(items) -> dict[str, Status]:
-    """Statuses of many items in one query (no query per listed item)."""
-    # Three columns as plain tuples: loading 30 ORM objects cost more than the rest of a listing's queries.
-    items = list(items)
-    stmt = select(WorkItem.plan, WorkItem.code, WorkItem.current_status, WorkItem.status_updated_at)
-    if len(items) == 1:
-        stmt = stmt.where(WorkItem.plan == items[0].plan, WorkItem.code == items[0].code)
-    else:
-        stmt = stmt.where(WorkItem.plan.in_({i.plan for i in items}))
-    rows = {(plan, code): (status, updated_at) for plan, code, status, updated_at in db.session.execute(stmt)}
-    out = {}
-    for item in items:
-        status, updated_at = rows.get((item.plan, item.code), (None, None))
-        out[item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
-    return out
-
-
 # Built once: building and caching a statement per search cost more than running it.
 _ITEMS = WorkItem.__table__.c
 _STATUSES_OF = select(_ITEMS.plan, _ITEMS.code, _ITEMS.current_status, _ITEMS.status_updated_at).where(
@@ -86,6 +69,11 @@ def statuses_by_key(items) -> dict[tuple[str, str], Status]:
         status, updated_at = rows.get((item.plan, item.code), (None, None))
         out[item.plan, item.code] = Status(status or NO_REPORT, updated_at, deadline_passed(item.deadline))
     return out
+
+
+def status_map(items) -> dict[str, Status]:
+    """Statuses of items of one plan, by code, in one query (no query per listed item)."""
+    return {code: status for (_plan, code), status in statuses_by_key(items).items()}
 
 
 def status_of(item) -> Status:
