@@ -17,6 +17,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
+    from .db_setup import configure_engine, engine_options
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"))
     from .i18n import select_locale
@@ -29,13 +32,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_content(app)
 
-    from .db_setup import configure_engine
-
     configure_engine(app)
 
-    from . import compression, fragments, http_caching, plan_labels, same_origin, security, sharing, template_gettext, templating
+    from . import compression, cookie_session, fragments, http_caching, plan_labels, same_origin, security, sharing, template_gettext, templating
 
     security.init_app(app)
+    cookie_session.init_app(app)
     templating.init_app(app)
     template_gettext.init_app(app)
     plan_labels.init_app(app)

@@ -81,8 +81,6 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
 FIXED: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    # A PostgreSQL restart or failover must not leave dead pooled connections to fail requests.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "RATELIMIT_HEADERS_ENABLED": True,
     "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
     "BABEL_DEFAULT_LOCALE": "zh",

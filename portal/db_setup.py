@@ -12,6 +12,13 @@ from .extensions import db
 DEFAULT_WAIT_MS = 10_000
 
 
+def engine_options(url: str) -> dict:
+    """A database server's restart or failover must not leave dead pooled connections to fail requests, so
+    each checkout is pinged first. A SQLite file has no connection to lose: no ping, which was a second
+    statement on every page (most public pages read only the data version)."""
+    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def configure_engine(app: Flask) -> None:
     wait_ms = int(app.config.get("DB_BUSY_TIMEOUT_MS") or DEFAULT_WAIT_MS)
     with app.app_context():

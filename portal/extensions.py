@@ -1,4 +1,5 @@
 """Flask extensions, created once here and bound to an app in create_app()."""
+from flask import request
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_compress import Compress
@@ -25,6 +26,15 @@ cache = Cache()
 # Limits are declared where they apply (login, look-ups, marks). Storage is per process unless
 # PORTAL_RATELIMIT_STORAGE_URI names a shared one (for example redis:// or memcached://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Reading public pages, search and the open API has no limit: limits guard writes and look-ups of private
+# codes. Telling Flask-Limiter so up front spares it resolving the limits of every page view (a twentieth
+# of a page's CPU); tests/test_rate_limit_scope.py fails if a limit is ever put on such a read.
+UNLIMITED_READS = frozenset({"public", "search", "api"})
+
+
+@limiter.request_filter
+def _unlimited_read() -> bool:
+    return request.method in ("GET", "HEAD") and request.blueprint in UNLIMITED_READS
 
 
 class StaffLoginManager(LoginManager):

@@ -5,8 +5,11 @@ A link pasted into a chat app shows the page's own title and description (read f
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, g, request, url_for
 
+from .i18n import LANGS, url_in
 from .services.posters import absolute_url
 
 OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
@@ -23,7 +26,26 @@ def canonical_url() -> str:
     return absolute_url(url_for(request.endpoint, **args))
 
 
+@dataclass(frozen=True)
+class PageAddresses:
+    in_lang: dict[str, str]  # this page in each language, its query string kept (the language switch)
+    external: dict[str, str]  # the same, absolute (hreflang links)
+    canonical: str | None  # None on pages outside the /<lang>/ addresses
+
+
+def page_addresses() -> PageAddresses:
+    """The layout's addresses of this page, built together: one url_for per language serves the
+    language switch, the hreflang links and, most of the time, the canonical address."""
+    in_lang = {lang: url_in(lang) for lang in LANGS}
+    host = request.host_url.rstrip("/")  # what url_for(_external=True) puts in front
+    canonical = None
+    if g.get("lang"):
+        same = not request.args or request.endpoint in QUERY_MATTERS
+        canonical = absolute_url(in_lang[g.lang]) if same else canonical_url()
+    return PageAddresses(in_lang, {lang: host + path for lang, path in in_lang.items()}, canonical)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _sharing():
-        return {"canonical_url": canonical_url, "og_locales": OG_LOCALES}
+        return {"page_addresses": page_addresses, "og_locales": OG_LOCALES}

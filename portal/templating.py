@@ -6,11 +6,12 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, g, request, url_for
+from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date
 from jinja2 import pass_context
+from markupsafe import Markup
 
-from .i18n import LANGS, current_lang, localized, url_in
+from .i18n import LANGS, current_lang, localized
 from .punctuation import marks
 
 ASSET_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[a-z0-9]+)$")
@@ -71,6 +72,7 @@ SITE_LINKS = {"home": "public.home", "work_points": "public.item_list", "progres
               "notice": "public.notice", "glossary": "public.glossary", "privacy": "follow.privacy",
               "search": "search.results", "feed": "public.feed"}
 LINKS_KEY = "portal.site_links"
+PARTS_KEY = "portal.site_parts"
 
 
 def site_links(lang: str) -> dict[str, str]:
@@ -85,16 +87,30 @@ def site_links(lang: str) -> dict[str, str]:
     return links
 
 
+def site_part(template: str) -> Markup:
+    """A part of the layout that is the same on every page of one language and plan (the menu, the
+    footer): rendered once per process, language and plan rather than on every page. Such a part may
+    use only `links`, the language, the plan and settings; what depends on the address, the reader or
+    the database stays in base.html."""
+    lang = current_lang()
+    key = (template, lang, g.get("plan") or current_app.extensions["portal_plans"].current, request.script_root)
+    memo = current_app.extensions[PARTS_KEY]
+    part = memo.get(key)
+    if part is None:
+        part = memo[key] = Markup(render_template(template).strip())  # nosec B704: autoescaped template output
+    return part
+
+
 def template_globals() -> dict:
     lang = current_lang()
     return {
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "langs": LANGS,
-        "url_in": url_in,
         "asset_url": current_app.extensions[ASSETS_KEY].url,
         "care_mode": request.cookies.get("care") == "1",
         "links": site_links(lang),
+        "site_part": site_part,
         "punct": marks(lang),
     }
 
@@ -119,6 +135,7 @@ def init_app(app: Flask) -> None:
     assets = StaticAssets(Path(app.static_folder))
     app.extensions[ASSETS_KEY] = assets
     app.extensions[LINKS_KEY] = {}
+    app.extensions[PARTS_KEY] = {}
     app.add_url_rule("/assets/<path:filename>", "assets", assets.response, methods=["GET"])
     app.context_processor(template_globals)
     app.add_template_filter(in_current_language, "t")
