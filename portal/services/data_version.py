@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 
 from flask import g
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -28,22 +28,15 @@ PUBLIC_MODELS = frozenset({WorkItem, StatusUpdate, TargetProgress, ProjectSite, 
 _PENDING = "data_version_bump"
 
 
-# Plain SQL on a pooled DBAPI connection: every public request makes this read and most make no other;
-# SQLAlchemy's Connection around it (its transaction, result and clean-up) cost three times the read.
-_TOKEN_SQL = "SELECT token FROM data_version WHERE id = 1"
+_TOKEN = select(DataVersion.__table__.c.token).where(DataVersion.__table__.c.id == 1)
 
 
 def current() -> str:
-    """The shared token as committed, read on a pooled connection of its own."""
-    connection = db.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(_TOKEN_SQL)
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        connection.close()  # back to the pool, which ends the read's transaction
-    return (row[0] if row else None) or "none"
+    """The shared token as committed: one primary-key read on a pooled connection of its own. Every
+    public request makes it and most make no other; through the ORM session (its transaction, then
+    its clean-up after the request) it cost twice as much as on a plain Core connection."""
+    with db.engine.connect() as connection:
+        return connection.scalar(_TOKEN) or "none"
 
 
 def for_request() -> str:
