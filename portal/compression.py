@@ -19,8 +19,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", MIMETYPES)
     # Brotli first (smaller, browsers send it over HTTPS); gzip for everything else that asks.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
-    app.config.setdefault("COMPRESS_LEVEL", 6)
+    # Flask-Compress's own levels (brotli 4, gzip 6). Measured on the item page (14.6 KB): brotli 5 made
+    # it 3.8 KB instead of 4.4 KB for 0.31 ms of CPU instead of 0.22 ms, on every page rendered.
     # Streamed responses (CSV exports) go out as they are produced; static assets are sent whole.
     app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
