@@ -9,9 +9,8 @@ from ..api.schemas import SearchHit, SearchQuery, SearchResults
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
-from ..services.status import statuses_by_key
 from . import api_bp, bp
-from .page import filter_options
+from .page import filter_form, hit_lines
 from .query import FILTERS, QueryError, search
 
 def _error_message(code: str) -> str:
@@ -46,13 +45,11 @@ def results(lang: str):
         error = _error_message(str(exc))
     if found is not None and found.query:
         search_log.record_search(found.query, lang, len(found.hits), found.near)
-    statuses = statuses_by_key(h.item for h in found.hits) if found else {}
     status = 400 if error and raw.strip() else 200
-    plans = registry().plans
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters,
-        plans=plans, plan_of={p.slug: p for p in plans}, options=filter_options(store, lang),
-        statuses=statuses, suggestions=store.suggestions.get(lang),
+        filter_form=filter_form(store, lang, filters), hit_lines=hit_lines(found.hits, lang) if found else {},
+        suggestions=store.suggestions.get(lang),
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v})
         if found and found.more else None,
     ), status
