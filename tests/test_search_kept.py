@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from hypothesis import given, settings, strategies as st
+
 from feedback_support import BODY
 from test_query_count import counted_statements
 
@@ -110,3 +112,26 @@ def test_nothing_kept_gives_the_same_page(app_factory):
         first = kept.test_client().get(path).get_data(as_text=True)
         again = kept.test_client().get(path).get_data(as_text=True)
         assert first == again == plain.test_client().get(path).get_data(as_text=True), path
+
+
+def test_a_result_link_encodes_any_words_as_url_for_does(app):
+    from flask import url_for
+
+    from portal.search.routes import go_query
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=60), st.sampled_from(["2023-city-management", "2024-a&b", "x y"]), st.sampled_from(["zh", "en"]))
+    def check(words, plan, lang):
+        expected = url_for("search.go", lang=lang, code="2.3", q=words, plan=plan)
+        assert f"{url_for('search.go', lang=lang, code='2.3')}?{go_query(words, plan)}" == expected
+
+    with app.test_request_context("/zh/search"):
+        check()
+
+
+def test_result_links_carry_the_words_and_the_plan(app):
+    from urllib.parse import parse_qs, urlsplit
+
+    html = app.test_client().get("/zh/search?q=加装%20电梯%26100%25").get_data(as_text=True)
+    link = re.search(r'href="(/zh/search/go/2\.3\?[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(link).query) == {"q": ["加装电梯 100%"], "plan": ["2023-city-management"]}
