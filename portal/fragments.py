@@ -11,13 +11,19 @@ can be shown. What differs per request (header, care mode, flashed messages, the
 resident's words and errors) is rendered around it every time. Only GET and HEAD use the store: a form
 sent back with errors is rendered as it is.
 
+A part that is the same on many addresses (the search page's filter choices, the line under a search
+hit) is keyed on named parts instead of the address: `cached(..., on=(lang, ...))` and `cached_each`.
+Whoever passes `on` names everything the part shows besides the data version, release and date, and
+nothing a reader typed that the part does not show.
+
 The store is PORTAL_CACHE_TYPE (SimpleCache: per worker, at most PORTAL_CACHE_THRESHOLD entries).
 """
 from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
 
 from flask import Flask, Response, current_app, render_template, request
 from markupsafe import Markup
@@ -26,15 +32,18 @@ from pydantic import BaseModel
 from .extensions import cache
 from .http_caching import page_state
 
-
-def cached(name: str, render: Callable[[], str]) -> Markup:
-    """The HTML part called `name` of the page at this address: from the store, or `render()` and kept."""
-    return Markup(cached_text(name, render))  # nosec B704: autoescaped template output, kept as rendered
+K = TypeVar("K", bound=Hashable)
 
 
-def cached_text(name: str, render: Callable[[], str]) -> str:
+def cached(name: str, render: Callable[[], str], on: tuple[str, ...] | None = None) -> Markup:
+    """The HTML part called `name` of the page at this address (or, given `on`, of every page where it
+    depends on those parts alone): from the store, or `render()` and kept."""
+    return Markup(cached_text(name, render, on))  # nosec B704: autoescaped template output, kept as rendered
+
+
+def cached_text(name: str, render: Callable[[], str], on: tuple[str, ...] | None = None) -> str:
     """Any text (HTML, JSON) called `name` of the answer at this address: from the store, or `render()`."""
-    key = _key(name)
+    key = _key(name) if on is None else _named_key(name, _shared_state(), on)
     if key is None:
         return str(render())
     body = cache.get(key)
@@ -58,11 +67,42 @@ def render_with_body(template: str, body_template: str, load: Callable[[], dict]
     return render_template(template, body=body, **context)
 
 
+def cached_each(name: str, on: Mapping[K, tuple[str, ...]],
+                render: Callable[[list[K]], Mapping[K, str]]) -> dict[K, Markup]:
+    """Several parts of one kind (one per search hit), each keyed on its own named parts `on[k]`:
+    those not kept are rendered together by `render(missing)`, so their queries run once."""
+    shared = _shared_state()
+    keys = {k: _named_key(name, shared, parts) for k, parts in on.items()}
+    kept = cache.get_many(*keys.values()) if shared else [None] * len(keys)
+    found = dict(zip(keys, kept))
+    missing = [k for k, body in found.items() if body is None]
+    if missing:
+        fresh = {k: str(body) for k, body in render(missing).items()}
+        if shared:
+            cache.set_many({keys[k]: fresh[k] for k in missing})
+        found.update(fresh)
+    return {k: Markup(body) for k, body in found.items()}  # nosec B704: autoescaped template output, as rendered
+
+
 def _key(name: str) -> str | None:
     if request.method not in ("GET", "HEAD"):
         return None
     parts = (name, *page_state())
     return "fragment:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _shared_state() -> tuple[str, ...]:
+    """What every kept part depends on: page_state() without the address (empty when nothing is kept)."""
+    if request.method not in ("GET", "HEAD"):
+        return ()
+    *shared, _address = page_state()
+    return tuple(shared)
+
+
+def _named_key(name: str, shared: tuple[str, ...], parts: tuple[str, ...]) -> str | None:
+    if not shared:
+        return None
+    return "fragment-on:" + hashlib.sha256("\0".join((name, *shared, *parts)).encode()).hexdigest()
 
 
 def init_app(app: Flask) -> None:

@@ -46,3 +46,26 @@ def test_the_matched_words_are_marked_and_the_passage_is_short():
     shown = snippet(_item(zh, "x"), ["加装电梯"], "zh")
     assert "<mark>加装电梯</mark>" in shown
     assert len(shown.striptags()) <= 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab<&加梯 ", max_size=40), st.lists(st.text(alphabet="ab<&加梯", min_size=1, max_size=3), max_size=4))
+def test_marks_are_those_a_pattern_search_finds(piece, terms):
+    import re
+
+    from markupsafe import Markup, escape
+
+    from portal.search.snippets import _marked
+
+    # The marking as first written, with one regular expression per term.
+    spans = sorted((m.start(), m.end()) for t in terms for m in re.finditer(re.escape(t), piece))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if not merged or start > merged[-1][1]:
+            merged.append([start, end])
+        merged[-1][1] = max(merged[-1][1], end)
+    expected, i = Markup(""), 0
+    for start, end in merged:
+        expected += escape(piece[i:start]) + Markup("<mark>") + escape(piece[start:end]) + Markup("</mark>")
+        i = end
+    assert _marked(piece, piece, terms) == expected + escape(piece[i:])

@@ -1,14 +1,23 @@
-"""What the results page offers that depends only on a plan's content and the language: the filter
-form's choices. Translating and formatting their forty-odd labels on every search was a tenth of a
-results page, for the same answer each time; they are worked out once per plan and language."""
+"""The parts of a results page that do not depend on the words searched for.
+
+The filter form's choices depend on a plan's content and the language: translating and formatting
+their forty-odd labels on every search was a tenth of a results page, so they are worked out once per
+plan and language. The form around them (choices, selection) and the line under each hit (status,
+deadline, plan) are kept rendered in Flask-Caching under the data version (portal/fragments.py), keyed
+on what they show: rendering them, and reading the hits' statuses, was most of a page with new words.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, get_template_attribute, render_template
 from flask_babel import gettext
+from markupsafe import Markup
 
-from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES
+from .. import fragments
+from ..punctuation import marks
+from ..services.content import registry
+from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, statuses_by_key
 from ..templating import month_label
 
 KEY = "portal.search_filter_options"
@@ -22,6 +31,13 @@ class FilterOptions:
     month: Choices
     status: Choices
     place: Choices
+
+    def shown(self, filters: dict[str, str]) -> dict[str, str]:
+        """The filter values the form shows selected: a value that is none of the choices selects nothing
+        (the plan comes checked by the view)."""
+        return {"plan": filters.get("plan", ""), **{
+            name: filters[name] if filters.get(name) in {value for value, _ in getattr(self, name)} else ""
+            for name in ("area", "office", "month", "status", "place")}}
 
 
 def init_app(app: Flask) -> None:
@@ -42,3 +58,27 @@ def filter_options(store, lang: str) -> FilterOptions:
             place=tuple((p.slug, p.name.get(lang)) for p in store.places),
         )
     return found
+
+
+def filter_form(store, lang: str, filters: dict[str, str]) -> Markup:
+    """The form's <details> with the filter choices, `filters` selected. Kept per language, plan and
+    selection: a value the reader made up selects nothing, so it is never part of the key."""
+    options = filter_options(store, lang)
+    shown = options.shown(filters)
+    is_open = any(filters.values())  # open whenever the reader narrowed, even by a value that matched nothing
+    return fragments.cached("search/_filters.html", lambda: render_template(
+        "search/_filters.html", filters=shown, options=options, plans=registry().plans, open=is_open),
+        on=(lang, store.plan.slug if store.plan else "", *shown.values(), "open" if is_open else ""))
+
+
+def hit_lines(hits, lang: str) -> dict[tuple[str, str], Markup]:
+    """The line under each hit (status, deadline, plan) by (plan, code): kept per work point and
+    language, so a search reads the statuses of only the hits not kept since the data changed."""
+    items = {(hit.item.plan, hit.code): hit.item for hit in hits}
+
+    def render(missing: list[tuple[str, str]]) -> dict[tuple[str, str], Markup]:
+        statuses = statuses_by_key(items[key] for key in missing)
+        line = get_template_attribute("search/_hit.html", "meta")
+        return {key: line(items[key], statuses[key], registry().store(key[0]).plan, marks(lang)) for key in missing}
+
+    return fragments.cached_each("search/_hit.html", {key: (lang, *key) for key in items}, render)

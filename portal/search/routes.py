@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from pydantic import ValidationError
@@ -9,9 +11,8 @@ from ..api.schemas import SearchHit, SearchQuery, SearchResults
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
-from ..services.status import statuses_by_key
 from . import api_bp, bp
-from .page import filter_options
+from .page import filter_form, hit_lines
 from .query import FILTERS, QueryError, search
 
 def _error_message(code: str) -> str:
@@ -20,6 +21,27 @@ def _error_message(code: str) -> str:
         "nothing_searchable": _("Your search has no words we can look for. Please type a word such as “lift” or “加梯”."),
         "empty": _("Please type what you are looking for."),
     }.get(code, _("Your search could not be read."))
+
+
+# The characters url_for leaves as they are in a query string (werkzeug.urls._urlencode).
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def go_query(query: str, plan: str) -> str:
+    """The query string of a result link, as url_for("search.go", q=query, plan=plan) encodes it."""
+    return urlencode((("q", query), ("plan", plan)), safe=QUERY_SAFE)
+
+
+def _hit_links(found, lang: str) -> dict[tuple[str, str], str]:
+    """Each hit's address by (plan, code): through search.go with the words, so the click counts for
+    the search report, or straight to the work point when only filters were used. The words are
+    encoded once per plan among the hits, not by url_for for every hit."""
+    if not found.query:
+        return {(h.item.plan, h.code): url_for("public.item", lang=lang, plan=h.item.plan, code=h.code)
+                for h in found.hits}
+    queries = {plan: go_query(found.query, plan) for plan in {h.item.plan for h in found.hits}}
+    return {(h.item.plan, h.code): f"{url_for('search.go', lang=lang, code=h.code)}?{queries[h.item.plan]}"
+            for h in found.hits}
 
 
 def _filters() -> dict[str, str]:
@@ -46,13 +68,12 @@ def results(lang: str):
         error = _error_message(str(exc))
     if found is not None and found.query:
         search_log.record_search(found.query, lang, len(found.hits), found.near)
-    statuses = statuses_by_key(h.item for h in found.hits) if found else {}
     status = 400 if error and raw.strip() else 200
-    plans = registry().plans
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters,
-        plans=plans, plan_of={p.slug: p for p in plans}, options=filter_options(store, lang),
-        statuses=statuses, suggestions=store.suggestions.get(lang),
+        filter_form=filter_form(store, lang, filters), hit_lines=hit_lines(found.hits, lang) if found else {},
+        hit_links=_hit_links(found, lang) if found else {},
+        suggestions=store.suggestions.get(lang),
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v})
         if found and found.more else None,
     ), status
