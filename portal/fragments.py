@@ -30,7 +30,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from .extensions import cache
-from .http_caching import page_state
+from .http_caching import page_state, shared_state
 
 K = TypeVar("K", bound=Hashable)
 
@@ -92,11 +92,10 @@ def _key(name: str) -> str | None:
 
 
 def _shared_state() -> tuple[str, ...]:
-    """What every kept part depends on: page_state() without the address (empty when nothing is kept)."""
+    """What every kept part depends on (empty when nothing is kept)."""
     if request.method not in ("GET", "HEAD"):
         return ()
-    *shared, _address = page_state()
-    return tuple(shared)
+    return shared_state()
 
 
 def _named_key(name: str, shared: tuple[str, ...], parts: tuple[str, ...]) -> str | None:

@@ -58,10 +58,15 @@ def _cacheable() -> bool:
             and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
 
 
+def shared_state() -> tuple[str, ...]:
+    """What every public page depends on: the shared data version, the release and today's date."""
+    return data_version.for_request(), current_app.extensions["release"], today().isoformat()
+
+
 def page_state() -> tuple[str, ...]:
-    """What a public page at this address depends on besides the request's language and cookies: the
-    shared data version, the release and today's date (the ETag and the kept page parts both use it)."""
-    return data_version.for_request(), current_app.extensions["release"], today().isoformat(), request.url
+    """What a public page at this address depends on besides the request's language and cookies (the
+    ETag and the kept page parts both use it)."""
+    return *shared_state(), request.url
 
 
 def _etag() -> str:
