@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
+from unittest import mock
 
 from sqlalchemy import event
 
+from portal.services import data_version
 from public_pages import public_pages, seed
 
 
@@ -21,9 +23,16 @@ def counted_statements(engine):
         if not statement.lstrip().upper().startswith("PRAGMA"):
             statements.append(statement)
 
+    real_read = data_version.current
+
+    def data_version_read():
+        statements.append(data_version.TOKEN_SQL)  # read on a raw pooled connection: no SQLAlchemy event
+        return real_read()
+
     event.listen(engine, "before_cursor_execute", before)
     try:
-        yield statements
+        with mock.patch.object(data_version, "current", data_version_read):
+            yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before)
 
