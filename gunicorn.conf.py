@@ -9,6 +9,11 @@ bind = f"{settings.read('PORTAL_BIND_HOST', str, '127.0.0.1')}:{settings.read('P
 workers = settings.read("PORTAL_WORKERS", int, min(4, multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
 threads = settings.read("PORTAL_THREADS", int, 4)
+# At most this many connections per worker (gunicorn's default is 1,000). A worker accepts connections as
+# fast as it can, so one worker used to take 22-28 of 32 kept-alive connections (nginx keeps 16 open to
+# us) while the others idled: one process, so one core under the GIL. With the cap, a full worker leaves
+# new connections to the others (tests/test_worker_connections.py).
+worker_connections = settings.read("PORTAL_WORKER_CONNECTIONS", int, threads * 4)
 preload_app = True  # jieba's dictionary and the content load once, shared by the workers
 timeout = 30
 graceful_timeout = 20
