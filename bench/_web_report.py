@@ -27,7 +27,8 @@ def load_section(data: dict) -> list[str]:
         f"wrk -t{s['threads']} -c{s['connections']} -d{s['duration_s']}s --latency, header "
         f"`Accept-Encoding: {s['accept_encoding']}`; {s['rounds']} interleaved round(s), the median round shown, "
         f"each ratio the median of the rounds' ratios to hello-world in the same round. gunicorn.conf.py: "
-        f"{g['workers']} {g['worker_class']} workers × {g['threads']} threads, preload {g['preload_app']}, "
+        f"{g['workers']} {g['worker_class']} workers × {g['threads']} threads, at most "
+        f"{g.get('worker_connections', 1000)} connections a worker, preload {g['preload_app']}, "
         f"access log to a file. Every GET without If-None-Match is rendered; the item page's body and empty comment "
         f"form come from Flask-Caching keyed on the data version (portal/fragments.py) except on the "
         f"\"first render after a change\" server (PORTAL_CACHE_TYPE=NullCache).",

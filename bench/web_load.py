@@ -457,7 +457,7 @@ def gunicorn_settings() -> dict:
     """The settings gunicorn.conf.py gives on this machine (it reads the environment)."""
     namespace: dict = {}
     exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
-    return {k: namespace[k] for k in ("workers", "worker_class", "threads", "preload_app", "timeout", "keepalive")}
+    return {k: namespace[k] for k in ("workers", "worker_class", "threads", "worker_connections", "preload_app", "timeout", "keepalive")}
 
 
 if __name__ == "__main__":
