@@ -25,7 +25,7 @@ def test_the_check_finds_a_limited_read(app):
     assert _limited(app, "feedback.track")
 
 
-def test_writes_in_those_areas_are_still_limited(app, client):
+def test_writes_in_those_areas_are_still_limited(app):
     limited_posts = [rule.endpoint for rule in app.url_map.iter_rules()
                      if rule.endpoint.rpartition(".")[0] in UNLIMITED_READS and "POST" in rule.methods
                      and _limited(app, rule.endpoint)]
