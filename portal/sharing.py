@@ -46,6 +46,4 @@ def page_addresses() -> PageAddresses:
 
 
 def init_app(app: Flask) -> None:
-    @app.context_processor
-    def _sharing():
-        return {"page_addresses": page_addresses, "og_locales": OG_LOCALES}
+    app.jinja_env.globals.update(page_addresses=page_addresses, og_locales=OG_LOCALES)

@@ -3,6 +3,8 @@ same work points, in the same order, with the same scores, for every query of th
 and without filters, on a fresh index and on one with re-indexed items (several segments, deletions)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from whoosh import query as Q
 from whoosh.scoring import BM25F
@@ -83,3 +85,20 @@ def test_filter_only_listing_is_in_index_order(app):
         with open_index().searcher() as searcher:
             expected = [hit["key"] for hit in searcher.search(Q.Every(), filter=Q.Term("section", "2"), limit=30)]
         assert generation.listing(generation.allowed([("section", "2")]), 30) == expected
+
+
+def test_the_latest_generation_is_read_after_commits_and_a_rebuild(app):
+    """Staleness is judged from the generation's own table of contents and the next one (no directory
+    listing): two commits in a row, and a rebuild into a new directory, are each seen at the next search."""
+    from portal.search import index, ranking
+
+    with app.app_context():
+        first = ranking.current()
+        index.update_items(["2023-city-management/2.3"])
+        index.update_items(["2023-city-management/4.1"])
+        latest = ranking.current()
+        assert latest.where[2] == first.where[2] + 2 and ranking.current() is latest
+        index.build()
+        rebuilt = ranking.current()
+        assert rebuilt.where[1] != latest.where[1] and rebuilt.where[1] == os.path.realpath(index.current_dir())
+        assert ranking.current() is rebuilt

@@ -13,4 +13,4 @@ def init_app(app: Flask) -> None:
 
     exempt_from_tokens(bp)
     app.register_blueprint(bp)
-    app.context_processor(thread_globals)
+    app.jinja_env.globals.update(thread_globals())

@@ -34,6 +34,7 @@ def thread_context(item, site=None, form=None, message: str | None = None) -> di
 
 
 def thread_globals() -> dict:
+    """Template globals (the same functions for every page)."""
     return {
         "feedback_kind_label": lambda code: gettext(service.KINDS.get(code, code)),
         "feedback_public_name": service.public_name,

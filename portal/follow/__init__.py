@@ -14,5 +14,5 @@ def init_app(app: Flask) -> None:
 
     exempt_from_tokens(bp)
     app.register_blueprint(bp)
-    app.context_processor(follow_globals)
+    app.jinja_env.globals.update(follow_globals())
     register_cli(app)

@@ -41,6 +41,7 @@ def footer_codes() -> dict[str, str]:
 
 
 def follow_globals() -> dict:
+    """Template globals (the same functions for every page)."""
     from ..services import follow
 
     return {"page_follow": page_follow, "footer_codes": footer_codes, "mail_enabled": mail.enabled,

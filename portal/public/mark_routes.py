@@ -50,6 +50,6 @@ def mark_site(code: str, site_id: int):
 
 
 # App-wide: the item and site pages are also rendered by the feedback blueprint after a form error.
-@bp.app_context_processor
-def _mark_helpers():
-    return {"matter_count": marks.count}
+@bp.record_once
+def _mark_helpers(state):
+    state.app.jinja_env.globals["matter_count"] = marks.count

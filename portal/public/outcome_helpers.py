@@ -18,9 +18,10 @@ def _summary():
                                  url_for_office=lambda slug: url_for("public.office", slug=slug))
 
 
-@bp.app_context_processor
-def _outcome_helpers():
-    return {"outcome_view": outcome_views.item_view, "outcome_summary": _summary,
-            "outcome_label": lambda kind: gettext(LABELS[kind]), "outcome_badge": lambda kind: BADGE[str(kind)],
-            "outcome_kinds": outcome_views.KIND_ORDER,
-            "plan_item_url": lambda ref: plan_links.item_url(ref, g.get("lang") or "zh")}
+@bp.record_once
+def _outcome_helpers(state):
+    state.app.jinja_env.globals.update({
+        "outcome_view": outcome_views.item_view, "outcome_summary": _summary,
+        "outcome_label": lambda kind: gettext(LABELS[kind]), "outcome_badge": lambda kind: BADGE[str(kind)],
+        "outcome_kinds": outcome_views.KIND_ORDER,
+        "plan_item_url": lambda ref: plan_links.item_url(ref, g.get("lang") or "zh")})

@@ -29,24 +29,29 @@ def progress_summary(recent: int = 10) -> dashboard.Summary:
     )
 
 
-# App-wide: the item page is also rendered by the feedback blueprint when a comment has errors.
-@bp.app_context_processor
-def _progress_helpers():
-    def status_rows(summary):
-        return charts.bars([(status_text(code), {code: n}) for code, n in summary.by_status.items()])
+def _status_rows(summary):
+    return charts.bars([(status_text(code), {code: n}) for code, n in summary.by_status.items()])
 
-    def group_rows(rows):
-        return charts.bars([(f"{r.key}. {r.label.get(g.lang or 'zh')}" if r.key.isdigit() else r.label.get(g.lang or "zh"),
-                             r.counts) for r in rows])
 
-    def place_of(site):
-        return content().place(site.place_slug) if site.place_slug else None
+def _group_rows(rows):
+    return charts.bars([(f"{r.key}. {r.label.get(g.lang or 'zh')}" if r.key.isdigit() else r.label.get(g.lang or "zh"),
+                         r.counts) for r in rows])
 
-    return {"status_chart": status_rows, "group_chart": group_rows, "status_text": status_text,
-            "status_order": dashboard.STATUS_ORDER, "stage_text": lambda code: gettext(site_service.STAGES.get(code, code)),
-            "target_of": lambda item, key: next((t for t in item.targets if t.key == key), None),
-            "site_latest": lambda site: next(iter(site_service.site_history(site)), None), "place_of": place_of,
-            "item_of": lambda code: content().item(code)}
+
+def _place_of(site):
+    return content().place(site.place_slug) if site.place_slug else None
+
+
+# Template globals, app-wide: the item page is also rendered by the feedback blueprint when a comment has
+# errors. Globals rather than a context processor: the same functions for every page, handed over once.
+@bp.record_once
+def _progress_helpers(state):
+    state.app.jinja_env.globals.update({
+        "status_chart": _status_rows, "group_chart": _group_rows, "status_text": status_text,
+        "status_order": dashboard.STATUS_ORDER, "stage_text": lambda code: gettext(site_service.STAGES.get(code, code)),
+        "target_of": lambda item, key: next((t for t in item.targets if t.key == key), None),
+        "site_latest": lambda site: next(iter(site_service.site_history(site)), None), "place_of": _place_of,
+        "item_of": lambda code: content().item(code)})
 
 
 @bp.get("/<lang>/plans/<plan>/progress")
