@@ -66,7 +66,13 @@ def shared_state() -> tuple[str, ...]:
 def page_state() -> tuple[str, ...]:
     """What a public page at this address depends on besides the request's language and cookies (the
     ETag and the kept page parts both use it)."""
-    return *shared_state(), request.url
+    return *shared_state(), _address()
+
+
+def _address() -> str:
+    """This request's full address as a key (request.url decodes and rebuilds the same parts, four
+    times the cost)."""
+    return f"{request.scheme}://{request.host}{request.script_root}{request.path}?{request.query_string.decode('latin-1')}"
 
 
 def _etag() -> str:

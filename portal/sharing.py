@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, g, request, url_for
 
 from .i18n import LANGS, url_in
-from .services.posters import absolute_url
+from .services.posters import absolute_url, site_host
 
 OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
 # Pages whose query string is part of what they show; elsewhere it is noise (tracking tags, care=…)
@@ -34,15 +34,30 @@ class PageAddresses:
 
 
 def page_addresses() -> PageAddresses:
-    """The layout's addresses of this page, built together: one url_for per language serves the
-    language switch, the hreflang links and, most of the time, the canonical address."""
-    in_lang = {lang: url_in(lang) for lang in LANGS}
-    host = request.host_url.rstrip("/")  # what url_for(_external=True) puts in front
+    """The layout's addresses of this page, built together: one url_for serves the language switch, the
+    hreflang links and, most of the time, the canonical address."""
+    in_lang = _in_each_language()
+    host = site_host()  # what url_for(_external=True) puts in front
     canonical = None
     if g.get("lang"):
         same = not request.args or request.endpoint in QUERY_MATTERS
         canonical = absolute_url(in_lang[g.lang]) if same else canonical_url()
     return PageAddresses(in_lang, {lang: host + path for lang, path in in_lang.items()}, canonical)
+
+
+def _in_each_language() -> dict[str, str]:
+    """This page in each language (its query string kept). Pages under /<lang>/ differ only in that first
+    part of the path, so the other language's address is this one's with the language swapped, rather
+    than a second url_for (tests/test_sharing.py checks every public page against url_in)."""
+    lang = g.get("lang")
+    if not (request.endpoint and lang):
+        return {other: url_in(other) for other in LANGS}
+    here = url_in(lang)
+    prefix = f"{request.script_root}/{lang}"
+    rest = here[len(prefix):]
+    if here.startswith(prefix) and rest[:1] in ("", "/", "?"):
+        return {other: here if other == lang else f"{request.script_root}/{other}{rest}" for other in LANGS}
+    return {other: here if other == lang else url_in(other) for other in LANGS}
 
 
 def init_app(app: Flask) -> None:

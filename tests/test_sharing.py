@@ -92,3 +92,23 @@ def test_public_url_setting_is_the_canonical_host(app_factory):
     assert h.canonical == ["https://zj.example.gov.cn/en/plans/2023-city-management/items/2.3"]  # a tag in the link is not another page
     h = _head(app.test_client().get("/en/search?q=lift").data)
     assert h.canonical == ["https://zj.example.gov.cn/en/search?q=lift"]  # a search's query is
+
+
+@pytest.mark.parametrize("script_root", ["", "/portal"])
+def test_language_addresses_are_url_fors_on_every_page(app, pages, script_root):
+    """page_addresses() swaps the language in this page's own address instead of asking url_for again:
+    on every public page, with a query string and under a script root, it gives what url_for gives."""
+    from flask import g
+
+    from portal.i18n import LANGS, url_in
+    from portal.sharing import page_addresses
+
+    for p in pages:
+        path = f"{p.path}{'&' if '?' in p.path else '?'}utm_source=wechat&care=1"
+        with app.test_request_context(path, base_url="https://zj.example.cn" + script_root):
+            app.preprocess_request()
+            g.lang = g.get("lang") or (p.lang if p.endpoint.startswith(("public.", "search.", "follow.")) else None)
+            expected = {lang: url_in(lang) for lang in LANGS}
+            found = page_addresses()
+            assert found.in_lang == expected, p.name
+            assert found.external == {lang: "https://zj.example.cn" + url for lang, url in expected.items()}, p.name
