@@ -42,8 +42,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         h = response.headers
-        for name, value in SECURITY_HEADERS:
-            h.setdefault(name, value)
+        # One pass over the headers already set (a view may set its own), not a look-up per header: each
+        # look-up that misses raises and catches an exception inside werkzeug.
+        present = {name.lower() for name, _ in h.items()}
+        h.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
         if app.config.get("PORTAL_HTTPS"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith("/staff"):

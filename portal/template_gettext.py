@@ -25,7 +25,9 @@ def _bind(translations) -> dict:
         text = lookup(message)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # nosec B704: a catalogue message, as Jinja's own newstyle gettext
-        return text % variables
+        # Formatting a message with no placeholder changes nothing (most of a page's messages), and
+        # Markup's % escapes its arguments, the dearest step here; "%%" still goes through it.
+        return text % variables if variables or "%" in text else text
 
     @pass_context
     def ngettext(context, singular: str, plural_form: str, num: int, **variables):
