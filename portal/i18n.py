@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from babel import Locale
 from flask import g, request, url_for
 from flask_babel import force_locale, gettext
 
@@ -27,6 +28,16 @@ def select_locale() -> str:
     if cookie in LANGS:
         return cookie
     return best_lang()
+
+
+# Parsed once: Flask-Babel parses whatever the selector returns, and parsing a name asks the disk
+# whether Babel has data for it, on every request.
+LOCALES = {lang: Locale.parse(lang) for lang in LANGS}
+
+
+def babel_locale() -> Locale:
+    """Flask-Babel's locale selector: select_locale() as a Locale."""
+    return LOCALES[select_locale()]
 
 
 def best_lang() -> str:

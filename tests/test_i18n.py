@@ -34,3 +34,17 @@ def test_catalog_covers_the_source(tmp_path):
         source = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog("zh") if m.id}
     assert source - catalog == set(), "run `make update-messages` and translate the new strings"
+
+
+def test_babel_gets_the_pages_language_as_a_locale_parsed_once(app):
+    """The locale selector hands Flask-Babel Locale objects made at start-up (parsing a name per request
+    asked the disk each time), and they are the page's language."""
+    from flask_babel import get_locale
+
+    from portal.i18n import LOCALES
+
+    for path, headers, lang in (("/zh/", {}, "zh"), ("/en/", {}, "en"), ("/api/v1/items", {"Accept-Language": "en-GB"}, "en"),
+                                ("/api/v1/items", {"Accept-Language": "zh-CN"}, "zh")):
+        with app.test_request_context(path, headers=headers):
+            app.preprocess_request()
+            assert get_locale() is LOCALES[lang], path
