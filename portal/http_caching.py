@@ -66,7 +66,9 @@ def shared_state() -> tuple[str, ...]:
 def page_state() -> tuple[str, ...]:
     """What a public page at this address depends on besides the request's language and cookies (the
     ETag and the kept page parts both use it)."""
-    return *shared_state(), _address()
+    if "page_state" not in g:  # the ETag and each kept part of the page ask for it
+        g.page_state = (*shared_state(), _address())
+    return g.page_state
 
 
 def _address() -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from flask import Flask, g, request, url_for
 
-from .i18n import LANGS, url_in
+from .i18n import LANGS, current_lang, url_in
 from .services.posters import absolute_url, site_host
+from .templating import site_links
 
 OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
 # Pages whose query string is part of what they show; elsewhere it is noise (tracking tags, care=…)
@@ -31,6 +32,7 @@ class PageAddresses:
     in_lang: dict[str, str]  # this page in each language, its query string kept (the language switch)
     external: dict[str, str]  # the same, absolute (hreflang links)
     canonical: str | None  # None on pages outside the /<lang>/ addresses
+    site: str  # the site's own address, absolute (hreflang x-default)
 
 
 def page_addresses() -> PageAddresses:
@@ -42,7 +44,8 @@ def page_addresses() -> PageAddresses:
     if g.get("lang"):
         same = not request.args or request.endpoint in QUERY_MATTERS
         canonical = absolute_url(in_lang[g.lang]) if same else canonical_url()
-    return PageAddresses(in_lang, {lang: host + path for lang, path in in_lang.items()}, canonical)
+    return PageAddresses(in_lang, {lang: host + path for lang, path in in_lang.items()}, canonical,
+                         host + site_links(current_lang())["root"])
 
 
 def _in_each_language() -> dict[str, str]:

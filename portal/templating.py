@@ -84,6 +84,7 @@ def site_links(lang: str) -> dict[str, str]:
     if links is None:
         links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
         links["api"] = url_for("api.openapi", lang=None)
+        links["root"] = url_for("public.root")
     return links
 
 

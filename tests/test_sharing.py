@@ -98,7 +98,7 @@ def test_public_url_setting_is_the_canonical_host(app_factory):
 def test_language_addresses_are_url_fors_on_every_page(app, pages, script_root):
     """page_addresses() swaps the language in this page's own address instead of asking url_for again:
     on every public page, with a query string and under a script root, it gives what url_for gives."""
-    from flask import g
+    from flask import g, url_for
 
     from portal.i18n import LANGS, url_in
     from portal.sharing import page_addresses
@@ -112,3 +112,4 @@ def test_language_addresses_are_url_fors_on_every_page(app, pages, script_root):
             found = page_addresses()
             assert found.in_lang == expected, p.name
             assert found.external == {lang: "https://zj.example.cn" + url for lang, url in expected.items()}, p.name
+            assert found.site == url_for("public.root", _external=True), p.name
