@@ -45,9 +45,9 @@ def load_section(data: dict) -> list[str]:
     met = v["met"]
     lines += [
         "",
-        f"- Rendered item page at **{v['item_vs_hello']:.0%}** of hello-world (target ≥ 25%: {_yes(met['item_ratio'])}); "
-        f"its first render after a change, with nothing kept, at **{v.get('item_first_render_vs_hello', 0):.0%}**; "
-        f"searches with new words at **{v['search_vs_hello']:.0%}** (target ≥ 25%: {_yes(met['search_ratio'])}), "
+        f"- Rendered item page at **{v['item_vs_hello']:.1%}** of hello-world (target ≥ 25%: {_yes(met['item_ratio'])}); "
+        f"its first render after a change, with nothing kept, at **{v.get('item_first_render_vs_hello', 0):.1%}**; "
+        f"searches with new words at **{v['search_vs_hello']:.1%}** (target ≥ 25%: {_yes(met['search_ratio'])}), "
         f"p99 **{v['search_p99_ms']:.0f} ms** (target < 100 ms: {_yes(met['search_p99'])}).",
         f"- A reader's GET of the item page: sets a cookie {seen.get('item_sets_cookie')}, ETag "
         f"`{seen.get('item_etag')}`, Cache-Control `{seen.get('item_cache_control')}`; revalidation answers "
