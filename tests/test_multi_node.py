@@ -90,3 +90,40 @@ def test_both_nodes_give_one_etag_and_a_change_on_one_is_seen_by_the_other(app_f
     fresh = two.get("/zh/plans/2023-city-management/items/2.3", headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and "已完成" in text_of(fresh.data)
     assert one.get("/zh/plans/2023-city-management/items/2.3", headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304
+
+
+def test_of_two_reindexes_at_once_the_index_keeps_the_later_data(app_factory, monkeypatch):
+    """Workers share one index directory: one catching up (refresh_if_stale) reads an item's status
+    while a member of staff changes it through another, whose own re-index then runs first. The index
+    must end with the status now in the database, not the one the slower re-index read."""
+    import threading
+
+    from portal.search import index
+    from portal.services.progress import record_update
+
+    first = app_factory()
+    second = app_factory(database_url=first.config["SQLALCHEMY_DATABASE_URI"],
+                         SEARCH_INDEX=first.config["SEARCH_INDEX"])
+    real = index._statuses
+    staff: list[threading.Thread] = []
+
+    def statuses_then_a_change(codes=None):
+        read = real(codes)
+        if not staff:  # while this re-index holds what it read, staff change 1.1 on the other worker
+            def change():
+                with first.app_context():
+                    record_update("1.1", "delayed", "因招标推迟。", "Tender delayed.", date(2023, 11, 2))
+            staff.append(threading.Thread(target=change))
+            staff[0].start()
+            staff[0].join(timeout=3)  # done at once when nothing waits on the lock this re-index holds
+        return read
+
+    monkeypatch.setattr(index, "_statuses", statuses_then_a_change)
+    with second.app_context():
+        index.update_items(["2023-city-management/1.1"])
+    staff[0].join()
+    with first.app_context():  # the index itself, before any freshness check could mend it
+        with index.open_index().searcher() as searcher:
+            assert searcher.document(key="2023-city-management/1.1")["status"] == "delayed"
+    found = second.test_client().get("/api/v1/search?status=delayed").get_json()
+    assert [r["code"] for r in found["results"]] == ["1.1"]

@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sqlalchemy import func, select, tuple_
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.util.filelock import FileLock
 from whoosh.writing import MERGE_SMALL
 from whoosh.filedb.filestore import FileStorage
 
@@ -390,15 +392,20 @@ def merge_when_many(writer, segments):
     return MERGE_SMALL(writer, segments)
 
 
-def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> None:
+def update_items(codes: list[str]) -> None:
     """Re-index some items in place (after a status change or a moderated comment); `codes` are document
-    keys, "<plan>/<code>"."""
-    # Signatures before the data: a change landing while we read shows as stale at the next check.
-    signatures = signatures if signatures is not None else item_signatures(codes)
+    keys, "<plan>/<code>".
+
+    Every process using this index directory (gunicorn workers, the CLI, other nodes' catch-up) re-indexes
+    under one file lock, and reads the database only once it holds it: of two re-indexes of one item, the
+    one that writes last also read last. Reading first let a catch-up that read before a status change
+    write its older status over the newer one, until the next freshness check."""
     plans = registry()
-    comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
-    with _state().write_lock:
+    with _state().write_lock, _updating():
         ix = open_index()
+        # Signatures before the data: a change landing while we read shows as stale at the next check.
+        signatures = item_signatures(codes)
+        comments, notes, statuses = _published_comments(codes), _status_notes(codes), _statuses(codes)
         for attempt in range(50):
             try:
                 writer = ix.writer(timeout=5.0)
@@ -424,6 +431,20 @@ def update_items(codes: list[str], signatures: dict[str, str] | None = None) -> 
         items.update({code: signatures.get(code) for code in codes})
         meta.update(items=items, data=_fingerprint(items))
         _write_meta(current_dir().resolve(), meta)
+
+
+@contextmanager
+def _updating():
+    """The lock of re-indexing, shared by every process using this index directory (fcntl, released when
+    the process dies)."""
+    root = _root()
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / "update.lock"))
+    lock.acquire(blocking=True)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def refresh_if_stale() -> list[str] | None:
@@ -452,5 +473,5 @@ def refresh_if_stale() -> list[str] | None:
             build()
         return sorted(signatures)
     changed = sorted(code for code, sig in signatures.items() if known.get(code) != sig)
-    update_items(changed, signatures)
+    update_items(changed)
     return changed
