@@ -5,6 +5,7 @@ import hashlib
 import mimetypes
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date
@@ -102,6 +103,23 @@ def site_part(template: str) -> Markup:
     return part
 
 
+# The characters url_for leaves as they are in a query string (werkzeug.urls._urlencode).
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def care_link(on: int) -> str:
+    """The large-text switch of this page: url_for("public.care_mode", lang=..., on=on, next=<this page>),
+    its fixed start built once per language (url_for on every page was about 1% of a rendered item
+    page). tests/test_care_mode.py compares it with url_for's for any page address."""
+    lang = current_lang()
+    key = ("care", lang, on, request.script_root)
+    memo = current_app.extensions[LINKS_KEY]
+    start = memo.get(key)
+    if start is None:
+        start = memo[key] = url_for("public.care_mode", lang=lang, on=on)
+    return f"{start}&{urlencode((('next', request.full_path.rstrip('?')),), safe=QUERY_SAFE)}"
+
+
 def template_globals() -> dict:
     lang = current_lang()
     return {
@@ -139,6 +157,7 @@ def init_app(app: Flask) -> None:
     app.extensions[PARTS_KEY] = {}
     app.add_url_rule("/assets/<path:filename>", "assets", assets.response, methods=["GET"])
     app.context_processor(template_globals)
+    app.jinja_env.globals["care_link"] = care_link
     app.add_template_filter(in_current_language, "t")
     app.add_template_filter(month_label, "month")
     app.add_template_filter(localized, "localized")

@@ -33,3 +33,23 @@ def test_care_switch_works_without_javascript_and_is_remembered(app, live_server
     again.get_by_role("link", name="Standard text").click()
     assert again.url.endswith("/en/plans/2023-city-management/items/2.3")
     assert not again.evaluate(CARE) and again.evaluate(FONT) == 16
+
+
+def test_the_switch_link_is_url_for_s_on_any_page(app):
+    """care_link builds its start once per language; the whole link must still be url_for's, `next`
+    (this page's path and query) encoded the same way, for any address and under a script root."""
+    from flask import request, url_for
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from portal.templating import care_link
+
+    @settings(max_examples=200, deadline=None)
+    @given(path=st.text(st.characters(blacklist_characters="?#"), max_size=30), query=st.text(max_size=40), lang=st.sampled_from(["zh", "en"]),
+           root=st.sampled_from(["", "/portal"]), on=st.sampled_from([0, 1]))
+    def check(path, query, lang, root, on):
+        with app.test_request_context(f"/{lang}/{path}", query_string=query, base_url=f"http://localhost{root}"):
+            expected = url_for("public.care_mode", lang=lang, on=on, next=request.full_path.rstrip("?"))
+            assert care_link(on) == expected
+
+    check()

@@ -129,6 +129,31 @@ def test_a_result_link_encodes_any_words_as_url_for_does(app):
         check()
 
 
+def test_result_links_of_every_code_are_url_for_s(app):
+    """Links built once per plan with each code swapped in equal url_for's, for every work point, under
+    a script root too (a portal served below /portal)."""
+    from types import SimpleNamespace
+
+    from flask import url_for
+
+    from portal.search.routes import _hit_links
+    from portal.services.content import registry
+
+    with app.app_context():
+        items = [i for store in registry().stores.values() for i in store.items]
+    hits = [SimpleNamespace(code=i.code, item=i) for i in items]
+    assert len({i.code for i in items}) >= 30
+    for root in ("", "/portal"):
+        for lang in ("zh", "en"):
+            with app.test_request_context(f"/{lang}/search", base_url=f"http://localhost{root}"):
+                assert url_for("search.go", lang=lang, code="2.3").startswith(f"{root}/{lang}/")
+                filtered = _hit_links(SimpleNamespace(query="", hits=hits), lang)
+                worded = _hit_links(SimpleNamespace(query="加梯", hits=hits), lang)
+                for i in items:
+                    assert filtered[i.plan, i.code] == url_for("public.item", lang=lang, plan=i.plan, code=i.code)
+                    assert worded[i.plan, i.code] == url_for("search.go", lang=lang, code=i.code, q="加梯", plan=i.plan)
+
+
 def test_result_links_carry_the_words_and_the_plan(app):
     from urllib.parse import parse_qs, urlsplit
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from math import log
 from pathlib import Path
 
+from flask import current_app
 from whoosh.index import TOC
 from whoosh.reading import ReaderClosed
 from whoosh.scoring import BM25F, bm25
@@ -150,7 +151,7 @@ def _still_serving(held: Generation) -> bool:
     pid, path, generation = held.where
     if pid != os.getpid():
         return False
-    current = str(current_dir())
+    current = os.path.join(current_app.config["SEARCH_INDEX"], "current")  # current_dir() without pathlib
     moved = held.link is None or _link(current) != held.link  # the symlink's text, else where it resolves
     if moved and os.path.realpath(current) != path:
         return False

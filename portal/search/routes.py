@@ -11,6 +11,7 @@ from ..api.schemas import SearchHit, SearchQuery, SearchResults
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
+from ..templating import QUERY_SAFE
 from . import api_bp, bp
 from .page import filter_form, hit_lines
 from .query import FILTERS, QueryError, search
@@ -23,10 +24,6 @@ def _error_message(code: str) -> str:
     }.get(code, _("Your search could not be read."))
 
 
-# The characters url_for leaves as they are in a query string (werkzeug.urls._urlencode).
-QUERY_SAFE = "!$'()*,/:;?@"
-
-
 def go_query(query: str, plan: str) -> str:
     """The query string of a result link, as url_for("search.go", q=query, plan=plan) encodes it."""
     return urlencode((("q", query), ("plan", plan)), safe=QUERY_SAFE)
@@ -37,11 +34,26 @@ def _hit_links(found, lang: str) -> dict[tuple[str, str], str]:
     the search report, or straight to the work point when only filters were used. The words are
     encoded once per plan among the hits, not by url_for for every hit."""
     if not found.query:
-        return {(h.item.plan, h.code): url_for("public.item", lang=lang, plan=h.item.plan, code=h.code)
-                for h in found.hits}
+        return _per_code("public.item", found.hits, with_plan=True, lang=lang)
     queries = {plan: go_query(found.query, plan) for plan in {h.item.plan for h in found.hits}}
-    return {(h.item.plan, h.code): f"{url_for('search.go', lang=lang, code=h.code)}?{queries[h.item.plan]}"
-            for h in found.hits}
+    links = _per_code("search.go", found.hits, with_plan=False, lang=lang)
+    return {key: f"{address}?{queries[key[0]]}" for key, address in links.items()}
+
+
+def _per_code(endpoint: str, hits, with_plan: bool, **values) -> dict[tuple[str, str], str]:
+    """url_for(endpoint, code=...) for each hit, by (plan, code): built once per plan, each code put in
+    place of the first one's. Codes are digits and dots (content/schema.py), which url_for writes as
+    they are; tests/test_search_kept.py compares the links with url_for's for every code."""
+    links: dict[tuple[str, str], str] = {}
+    prefixes: dict[str, str] = {}
+    for hit in hits:
+        plan, code = hit.item.plan, hit.code
+        prefix = prefixes.get(plan)
+        if prefix is None:
+            first = url_for(endpoint, code=code, **values, **({"plan": plan} if with_plan else {}))
+            prefix = prefixes[plan] = first[:-len(code)]
+        links[plan, code] = prefix + code
+    return links
 
 
 def _filters() -> dict[str, str]:
