@@ -56,7 +56,7 @@ def load_section(data: dict) -> list[str]:
         f"- Worker memory after the runs: RSS {', '.join(str(w['rss_mb']) for w in workers)} MB "
         f"(PSS {', '.join(str(w['pss_mb']) for w in workers)} MB); largest **{v['max_worker_rss_mb']} MB** "
         f"(target ≤ 150 MB: {_yes(met['rss'])}). Master RSS {data['memory']['portal_master']['rss_mb']} MB.",
-        f"- Page sizes (gzip / uncompressed KB): " + "; ".join(
+        "- Page sizes (gzip / uncompressed KB): " + "; ".join(
             f"`{path}` {p['gzip_kb']} / {p['raw_kb']}" for path, p in data.get("page_sizes", {}).items())
         + f"; largest {v['largest_page_gzip_kb']} KB (target ≤ 50 KB: {_yes(met['page_weight'])}).",
         f"- Socket errors and 4xx/5xx responses: {'none' if met['errors'] else 'SOME — see web-load.json'}.",
