@@ -113,8 +113,13 @@ def _root() -> Path:
     return Path(current_app.config["SEARCH_INDEX"])
 
 
+def current_path() -> str:
+    """Where `current` is, as a string: a search checks it on every request, where pathlib costs more."""
+    return os.path.join(current_app.config["SEARCH_INDEX"], "current")
+
+
 def current_dir() -> Path:
-    return _root() / "current"
+    return Path(current_path())
 
 
 def content_fingerprint() -> str:

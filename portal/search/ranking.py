@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from math import log
 from pathlib import Path
 
-from flask import current_app
 from whoosh.index import TOC
 from whoosh.reading import ReaderClosed
 from whoosh.scoring import BM25F, bm25
 
-from .index import _open, _state, current_dir, open_index
+from .index import _open, _state, current_path, open_index
 
 # (field, term) entries kept per generation, oldest dropped first: a bound for a very large index.
 MAX_TERMS = 50_000
@@ -151,7 +150,7 @@ def _still_serving(held: Generation) -> bool:
     pid, path, generation = held.where
     if pid != os.getpid():
         return False
-    current = os.path.join(current_app.config["SEARCH_INDEX"], "current")  # current_dir() without pathlib
+    current = current_path()
     moved = held.link is None or _link(current) != held.link  # the symlink's text, else where it resolves
     if moved and os.path.realpath(current) != path:
         return False
@@ -176,7 +175,7 @@ def current() -> Generation:
 
 
 def _load() -> Generation:
-    current = str(current_dir())
+    current = current_path()
     link, path = _link(current), os.path.realpath(current)
     try:
         ix = _open(Path(path))
