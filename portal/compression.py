@@ -19,11 +19,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", MIMETYPES)
     # Brotli first (smaller, browsers send it over HTTPS); gzip for everything else that asks.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    # Brotli 3: measured on the item page (14.6 KB, in-process), 4.7 KB in 0.11 ms of CPU, against 4.4 KB
-    # in 0.22 ms at Flask-Compress's default 4 and 3.8 KB in 0.31 ms at 5. In a gunicorn worker under load
-    # the compression hook took 0.42-0.48 ms at 4 (a sixth of a rendered page's CPU) and 0.34-0.38 ms at 3;
-    # 0.3 KB is nothing on a phone's connection.
-    app.config.setdefault("COMPRESS_BR_LEVEL", 3)
+    # Brotli 1: measured in-process on the rendered item page (14.3 KB), 4.97 KB in 37 us of CPU against
+    # 4.62 KB in 83 us at 3 (and 4.3 KB in 174 us at Flask-Compress's default 4); the search page 3.69 KB
+    # against 3.58 KB. A third of a kilobyte is nothing on a phone's connection; 45 us is a thirtieth of
+    # a rendered page's CPU. The window size changed neither time nor size at these page sizes.
+    app.config.setdefault("COMPRESS_BR_LEVEL", 1)
     # Conditional requests are answered before the view (http_caching.py) or by the few views that set
     # their own validators (assets, feeds); evaluating them again after compressing cost every page
     # 0.03 ms for nothing.
