@@ -35,6 +35,36 @@ def test_searches_and_clicks_are_counted_per_week_and_query(app, client):
     assert rows[("zh", "水泥厂")][4] == date(2026, 11, 23)  # PORTAL_TODAY 2026-11-24 is a Tuesday
 
 
+def test_a_full_buffer_is_written_off_the_search_and_nothing_is_lost(app, client, monkeypatch):
+    """The early write (MAX_PENDING distinct queries) runs on a thread of its own, so the search that
+    fills the buffer answers without waiting for it; every count still reaches the table."""
+    import threading
+
+    from portal.services import search_log
+
+    writers = []
+    real_flush = search_log.flush
+
+    def watched_flush():
+        writers.append(threading.current_thread().name)
+        real_flush()
+
+    monkeypatch.setattr(search_log, "MAX_PENDING", 3)
+    monkeypatch.setattr(search_log, "flush", watched_flush)
+    queries = ["加梯", "垃圾分类", "充电桩", "lift", "violation"]
+    for q in queries:
+        assert client.get(f"/zh/search?q={q}").status_code == 200
+    pending = app.extensions["search_log"]
+    assert pending.writer is not None
+    pending.writer.join(10)
+    assert writers and "search-log-write" in writers
+    assert threading.main_thread().name not in writers
+    monkeypatch.setattr(search_log, "flush", real_flush)
+    rows = _rows(app)
+    assert {q for _, q in rows} == set(queries)
+    assert all(counts[0] == 1 for counts in rows.values())
+
+
 def test_the_log_holds_no_address_cookie_or_time_of_day(app):
     from portal.extensions import db
 

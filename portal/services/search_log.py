@@ -2,8 +2,10 @@
 
 Only the query text, its language and counts per week are kept: no address, no cookie, no time
 of day. Counts are gathered in memory per worker and written at most every
-SEARCH_LOG_FLUSH_SECONDS (and when the report is read, and at exit), so a search costs no database
-write; a worker that dies loses at most that many seconds of counts.
+SEARCH_LOG_FLUSH_SECONDS or MAX_PENDING queries (and when the report is read, and at exit), so a search
+costs no database write; a worker that dies loses at most that many seconds of counts. The timed and
+early writes run on a thread of their own: writing 500 rows took 14-22 ms of CPU, which the search that
+happened to fill the buffer used to pay before its answer left.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class _Pending:
     counts: dict[tuple[date, str, str], list[int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     flushed_at: float = field(default_factory=time.monotonic)
+    writer: threading.Thread | None = None  # the write under way, if any
 
 
 def init_app(app: Flask) -> None:
@@ -65,7 +68,22 @@ def _add(query: str, lang: str, **counts: int) -> None:
         due = (len(pending.counts) >= MAX_PENDING or time.monotonic() - pending.flushed_at
                >= float(current_app.config.get("SEARCH_LOG_FLUSH_SECONDS", 30)))
     if due:
-        flush()
+        _flush_in_background(pending)
+
+
+def _flush_in_background(pending: _Pending) -> None:
+    """flush() on a new thread, unless one is still writing (the counts wait for the next search)."""
+    app = current_app._get_current_object()
+
+    def write() -> None:
+        with app.app_context():
+            flush()
+
+    with pending.lock:
+        if pending.writer is not None and pending.writer.is_alive():
+            return
+        pending.writer = threading.Thread(target=write, name="search-log-write", daemon=True)
+        pending.writer.start()
 
 
 def record_search(query: str, lang: str, hits: int, near: bool) -> None:
