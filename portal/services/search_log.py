@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     app.extensions["search_log"] = _Pending()
 
     def _flush_at_exit():
+        writer = app.extensions["search_log"].writer
+        if writer is not None:
+            writer.join(10)  # a daemon thread: the interpreter would stop it mid-write
         with app.app_context():
             flush()
 
