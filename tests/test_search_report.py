@@ -54,11 +54,12 @@ def test_a_full_buffer_is_written_off_the_search_and_nothing_is_lost(app, client
     queries = ["加梯", "垃圾分类", "充电桩", "lift", "violation"]
     for q in queries:
         assert client.get(f"/zh/search?q={q}").status_code == 200
-    pending = app.extensions["search_log"]
-    assert pending.writer is not None
-    pending.writer.join(10)
-    assert writers and "search-log-write" in writers
-    assert threading.main_thread().name not in writers
+    writer = getattr(app.extensions["search_log"], "writer", None)
+    if writer is not None:
+        writer.join(10)
+    assert writers, "a full buffer was not written"
+    assert threading.main_thread().name not in writers, "the search that filled the buffer wrote it"
+    assert "search-log-write" in writers
     monkeypatch.setattr(search_log, "flush", real_flush)
     rows = _rows(app)
     assert {q for _, q in rows} == set(queries)
