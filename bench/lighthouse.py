@@ -23,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ._commit import head_commit
 from .web_load import free_port, prepare_portal, start_gunicorn, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,8 +113,7 @@ def main(argv: list[str]) -> int:
               if not (c == "seo" and p["noindex"]))
     report = {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                 text=True).stdout.strip(),
+        "commit": head_commit(),
         "command": "python -m bench lighthouse " + " ".join(argv),
         "lighthouse": first["lighthouse"], "chromium": first["chromium"].split(") ")[-1],
         "runs": args.runs, "target": TARGET, "categories": CATEGORIES,

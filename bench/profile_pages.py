@@ -24,13 +24,13 @@ import json
 import os
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
 
+from ._commit import head_commit
 from ._pages import PAGES, ROOT, fresh_queries
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -119,8 +119,7 @@ def write(args, argv: list[str], pages: dict) -> None:
     runs = json.loads(path.read_text()) if path.exists() else {}
     runs[args.label] = {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                 text=True).stdout.strip(),
+        "commit": head_commit(),
         "command": "python -m bench profile " + " ".join(argv), "renders": args.n,
         "load_avg_1m": round(os.getloadavg()[0], 2), "pages": {**runs.get(args.label, {}).get("pages", {}), **pages},
     }

@@ -217,9 +217,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     sys.path.insert(0, str(ROOT))
-    import subprocess
+    from bench._commit import head_commit
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()
     result = {"date": time.strftime("%Y-%m-%d"), "commit": commit, "rounds": args.rounds, "factors": [],
               "load_before": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import logging
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -72,6 +71,8 @@ def main(argv: list[str]) -> int:
     from gunicorn_support import gunicorn
     from nginx_support import nginx
 
+    from bench._commit import head_commit
+
     with tempfile.TemporaryDirectory(prefix="bench-slow-") as name:
         tmp = Path(name)
         app = _app(tmp)
@@ -79,7 +80,7 @@ def main(argv: list[str]) -> int:
             direct = _under_slow_clients(server.port)
             with nginx(tmp, server.port) as port:
                 proxied = _under_slow_clients(port)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()
     lines = [f"# /healthz with 50 slow clients ({datetime.date.today()}, commit {commit})", "",
              "`python -m bench slow_clients`: 50 connections each sending request headers one byte every 0.2 s,",
              "then five /healthz requests one after another (timeout 5 s each).", "",

@@ -41,6 +41,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+from ._commit import head_commit
 from ._pages import AREA, ITEM, vocabulary_words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -438,8 +439,7 @@ def build_report(args, argv, rounds: dict, memory: dict, seen: dict, sizes: dict
     }
     return {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                 text=True).stdout.strip(),
+        "commit": head_commit(),
         "command": "python -m bench web " + " ".join(argv),
         "machine": {"cpus": os.cpu_count(), "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]},
         "settings": {"duration_s": args.duration, "connections": args.connections, "threads": args.threads,

@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ._commit import head_commit
 from ._pages import ITEM, PLAN, ROOT
 from .web_load import BROWSER_ENCODING, free_port, prepare_portal, search_script, start_gunicorn, stop, wait_for
 
@@ -41,6 +42,7 @@ def record(target: str, seconds: int, work: Path, env: dict[str, str]) -> collec
     """Inclusive sample counts by frame (and the total under the key None) for one target."""
     port = free_port()
     server = start_gunicorn("wsgi:app", env, port, work / f"gunicorn-{target}.log")
+    load = None
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         extra = ["-s", str(search_script(work))] if target == "search" else []
@@ -54,6 +56,8 @@ def record(target: str, seconds: int, work: Path, env: dict[str, str]) -> collec
                         "-f", "raw", "-o", str(raw)], check=True, capture_output=True)
         load.wait()
     finally:
+        if load is not None and load.poll() is None:
+            load.kill()  # py-spy failed: no load without a server
         stop(server)
     return inclusive(raw.read_text())
 
@@ -81,10 +85,9 @@ def main(argv: list[str]) -> int:
         tables = {page: record(page, args.seconds, work, env) for page in args.page or list(TARGETS)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = ["# Where a loaded gunicorn worker spends its time (py-spy)", "",
              "Written by `python -m bench worker` (bench/worker_profile.py); do not edit by hand. "
-             f"`{' '.join(['python -m bench worker', *argv])}` at commit `{commit}`, "
+             f"`{' '.join(['python -m bench worker', *argv])}` at commit `{head_commit()}`, "
              f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}, 1-minute load average "
              f"{os.getloadavg()[0]:.2f}. wrk -t2 -c32 on one page; samples of threads holding the GIL, 200 a "
              "second, from every worker; a function's share counts the samples with it anywhere on the stack.", ""]
