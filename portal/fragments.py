@@ -14,7 +14,9 @@ sent back with errors is rendered as it is.
 A part that is the same on many addresses (the search page's filter choices, the line under a search
 hit) is keyed on named parts instead of the address: `cached(..., on=(lang, ...))` and `cached_each`.
 Whoever passes `on` names everything the part shows besides the data version, release and date, and
-nothing a reader typed that the part does not show.
+nothing a reader typed that the part does not show. A part that shows no database data (given
+`data=False`: the filter choices come from content files, a hit's line from the search index) is keyed
+without the data version, so showing it costs no database read.
 
 The store is PORTAL_CACHE_TYPE (SimpleCache: per worker, at most PORTAL_CACHE_THRESHOLD entries).
 """
@@ -30,20 +32,20 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from .extensions import cache
-from .http_caching import page_state, shared_state
+from .http_caching import page_state, release_state, shared_state
 
 K = TypeVar("K", bound=Hashable)
 
 
-def cached(name: str, render: Callable[[], str], on: tuple[str, ...] | None = None) -> Markup:
+def cached(name: str, render: Callable[[], str], on: tuple[str, ...] | None = None, data: bool = True) -> Markup:
     """The HTML part called `name` of the page at this address (or, given `on`, of every page where it
     depends on those parts alone): from the store, or `render()` and kept."""
-    return Markup(cached_text(name, render, on))  # nosec B704: autoescaped template output, kept as rendered
+    return Markup(cached_text(name, render, on, data))  # nosec B704: autoescaped template output, kept as rendered
 
 
-def cached_text(name: str, render: Callable[[], str], on: tuple[str, ...] | None = None) -> str:
+def cached_text(name: str, render: Callable[[], str], on: tuple[str, ...] | None = None, data: bool = True) -> str:
     """Any text (HTML, JSON) called `name` of the answer at this address: from the store, or `render()`."""
-    key = _key(name) if on is None else _named_key(name, _shared_state(), on)
+    key = _key(name) if on is None else _named_key(name, _shared_state(data), on)
     if key is None:
         return str(render())
     body = cache.get(key)
@@ -68,10 +70,10 @@ def render_with_body(template: str, body_template: str, load: Callable[[], dict]
 
 
 def cached_each(name: str, on: Mapping[K, tuple[str, ...]],
-                render: Callable[[list[K]], Mapping[K, str]]) -> dict[K, Markup]:
+                render: Callable[[list[K]], Mapping[K, str]], data: bool = True) -> dict[K, Markup]:
     """Several parts of one kind (one per search hit), each keyed on its own named parts `on[k]`:
     those not kept are rendered together by `render(missing)`, so their queries run once."""
-    shared = _shared_state()
+    shared = _shared_state(data)
     keys = {k: _named_key(name, shared, parts) for k, parts in on.items()}
     kept = cache.get_many(*keys.values()) if shared else [None] * len(keys)
     found = dict(zip(keys, kept))
@@ -91,11 +93,11 @@ def _key(name: str) -> str | None:
     return "fragment:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _shared_state() -> tuple[str, ...]:
-    """What every kept part depends on (empty when nothing is kept)."""
+def _shared_state(data: bool = True) -> tuple[str, ...]:
+    """What every kept part depends on (empty when nothing is kept); `data`: whether it shows database data."""
     if request.method not in ("GET", "HEAD"):
         return ()
-    return shared_state()
+    return shared_state() if data else release_state()
 
 
 def _named_key(name: str, shared: tuple[str, ...], parts: tuple[str, ...]) -> str | None:

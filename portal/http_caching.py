@@ -61,7 +61,12 @@ def _cacheable() -> bool:
 
 def shared_state() -> tuple[str, ...]:
     """What every public page depends on: the shared data version, the release and today's date."""
-    return data_version.for_request(), current_app.extensions["release"], today().isoformat()
+    return data_version.for_request(), *release_state()
+
+
+def release_state() -> tuple[str, ...]:
+    """What a part made of content alone depends on (no database data): the release and today's date."""
+    return current_app.extensions["release"], today().isoformat()
 
 
 def page_state() -> tuple[str, ...]:

@@ -3,8 +3,10 @@
 The filter form's choices depend on a plan's content and the language: translating and formatting
 their forty-odd labels on every search was a tenth of a results page, so they are worked out once per
 plan and language. The form around them (choices, selection) and the line under each hit (status,
-deadline, plan) are kept rendered in Flask-Caching under the data version (portal/fragments.py), keyed
-on what they show: rendering them, and reading the hits' statuses, was most of a page with new words.
+deadline, plan) are kept rendered in Flask-Caching (portal/fragments.py), keyed on what they show:
+rendering them was most of a page with new words. Neither reads the database: the choices come from
+the content files, a hit's status from the search index (the one the status filter matches), so a
+search needs no database at all and answers while it is down.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from markupsafe import Markup
 from .. import fragments
 from ..punctuation import marks
 from ..services.content import registry
-from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, statuses_by_key
+from ..services.clock import deadline_passed
+from ..services.status import NO_REPORT, NO_REPORT_MESSAGE, STATUSES, Status
 from ..templating import month_label
 
 KEY = "portal.search_filter_options"
@@ -68,17 +71,22 @@ def filter_form(store, lang: str, filters: dict[str, str]) -> Markup:
     is_open = any(filters.values())  # open whenever the reader narrowed, even by a value that matched nothing
     return fragments.cached("search/_filters.html", lambda: render_template(
         "search/_filters.html", filters=shown, options=options, plans=registry().plans, open=is_open),
-        on=(lang, store.plan.slug if store.plan else "", *shown.values(), "open" if is_open else ""))
+        on=(lang, store.plan.slug if store.plan else "", *shown.values(), "open" if is_open else ""), data=False)
 
 
 def hit_lines(hits, lang: str) -> dict[tuple[str, str], Markup]:
-    """The line under each hit (status, deadline, plan) by (plan, code): kept per work point and
-    language, so a search reads the statuses of only the hits not kept since the data changed."""
-    items = {(hit.item.plan, hit.code): hit.item for hit in hits}
+    """The line under each hit (status, deadline, plan) by (plan, code), with the status the index holds:
+    kept per work point, status and language."""
+    found = {(hit.item.plan, hit.code): hit for hit in hits}
 
     def render(missing: list[tuple[str, str]]) -> dict[tuple[str, str], Markup]:
-        statuses = statuses_by_key(items[key] for key in missing)
         line = get_template_attribute("search/_hit.html", "meta")
-        return {key: line(items[key], statuses[key], registry().store(key[0]).plan, marks(lang)) for key in missing}
+        return {key: line(found[key].item, _status(found[key]), registry().store(key[0]).plan, marks(lang))
+                for key in missing}
 
-    return fragments.cached_each("search/_hit.html", {key: (lang, *key) for key in items}, render)
+    return fragments.cached_each(
+        "search/_hit.html", {key: (lang, *key, hit.status) for key, hit in found.items()}, render, data=False)
+
+
+def _status(hit) -> Status:
+    return Status(hit.status or NO_REPORT, None, deadline_passed(hit.item.deadline))

@@ -38,6 +38,7 @@ class Hit:
     score: float
     item: object
     snippet: Markup
+    status: str = ""  # as the index holds it (a status code, or "no_report")
 
 
 @dataclass
@@ -208,12 +209,15 @@ def _item_of(key: str):
 
 
 def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) -> Results:
+    generation = ranking.current()
     try:
-        ranked, terms, near = _ranked(ranking.current(), text, _filter_terms(filters), limit)
+        ranked, terms, near = _ranked(generation, text, _filter_terms(filters), limit)
     except ReaderClosed:  # a commit replaced the generation while this search read from it
-        ranked, terms, near = _ranked(ranking.current(), text, _filter_terms(filters), limit)
-    ranked = [(_item_of(key), score) for key, score in ranked]
-    ranked = [(item, score) for item, score in ranked if item is not None]
-    shown = len(ranked) if more or not text else cut_tail([score for _, score in ranked])
-    hits = [Hit(item.code, score, item, snippet(item, terms, lang)) for item, score in ranked[:shown]]
+        generation = ranking.current()
+        ranked, terms, near = _ranked(generation, text, _filter_terms(filters), limit)
+    ranked = [(key, _item_of(key), score) for key, score in ranked]
+    ranked = [(key, item, score) for key, item, score in ranked if item is not None]
+    shown = len(ranked) if more or not text else cut_tail([score for _, _, score in ranked])
+    hits = [Hit(item.code, score, item, snippet(item, terms, lang), generation.statuses.get(key, ""))
+            for key, item, score in ranked[:shown]]
     return Results(query=text, total=len(ranked), hits=hits, terms=terms, near=near, more=len(ranked) - shown)

@@ -56,7 +56,13 @@ class Generation:
         self._postings: dict[tuple[str, str], Postings] = {}
         self.doc_count_all = self._reader.doc_count_all()
         self.doc_count = self._reader.doc_count()
-        self.keys = {docnum: fields["key"] for docnum, fields in self._reader.iter_docs()}
+        self.keys: dict[int, str] = {}
+        # Each work point's status as indexed: the status filter reads it, so the line under a hit shows
+        # the same one, and a search needs no database read (it answers while the database is down).
+        self.statuses: dict[str, str] = {}
+        for docnum, fields in self._reader.iter_docs():
+            self.keys[docnum] = fields["key"]
+            self.statuses[fields["key"]] = fields.get("status", "")
 
     def close(self) -> None:
         with self._lock:

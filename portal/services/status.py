@@ -56,8 +56,8 @@ _STATUSES_OF = select(_ITEMS.plan, _ITEMS.code, _ITEMS.current_status, _ITEMS.st
 
 
 def statuses_by_key(items) -> dict[tuple[str, str], Status]:
-    """Statuses of items that may belong to different plans (search results), by (plan, code), in
-    one query on exactly those items."""
+    """Statuses of items that may belong to different plans, by (plan, code), in one query on exactly
+    those items."""
     items = list(items)
     if not items:
         return {}
