@@ -49,6 +49,9 @@ def load_section(data: dict) -> list[str]:
         f"its first render after a change, with nothing kept, at **{v.get('item_first_render_vs_hello', 0):.1%}**; "
         f"searches with new words at **{v['search_vs_hello']:.1%}** (target ≥ 25%: {_yes(met['search_ratio'])}), "
         f"p99 **{v['search_p99_ms']:.0f} ms** (target < 100 ms: {_yes(met['search_p99'])}).",
+        *([f"- The floor: a page with the layout and nothing else (a page not found) runs at "
+           f"**{v['floor_vs_hello']:.1%}** of hello-world; every rendered page pays it before its own work."]
+          if "floor_vs_hello" in v else []),
         f"- A reader's GET of the item page: sets a cookie {seen.get('item_sets_cookie')}, ETag "
         f"`{seen.get('item_etag')}`, Cache-Control `{seen.get('item_cache_control')}`; revalidation answers "
         f"{seen.get('revalidation_status') or 'nothing (no ETag: the revalidated run is a plain GET)'}; nginx's cache "
@@ -59,7 +62,8 @@ def load_section(data: dict) -> list[str]:
         "- Page sizes (gzip / uncompressed KB): " + "; ".join(
             f"`{path}` {p['gzip_kb']} / {p['raw_kb']}" for path, p in data.get("page_sizes", {}).items())
         + f"; largest {v['largest_page_gzip_kb']} KB (target ≤ 50 KB: {_yes(met['page_weight'])}).",
-        f"- Socket errors and 4xx/5xx responses: {'none' if met['errors'] else 'SOME — see web-load.json'}.",
+        f"- Socket errors and 4xx/5xx responses (the not-found page's 404s aside): "
+        f"{'none' if met['errors'] else 'SOME — see web-load.json'}.",
         "",
     ]
     return lines
