@@ -7,10 +7,11 @@ from flask import Flask, g
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, migrate
+from .jinja_environment import PortalFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    app = PortalFlask(__name__, instance_relative_config=False)
     app.config.update(config_module.from_env())
     if config:
         app.config.update(config)
