@@ -27,3 +27,7 @@ class FlatGlobalsEnvironment(Environment):
 
 class PortalFlask(Flask):
     jinja_environment = FlatGlobalsEnvironment
+    # Templates are a fixed set of files (about 75, all compiled at start-up by gunicorn.conf.py), so
+    # they are kept in a plain dict: Jinja's default LRU cache takes a lock and reorders its queue on
+    # every look-up (0.9 µs against 0.04), and a page looks up its template, layout and macros.
+    jinja_options = {"cache_size": -1}
