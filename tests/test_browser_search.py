@@ -21,6 +21,7 @@ def test_search_on_a_phone(app, live_server, browser_context_factory, lang, care
     assert no_horizontal_scroll(page)
     screenshot(page, f"search-precise-{lang}-{'care' if care else 'std'}-360")
     more.click()
+    page.wait_for_load_state()  # the click returns once the next page starts loading, not when it is parsed
     assert page.locator("ol.results > li").count() >= 10
     page.locator("ol.results a.card-link").first.click()
     assert page.url.endswith(f"/{lang}/plans/2023-city-management/items/4.4")
