@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ._commit import head_commit
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 CHILD = Path(__file__).resolve().parent / "_instructions_child.py"
@@ -64,10 +66,6 @@ def checkout(rev: str) -> Path:
     return path
 
 
-def git(*args: str, cwd: Path = ROOT) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True).stdout.strip()
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench instructions")
     parser.add_argument("--pages", nargs="+", default=DEFAULT_PAGES)
@@ -93,7 +91,7 @@ def main(argv: list[str]) -> int:
         if args.against:
             subprocess.run(["git", "worktree", "remove", "--force", str(repos[args.against])], cwd=ROOT,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    record = {"date": dt.date.today().isoformat(), "commit": git("rev-parse", "--short", "HEAD"),
+    record = {"date": dt.date.today().isoformat(), "commit": head_commit(),
               "against": args.against, "requests_per_page": args.n, "hash_seeds": args.seeds, "instructions_per_request": rows}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "instructions.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
