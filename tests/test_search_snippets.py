@@ -69,3 +69,23 @@ def test_marks_are_those_a_pattern_search_finds(piece, terms):
         expected += escape(piece[i:start]) + Markup("<mark>") + escape(piece[start:end]) + Markup("</mark>")
         i = end
     assert _marked(piece, piece, terms) == expected + escape(piece[i:])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab ，。加梯", max_size=120), st.data())
+def test_window_is_the_one_first_written(text, data):
+    """window() finds its boundaries by bisection; the rule as first written, with a list per step."""
+    from portal.search.snippets import boundaries, window
+
+    first = data.draw(st.integers(0, len(text)))
+    last = data.draw(st.integers(first, len(text) + 5))
+    width = data.draw(st.sampled_from([4, 10, 90]))
+    cuts = boundaries(text)
+    before = [b for b in cuts if b <= first]
+    near = [b for b in before if first - b <= width // 2]
+    start = near[0] if near else before[-1]
+    after = [b for b in cuts if b > start and b >= min(last, len(text))]
+    if not after:  # only when the text is empty: nothing to show either way
+        return
+    fits = [b for b in after if b - start <= width]
+    assert window(text, first, last, width) == (start, fits[-1] if fits else after[0])

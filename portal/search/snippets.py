@@ -6,6 +6,8 @@ between words: a snippet never opens or closes on half a word or half a phrase.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -34,36 +36,38 @@ def _cuts(text: str) -> tuple[int, ...]:
 
 def window(text: str, first: int, last: int, width: int = WIDTH) -> tuple[int, int]:
     """Start and end, both boundaries, holding [first, last) when it fits in about `width`."""
-    cuts = _cuts(text)
-    before = [b for b in cuts if b <= first]
-    near = [b for b in before if first - b <= width // 2]
-    start = near[0] if near else before[-1]
-    reach = min(last, len(text))
-    after = [b for b in cuts if b > start and b >= reach]
-    fits = [b for b in after if b - start <= width]
-    end = fits[-1] if fits else after[0]
-    return start, end
+    cuts = _cuts(text)  # sorted, 0 and len(text) among them
+    before = bisect_right(cuts, first)  # cuts[:before] are at or before the first word
+    near = bisect_left(cuts, first - width // 2, 0, before)  # cuts[near:before] within half a width of it
+    start = cuts[near] if near < before else cuts[before - 1]
+    after = bisect_left(cuts, max(start + 1, min(last, len(text))))  # cuts[after:] hold the marked words
+    fits = bisect_right(cuts, start + width)  # cuts[after:fits] also keep within the width
+    return start, cuts[fits - 1] if fits > after else cuts[after]
 
 
 # Item texts never change while the process runs; converting them (OpenCC) was a quarter of a query.
 _normalized = lru_cache(maxsize=8192)(normalize)
 
 
-def _found(low: str, terms: list[str]) -> list[str]:
-    return [t for t in dict.fromkeys(terms) if t and t in low]
+def _found(low: str, terms: list[str]) -> dict[str, int]:
+    """Where each term first occurs in `low`, for the terms that occur, in the terms' order."""
+    at = {}
+    for term in dict.fromkeys(terms):
+        if term and (i := low.find(term)) >= 0:
+            at[term] = i
+    return at
 
 
 def snippet(item, terms: list[str], lang: str, width: int = WIDTH) -> Markup:
     """A short passage of the plain summary (or the official text) with the query's words marked."""
     text = (item.summary.en if lang == "en" else item.summary.zh) or item.official_text
     low = _normalized(text)
-    found = _found(low, terms)
-    if not found and lang == "en":
+    at = _found(low, terms)
+    if not at and lang == "en":
         text, low = item.official_text, _normalized(item.official_text)
-        found = _found(low, terms)
-    at = {t: low.find(t) for t in found}
+        at = _found(low, terms)
     first = min(at.values(), default=0)
-    last = max((at[t] + len(t) for t in found if at[t] == first), default=0)
+    last = max((i + len(t) for t, i in at.items() if i == first), default=0)
     start, end = window(text, first, last, width)
     piece = text[start:end].strip()
     prefix = "…" if start > 0 else ""
@@ -71,11 +75,12 @@ def snippet(item, terms: list[str], lang: str, width: int = WIDTH) -> Markup:
     if len(low) != len(text):  # normalisation changed lengths: show without marks
         return escape(prefix + piece + suffix)
     offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
-    return escape(prefix) + _marked(piece, low[offset:offset + len(piece)], found) + escape(suffix)
+    # Every piece of the text is escaped in _marked; the ellipses need no escaping.
+    return Markup(prefix + _marked(piece, low[offset:offset + len(piece)], at) + suffix)  # nosec B704
 
 
-def _marked(piece: str, low_piece: str, found: list[str]) -> Markup:
-    """`piece` with every occurrence of the found terms marked; overlapping or touching ones as one."""
+def _marked(piece: str, low_piece: str, found: Iterable[str]) -> str:
+    """`piece`, escaped, with every occurrence of the found terms marked; overlapping or touching ones as one."""
     out: list[list[int]] = []
     done = 0
     for start, end in sorted(span for t in found for span in _occurrences(low_piece, t)):
@@ -88,7 +93,7 @@ def _marked(piece: str, low_piece: str, found: list[str]) -> Markup:
         parts.append(f"{escape(piece[i:start])}<mark>{escape(piece[start:end])}</mark>")
         i = end
     parts.append(escape(piece[i:]))
-    return Markup("".join(parts))  # nosec B704: every piece of the text is escaped above
+    return "".join(parts)
 
 
 def _occurrences(text: str, term: str) -> list[tuple[int, int]]:
