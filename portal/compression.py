@@ -19,11 +19,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", MIMETYPES)
     # Brotli first (smaller, browsers send it over HTTPS); gzip for everything else that asks.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    # Brotli 1: measured in-process on the rendered item page (14.3 KB), 4.97 KB in 37 us of CPU against
-    # 4.62 KB in 83 us at 3 (and 4.3 KB in 174 us at Flask-Compress's default 4); the search page 3.69 KB
-    # against 3.58 KB. A third of a kilobyte is nothing on a phone's connection; 46 us is about a twentieth
-    # of a rendered item page as `python -m bench profile` times it (0.89 ms). The window size changed
-    # neither time nor size at these page sizes.
+    # Brotli 1: the cheapest setting inside a serving app (`python -m bench compression`, which times each
+    # algorithm and level within page requests): the item page's 14.6 KB to 5.1 KB in 63 us, against 124 us
+    # at brotli 3, 121 us with gzip 1, 195 us with gzip 6 (Flask-Compress's default), 78 us with zstd 1, and
+    # brotli 0 no cheaper. The few hundred bytes the costlier settings save are nothing on a phone's
+    # connection. The window size changed neither time nor size at these page sizes.
     app.config.setdefault("COMPRESS_BR_LEVEL", 1)
     # Conditional requests are answered before the view (http_caching.py) or by the few views that set
     # their own validators (assets, feeds); evaluating them again after compressing cost every page
