@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     # Brotli 1: the cheapest setting inside a serving app (`python -m bench compression`, which times each
     # algorithm and level within page requests): the item page's 14.6 KB to 5.1 KB in 63 us, against 124 us
-    # at brotli 3, 121 us with gzip 1, 195 us with gzip 6 (Flask-Compress's default), 78 us with zstd 1, and
+    # at brotli 3, 121 us with gzip 1, 195 us with gzip 6 (Flask-Compress's default gzip level), 78 us with zstd 1, and
     # brotli 0 no cheaper. The few hundred bytes the costlier settings save are nothing on a phone's
     # connection. The window size changed neither time nor size at these page sizes.
     app.config.setdefault("COMPRESS_BR_LEVEL", 1)
