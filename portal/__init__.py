@@ -35,7 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_engine(app)
 
-    from . import compression, cookie_session, fragments, http_caching, plan_labels, same_origin, security, sharing, template_gettext, templating
+    from . import (compression, cookie_session, fragments, http_caching, page_address, plan_labels, same_origin, security,
+                   sharing, template_gettext, templating)
 
     security.init_app(app)
     cookie_session.init_app(app)
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     template_gettext.init_app(app)
     plan_labels.init_app(app)
     sharing.init_app(app)
+    page_address.init_app(app)
     compression.init_app(app)
     fragments.init_app(app)
     http_caching.init_app(app)

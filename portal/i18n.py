@@ -72,8 +72,9 @@ def localized(record, field: str, lang: str | None = None) -> str:
 def url_in(lang: str, external: bool = False) -> str:
     """The current page in another language, keeping its query string (absolute if `external`)."""
     if request.endpoint and g.get("lang"):
-        args = {**request.args.to_dict(flat=True), **(request.view_args or {}), "lang": lang}
-        return url_for(request.endpoint, _external=external, **args)
+        from .page_address import this_page
+
+        return this_page(lang=lang, _external=external)
     return url_for("public.home", lang=lang, _external=external)
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g, request
 
 from .i18n import LANGS, current_lang, url_in
+from .page_address import shown_page, this_page
 from .services.posters import absolute_url, site_host
 from .templating import site_links
 
@@ -21,10 +22,7 @@ QUERY_MATTERS = frozenset({"search.results"})
 
 def canonical_url() -> str:
     """This page in its language, on the public address (PORTAL_PUBLIC_URL when set)."""
-    args = {**(request.view_args or {}), "lang": g.lang}
-    if request.endpoint in QUERY_MATTERS:
-        args = {**request.args.to_dict(flat=True), **args}
-    return absolute_url(url_for(request.endpoint, **args))
+    return absolute_url(this_page(lang=g.lang, _query=shown_page()[0] in QUERY_MATTERS))
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ def page_addresses() -> PageAddresses:
     host = site_host()  # what url_for(_external=True) puts in front
     canonical = None
     if g.get("lang"):
-        same = not request.args or request.endpoint in QUERY_MATTERS
+        same = not request.args or shown_page()[0] in QUERY_MATTERS
         canonical = absolute_url(in_lang[g.lang]) if same else canonical_url()
     return PageAddresses(in_lang, {lang: host + path for lang, path in in_lang.items()}, canonical,
                          host + site_links(current_lang())["root"])
@@ -53,7 +51,7 @@ def _in_each_language() -> dict[str, str]:
     part of the path, so the other language's address is this one's with the language swapped, rather
     than a second url_for (tests/test_sharing.py checks every public page against url_in)."""
     lang = g.get("lang")
-    if not (request.endpoint and lang):
+    if not (shown_page()[0] and lang):
         return {other: url_in(other) for other in LANGS}
     here = url_in(lang)
     prefix = f"{request.script_root}/{lang}"

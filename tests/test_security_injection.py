@@ -13,7 +13,8 @@ from route_walk import (Seeded, endpoint_of, login, login_as, page_paths, parse_
                         url_of)
 
 TEXT_KINDS = ("text", "textarea", "search", "password", "email", "tel", "url")
-GENERIC_PARAMS = ("page", "next", "q", "lang", "sort", "code")
+# Besides names pages read: names url_for reads itself and names of pages' paths (portal/page_address.py).
+GENERIC_PARAMS = ("page", "next", "q", "lang", "sort", "code", "plan", "_scheme", "_external", "_anchor")
 
 
 @pytest.fixture

@@ -111,3 +111,18 @@ def test_two_residents_behind_one_address_each_get_their_comment(app):
     assert again == a
     with app.app_context():
         assert db.session.scalar(select(func.count(Feedback.id))) == 2
+
+
+def test_every_route_that_looks_a_code_up_shares_the_budget(app_factory):
+    """Found in the URL map (a `<tracking>` argument, or the look-up form), so a new route cannot forget it."""
+    app = app_factory(TRACKING_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    routes = [r for r in app.url_map.iter_rules() if "tracking" in r.arguments or r.endpoint == "feedback.lookup"]
+    assert {r.endpoint for r in routes} >= {"feedback.track", "feedback.lookup", "feedback.withdraw"}
+    for n, rule in enumerate(routes):
+        here = {"REMOTE_ADDR": f"203.0.113.{100 + n}"}
+        method = "POST" if "POST" in rule.methods else "GET"
+        path = rule.rule.replace("<lang>", "zh").replace("<tracking>", "ZJ-AAAAAAAAAA")
+        answers = [client.open(path, method=method, query_string={"code": f"ZJ-{'B' * 9}{k}"}, environ_base=here).status_code
+                   for k in range(4)]
+        assert answers[:3].count(429) == 0 and answers[3] == 429, (rule.rule, method, answers)

@@ -7,6 +7,7 @@ from ..extensions import db, limiter
 from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
+from ..page_address import show_as
 from ..plan_urls import plan_in_urls
 from ..states import ModerationState
 from ..services import feedback as service
@@ -39,8 +40,9 @@ def _browser() -> str | None:
     return sender if len(sender) == 32 and all(c in "0123456789abcdef" for c in sender) else None
 
 
-# Look-ups and tracking pages share one per-address budget, so codes cannot be tried one after another.
-_tracking_limit = limiter.shared_limit(lambda: current_app.config["TRACKING_RATE_LIMIT"], scope="tracking")
+# Every route that looks a tracking code up (pages, look-up, withdrawal) shares one per-address budget, so
+# codes cannot be tried one after another (tests/test_tracking_codes.py walks the URL map for them).
+tracking_limit = limiter.shared_limit(lambda: current_app.config["TRACKING_RATE_LIMIT"], scope="tracking")
 
 
 @bp.post("/<lang>/plans/<plan>/items/<code>/feedback")
@@ -111,12 +113,14 @@ def _render_item(item, form, message, status, site=None):
     from ..public.item_page import render_item_page, render_site_page
 
     if site is not None:
+        show_as("public.site", code=item.code, site_id=site.id)
         return render_site_page(item, site, form, message), status
+    show_as("public.item", code=item.code)
     return render_item_page(item, form, message), status
 
 
 @bp.get("/<lang>/feedback/<tracking>")
-@_tracking_limit
+@tracking_limit
 def track(lang: str, tracking: str):
     _lang(lang)
     fb = service.find_by_code(tracking)
@@ -131,7 +135,7 @@ def track(lang: str, tracking: str):
 
 
 @bp.get("/<lang>/feedback/")
-@_tracking_limit
+@tracking_limit
 def lookup(lang: str):
     _lang(lang)
     code = request.args.get("code", "")

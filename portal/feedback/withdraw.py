@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from ..same_origin import ResidentForm
 from ..services import feedback as service
 from . import bp
-from .routes import _lang
+from .routes import _lang, tracking_limit
 
 
 class WithdrawForm(ResidentForm):
@@ -15,6 +15,7 @@ class WithdrawForm(ResidentForm):
 
 
 @bp.post("/<lang>/feedback/<tracking>/withdraw")
+@tracking_limit
 def withdraw(lang: str, tracking: str):
     _lang(lang)
     fb = service.find_by_code(tracking)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import g, redirect, request, url_for
 
+from ..page_address import query_kept
 from ..services.content import legacy_plan
 
 from . import bp
@@ -47,11 +48,8 @@ def _moved(**values):
     target = OLD_ENDPOINTS[request.endpoint]
     if g.get("lang"):
         values["lang"] = g.lang
-    # The query string goes along (?comments=2 …), built by url_for like every other redirect target;
-    # names url_for reads itself (_external, _scheme, _anchor …) are never taken from the request.
-    query = {k: v for k, v in request.args.to_dict(flat=False).items()
-             if k not in values and k != "plan" and not k.startswith("_")}
-    return redirect(url_for(target, plan=legacy_plan(), **values, **query), code=301)
+    # The query string goes along (?comments=2 …), by the rules of every link to a page (page_address).
+    return redirect(url_for(target, **{**query_kept(target), "plan": legacy_plan(), **values}), code=301)
 
 
 for n, (rule, _target) in enumerate(OLD_ADDRESSES):

@@ -1,0 +1,49 @@
+"""The address of the page being shown, with some of its values changed: the same page in the other
+language, another page of its comments.
+
+The one place such an address is built from the request, so the rules hold for every link of the kind:
+- The query string goes along, but never a name url_for reads itself (`_external`, `_scheme`, `_anchor`,
+  `_method`: `?_scheme=x` made every page fail) nor a name of the page's own path (`lang`, `plan`,
+  `code`…: `?plan=nope` sent the language switch to a plan that does not exist). The path's values win.
+- A form sent back with errors is shown at the address it was posted to; its links are those of the page
+  the form belongs to (`show_as`), not of the POST-only address.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, url_for
+
+
+def show_as(endpoint: str, **values) -> None:
+    """This response shows the page `endpoint` with `values` (a form posted to another address)."""
+    g.shown_page = (endpoint, values)
+
+
+def shown_page() -> tuple[str | None, dict]:
+    """(endpoint, path values) of the page the reader sees."""
+    shown = g.get("shown_page")
+    if shown is not None:
+        return shown
+    return request.endpoint, dict(request.view_args or {})
+
+
+def query_kept(endpoint: str | None) -> dict[str, list[str]]:
+    """This request's query string as url_for arguments for a page of `endpoint`."""
+    path_names = {name for rule in current_app.url_map.iter_rules(endpoint) for name in rule.arguments} \
+        if endpoint else set()
+    return {name: values for name, values in request.args.to_dict(flat=False).items()
+            if not name.startswith("_") and name not in path_names}
+
+
+def this_page(_external: bool = False, _query: bool = True, **changes) -> str:
+    """The page being shown with `changes` (lang=…, comments=2), its query string kept unless `_query` is false."""
+    endpoint, values = shown_page()
+    if endpoint is None:
+        return url_for("public.home", lang=changes.get("lang") or g.get("lang") or "zh", _external=_external)
+    if g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = g.lang
+    query = query_kept(endpoint) if _query else {}
+    return url_for(endpoint, _external=_external, **{**query, **values, **changes})
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["this_page"] = this_page
