@@ -1,12 +1,14 @@
-"""What every form of the portal shares: choices from a table of labels, and the staff forms'
-answer to a missing or stale CSRF token."""
+"""What every form of the portal shares: control characters taken out of what was typed, choices from a
+table of labels, and the staff forms' answer to a missing or stale CSRF token."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from flask import abort
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 
@@ -16,7 +18,28 @@ def label_choices(labels: Mapping[str, str]) -> list[SelectChoice]:
     return [SelectChoice(code, lazy_gettext(label)) for code, label in labels.items()]
 
 
-class StaffForm(FlaskForm):
+# Control characters (tab, line feed and carriage return aside): never meant, invisible on the page, and a NUL
+# is refused by PostgreSQL, which turned a resident's whole comment into an error page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(value):
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class PortalForm(FlaskForm):
+    """Every form of the portal (tests/test_feedback_bad_inputs.py checks they all derive from it): what was
+    posted reaches the fields without control characters, before their own filters and validators."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            posted = super().wrap_formdata(form, formdata)
+            if posted is None:
+                return None
+            return MultiDict([(name, without_control_characters(value)) for name, value in posted.items(multi=True)])
+
+
+class StaffForm(PortalForm):
     def validate_on_submit(self, extra_validators=None) -> bool:
         """A form without a valid CSRF token is refused (400), not shown again with the other errors."""
         valid = super().validate_on_submit(extra_validators)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import Forbidden
 
 from .extensions import csrf
+from .forms import PortalForm
 
 # Posted without a staff session: their forms carry no token; the origin check guards them.
 RESIDENT_BLUEPRINTS = ("public", "feedback", "follow")
@@ -30,7 +30,7 @@ class CrossSitePost(Forbidden):
     """A form posted from another site (errors.py answers with a page that says so)."""
 
 
-class ResidentForm(FlaskForm):
+class ResidentForm(PortalForm):
     """A form residents post without a session: no CSRF token (same_origin checks where it came from)."""
 
     class Meta:

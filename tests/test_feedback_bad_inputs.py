@@ -195,3 +195,34 @@ def test_flagging_an_unpublished_comment_is_404(app, client):
     assert r.status_code == 404
     r = client.post("/zh/feedback/99999/flag", data={"csrf_token": csrf_from(page.data), "reason": "spam"})
     assert r.status_code == 404
+
+
+def test_control_characters_are_taken_out_of_what_a_resident_typed(app, client):
+    """A NUL (which PostgreSQL refuses) or another control character in any field: the comment is kept without it."""
+    response = send_comment(client, body=BODY[:6] + "\x00" + BODY[6:] + "\x07", display_name="张\x00三\x1b",
+                            contact="13800138000\x00", show_full_name="y")
+    fb = feedback_by_code(app, tracking_code(response))
+    assert (fb.body, fb.display_name) == (BODY, "张三")
+
+
+def test_every_form_takes_control_characters_out():
+    """Every form class of the portal derives from PortalForm, whose filter runs before the field's own."""
+    import importlib
+    import pkgutil
+
+    import portal
+    from flask_wtf import FlaskForm
+
+    from portal.forms import PortalForm
+
+    for module in pkgutil.walk_packages(portal.__path__, "portal."):
+        importlib.import_module(module.name)
+
+    def every(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every(sub)
+
+    forms = {f for f in every(FlaskForm) if f.__module__.startswith("portal.")}
+    assert len(forms) > 15
+    assert not [f.__qualname__ for f in forms if not issubclass(f, PortalForm)]

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from .. import limits
-from ..forms import label_choices
+from ..forms import PortalForm, label_choices
 from ..i18n import N_
 from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD
@@ -12,14 +11,14 @@ from ..services.moderation_record import REASONS
 from ..states import StaffRole
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=limits.USERNAME.max)],
                            render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     """The second factor: 6 digits from the authenticator app, or a recovery code."""
     code = StringField(_l("Code"), validators=[DataRequired(message=_l("Please type the code.")), Length(max=32)],
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
@@ -36,7 +35,7 @@ def _reason_code_field() -> SelectField:
                        choices=label_choices(REASONS))
 
 
-class _ModerationForm(FlaskForm):
+class _ModerationForm(PortalForm):
     # Where to go back to afterwards (the list with its filter); checked before use.
     next = HiddenField()
     # The state the moderator saw: if someone else decided meanwhile, nothing is changed.
@@ -88,7 +87,7 @@ def _password_pair(label, again_label) -> tuple[PasswordField, PasswordField]:
     )
 
 
-class CreateAccountForm(FlaskForm):
+class CreateAccountForm(PortalForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(message=_REQUIRED), limits.USERNAME.length(),
         Regexp(r"^[\w.-]+$", message=_l("Please use only letters, digits, dots, hyphens and underscores, without spaces."))])
@@ -96,13 +95,13 @@ class CreateAccountForm(FlaskForm):
     password, confirm = _password_pair(_l("Initial password"), _l("Initial password again"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PortalForm):
     role = SelectField(_l("Role"), choices=label_choices(ROLE_LABELS))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PortalForm):
     password, confirm = _password_pair(_l("New password"), _l("New password again"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PortalForm):
     """Only the CSRF token: for buttons such as disable and enable."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import limits
+from ..forms import PortalForm
 from ..i18n import current_lang
 from ..states import OutcomeKind
 from ..services import outcomes as rules
@@ -16,7 +16,7 @@ from ..services import outcomes as rules
 FIGURE_PREFIX = "figure_"
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(PortalForm):
     result = SelectField(_l("Outcome"), choices=[])
     note_zh = TextAreaField(_l("What became of it (Chinese)"), validators=[
         DataRequired(message=_l("Please say what became of it, in Chinese.")), limits.NOTE.length()])

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, SelectField
 
-from ..forms import StaffForm
+from ..forms import PortalForm, StaffForm
 from ..i18n import current_lang
 
 
-class DownloadForm(FlaskForm):
+class DownloadForm(PortalForm):
     class Meta:
         csrf = False  # a GET form: downloading changes nothing but the audit log
 
