@@ -95,3 +95,11 @@ def test_search_parameter_errors_are_error_objects(client, spec):
     assert r.status_code == 400
     _validator(spec, "Error").validate(r.get_json())
     assert r.get_json()["error"]["message"].startswith("more:")
+
+
+def test_a_search_hit_carries_the_status_the_page_shows(client):
+    """No progress report yet and the deadline passed, as on the work point's page and in the item API."""
+    hit = client.get("/api/v1/search", query_string={"q": "加装电梯", "lang": "en"}).json["results"][0]
+    item = client.get(f"/api/v1/items/{hit['code']}").json
+    assert hit["status"] == item["status"]
+    assert hit["status"]["code"] == "no_report" and hit["status"]["deadline_passed"] is True

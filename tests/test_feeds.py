@@ -140,3 +140,12 @@ def test_openapi_documents_the_new_paths(spec):
     assert "Site" in spec["components"]["schemas"]
     assert "sites" in spec["components"]["schemas"]["Item"]["required"]
     assert "text/csv" in spec["paths"]["/api/v1/items.csv"]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize("lang,said", [("en", "No progress report published yet. The deadline (December 2023) has passed."),
+                                       ("zh", "尚未发布进展报告。时间节点（2023年12月）已过。")])
+def test_a_work_point_feed_says_what_its_page_says_before_any_report(client, lang, said):
+    """An item with no update whose deadline is past: its feed has no entry, and says why, as the page does."""
+    feed = client.get(f"/{lang}/plans/2023-city-management/items/2.3/feed.atom").get_data(as_text=True)
+    assert "<entry>" not in feed
+    assert said in feed

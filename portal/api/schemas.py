@@ -181,6 +181,7 @@ class SearchHit(Shape):
     snippet: str
     url: str
     score: float
+    status: Status = Field(description="As on the work point's page: no progress report yet, and whether its deadline has passed")
 
 
 class SearchResults(Shape):

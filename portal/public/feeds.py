@@ -10,9 +10,12 @@ from feedgen.feed import FeedGenerator
 from flask import url_for
 
 from ..i18n import N_
+from ..punctuation import marks
 from ..services import dashboard, updates
 from ..services.content import content
 from ..services.sites import notice_date
+from ..services.status import status_of
+from ..templating import month_label
 from ..services.updates import in_lang as _in
 
 FEED_SIZE = 50
@@ -21,6 +24,8 @@ FEED_SUBTITLE = N_("Status and progress updates published for the work points of
 SCOPED_TITLE = N_("%(name)s: updates")
 SCOPED_SUBTITLE = N_("Status updates, project stages and official replies published on the Zhangjiang Work Points site.")
 SITE_NAME = N_("Zhangjiang Work Points")
+NO_REPORT_SENTENCE = N_("No progress report published yet.")
+DEADLINE_PASSED_SENTENCE = N_("The deadline (%(month)s) has passed.")
 # Entry ids must not change when the site moves host, so they are derived from the database id (the namespace
 # keeps the site's first name: a new one would make every reader see every entry again).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "zhangjiang-work-points-2023")
@@ -90,4 +95,17 @@ def page_url(found: updates.Scope, lang: str) -> str:
 
 def scoped_feed(found: updates.Scope, lang: str, self_url: str) -> bytes:
     return _feed(self_url, page_url(found, lang), [_in(lang, SCOPED_TITLE, name=found.title(lang))],
-                 [_in(lang, SCOPED_SUBTITLE)], lang, updates.events(found, FEED_SIZE))
+                 [marks(lang)["space"].join([*_item_state(found, lang), _in(lang, SCOPED_SUBTITLE)])], lang, updates.events(found, FEED_SIZE))
+
+
+def _item_state(found: updates.Scope, lang: str) -> list[str]:
+    """What a work point's page says before any report (and once its deadline is past), so that a feed
+    with no entry does not look like a feed of a point with nothing to report."""
+    if found.kind != "item":
+        return []
+    item = content().item(found.key)
+    state = status_of(item)
+    said = [] if state.reported else [_in(lang, NO_REPORT_SENTENCE)]
+    if state.overdue:
+        said.append(_in(lang, DEADLINE_PASSED_SENTENCE, month=month_label(item.deadline, lang)))
+    return said

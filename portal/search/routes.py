@@ -6,11 +6,13 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
+from ..api.build import status as api_status
 from ..api.responses import error_response, json_response
 from ..api.schemas import SearchHit, SearchQuery, SearchResults
 from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
+from ..services.status import statuses_by_key
 from ..templating import QUERY_SAFE
 from . import api_bp, bp
 from .page import filter_form, hit_lines
@@ -116,9 +118,11 @@ def api_search():
         found = search(args.q, args.lang, filters, more=args.more == "1")
     except QueryError as exc:
         return error_response(400, str(exc))
+    statuses = statuses_by_key(h.item for h in found.hits)
     return json_response(SearchResults(query=found.query, total=found.total, near=found.near, more=found.more, results=[
         SearchHit(code=h.code, plan=h.item.plan, year=registry().store(h.item.plan).plan.year,
                   title=h.item.title.get(args.lang), snippet=h.snippet.striptags(),
-                  url=url_for("public.item", lang=args.lang, plan=h.item.plan, code=h.code), score=h.score)
+                  url=url_for("public.item", lang=args.lang, plan=h.item.plan, code=h.code), score=h.score,
+                  status=api_status(statuses[h.item.plan, h.code]))
         for h in found.hits
     ]))
