@@ -19,7 +19,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from flask import current_app
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -191,6 +194,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
         dialect = _dialect()
         if info["kind"] != dialect:
             raise BackupError(f"{archive} holds a {info['kind']} database; this site uses {dialect}")
+        _check_revision(archive, manifest.get("alembic_revision"))
         db.session.remove()
         db.engine.dispose()
         if dialect == "sqlite":
@@ -219,4 +223,20 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
             rows = _table_counts(conn)
     if rows != info["rows"]:
         raise BackupError(f"restored row counts {rows} differ from the backup's {info['rows']}")
+    # A backup taken by an earlier release holds that release's tables: bring them to this release's, as
+    # `flask db upgrade` does after a deploy (a no-op for a backup of this release).
+    upgrade(directory=current_app.extensions["migrate"].directory)
     return manifest
+
+
+def _check_revision(archive: Path, revision: str | None) -> None:
+    """Refuse, before anything is replaced, a backup whose tables this release does not know (one taken by
+    a newer release): install that release first."""
+    if revision is None:
+        return
+    config = current_app.extensions["migrate"].migrate.get_config()
+    try:
+        ScriptDirectory.from_config(config).get_revision(revision)
+    except CommandError:
+        raise BackupError(f"{archive} was taken by a newer release of the portal (database revision {revision}); "
+                          "install that release, then restore") from None

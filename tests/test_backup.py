@@ -142,3 +142,64 @@ def test_backup_is_consistent_while_comments_are_written(site, tmp_path):
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == read_manifest(archive)["database"]["rows"]["feedback"]
             conn.close()
+
+
+def _head(app) -> str:
+    from alembic.script import ScriptDirectory
+
+    with app.app_context():
+        return ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
+
+
+def _revision(app) -> str:
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    with app.app_context():
+        return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_a_backup_of_an_earlier_release_is_brought_up_to_date(site, tmp_path):
+    """Restored with this release's code, an older backup's tables are upgraded, and the site serves it."""
+    from flask_migrate import downgrade, upgrade
+
+    code = _comment(site, "旧版本备份里的留言。")
+    runner = site.test_cli_runner()
+    with site.app_context():
+        downgrade(directory=site.extensions["migrate"].directory, revision="-1")
+    older = _revision(site)
+    assert older != _head(site)
+    assert runner.invoke(args=["backup", "--out", str(tmp_path)]).exit_code == 0
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    with site.app_context():
+        upgrade(directory=site.extensions["migrate"].directory)
+
+    result = runner.invoke(args=["restore", str(archive), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert _revision(site) == _head(site)
+    assert code in _state(site)["comments"]
+    assert site.test_client().get("/zh/plans/2023-city-management/items/2.3").status_code == 200
+
+
+def test_a_backup_of_a_newer_release_is_refused_before_anything_changes(site, tmp_path):
+    import io
+    import json
+
+    runner = site.test_cli_runner()
+    runner.invoke(args=["backup", "--out", str(tmp_path)])
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    newer = tmp_path / "newer.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(newer, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read() if member.isfile() else None
+            if member.name.endswith("/manifest.json"):
+                manifest = json.loads(data)
+                manifest["alembic_revision"] = "a_later_release"
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data) if data is not None else None)
+    _comment(site, "恢复被拒绝时这条留言应当保留。")
+    refused = runner.invoke(args=["restore", str(newer), "--yes"])
+    assert refused.exit_code != 0 and "newer release" in refused.output
+    assert len(_state(site)["comments"]) == 1
