@@ -69,7 +69,7 @@ def test_api_shape_and_order(client):
     assert data["query"] == "elevator"
     assert data["results"][0]["code"] == "2.3"
     first = data["results"][0]
-    assert set(first) == {"code", "plan", "year", "title", "snippet", "url", "score"}
+    assert set(first) == {"code", "plan", "year", "title", "snippet", "url", "score", "status"}
     assert first["url"] == "/en/plans/2023-city-management/items/2.3"
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
