@@ -136,7 +136,7 @@ def test_update_writes_the_audit_log(app, staff_client):
     ({"status": "finished"}, "status", "Please choose one of the statuses."),
     ({"note_zh": "   "}, "note_zh", "Please say what changed, in Chinese."),
     ({"happened_on": "2026-11-25"}, "happened_on", "The date cannot be in the future."),
-    ({"happened_on": "2023-06-20"}, "happened_on", "The date cannot be before the notice of 21 June 2023."),
+    ({"happened_on": "2023-06-20"}, "happened_on", "The date cannot be before the date of the notice."),
     ({"happened_on": "1 Sept"}, "happened_on", "Please give the date as YYYY-MM-DD."),
     ({"progress_starts": "-1"}, "progress_starts", "Progress cannot be negative."),
     ({"progress_starts": "251"}, "progress_starts", "This is more than ten times the target"),

@@ -20,5 +20,5 @@ def day_problem(day: date | None, today: date) -> str | None:
     if day > today:
         return N_("The date cannot be in the future.")
     if day < notice_date():
-        return N_("The date cannot be before the notice of 21 June 2023.")
+        return N_("The date cannot be before the date of the notice.")  # of the plan in view: not always 2023
     return None
