@@ -38,13 +38,12 @@ def import_command(path, slug, kind, dry_run, publish):
         raise click.ClickException(str(exc)) from None
     if dry_run:
         click.echo("\n".join(tree_lines(planned)))
-        return
-    if planned.problems:
+    elif planned.problems:
         click.echo("\n".join(f"cannot read {p}" for p in planned.problems), err=True)
-        raise click.ClickException(f"{len(planned.problems)} line(s) could not be read; nothing written")
-    if publish and planned.unknown_offices:
-        raise click.ClickException("cannot publish: offices not in content/offices.yaml (add them there first): "
-                                   + "、".join(planned.unknown_offices))
+    if planned.refusal:  # a dry run fails too, so a script can tell that the import would
+        raise click.ClickException(planned.refusal)
+    if dry_run:
+        return
     where = f"content/{PLANS_DIR}/{slug}"
     if not outcome.written:
         click.echo(f"{where}: nothing changed ({len(outcome.unchanged)} files already identical)")
@@ -52,6 +51,12 @@ def import_command(path, slug, kind, dry_run, publish):
         click.echo(f"{where}: wrote {len(outcome.written)} files, {len(outcome.unchanged)} unchanged")
     if outcome.kept:
         click.echo(f"kept {len(outcome.kept)} existing files with their text: " + ", ".join(outcome.kept))
+    if outcome.reworded:
+        click.echo("official text changed, reread the plain-language text of: " + ", ".join(outcome.reworded))
+    if outcome.dropped_targets:
+        click.echo("targets whose phrase is no longer in the notice, removed: " + "; ".join(outcome.dropped_targets))
+    if outcome.removed:
+        click.echo("work points no longer in the notice, their files removed: " + ", ".join(outcome.removed))
     if planned.unknown_offices:
         click.echo("offices not in content/offices.yaml (add them there before publishing): "
                    + "、".join(planned.unknown_offices))

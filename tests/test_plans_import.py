@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.content import ContentError, load_content
+from portal.content import ContentError, load_content, load_plans
 from portal.content.importer import plan_record
 from portal.content.normalize import normalise
 from portal.content.parser import parse_notice
@@ -110,14 +110,17 @@ def test_the_2023_notice_moved_byte_identical_and_is_the_current_plan():
 
 
 def test_dry_run_of_the_real_notice_lists_thirty_items_with_offices_and_months(content):
-    result = _flask("plans", "import", str(PLAN_2023 / "notice.txt"), "--slug", "copy-2023", "--dry-run", content=content)
+    # The notice is already in 2023-city-management, so a dry run into any other folder is refused.
+    result = _flask("plans", "import", str(PLAN_2023 / "notice.txt"), "--slug", "2023-city-management", "--dry-run",
+                    content=content)
+    before = _tree(content / "plans" / "2023-city-management")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "30 work points" in lines and not any(line.startswith("cannot read") for line in lines)
     for code, (offices, month) in EXPECTED.items():
         row = next(line.strip() for line in lines if line.strip().startswith(code + " ["))
         assert row.startswith(f"{code} [{'、'.join(offices)}] {month}"), row
-    assert not (content / "plans" / "copy-2023").exists()  # a dry run writes nothing
+    assert _tree(content / "plans" / "2023-city-management") == before  # a dry run writes nothing
 
 
 def _check_2024(planned) -> None:
@@ -231,6 +234,7 @@ def test_broken_items_are_each_named_by_line_and_nothing_is_written(content, tmp
     source = tmp_path / "broken.txt"
     source.write_text(broken, encoding="utf-8")
     dry = _flask("plans", "import", str(source), "--slug", SLUG, "--dry-run", content=content)
+    assert dry.returncode != 0  # the import would fail
     problems = [line for line in dry.stdout.splitlines() if line.startswith("cannot read")]
     assert problems[:2] == ["cannot read line 25: cannot read the deadline '尽快'",
                         "cannot read line 29: work point has no （责任部门：…；时间节点：…） clause: 完成20个居委绿色社区达标创建。…"]
@@ -336,7 +340,7 @@ def test_the_real_2023_notice_as_a_pdf_reads_like_its_text(content, tmp_path):
     paragraphs = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n") if p.strip())
     html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",sans-serif}'
             "</style><body>" + paragraphs + "</body></html>")
-    planned, _ = import_notice(_chromium_pdf(html, tmp_path), "pdf-2023", content, dry_run=True)
+    planned, _ = import_notice(_chromium_pdf(html, tmp_path), "2023-city-management", content, dry_run=True)
     expected = parse_notice(normalise(text))
     assert planned.problems == []
     assert [(i.code, i.offices, i.deadline, i.official_text) for i in planned.notice.items] == [
@@ -370,3 +374,107 @@ def test_a_plan_with_unknown_offices_is_not_published(content, tmp_path):
     result = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
     assert result.returncode != 0 and "cannot publish" in result.stderr and "绿化新办" in result.stderr
     assert not (content / "plans" / SLUG).exists()
+
+
+# --- a corrected notice imported again; an import that fails halfway ----------------------------------
+
+# The 2024 notice as corrected after publication: one figure changed (3 → 4 pocket parks) and
+# subsection 1.2 (work point 1.2) struck out.
+NOTICE_2024_CORRECTED = NOTICE_2024.replace("新建口袋公园 3 个", "新建口袋公园 4 个").replace(
+    "（二）开展绿色社区创建。\n\n完成 20 个居委绿色社区达标创建。（责任部门：规建办；时间节点：年底前）\n\n", "")
+POCKET_PARKS = {"key": "pocket_parks", "metric": {"zh": "口袋公园", "en": "Pocket parks"}, "value": 3,
+                "unit": {"zh": "个", "en": "parks"}, "phrase": "新建口袋公园3个"}
+
+
+def _edit_item(folder: Path, code: str, **fields) -> None:
+    path = folder / "items" / f"{code}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**data, **fields}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _published_2024(content: Path, tmp_path: Path) -> Path:
+    """The 2024 notice imported with --publish, a writer's title and target on work point 1.1.2."""
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    assert _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content).returncode == 0
+    folder = content / "plans" / SLUG
+    _edit_item(folder, "1.1.2", title={"zh": "新建口袋公园", "en": "New pocket parks"}, targets=[POCKET_PARKS])
+    return folder
+
+
+def test_a_corrected_notice_imported_again_rewrites_the_official_text_and_the_site_still_starts(content, tmp_path, app_factory):
+    folder = _published_2024(content, tmp_path)
+    corrected = tmp_path / "notice-2024-corrected.txt"
+    corrected.write_text(NOTICE_2024_CORRECTED, encoding="utf-8")
+    result = _flask("plans", "import", str(corrected), "--slug", SLUG, "--publish", content=content)
+    assert result.returncode == 0, result.stderr
+    # The notice's words are the notice's: rewritten; the writer's title stays; the target whose phrase
+    # left the text is dropped and named; the struck-out work point's file goes and is named.
+    item = yaml.safe_load((folder / "items" / "1.1.2.yaml").read_text(encoding="utf-8"))
+    assert item["official"] == "推进口袋公园建设，新建口袋公园4个。" and item["title"]["zh"] == "新建口袋公园"
+    assert item["targets"] == [] and "pocket_parks" in result.stdout
+    assert "official text changed" in result.stdout and "items/1.1.2.yaml" in result.stdout
+    assert not (folder / "items" / "1.2.yaml").exists() and "items/1.2.yaml" in result.stdout
+    assert [i.code for i in load_content(content, SLUG).items] == ["1.1.1", "1.1.2", "2.1", "2.2"]
+    assert _flask("plans", "check", SLUG, content=content).returncode == 1  # loads; fails only for untitled items
+    assert app_factory(CONTENT_DIR=str(content)).test_client().get(f"/zh/plans/{SLUG}/items/1.1.2").status_code == 200
+    assert not [p.name for p in (content / "plans").iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_an_import_that_fails_halfway_or_does_not_load_leaves_the_plan_as_it_was(content, tmp_path, monkeypatch):
+    folder = _published_2024(content, tmp_path)
+    before = _tree(folder)
+    corrected = tmp_path / "notice-2024-corrected.txt"
+    corrected.write_text(NOTICE_2024_CORRECTED, encoding="utf-8")
+    real_write = Path.write_text
+
+    def failing_write(path, *args, **kwargs):
+        if path.name == "sections.yaml":
+            raise OSError("disk full")
+        return real_write(path, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "write_text", failing_write)
+        with pytest.raises(OSError, match="disk full"):
+            import_notice(corrected, SLUG, content, dry_run=False, publish=True)
+    assert _tree(folder) == before and load_plans(content).store(SLUG).item("1.2")
+    # A folder that would not load is refused by the loader the site uses, and the live one is untouched:
+    # here the corrected title dates the plan 2022, before the 2023 plan its item 2.1 continues.
+    _edit_item(folder, "2.1", continues="2023-city-management/2.3")
+    before = _tree(folder)
+    corrected.write_text(NOTICE_2024_CORRECTED.replace("张江镇2024年城市管理", "张江镇2022年城市管理"), encoding="utf-8")
+    result = _flask("plans", "import", str(corrected), "--slug", SLUG, content=content)
+    assert result.returncode != 0 and f"content/plans/{SLUG} left as it was" in result.stderr
+    assert "continues" in result.stderr and _tree(folder) == before
+    assert load_plans(content).store(SLUG).item("1.2")
+    # An interrupted first import leaves no plan at all.
+    other = tmp_path / "notice-2024-13.txt"
+    other.write_text(NOTICE_2024.replace("浦张府[2024] 12 号", "浦张府[2024] 13 号"), encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "write_text", failing_write)
+        with pytest.raises(OSError):
+            import_notice(other, "2024-other", content, dry_run=False)
+    assert sorted(p.name for p in (content / "plans").iterdir()) == ["2023-city-management", SLUG]
+
+
+def test_deadlines_take_the_plans_year_from_the_title_not_the_issue_date(content, tmp_path):
+    """A 2024 plan issued in December 2023: its months are 2024's."""
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024.replace("2024 年 3 月 15 日", "2023 年 12 月 28 日"), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=False)
+    assert {i.code: i.deadline for i in planned.notice.items} == {c: e[2] for c, e in EXPECTED_2024.items()}
+    assert planned.notice.date == "2023-12-28" and load_content(content, SLUG).plan.year == 2024
+    # Without a year in the title, the issue date's year is all there is.
+    untitled = parse_notice(normalise(NOTICE_2024.replace("张江镇2024年城市管理", "张江镇城市管理")
+                                      .replace("2024 年 3 月 15 日", "2023 年 12 月 28 日")))
+    assert untitled.items[0].deadline == "2023-09"
+
+
+def test_the_same_notice_under_a_second_slug_is_refused_naming_the_first(content, tmp_path):
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    assert _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content).returncode == 0
+    for extra in ((), ("--dry-run",)):
+        typo = _flask("plans", "import", str(source), "--slug", "2024-city-managment", "--publish", *extra, content=content)
+        assert typo.returncode != 0 and f"content/plans/{SLUG}" in typo.stderr and "浦张府〔2024〕12号" in typo.stderr
+    assert not (content / "plans" / "2024-city-managment").exists()

@@ -2,24 +2,27 @@
 
 Only what the notice says is written: the normalised notice text, plan.yaml read from its header,
 section names (Chinese from the notice, English left empty) and one item file per work point with
-the official wording and empty plain-language fields. Item files that already exist are never
-overwritten, so a writer's plain-language text survives a second import.
+the official wording and empty plain-language fields. On a re-import a writer's plain-language text
+survives in the item files of work points the notice still has; `official:` is always the notice's.
+
+The folder is built beside the live one, loaded by the site's own loader and only then swapped in,
+so an import that fails, or whose result would not load, leaves the live plan as it was.
 """
 from __future__ import annotations
 
-import re
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .normalize import normalise
-from .parser import ParsedNotice, parse_notice
+from .parser import NoticeParseError, ParsedNotice, parse_notice, plan_title
 from .readers import read_notice_file
-from .store import NOTICE_FILE, PLAN_FILE, PLANS_DIR
-
-_TITLE_IN_QUOTES = re.compile(r"《([^》]+)》")
-_YEAR = re.compile(r"(\d{4})\s*年")
+from .store import (NOTICE_FILE, PLAN_FILE, PLANS_DIR, ContentError, UnknownOfficeError, discover_plans, load_content,
+                    read_plan)
 
 
 @dataclass
@@ -29,14 +32,29 @@ class PlannedImport:
     notice: ParsedNotice
     problems: list[str]
     unknown_offices: list[str]
+    published: bool = False  # what plan.yaml will say: asked for, or already so
     files: dict[str, str] = field(default_factory=dict)  # path inside the plan folder -> text
+
+    @property
+    def refusal(self) -> str | None:
+        """Why this import cannot be written (its dry run then fails too), or None."""
+        if self.problems:
+            return f"{len(self.problems)} line(s) could not be read; nothing written"
+        if self.published and self.unknown_offices:
+            # A published plan is loaded at every start; one naming an unknown office would stop the site.
+            return ("cannot publish: offices not in content/offices.yaml (add them there first): "
+                    + "、".join(self.unknown_offices))
+        return None
 
 
 @dataclass
 class ImportOutcome:
     written: list[str]
     unchanged: list[str]
-    kept: list[str]  # item files already there (perhaps with a writer's text), left alone
+    kept: list[str]  # item files and sections.yaml with a writer's text, kept
+    removed: list[str] = field(default_factory=list)  # item files of work points no longer in the notice
+    reworded: list[str] = field(default_factory=list)  # item files whose official text changed: reread the writer's
+    dropped_targets: list[str] = field(default_factory=list)  # "items/<code>.yaml: <key>": phrase no longer in the text
 
 
 def _dump(data) -> str:
@@ -44,8 +62,7 @@ def _dump(data) -> str:
 
 
 def _plan_title(notice: ParsedNotice) -> str:
-    m = _TITLE_IN_QUOTES.search(notice.title)
-    return m.group(1) if m else (notice.body_title or notice.title)
+    return plan_title(notice.title, notice.body_title)
 
 
 # plan.yaml fields a writer fills by hand (the notice is in Chinese only); a re-import keeps them.
@@ -56,7 +73,6 @@ def plan_record(notice: ParsedNotice, slug: str, kind: str | None, published: bo
                 written: dict | None = None) -> dict:
     """plan.yaml from the notice's header; `written` holds the writer's fields of an earlier import (else empty)."""
     title = _plan_title(notice)
-    year = _YEAR.search(title)
     written = written or {}
     return {
         "slug": slug,
@@ -66,7 +82,7 @@ def plan_record(notice: ParsedNotice, slug: str, kind: str | None, published: bo
         "date": notice.date,
         "title": title,
         "title_en": written.get("title_en") or "",
-        "year": int(year.group(1)) if year else int(notice.date[:4]),
+        "year": notice.year,
         "kind": kind or ("city-management" if "城市管理" in title else "plan"),
         "published": published,
     }
@@ -81,18 +97,25 @@ def _item_text(item, number: str) -> str:
     })
 
 
+def _section_codes(notice: ParsedNotice) -> list[str]:
+    return [code for sec in notice.sections for code in (str(sec.number), *(sub.code for sub in sec.subsections))]
+
+
 def _sections_text(notice: ParsedNotice) -> str:
-    names = {}
-    for sec in notice.sections:
-        names[str(sec.number)] = {"en": ""}
-        for sub in sec.subsections:
-            names[sub.code] = {"en": ""}
+    names = {code: {"en": ""} for code in _section_codes(notice)}
     return "# English names of the action areas, still to write (the Chinese comes from the notice).\n" + _dump(names)
 
 
 def _known_offices(content_root: Path) -> set[str]:
     records = yaml.safe_load((content_root / "offices.yaml").read_text(encoding="utf-8")) or []
     return {r.get("zh") for r in records if isinstance(r, dict)}
+
+
+def _same_notice_elsewhere(content_root: Path, slug: str, number: str) -> None:
+    """One notice, one plan folder: a mistyped --slug would otherwise publish a second copy of it."""
+    for other in discover_plans(content_root):
+        if other.slug != slug and other.number == number:
+            raise ContentError(f"{number} is already imported in {other.rel}: import it again with --slug {other.slug}")
 
 
 def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None,
@@ -105,37 +128,136 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     text = normalise(raw, hard_wrapped=wrapped)
     problems: list[str] = []
     notice = parse_notice(text, problems)
+    _same_notice_elsewhere(content_root, slug, notice.number)
     known = _known_offices(content_root)
     unknown = sorted({o for i in notice.items for o in i.offices if o not in known})
     folder = content_root / PLANS_DIR / slug
     existing = folder / PLAN_FILE
     before = (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}) if existing.exists() else {}
     written = {k: before.get(k) for k in WRITERS_FIELDS}
-    planned = PlannedImport(slug, folder, notice, problems, unknown)
+    published = publish or bool(before.get("published"))
+    planned = PlannedImport(slug, folder, notice, problems, unknown, published)
     planned.files[NOTICE_FILE] = text
     planned.files[PLAN_FILE] = (
         f"# Read from {NOTICE_FILE} by `flask plans import`; write issuer_en and title_en (English translations of\n"
         "# issuer and title), then set published: true once checked.\n"
-        + _dump(plan_record(notice, slug, kind, publish or bool(before.get("published")), written)))
+        + _dump(plan_record(notice, slug, kind, published, written)))
     planned.files["sections.yaml"] = _sections_text(notice)
     for item in notice.items:
         planned.files[f"items/{item.code}.yaml"] = _item_text(item, notice.number)
     return planned
 
 
-def write_import(planned: PlannedImport) -> ImportOutcome:
-    outcome = ImportOutcome([], [], [])
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _leading_comments(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[: next((n for n, line in enumerate(lines) if not line.startswith("#")), len(lines))])
+
+
+def _merged_item(old: str, item, outcome: ImportOutcome) -> str:
+    """A writer's item file kept, with `official:` made the notice's text again (it is a copy of the notice,
+    checked at every load) and the targets whose phrase is no longer in that text taken out."""
+    data = yaml.safe_load(old)
+    if not isinstance(data, dict):
+        return old  # not ours to repair: the loader names the problem and the import is refused
+    new = dict(data)
+    if "official" in data:
+        new["official"] = item.official_text
+    if isinstance(data.get("targets"), list):
+        gone = [t for t in data["targets"] if isinstance(t, dict) and t.get("phrase") not in item.official_text]
+        new["targets"] = [t for t in data["targets"] if t not in gone]
+        outcome.dropped_targets += [f"items/{item.code}.yaml: {t.get('key')} ({t.get('phrase')})" for t in gone]
+    return old if new == data else _leading_comments(old) + _dump(new)
+
+
+def _merged_sections(old: str, notice: ParsedNotice) -> str:
+    """A writer's sections.yaml kept, with an empty English name added for each new action area."""
+    data = yaml.safe_load(old)
+    if not isinstance(data, dict):
+        return old
+    missing = {code: {"en": ""} for code in _section_codes(notice) if code not in {str(k) for k in data}}
+    return old if not missing else old.rstrip("\n") + "\n" + _dump(missing)
+
+
+def _old_wording(folder: Path) -> dict[str, str]:
+    try:
+        return {i.code: i.official_text for i in parse_notice((folder / NOTICE_FILE).read_text(encoding="utf-8")).items}
+    except (OSError, NoticeParseError):
+        return {}
+
+
+def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None:
+    """Write into `staged` (a copy of the live folder) what the live folder should become."""
+    live, items = planned.folder, {f"items/{i.code}.yaml": i for i in planned.notice.items}
+    old_wording = _old_wording(live)
+    for path in sorted((staged / "items").glob("*.yaml")):
+        rel = f"items/{path.name}"
+        if rel not in items:
+            path.unlink()
+            outcome.removed.append(rel)
     for rel, text in planned.files.items():
-        path = planned.folder / rel
-        keep_writers_work = rel.startswith("items/") or rel == "sections.yaml"
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            outcome.unchanged.append(rel)
-        elif path.exists() and keep_writers_work:
+        old = _read(live / rel)
+        if old is not None and rel in items:
+            text = _merged_item(old, items[rel], outcome)
+            if old_wording.get(items[rel].code, items[rel].official_text) != items[rel].official_text:
+                outcome.reworded.append(rel)
+        elif old is not None and rel == "sections.yaml":
+            text = _merged_sections(old, planned.notice)
+        if old is not None and text != planned.files[rel]:
             outcome.kept.append(rel)
+        (outcome.unchanged if text == old else outcome.written).append(rel)
+        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staged / rel).write_text(text, encoding="utf-8")
+
+
+def _check_loads(planned: PlannedImport, staged: Path) -> None:
+    """Load the staged folder with the loader the site uses, as if it were already in place."""
+    root = planned.folder.parent.parent
+    try:
+        plan = read_plan(root, staged, planned.slug)
+        others = [p for p in discover_plans(root) if p.slug != planned.slug]
+        load_content(root, planned.slug, others + [plan])
+    except ContentError as exc:
+        if isinstance(exc, UnknownOfficeError) and not planned.published:
+            return  # the site does not load an unpublished plan; its new offices are listed for staff to add
+        raise ContentError(f"import refused, content/{PLANS_DIR}/{planned.slug} left as it was: {exc}") from None
+
+
+def _swap(staged: Path, live: Path) -> None:
+    if not live.exists():
+        staged.rename(live)
+        return
+    retired = staged.with_name(staged.name + "-replaced")
+    live.rename(retired)
+    try:
+        staged.rename(live)
+    except OSError:
+        retired.rename(live)
+        raise
+    shutil.rmtree(retired)
+
+
+def write_import(planned: PlannedImport) -> ImportOutcome:
+    """Build the plan folder beside the live one (a dot folder, which discover_plans skips), check that it
+    loads, then swap it in: a failure at any step leaves the live folder as it was."""
+    outcome = ImportOutcome([], [], [])
+    live = planned.folder
+    live.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{planned.slug}.import-", dir=live.parent))
+    try:
+        if live.is_dir():
+            shutil.copytree(live, staged, dirs_exist_ok=True)  # the plan's own places.yaml, glossary.yaml …
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            outcome.written.append(rel)
+            os.chmod(staged, live.parent.stat().st_mode & 0o777)  # mkdtemp's 0700 would hide it from the server
+        _build(planned, staged, outcome)
+        if outcome.written or outcome.removed:
+            _check_loads(planned, staged)
+            _swap(staged, live)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     return outcome
 
 

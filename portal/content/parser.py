@@ -33,6 +33,8 @@ WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+TITLE_IN_QUOTES_RE = re.compile(r"《([^》]+)》")
+YEAR_RE = re.compile(r"(\d{4})\s*年")
 # A line that ends a sentence; anything else was broken by the PDF export and continues below.
 SENTENCE_END = ("。", "；", ";", "）", ")", "：", ":", "！", "？")
 
@@ -92,6 +94,7 @@ class ParsedNotice:
     sections: list[ParsedSection]
     items: list[ParsedItem]
     full_text: str
+    year: int  # the plan's year: the one its deadlines fall in
 
 
 def _cn_number(text: str, line: int) -> int:
@@ -316,6 +319,19 @@ class _BodyReader:
                     self._note(NoticeParseError(f"line {s.line}: subsection {s.code} has no work point"))
 
 
+def plan_title(title: str, body_title: str) -> str:
+    """The plan's own name: the 《…》 in the notice's title (关于印发《…》的通知), else the body's heading."""
+    m = TITLE_IN_QUOTES_RE.search(title)
+    return m.group(1) if m else (body_title or title)
+
+
+def plan_year(title: str, body_title: str, date: str) -> int:
+    """The year the plan's title names (…2024年…工作要点). A plan is often issued in the December before
+    its year, so the issue date's year is only the fallback for a title without one."""
+    m = YEAR_RE.search(plan_title(title, body_title))
+    return int(m.group(1)) if m else int(date[:4])
+
+
 def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
     """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
     raw = _raw_lines(text)
@@ -326,9 +342,10 @@ def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
     # The body's own title and preamble stand just before the first action area.
     body_title = raw[start - 2][1] if start >= 2 else head.title
     preamble = raw[start - 1][1] if start >= 1 else ""
-    body = _BodyReader(int(head.date[:4]), problems)
+    year = plan_year(head.title, body_title, head.date)
+    body = _BodyReader(year, problems)
     body.read(_logical_lines(raw[start:]))
     return ParsedNotice(
         issuer=head.issuer, number=head.number, date=head.date, title=head.title, body_title=body_title,
-        preamble=preamble, sections=body.sections, items=body.items, full_text=text,
+        preamble=preamble, sections=body.sections, items=body.items, full_text=text, year=year,
     )

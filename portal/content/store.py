@@ -180,16 +180,25 @@ def _fallback_title(text: str) -> str:
     return first[:20]
 
 
+class UnknownOfficeError(ContentError):
+    """A work point names an office that content/offices.yaml has no record for."""
+
+
+def read_plan(root: Path, folder: Path, slug: str) -> Plan:
+    """The plan.yaml of `folder`, which is content/plans/<slug>/ or the importer's copy of it being built."""
+    where = f"content/{PLANS_DIR}/{slug}/{PLAN_FILE}"
+    data = _validate(PlanFile, _read_yaml(folder / PLAN_FILE, root), where)
+    if data.slug != slug:
+        raise ContentError(f"{where}: slug: {data.slug!r} does not match the folder name")
+    return Plan(**data.model_dump(), folder=folder)
+
+
 def discover_plans(root: str | Path) -> list[Plan]:
     """Every plan folder under content/plans/, newest year first."""
     root = Path(root)
-    plans = []
-    for path in sorted((root / PLANS_DIR).glob(f"*/{PLAN_FILE}")):
-        where = f"content/{PLANS_DIR}/{path.parent.name}/{PLAN_FILE}"
-        data = _validate(PlanFile, _read_yaml(path, root), where)
-        if data.slug != path.parent.name:
-            raise ContentError(f"{where}: slug: {data.slug!r} does not match the folder name")
-        plans.append(Plan(**data.model_dump(), folder=path.parent))
+    # Folders whose name starts with a dot are the importer's work in progress (importer.py), not plans.
+    plans = [read_plan(root, path.parent, path.parent.name)
+             for path in sorted((root / PLANS_DIR).glob(f"*/{PLAN_FILE}")) if not path.parent.name.startswith(".")]
     return sorted(plans, key=lambda p: (p.year, p.date, p.slug), reverse=True)
 
 
@@ -314,7 +323,8 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
         office_list = []
         for zh in parsed.offices:
             if zh not in lk.office_by_zh:
-                raise ContentError(f"content/offices.yaml: zh: no record for office {zh!r} (work point {parsed.code})")
+                raise UnknownOfficeError(
+                    f"content/offices.yaml: zh: no record for office {zh!r} (work point {parsed.code})")
             office_list.append(lk.office_by_zh[zh])
         section = sections[parsed.section - 1]
         sub = subs[f"{parsed.section}.{parsed.subsection}"]

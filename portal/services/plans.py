@@ -91,10 +91,10 @@ def check_plans(content_root: str | Path, slug: str | None = None) -> list[PlanC
 
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
                   kind: str | None = None, publish: bool = False) -> tuple[PlannedImport, ImportOutcome | None]:
-    """Parse the notice; unless a dry run (or a line could not be read), write the plan folder. A plan
-    whose offices are not all in content/offices.yaml cannot load, so it is not published."""
+    """Parse the notice; unless a dry run or the import is refused (`planned.refusal`: a line could not be
+    read, or a published plan would name an office content/offices.yaml lacks), write the plan folder."""
     planned = prepare_import(source, slug, content_root, kind, publish=publish)
-    if dry_run or planned.problems or (publish and planned.unknown_offices):
+    if dry_run or planned.refusal:
         return planned, None
     return planned, write_import(planned)
 
