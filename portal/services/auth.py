@@ -199,6 +199,18 @@ def finish_second_step(user: StaffUser, code: str) -> bool:
     return True
 
 
+def confirm(user: StaffUser, proof: str, code_too: bool = True) -> bool:
+    """Fresh proof that the person at the keyboard is the account's owner, not just someone holding
+    its session: the current password, or (code_too) the code the authenticator app shows now. A
+    failure is audited like a failed login (step "confirm")."""
+    if (code_too and two_factor.current_code(user, proof)) or check_password_hash(user.password_hash, proof or ""):
+        db.session.commit()  # a TOTP step, once used, is used
+        return True
+    audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "confirm"})
+    db.session.commit()
+    return False
+
+
 def current_staff() -> StaffUser | None:
     if not has_request_context() or not current_user.is_authenticated:
         return None

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import StaffUser
 from ..services import auth, staff_sessions
 from ..services.errors import NotAllowed
@@ -110,6 +111,10 @@ def _set_role(user: StaffUser, form: RoleForm, actor: StaffUser) -> None:
 
 
 def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None:
+    # One's own password needs the current one too: a session left open must not be enough to take
+    # the account over (other accounts' passwords are reset by an admin, who cannot know them).
+    if actor.id == user.id and not auth.confirm(user, form.current.data, code_too=False):
+        raise NotAllowed(N_("Your current password is not right. Nothing was changed."))
     auth.set_password(user, form.password.data, actor=actor)
     _relogin_if_self(user, actor)
 
