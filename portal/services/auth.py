@@ -140,9 +140,10 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     return user
 
 
-def record_throttled(username: str, step: str) -> None:
+def record_throttled(username: str, step: str, limit: str = "address") -> None:
+    """limit: "address" (a limit that counts the address) or "anywhere" (the name's own)."""
     audit.record("staff.login_throttled", "staff_login", (username or "")[:64], None,
-                 {**_attempt(username), "step": step})
+                 {**_attempt(username), "step": step, "limit": limit})
     db.session.commit()
 
 

@@ -1,5 +1,8 @@
 """Login throttling with Flask-Limiter: failed attempts are counted per address and per
-address+username, each over a minute, an hour and a day, so the wait grows with the failures.
+address+username, each over a minute, an hour and a day, so the wait grows with the failures, and
+per username from anywhere (a day by default), so spreading guesses over many addresses does not
+multiply them. An IPv6 address counts as its /64: one subscriber usually holds a whole /64, and
+each of its 2^64 addresses would otherwise be a fresh bucket.
 
 The same limits count wrong proofs on the own-account pages that ask for the password or a current
 code again (turning the second factor off, new recovery codes), keyed by the logged-in account.
@@ -10,6 +13,8 @@ throttled says nothing about which names exist. Only failures (401) count; every
 """
 from __future__ import annotations
 
+import ipaddress
+
 from flask import current_app, g, request, session
 from flask_limiter.util import get_remote_address
 
@@ -17,8 +22,22 @@ from ..extensions import limiter
 from ..services import auth
 
 
+def _network() -> str:
+    """The address the limits count: IPv4 as is, IPv6 as its /64."""
+    address = get_remote_address()
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client seen through a dual-stack socket
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def _address_key() -> str:
-    return f"staff-login:{get_remote_address()}"
+    return f"staff-login:{_network()}"
 
 
 # Pages where a logged-in member proves again who they are (staff/own_account.py).
@@ -35,10 +54,14 @@ def _name() -> str:
 
 
 def _account_key() -> str:
-    return f"staff-login:{get_remote_address()}:{_name()}"
+    return f"staff-login:{_network()}:{_name()}"
 
 
-def _audit_breach(_limit) -> None:
+def _anywhere_key() -> str:
+    return f"staff-login-anywhere:{_name()}"
+
+
+def _audit_breach(limit) -> None:
     if g.get("login_throttle_audited"):  # called once per limit breached; one entry per request
         return
     g.login_throttle_audited = True
@@ -46,7 +69,8 @@ def _audit_breach(_limit) -> None:
         step = "confirm"
     else:
         step = "code" if request.endpoint == "staff.login_code" else "password"
-    auth.record_throttled(request.form.get("username") or _name(), step)
+    which = "anywhere" if "staff-login-anywhere" in limit.key else "address"
+    auth.record_throttled(request.form.get("username") or _name(), step, which)
 
 
 def _failed(response) -> bool:
@@ -54,8 +78,12 @@ def _failed(response) -> bool:
 
 
 def throttled(view):
-    """Applies both limits to the POSTs of a login step."""
+    """Applies the three limits to the POSTs of a login step."""
     common = {"methods": ["POST"], "deduct_when": _failed, "on_breach": _audit_breach}
+    # A fixed window (Flask-Limiter's default strategy): when an attacker trips this one, the real
+    # person is refused until the window ends, never longer, however long the attack goes on.
+    view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE"], key_func=_anywhere_key,
+                         scope="staff-login-anywhere", **common)(view)
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
                          scope="staff-login-account", **common)(view)
     return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
