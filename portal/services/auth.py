@@ -149,6 +149,11 @@ def record_throttled(username: str, step: str, limit: str = "address") -> None:
 
 def login(user: StaffUser) -> None:
     """A fresh session (nothing of the visitor's old one kept) and a new session record."""
+    # The session being replaced ends on the server too: clearing the cookie alone would leave a
+    # copy of it working (a shared PC where the next person logs in, an admin logged in again).
+    replaced = current_staff()
+    if replaced is not None and replaced.current_session is not None:
+        staff_sessions.end_row(replaced.current_session, SessionEnd.LOGOUT)
     session.clear()
     staff_sessions.start(user)
     login_user(user)

@@ -106,8 +106,10 @@ def _relogin_if_self(user: StaffUser, actor: StaffUser | None) -> None:
 
 
 def _set_role(user: StaffUser, form: RoleForm, actor: StaffUser) -> None:
+    changed = form.role.data != user.role  # saving the same role ends nothing, so nothing to renew
     auth.set_role(user, form.role.data, actor=actor)
-    _relogin_if_self(user, actor)
+    if changed:
+        _relogin_if_self(user, actor)
 
 
 def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None:
