@@ -60,6 +60,8 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     # Failed staff logins allowed (Flask-Limiter syntax); the longer windows make the wait grow.
     "LOGIN_LIMIT_PER_ADDRESS": ("PORTAL_LOGIN_LIMIT_PER_ADDRESS", str, "20 per minute;60 per hour;200 per day"),
     "LOGIN_LIMIT_PER_ACCOUNT": ("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", str, "5 per minute;10 per hour;20 per day"),
+    # Failed logins per name from all addresses together: caps guesses spread over many addresses.
+    "LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE": ("PORTAL_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", str, "50 per day"),
     # Follow by e-mail: hidden unless PORTAL_SMTP_HOST is set (docs/follow-and-privacy.md).
     "SMTP_HOST": ("PORTAL_SMTP_HOST", str, ""),
     "SMTP_PORT": ("PORTAL_SMTP_PORT", int, 587),

@@ -80,6 +80,9 @@ class StaffSession(db.Model):
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd, 32))
+    # The TOTP secret being set up in this session, until a code proves the app has it: kept here
+    # because Flask's session cookie is signed, not encrypted, and anyone holding it could read it.
+    totp_pending: Mapped[str | None] = mapped_column(String(64))
     staff: Mapped[StaffUser] = relationship()
 
 

@@ -53,6 +53,7 @@ class SessionEnd(StrEnum):
     ROLE = "role"
     PASSWORD = "password"
     ADMIN = "admin"
+    SECOND_FACTOR = "second_factor"  # the account's second factor was turned on or off, or new recovery codes made
 
 
 class OutcomeKind(StrEnum):

@@ -266,8 +266,15 @@ def test_admin_resets_a_password(app, staff_client):
 def test_an_admin_who_changes_their_own_password_stays_logged_in(app, staff_client):
     admin = staff_client("admin")
     uid = _user(app, "admin-0").id
-    r = admin.post(f"/staff/accounts/{uid}/password", data={
-        f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-password": NEW_PASSWORD, f"u{uid}-confirm": NEW_PASSWORD})
+    fields = {f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-password": NEW_PASSWORD,
+              f"u{uid}-confirm": NEW_PASSWORD}
+    assert f'id="u{uid}-current"' in admin.get("/staff/accounts").get_data(as_text=True)
+    # One's own password needs the current one: an open session alone cannot take the account over.
+    for current in (None, "not the password"):
+        r = admin.post(f"/staff/accounts/{uid}/password", data={**fields, f"u{uid}-current": current or ""})
+        assert r.status_code == 400
+    assert login(app.test_client(), "admin-0").status_code == 302  # unchanged
+    r = admin.post(f"/staff/accounts/{uid}/password", data={**fields, f"u{uid}-current": STAFF_PASSWORD})
     assert r.status_code == 302
     assert admin.get("/staff/accounts").status_code == 200
 

@@ -82,3 +82,24 @@ def test_every_failed_and_throttled_login_is_in_the_audit_log(app):
     assert [e.target_id for e in throttled] == ["alice", "alice"]
     assert len({e.after["ip"] for e in failed + throttled}) == 1 and ATTACKER not in str(failed[0].after)
     assert throttled[0].after["step"] == "password"
+
+
+def test_guesses_against_one_name_are_capped_across_addresses_and_ipv6_counts_per_64(app_factory):
+    # An hour's window: nothing here depends on how fast the machine runs (the window's end is the limits
+    # library's fixed-window rule, as for the other limits).
+    app = app_factory(LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE="8 per 1 hour")
+    make_staff(app, "alice", "moderator")
+    # Each address of one IPv6 /64 is the same address to the limits, not a fresh bucket.
+    codes = [post_login(client_at(app, f"2001:db8:5:7::{n:x}"), "alice", "wrong password!").status_code
+             for n in range(1, 8)]
+    assert codes == [401] * 5 + [429] * 2
+    assert post_login(client_at(app, "2001:db8:5:8::1"), "alice", "wrong password!").status_code == 401
+    # Spread over other addresses, the guesses still stop at the name's own limit (8 here) ...
+    codes = [post_login(client_at(app, f"192.0.2.{n}"), "alice", "wrong password!").status_code
+             for n in range(20, 24)]
+    assert codes == [401, 401, 429, 429]
+    # ... which the real person meets too, with the same page (only until the window ends).
+    real = client_at(app, OFFICE)
+    refused = post_login(real, "alice")
+    assert refused.status_code == 429 and _page(refused) == _page(post_login(client_at(app, "192.0.2.30"), "alice"))
+    assert audit_entries(app, "staff.login_throttled")[-1].after["limit"] == "anywhere"

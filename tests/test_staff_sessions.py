@@ -173,3 +173,26 @@ def test_an_admin_who_changes_their_own_role_stays_logged_in_elsewhere_not(app, 
     assert r.status_code == 302 and r.headers["Location"] == "/staff/"
     assert logged_in(admin) and not logged_in(other_device)
     assert "工作人员账号" not in text_of(admin.get("/staff/").data)  # now an editor
+
+
+def test_a_session_replaced_by_a_new_login_ends_on_the_server(app, staff_client):
+    from portal.extensions import db
+    from portal.models import StaffSession
+
+    make_staff(app, "alice", "moderator")
+    make_staff(app, "bob", "moderator")
+    shared_pc = app.test_client()
+    login(shared_pc, "alice")
+    copy = app.test_client()
+    copy.set_cookie("session", shared_pc.get_cookie("session").value)
+    assert logged_in(copy)
+    login(shared_pc, "bob")  # the next person logs in over alice's session
+    assert logged_in(shared_pc) and not logged_in(copy)
+
+    # An admin saving their own role unchanged is not logged in again: no new session, none left open.
+    admin = staff_client("admin")
+    uid = user_id(app, "admin-0")
+    r = admin.post(f"/staff/accounts/{uid}/role", data={f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-role": "admin"})
+    assert r.status_code == 302 and logged_in(admin)
+    with app.app_context():
+        assert db.session.query(StaffSession).filter_by(staff_id=uid).count() == 1

@@ -6,7 +6,7 @@ import re
 
 import pyotp
 
-from conftest import csrf_from, login, make_staff, text_of
+from conftest import STAFF_PASSWORD, csrf_from, login, make_staff, text_of
 from staff_support import audit_entries, logged_in
 
 
@@ -90,7 +90,7 @@ def test_admins_must_enrol_when_required(app_factory):
     assert admin.get("/staff/accounts").status_code == 200
     page = admin.get("/staff/2fa").get_data(as_text=True)
     assert "/staff/2fa/off" not in page  # admins cannot turn it off while it is required
-    r = admin.post("/staff/2fa/off", data={"csrf_token": csrf_from(page)})
+    r = admin.post("/staff/2fa/off", data={"off-csrf_token": csrf_from(page), "off-proof": STAFF_PASSWORD})
     assert r.status_code == 400
 
 
@@ -103,3 +103,61 @@ def test_cli_resets_a_lost_second_factor(app):
     assert r.exit_code == 0 and "second factor turned off for alice" in r.output
     fresh = app.test_client()
     assert login(fresh, "alice").headers["Location"] == "/staff/" and logged_in(fresh)
+
+
+def _stored(app, uid: int) -> tuple:
+    from portal.extensions import db
+    from portal.models import StaffUser
+
+    with app.app_context():
+        user = db.session.get(StaffUser, uid)
+        return user.totp_secret, list(user.recovery_codes or [])
+
+
+def test_changing_the_factor_needs_fresh_proof_and_ends_other_sessions(app):
+    uid = make_staff(app, "alice", "moderator")
+    desk = app.test_client()
+    login(desk, "alice")
+    secret, codes = _enrol(desk)
+    phone = app.test_client()
+    assert _code_step(phone, "alice", codes[0]).status_code == 302 and logged_in(phone)
+    before = _stored(app, uid)
+
+    # The session alone (its CSRF token) is not enough, nor is a wrong password.
+    token = csrf_from(desk.get("/staff/2fa").data)
+    for action in ("off", "codes"):
+        for proof, status in (("", 400), ("not the password", 401), ("000000", 401)):
+            r = desk.post(f"/staff/2fa/{action}", data={f"{action}-csrf_token": token, f"{action}-proof": proof})
+            assert r.status_code == status
+    assert _stored(app, uid) == before and logged_in(phone)
+    assert [e.after["step"] for e in audit_entries(app, "staff.login_failed")].count("confirm") == 4
+
+    # New codes with the app's current code: the other device is logged out, this one is not.
+    r = desk.post("/staff/2fa/codes", data={"codes-csrf_token": token, "codes-proof": pyotp.TOTP(secret).now()})
+    assert r.status_code == 200 and _stored(app, uid)[1] != before[1]
+    assert not logged_in(phone) and logged_in(desk)
+    assert audit_entries(app, "staff.2fa_new_codes")[0].after["sessions_ended"] == 1
+
+    r = desk.post("/staff/2fa/off", data={"off-csrf_token": token, "off-proof": STAFF_PASSWORD})
+    assert r.status_code == 302 and _stored(app, uid) == (None, [])
+    assert logged_in(desk)
+
+
+def test_the_secret_being_set_up_stays_on_the_server(app):
+    from portal.extensions import db
+    from portal.models import StaffSession
+
+    uid = make_staff(app, "alice", "moderator")
+    c = app.test_client()
+    login(c, "alice")
+    page = c.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    cookie = app.session_interface.get_signing_serializer(app).loads(c.get_cookie("session").value)
+    assert secret not in str(cookie)  # Flask's cookie is signed, not encrypted: anyone holding it reads it
+    assert secret in c.get("/staff/2fa").get_data(as_text=True)  # the same secret until it is proven
+    with app.app_context():
+        assert db.session.query(StaffSession).filter_by(staff_id=uid).one().totp_pending == secret
+    r = c.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 200
+    with app.app_context():
+        assert db.session.query(StaffSession).filter_by(staff_id=uid).one().totp_pending is None

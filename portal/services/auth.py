@@ -140,14 +140,20 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     return user
 
 
-def record_throttled(username: str, step: str) -> None:
+def record_throttled(username: str, step: str, limit: str = "address") -> None:
+    """limit: "address" (a limit that counts the address) or "anywhere" (the name's own)."""
     audit.record("staff.login_throttled", "staff_login", (username or "")[:64], None,
-                 {**_attempt(username), "step": step})
+                 {**_attempt(username), "step": step, "limit": limit})
     db.session.commit()
 
 
 def login(user: StaffUser) -> None:
     """A fresh session (nothing of the visitor's old one kept) and a new session record."""
+    # The session being replaced ends on the server too: clearing the cookie alone would leave a
+    # copy of it working (a shared PC where the next person logs in, an admin logged in again).
+    replaced = current_staff()
+    if replaced is not None and replaced.current_session is not None:
+        staff_sessions.end_row(replaced.current_session, SessionEnd.LOGOUT)
     session.clear()
     staff_sessions.start(user)
     login_user(user)
@@ -197,6 +203,18 @@ def finish_second_step(user: StaffUser, code: str) -> bool:
         return False
     login(user)
     return True
+
+
+def confirm(user: StaffUser, proof: str, code_too: bool = True) -> bool:
+    """Fresh proof that the person at the keyboard is the account's owner, not just someone holding
+    its session: the current password, or (code_too) the code the authenticator app shows now. A
+    failure is audited like a failed login (step "confirm")."""
+    if (code_too and two_factor.current_code(user, proof)) or check_password_hash(user.password_hash, proof or ""):
+        db.session.commit()  # a TOTP step, once used, is used
+        return True
+    audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "confirm"})
+    db.session.commit()
+    return False
 
 
 def current_staff() -> StaffUser | None:

@@ -131,6 +131,15 @@ def end_all(user: StaffUser, reason: SessionEnd) -> int:
     return result.rowcount or 0
 
 
+def end_others(user: StaffUser, reason: SessionEnd) -> int:
+    """Ends every open session of `user` except the one this request came with (the caller commits)."""
+    keep = user.current_session.id if user.current_session is not None else None
+    result = db.session.execute(update(StaffSession).where(
+        StaffSession.staff_id == user.id, StaffSession.ended_at.is_(None), StaffSession.id != keep
+    ).values(ended_at=now(), end_reason=reason))
+    return result.rowcount or 0
+
+
 def _open_stmt():
     """Sessions still open: not ended, and not yet past their idle or absolute limit."""
     idle, lifetime = _limits()

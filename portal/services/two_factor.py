@@ -15,8 +15,8 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import StaffUser
-from ..states import StaffRole
-from . import audit
+from ..states import SessionEnd, StaffRole
+from . import audit, staff_sessions
 
 ISSUER = "Zhangjiang work points"
 RECOVERY_CODES = 10
@@ -71,13 +71,33 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def _end_other_sessions(user: StaffUser) -> int:
+    # A session opened before the factor changed was opened under the old rules (or by whoever held
+    # the old codes): it ends, as after a new password. The one making the change stays logged in.
+    return staff_sessions.end_others(user, SessionEnd.SECOND_FACTOR)
+
+
+def pending_secret(user: StaffUser) -> str:
+    """The secret being set up in this session, made on first use. It is kept on the session row,
+    never in the cookie: Flask's cookie is signed, not encrypted, so a copy of it would give the key."""
+    row = user.current_session
+    if not (isinstance(row.totp_pending, str) and len(row.totp_pending) == 32):
+        row.totp_pending = new_secret()
+        db.session.commit()
+    return row.totp_pending
+
+
 def enable(user: StaffUser, secret: str) -> list[str]:
     """Turns the second factor on; returns the recovery codes, to be shown once."""
     codes = _new_codes()
     user.totp_secret = secret
     user.totp_last_step = None
     user.recovery_codes = [_hash(c) for c in codes]
-    audit.record("staff.2fa_enable", "staff_user", user.id, None, {"recovery_codes": len(codes)}, actor=user)
+    if user.current_session is not None:
+        user.current_session.totp_pending = None
+    ended = _end_other_sessions(user)
+    audit.record("staff.2fa_enable", "staff_user", user.id, None,
+                 {"recovery_codes": len(codes), "sessions_ended": ended}, actor=user)
     db.session.commit()
     return [format_code(c) for c in codes]
 
@@ -85,7 +105,9 @@ def enable(user: StaffUser, secret: str) -> list[str]:
 def new_recovery_codes(user: StaffUser) -> list[str]:
     codes = _new_codes()
     user.recovery_codes = [_hash(c) for c in codes]
-    audit.record("staff.2fa_new_codes", "staff_user", user.id, None, {"recovery_codes": len(codes)}, actor=user)
+    ended = _end_other_sessions(user)
+    audit.record("staff.2fa_new_codes", "staff_user", user.id, None,
+                 {"recovery_codes": len(codes), "sessions_ended": ended}, actor=user)
     db.session.commit()
     return [format_code(c) for c in codes]
 
@@ -94,8 +116,18 @@ def disable(user: StaffUser, actor: StaffUser | None = None) -> None:
     user.totp_secret = None
     user.totp_last_step = None
     user.recovery_codes = None
-    audit.record("staff.2fa_disable", "staff_user", user.id, None, None, actor=actor)
+    ended = _end_other_sessions(user)
+    audit.record("staff.2fa_disable", "staff_user", user.id, None, {"sessions_ended": ended}, actor=actor)
     db.session.commit()
+
+
+def current_code(user: StaffUser, code: str) -> bool:
+    """Whether `code` is the app's code for now (not a recovery code); the time step is used up."""
+    step = _step_matching(user.totp_secret, _clean(code), user.totp_last_step) if user.totp_secret else None
+    if step is None:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def verify(user: StaffUser, code: str) -> str | None:

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import StaffUser
 from ..services import auth, staff_sessions
 from ..services.errors import NotAllowed
@@ -105,11 +106,17 @@ def _relogin_if_self(user: StaffUser, actor: StaffUser | None) -> None:
 
 
 def _set_role(user: StaffUser, form: RoleForm, actor: StaffUser) -> None:
+    changed = form.role.data != user.role  # saving the same role ends nothing, so nothing to renew
     auth.set_role(user, form.role.data, actor=actor)
-    _relogin_if_self(user, actor)
+    if changed:
+        _relogin_if_self(user, actor)
 
 
 def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None:
+    # One's own password needs the current one too: a session left open must not be enough to take
+    # the account over (other accounts' passwords are reset by an admin, who cannot know them).
+    if actor.id == user.id and not auth.confirm(user, form.current.data, code_too=False):
+        raise NotAllowed(N_("Your current password is not right. Nothing was changed."))
     auth.set_password(user, form.password.data, actor=actor)
     _relogin_if_self(user, actor)
 

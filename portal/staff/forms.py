@@ -24,6 +24,14 @@ class CodeForm(PortalForm):
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
 
 
+class ProofForm(PortalForm):
+    """Fresh proof of who is at the keyboard before the second factor is changed: a session alone
+    (left open on a shared PC, or copied) must not be enough."""
+    proof = PasswordField(_l("Your password, or the 6 digits your app shows now"), validators=[
+        DataRequired(message=_l("Please type your password or the code.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"})
+
+
 ROLE_LABELS = {StaffRole.MODERATOR: N_("Moderator"), StaffRole.EDITOR: N_("Editor"), StaffRole.ADMIN: N_("Admin")}
 _REQUIRED = _l("This is required.")
 _REASON = [DataRequired(message=_l("Please give a reason the resident can read.")), limits.MODERATION_REASON.length()]
@@ -100,6 +108,9 @@ class RoleForm(PortalForm):
 
 
 class PasswordForm(PortalForm):
+    # Asked (and shown) only when admins change their own password: see accounts._set_password.
+    current = PasswordField(_l("Your current password"), validators=[Length(max=256)],
+                            render_kw={"autocomplete": "current-password"})
     password, confirm = _password_pair(_l("New password"), _l("New password again"))
 
 

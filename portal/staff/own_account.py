@@ -1,16 +1,21 @@
-"""Each staff member's own second factor: set up TOTP, get new recovery codes, turn it off."""
+"""Each staff member's own second factor: set up TOTP, get new recovery codes, turn it off.
+
+Turning the factor off and making new recovery codes need fresh proof (the password or a current
+code), not only the session; the secret being set up stays on the server (the session row)."""
 from __future__ import annotations
 
 import segno
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..services import auth, two_factor
 from . import bp
-from .forms import CodeForm, EmptyForm
+from .forms import CodeForm, ProofForm
+from .throttle import throttled
 
-_PENDING = "totp_pending"  # the secret being set up, kept until a code from it proves the app has it
+# Each action has its own form on the page, so their fields need their own ids.
+CODES_PREFIX, OFF_PREFIX = "codes", "off"
 
 
 def _qr_svg(uri: str) -> Markup:
@@ -21,9 +26,7 @@ def _qr_svg(uri: str) -> Markup:
 
 
 def _render_setup(user, form: CodeForm, error: str | None = None, status: int = 200):
-    secret = session.get(_PENDING)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[_PENDING] = two_factor.new_secret()
+    secret = two_factor.pending_secret(user)
     uri = two_factor.otpauth_uri(secret, user.username)
     return render_template("staff/two_factor.html", user=user, form=form, error=error, secret=secret, uri=uri,
                            qr=_qr_svg(uri), required=two_factor.required_for(user), grouped=_grouped(secret)), status
@@ -33,9 +36,24 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-def _render_on(user, status: int = 200, error: str | None = None):
+def _render_on(user, status: int = 200, error: str | None = None, bound: dict | None = None):
+    forms = {prefix: ProofForm(prefix=prefix, formdata=None) for prefix in (CODES_PREFIX, OFF_PREFIX)}
+    forms.update(bound or {})
     return render_template("staff/two_factor.html", user=user, enabled=True, codes_left=two_factor.codes_left(user),
-                           required=two_factor.required_for(user), action_form=EmptyForm(), error=error), status
+                           required=two_factor.required_for(user), codes_form=forms[CODES_PREFIX],
+                           off_form=forms[OFF_PREFIX], error=error), status
+
+
+def _proven(user, prefix: str):
+    """None when the form carries fresh proof, else the page to answer with (401 for a wrong proof,
+    which the login throttle counts)."""
+    form = ProofForm(prefix=prefix)
+    if not form.validate_on_submit():
+        return _render_on(user, 400, bound={prefix: form})
+    if not auth.confirm(user, form.proof.data):
+        return _render_on(user, 401, _("That is neither your password nor the code your app shows now. Nothing was changed."),
+                          bound={prefix: form})
+    return None
 
 
 @bp.get("/2fa", endpoint="two_factor")
@@ -54,33 +72,40 @@ def two_factor_enable():
     if user.totp_secret:
         return redirect(url_for("staff.two_factor"))
     form = CodeForm()
-    secret = session.get(_PENDING)
-    if not form.validate_on_submit() or not isinstance(secret, str):
+    if not form.validate_on_submit():
         return _render_setup(user, form, status=400)
+    secret = two_factor.pending_secret(user)
     if not two_factor.check_new_secret(secret, form.code.data):
         return _render_setup(user, form, _("That code is not right. Check the time on your phone and type the 6 digits the app shows now."), 400)
-    session.pop(_PENDING, None)
     codes = two_factor.enable(user, secret)
     return render_template("staff/recovery_codes.html", codes=codes)
 
 
 @bp.post("/2fa/codes")
 @auth.requires("own_account")
+@throttled
 def two_factor_codes():
     user = auth.current_staff()
-    if not EmptyForm().validate_on_submit() or not user.totp_secret:
+    if not user.totp_secret:
         return redirect(url_for("staff.two_factor"))
+    refused = _proven(user, CODES_PREFIX)
+    if refused:
+        return refused
     return render_template("staff/recovery_codes.html", codes=two_factor.new_recovery_codes(user))
 
 
 @bp.post("/2fa/off")
 @auth.requires("own_account")
+@throttled
 def two_factor_disable():
     user = auth.current_staff()
-    if not EmptyForm().validate_on_submit():
+    if not user.totp_secret:
         return redirect(url_for("staff.two_factor"))
     if two_factor.required_for(user):
         return _render_on(user, 400, _("Admins must keep a second factor on this site."))
+    refused = _proven(user, OFF_PREFIX)
+    if refused:
+        return refused
     two_factor.disable(user, actor=user)
     flash(_("The second factor is off. Logging in needs only your password now."))
     return redirect(url_for("staff.two_factor"))

@@ -1,11 +1,19 @@
 """Login throttling with Flask-Limiter: failed attempts are counted per address and per
-address+username, each over a minute, an hour and a day, so the wait grows with the failures.
+address+username, each over a minute, an hour and a day, so the wait grows with the failures, and
+per username from anywhere (a day by default), so spreading guesses over many addresses does not
+multiply them. An IPv6 address counts as its /64: one subscriber usually holds a whole /64, and
+each of its 2^64 addresses would otherwise be a fresh bucket.
+
+The same limits count wrong proofs on the own-account pages that ask for the password or a current
+code again (turning the second factor off, new recovery codes), keyed by the logged-in account.
 
 The account key includes the address, so a flood from one address never locks the real person out
 from another. It is built from the name as typed, whether or not such an account exists, so being
 throttled says nothing about which names exist. Only failures (401) count; every refusal is audited.
 """
 from __future__ import annotations
+
+import ipaddress
 
 from flask import current_app, g, request, session
 from flask_limiter.util import get_remote_address
@@ -14,24 +22,55 @@ from ..extensions import limiter
 from ..services import auth
 
 
+def _network() -> str:
+    """The address the limits count: IPv4 as is, IPv6 as its /64."""
+    address = get_remote_address()
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client seen through a dual-stack socket
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def _address_key() -> str:
-    return f"staff-login:{get_remote_address()}"
+    return f"staff-login:{_network()}"
+
+
+# Pages where a logged-in member proves again who they are (staff/own_account.py).
+PROOF_ENDPOINTS = {"staff.two_factor_codes", "staff.two_factor_disable"}
+
+
+def _name() -> str:
+    if request.endpoint == "staff.login_code":
+        return f"#{session.get('2fa_user')}"  # the account waiting for its code
+    if request.endpoint in PROOF_ENDPOINTS:
+        user = auth.current_staff()
+        return f"#{user.id if user else None}"
+    return (request.form.get("username") or "").strip().lower()[:64]
 
 
 def _account_key() -> str:
-    if request.endpoint == "staff.login_code":
-        name = f"#{session.get('2fa_user')}"  # the account waiting for its code
-    else:
-        name = (request.form.get("username") or "").strip().lower()[:64]
-    return f"staff-login:{get_remote_address()}:{name}"
+    return f"staff-login:{_network()}:{_name()}"
 
 
-def _audit_breach(_limit) -> None:
+def _anywhere_key() -> str:
+    return f"staff-login-anywhere:{_name()}"
+
+
+def _audit_breach(limit) -> None:
     if g.get("login_throttle_audited"):  # called once per limit breached; one entry per request
         return
     g.login_throttle_audited = True
-    step = "code" if request.endpoint == "staff.login_code" else "password"
-    auth.record_throttled(request.form.get("username") or f"#{session.get('2fa_user')}", step)
+    if request.endpoint in PROOF_ENDPOINTS:
+        step = "confirm"
+    else:
+        step = "code" if request.endpoint == "staff.login_code" else "password"
+    which = "anywhere" if "staff-login-anywhere" in limit.key else "address"
+    auth.record_throttled(request.form.get("username") or _name(), step, which)
 
 
 def _failed(response) -> bool:
@@ -39,8 +78,12 @@ def _failed(response) -> bool:
 
 
 def throttled(view):
-    """Applies both limits to the POSTs of a login step."""
+    """Applies the three limits to the POSTs of a login step."""
     common = {"methods": ["POST"], "deduct_when": _failed, "on_breach": _audit_breach}
+    # A fixed window (Flask-Limiter's default strategy): when an attacker trips this one, the real
+    # person is refused until the window ends, never longer, however long the attack goes on.
+    view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE"], key_func=_anywhere_key,
+                         scope="staff-login-anywhere", **common)(view)
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
                          scope="staff-login-account", **common)(view)
     return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
