@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import text_of
 from progress_support import add_site, publish as publish_update
-from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, publish, row_of, upload
+from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
 
 ITEMS, SITES = "进度", "项目"
 
@@ -350,3 +350,22 @@ def test_names_that_look_like_formulas_or_hold_control_characters_stay_text(app,
     assert "'=HYPERLINK" in raw and "'-1号楼" in raw
     for fmt, name in (("xlsx", "s.xlsx"), ("sites.csv", "p.csv")):
         assert "没有变化" in text_of(upload(editor, download(editor, fmt), name).data), fmt
+
+
+def test_a_percentage_is_read_as_the_clerk_sees_it(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    data = download(editor)
+    row = row_of(data, ITEMS, "4.1", "compliance_rate")
+    cell = load_workbook(io.BytesIO(data))[ITEMS].cell(row=row, column=13)
+    assert "%" in cell.number_format  # the template shows a percentage as one
+    # Excel stores 96% as 0.96 with a percent format; '0.0\%' only shows a % sign, and 97 stays 97.
+    for value, fmt, shown in ((0.96, "0%", 96), (0.965, "0.0%", 96.5), (97, '0.0\\%', 97)):
+        filled, _ = _fill(data, "4.1", "compliance_rate", value)
+        body = text_of(upload(editor, format_xlsx(filled, [(ITEMS, row, "new_value", fmt)])).data)
+        assert f"→ {shown:g} %" in body, (fmt, body[-600:])
+    publish(editor, upload(editor, format_xlsx(_fill(data, "4.1", "compliance_rate", 0.96)[0],
+                                               [(ITEMS, row, "new_value", "0%")])))
+    rate = app.test_client().get("/api/v1/items/4.1").get_json()["targets"]
+    assert [t["progress"] for t in rate if t["key"] == "compliance_rate"] == [96]

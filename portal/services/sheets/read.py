@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ...i18n import N_
 from ...csv_files import unquote
@@ -19,6 +21,9 @@ from .rows import cell_text
 MAX_MEMBERS = 200
 MAX_UNPACKED = 40 * 1024 * 1024
 MAX_ROWS = 20_000
+# What a number format shows literally: quoted text and backslash-escaped characters ("0.0\%" shows a % sign
+# without multiplying by 100, as "0.0%" does).
+LITERAL_RE = re.compile(r'"[^"]*"|\\.')
 NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.")
 
 
@@ -69,12 +74,24 @@ def _xlsx(data: bytes) -> Parsed:
     parsed = Parsed()
     try:
         for ws in wb.worksheets:
-            _take(parsed, ws.iter_rows(values_only=True))
+            _take(parsed, ([_shown(cell) for cell in row] for row in ws.iter_rows()))
     except Exception:
         return _refused()
     finally:
         wb.close()
     return parsed if parsed.sheets else _refused()
+
+
+def _shown(cell):
+    """A cell's value as the clerk sees it: Excel stores 96% as 0.96 in a cell formatted as a percentage."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent(cell.number_format):
+        return float(Decimal(repr(value)).scaleb(2))  # exactly 7 for 0.07, not 7.000000000000001
+    return value
+
+
+def _is_percent(number_format: str | None) -> bool:
+    return "%" in LITERAL_RE.sub("", number_format or "")
 
 
 def _decode(data: bytes) -> str | None:
