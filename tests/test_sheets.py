@@ -369,3 +369,29 @@ def test_a_percentage_is_read_as_the_clerk_sees_it(app, staff_client):
                                                [(ITEMS, row, "new_value", "0%")])))
     rate = app.test_client().get("/api/v1/items/4.1").get_json()["targets"]
     assert [t["progress"] for t in rate if t["key"] == "compliance_rate"] == [96]
+
+
+def _titles_above(data: bytes, title: str, rows: int) -> bytes:
+    """The sheet with title rows above its header, as offices often add."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    wb[title].insert_rows(1, rows)
+    wb[title]["A1"] = "张江镇2023年城市管理工作要点进度表"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_header_below_title_rows_is_found_and_a_missing_sheet_is_said(app, staff_client):
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "2.3", "consultations", 12, status="差不多")
+    page = upload(editor, _titles_above(data, ITEMS, 2))
+    body = text_of(page.data)
+    assert f"“进度”表第 {row + 2} 行 N 列（新状态）：请选择一个状态。" in body, body[-900:]
+    data, _ = _fill(download(editor), "2.3", "consultations", 12)
+    body = text_of(upload(editor, _titles_above(data, ITEMS, 2)).data)
+    assert "→ 12" in body and "没有变化：" not in body
+    page = upload(editor, _titles_above(data, ITEMS, 10))  # header on row 11: too far down to be looked for
+    body = text_of(page.data)
+    assert "工作簿中没有找到“进度”表" in body and "没有变化：" not in body and "/publish" not in page.data.decode()

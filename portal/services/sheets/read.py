@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,10 +22,15 @@ from .rows import cell_text
 MAX_MEMBERS = 200
 MAX_UNPACKED = 40 * 1024 * 1024
 MAX_ROWS = 20_000
+# Offices put a title, a date or a note above the header; a table's header row is looked for this far down.
+HEADER_ROWS = 10
 # What a number format shows literally: quoted text and backslash-escaped characters ("0.0\%" shows a % sign
 # without multiplying by 100, as "0.0%" does).
 LITERAL_RE = re.compile(r'"[^"]*"|\\.')
 NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.")
+NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
+              "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
+              "workbook downloaded from this page.")
 
 
 @dataclass
@@ -79,7 +85,11 @@ def _xlsx(data: bytes) -> Parsed:
         return _refused()
     finally:
         wb.close()
-    return parsed if parsed.sheets else _refused()
+    # The workbook downloaded has both tables: one not found would otherwise pass for one without changes.
+    for key, sheet in SHEETS.items():
+        if key not in parsed.sheets:
+            parsed.problems.append(Problem(NO_TABLE, params={"title": sheet.title, "rows": HEADER_ROWS}))
+    return parsed
 
 
 def _shown(cell):
@@ -115,7 +125,7 @@ def _csv(data: bytes) -> Parsed:
     except csv.Error:
         return _refused()
     parsed = Parsed()
-    _take(parsed, iter(rows))
+    _take(parsed, iter(rows))  # one table a file: either is a whole upload
     return parsed if parsed.sheets else _refused()
 
 
@@ -133,14 +143,18 @@ def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
 
 
 def _take(parsed: Parsed, rows) -> None:
-    """Reads one table if its first row is a sheet's header; other tables (the guide, the lists) are skipped."""
-    match = _columns(next(rows, None))
-    if match is None:
+    """Reads one table if one of its first rows is a sheet's header; other tables (the guide, the lists) are
+    skipped. rows is an iterator: the table's rows follow its header."""
+    for header_no, header in enumerate(itertools.islice(rows, HEADER_ROWS), start=1):
+        match = _columns(header)
+        if match is not None:
+            break
+    else:
         return
     sheet, found = match
     parsed.sheets.append(sheet.key)
     out = parsed.rows[sheet.key]
-    for row_no, values in enumerate(rows, start=2):
+    for row_no, values in enumerate(rows, start=header_no + 1):
         if row_no > MAX_ROWS:
             parsed.problems.append(Problem(N_("A sheet can have at most %(n)s rows."), sheet.key, row_no,
                                            params={"n": MAX_ROWS}))
