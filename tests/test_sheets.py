@@ -395,3 +395,30 @@ def test_a_header_below_title_rows_is_found_and_a_missing_sheet_is_said(app, sta
     page = upload(editor, _titles_above(data, ITEMS, 10))  # header on row 11: too far down to be looked for
     body = text_of(page.data)
     assert "工作簿中没有找到“进度”表" in body and "没有变化：" not in body and "/publish" not in page.data.decode()
+
+
+def test_a_second_table_of_a_kind_is_refused_and_problems_name_the_tab(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "2.3", "consultations", 12)
+    wb = load_workbook(io.BytesIO(data))
+    old = wb.copy_worksheet(wb[ITEMS])
+    old.title = "进度旧"
+    old.cell(row=row, column=13, value=5)  # an old copy of the table, with an old figure
+    out = io.BytesIO()
+    wb.save(out)
+    page = upload(editor, out.getvalue())
+    body = text_of(page.data)
+    assert "“进度”和“进度旧”两张表都是“进度”表" in body and "/publish" not in page.data.decode(), body[-900:]
+    # One table whose tab was renamed: its problems name the tab; two rows of one target must agree.
+    wb = load_workbook(io.BytesIO(data))
+    wb[ITEMS].title = "进度（社建办）"
+    wb["进度（社建办）"].insert_rows(row + 1)
+    for col in range(1, 13):
+        wb["进度（社建办）"].cell(row=row + 1, column=col, value=wb["进度（社建办）"].cell(row=row, column=col).value)
+    wb["进度（社建办）"].cell(row=row + 1, column=13, value=5)
+    out = io.BytesIO()
+    wb.save(out)
+    body = text_of(upload(editor, out.getvalue()).data)
+    assert f"“进度（社建办）”表第 {row + 1} 行 M 列（新数值）：同一项工作的另一行在这一列填了不同的内容" in body, body[-900:]

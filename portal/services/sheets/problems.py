@@ -19,6 +19,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     params: dict = field(default_factory=dict)
+    tab: str | None = None  # the worksheet's name in the file, where the office renamed it
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -31,7 +32,10 @@ class Problem:
         if self.sheet is None:
             return ""
         sheet = SHEETS[self.sheet]
-        label = gettext(SHEET_LABELS[self.sheet])
+        if self.tab in (None, sheet.title):
+            label = gettext(SHEET_LABELS[self.sheet])
+        else:
+            label = gettext("sheet “%(tab)s”", tab=self.tab)
         if self.column is None:
             return gettext("%(sheet)s, row %(row)s", sheet=label, row=self.row)
         col = sheet.column(self.column)

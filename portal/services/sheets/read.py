@@ -31,6 +31,8 @@ NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or 
 NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
               "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
               "workbook downloaded from this page.")
+TWO_TABLES = N_("The sheets “%(first)s” and “%(second)s” are both a “%(title)s” table, and only one can be read. "
+                "Delete the one that is not up to date (an old copy perhaps) and upload the file again.")
 
 
 @dataclass
@@ -38,13 +40,18 @@ class Parsed:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {"items": [], "sites": []})
     problems: list[Problem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # the sheets found, by key
+    # Where each table was found, by key: {"tab": the worksheet's name (None in a CSV file)}.
+    layout: dict[str, dict] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets}
+        return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets,
+                "layout": self.layout}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Parsed":
-        return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"])
+        # Uploads stored before the layout was kept have none: their problems are placed as in the template.
+        return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"],
+                   data.get("layout", {}))
 
 
 def read(data: bytes, filename: str) -> Parsed:
@@ -80,7 +87,7 @@ def _xlsx(data: bytes) -> Parsed:
     parsed = Parsed()
     try:
         for ws in wb.worksheets:
-            _take(parsed, ([_shown(cell) for cell in row] for row in ws.iter_rows()))
+            _take(parsed, ([_shown(cell) for cell in row] for row in ws.iter_rows()), ws.title)
     except Exception:
         return _refused()
     finally:
@@ -142,7 +149,7 @@ def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
     return None
 
 
-def _take(parsed: Parsed, rows) -> None:
+def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
     """Reads one table if one of its first rows is a sheet's header; other tables (the guide, the lists) are
     skipped. rows is an iterator: the table's rows follow its header."""
     for header_no, header in enumerate(itertools.islice(rows, HEADER_ROWS), start=1):
@@ -152,12 +159,18 @@ def _take(parsed: Parsed, rows) -> None:
     else:
         return
     sheet, found = match
+    if sheet.key in parsed.sheets:
+        # Merged, an old copy's figures would silently replace the new ones (or the other way round).
+        parsed.problems.append(Problem(TWO_TABLES, params={"first": parsed.layout[sheet.key]["tab"], "second": tab,
+                                                           "title": sheet.title}))
+        return
     parsed.sheets.append(sheet.key)
+    parsed.layout[sheet.key] = {"tab": tab}
     out = parsed.rows[sheet.key]
     for row_no, values in enumerate(rows, start=header_no + 1):
         if row_no > MAX_ROWS:
             parsed.problems.append(Problem(N_("A sheet can have at most %(n)s rows."), sheet.key, row_no,
-                                           params={"n": MAX_ROWS}))
+                                           params={"n": MAX_ROWS}, tab=tab))
             return
         cells = {key: unquote(cell_text(values[n])) for n, key in found.items() if n < len(values)}
         if any(cells.values()):
