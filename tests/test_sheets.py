@@ -422,3 +422,24 @@ def test_a_second_table_of_a_kind_is_refused_and_problems_name_the_tab(app, staf
     wb.save(out)
     body = text_of(upload(editor, out.getvalue()).data)
     assert f"“进度（社建办）”表第 {row + 1} 行 M 列（新数值）：同一项工作的另一行在这一列填了不同的内容" in body, body[-900:]
+
+
+def test_a_merged_cell_gives_its_value_to_every_row_it_covers(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    data = download(editor)
+    ws = load_workbook(io.BytesIO(data))[ITEMS]
+    codes = [ws.cell(row=n, column=1).value for n in range(1, ws.max_row + 1)]
+    row = next(n for n in range(2, len(codes)) if codes[n - 1] == "2.3" and codes[n] != "2.3")  # 2.3's last row
+    second = codes[row]
+    data = edit_xlsx(data, [(ITEMS, r, key, value) for r in (row, row + 1)
+                            for key, value in (("new_status", "推进中"), ("note_zh", "开始推进"))]
+                     + [(ITEMS, row, "happened_on", "2023-09-01")])
+    wb = load_workbook(io.BytesIO(data))
+    wb[ITEMS].merge_cells(start_row=row, end_row=row + 1, start_column=17, end_column=17)  # 发生日期 of both
+    out = io.BytesIO()
+    wb.save(out)
+    r = publish(editor, upload(editor, out.getvalue()))
+    assert r.status_code == 302
+    assert [str(e.happened_on) for e in _history(app, "2.3") + _history(app, second)] == ["2023-09-01"] * 2

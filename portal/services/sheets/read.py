@@ -13,6 +13,10 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
+
 from ...i18n import N_
 from ...csv_files import unquote
 from .columns import SHEETS, Sheet
@@ -22,6 +26,9 @@ from .rows import cell_text
 MAX_MEMBERS = 200
 MAX_UNPACKED = 40 * 1024 * 1024
 MAX_ROWS = 20_000
+# Cells of merged ranges given their range's value: far more than any sheet has, to bound a crafted file's cost.
+MAX_MERGED_CELLS = 200_000
+MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
 # Offices put a title, a date or a note above the header; a table's header row is looked for this far down.
 HEADER_ROWS = 10
 # What a number format shows literally: quoted text and backslash-escaped characters ("0.0\%" shows a % sign
@@ -87,7 +94,7 @@ def _xlsx(data: bytes) -> Parsed:
     parsed = Parsed()
     try:
         for ws in wb.worksheets:
-            _take(parsed, ([_shown(cell) for cell in row] for row in ws.iter_rows()), ws.title)
+            _take(parsed, _rows(ws), ws.title)
     except Exception:
         return _refused()
     finally:
@@ -97,6 +104,40 @@ def _xlsx(data: bytes) -> Parsed:
         if key not in parsed.sheets:
             parsed.problems.append(Problem(NO_TABLE, params={"title": sheet.title, "rows": HEADER_ROWS}))
     return parsed
+
+
+def _rows(ws):
+    """A worksheet's rows as the clerk sees them: each cell of a merged range shows the range's value (one date
+    merged across two work points' rows is the date of both), and percentages as percentages."""
+    fills: dict[int, dict[int, tuple[int, int]]] = {}  # row → column → the cell holding the range's value
+    filled = 0
+    for min_col, min_row, max_col, max_row in _merged_ranges(ws):
+        for row in range(min_row, min(max_row, MAX_ROWS) + 1):
+            for col in range(min_col, max_col + 1):
+                fills.setdefault(row, {})[col] = (min_row, min_col)
+                filled += 1
+                if filled > MAX_MERGED_CELLS:
+                    raise ValueError("too many merged cells")
+    anchors: dict[tuple[int, int], object] = {}
+    for row_no, cells in enumerate(ws.iter_rows(), start=1):
+        values = [_shown(cell) for cell in cells]
+        for col, anchor in fills.pop(row_no, {}).items():
+            if anchor == (row_no, col):
+                anchors[anchor] = values[col - 1] if col <= len(values) else None
+            elif col <= len(values):
+                values[col - 1] = anchors.get(anchor)  # a range's first cell comes first, left of and above it
+        yield values
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """openpyxl's read-only mode skips the merged ranges (listed after the cells in the worksheet's XML)."""
+    ranges = []
+    with ws._get_source() as src:  # the worksheet's XML, as read-only mode itself opens it
+        for _event, element in iterparse(src):
+            if element.tag == MERGE_CELL:
+                ranges.append(range_boundaries(element.get("ref")))
+            element.clear()  # the cells are read again by iter_rows; only the ranges are kept
+    return ranges
 
 
 def _shown(cell):
