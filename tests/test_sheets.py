@@ -443,3 +443,20 @@ def test_a_merged_cell_gives_its_value_to_every_row_it_covers(app, staff_client)
     r = publish(editor, upload(editor, out.getvalue()))
     assert r.status_code == 302
     assert [str(e.happened_on) for e in _history(app, "2.3") + _history(app, second)] == ["2023-09-01"] * 2
+
+
+def test_problems_give_the_column_where_the_office_put_it(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 2.5)
+    wb = load_workbook(io.BytesIO(data))
+    wb[ITEMS].insert_cols(1)  # the office numbers its rows in a column of its own
+    wb[ITEMS]["A1"] = "序号"
+    wb[ITEMS].delete_cols(16)  # and has no use for the Chinese note: column O, now P
+    out = io.BytesIO()
+    wb.save(out)
+    body = text_of(upload(editor, out.getvalue()).data)
+    assert f"row {row}, column N (New value): This target counts things" in body, body[-900:]
+    assert f"row {row}, column “What changed (zh)” (missing from the sheet): Please say what changed" in body

@@ -83,7 +83,10 @@ class Plan:
     def problem(self, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
                 **params) -> Problem:
         """A problem placed where the clerk finds it in the file uploaded, not in the template."""
-        return Problem(message, sheet, row, column, params, self.layout.get(sheet, {}).get("tab"))
+        where = self.layout.get(sheet) or {}
+        letters = where.get("letters")
+        letter = None if column is None or letters is None else letters.get(column, "")
+        return Problem(message, sheet, row, column, params, where.get("tab"), letter)
 
 
 def parse_day(text: str | None) -> date | None:

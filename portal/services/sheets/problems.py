@@ -20,6 +20,8 @@ class Problem:
     column: str | None = None
     params: dict = field(default_factory=dict)
     tab: str | None = None  # the worksheet's name in the file, where the office renamed it
+    # The column's letter in the file: None where unknown (the template's letter is given), "" if it is missing.
+    letter: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -39,8 +41,13 @@ class Problem:
         if self.column is None:
             return gettext("%(sheet)s, row %(row)s", sheet=label, row=self.row)
         col = sheet.column(self.column)
+        name = col.en if current_lang() == "en" else col.zh
+        letter = sheet.letter(self.column) if self.letter is None else self.letter
+        if not letter:
+            return gettext("%(sheet)s, row %(row)s, column “%(name)s” (missing from the sheet)", sheet=label,
+                           row=self.row, name=name)
         return gettext("%(sheet)s, row %(row)s, column %(letter)s (%(name)s)", sheet=label, row=self.row,
-                       letter=sheet.letter(self.column), name=col.en if current_lang() == "en" else col.zh)
+                       letter=letter, name=name)
 
     def text(self) -> str:
         message = gettext(self.message, **self.params)

@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -47,7 +47,8 @@ class Parsed:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {"items": [], "sites": []})
     problems: list[Problem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # the sheets found, by key
-    # Where each table was found, by key: {"tab": the worksheet's name (None in a CSV file)}.
+    # Where each table was found, by key: {"tab": the worksheet's name (None in a CSV file), "letters": the letter
+    # of each column found, by column key} (offices insert, reorder and delete columns).
     layout: dict[str, dict] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -206,7 +207,7 @@ def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
                                                            "title": sheet.title}))
         return
     parsed.sheets.append(sheet.key)
-    parsed.layout[sheet.key] = {"tab": tab}
+    parsed.layout[sheet.key] = {"tab": tab, "letters": {key: get_column_letter(n + 1) for n, key in found.items()}}
     out = parsed.rows[sheet.key]
     for row_no, values in enumerate(rows, start=header_no + 1):
         if row_no > MAX_ROWS:
