@@ -460,3 +460,25 @@ def test_problems_give_the_column_where_the_office_put_it(app, staff_client):
     body = text_of(upload(editor, out.getvalue()).data)
     assert f"row {row}, column N (New value): This target counts things" in body, body[-900:]
     assert f"row {row}, column “What changed (zh)” (missing from the sheet): Please say what changed" in body
+
+
+def test_a_project_on_two_rows_is_a_problem(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data = download(editor)
+    row = row_of(data, SITES, str(site_id), key="site_id")
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[SITES]
+    for col in range(1, 11):  # the project's row copied onto the first empty row
+        ws.cell(row=row + 1, column=col, value=ws.cell(row=row, column=col).value)
+    for r, stage in ((row, "施工中"), (row + 1, "已完工")):
+        ws.cell(row=r, column=11, value=stage)
+        ws.cell(row=r, column=14, value="2023-10-01")
+    out = io.BytesIO()
+    wb.save(out)
+    page = upload(editor, out.getvalue())
+    assert f"row {row + 1}, column A (Project ID): This project is already on row {row}" in text_of(page.data)
+    assert "/publish" not in page.data.decode()
