@@ -70,3 +70,14 @@ def csv_bytes(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode(encoding)
+
+
+def format_xlsx(data: bytes, formats: list[tuple[str, int, str, str]]) -> bytes:
+    """formats: (sheet title, row, column key, number format), as a spreadsheet program sets them."""
+    wb = load_workbook(io.BytesIO(data))
+    for title, row, key, number_format in formats:
+        ws = wb[title]
+        ws.cell(row=row, column=header_index(ws)[key]).number_format = number_format
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

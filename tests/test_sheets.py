@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import text_of
 from progress_support import add_site, publish as publish_update
-from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, publish, row_of, upload
+from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
 
 ITEMS, SITES = "进度", "项目"
 
@@ -350,3 +350,135 @@ def test_names_that_look_like_formulas_or_hold_control_characters_stay_text(app,
     assert "'=HYPERLINK" in raw and "'-1号楼" in raw
     for fmt, name in (("xlsx", "s.xlsx"), ("sites.csv", "p.csv")):
         assert "没有变化" in text_of(upload(editor, download(editor, fmt), name).data), fmt
+
+
+def test_a_percentage_is_read_as_the_clerk_sees_it(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    data = download(editor)
+    row = row_of(data, ITEMS, "4.1", "compliance_rate")
+    cell = load_workbook(io.BytesIO(data))[ITEMS].cell(row=row, column=13)
+    assert "%" in cell.number_format  # the template shows a percentage as one
+    # Excel stores 96% as 0.96 with a percent format; '0.0\%' only shows a % sign, and 97 stays 97.
+    for value, fmt, shown in ((0.96, "0%", 96), (0.965, "0.0%", 96.5), (97, '0.0\\%', 97)):
+        filled, _ = _fill(data, "4.1", "compliance_rate", value)
+        body = text_of(upload(editor, format_xlsx(filled, [(ITEMS, row, "new_value", fmt)])).data)
+        assert f"→ {shown:g} %" in body, (fmt, body[-600:])
+    publish(editor, upload(editor, format_xlsx(_fill(data, "4.1", "compliance_rate", 0.96)[0],
+                                               [(ITEMS, row, "new_value", "0%")])))
+    rate = app.test_client().get("/api/v1/items/4.1").get_json()["targets"]
+    assert [t["progress"] for t in rate if t["key"] == "compliance_rate"] == [96]
+
+
+def _titles_above(data: bytes, title: str, rows: int) -> bytes:
+    """The sheet with title rows above its header, as offices often add."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    wb[title].insert_rows(1, rows)
+    wb[title]["A1"] = "张江镇2023年城市管理工作要点进度表"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_header_below_title_rows_is_found_and_a_missing_sheet_is_said(app, staff_client):
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "2.3", "consultations", 12, status="差不多")
+    page = upload(editor, _titles_above(data, ITEMS, 2))
+    body = text_of(page.data)
+    assert f"“进度”表第 {row + 2} 行 N 列（新状态）：请选择一个状态。" in body, body[-900:]
+    data, _ = _fill(download(editor), "2.3", "consultations", 12)
+    body = text_of(upload(editor, _titles_above(data, ITEMS, 2)).data)
+    assert "→ 12" in body and "没有变化：" not in body
+    page = upload(editor, _titles_above(data, ITEMS, 10))  # header on row 11: too far down to be looked for
+    body = text_of(page.data)
+    assert "工作簿中没有找到“进度”表" in body and "没有变化：" not in body and "/publish" not in page.data.decode()
+
+
+def test_a_second_table_of_a_kind_is_refused_and_problems_name_the_tab(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "2.3", "consultations", 12)
+    wb = load_workbook(io.BytesIO(data))
+    old = wb.copy_worksheet(wb[ITEMS])
+    old.title = "进度旧"
+    old.cell(row=row, column=13, value=5)  # an old copy of the table, with an old figure
+    out = io.BytesIO()
+    wb.save(out)
+    page = upload(editor, out.getvalue())
+    body = text_of(page.data)
+    assert "“进度”和“进度旧”两张表都是“进度”表" in body and "/publish" not in page.data.decode(), body[-900:]
+    # One table whose tab was renamed: its problems name the tab; two rows of one target must agree.
+    wb = load_workbook(io.BytesIO(data))
+    wb[ITEMS].title = "进度（社建办）"
+    wb["进度（社建办）"].insert_rows(row + 1)
+    for col in range(1, 13):
+        wb["进度（社建办）"].cell(row=row + 1, column=col, value=wb["进度（社建办）"].cell(row=row, column=col).value)
+    wb["进度（社建办）"].cell(row=row + 1, column=13, value=5)
+    out = io.BytesIO()
+    wb.save(out)
+    body = text_of(upload(editor, out.getvalue()).data)
+    assert f"“进度（社建办）”表第 {row + 1} 行 M 列（新数值）：同一项工作的另一行在这一列填了不同的内容" in body, body[-900:]
+
+
+def test_a_merged_cell_gives_its_value_to_every_row_it_covers(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    data = download(editor)
+    ws = load_workbook(io.BytesIO(data))[ITEMS]
+    codes = [ws.cell(row=n, column=1).value for n in range(1, ws.max_row + 1)]
+    row = next(n for n in range(2, len(codes)) if codes[n - 1] == "2.3" and codes[n] != "2.3")  # 2.3's last row
+    second = codes[row]
+    data = edit_xlsx(data, [(ITEMS, r, key, value) for r in (row, row + 1)
+                            for key, value in (("new_status", "推进中"), ("note_zh", "开始推进"))]
+                     + [(ITEMS, row, "happened_on", "2023-09-01")])
+    wb = load_workbook(io.BytesIO(data))
+    wb[ITEMS].merge_cells(start_row=row, end_row=row + 1, start_column=17, end_column=17)  # 发生日期 of both
+    out = io.BytesIO()
+    wb.save(out)
+    r = publish(editor, upload(editor, out.getvalue()))
+    assert r.status_code == 302
+    assert [str(e.happened_on) for e in _history(app, "2.3") + _history(app, second)] == ["2023-09-01"] * 2
+
+
+def test_problems_give_the_column_where_the_office_put_it(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 2.5)
+    wb = load_workbook(io.BytesIO(data))
+    wb[ITEMS].insert_cols(1)  # the office numbers its rows in a column of its own
+    wb[ITEMS]["A1"] = "序号"
+    wb[ITEMS].delete_cols(16)  # and has no use for the Chinese note: column O, now P
+    out = io.BytesIO()
+    wb.save(out)
+    body = text_of(upload(editor, out.getvalue()).data)
+    assert f"row {row}, column N (New value): This target counts things" in body, body[-900:]
+    assert f"row {row}, column “What changed (zh)” (missing from the sheet): Please say what changed" in body
+
+
+def test_a_project_on_two_rows_is_a_problem(app, staff_client):
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data = download(editor)
+    row = row_of(data, SITES, str(site_id), key="site_id")
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[SITES]
+    for col in range(1, 11):  # the project's row copied onto the first empty row
+        ws.cell(row=row + 1, column=col, value=ws.cell(row=row, column=col).value)
+    for r, stage in ((row, "施工中"), (row + 1, "已完工")):
+        ws.cell(row=r, column=11, value=stage)
+        ws.cell(row=r, column=14, value="2023-10-01")
+    out = io.BytesIO()
+    wb.save(out)
+    page = upload(editor, out.getvalue())
+    assert f"row {row + 1}, column A (Project ID): This project is already on row {row}" in text_of(page.data)
+    assert "/publish" not in page.data.decode()

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ...rules.progress import is_percentage
 from ..content import content
 from ..sites import notice_date
 from ..units import counts_things
@@ -23,6 +24,9 @@ LISTS = "选项"
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 OPEN = Protection(locked=False)
+# A percentage target's new value is shown as one, so that typing 96 or 96% both mean 96 (Excel stores 0.96 and
+# the reader multiplies a percent-formatted number by 100 again).
+PERCENT_FORMAT = "0.0#%"
 
 
 def selected(office: str | None) -> list[ItemState]:
@@ -120,14 +124,17 @@ def _items(ws, states: list[ItemState], lists: dict[str, str]) -> None:
     day = _date_rule()
     row_no = 1
     for state in states:
-        derived, units = state.derived(), {t.key: t.unit.zh for t in state.item.targets}
+        derived, targets = state.derived(), {t.key: t for t in state.item.targets}
         for values in item_rows(state):
             row_no += 1
             key = values["target"]
             open_keys = editable - ({"new_value"} if not key or key in derived else set())
             _write(ws, ITEMS, row_no, values, open_keys)
             if "new_value" in open_keys:
-                (whole if counts_things(units[key]) else decimal).add(f"{ITEMS.letter('new_value')}{row_no}")
+                cell = f"{ITEMS.letter('new_value')}{row_no}"
+                (whole if counts_things(targets[key].unit.zh) else decimal).add(cell)
+                if is_percentage(targets[key]):
+                    ws[cell].number_format = PERCENT_FORMAT
     if row_no > 1:
         status.add(f"{ITEMS.letter('new_status')}2:{ITEMS.letter('new_status')}{row_no}")
         day.add(f"{ITEMS.letter('happened_on')}2:{ITEMS.letter('happened_on')}{row_no}")

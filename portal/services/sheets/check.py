@@ -17,10 +17,11 @@ ITEM_FIELDS = ("new_status", "note_zh", "note_en", "happened_on")
 # Where each of update_problems' fields is in the sheet.
 FIELD_COLUMNS = {"status": "new_status", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on"}
 NO_TARGET = N_("This work point has no such target.")
+DIFFERENT = N_("Another row of this work point gives a different value here; fill it in on one row only.")
 
 
 def check(parsed: Parsed) -> Plan:
-    plan = Plan(problems=list(parsed.problems))
+    plan = Plan(problems=list(parsed.problems), layout=parsed.layout)
     if not parsed.sheets:
         return plan
     states = load()
@@ -48,8 +49,7 @@ def _one_value_each(plan: Plan, group: list[dict]) -> tuple[dict[str, str], dict
             if not text:
                 continue
             if values[key] and text != values[key]:
-                plan.add(N_("Another row of this work point gives a different value here; fill it in on one row only."),
-                         "items", row["row"], key)
+                plan.add(DIFFERENT, "items", row["row"], key)
             elif not values[key]:
                 values[key], rows[key] = text, row["row"]
     return values, rows
@@ -65,8 +65,13 @@ def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, d
             plan.add(NO_TARGET, "items", row["row"], "target")
             continue
         stale = check_locked(plan, ITEMS, row, want) or stale
-        if cells.get("new_value"):
-            values[want["target"]], rows[want["target"]] = cells["new_value"], row["row"]
+        value = cells.get("new_value")
+        if not value:
+            continue
+        if values.get(want["target"], value) != value:  # a copied row: neither figure may silently win
+            plan.add(DIFFERENT, "items", row["row"], "new_value")
+        elif want["target"] not in values:
+            values[want["target"]], rows[want["target"]] = value, row["row"]
     return stale, values, rows
 
 

@@ -66,6 +66,7 @@ class Plan:
     conflicts: list[Problem] = field(default_factory=list)
     unchanged: int = 0
     published: bool = False
+    layout: dict[str, dict] = field(default_factory=dict)  # where each table was found (Parsed.layout)
 
     @property
     def changes(self) -> int:
@@ -77,7 +78,15 @@ class Plan:
 
     def add(self, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
             **params) -> None:
-        self.problems.append(Problem(message, sheet, row, column, params))
+        self.problems.append(self.problem(message, sheet, row, column, **params))
+
+    def problem(self, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+                **params) -> Problem:
+        """A problem placed where the clerk finds it in the file uploaded, not in the template."""
+        where = self.layout.get(sheet) or {}
+        letters = where.get("letters")
+        letter = None if column is None or letters is None else letters.get(column, "")
+        return Problem(message, sheet, row, column, params, where.get("tab"), letter)
 
 
 def parse_day(text: str | None) -> date | None:
@@ -123,4 +132,4 @@ def check_locked(plan: Plan, sheet: Sheet, row: dict, expected: dict) -> bool:
 
 
 def conflict(plan: Plan, sheet: Sheet, row: int, latest: date | None) -> None:
-    plan.conflicts.append(Problem(CONFLICT, sheet.key, row, None, {"date": latest.isoformat() if latest else ""}))
+    plan.conflicts.append(plan.problem(CONFLICT, sheet.key, row, date=latest.isoformat() if latest else ""))

@@ -19,6 +19,9 @@ class Problem:
     row: int | None = None
     column: str | None = None
     params: dict = field(default_factory=dict)
+    tab: str | None = None  # the worksheet's name in the file, where the office renamed it
+    # The column's letter in the file: None where unknown (the template's letter is given), "" if it is missing.
+    letter: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -31,12 +34,20 @@ class Problem:
         if self.sheet is None:
             return ""
         sheet = SHEETS[self.sheet]
-        label = gettext(SHEET_LABELS[self.sheet])
+        if self.tab in (None, sheet.title):
+            label = gettext(SHEET_LABELS[self.sheet])
+        else:
+            label = gettext("sheet “%(tab)s”", tab=self.tab)
         if self.column is None:
             return gettext("%(sheet)s, row %(row)s", sheet=label, row=self.row)
         col = sheet.column(self.column)
+        name = col.en if current_lang() == "en" else col.zh
+        letter = sheet.letter(self.column) if self.letter is None else self.letter
+        if not letter:
+            return gettext("%(sheet)s, row %(row)s, column “%(name)s” (missing from the sheet)", sheet=label,
+                           row=self.row, name=name)
         return gettext("%(sheet)s, row %(row)s, column %(letter)s (%(name)s)", sheet=label, row=self.row,
-                       letter=sheet.letter(self.column), name=col.en if current_lang() == "en" else col.zh)
+                       letter=letter, name=name)
 
     def text(self) -> str:
         message = gettext(self.message, **self.params)

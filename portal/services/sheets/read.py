@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from ...i18n import N_
 from ...csv_files import unquote
@@ -19,7 +26,20 @@ from .rows import cell_text
 MAX_MEMBERS = 200
 MAX_UNPACKED = 40 * 1024 * 1024
 MAX_ROWS = 20_000
+# Cells of merged ranges given their range's value: far more than any sheet has, to bound a crafted file's cost.
+MAX_MERGED_CELLS = 200_000
+MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
+# Offices put a title, a date or a note above the header; a table's header row is looked for this far down.
+HEADER_ROWS = 10
+# What a number format shows literally: quoted text and backslash-escaped characters ("0.0\%" shows a % sign
+# without multiplying by 100, as "0.0%" does).
+LITERAL_RE = re.compile(r'"[^"]*"|\\.')
 NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.")
+NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
+              "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
+              "workbook downloaded from this page.")
+TWO_TABLES = N_("The sheets “%(first)s” and “%(second)s” are both a “%(title)s” table, and only one can be read. "
+                "Delete the one that is not up to date (an old copy perhaps) and upload the file again.")
 
 
 @dataclass
@@ -27,13 +47,19 @@ class Parsed:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {"items": [], "sites": []})
     problems: list[Problem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # the sheets found, by key
+    # Where each table was found, by key: {"tab": the worksheet's name (None in a CSV file), "letters": the letter
+    # of each column found, by column key} (offices insert, reorder and delete columns).
+    layout: dict[str, dict] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets}
+        return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets,
+                "layout": self.layout}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Parsed":
-        return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"])
+        # Uploads stored before the layout was kept have none: their problems are placed as in the template.
+        return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"],
+                   data.get("layout", {}))
 
 
 def read(data: bytes, filename: str) -> Parsed:
@@ -69,12 +95,62 @@ def _xlsx(data: bytes) -> Parsed:
     parsed = Parsed()
     try:
         for ws in wb.worksheets:
-            _take(parsed, ws.iter_rows(values_only=True))
+            _take(parsed, _rows(ws), ws.title)
     except Exception:
         return _refused()
     finally:
         wb.close()
-    return parsed if parsed.sheets else _refused()
+    # The workbook downloaded has both tables: one not found would otherwise pass for one without changes.
+    for key, sheet in SHEETS.items():
+        if key not in parsed.sheets:
+            parsed.problems.append(Problem(NO_TABLE, params={"title": sheet.title, "rows": HEADER_ROWS}))
+    return parsed
+
+
+def _rows(ws):
+    """A worksheet's rows as the clerk sees them: each cell of a merged range shows the range's value (one date
+    merged across two work points' rows is the date of both), and percentages as percentages."""
+    fills: dict[int, dict[int, tuple[int, int]]] = {}  # row → column → the cell holding the range's value
+    filled = 0
+    for min_col, min_row, max_col, max_row in _merged_ranges(ws):
+        for row in range(min_row, min(max_row, MAX_ROWS) + 1):
+            for col in range(min_col, max_col + 1):
+                fills.setdefault(row, {})[col] = (min_row, min_col)
+                filled += 1
+                if filled > MAX_MERGED_CELLS:
+                    raise ValueError("too many merged cells")
+    anchors: dict[tuple[int, int], object] = {}
+    for row_no, cells in enumerate(ws.iter_rows(), start=1):
+        values = [_shown(cell) for cell in cells]
+        for col, anchor in fills.pop(row_no, {}).items():
+            if anchor == (row_no, col):
+                anchors[anchor] = values[col - 1] if col <= len(values) else None
+            elif col <= len(values):
+                values[col - 1] = anchors.get(anchor)  # a range's first cell comes first, left of and above it
+        yield values
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """openpyxl's read-only mode skips the merged ranges (listed after the cells in the worksheet's XML)."""
+    ranges = []
+    with ws._get_source() as src:  # the worksheet's XML, as read-only mode itself opens it
+        for _event, element in iterparse(src):
+            if element.tag == MERGE_CELL:
+                ranges.append(range_boundaries(element.get("ref")))
+            element.clear()  # the cells are read again by iter_rows; only the ranges are kept
+    return ranges
+
+
+def _shown(cell):
+    """A cell's value as the clerk sees it: Excel stores 96% as 0.96 in a cell formatted as a percentage."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent(cell.number_format):
+        return float(Decimal(repr(value)).scaleb(2))  # exactly 7 for 0.07, not 7.000000000000001
+    return value
+
+
+def _is_percent(number_format: str | None) -> bool:
+    return "%" in LITERAL_RE.sub("", number_format or "")
 
 
 def _decode(data: bytes) -> str | None:
@@ -98,7 +174,7 @@ def _csv(data: bytes) -> Parsed:
     except csv.Error:
         return _refused()
     parsed = Parsed()
-    _take(parsed, iter(rows))
+    _take(parsed, iter(rows))  # one table a file: either is a whole upload
     return parsed if parsed.sheets else _refused()
 
 
@@ -115,18 +191,28 @@ def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
     return None
 
 
-def _take(parsed: Parsed, rows) -> None:
-    """Reads one table if its first row is a sheet's header; other tables (the guide, the lists) are skipped."""
-    match = _columns(next(rows, None))
-    if match is None:
+def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
+    """Reads one table if one of its first rows is a sheet's header; other tables (the guide, the lists) are
+    skipped. rows is an iterator: the table's rows follow its header."""
+    for header_no, header in enumerate(itertools.islice(rows, HEADER_ROWS), start=1):
+        match = _columns(header)
+        if match is not None:
+            break
+    else:
         return
     sheet, found = match
+    if sheet.key in parsed.sheets:
+        # Merged, an old copy's figures would silently replace the new ones (or the other way round).
+        parsed.problems.append(Problem(TWO_TABLES, params={"first": parsed.layout[sheet.key]["tab"], "second": tab,
+                                                           "title": sheet.title}))
+        return
     parsed.sheets.append(sheet.key)
+    parsed.layout[sheet.key] = {"tab": tab, "letters": {key: get_column_letter(n + 1) for n, key in found.items()}}
     out = parsed.rows[sheet.key]
-    for row_no, values in enumerate(rows, start=2):
+    for row_no, values in enumerate(rows, start=header_no + 1):
         if row_no > MAX_ROWS:
             parsed.problems.append(Problem(N_("A sheet can have at most %(n)s rows."), sheet.key, row_no,
-                                           params={"n": MAX_ROWS}))
+                                           params={"n": MAX_ROWS}, tab=tab))
             return
         cells = {key: unquote(cell_text(values[n])) for n, key in found.items() if n < len(values)}
         if any(cells.values()):

@@ -20,12 +20,18 @@ NO_STAGE = N_("Please choose the new stage.")
 def check_sites(plan: Plan, rows: list[dict], states: dict[str, ItemState]) -> None:
     by_id, stages, places = sites_by_id(states), stage_choices(), place_choices()
     seen: set[tuple] = set()
+    listed: dict[str, int] = {}  # project ID → its first row
     for row in rows:
         cells = row["cells"]
         raw = cells.get("new_stage", "")
         stage = stages.get(raw.lower(), raw)
         happened = parse_day(cells["happened_on"]) if cells.get("happened_on") else today()
         if cells.get("site_id"):
+            first = listed.setdefault(cells["site_id"], row["row"])
+            if first != row["row"]:  # a copied row: neither stage may silently win
+                plan.add(N_("This project is already on row %(first)s; fill it in on one row only."), "sites",
+                         row["row"], "site_id", first=first)
+                continue
             _listed(plan, row, by_id, stage, happened)
         else:
             _new(plan, row, states, places, stage, happened, seen)
