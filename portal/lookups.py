@@ -17,10 +17,16 @@ def item_or_404(code: str) -> Item:
     return found
 
 
+def record_of(model, item: Item, record_id: int):
+    """A record about a work point (a project site, a status update) by its id, else 404 when it is about
+    another one: codes repeat from plan to plan, so the plan must match as well as the code."""
+    record = db.session.get(model, record_id)
+    if record is None or (record.plan, record.item_code) != (item.plan, item.code):
+        abort(404)
+    return record
+
+
 def site_or_404(code: str, site_id: int) -> tuple[Item, ProjectSite]:
     """A site belongs to one plan's work point; the same id under another item's address is not found."""
     item = item_or_404(code)
-    site = db.session.get(ProjectSite, site_id)
-    if site is None or (site.plan, site.item_code) != (item.plan, item.code):
-        abort(404)
-    return item, site
+    return item, record_of(ProjectSite, item, site_id)

@@ -150,3 +150,35 @@ def test_search_covers_every_plan_labels_each_result_and_filters_by_plan(two_pla
 def test_an_old_address_keeps_its_query_but_never_url_fors_own_arguments(client):
     r = client.get("/zh/items/2.3?comments=2&_external=1&_scheme=javascript&_anchor=x&plan=evil")
     assert r.status_code == 301 and r.headers["Location"] == f"/zh/plans/{FIRST}/items/2.3?comments=2"
+
+
+def test_staff_cannot_reach_another_plans_records_through_a_shared_code(two_plans):
+    """Item codes repeat from plan to plan: a site or an update of the 2024 plan's 2.2 is not found through
+    the current plan's 2.2 (a stage change there changed the other plan's public data)."""
+    from datetime import date
+
+    from flask import g
+
+    from conftest import csrf_from, login, make_staff
+    from portal.extensions import db
+    from portal.models import ProjectSite
+    from portal.services import sites
+    from portal.services.auth import find
+    from portal.services.progress import record_update
+
+    make_staff(two_plans, "ed-plans", "editor")
+    with two_plans.test_request_context():
+        g.plan = SLUG
+        site_id = sites.add_site("2.2", None, "二〇二四年的电梯项目", None, None, None, "consultation", find("ed-plans"),
+                                 happened_on=date(2024, 9, 1)).id
+        entry_id = record_update("2.2", "in_progress", "进展说明。", "", date(2024, 9, 1)).id
+    client = two_plans.test_client()
+    login(client, "ed-plans")
+    page = client.get("/staff/items/2.2")
+    response = client.post(f"/staff/items/2.2/sites/{site_id}/stage",
+                           data={"csrf_token": csrf_from(page.data), f"s{site_id}-stage": "completed",
+                                 f"s{site_id}-happened_on": "2026-01-05"})
+    assert response.status_code == 404
+    assert client.get(f"/staff/items/2.2?correct={entry_id}").status_code == 404
+    with two_plans.app_context():
+        assert db.session.get(ProjectSite, site_id).stage == "consultation"

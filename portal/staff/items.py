@@ -6,6 +6,8 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..inputs import ascii_int
+from ..lookups import record_of
 from ..models import ProjectSite, StatusUpdate
 from ..services import auth
 from ..services import items as item_service
@@ -61,9 +63,7 @@ def _just_published(entries):
 
 def _correction_form(item, entry_id: int):
     """The update form prefilled from an earlier entry: a correction is published as a new entry."""
-    entry = db.session.get(StatusUpdate, entry_id)
-    if entry is None or entry.item_code != item.code:
-        abort(404)
+    entry = record_of(StatusUpdate, item, entry_id)
     derived = _derived(item)
     values = {PROGRESS_PREFIX + p.target_key: f"{p.value:g}" for p in entry.progress if p.target_key not in derived}
     form = update_form(item, derived, formdata=None, status=entry.status, note_zh=entry.note_zh,
@@ -76,7 +76,7 @@ def _correction_form(item, entry_id: int):
 def item(code: str):
     item = _item_or_404(code)
     if request.method == "GET":
-        correct = request.args.get("correct", type=int)
+        correct = request.args.get("correct", type=ascii_int)
         if correct is None:
             return _render(item)
         form, entry = _correction_form(item, correct)
@@ -123,9 +123,7 @@ def add_site(code: str):
 @auth.requires("update_status")
 def site_stage(code: str, site_id: int):
     item = _item_or_404(code)
-    site = db.session.get(ProjectSite, site_id)
-    if site is None or site.item_code != code:
-        abort(404)
+    site = record_of(ProjectSite, item, site_id)
     form = stage_form(site, formdata=request.form)
     if not form.validate_on_submit():
         return _render(item, stage_forms={site.id: form}, status=400)

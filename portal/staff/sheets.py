@@ -24,9 +24,10 @@ FORM_OVERHEAD = 64 * 1024
 
 
 def allow_sheet_upload() -> None:
-    """Raises the request size limit for the sheet upload only. Runs before every other before_request
-    hook, because CSRFProtect reads the form (and so meets the global 64 KB limit) in its own."""
-    if request.endpoint == UPLOAD_ENDPOINT:
+    """Raises the request size limit for the sheet upload only, and only for staff who may upload (anyone
+    else keeps the 64 KB every other form has). Runs before every other before_request hook, because
+    CSRFProtect reads the form (and so meets the global limit) in its own."""
+    if request.endpoint == UPLOAD_ENDPOINT and auth.can(auth.current_staff(), "update_status"):
         request.max_content_length = current_app.config["SHEET_MAX_BYTES"] + FORM_OVERHEAD
 
 
