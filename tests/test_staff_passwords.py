@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import text_of
+from conftest import STAFF_PASSWORD, text_of
 from feedback_support import staff_token
 
 WEAK = ["password1234", "zhangjiang2023", "qwertyuiop123", "iloveyou1234", "1234567890"]
@@ -35,8 +35,9 @@ def test_the_accounts_page_refuses_weak_passwords_with_advice(app, staff_client,
     assert r.status_code == 400 and advice in text_of(r.data)
     uid = admin.get("/staff/accounts") and _id(app, "admin-0")
     r = admin.post(f"/staff/accounts/{uid}/password", data={
-        f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-password": "admin-0 likes tea", f"u{uid}-confirm": "admin-0 likes tea"})
-    assert r.status_code == 400 and ("用户名" if lang == "zh" else "username") in text_of(r.data)
+        f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-current": STAFF_PASSWORD,
+        f"u{uid}-password": "admin-0 likes tea", f"u{uid}-confirm": "admin-0 likes tea"})
+    assert r.status_code == 400 and ("密码不能包含用户名" if lang == "zh" else "must not contain the username") in text_of(r.data)
 
 
 def _id(app, username):
