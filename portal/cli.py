@@ -18,9 +18,18 @@ def register_cli(app: Flask) -> None:
 @click.command("load-content")
 @with_appcontext
 def load_content_command():
-    """Validate content/ and make sure every work point has its database row."""
+    """Validate content/ and make sure every work point has its database row; warn about invented figures."""
+    from .content.honesty import plan_problems
+    from .services.content import registry
+
     result = sync_items()
     click.echo(f"content: {result['total']} work points ({result['added']} added, {result['updated']} updated)")
+    # A writer's slip must not take a running site down: it is logged for staff (and `flask plans check`
+    # fails on it), not refused here.
+    for store in registry().stores.values():
+        for problem in plan_problems(store):
+            current_app.logger.warning("not in the notice: %s", problem)
+            click.echo(f"warning: not in the notice: {problem}", err=True)
 
 
 @click.command("backup")

@@ -62,6 +62,12 @@ def import_command(path, slug, kind, dry_run, publish):
                    + "、".join(planned.unknown_offices))
     if publish:
         click.echo(f"{len(planned.notice.items)} work points, published: restart the server to serve the plan")
+        from .services.plans import check_plan
+
+        untitled = check_plan(root, slug).untitled
+        if untitled:  # published in the notice's words; the docs' order writes the titles before publishing
+            click.echo(f"{len(untitled)} work points without a title in both languages: `flask plans check` "
+                       "fails for this published plan until they are written")
     else:
         click.echo(f"{len(planned.notice.items)} work points; plan.yaml says published: false until staff check it")
 
@@ -69,7 +75,7 @@ def import_command(path, slug, kind, dry_run, publish):
 @plans_cli.command("check")
 @click.argument("slug", required=False)
 def check_command(slug):
-    """List per plan what is still missing; exit 1 when a published plan has an untitled item."""
+    """List per plan what is still missing or not in the notice; exit 1 when a published plan fails."""
     from .services.plans import check_plans
 
     try:
@@ -83,6 +89,9 @@ def check_command(slug):
             click.echo(f"  error: {err}")
         for what, codes in r.missing.items():
             click.echo(f"  no {what}: {len(codes)} ({', '.join(codes)})")
+        for problem in r.invented:
+            click.echo(f"  not in the notice: {problem}")
     failing = [r.slug for r in results if r.failing]
     if failing:
-        raise click.ClickException("published plan(s) with an untitled item or a load error: " + ", ".join(failing))
+        raise click.ClickException("published plan(s) with an untitled item, a figure the notice does not hold"
+                                   " or a load error: " + ", ".join(failing))

@@ -1,37 +1,49 @@
-"""Plain-language content explains the official text and adds nothing to it."""
+"""Plain-language content explains the official text and adds nothing to it.
+
+The honesty rules themselves are in portal/content/honesty.py, shared with `flask plans check`, publishing
+and load-content; these tests run them over every plan folder under content/ so that `make test` fails on
+an invented figure in any plan, published or not.
+"""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from portal.content import load_content
+from portal.content import ContentError, discover_plans, load_content
 from portal.content.schema import CJK_RE
+from portal.services.plans import check_plan
 
-STORE = load_content(Path(__file__).resolve().parent.parent / "content")
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100}
-
-
-def digits_in(text: str) -> set[float]:
-    """Numbers written in digits: 35, 3.1, 95%, 11万 (110,000)."""
-    found: set[float] = set()
-    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(万)?", text.replace(",", "")):
-        value = float(m.group(1))
-        found.add(value * 10000 if m.group(2) else value)
-    return found
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+SLUGS = [p.slug for p in discover_plans(CONTENT)]
+STORE = load_content(CONTENT, "2023-city-management")  # the figures and pages tested by name below
 
 
-def numbers_in(phrase: str) -> set[float]:
-    """Numbers a phrase states, in digits or in Chinese numerals: 35, 11万 (110,000), 三 (3)."""
-    found = digits_in(phrase)
-    for ch in phrase:
-        if ch in CN_DIGITS:
-            found.add(float(CN_DIGITS[ch]))
-    return found
+def _stores():
+    for slug in SLUGS:
+        try:
+            yield load_content(CONTENT, slug)
+        except ContentError:
+            continue  # an unpublished plan that does not load yet: test_every_plan_states_nothing_… names it
 
 
-@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
+# Items whose writer has written the plain-language text; an imported item is "in preparation" until then.
+WRITTEN = [item for store in _stores() for item in store.items if item.plain]
+
+
+def _id(item) -> str:
+    return f"{item.plan}/{item.code}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_plan_states_nothing_the_notice_does_not(slug):
+    """No figure, date or place in plain language that the notice lacks; targets and places trace to it."""
+    result = check_plan(CONTENT, slug)
+    assert not (result.published and result.errors), result.errors
+    assert result.invented == [], "\n".join(map(str, result.invented))
+
+
+@pytest.mark.parametrize("item", WRITTEN, ids=_id)
 def test_both_languages_within_limits(item):
     assert 0 < len(item.title.zh) <= 20
     assert 0 < len(item.title.en) <= 70
@@ -42,38 +54,18 @@ def test_both_languages_within_limits(item):
     assert CJK_RE.search(item.title.zh) and CJK_RE.search(item.summary.zh)
 
 
-@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
-def test_targets_come_from_the_official_text(item):
+@pytest.mark.parametrize("item", WRITTEN, ids=_id)
+def test_target_names_are_english_in_english(item):
     for target in item.targets:
-        assert target.phrase in item.official_text
-        assert target.value in numbers_in(target.phrase), (target.key, target.phrase, target.value)
         assert not CJK_RE.search(target.metric.en + target.unit.en)
 
 
-@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
-def test_no_number_in_a_summary_that_the_notice_does_not_hold(item):
-    official_numbers = numbers_in(item.official_text) | {float(item.deadline[:4]), float(item.deadline[5:])}
-    official_numbers |= {t.value for t in item.targets}
-    for lang, text in (("zh", item.summary.zh), ("en", item.summary.en)):
-        stated = digits_in(text)
-        assert stated <= official_numbers | {2023.0}, (lang, stated - official_numbers)
-
-
-@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
-def test_places_and_terms_are_named_in_the_item(item):
-    for place in item.places:
-        assert place.name.zh in item.official_text or place.name.zh.replace("村顾家宅", "村") in item.official_text
-    for term in item.terms:
-        assert any(form in item.official_text for form in term.forms), term.key
-
-
 def test_summaries_name_the_responsible_offices_and_deadline():
-    for item in STORE.items:
+    for item in WRITTEN:
         for office in item.offices:
-            assert office.name.zh in item.summary.zh, (item.code, office.name.zh)
-            assert office.name.en.lower() in item.summary.en.lower(), (item.code, office.name.en)
-        month = int(item.deadline[5:])
-        assert f"2023年{month}月" in item.summary.zh
+            assert office.name.zh in item.summary.zh, (_id(item), office.name.zh)
+            assert office.name.en.lower() in item.summary.en.lower(), (_id(item), office.name.en)
+        assert f"{item.deadline[:4]}年{int(item.deadline[5:])}月" in item.summary.zh, _id(item)
 
 
 def test_glossary_terms_appear_in_the_notice():

@@ -14,11 +14,28 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 import yaml
 
-from portal.content import load_content
+from portal.content import ContentError, discover_plans, load_content
 from portal.content.store import Text
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
-STORE = load_content(CONTENT)
+STORE = load_content(CONTENT, "2023-city-management")  # the old overstatements tested by name below
+
+
+def _stores():
+    for plan in discover_plans(CONTENT):
+        try:
+            yield load_content(CONTENT, plan.slug)
+        except ContentError:
+            continue  # not loadable yet: test_content_honesty names it
+
+
+STORES = list(_stores())
+# Every plan's written items; an imported item is "in preparation" until its writer fills it.
+WRITTEN = [item for store in STORES for item in store.items if item.plain]
+
+
+def _id(item) -> str:
+    return f"{item.plan}/{item.code}"
 
 MAX_RUN = 12
 MAX_BIGRAM_SHARE = 0.5
@@ -48,7 +65,7 @@ def _proper_names() -> list[str]:
     for office in yaml.safe_load((CONTENT / "offices.yaml").read_text(encoding="utf-8")):
         names.update(n for n in (office["zh"], office.get("full_zh")) if n)
     names.update(p["zh"] for p in yaml.safe_load((CONTENT / "places.yaml").read_text(encoding="utf-8")))
-    notice = STORE.notice.full_text
+    notice = "\n".join(store.notice.full_text for store in STORES)
     names.update(re.findall(r"《[^》]+》", notice))
     # Quoted names, not quoted slogans: a slogan lists several clauses (、) or levels (-).
     names.update(q for q in re.findall(r"“([^”]+)”", notice) if "、" not in q and "-" not in q)
@@ -107,16 +124,16 @@ def figures(item) -> tuple[str, float, int]:
 
 def test_copy_figures_for_every_item():
     rows, failures = [], []
-    for item in STORE.items:
+    for item in WRITTEN:
         run, share, length = figures(item)
-        rows.append(f"{item.code:<6} run {len(run):>2}  pairs {share:5.1%}  length {length:>3}  {run}")
+        rows.append(f"{_id(item):<28} run {len(run):>2}  pairs {share:5.1%}  length {length:>3}  {run}")
         if len(run) > MAX_RUN or share > MAX_BIGRAM_SHARE or not ZH_LENGTH[0] <= length <= ZH_LENGTH[1]:
             failures.append(rows[-1])
-    shares = [figures(i)[1] for i in STORE.items]
+    shares = [figures(i)[1] for i in WRITTEN]
     print("\nplain-language copy figures (run: longest copied run, names excluded; pairs: share of"
           " the summary's character pairs found in the official text)")
     print("\n".join(rows))
-    print(f"max run {max(len(figures(i)[0]) for i in STORE.items)}, max pairs {max(shares):.1%},"
+    print(f"max run {max(len(figures(i)[0]) for i in WRITTEN)}, max pairs {max(shares):.1%},"
           f" mean pairs {sum(shares) / len(shares):.1%}")
     assert not failures, "\n".join(failures)
 
@@ -157,7 +174,7 @@ def strength_problems(summary_zh: str, summary_en: str, official: str) -> list[s
     return problems
 
 
-@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
+@pytest.mark.parametrize("item", WRITTEN, ids=_id)
 def test_summary_keeps_the_notices_strength_of_promise(item):
     assert strength_problems(item.summary.zh, item.summary.en, official_text(item)) == []
 
@@ -180,7 +197,7 @@ def test_glossary_entries_say_the_same_in_both_languages():
 
 def test_glossary_entries_are_general_or_say_where_a_specific_comes_from():
     """A definition names no place of ours unless it says the notice is where that comes from."""
-    places = [p.name for item in STORE.items for p in item.places] + [Text("张江", "Zhangjiang"), Text("环东", "Huandong")]
+    places = [p.name for item in WRITTEN for p in item.places] + [Text("张江", "Zhangjiang"), Text("环东", "Huandong")]
     for term in STORE.glossary:
         for place in places:
             if place.zh in term.explanation.zh:
@@ -189,11 +206,11 @@ def test_glossary_entries_are_general_or_say_where_a_specific_comes_from():
                 assert "this notice" in term.explanation.en, (term.key, place.en)
 
 
-@pytest.mark.parametrize("item", STORE.items, ids=lambda i: i.code)
+@pytest.mark.parametrize("item", WRITTEN, ids=_id)
 def test_summary_answers_what_and_where_then_when_then_who(item):
     """What will be done (and where) opens the summary; the deadline follows, then the offices."""
     zh, en = item.summary.zh, item.summary.en
-    when = zh.index(f"2023年{int(item.deadline[5:])}月")
+    when = zh.index(f"{item.deadline[:4]}年{int(item.deadline[5:])}月")
     assert when >= len(zh) // 3, "the summary should open with what will be done"
     for office in item.offices:
         assert zh.rindex(office.name.zh) > when, office.name.zh
@@ -218,7 +235,7 @@ ASCII_PUNCTUATION = re.compile(r"[,;:()?!]|(?<![0-9A-Za-z])\.(?![0-9])")
 
 
 def test_chinese_text_uses_chinese_punctuation():
-    texts = [(i.code, t) for i in STORE.items for t in (i.title.zh, i.summary.zh)]
+    texts = [(_id(i), t) for i in WRITTEN for t in (i.title.zh, i.summary.zh)]
     texts += [(term.key, term.explanation.zh) for term in STORE.glossary]
     assert [(key, text) for key, text in texts if ASCII_PUNCTUATION.search(text)] == []
     assert ASCII_PUNCTUATION.search("镇里要改造旧住房(老小区),期限为12月.")

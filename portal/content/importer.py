@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from .honesty import plan_problems
 from .normalize import normalise
 from .parser import NoticeParseError, ParsedNotice, parse_notice, plan_title
 from .readers import read_notice_file
@@ -219,7 +220,12 @@ def _check_loads(planned: PlannedImport, staged: Path) -> None:
     try:
         plan = read_plan(root, staged, planned.slug)
         others = [p for p in discover_plans(root) if p.slug != planned.slug]
-        load_content(root, planned.slug, others + [plan])
+        store = load_content(root, planned.slug, others + [plan])
+        # A writer's text kept from an earlier import may now state what the (corrected) notice does not.
+        invented = plan_problems(store) if planned.published else []
+        if invented:
+            raise ContentError("cannot publish: the plain-language text states what the notice does not; correct "
+                               "these first:\n" + "\n".join(str(p) for p in invented))
     except ContentError as exc:
         if isinstance(exc, UnknownOfficeError) and not planned.published:
             return  # the site does not load an unpublished plan; its new offices are listed for staff to add

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..content import ContentError, discover_plans, load_content
+from ..content.honesty import HonestyProblem, plan_problems
 from ..content.importer import ImportOutcome, PlannedImport, prepare_import, tree_lines, write_import
 
 # A figure with a unit in the official text: the item probably has a target worth recording.
@@ -24,6 +25,8 @@ class PlanCheck:
     items: int = 0
     missing: dict[str, list[str]] = field(default_factory=dict)  # what -> item codes
     errors: list[str] = field(default_factory=list)
+    # Figures, dates or places in the plain-language text that the notice does not hold (content/honesty.py).
+    invented: list[HonestyProblem] = field(default_factory=list)
 
     @property
     def untitled(self) -> list[str]:
@@ -31,8 +34,8 @@ class PlanCheck:
 
     @property
     def failing(self) -> bool:
-        """A published plan must load and give every item a title in both languages."""
-        return self.published and bool(self.errors or self.untitled)
+        """A published plan must load, give every item a title in both languages and invent nothing."""
+        return self.published and bool(self.errors or self.untitled or self.invented)
 
 
 def _item_data(path: Path) -> dict:
@@ -52,6 +55,7 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
         return result
     result.items = len(store.items)
     result.errors += _broken_continues(content_root, store)
+    result.invented = plan_problems(store)
     for item in store.items:
         data = _item_data(plan.folder / "items" / f"{item.code}.yaml")
         title, summary = data.get("title") or {}, data.get("summary") or {}
@@ -99,4 +103,4 @@ def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dr
     return planned, write_import(planned)
 
 
-__all__ = ["PlanCheck", "check_plan", "check_plans", "import_notice", "tree_lines"]
+__all__ = ["HonestyProblem", "PlanCheck", "check_plan", "check_plans", "import_notice", "plan_problems", "tree_lines"]
