@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request, url_for
 
+KEY = "portal.path_names"
+
 
 def show_as(endpoint: str, **values) -> None:
     """This response shows the page `endpoint` with `values` (a form posted to another address)."""
@@ -26,12 +28,20 @@ def shown_page() -> tuple[str | None, dict]:
     return request.endpoint, dict(request.view_args or {})
 
 
+def path_names(endpoint: str) -> frozenset[str]:
+    """The names in `endpoint`'s URL rules (lang, plan, code…), worked out once per endpoint."""
+    known = current_app.extensions[KEY]
+    names = known.get(endpoint)
+    if names is None:
+        names = known[endpoint] = frozenset(name for rule in current_app.url_map.iter_rules(endpoint)
+                                            for name in rule.arguments)
+    return names
+
+
 def query_kept(endpoint: str | None) -> dict[str, list[str]]:
     """This request's query string as url_for arguments for a page of `endpoint`."""
-    path_names = {name for rule in current_app.url_map.iter_rules(endpoint) for name in rule.arguments} \
-        if endpoint else set()
-    return {name: values for name, values in request.args.to_dict(flat=False).items()
-            if not name.startswith("_") and name not in path_names}
+    names = path_names(endpoint) if endpoint else frozenset()
+    return {name: values for name, values in request.args.lists() if not name.startswith("_") and name not in names}
 
 
 def this_page(_external: bool = False, _query: bool = True, **changes) -> str:
@@ -39,11 +49,12 @@ def this_page(_external: bool = False, _query: bool = True, **changes) -> str:
     endpoint, values = shown_page()
     if endpoint is None:
         return url_for("public.home", lang=changes.get("lang") or g.get("lang") or "zh", _external=_external)
-    if g.get("lang") and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+    if g.get("lang") and "lang" in path_names(endpoint):
         values["lang"] = g.lang
     query = query_kept(endpoint) if _query else {}
     return url_for(endpoint, _external=_external, **{**query, **values, **changes})
 
 
 def init_app(app: Flask) -> None:
+    app.extensions[KEY] = {}
     app.jinja_env.globals["this_page"] = this_page
