@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,43 @@ def test_docx_notice_reads_like_the_txt(content, tmp_path):
     document.save(str(source))
     planned, _ = import_notice(source, SLUG, content, dry_run=True)
     _check_2024(planned)
+
+
+def test_docx_notice_with_its_letterhead_and_a_work_point_in_tables_reads_like_the_txt(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    paragraphs = [p.strip() for p in NOTICE_2024.split("\n\n")]
+    document = docx.Document()
+    letterhead = document.add_table(rows=1, cols=2)
+    letterhead.cell(0, 0).text, letterhead.cell(0, 1).text = paragraphs[0], paragraphs[1]
+    green = paragraphs.index("（二）开展绿色社区创建。")
+    for paragraph in paragraphs[2:green]:
+        document.add_paragraph(paragraph)
+    box = document.add_table(rows=2, cols=2)
+    box.cell(0, 0).merge(box.cell(0, 1)).text = paragraphs[green]  # a merged cell is read once
+    box.cell(1, 0).merge(box.cell(1, 1)).text = paragraphs[green + 1]
+    for paragraph in paragraphs[green + 2:]:
+        document.add_paragraph(paragraph)
+    source = tmp_path / "notice-2024.docx"
+    document.save(str(source))
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    _check_2024(planned)
+
+
+def test_docx_notice_numbered_by_word_is_refused_naming_the_paragraph(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in NOTICE_2024.split("\n\n"):
+        number = re.match(r"\d\. ", paragraph.strip())
+        if number:  # Word's List Number style draws 1. 2. itself; they are not in the text
+            document.add_paragraph(paragraph.strip()[number.end():], style="List Number")
+        else:
+            document.add_paragraph(paragraph.strip())
+    source = tmp_path / "notice-2024.docx"
+    document.save(str(source))
+    result = _flask("plans", "import", str(source), "--slug", SLUG, "--dry-run", content=content)
+    assert result.returncode != 0
+    assert "“巩固第二批市级“美丽街区”建设成果，完成张江路沿线街区改造，…” and 1 more" in result.stderr
+    assert "automatic numbering" in result.stderr and "plain text (.txt)" in result.stderr
 
 
 def _chromium_pdf(html: str, tmp_path: Path) -> Path:

@@ -43,7 +43,41 @@ def _read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(f"{path.name}: not a readable .docx ({exc})") from None
-    return "\n".join(p.text for p in document.paragraphs)
+    paragraphs = list(_docx_paragraphs(document))
+    numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
+    if numbered:
+        more = f" and {len(numbered) - 1} more paragraph(s)" if len(numbered) > 1 else ""
+        first = numbered[0] if len(numbered[0]) <= 30 else numbered[0][:30] + "…"
+        raise NoticeReadError(
+            f"{path.name}: the paragraph “{first}”{more} {'use' if more else 'uses'} Word's automatic numbering, "
+            "whose numbers (1. 2. …) are not part of the text and would be lost. In Word, save the notice as plain text "
+            "(.txt) or as PDF, which write the numbers out, and import that file.")
+    return "\n".join(p.text for p in paragraphs)
+
+
+def _docx_paragraphs(container):
+    """The paragraphs in document order, those in table cells included (letterheads are often tables)."""
+    for block in container.iter_inner_content():
+        if hasattr(block, "rows"):
+            seen = set()
+            for row in block.rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # a merged cell is listed once per grid column it spans
+                        seen.add(id(cell._tc))
+                        yield from _docx_paragraphs(cell)
+        else:
+            yield block
+
+
+def _auto_numbered(paragraph) -> bool:
+    """Whether Word numbers the paragraph itself (numPr on the paragraph or its style, as List Number)."""
+    ppr, style = paragraph._p.pPr, paragraph.style
+    num = ppr.numPr if ppr is not None else None
+    while num is None and style is not None:
+        ppr = style.element.pPr
+        num = ppr.numPr if ppr is not None else None
+        style = style.base_style
+    return num is not None and num.numId is not None and num.numId.val != 0  # numId 0: numbering switched off
 
 
 def _read_pdf(path: Path) -> str:
