@@ -109,13 +109,13 @@ def test_offices_with_brackets_and_quotes_stay_whole():
 
 def test_item_without_clause_names_its_line():
     broken = _mini("一、行动\n\n（一）小节。\n\n1. 做一件事。\n\n2. 另一件事。（责任部门：城运办；时间节点：5月）\n")
-    with pytest.raises(NoticeParseError, match=r"line 17: .*责任部门"):
+    with pytest.raises(NoticeParseError, match=r"line 17 “1. 做一件事。”: .*责任部门"):
         parse_notice(broken)
 
 
 def test_unreadable_deadline_names_its_line():
     broken = _mini("一、行动\n\n（一）小节。\n\n做一件事。（责任部门：城运办；时间节点：尽快）\n")
-    with pytest.raises(NoticeParseError, match=r"line 17: cannot read"):
+    with pytest.raises(NoticeParseError, match=r"line 17 “做一件事。（责任部门：城运办；时间节点：尽快）”: cannot read"):
         parse_notice(broken)
 
 

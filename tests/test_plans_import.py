@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -160,6 +161,43 @@ def test_docx_notice_reads_like_the_txt(content, tmp_path):
     _check_2024(planned)
 
 
+def test_docx_notice_with_its_letterhead_and_a_work_point_in_tables_reads_like_the_txt(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    paragraphs = [p.strip() for p in NOTICE_2024.split("\n\n")]
+    document = docx.Document()
+    letterhead = document.add_table(rows=1, cols=2)
+    letterhead.cell(0, 0).text, letterhead.cell(0, 1).text = paragraphs[0], paragraphs[1]
+    green = paragraphs.index("（二）开展绿色社区创建。")
+    for paragraph in paragraphs[2:green]:
+        document.add_paragraph(paragraph)
+    box = document.add_table(rows=2, cols=2)
+    box.cell(0, 0).merge(box.cell(0, 1)).text = paragraphs[green]  # a merged cell is read once
+    box.cell(1, 0).merge(box.cell(1, 1)).text = paragraphs[green + 1]
+    for paragraph in paragraphs[green + 2:]:
+        document.add_paragraph(paragraph)
+    source = tmp_path / "notice-2024.docx"
+    document.save(str(source))
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    _check_2024(planned)
+
+
+def test_docx_notice_numbered_by_word_is_refused_naming_the_paragraph(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in NOTICE_2024.split("\n\n"):
+        number = re.match(r"\d\. ", paragraph.strip())
+        if number:  # Word's List Number style draws 1. 2. itself; they are not in the text
+            document.add_paragraph(paragraph.strip()[number.end():], style="List Number")
+        else:
+            document.add_paragraph(paragraph.strip())
+    source = tmp_path / "notice-2024.docx"
+    document.save(str(source))
+    result = _flask("plans", "import", str(source), "--slug", SLUG, "--dry-run", content=content)
+    assert result.returncode != 0
+    assert "“巩固第二批市级“美丽街区”建设成果，完成张江路沿线街区改造，…” and 1 more" in result.stderr
+    assert "automatic numbering" in result.stderr and "plain text (.txt)" in result.stderr
+
+
 def _chromium_pdf(html: str, tmp_path: Path) -> Path:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -236,8 +274,10 @@ def test_broken_items_are_each_named_by_line_and_nothing_is_written(content, tmp
     dry = _flask("plans", "import", str(source), "--slug", SLUG, "--dry-run", content=content)
     assert dry.returncode != 0  # the import would fail
     problems = [line for line in dry.stdout.splitlines() if line.startswith("cannot read")]
-    assert problems[:2] == ["cannot read line 25: cannot read the deadline '尽快'",
-                        "cannot read line 29: work point has no （责任部门：…；时间节点：…） clause: 完成20个居委绿色社区达标创建。…"]
+    # Each names its line and quotes it: a clerk with a .docx or PDF finds the words, not the number.
+    assert problems[:2] == ["cannot read line 25 “2. 推进口袋公园建设，新建口袋公园3个。（责任部门：规建办…”: "
+                            "cannot read the deadline '尽快'",
+                            "cannot read line 29 “完成20个居委绿色社区达标创建。”: work point has no （责任部门：…；时间节点：…） clause"]
     assert "2.2 [城建中心（房办）] 2025-03" in dry.stdout  # the rest is still read
     real = _flask("plans", "import", str(source), "--slug", SLUG, content=content)
     assert real.returncode != 0 and "line 25" in real.stderr and not (content / "plans" / SLUG).exists()
@@ -346,6 +386,27 @@ def test_the_real_2023_notice_as_a_pdf_reads_like_its_text(content, tmp_path):
     assert [(i.code, i.offices, i.deadline, i.official_text) for i in planned.notice.items] == [
         (i.code, i.offices, i.deadline, i.official_text) for i in expected.items]
     assert (planned.notice.number, planned.notice.date, planned.notice.title) == (expected.number, expected.date, expected.title)
+
+
+def test_the_2023_notice_printed_large_imports_though_heading_seven_wraps(content, tmp_path):
+    """Printed as Word prints it (first lines indented, no paragraph spacing) at a size where heading 七
+    wraps onto a line holding just 平: the reader joins wrapped lines by where they end on the page, not
+    by counting characters, so the import reads what the .txt import reads."""
+    text = (PLAN_2023 / "notice.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",'
+            "sans-serif;font-size:26px}p{margin:0;text-indent:2em}</style><body>" + paragraphs + "</body></html>")
+    pdf = _chromium_pdf(html, tmp_path)
+    from pdfminer.high_level import extract_text
+    assert "\n平\n" in extract_text(str(pdf))  # the layout did wrap the heading
+    result = _flask("plans", "import", str(pdf), "--slug", "2023-city-management", "--dry-run", content=content)
+    assert result.returncode == 0, result.stderr
+    planned, _ = import_notice(pdf, "2023-city-management", content, dry_run=True)
+    expected = parse_notice(normalise(text))
+    assert planned.problems == []
+    assert [s.title for s in planned.notice.sections][6] == "坚持改革创新，提升法制化、标准化、社会化建设水平"
+    assert [(i.code, i.offices, i.deadline, i.when, i.official_text) for i in planned.notice.items] == [
+        (i.code, i.offices, i.deadline, i.when, i.official_text) for i in expected.items]
 
 
 def test_one_command_imports_and_publishes_next_years_plan_beside_2023(content, tmp_path, app_factory):

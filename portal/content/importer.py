@@ -125,8 +125,8 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     `publish` marks the plan published (a plan once published stays so on a re-import, and a writer's
     English in plan.yaml stays too)."""
     content_root = Path(content_root)
-    raw, wrapped = read_notice_file(source)
-    text = normalise(raw, hard_wrapped=wrapped)
+    raw, from_pdf = read_notice_file(source)
+    text = normalise(raw, from_pdf=from_pdf)
     problems: list[str] = []
     notice = parse_notice(text, problems)
     _same_notice_elsewhere(content_root, slug, notice.number)

@@ -21,27 +21,32 @@ _RADICAL_SUPPLEMENT = str.maketrans(
 # Variant code points a PDF text layer gives for a glyph the font shares with the simplified form
 # (found with Noto Sans CJK through Chromium: 户 comes back as 戶). Applied to PDF text only.
 _PDF_VARIANTS = str.maketrans({"戶": "户", "戸": "户"})
-_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+# Chinese text quotes with “” ‘’: a justified PDF line can give stray spaces around them too.
+_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
 # "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[［【〔]\s*([0-9]{4})\s*[\]］】〕]\s*([0-9]+)\s*号")
 # Page numbers as printed: "- 3 -", "— 3 —", "3", "第3页", "第 3 页 共 5 页", "3/5".
-_PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,3}|\s*共\s*[0-9]{1,3}\s*页)?[-－—–\s]*$")
-_ENDS_SENTENCE = ("。", "；", ";", "）", ")", "：", ":", "！", "？", "”", "》")
-_STARTS_BLOCK = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、,，.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|[0-9]{1,2}\s*[.．、])")
-_REPEATS = 3  # a short line seen on three or more pages is a running header or footer
+PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,3}|\s*共\s*[0-9]{1,3}\s*页)?[-－—–\s]*$")
+RUNNING_REPEATS = 3  # a short line seen on three or more pages is a running header or footer
 
 
-def normalise(text: str, hard_wrapped: bool = False) -> str:
-    """Return the notice as clean lines; `hard_wrapped` (PDF) also joins lines cut at the page width."""
+def normalise(text: str, from_pdf: bool = False) -> str:
+    """Return the notice as clean lines; `from_pdf` also undoes a PDF text layer's variant code points.
+    (The PDF reader has already joined the lines the page width wrapped: it sees where they end.)"""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
+    text = standard_characters(text)
     lines = [_clean_line(line) for line in text.split("\n")]
     lines = _drop_running_lines(lines)
     lines = _join_open_brackets(lines)
-    if hard_wrapped:
-        lines = _join_wrapped([line.translate(_PDF_VARIANTS) for line in lines])
+    if from_pdf:
+        lines = [line.translate(_PDF_VARIANTS) for line in lines]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def standard_characters(text: str) -> str:
+    """Half-width digits and letters, and the characters for which a PDF gave radical code points."""
+    return text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
 
 
 def _clean_line(line: str) -> str:
@@ -51,7 +56,7 @@ def _clean_line(line: str) -> str:
 
 def _drop_running_lines(lines: list[str]) -> list[str]:
     counts = Counter(line for line in lines if line and len(line) <= 40)
-    return ["" if _PAGE_NUMBER.match(line) and line or counts[line] >= _REPEATS else line for line in lines]
+    return ["" if PAGE_NUMBER.match(line) and line or counts[line] >= RUNNING_REPEATS else line for line in lines]
 
 
 def _join_into(lines: list[str], should_join) -> list[str]:
@@ -75,14 +80,3 @@ def _join_open_brackets(lines: list[str]) -> list[str]:
         return prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）")
     return _join_into(lines, unbalanced)
 
-
-def _join_wrapped(lines: list[str]) -> list[str]:
-    """A line as long as the page is wide that does not end a sentence was wrapped by the layout."""
-    lengths = sorted(len(line) for line in lines if line)
-    if not lengths:
-        return lines
-    full = lengths[int(len(lengths) * 0.9)]
-
-    def wrapped(prev: str, line: str) -> bool:
-        return len(prev) >= full - 2 and not prev.endswith(_ENDS_SENTENCE) and not _STARTS_BLOCK.match(line)
-    return _join_into(lines, wrapped)

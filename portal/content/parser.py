@@ -2,7 +2,7 @@
 
 The notice is the source of truth for official wording, offices and deadlines, so nothing here
 is typed in by hand: every item, office and month is read from the text, and a line the parser
-cannot read stops the load with its line number.
+cannot read stops the load with its line number and its words.
 """
 from __future__ import annotations
 
@@ -41,6 +41,12 @@ SENTENCE_END = ("。", "；", ";", "）", ")", "：", ":", "！", "？")
 
 class NoticeParseError(ValueError):
     """The notice could not be read; the message names the line."""
+
+    def quoting(self, text: str) -> "NoticeParseError":
+        """The same error with the line's own words after its number: a line number alone points into
+        the normalised text, which the clerk holding a .docx or PDF never sees."""
+        quote = text if len(text) <= 30 else text[:30] + "…"
+        return NoticeParseError(re.sub(r"^(line \d+)", lambda m: f"{m.group(1)} “{quote}”", str(self), count=1))
 
 
 @dataclass
@@ -159,9 +165,7 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     """Official text, lead offices, supporting offices, deadline (YYYY-MM) and the 时间节点 words."""
     start = CLAUSE_START_RE.search(text)
     if not start:
-        raise NoticeParseError(
-            f"line {line}: work point has no （责任部门：…；时间节点：…） clause: {text[:40]}…"
-        )
+        raise NoticeParseError(f"line {line}: work point has no （责任部门：…；时间节点：…） clause")
     m = CLAUSE_RE.search(text, start.start())
     if not m:
         raise NoticeParseError(
@@ -226,7 +230,8 @@ class _BodyReader:
             try:
                 self._line(ln, line)
             except NoticeParseError as exc:
-                self._note(exc)
+                # A work point continued from earlier lines is quoted from its start.
+                self._note(exc.quoting(self.pending[1] if self.pending and self.pending[0] != ln else line))
                 self.pending = None
         try:
             self._flush_pending()
@@ -244,7 +249,7 @@ class _BodyReader:
         if m and not CLAUSE_START_RE.search(line):
             return self._section(ln, m)
         if self.section is None:
-            raise NoticeParseError(f"line {ln}: text before the first action area: {line[:40]}")
+            raise NoticeParseError(f"line {ln}: text before the first action area")
         m = SUBSECTION_RE.match(line)
         if m and not CLAUSE_START_RE.match(line):
             return self._subsection(ln, m)
@@ -263,7 +268,7 @@ class _BodyReader:
             ln, txt = self.pending
             self.pending = None
             # Noted; the heading that follows is still read.
-            self._note(NoticeParseError(f"line {ln}: work point has no （责任部门：…；时间节点：…） clause: {txt[:40]}…"))
+            self._note(NoticeParseError(f"line {ln}: work point has no （责任部门：…；时间节点：…） clause").quoting(txt))
 
     def _section(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
@@ -297,9 +302,9 @@ class _BodyReader:
         """Text of a subsection without numbered points: one work point, maybe over several lines."""
         sub = self.sub
         if sub is None:
-            raise NoticeParseError(f"line {ln}: text outside any subsection: {line[:40]}")
+            raise NoticeParseError(f"line {ln}: text outside any subsection")
         if sub.numbered or any(i.code == sub.code for i in self.items):
-            raise NoticeParseError(f"line {ln}: unexpected text after a work point: {line[:40]}")
+            raise NoticeParseError(f"line {ln}: unexpected text after a work point")
         start_ln, text_so_far = self.pending or (ln, "")
         text_so_far += line
         if CLAUSE_START_RE.search(text_so_far):
@@ -316,7 +321,7 @@ class _BodyReader:
         for sec in self.sections:
             for s in sec.subsections:
                 if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
-                    self._note(NoticeParseError(f"line {s.line}: subsection {s.code} has no work point"))
+                    self._note(NoticeParseError(f"line {s.line}: subsection {s.code} has no work point").quoting(s.title))
 
 
 def plan_title(title: str, body_title: str) -> str:

@@ -1,7 +1,12 @@
 """Read a notice as published (.txt, .docx, text PDF) into text; the normaliser cleans it afterwards."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
+
+from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
+from .parser import ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
 
 
 class NoticeReadError(ValueError):
@@ -9,7 +14,7 @@ class NoticeReadError(ValueError):
 
 
 def read_notice_file(path: str | Path) -> tuple[str, bool]:
-    """The file's text and whether its lines were wrapped by a page layout (PDF)."""
+    """The file's text and whether it came from a PDF text layer."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".txt":
@@ -38,19 +43,155 @@ def _read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(f"{path.name}: not a readable .docx ({exc})") from None
-    return "\n".join(p.text for p in document.paragraphs)
+    paragraphs = list(_docx_paragraphs(document))
+    numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
+    if numbered:
+        more = f" and {len(numbered) - 1} more paragraph(s)" if len(numbered) > 1 else ""
+        first = numbered[0] if len(numbered[0]) <= 30 else numbered[0][:30] + "…"
+        raise NoticeReadError(
+            f"{path.name}: the paragraph “{first}”{more} {'use' if more else 'uses'} Word's automatic numbering, "
+            "whose numbers (1. 2. …) are not part of the text and would be lost. In Word, save the notice as plain text "
+            "(.txt) or as PDF, which write the numbers out, and import that file.")
+    return "\n".join(p.text for p in paragraphs)
+
+
+def _docx_paragraphs(container):
+    """The paragraphs in document order, those in table cells included (letterheads are often tables)."""
+    for block in container.iter_inner_content():
+        if hasattr(block, "rows"):
+            seen = set()
+            for row in block.rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # a merged cell is listed once per grid column it spans
+                        seen.add(id(cell._tc))
+                        yield from _docx_paragraphs(cell)
+        else:
+            yield block
+
+
+def _auto_numbered(paragraph) -> bool:
+    """Whether Word numbers the paragraph itself (numPr on the paragraph or its style, as List Number)."""
+    ppr, style = paragraph._p.pPr, paragraph.style
+    num = ppr.numPr if ppr is not None else None
+    while num is None and style is not None:
+        ppr = style.element.pPr
+        num = ppr.numPr if ppr is not None else None
+        style = style.base_style
+    return num is not None and num.numId is not None and num.numId.val != 0  # numId 0: numbering switched off
 
 
 def _read_pdf(path: Path) -> str:
     import logging
 
-    from pdfminer.high_level import extract_text
+    from pdfminer.high_level import extract_pages
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings say nothing about the text
     try:
-        text = extract_text(str(path))
+        pages = [_page_lines(page) for page in extract_pages(str(path))]
     except Exception as exc:  # pdfminer raises several types for damaged files
         raise NoticeReadError(f"{path.name}: not a readable PDF ({exc})") from None
-    if not text.strip():
+    if not any(pages):
         raise NoticeReadError(f"{path.name}: the PDF has no text layer (a scan?); use the .docx or .txt")
-    return text
+    return "\n".join(_paragraphs(pages))
+
+
+class _Line(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    y0: float
+    height: float  # about one Chinese character's width
+    first_piece: float  # width of the line's start, which the layout could only move as a whole
+
+
+def _page_lines(page) -> list[_Line]:
+    """The page's lines in pdfminer's reading order."""
+    from pdfminer.layout import LTTextContainer, LTTextLine
+
+    return [_Line(line.get_text().strip(), line.x0, line.x1, line.y0, line.height, _first_piece(line))
+            for box in page if isinstance(box, LTTextContainer)
+            for line in box if isinstance(line, LTTextLine) and line.get_text().strip()]
+
+
+# Chinese layout does not start a line with closing punctuation nor end one with opening punctuation:
+# such a mark travels with the character beside it.
+_OPENING = set("“‘《（(〔【「『［[")
+_CLOSING = set("，。、；：？！）)”’》〕】」』］]…%,.;:?!")
+
+
+def _first_piece(line) -> float:
+    """Width of opening marks, then one Chinese character or one Latin word or figure, then
+    closing marks, at the start of `line`: the least the layout could have moved down from the line above."""
+    chars = [c for c in line if hasattr(c, "x1") and c.get_text().strip()]
+    if not chars:
+        return 0.0
+    text = [c.get_text() for c in chars]
+    n = 0
+    while n < len(chars) - 1 and text[n] in _OPENING:
+        n += 1
+    while n + 1 < len(chars) and (text[n] + text[n + 1]).isascii():  # a Latin word or a figure such as 3.1
+        n += 1
+    while n + 1 < len(chars) and text[n + 1] in _CLOSING:
+        n += 1
+    return chars[n].x1 - line.x0
+
+
+def _opens_paragraph(prev: str, text: str) -> bool:
+    """Whether `text` opens a paragraph though `prev` ends too near the margin to tell. Where paragraphs
+    have neither spacing nor indent, and at a page break, the words decide: 四、 and （一） open headings;
+    2. opens a work point after a finished sentence only (3.1公里 may be a wrapped figure)."""
+    text = standard_characters(text)  # ⼀、 with the Kangxi radical is 一、
+    return bool(SECTION_RE.match(text) or SUBSECTION_RE.match(text)
+                or prev.endswith(SENTENCE_END) and ITEM_RE.match(text))
+
+
+def _paragraphs(pages: list[list[_Line]]) -> list[str]:
+    """The text with the lines the layout wrapped joined again, judged by where they stand on the page.
+
+    A line runs on into the next when the next line's first piece would not have fitted in the room
+    left at its right end, and the next line starts at the left margin right below it (or at the top of
+    the next page). A line that ends short, a line that is indented, centred or set apart by spacing,
+    and a short right-aligned line (a date) end or start paragraphs. Character counts are no guide:
+    Latin letters and figures are narrower than Chinese characters.
+    Page numbers and running headers stay lines of their own, after the paragraph they interrupt, for
+    the normaliser to blank out."""
+    every = [line for page in pages for line in page]
+    # The right margin from lines ending in a character: a text layer gives a closing mark its full
+    # width even where the layout squeezed it into the margin.
+    left = min(line.x0 for line in every)
+    right = max((line.x1 for line in every if line.text[-1] not in _CLOSING), default=max(line.x1 for line in every))
+    char = sorted(line.height for line in every)[len(every) // 2]
+    # Line spacing inside a paragraph: the closest lines follow each other (paragraph spacing only adds).
+    steps = sorted(a.y0 - b.y0 for page in pages for a, b in zip(page, page[1:]) if a.y0 - b.y0 > char / 2)
+    step = steps[len(steps) // 10] if steps else 0.0
+    # Running headers and footers stand first or last on their pages; a short line inside the text,
+    # such as the 月） of a wrapped deadline, may recur on many pages and is no header.
+    edges = Counter(text for page in pages for text in {line.text for line in page[:1] + page[-1:]})
+
+    def furniture(line: _Line) -> bool:
+        return bool(PAGE_NUMBER.match(line.text)) or (edges[line.text] >= RUNNING_REPEATS and len(line.text) <= 40)
+
+    def runs_on(prev: _Line, line: _Line, same_page: bool) -> bool:
+        return ((not same_page or 0 < prev.y0 - line.y0 < step + char / 4)  # right below, no spacing
+                and prev.x0 < left + 3 * char  # not a right-aligned or centred short line
+                and line.x0 < left + char / 4  # not indented or centred
+                and prev.x1 + line.first_piece > right + char / 8  # no room for the next line's first piece
+                and not _opens_paragraph(prev.text, line.text))
+
+    out: list[str] = []
+    held: list[str] = []  # page furniture met inside a paragraph, written after it
+    paragraph, prev, prev_page = None, None, -1
+    for page_no, page in enumerate(pages):
+        for line in page:
+            if furniture(line):
+                held.append(line.text)
+            elif prev is not None and runs_on(prev, line, page_no == prev_page):
+                # Two Latin words wrap at the space between them, which the line end swallowed.
+                latin = (paragraph[-1] + line.text[0]).isascii() and (paragraph[-1] + line.text[0]).isalnum()
+                paragraph += (" " if latin else "") + line.text
+                prev, prev_page = line, page_no
+            else:
+                out += [paragraph] if paragraph is not None else []
+                out += held
+                held, paragraph, prev, prev_page = [], line.text, line, page_no
+    return out + ([paragraph] if paragraph is not None else []) + held
