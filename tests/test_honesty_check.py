@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from portal.content.honesty import figures_in
-from portal.services.plans import check_plan, import_notice
-from test_plans_import import NOTICE_2024, SLUG, _edit_item, _flask
+from portal.services.plans import check_plan
+from test_plans_import import NOTICE_2024, SLUG, _edit_item, _flask, content_with_2024
 
 ROOT = Path(__file__).resolve().parent.parent
 # Work point 1.2 of the sample notice: 完成 20 个居委绿色社区达标创建 (年底前, 规建办).
@@ -25,11 +25,7 @@ CLEAN = {"zh": "镇里今年要新建三个口袋公园（街边的小型公园�
 @pytest.fixture
 def sample(tmp_path) -> Path:
     """content/ with the 2024 sample notice imported, unpublished, one item invented and one clean."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    source = tmp_path / "notice-2024.txt"
-    source.write_text(NOTICE_2024, encoding="utf-8")
-    import_notice(source, SLUG, content, dry_run=False)
+    content = content_with_2024(tmp_path)
     folder = content / "plans" / SLUG
     _edit_item(folder, "1.2", title={"zh": "绿色社区", "en": "Green neighbourhoods"}, summary=INVENTED)
     _edit_item(folder, "1.1.2", title={"zh": "口袋公园", "en": "Pocket parks"}, summary=CLEAN)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import yaml
 from conftest import csrf_from, text_of
 from staff_support import audit_entries
 
-ROOT = Path(__file__).resolve().parent.parent
 PLAN = "2023-city-management"
 LATER = "2024-city-management"
 FORM = f"/staff/plans/{PLAN}/items/2.3/outcome"
@@ -158,14 +156,9 @@ def test_api_item_has_an_outcome_object_null_until_recorded(app, client):
 def two_plans(tmp_path):
     """content/ copied, plus the 2024 notice of test_plans_import imported as a second plan whose
     item 2.1 (lift consultations) declares that it continues 2023 item 2.3."""
-    from portal.services.plans import import_notice
-    from test_plans_import import NOTICE_2024
+    from test_plans_import import content_with_2024
 
-    dest = tmp_path / "content"
-    shutil.copytree(ROOT / "content", dest)
-    source = tmp_path / "notice-2024.txt"
-    source.write_text(NOTICE_2024, encoding="utf-8")
-    import_notice(source, LATER, dest, dry_run=False)
+    dest = content_with_2024(tmp_path, LATER)
     item = dest / "plans" / LATER / "items" / "2.1.yaml"
     data = yaml.safe_load(item.read_text(encoding="utf-8"))
     item.write_text(yaml.safe_dump({**data, "continues": f"{PLAN}/2.3"}, allow_unicode=True), encoding="utf-8")

@@ -90,6 +90,18 @@ def _flask(*args: str, content: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def content_with_2024(tmp_path: Path, slug: str = SLUG) -> Path:
+    """A copy of content/ with the sample 2024 notice imported beside the 2023 plan (unpublished)."""
+    from portal.services.plans import import_notice
+
+    dest = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dest)
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    import_notice(source, slug, dest, dry_run=False)
+    return dest
+
+
 @pytest.fixture
 def content(tmp_path):
     dest = tmp_path / "content"

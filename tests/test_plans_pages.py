@@ -3,7 +3,6 @@ current plan), and run-time records that belong to one plan's item even when ano
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 
 import pytest
@@ -11,9 +10,8 @@ import yaml
 from flask import g, url_for
 
 from portal.public.old_addresses import OLD_ADDRESSES
-from portal.services.plans import import_notice
 from public_pages import seed
-from test_plans_import import NOTICE_2024, ROOT, SLUG
+from test_plans_import import SLUG, content_with_2024
 
 FIRST = "2023-city-management"
 SECTIONS_2024 = {"1": {"en": "Public spaces"}, "1.1": {"en": "Beautiful streets"}, "1.2": {"en": "Green communities"},
@@ -24,11 +22,7 @@ SECTIONS_2024 = {"1": {"en": "Public spaces"}, "1.1": {"en": "Beautiful streets"
 @pytest.fixture
 def two_plans(app_factory, tmp_path):
     """The real content plus a 2024 notice written for these tests, imported and published; 2023 stays current."""
-    root = tmp_path / "content"
-    shutil.copytree(ROOT / "content", root)
-    source = tmp_path / "notice-2024.txt"
-    source.write_text(NOTICE_2024, encoding="utf-8")
-    import_notice(source, SLUG, root, dry_run=False)
+    root = content_with_2024(tmp_path)
     folder = root / "plans" / SLUG
     (folder / "sections.yaml").write_text(yaml.safe_dump(SECTIONS_2024, allow_unicode=True), encoding="utf-8")
     plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
