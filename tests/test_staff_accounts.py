@@ -272,7 +272,7 @@ def test_an_admin_who_changes_their_own_password_stays_logged_in(app, staff_clie
     # One's own password needs the current one: an open session alone cannot take the account over.
     for current in (None, "not the password"):
         r = admin.post(f"/staff/accounts/{uid}/password", data={**fields, f"u{uid}-current": current or ""})
-        assert r.status_code == 400
+        assert r.status_code == 401  # counted by the login limits, as a wrong password at login is
     assert login(app.test_client(), "admin-0").status_code == 302  # unchanged
     r = admin.post(f"/staff/accounts/{uid}/password", data={**fields, f"u{uid}-current": STAFF_PASSWORD})
     assert r.status_code == 302
@@ -291,3 +291,21 @@ def test_account_actions_without_csrf_are_refused(app, staff_client):
 def test_unknown_account_is_404(staff_client):
     admin = staff_client("admin")
     assert admin.post("/staff/accounts/999/disable", data={"u999-csrf_token": staff_token(admin)}).status_code == 404
+
+
+def test_guessing_ones_own_current_password_meets_the_login_limits(app_factory):
+    """A session left open cannot be used to try current passwords one after another."""
+    from conftest import make_staff
+
+    app = app_factory(LOGIN_LIMIT_PER_ACCOUNT="3 per hour", LOGIN_LIMIT_PER_ADDRESS="100 per hour")
+    make_staff(app, "admin-x", "admin")
+    admin = app.test_client()
+    assert login(admin, "admin-x").status_code == 302
+    uid = _user(app, "admin-x").id
+    fields = {f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-password": NEW_PASSWORD, f"u{uid}-confirm": NEW_PASSWORD}
+    answers = [admin.post(f"/staff/accounts/{uid}/password", data={**fields, f"u{uid}-current": f"guess {n}"}).status_code
+               for n in range(4)]
+    assert answers == [401, 401, 401, 429]
+    right = admin.post(f"/staff/accounts/{uid}/password", data={**fields, f"u{uid}-current": STAFF_PASSWORD})
+    assert right.status_code == 429  # refused until the window ends, whatever is typed
+    assert login(app.test_client(), "admin-x").status_code == 302  # the password is unchanged

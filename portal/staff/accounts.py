@@ -15,6 +15,7 @@ from ..services import auth, staff_sessions
 from ..services.errors import NotAllowed
 from . import bp
 from .forms import ROLE_LABELS, CreateAccountForm, EmptyForm, PasswordForm, RoleForm
+from .throttle import throttled
 
 
 def _prefix(user: StaffUser) -> str:
@@ -70,7 +71,8 @@ def _change(user_id: int, form_cls, name: str, apply, done: str):
         apply(user, form, auth.current_staff())
     except NotAllowed as exc:
         db.session.rollback()
-        return _render(bound={user.id: {name: form}}, error=exc.translated(), status=400)
+        return _render(bound={user.id: {name: form}}, error=exc.translated(),
+                       status=401 if isinstance(exc, WrongProof) else 400)
     flash(done % {"name": user.username})
     if not auth.can(auth.current_staff(), "manage_accounts"):
         return redirect(url_for("staff.dashboard"))  # an admin who just gave up their own admin role
@@ -112,17 +114,22 @@ def _set_role(user: StaffUser, form: RoleForm, actor: StaffUser) -> None:
         _relogin_if_self(user, actor)
 
 
+class WrongProof(NotAllowed):
+    """The current password given was not right: a 401, which the login limits count (staff/throttle.py)."""
+
+
 def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None:
     # One's own password needs the current one too: a session left open must not be enough to take
     # the account over (other accounts' passwords are reset by an admin, who cannot know them).
     if actor.id == user.id and not auth.confirm(user, form.current.data, code_too=False):
-        raise NotAllowed(N_("Your current password is not right. Nothing was changed."))
+        raise WrongProof(N_("Your current password is not right. Nothing was changed."))
     auth.set_password(user, form.password.data, actor=actor)
     _relogin_if_self(user, actor)
 
 
 @bp.post("/accounts/<int:user_id>/password")
 @auth.requires("manage_accounts")
+@throttled
 def account_password(user_id: int):
     return _change(user_id, PasswordForm, "password", _set_password,
                    _("New password set for %(name)s; their other sessions have ended."))
