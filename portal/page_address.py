@@ -46,9 +46,7 @@ def query_kept(endpoint: str | None) -> dict[str, list[str]]:
 
 def this_page(_external: bool = False, _query: bool = True, **changes) -> str:
     """The page being shown with `changes` (lang=…, comments=2), its query string kept unless `_query` is false."""
-    endpoint, values = shown_page()
-    if endpoint is None:
-        return url_for("public.home", lang=changes.get("lang") or g.get("lang") or "zh", _external=_external)
+    endpoint, values = shown_page()  # callers show a routed page: the endpoint is known
     if g.get("lang") and "lang" in path_names(endpoint):
         values["lang"] = g.lang
     query = query_kept(endpoint) if _query else {}
