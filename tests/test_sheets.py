@@ -374,6 +374,70 @@ def test_a_percentage_is_read_as_the_clerk_sees_it(app, staff_client):
     assert [t["progress"] for t in rate if t["key"] == "compliance_rate"] == [96]
 
 
+def _csv_filled(raw: bytes, code: str, target: str, value: str) -> tuple[list[list[str]], int]:
+    """The items CSV with one target's new value filled in, as Excel saves it; and that value's row number."""
+    rows = csv_rows(raw)
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    n, row = next((n, r) for n, r in enumerate(rows, start=1) if r[0] == code and r[cols["Target key"]] == target)
+    row[cols["New value"]], row[cols["New status"]] = value, "推进中"
+    row[cols["What changed (zh)"]], row[cols["Date it happened"]] = "完成检查", "2023-09-01"
+    return rows, n
+
+
+def test_a_percentage_saved_as_csv_by_excel_is_read_as_in_the_xlsx(app, staff_client):
+    editor = staff_client("editor")
+    raw = download(editor, "items.csv")
+    # Excel saves a percent-formatted cell to CSV as the text it shows; a Chinese input method types full width.
+    for text, shown in (("96%", 96), ("96 %", 96), ("９６％", 96), ("96.5%", 96.5), ("９６．５ ％", 96.5)):
+        body = text_of(upload(editor, csv_bytes(_csv_filled(raw, "4.1", "compliance_rate", text)[0]), "进度.csv").data)
+        assert f"→ {shown:g} %" in body, (text, body[-600:])
+    publish(editor, upload(editor, csv_bytes(_csv_filled(raw, "4.1", "compliance_rate", "96%")[0]), "进度.csv"))
+    rate = app.test_client().get("/api/v1/items/4.1").get_json()["targets"]
+    assert [t["progress"] for t in rate if t["key"] == "compliance_rate"] == [96]
+
+
+def test_a_percent_sign_on_a_count_is_refused_naming_the_cell(app, staff_client):
+    from portal.services.sheets.columns import ITEMS as SHEET
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    rows, row = _csv_filled(download(editor, "items.csv"), "2.3", "consultations", "12%")
+    body = text_of(upload(editor, csv_bytes(rows), "进度.csv").data)
+    where = f"row {row}, column {SHEET.letter('new_value')} (New value): "
+    assert where + "This target is not a percentage" in body, body[-900:]
+    # The same in an .xlsx cell formatted as a percentage: 0.12 shown as 12%.
+    data, row = _fill(download(editor), "2.3", "consultations", 0.12)
+    body = text_of(upload(editor, format_xlsx(data, [(ITEMS, row, "new_value", "0%")])).data)
+    assert f"row {row}, column {SHEET.letter('new_value')} (New value): This target is not a percentage" in body
+    assert _history(app, "2.3") == []
+
+
+def _one_value_sheet(value, number_format: str | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["编号 / Code", "新状态 / New status", "新数值 / New value"])
+    wb.active.append(["4.1", "推进中", value])
+    if number_format:
+        wb.active["C2"].number_format = number_format
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=1000), st.sampled_from(["0%", "0.0%", "0.0#%", "0.00%"]))
+def test_a_percentage_reads_the_same_from_csv_text_and_an_xlsx_cell(tenths, number_format):
+    from portal.rules.progress import parse_number
+    from portal.services.sheets.read import read
+
+    p = tenths / 10
+    as_csv = read(csv_bytes([["编号 / Code", "新状态 / New status", "新数值 / New value"], ["4.1", "推进中", f"{p}%"]]),
+                  "x.csv").rows["items"][0]["cells"]["new_value"]
+    as_xlsx = read(_one_value_sheet(p / 100, number_format), "x.xlsx").rows["items"][0]["cells"]["new_value"]
+    assert parse_number(as_csv) == parse_number(as_xlsx) == p
+
+
 def _titles_above(data: bytes, title: str, rows: int) -> bytes:
     """The sheet with title rows above its header, as offices often add."""
     from openpyxl import load_workbook

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 from ..i18n import N_
 from ..services.units import counts_things
@@ -10,13 +12,38 @@ from ..services.units import counts_things
 SANITY_FACTOR = 10
 NO_TARGET = N_("This work point has no such target.")
 DERIVED = N_("This target is counted from its project sites; change the sites instead.")
+NOT_PERCENT = N_("This target is not a percentage; please give the number without a percent sign.")
+# Excel saves a percentage cell to CSV as the text it shows ("96%"), and the sheet reader gives a percent-formatted
+# .xlsx cell the same way, so that both reach this one parser.
+PERCENT_RE = re.compile(r"\s*%$")
+
+
+def _text(raw) -> str:
+    # NFKC first: a Chinese input method types full-width digits, point and sign ("９６．５％").
+    return unicodedata.normalize("NFKC", str(raw)).strip()
 
 
 def parse_number(raw) -> float | None:
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
+    """A figure as staff write it; "96%" is the percentage shown, 96 (whether its target takes one is
+    figure_problem's question)."""
+    if raw is None:
         return None
+    try:
+        return float(PERCENT_RE.sub("", _text(raw)))
+    except ValueError:
+        return None
+
+
+def has_percent_sign(raw) -> bool:
+    return raw is not None and PERCENT_RE.search(_text(raw)) is not None
+
+
+def figure_problem(target, raw) -> str | None:
+    """What is wrong with a figure as written: a percent sign on a count or a length is refused rather than
+    dropped, as "12%" of a count of lifts has no meaning the portal could store."""
+    if has_percent_sign(raw) and not is_percentage(target):
+        return NOT_PERCENT
+    return value_problem(target, parse_number(raw))
 
 
 def value_problem(target, value: float | None) -> str | None:

@@ -9,7 +9,7 @@ from ..i18n import N_
 from ..services.sites import STAGES
 from ..services.status import STATUSES
 from .dates import day_problem
-from .progress import DERIVED, NO_TARGET, parse_number, value_problem
+from .progress import DERIVED, NO_TARGET, figure_problem, parse_number
 
 NO_STATUS = N_("Please choose one of the statuses.")
 NO_NOTE = N_("Please say what changed, in Chinese.")
@@ -35,7 +35,7 @@ def progress_values(item, progress: dict, derived: set[str], errors: dict[str, s
         if raw is None or raw == "":
             continue
         target, value = targets.get(key), parse_number(raw)
-        problem = (NO_TARGET if target is None else DERIVED if key in derived else value_problem(target, value))
+        problem = (NO_TARGET if target is None else DERIVED if key in derived else figure_problem(target, raw))
         if problem:
             errors[f"progress_{key}"] = problem
         else:

@@ -14,7 +14,7 @@ from ..forms import StaffForm, label_choices
 from ..i18n import current_lang
 from ..rules import records
 from ..rules.dates import day_problem, parse_day
-from ..rules.progress import DERIVED, NO_TARGET, OVER_TARGET, needs_confirming, parse_number, value_problem
+from ..rules.progress import DERIVED, NO_TARGET, OVER_TARGET, figure_problem, needs_confirming, parse_number
 from ..services.clock import today
 from ..services.sites import STAGES
 from ..services.status import STATUSES
@@ -94,7 +94,7 @@ class ItemUpdateForm(StaffForm):
 class ProgressField(StringField):
     def __init__(self, label, target, **kwargs):
         super().__init__(label, render_kw={"inputmode": "decimal"}, filters=[_strip],
-                         validators=[Optional(), rule(lambda raw: value_problem(target, parse_number(raw)))], **kwargs)
+                         validators=[Optional(), rule(lambda raw: figure_problem(target, raw))], **kwargs)
         self.target = target
 
 

@@ -25,7 +25,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 OPEN = Protection(locked=False)
 # A percentage target's new value is shown as one, so that typing 96 or 96% both mean 96 (Excel stores 0.96 and
-# the reader multiplies a percent-formatted number by 100 again).
+# the reader gives a percent-formatted number as the text shown, "96%", as a CSV file has it).
 PERCENT_FORMAT = "0.0#%"
 
 

@@ -142,10 +142,14 @@ def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
 
 
 def _shown(cell):
-    """A cell's value as the clerk sees it: Excel stores 96% as 0.96 in a cell formatted as a percentage."""
+    """A cell's value as the clerk sees it: Excel stores 96% as 0.96 in a cell formatted as a percentage.
+    It is given as the text "96%", as Excel saves it to CSV, so that the figure's parser treats both alike
+    (and can refuse a percentage where the target counts things)."""
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent(cell.number_format):
-        return float(Decimal(repr(value)).scaleb(2))  # exactly 7 for 0.07, not 7.000000000000001
+        # Excel shows at most 15 significant digits: 57.3% is 57.3 even if stored as 0.5730000000000001, and 7%
+        # is exactly 7, not 7.000000000000001.
+        return cell_text(float(Decimal(f"{value:.15g}").scaleb(2))) + "%"
     return value
 
 
