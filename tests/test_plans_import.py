@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from portal.content import ContentError, load_content, load_plans
 from portal.content.importer import plan_record
-from portal.content.normalize import normalise
+from portal.content.normalize import normalise, standard_characters
 from portal.content.parser import parse_notice
 from portal.services.plans import check_plans, import_notice
 from test_parser import EXPECTED
@@ -419,6 +419,63 @@ def test_the_2023_notice_printed_large_imports_though_heading_seven_wraps(conten
     assert [s.title for s in planned.notice.sections][6] == "坚持改革创新，提升法制化、标准化、社会化建设水平"
     assert [(i.code, i.offices, i.deadline, i.when, i.official_text) for i in planned.notice.items] == [
         (i.code, i.offices, i.deadline, i.when, i.official_text) for i in expected.items]
+
+
+TITLE_2024 = "张江镇人民政府关于印发《张江镇2024年城市管理精细化工作要点》的通知"
+
+
+@pytest.mark.parametrize("title,size,wrapped", [
+    # Wrapped by the layout after 《…》 (so no open bracket holds the lines together): a full first line.
+    (TITLE_2024, 24, "工作要点》\n的通知"),
+    (TITLE_2024.replace("关于印发", "关于印发<br>"), 30, "关于印发\n《"),  # broken by hand, as offices do
+])
+def test_a_centred_title_on_two_lines_is_one_title(content, tmp_path, title, size, wrapped):
+    """Set as a notice is (issuer, 文号 and title centred in sizes of their own, the body's heading centred
+    above its text): the title's two lines are joined, and nothing else centred joins them."""
+    head, body = NOTICE_2024.split("\n\n镇机关各办公室", 1)
+    issuer, number, _title = head.split("\n\n")
+    paragraphs = [f'<p class="c" style="font-size:26px">{issuer}</p>', f'<p class="c">{number}</p>',
+                  f'<p class="c" style="font-size:{size}px">{title}</p>']
+    for para in ("镇机关各办公室" + body).split("\n\n"):
+        centred = para.strip() == "张江镇 2024 年城市管理精细化工作要点"
+        paragraphs.append(('<p class="c">' if centred else "<p>") + para.strip() + "</p>")
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",sans-serif;'
+            "font-size:16px}.c{text-align:center}</style><body>" + "".join(paragraphs) + "</body></html>")
+    pdf = _chromium_pdf(html, tmp_path)
+    from pdfminer.high_level import extract_text
+    assert wrapped in standard_characters(extract_text(str(pdf)))  # the title did wrap there
+    planned, _ = import_notice(pdf, SLUG, content, dry_run=True)
+    _check_2024(planned)
+    assert planned.notice.title == TITLE_2024
+    assert planned.notice.body_title == "张江镇2024年城市管理精细化工作要点"
+
+
+def test_separate_centred_lines_stay_apart():
+    """Lines on a page 500 wide (50 to 550), body text 16 high with 20 between lines."""
+    from portal.content.readers import _Line, _paragraphs
+
+    def centred(text: str, y: float, size: float = 16) -> _Line:
+        width = len(text) * size
+        return _Line(text, 300 - width / 2, 300 + width / 2, y, size, size)
+
+    def body(text: str, y: float, x0: float = 50, x1: float = 550) -> _Line:
+        return _Line(text, x0, x1, y, 16, 16)
+
+    lines = [
+        centred("浦张府〔2024〕12号", 760),
+        # The title right below the 文号, with no more than the leading between them, in its own size.
+        centred("关于印发《张江镇2024年城市管理工作要点》", 730, 20), centred("的通知", 704, 20),
+        centred("张江镇2024年城市管理工作要点", 650),
+        body("为深入践行“人民城市人民建、人民城市为人民”重要理念，……", 630, x0=82),  # an indented first line
+        body("特制定本镇工作要点，全文共计三十一个字。", 610),  # a full last line, centred as it spans the page
+        centred("附件", 590),
+        centred("工作要点说明", 550),  # a blank line's height above it
+        body("正文从左边起，一行写满。", 530),
+    ] + [body("正文" * 15, 500 - 20 * n) for n in range(8)]
+    assert _paragraphs([lines])[:8] == [
+        "浦张府〔2024〕12号", "关于印发《张江镇2024年城市管理工作要点》的通知", "张江镇2024年城市管理工作要点",
+        "为深入践行“人民城市人民建、人民城市为人民”重要理念，……特制定本镇工作要点，全文共计三十一个字。", "附件",
+        "工作要点说明", "正文从左边起，一行写满。", "正文" * 15 * 8]
 
 
 def test_one_command_imports_and_publishes_next_years_plan_beside_2023(content, tmp_path, app_factory):

@@ -150,8 +150,9 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
 
     A line runs on into the next when the next line's first piece would not have fitted in the room
     left at its right end, and the next line starts at the left margin right below it (or at the top of
-    the next page). A line that ends short, a line that is indented, centred or set apart by spacing,
-    and a short right-aligned line (a date) end or start paragraphs. Character counts are no guide:
+    the next page); centred lines, a title's, run on by other signs (centred_run_on). A line that ends
+    short, a line that is indented, centred or set apart by spacing, and a short right-aligned line (a
+    date) otherwise end or start paragraphs. Character counts are no guide:
     Latin letters and figures are narrower than Chinese characters.
     Page numbers and running headers stay lines of their own, after the paragraph they interrupt, for
     the normaliser to blank out."""
@@ -178,20 +179,40 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 and prev.x1 + line.first_piece > right + char / 8  # no room for the next line's first piece
                 and not _opens_paragraph(prev.text, line.text))
 
+    def centred(line: _Line) -> bool:
+        return abs((line.x0 + line.x1) / 2 - (left + right) / 2) < char / 2
+
+    def centred_run_on(prev: _Line, line: _Line) -> bool:
+        """A title wraps onto centred lines, by the layout or by hand where it reads well, so room left at
+        the line's end says nothing. Its lines share one font size (the issuer and 文号 around it have sizes
+        of their own) and only the leading parts them: a blank line or paragraph spacing leaves at least
+        a line's height between two separate centred lines. The next line must stand clear of the left
+        margin, as a full line of body text is centred too."""
+        return (centred(prev) and centred(line) and line.x0 > left + char / 2
+                and abs(prev.height - line.height) < prev.height / 10
+                and 0 < prev.y0 - line.y0 < 2 * line.height
+                and not _opens_paragraph(prev.text, line.text))
+
     out: list[str] = []
     held: list[str] = []  # page furniture met inside a paragraph, written after it
     paragraph, prev, prev_page = None, None, -1
+    # Whether the paragraph so far is centred lines only: the last, full line of a body paragraph is centred
+    # too, and a centred heading right below it is not its continuation.
+    all_centred = False
     for page_no, page in enumerate(pages):
         for line in page:
             if furniture(line):
                 held.append(line.text)
+            elif prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
+                paragraph += line.text
+                prev = line
             elif prev is not None and runs_on(prev, line, page_no == prev_page):
                 # Two Latin words wrap at the space between them, which the line end swallowed.
                 latin = (paragraph[-1] + line.text[0]).isascii() and (paragraph[-1] + line.text[0]).isalnum()
                 paragraph += (" " if latin else "") + line.text
-                prev, prev_page = line, page_no
+                prev, prev_page, all_centred = line, page_no, False
             else:
                 out += [paragraph] if paragraph is not None else []
                 out += held
-                held, paragraph, prev, prev_page = [], line.text, line, page_no
+                held, paragraph, prev, prev_page, all_centred = [], line.text, line, page_no, centred(line)
     return out + ([paragraph] if paragraph is not None else []) + held
