@@ -55,6 +55,7 @@ class Figure:
 @dataclass(frozen=True)
 class HonestyProblem:
     plan: str
+    code: str  # the work point
     file: str  # content/plans/<slug>/items/<code>.yaml
     field: str  # summary.zh, title.en, targets.0.value, places.1 …
     figure: str
@@ -196,7 +197,7 @@ def item_problems(store: ContentStore, item: Item) -> list[HonestyProblem]:
     where = f"{store.plan.rel}/items/{item.code}.yaml" if store.plan else f"items/{item.code}.yaml"
 
     def problem(field: str, figure: str, why: str) -> HonestyProblem:
-        return HonestyProblem(slug, where, field, figure, why)
+        return HonestyProblem(slug, item.code, where, field, figure, why)
 
     out: list[HonestyProblem] = []
     held = held_numbers(store, item)
