@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.content.honesty import figures_in
 from portal.services.plans import check_plan
@@ -97,3 +99,45 @@ def test_the_documented_order_of_steps_ends_with_a_green_check(tmp_path):
     published = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
     assert published.returncode == 0 and "without a title" not in published.stdout
     assert _flask("plans", "check", content=content).returncode == 0
+
+
+def test_english_number_words_are_figures(tmp_path):
+    """Work point 2.1 holds 40 (意愿征询指标 40 台), 1.2 holds 20: written out, the notice's figures pass and
+    others do not."""
+    content = content_with_2024(tmp_path)
+    folder = content / "plans" / SLUG
+    _edit_item(folder, "2.1", summary={"zh": "", "en": "Thirty-five lift consultations; the target is forty."})
+    _edit_item(folder, "1.2", summary={"zh": "", "en": "Twenty committees, fifteen sites, one hundred and ten homes. "
+                                                     "No one is left out; each one of the tasks counts."})
+    found = {(p.file.rsplit("/", 1)[-1], p.figure) for p in check_plan(content, SLUG).invented}
+    assert found == {("2.1.yaml", "Thirty-five"), ("1.2.yaml", "fifteen"), ("1.2.yaml", "one hundred and ten")}
+
+
+def test_english_number_words_are_read_as_writers_write_them():
+    text = "a dozen sites, twenty one, two thousand and twenty-four, thirty-five and twenty, the twenty-first day"
+    assert [f.value for f in figures_in(text)] == [12, 21, 2024, 35, 20]
+    # "one" on its own is the pronoun or the article, as 一 is in Chinese: not a figure.
+    assert figures_in("one of the tasks, no one, each one, a one-stop service, grade-one stations") == []
+
+
+ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen").split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _english(n: int, hyphen: bool, british_and: bool) -> str:
+    """n (1..999) in words: "three hundred and forty-two", or "three hundred forty two"."""
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    below = ONES[rest] if rest < 20 else TENS[tens] + (("-" if hyphen else " ") + ONES[ones] if ones else "")
+    if not hundreds:
+        return below
+    return f"{ONES[hundreds]} hundred" + ((" and " if british_and else " ") + below if rest else "")
+
+
+@given(st.integers(1, 999), st.booleans(), st.booleans(), st.booleans())
+def test_english_words_for_every_number_below_a_thousand_read_back(n, hyphen, british_and, capital):
+    words = _english(n, hyphen, british_and)
+    words = words.capitalize() if capital else words
+    read = sorted(f.value for f in figures_in(f"The town counts {words} sites in 2024."))
+    assert read == ([n, 2024] if n > 1 else [2024]), words  # a lone "one" is not a figure (see above)

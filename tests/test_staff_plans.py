@@ -9,6 +9,7 @@ import pytest
 
 from conftest import login, make_staff, text_of
 from test_outcomes import LATER, PLAN, two_plans  # noqa: F401 - the fixture
+from test_plans_import import _edit_item, content_with_2024
 
 MISSING_EN = {"title zh": "No Chinese title", "title en": "No English title",
               "summary zh": "No plain-language summary in Chinese", "summary en": "No plain-language summary in English",
@@ -42,6 +43,55 @@ def test_completeness_matches_plans_check_for_every_plan_folder(app_factory, two
         for what, codes in check.missing.items():
             assert f"{MISSING_EN[what]}: {len(codes)}</summary>" in card
     assert check.missing  # the 2023 plan has items without places: the comparison above is not empty
+
+
+# Work point 1.2 of the sample 2024 notice holds 20 (完成 20 个居委绿色社区达标创建), not 50 or 35.
+INVENTED_12 = {"zh": "镇里要让50个居委达到绿色社区标准。", "en": "Thirty-five committees are to meet the standard."}
+
+
+@pytest.fixture
+def draft_editor(app_factory, tmp_path):
+    """An editor's client on content/ with the sample 2024 notice loaded as a draft (not published)."""
+    content = content_with_2024(tmp_path, LATER)
+    app = app_factory(CONTENT_DIR=str(content))
+    make_staff(app, "draft-editor", "editor")
+    c = app.test_client()
+    login(c, "draft-editor")
+    return app, c, content / "plans" / LATER
+
+
+def test_a_draft_plan_shows_what_its_plain_language_adds_to_the_notice(draft_editor):
+    from portal.services.plans import check_plan
+
+    app, c, folder = draft_editor
+    c.set_cookie("lang", "en")
+    clean = text_of(_card(c.get("/staff/plans").get_data(as_text=True), LATER))
+    assert "The plain-language text states no figure, date or place the notice does not hold." in clean
+    _edit_item(folder, "1.2", summary=INVENTED_12)
+    page = c.get("/staff/plans").get_data(as_text=True)
+    card = text_of(_card(page, LATER))
+    assert "this plan cannot be published until they are fixed:" in card
+    assert "Work point 1.2, summary.zh: “50” is not in the notice" in card
+    assert "Work point 1.2, summary.en: “Thirty-five” is not in the notice" in card
+    listed = re.findall(r"Work point ([\d.]+), (\S+): “(.*?)” is not in the notice", card)
+    assert listed == [(p.code, p.field, p.figure) for p in check_plan(folder.parent.parent, LATER).invented]
+    assert "cannot be published" not in text_of(_card(page, PLAN))  # published: publishing is not the question
+    c.set_cookie("lang", "zh")
+    assert "工作要点 1.2，summary.zh：通知原文中没有“50”" in text_of(_card(c.get("/staff/plans").get_data(as_text=True), LATER))
+
+
+def test_the_plans_page_with_a_draft_to_correct_is_valid_html(draft_editor, tmp_path):
+    from test_html_validity import _need_vnu, vnu_errors
+
+    java = _need_vnu()
+    app, c, folder = draft_editor
+    _edit_item(folder, "1.2", summary=INVENTED_12)
+    files = []
+    for lang in ("en", "zh"):
+        c.set_cookie("lang", lang)
+        files.append(tmp_path / f"staff-plans-draft-{lang}.html")
+        files[-1].write_bytes(c.get("/staff/plans").data)
+    assert vnu_errors(java, files) == []
 
 
 def test_outcome_counts_and_the_way_to_the_outcome_form(app, staff_client):
@@ -101,3 +151,23 @@ def test_staff_plan_pages_read_on_a_phone(app, live_server, browser_context_fact
     tab.goto(f"{server.url}/{lang}/plans/{PLAN}/items/2.3")
     screenshot(tab, f"item-2.3-outcome-{lang}-360")
     assert tab.locator("#h-outcome").is_visible() and no_horizontal_scroll(tab)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_list_of_what_to_correct_reads_on_a_phone(draft_editor, live_server, browser_context_factory, lang):
+    from browser_support import no_horizontal_scroll, screenshot
+    from conftest import STAFF_PASSWORD
+    from test_accessibility import axe_violations, with_axe
+
+    app, _, folder = draft_editor
+    _edit_item(folder, "1.2", summary=INVENTED_12)
+    server = live_server(app)
+    tab = with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")).new_page()
+    tab.goto(f"{server.url}/staff/login")
+    tab.locator("#username").fill("draft-editor")
+    tab.locator("#password").fill(STAFF_PASSWORD)
+    tab.locator("form button[type=submit]").last.click()
+    tab.goto(f"{server.url}/staff/plans")
+    screenshot(tab, f"staff-plans-draft-{lang}-360")
+    assert tab.locator(f"#plan-{LATER} .plan-invented li").count() == 2
+    assert no_horizontal_scroll(tab) and axe_violations(tab) == []

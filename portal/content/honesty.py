@@ -32,6 +32,18 @@ _WIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _MONTH_RE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b(?:\s+(\d{1,2})\b)?,?(\s+\d{4})?")
+# English cardinals: "thirty-five", "one hundred and ten", "a dozen". Ordinals ("twenty-first") are not
+# counts, so a run followed by one is not read.
+EN_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split(), 1)}
+EN_WORDS |= {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+EN_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000}
+_EN_WORD = "|".join(list(EN_WORDS) + list(EN_MULTIPLIERS))
+_EN_RUN = re.compile(
+    rf"\b(?:a\s+(?=(?:dozen|hundred|thousand)\b))?(?:{_EN_WORD})(?:(?:-|\s+(?:and\s+)?)(?:{_EN_WORD}))*\b"
+    r"(?!-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b)", re.IGNORECASE)
+_EN_TOKEN = re.compile(rf"\b(?:a|and|{_EN_WORD})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class Figure:
 @dataclass(frozen=True)
 class HonestyProblem:
     plan: str
+    code: str  # the work point
     file: str  # content/plans/<slug>/items/<code>.yaml
     field: str  # summary.zh, title.en, targets.0.value, places.1 …
     figure: str
@@ -75,9 +88,53 @@ def _cn_value(run: str) -> float | None:
     return float(value) if value else None
 
 
+def _en_joins(prev: str | None, word: str, total: int, section: int) -> bool:
+    """Does `word` go on the number read so far? "twenty" takes "five" and "hundred" takes "and ten", but
+    "five six" is two numbers."""
+    if prev is None or prev == "dozen" or word in EN_MULTIPLIERS and prev == "and":
+        return False
+    if word == "thousand":
+        return not total and prev != "thousand"
+    if word in EN_MULTIPLIERS:
+        return prev not in EN_MULTIPLIERS and section < 100
+    if prev in ("hundred", "thousand", "and"):
+        return True
+    tens = EN_WORDS.get(prev, 0)
+    return tens >= 20 and tens % 10 == 0 and EN_WORDS[word] < 10
+
+
+def _en_numbers(run: str) -> list[tuple[str, int]]:
+    """A run of English number words as the numbers it says, each as written: "one hundred and ten" → 110."""
+    out: list[tuple[str, int]] = []
+    prev, start, total, section = None, 0, 0, 0
+    for m in _EN_TOKEN.finditer(run):
+        word = m.group(0).lower()
+        if word == "and":
+            # British "one hundred and ten"; elsewhere "and" ends a number: "thirty-five and twenty" is two.
+            prev = "and" if prev in ("hundred", "thousand") else None
+            continue
+        new = not _en_joins(prev, word, total, section)
+        if new:
+            start, total, section = m.start(), 0, 0
+        if word == "thousand":
+            total, section = (section or 1) * 1000, 0
+        elif word in EN_MULTIPLIERS:
+            section = (section or 1) * EN_MULTIPLIERS[word]
+        else:
+            section += EN_WORDS.get(word, 1)  # "a" of "a hundred"
+        number = (run[start:m.end()], total + section)
+        if new:
+            out.append(number)
+        else:
+            out[-1] = number
+        prev = word
+    return out
+
+
 def figures_in(text: str) -> list[Figure]:
     """The figures a text states: 35, 3.1, 95%, 11万 and 1.1万 (both 110,000… and 11,000), 110,000,
-    三十五个, 二〇二三年, and English month names (a date)."""
+    三十五个, 二〇二三年, English number words (thirty-five, one hundred and ten) and English month names
+    (a date)."""
     text = _normal(text)
     found = [Figure(m.group(0).strip(), round(float(m.group(1)) * (CN_LARGE[m.group(2)] if m.group(2) else 1), 6))
              for m in _ARABIC.finditer(text)]
@@ -91,6 +148,10 @@ def figures_in(text: str) -> list[Figure]:
             value = _cn_value(m.group(0))
             if value is not None:
                 found.append(Figure(run, value))
+    for m in _EN_RUN.finditer(text):
+        for written, value in _en_numbers(m.group(0)):
+            if written.lower() != "one":  # "one of the tasks", "no one", "one network": a pronoun or "a"
+                found.append(Figure(written, float(value)))
     for m in _MONTH_RE.finditer(text):
         if m.group(1) != "May" or m.group(2) or m.group(3):
             found.append(Figure(m.group(1), float(_MONTHS.index(m.group(1)) + 1)))
@@ -136,7 +197,7 @@ def item_problems(store: ContentStore, item: Item) -> list[HonestyProblem]:
     where = f"{store.plan.rel}/items/{item.code}.yaml" if store.plan else f"items/{item.code}.yaml"
 
     def problem(field: str, figure: str, why: str) -> HonestyProblem:
-        return HonestyProblem(slug, where, field, figure, why)
+        return HonestyProblem(slug, item.code, where, field, figure, why)
 
     out: list[HonestyProblem] = []
     held = held_numbers(store, item)
