@@ -6,6 +6,7 @@ import html as html_lib
 import re
 
 import pytest
+import yaml
 
 from conftest import login, make_staff, text_of
 from test_outcomes import LATER, PLAN, two_plans  # noqa: F401 - the fixture
@@ -76,6 +77,11 @@ def test_a_draft_plan_shows_what_its_plain_language_adds_to_the_notice(draft_edi
     listed = re.findall(r"Work point ([\d.]+), (\S+): “(.*?)” is not in the notice", card)
     assert listed == [(p.code, p.field, p.figure) for p in check_plan(folder.parent.parent, LATER).invented]
     assert "cannot be published" not in text_of(_card(page, PLAN))  # published: publishing is not the question
+    # A published plan's problems are on public pages already: listed too, with that said.
+    published = yaml.safe_load((folder.parent / PLAN / "items" / "1.1.yaml").read_text(encoding="utf-8"))
+    _edit_item(folder.parent / PLAN, "1.1", summary={**published["summary"], "en": "Ninety-nine lifts."})
+    card = text_of(_card(c.get("/staff/plans").get_data(as_text=True), PLAN))
+    assert "residents read it now" in card and "Work point 1.1, summary.en: “Ninety-nine” is not in the notice" in card
     c.set_cookie("lang", "zh")
     assert "工作要点 1.2，summary.zh：通知原文中没有“50”" in text_of(_card(c.get("/staff/plans").get_data(as_text=True), LATER))
 
