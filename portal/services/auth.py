@@ -17,6 +17,7 @@ from ..extensions import db, login_manager
 from ..i18n import N_
 from ..models import StaffUser
 from ..states import SessionEnd, StaffRole
+from ..usernames import USERNAME_KEY_MAX, username_key
 from . import audit, passwords, staff_sessions, two_factor
 from .errors import NotAllowed
 
@@ -49,17 +50,18 @@ def _check_password_rules(password: str, username: str) -> None:
 
 
 def find(username: str) -> StaffUser | None:
-    return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower()))
+    return db.session.scalar(select(StaffUser).where(StaffUser.username_key == username_key(username)))
 
 
 def all_staff() -> list[StaffUser]:
-    return list(db.session.scalars(select(StaffUser).order_by(func.lower(StaffUser.username))))
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.username_key)))
 
 
 def create_staff(username: str, password: str, role: str, actor: StaffUser | None = None) -> StaffUser:
     username = username.strip()
+    key = username_key(username)
     _check_role(role)
-    if not username or len(username) > 64:
+    if not key or len(username) > 64 or len(key) > USERNAME_KEY_MAX:
         raise NotAllowed(N_("The username must be 1 to 64 characters."))
     if find(username):
         raise NotAllowed(N_("There is already an account named %(name)s."), name=username)
