@@ -4,6 +4,7 @@ login, on creation, in the login limits and in the password rules, on SQLite as 
 from __future__ import annotations
 
 import importlib.util
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -133,7 +134,10 @@ def test_the_migration_keys_names_as_the_app_does(name):
     assert _migration()._key(name) == username_key(name)  # noqa: SLF001
 
 
-def _downgrade_and_add(app, *names):
+_AT = datetime(2026, 11, 24)
+
+
+def _downgrade_and_add(*names):
     from flask_migrate import downgrade
 
     from portal.extensions import db
@@ -143,7 +147,7 @@ def _downgrade_and_add(app, *names):
     for name in names:
         db.session.execute(sa.text(
             "INSERT INTO staff_user (username, password_hash, role, active, failed_logins, created_at) "
-            "VALUES (:name, '-', 'moderator', 1, 0, '2026-11-24 00:00:00')"), {"name": name})
+            "VALUES (:name, '-', 'moderator', :yes, 0, :at)"), {"name": name, "yes": True, "at": _AT})
     db.session.commit()
 
 
@@ -154,13 +158,13 @@ def test_the_migration_keys_existing_accounts(app):
     from portal.services.auth import find
 
     with app.app_context():
-        _downgrade_and_add(app, "MÜLLER", "ｚｈａｎｇ")
+        _downgrade_and_add("MÜLLER", "ｚｈａｎｇ")
         upgrade(directory=str(ROOT / "migrations"))
         assert find("müller").username == "MÜLLER" and find("Zhang").username == "ｚｈａｎｇ"
         with pytest.raises(sa.exc.IntegrityError):  # the database refuses a second spelling too
             db.session.execute(sa.text(
                 "INSERT INTO staff_user (username, username_key, password_hash, role, active, failed_logins, "
-                "created_at) VALUES ('Müller', 'müller', '-', 'editor', 1, 0, '2026-11-24 00:00:00')"))
+                "created_at) VALUES ('Müller', 'müller', '-', 'editor', :yes, 0, :at)"), {"yes": True, "at": _AT})
         db.session.rollback()
 
 
@@ -170,7 +174,7 @@ def test_the_migration_stops_and_names_accounts_that_would_become_one(app, capfd
     from portal.extensions import db
 
     with app.app_context():
-        _downgrade_and_add(app, "MÜLLER", "Müller", "zhang")
+        _downgrade_and_add("MÜLLER", "Müller", "zhang")
         with pytest.raises(SystemExit):  # flask db upgrade prints the message and exits with 1
             upgrade(directory=str(ROOT / "migrations"))
         said = capfd.readouterr().err
