@@ -56,6 +56,17 @@ def test_a_name_differing_only_in_case_or_width_is_taken_in_the_cli(app, created
     assert r.exit_code == 0 and f"disabled {created}" in r.output
 
 
+def test_a_name_taken_between_the_check_and_the_insert_gets_the_same_message(app, monkeypatch):
+    from portal.services import auth
+    from portal.services.errors import NotAllowed
+
+    make_staff(app, "MÜLLER", "moderator")
+    monkeypatch.setattr(auth, "find", lambda _name: None)  # as if another request created it just now
+    with app.app_context(), pytest.raises(NotAllowed, match="There is already an account named Müller."):
+        auth.create_staff("Müller", "another long passphrase", "editor")
+    assert _accounts(app) == ["MÜLLER"]
+
+
 def test_the_login_limits_count_every_spelling_of_a_name_as_one(app_factory):
     app = app_factory(LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE="4 per 1 hour")
     make_staff(app, "Straße", "moderator")

@@ -11,6 +11,7 @@ from functools import wraps
 from flask import abort, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
@@ -63,12 +64,17 @@ def create_staff(username: str, password: str, role: str, actor: StaffUser | Non
     _check_role(role)
     if not key or len(username) > 64 or len(key) > USERNAME_KEY_MAX:
         raise NotAllowed(N_("The username must be 1 to 64 characters."))
+    taken = NotAllowed(N_("There is already an account named %(name)s."), name=username)
     if find(username):
-        raise NotAllowed(N_("There is already an account named %(name)s."), name=username)
+        raise taken
     _check_password_rules(password, username)
     user = StaffUser(username=username, password_hash=generate_password_hash(password), role=role, active=True)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name created by someone else since find(): the unique key refuses it
+        db.session.rollback()
+        raise taken from None
     audit.record("staff.create", "staff_user", user.id, None, {"username": username, "role": role}, actor=actor)
     db.session.commit()
     return user
