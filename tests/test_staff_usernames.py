@@ -3,6 +3,7 @@ full-width letters ("ｚｈａｎｇ") and "ß"/"SS" are compared in one form (p
 login, on creation, in the login limits and in the password rules, on SQLite as on PostgreSQL."""
 from __future__ import annotations
 
+import functools
 import importlib.util
 from datetime import datetime
 
@@ -103,6 +104,7 @@ _FULL_WIDTH = {c: chr(ord(c) - 0x21 + 0xFF01) for c in map(chr, range(0x21, 0x7F
 
 
 
+@settings(deadline=None)
 @given(name=st.text(max_size=30))
 def test_the_key_is_its_own_key(name):
     from portal.usernames import username_key
@@ -131,6 +133,7 @@ def test_every_spelling_of_a_name_finds_its_account(app, name):
 
 # --- the migration ----------------------------------------------------------------------------
 
+@functools.cache
 def _migration():
     spec = importlib.util.spec_from_file_location("username_key_migration", ROOT / "migrations/versions/0013_username_key.py")
     module = importlib.util.module_from_spec(spec)
@@ -138,6 +141,7 @@ def _migration():
     return module
 
 
+@settings(deadline=None)  # the first example imports the app and the migration; the machine is shared
 @given(name=st.text(max_size=30))
 def test_the_migration_keys_names_as_the_app_does(name):
     from portal.usernames import username_key

@@ -26,23 +26,23 @@ def _key(username: str) -> str:
 def _keys(conn) -> list[tuple[int, str]]:
     """(id, key) of every account; a clear stop if two accounts would share a key, since picking
     one of them (and locking the other out, or merging them) is a decision for a person."""
-    rows = conn.execute(sa.text("SELECT id, username FROM staff_user ORDER BY id")).all()
-    seen: dict[str, str] = {}
+    rows = [(row_id, name, _key(name)) for row_id, name in
+            conn.execute(sa.text("SELECT id, username FROM staff_user ORDER BY id"))]
+    first: dict[str, str] = {}
     clashes = []
-    for _id, name in rows:
-        key = _key(name)
-        if key in seen:
-            clashes.append(f"{seen[key]!r} and {name!r}")
-        seen.setdefault(key, name)
+    for _id, name, key in rows:
+        if key in first:
+            clashes.append(f"{first[key]!r} and {name!r}")
+        first.setdefault(key, name)
     if clashes:
         raise RuntimeError(
             "These staff accounts differ only in letter case or character width, and logins could not "
             f"tell them apart: {'; '.join(clashes)}. Rename or remove one of each pair "
             "(UPDATE staff_user SET username = ... WHERE id = ...) and run the upgrade again.")
-    too_long = [name for _id, name in rows if len(_key(name)) > KEY_MAX]
+    too_long = [name for _id, name, key in rows if len(key) > KEY_MAX]
     if too_long:
         raise RuntimeError(f"These staff usernames are too long once normalised: {too_long!r}. Rename them first.")
-    return [(row_id, _key(name)) for row_id, name in rows]
+    return [(row_id, key) for row_id, _name, key in rows]
 
 
 def upgrade():
