@@ -6,11 +6,12 @@ from datetime import date, datetime, timezone
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, and_, or_)
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from . import limits
 from .extensions import db
 from .states import ItemStatus, ModerationState, OutcomeKind, SessionEnd, SiteStage, StaffRole, enum_type
+from .usernames import USERNAME_KEY_MAX, username_key
 
 
 def utcnow() -> datetime:
@@ -40,7 +41,9 @@ class WorkItem(db.Model):
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(limits.USERNAME.max), unique=True)
+    username: Mapped[str] = mapped_column(String(limits.USERNAME.max), unique=True)  # as typed, for display
+    # What names are compared and looked up by (portal/usernames.py); NFKC may lengthen a name.
+    username_key: Mapped[str] = mapped_column(String(USERNAME_KEY_MAX), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[StaffRole] = mapped_column(enum_type(StaffRole, 16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -57,6 +60,12 @@ class StaffUser(UserMixin, db.Model):
     # The session record this request came with (set by services/staff_sessions.py, not stored here).
     session_token = None  # str
     current_session = None  # StaffSession
+
+    @validates("username")
+    def _keep_key(self, _field: str, username: str) -> str:
+        # Set with the name, on create or any rename, so the two can never disagree.
+        self.username_key = username_key(username)
+        return username
 
     def get_id(self) -> str | None:
         # Flask-Login keeps get_id() in the cookie: a session token, never the account id or hash.

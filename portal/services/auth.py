@@ -11,12 +11,14 @@ from functools import wraps
 from flask import abort, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
 from ..i18n import N_
 from ..models import StaffUser
 from ..states import SessionEnd, StaffRole
+from ..usernames import USERNAME_KEY_MAX, username_key
 from . import audit, passwords, staff_sessions, two_factor
 from .errors import NotAllowed
 
@@ -49,24 +51,30 @@ def _check_password_rules(password: str, username: str) -> None:
 
 
 def find(username: str) -> StaffUser | None:
-    return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower()))
+    return db.session.scalar(select(StaffUser).where(StaffUser.username_key == username_key(username)))
 
 
 def all_staff() -> list[StaffUser]:
-    return list(db.session.scalars(select(StaffUser).order_by(func.lower(StaffUser.username))))
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.username_key)))
 
 
 def create_staff(username: str, password: str, role: str, actor: StaffUser | None = None) -> StaffUser:
     username = username.strip()
+    key = username_key(username)
     _check_role(role)
-    if not username or len(username) > 64:
+    if not key or len(username) > 64 or len(key) > USERNAME_KEY_MAX:
         raise NotAllowed(N_("The username must be 1 to 64 characters."))
+    taken = NotAllowed(N_("There is already an account named %(name)s."), name=username)
     if find(username):
-        raise NotAllowed(N_("There is already an account named %(name)s."), name=username)
+        raise taken
     _check_password_rules(password, username)
     user = StaffUser(username=username, password_hash=generate_password_hash(password), role=role, active=True)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name created by someone else since find(): the unique key refuses it
+        db.session.rollback()
+        raise taken from None
     audit.record("staff.create", "staff_user", user.id, None, {"username": username, "role": role}, actor=actor)
     db.session.commit()
     return user

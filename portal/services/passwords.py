@@ -6,6 +6,7 @@ dates, keyboard patterns and l33t spellings, so the rule is a score, not a chara
 from __future__ import annotations
 
 from ..i18n import N_
+from ..usernames import username_key
 
 # Words anyone guessing a password for this site tries first (the town, the district, the city).
 SITE_WORDS = ["zhangjiang", "pudong", "shanghai", "zjzf", "gongzuo", "yaodian"]
@@ -16,8 +17,8 @@ HAS_USERNAME = N_("The password must not contain the username. Choose three or f
 
 def weakness(password: str, username: str = "") -> str | None:
     """None for a good password, else the English message id that says how to choose a better one."""
-    name = username.strip().lower()
-    if name and name in password.lower():
+    name = username_key(username)
+    if name and name in username_key(password):
         return HAS_USERNAME
     # Imported here: its word lists take 12 MB, which only a worker that judges a password should pay.
     from zxcvbn import zxcvbn

@@ -9,8 +9,9 @@ code again (turning the second factor off, new recovery codes, one's own new pas
 logged-in account.
 
 The account key includes the address, so a flood from one address never locks the real person out
-from another. It is built from the name as typed, whether or not such an account exists, so being
-throttled says nothing about which names exist. Only failures (401) count; every refusal is audited.
+from another. It is built from the name as typed (in the form names are compared in, so "MÜLLER"
+counts with "Müller"), whether or not such an account exists, so being throttled says nothing about
+which names exist. Only failures (401) count; every refusal is audited.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from flask_limiter.util import get_remote_address
 
 from ..extensions import limiter
 from ..services import auth
+from ..usernames import username_key
 
 
 def _network() -> str:
@@ -51,7 +53,7 @@ def _name() -> str:
     if request.endpoint in PROOF_ENDPOINTS:
         user = auth.current_staff()
         return f"#{user.id if user else None}"
-    return (request.form.get("username") or "").strip().lower()[:64]
+    return username_key(request.form.get("username") or "")[:64]
 
 
 def _account_key() -> str:
