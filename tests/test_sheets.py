@@ -396,6 +396,20 @@ def test_a_percentage_saved_as_csv_by_excel_is_read_as_in_the_xlsx(app, staff_cl
     assert [t["progress"] for t in rate if t["key"] == "compliance_rate"] == [96]
 
 
+def test_two_rows_of_one_percentage_agree_whether_written_with_the_sign_or_without(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    rows, n = _csv_filled(download(editor, "items.csv"), "4.1", "compliance_rate", "96%")
+    copy = list(rows[n - 1])
+    cols = {h.split(" / ")[1]: k for k, h in enumerate(rows[0])}
+    copy[cols["New value"]] = "96"  # the same project on a second row, typed rather than saved from Excel
+    body = text_of(upload(editor, csv_bytes([*rows[:n], copy, *rows[n:]]), "进度.csv").data)
+    assert "Another row of this work point gives a different value" not in body and "→ 96 %" in body, body[-900:]
+    copy[cols["New value"]] = "95%"
+    body = text_of(upload(editor, csv_bytes([*rows[:n], copy, *rows[n:]]), "进度.csv").data)
+    assert f"row {n + 1}, column" in body and "Another row of this work point gives a different value" in body
+
+
 def test_a_percent_sign_on_a_count_is_refused_naming_the_cell(app, staff_client):
     from portal.services.sheets.columns import ITEMS as SHEET
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...i18n import N_
 from ..clock import today
+from ...rules.progress import has_percent_sign, is_percentage, parse_number
 from ...rules.records import update_problems
 from .columns import ITEMS
 from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, parse_day
@@ -57,6 +58,7 @@ def _one_value_each(plan: Plan, group: list[dict]) -> tuple[dict[str, str], dict
 
 def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, dict[str, str], dict[str, int]]:
     expected = {r["target"]: r for r in item_rows(state)}
+    targets = {t.key: t for t in state.item.targets}
     stale, values, rows = False, {}, {}
     for row in group:
         cells = row["cells"]
@@ -68,11 +70,21 @@ def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, d
         value = cells.get("new_value")
         if not value:
             continue
-        if values.get(want["target"], value) != value:  # a copied row: neither figure may silently win
-            plan.add(DIFFERENT, "items", row["row"], "new_value")
+        if not _same_figure(values.get(want["target"], value), value, targets.get(want["target"])):
+            plan.add(DIFFERENT, "items", row["row"], "new_value")  # a copied row: neither figure may silently win
         elif want["target"] not in values:
             values[want["target"]], rows[want["target"]] = value, row["row"]
     return stale, values, rows
+
+
+def _same_figure(first: str, other: str, target) -> bool:
+    """Whether two rows give one figure: "96%" and "96" of a percentage are the same to the clerk (one row saved
+    from Excel as text, one typed), but a percent sign on a count is a different, wrong, figure."""
+    if first == other:
+        return True
+    signed = target is None or not is_percentage(target)
+    return (parse_number(first) is not None and parse_number(first) == parse_number(other)
+            and (not signed or has_percent_sign(first) == has_percent_sign(other)))
 
 
 def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[str, str]) -> None:
