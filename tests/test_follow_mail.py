@@ -242,3 +242,92 @@ def test_a_follow_request_for_an_odd_key_is_refused_not_an_error(mail_app, smtp)
     for kind, key in (("site", "²"), ("area", "３"), ("site", "9" * 40)):
         response = _follow(client, kind=kind, key=key)
         assert response.status_code < 500, (kind, key, response.status_code)
+
+
+# --- One address, however it is typed --------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_LOCAL = st.from_regex(r"[a-z0-9][a-z0-9._+-]{0,19}", fullmatch=True)
+_LABEL = st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True)
+_ADDRESS = st.builds(lambda local, labels, tld: f"{local}@{'.'.join(labels)}.{tld}",
+                     _LOCAL, st.lists(_LABEL, min_size=1, max_size=3), st.sampled_from(["com", "cn", "org", "net"]))
+
+
+def _fullwidth(c: str) -> str:
+    return chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c
+
+
+@st.composite
+def _as_typed(draw, address: str) -> str:
+    """What a resident may type for `address`: any letters upper-case, any characters in the full-width
+    forms a Chinese input method gives, the domain's dots as "。", spaces around."""
+    local, domain = address.split("@")
+    out = []
+    for c in address:
+        if draw(st.booleans()):
+            c = c.upper()
+        out.append(_fullwidth(c) if draw(st.booleans()) else c)
+    typed = "".join(out)
+    if draw(st.booleans()):
+        at = typed.index("@") if "@" in typed else typed.index("＠")
+        typed = typed[:at] + typed[at:].replace(".", "。").replace("．", "。")
+    space = st.sampled_from(["", " ", "\u3000", "\t"])
+    return draw(space) + typed + draw(space)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_an_address_typed_in_any_case_or_full_width_is_the_same_address(data):
+    from portal.services.follow import normalise_email
+
+    address = data.draw(_ADDRESS)
+    typed = data.draw(_as_typed(address))
+    assert normalise_email(typed) == address, typed
+
+
+def test_an_address_with_a_chinese_domain_is_kept_as_its_ascii_form():
+    from portal.services.follow import normalise_email
+
+    assert normalise_email("Li.Ming@例子.中国") == "li.ming@xn--fsqu00a.xn--fiqs8s"
+    assert normalise_email("li.ming@例子。中国") == "li.ming@xn--fsqu00a.xn--fiqs8s"
+    assert normalise_email("李明@example.com") is None, "a non-ASCII mailbox name needs SMTPUTF8: refused"
+
+
+def test_the_per_address_limit_and_the_one_row_per_address_hold_whatever_the_case(mail_app, smtp):
+    """Each spelling of one mailbox used to be its own address: its own limit (so one mailbox could be sent
+    any number of confirmations) and its own subscription (so it got each update once per spelling)."""
+    from portal.models import Subscription
+
+    client = mail_app.test_client()
+    spellings = [ADDRESS, ADDRESS.upper(), " Resident@Example.org", "rEsIdEnT@example.ORG"]
+    answers = [_follow(client, address=a, ip=f"198.51.100.{n}").status_code for n, a in enumerate(spellings, 1)]
+    assert answers == [200, 200, 200, 429]
+    assert _rows(mail_app, Subscription) == 1
+    send_pending(mail_app)
+    assert {m["To"] for m in smtp.inbox.messages} == {ADDRESS}
+
+
+def test_a_confirmation_link_lives_seven_days_from_the_request_that_mailed_it(mail_app, smtp):
+    """The notice and the mail say so; it used to live until the daily purge (or for ever without it), and a
+    request made again later kept the first request's date, so the purge could delete its fresh link."""
+    from portal.extensions import db
+    from portal.models import Subscription, utcnow
+    from portal.services.privacy import purge
+
+    client = mail_app.test_client()
+    _follow(client)
+    send_pending(mail_app)
+    [first] = smtp.inbox.to(ADDRESS)
+    with mail_app.app_context():
+        db.session.query(Subscription).update({"created_at": utcnow() - timedelta(days=7, minutes=1)})
+        db.session.commit()
+    assert client.get(link_in(first, "/follow/confirm/")).status_code == 404, "8 days old"
+
+    _follow(client)  # asked again: a new link, for 7 days from now
+    send_pending(mail_app)
+    second = smtp.inbox.to(ADDRESS)[-1]
+    with mail_app.app_context():
+        purge(now=utcnow() + timedelta(days=6))
+    assert "You now follow it" in text_of(_confirm(client, second).data)
+

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -26,7 +27,9 @@ from ..models import Feedback, SiteStageUpdate, StatusUpdate, Subscription, utcn
 from . import mail, updates
 
 KINDS = ("item", "site", "place", "comment")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL_RE = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z]{2,}|xn--[a-z0-9-]+)")
+# The dots IDNA reads as dots: what a Chinese input method types for "." ("qq。com").
+DOTS = re.compile("[\u3002\uff0e\uff61]")
 # An address that never confirmed is deleted after this long (`flask privacy purge`).
 UNCONFIRMED_FOR = timedelta(days=7)
 
@@ -40,11 +43,26 @@ YOUR_COMMENT = N_("the answer to your comment %(code)s")
 
 
 def normalise_email(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if len(value) > 254 or not EMAIL_RE.fullmatch(value):
+    """The one spelling of an address that the form, the limits, the uniqueness check and the queue all
+    use, or None. Every way of typing one mailbox must give one string, else each spelling is a mailbox
+    of its own: its own per-address limit and its own subscription, each sent every update.
+
+    NFKC turns what a Chinese input method types in full width ("ｌｉ＠ｑｑ．ｃｏｍ") into ASCII; the
+    whole address is lower-cased, because the mailboxes residents use (QQ, 163, Gmail, government mail)
+    ignore case in the name as well; an IDN domain is kept in its ASCII (xn--) form, which any mail
+    server accepts. A non-ASCII mailbox name would need SMTPUTF8 from every server on the way: refused."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    local, at, domain = value.rpartition("@")
+    if not at:
         return None
-    local, domain = value.rsplit("@", 1)
-    return f"{local}@{domain.lower()}"
+    try:
+        domain = DOTS.sub(".", domain).encode("idna").decode("ascii")
+    except UnicodeError:  # an empty or over-long label, or characters IDNA refuses
+        return None
+    address = f"{local}@{domain}".lower()
+    if len(address) > 254 or not EMAIL_RE.fullmatch(address):
+        return None
+    return address
 
 
 def _token_hash(token: str) -> str:
@@ -96,9 +114,10 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
         return
     token = secrets.token_urlsafe(24)
     if sub is None:
-        sub = Subscription(email=email, kind=kind, key=str(key), lang=lang, created_at=utcnow())
+        sub = Subscription(email=email, kind=kind, key=str(key), lang=lang)
         db.session.add(sub)
-    sub.lang, sub.token_hash = lang, _token_hash(token)
+    # The new link lives UNCONFIRMED_FOR from now, as its mail says, and the purge counts from here too.
+    sub.lang, sub.token_hash, sub.created_at = lang, _token_hash(token), utcnow()
     with _links(), force_locale(lang):
         url = url_for("follow.confirm", lang=lang, token=token, _external=True)
         mail.enqueue(email, gettext(CONFIRM_SUBJECT, name=name), gettext(CONFIRM_BODY, name=name, url=url))
@@ -106,8 +125,11 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
 
 
 def pending(token: str) -> Subscription | None:
+    """The unconfirmed request a mailed link names, while the link is valid: the daily purge may come up
+    to a day late, or not at all where its timer is not installed."""
     return db.session.scalar(select(Subscription).where(Subscription.token_hash == _token_hash(token or ""),
-                                                        Subscription.confirmed_at.is_(None)))
+                                                        Subscription.confirmed_at.is_(None),
+                                                        Subscription.created_at >= utcnow() - UNCONFIRMED_FOR))
 
 
 def confirm(token: str) -> Subscription | None:
