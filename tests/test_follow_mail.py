@@ -331,3 +331,19 @@ def test_a_confirmation_link_lives_seven_days_from_the_request_that_mailed_it(ma
         purge(now=utcnow() + timedelta(days=6))
     assert "You now follow it" in text_of(_confirm(client, second).data)
 
+
+def test_a_line_break_in_a_name_does_not_stop_the_mail_queue(mail_app, smtp):
+    """A cell written with Alt+Enter in the progress spreadsheet gives a project name with a line break;
+    the name goes into the subject, where a line break is refused, and the refusal stopped every run of
+    the queue at that message, so nothing queued after it went out."""
+    sid = add_site(mail_app, "2.3", "甲楼\n加装电梯", "consultation", name_en="Lift,\r\nblock A")
+    _confirmed(mail_app, "site", str(sid))
+    _confirmed(mail_app, "item", "4.1", address="other@example.org")
+    send_pending(mail_app)
+    move_site(mail_app, sid, "construction", "2023-09-01")
+    publish(mail_app, "4.1", "completed", "达标。", "2023-12-01", "Done.")
+    report = send_pending(mail_app)
+    assert (report.sent, report.failed) == (2, 0), report.errors
+    lift = smtp.inbox.to(ADDRESS)[-1]  # after the confirmation
+    assert lift["Subject"].endswith("Lift, block A: Under construction"), lift["Subject"]
+    assert len(smtp.inbox.to("other@example.org")) == 2, "its confirmation, then the update"
