@@ -347,3 +347,24 @@ def test_a_line_break_in_a_name_does_not_stop_the_mail_queue(mail_app, smtp):
     lift = smtp.inbox.to(ADDRESS)[-1]  # after the confirmation
     assert lift["Subject"].endswith("Lift, block A: Under construction"), lift["Subject"]
     assert len(smtp.inbox.to("other@example.org")) == 2, "its confirmation, then the update"
+
+
+def test_a_forged_host_reaches_no_mail_because_production_needs_the_public_address(mail_app, smtp, tmp_path):
+    """nginx passes any Host header on (server_name _), and without PORTAL_PUBLIC_URL a confirmation mail
+    took its links from the request: anyone could have the town's server mail a resident a link to their
+    own host. With mail on, production now refuses to start without the public address."""
+    from portal.config import Settings
+
+    client = mail_app.test_client()
+    token = csrf_from(client.get("/en/plans/2023-city-management/items/2.3").data)
+    client.post("/en/follow", base_url="http://evil.example", data={"csrf_token": token, "email": ADDRESS,
+                                                                    "kind": "item", "key": "2.3"})
+    send_pending(mail_app)
+    assert "http://evil.example/" in text(smtp.inbox.to(ADDRESS)[0]), "what the setting is needed for"
+
+    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 64, "PORTAL_INSTANCE_DIR": str(tmp_path),
+           "PORTAL_SMTP_HOST": "mail.example.org"}
+    with pytest.raises(RuntimeError, match="PORTAL_PUBLIC_URL"):
+        Settings(env).app_config()
+    assert Settings({**env, "PORTAL_PUBLIC_URL": "https://zj.example.gov.cn"}).app_config()["SMTP_HOST"]
+    assert not Settings({**env, "PORTAL_SMTP_HOST": ""}).app_config()["PUBLIC_URL"], "no mail: no need"
