@@ -368,3 +368,61 @@ def test_a_forged_host_reaches_no_mail_because_production_needs_the_public_addre
         Settings(env).app_config()
     assert Settings({**env, "PORTAL_PUBLIC_URL": "https://zj.example.gov.cn"}).app_config()["SMTP_HOST"]
     assert not Settings({**env, "PORTAL_SMTP_HOST": ""}).app_config()["PUBLIC_URL"], "no mail: no need"
+
+
+def test_nothing_is_sent_after_unsubscribing_even_if_it_was_already_queued(mail_app, smtp):
+    """With the mail server down (or within the minute before the next run), updates wait in the queue;
+    one that was waiting when the resident pressed "stop" still went out afterwards, to an address the
+    notice says is deleted."""
+    from portal.extensions import db
+    from portal.models import MailMessage, Subscription, utcnow
+    from portal.services import follow
+
+    _confirmed(mail_app, "item", "4.1")
+    _confirmed(mail_app, "item", "2.3")
+    send_pending(mail_app)
+    smtp.stop()
+    publish(mail_app, "4.1", "completed", "达标。", "2023-12-01", "Done.")
+    with mail_app.test_request_context():
+        sub = db.session.query(Subscription).filter_by(key="2023-city-management/4.1").one()
+        path = f"/en/follow/unsubscribe/{sub.id}/{follow.unsubscribe_signature(sub)}"
+    client = mail_app.test_client()
+    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    smtp.start()
+    assert send_pending(mail_app, now=utcnow() + timedelta(minutes=5)).sent == 0
+    publish(mail_app, "2.3", "in_progress", "开工。", "2023-12-02", "Started.")
+    assert send_pending(mail_app).sent == 1, "what the address still follows goes on"
+    assert len(smtp.inbox.to(ADDRESS)) == 3, "the two confirmations, then only the update of 2.3"
+    with mail_app.app_context():
+        assert db.session.query(MailMessage).filter(MailMessage.sent_at.is_(None)).count() == 0
+
+
+def test_a_mail_deleted_while_with_the_server_does_not_stop_the_run(mail_app, smtp, monkeypatch):
+    """The resident may stop following while the run hands that very mail over: the run goes on."""
+    import smtplib
+    import threading
+
+    from portal.extensions import db
+    from portal.models import MailMessage
+    from portal.services import mail
+
+    with mail_app.app_context():
+        first = mail.enqueue(ADDRESS, "First", "Body")
+        mail.enqueue("other@example.org", "Second", "Body")
+        db.session.commit()
+        first_id = first.id
+    real_send = smtplib.SMTP.send_message
+
+    def deleted_meanwhile(self, message, *args, **kwargs):
+        if message["Subject"] == "First":
+            def delete():
+                with mail_app.app_context():
+                    db.session.query(MailMessage).filter_by(id=first_id).delete()
+                    db.session.commit()
+            other = threading.Thread(target=delete)
+            other.start()
+            other.join()
+        return real_send(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", deleted_meanwhile)
+    assert send_pending(mail_app).sent == 2

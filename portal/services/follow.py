@@ -23,7 +23,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from ..extensions import db
 from ..inputs import int_or_none
 from ..i18n import N_
-from ..models import Feedback, SiteStageUpdate, StatusUpdate, Subscription, utcnow
+from ..models import Feedback, MailMessage, SiteStageUpdate, StatusUpdate, Subscription, utcnow
 from . import mail, updates
 
 KINDS = ("item", "site", "place", "comment")
@@ -151,6 +151,14 @@ def for_unsubscribe(sub_id: int, signature: str) -> Subscription | None:
 
 
 def unsubscribe(sub: Subscription) -> None:
+    """Deletes the address's row and the mails for it still waiting in the queue (the server was down, or
+    the next run is under a minute away): nothing may reach an address after its "stop". A waiting mail
+    that another of its subscriptions also called for goes too; one fewer mail is the lesser fault."""
+    link = f"/follow/unsubscribe/{sub.id}/"
+    for message in db.session.scalars(select(MailMessage).where(MailMessage.to == sub.email,
+                                                                MailMessage.sent_at.is_(None))):
+        if link in (message.headers or {}).get("List-Unsubscribe", ""):
+            db.session.delete(message)
     db.session.delete(sub)
     db.session.commit()
 

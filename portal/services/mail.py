@@ -105,13 +105,19 @@ def _claim(message_id: int, seen_next: datetime, now: datetime) -> bool:
     return claimed.rowcount == 1
 
 
-def _failed(message: MailMessage, exc: Exception, now: datetime, report: SendReport) -> None:
-    message.attempts += 1
-    message.next_attempt_at = now + backoff(message.attempts)
-    message.last_error = f"{type(exc).__name__}: {exc}"[:300]
+def _record(message_id: int, **values) -> None:
+    """One more attempt, by statement: a message deleted while it was with the server (the resident stopped
+    following meanwhile, services/follow.unsubscribe) leaves no row to update, and that is no error."""
+    db.session.execute(update(MailMessage).where(MailMessage.id == message_id)
+                       .values(attempts=MailMessage.attempts + 1, **values))
     db.session.commit()
+
+
+def _failed(message_id: int, attempts: int, exc: Exception, now: datetime, report: SendReport) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    _record(message_id, next_attempt_at=now + backoff(attempts + 1), last_error=error)
     report.failed += 1
-    report.errors.append(message.last_error)
+    report.errors.append(error)
 
 
 def _due(now: datetime, limit: int) -> list:
@@ -142,20 +148,20 @@ class _Connection:
 def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
     """False when the server cannot be reached (the run should stop)."""
     message = db.session.get(MailMessage, message_id)
+    if message is None:  # deleted since this run claimed it
+        return True
+    attempts = message.attempts
     try:
         email = _as_email(message)
     except ValueError as exc:  # this one message cannot be written: it must not hold up the queue behind it
-        _failed(message, exc, now, report)
+        _failed(message_id, attempts, exc, now, report)
         return True
     try:
         conn.send(email)
     except (smtplib.SMTPException, OSError) as exc:
-        _failed(message, exc, now, report)
+        _failed(message_id, attempts, exc, now, report)
         return isinstance(exc, smtplib.SMTPRecipientsRefused)  # one bad address: go on with the rest
-    message.attempts += 1
-    message.sent_at = utcnow()
-    message.last_error = None
-    db.session.commit()
+    _record(message_id, sent_at=utcnow(), last_error=None)
     report.sent += 1
     return True
 
