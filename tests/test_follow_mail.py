@@ -426,3 +426,30 @@ def test_a_mail_deleted_while_with_the_server_does_not_stop_the_run(mail_app, sm
 
     monkeypatch.setattr(smtplib.SMTP, "send_message", deleted_meanwhile)
     assert send_pending(mail_app).sent == 2
+
+
+def test_the_same_request_twice_at_once_is_one_request_not_an_error(mail_app, smtp, monkeypatch):
+    """A double tap on a slow phone network sends the form twice; the second found no row yet, then met the
+    first one's at commit (one row per address and thing) and answered 500."""
+    import threading
+
+    from portal.services import follow, mail
+
+    real_enqueue = mail.enqueue
+
+    def the_other_request_commits_first(*args, **kwargs):
+        monkeypatch.setattr(mail, "enqueue", real_enqueue)
+        other = threading.Thread(target=lambda: _request_in_another_worker(mail_app))
+        other.start()
+        other.join()
+        return real_enqueue(*args, **kwargs)
+
+    def _request_in_another_worker(app):
+        with app.test_request_context():
+            follow.subscribe(ADDRESS, "item", "2.3", "en")
+
+    monkeypatch.setattr(mail, "enqueue", the_other_request_commits_first)
+    response = _follow(mail_app.test_client())
+    assert response.status_code == 200 and "Check your e-mail" in text_of(response.data)
+    send_pending(mail_app)
+    assert len(smtp.inbox.to(ADDRESS)) == 1

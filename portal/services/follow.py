@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..inputs import int_or_none
@@ -121,7 +122,11 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     with _links(), force_locale(lang):
         url = url_for("follow.confirm", lang=lang, token=token, _external=True)
         mail.enqueue(email, gettext(CONFIRM_SUBJECT, name=name), gettext(CONFIRM_BODY, name=name, url=url))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same request at the same moment (a double tap) stored the row first and queued its mail.
+        db.session.rollback()
 
 
 def pending(token: str) -> Subscription | None:
