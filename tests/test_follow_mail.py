@@ -453,3 +453,22 @@ def test_the_same_request_twice_at_once_is_one_request_not_an_error(mail_app, sm
     assert response.status_code == 200 and "Check your e-mail" in text_of(response.data)
     send_pending(mail_app)
     assert len(smtp.inbox.to(ADDRESS)) == 1
+
+
+def test_one_mailbox_gets_at_most_three_confirmations_an_hour_from_both_forms(mail_app, smtp):
+    """The per-address limit sat on the follow form alone: the comment form's "e-mail me the answer" box,
+    limited per network address only, sent a confirmation to any address as often as comments could be
+    sent. And every address the form could not read shared one bucket, so after three typos anywhere in
+    an hour every resident's typo was answered "too many requests" instead of being pointed out."""
+    client = mail_app.test_client()
+    for n in range(1, 5):
+        typo = _follow(client, address=f"resident{n}@example", ip=f"198.51.100.{n}")
+        assert typo.status_code == 400 and "does not look like an e-mail address" in text_of(typo.data)
+
+    answers = [send_comment(client, lang="en", ip=f"203.0.113.{n}", contact=spelling, notify_reply="y",
+                            body=f"第{n}条评论：电梯什么时候开工？").status_code
+               for n, spelling in enumerate((ADDRESS, ADDRESS.upper(), ADDRESS, ADDRESS, ADDRESS), start=1)]
+    assert answers == [302] * 5, "the comments themselves are taken"
+    assert _follow(client, ip="198.51.100.9").status_code == 429
+    send_pending(mail_app)
+    assert len(smtp.inbox.to(ADDRESS)) == 3

@@ -18,10 +18,11 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, gettext
+from limits import parse as limit_parse
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..inputs import int_or_none
 from ..i18n import N_
 from ..models import Feedback, MailMessage, SiteStageUpdate, StatusUpdate, Subscription, utcnow
@@ -33,6 +34,9 @@ EMAIL_RE = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z
 DOTS = re.compile("[\u3002\uff0e\uff61]")
 # An address that never confirmed is deleted after this long (`flask privacy purge`).
 UNCONFIRMED_FOR = timedelta(days=7)
+# Follow requests for one address, from the follow form and the comment form's "e-mail me the answer"
+# together, so that nobody can flood a mailbox with confirmations through either.
+PER_ADDRESS = limit_parse("3 per hour")
 
 CONFIRM_SUBJECT = N_("Please confirm: follow %(name)s")
 CONFIRM_BODY = N_("Someone, probably you, asked on the Zhangjiang Work Points site to receive an e-mail "
@@ -64,6 +68,17 @@ def normalise_email(value: str | None) -> str | None:
     if len(address) > 254 or not EMAIL_RE.fullmatch(address):
         return None
     return address
+
+
+class TooManyRequests(Exception):
+    """This address has been asked for PER_ADDRESS times already."""
+
+
+def _count_request(email: str) -> None:
+    """Every request counts, also for an address that already follows: if those did not, the limit's answer
+    would tell who follows what."""
+    if current_app.config.get("RATELIMIT_ENABLED", True) and not limiter.limiter.hit(PER_ADDRESS, "follow", email):
+        raise TooManyRequests()
 
 
 def _token_hash(token: str) -> str:
@@ -103,12 +118,13 @@ def thing_name(kind: str, key: str, lang: str) -> str | None:
 
 def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     """Queues a confirmation mail unless the address already follows this; says nothing either way, so
-    the form cannot be used to learn who follows what."""
+    the form cannot be used to learn who follows what. TooManyRequests past PER_ADDRESS."""
     email = normalise_email(email)
     key = updates.item_key(str(key)) if kind == "item" else str(key)
     name = thing_name(kind, key, lang) if kind in KINDS else None
     if email is None or name is None:
         raise ValueError("not an address or nothing to follow")
+    _count_request(email)
     sub = db.session.scalar(select(Subscription).where(Subscription.email == email, Subscription.kind == kind,
                                                        Subscription.key == str(key)))
     if sub is not None and sub.confirmed_at is not None:
