@@ -161,3 +161,23 @@ def test_a_moderators_decision_not_to_publish_cannot_be_withdrawn(app, client):
     client.post(f"/zh/feedback/{code}/withdraw", data={"csrf_token": csrf_from(client.get("/zh/plans/2023-city-management/items/2.3").data)})
     with app.app_context():
         assert feedback.find_by_code(code).state == "rejected"
+
+
+def test_purge_deletes_mails_the_queue_gave_up_on(app):
+    """A mail to an address the server keeps refusing is tried MAX_ATTEMPTS times, then never again; it held
+    the address for ever, though the notice says a mail is kept 7 days and a stopped address is deleted."""
+    from portal.extensions import db
+    from portal.models import MailMessage, utcnow
+    from portal.services import mail
+    from portal.services.privacy import purge
+
+    now = utcnow()
+    with app.app_context():
+        for n, (attempts, age) in enumerate(((mail.MAX_ATTEMPTS, 30), (mail.MAX_ATTEMPTS, 2), (3, 30))):
+            message = mail.enqueue(f"gone{n}@example.org", "Subject", "Body")
+            message.attempts, message.created_at = attempts, now - timedelta(days=age)
+        db.session.commit()
+        report = purge(now)
+        left = sorted(m.to for m in db.session.query(MailMessage))
+    assert left == ["gone1@example.org", "gone2@example.org"], "given up a week ago: deleted; still trying: kept"
+    assert report.sent_mails == 1

@@ -65,7 +65,10 @@ def submit(lang: str, code: str):
         except service.RateLimited:
             return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
         if result.created and form.notify_reply.data and mail.enabled():
-            follow.subscribe(form.contact.data, "comment", str(result.feedback.id), lang)
+            try:
+                follow.subscribe(form.contact.data, "comment", str(result.feedback.id), lang)
+            except follow.TooManyRequests:
+                pass  # the comment is taken; its answer shows on its tracking page as always
         return redirect(url_for("feedback.track", lang=lang, tracking=result.feedback.tracking_code, sent=1))
     return _render_item(item, form, None, 400, site)
 

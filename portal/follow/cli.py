@@ -31,7 +31,7 @@ def register_cli(app: Flask) -> None:
 
         report = purge()
         click.echo(f"privacy: {report.contacts} contacts erased, {report.unconfirmed} unconfirmed follow requests "
-                   f"and {report.sent_mails} sent mails deleted")
+                   f"and {report.sent_mails} old mails (sent, or given up on) deleted")
 
     app.cli.add_command(mail_group)
     app.cli.add_command(privacy_group)

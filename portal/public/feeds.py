@@ -3,6 +3,7 @@ and /en/feed.atom one language; /<lang>/items/<code>/feed.atom (and per site, pl
 area) the updates of one thing, built from the same service as the follow mails (services/updates.py)."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, time, timedelta, timezone
 
@@ -30,6 +31,8 @@ DEADLINE_PASSED_SENTENCE = N_("The deadline (%(month)s) has passed.")
 # keeps the site's first name: a new one would make every reader see every entry again).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "zhangjiang-work-points-2023")
 SHANGHAI = timezone(timedelta(hours=8))
+# What XML 1.0 has no character for: one of them anywhere made the feed writer refuse the whole feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The HTML page each kind of scoped feed belongs to, and its URL arguments.
 PAGES = {
     "item": ("public.item", lambda key: {"code": key}),
@@ -37,6 +40,11 @@ PAGES = {
     "office": ("public.office", lambda key: {"slug": key}),
     "area": ("public.area", lambda key: {"number": int(key)}),
 }
+
+
+def xml_text(value: str) -> str:
+    """Every text the feed carries, as XML can hold it (a note, a project name, a reply)."""
+    return NOT_XML.sub("", value)
 
 
 def _utc(value: datetime) -> datetime:
@@ -47,11 +55,11 @@ def _entries(fg: FeedGenerator, events: list, langs: tuple[str, ...]) -> None:
     for event in events:
         fe = fg.add_entry(order="append")
         fe.id(uuid.uuid5(ID_NAMESPACE, f"{event.kind}/{event.id}").urn)
-        fe.title(" / ".join(updates.title(event, lg) for lg in langs))
+        fe.title(xml_text(" / ".join(updates.title(event, lg) for lg in langs)))
         fe.link(href=updates.link(event, langs[0]), rel="alternate", type="text/html")
         fe.published(_utc(event.published_at))
         fe.updated(_utc(event.published_at))
-        fe.content("\n\n".join(updates.body(event, lg) for lg in langs), type="text")
+        fe.content(xml_text("\n\n".join(updates.body(event, lg) for lg in langs)), type="text")
         fe.category(term=event.code, label=" / ".join(_in(lg, updates.state_message(event)) for lg in langs))
 
 
@@ -60,8 +68,8 @@ def _feed(self_url: str, page_url: str, titles: list[str], subtitles: list[str],
     langs = (lang,) if lang else ("zh", "en")
     fg = FeedGenerator()
     fg.id(self_url)
-    fg.title(" / ".join(titles))
-    fg.subtitle(" / ".join(subtitles))
+    fg.title(xml_text(" / ".join(titles)))
+    fg.subtitle(xml_text(" / ".join(subtitles)))
     fg.author({"name": " / ".join(_in(lg, SITE_NAME) for lg in langs)})
     fg.link(href=self_url, rel="self", type="application/atom+xml")
     fg.link(href=page_url, rel="alternate", type="text/html")

@@ -28,7 +28,7 @@ from .errors import NotAllowed
 from .events import feedback_changed
 from .locks import hold_write_lock
 from .moderation_transitions import ModerationAction, allows, transition
-from .masking import EMAIL_RE, mask_personal_data, plain_name
+from .masking import mask_personal_data, plain_name
 
 KINDS = {
     "suggestion": N_("Suggestion"),
@@ -353,8 +353,10 @@ def normalize_newlines(text: str | None) -> str | None:
 
 
 def valid_contact(value: str) -> bool:
+    from .follow import normalise_email  # the one reading of an address, also for "tell me the answer"
+
     value = unicodedata.normalize("NFKC", value).strip()
-    return bool(EMAIL_RE.fullmatch(value) or CONTACT_PHONE_RE.fullmatch(value))
+    return bool(normalise_email(value) or CONTACT_PHONE_RE.fullmatch(value))
 
 
 # --- The moderators' views -------------------------------------------------------------------

@@ -12,23 +12,31 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, gettext
+from limits import parse as limit_parse
 from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..inputs import int_or_none
 from ..i18n import N_
-from ..models import Feedback, SiteStageUpdate, StatusUpdate, Subscription, utcnow
+from ..models import Feedback, MailMessage, SiteStageUpdate, StatusUpdate, Subscription, utcnow
 from . import mail, updates
 
 KINDS = ("item", "site", "place", "comment")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL_RE = re.compile(r"[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z]{2,}|xn--[a-z0-9-]+)")
+# The dots IDNA reads as dots: what a Chinese input method types for "." ("qq。com").
+DOTS = re.compile("[\u3002\uff0e\uff61]")
 # An address that never confirmed is deleted after this long (`flask privacy purge`).
 UNCONFIRMED_FOR = timedelta(days=7)
+# Follow requests for one address, from the follow form and the comment form's "e-mail me the answer"
+# together, so that nobody can flood a mailbox with confirmations through either.
+PER_ADDRESS = limit_parse("3 per hour")
 
 CONFIRM_SUBJECT = N_("Please confirm: follow %(name)s")
 CONFIRM_BODY = N_("Someone, probably you, asked on the Zhangjiang Work Points site to receive an e-mail "
@@ -40,11 +48,37 @@ YOUR_COMMENT = N_("the answer to your comment %(code)s")
 
 
 def normalise_email(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if len(value) > 254 or not EMAIL_RE.fullmatch(value):
+    """The one spelling of an address that the form, the limits, the uniqueness check and the queue all
+    use, or None. Every way of typing one mailbox must give one string, else each spelling is a mailbox
+    of its own: its own per-address limit and its own subscription, each sent every update.
+
+    NFKC turns what a Chinese input method types in full width ("ｌｉ＠ｑｑ．ｃｏｍ") into ASCII; the
+    whole address is lower-cased, because the mailboxes residents use (QQ, 163, Gmail, government mail)
+    ignore case in the name as well; an IDN domain is kept in its ASCII (xn--) form, which any mail
+    server accepts. A non-ASCII mailbox name would need SMTPUTF8 from every server on the way: refused."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    local, at, domain = value.rpartition("@")
+    if not at:
         return None
-    local, domain = value.rsplit("@", 1)
-    return f"{local}@{domain.lower()}"
+    try:
+        domain = DOTS.sub(".", domain).encode("idna").decode("ascii")
+    except UnicodeError:  # an empty or over-long label, or characters IDNA refuses
+        return None
+    address = f"{local}@{domain}".lower()
+    if len(address) > 254 or not EMAIL_RE.fullmatch(address):
+        return None
+    return address
+
+
+class TooManyRequests(Exception):
+    """This address has been asked for PER_ADDRESS times already."""
+
+
+def _count_request(email: str) -> None:
+    """Every request counts, also for an address that already follows: if those did not, the limit's answer
+    would tell who follows what."""
+    if current_app.config.get("RATELIMIT_ENABLED", True) and not limiter.limiter.hit(PER_ADDRESS, "follow", email):
+        raise TooManyRequests()
 
 
 def _token_hash(token: str) -> str:
@@ -84,30 +118,39 @@ def thing_name(kind: str, key: str, lang: str) -> str | None:
 
 def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     """Queues a confirmation mail unless the address already follows this; says nothing either way, so
-    the form cannot be used to learn who follows what."""
+    the form cannot be used to learn who follows what. TooManyRequests past PER_ADDRESS."""
     email = normalise_email(email)
     key = updates.item_key(str(key)) if kind == "item" else str(key)
     name = thing_name(kind, key, lang) if kind in KINDS else None
     if email is None or name is None:
         raise ValueError("not an address or nothing to follow")
+    _count_request(email)
     sub = db.session.scalar(select(Subscription).where(Subscription.email == email, Subscription.kind == kind,
                                                        Subscription.key == str(key)))
     if sub is not None and sub.confirmed_at is not None:
         return
     token = secrets.token_urlsafe(24)
     if sub is None:
-        sub = Subscription(email=email, kind=kind, key=str(key), lang=lang, created_at=utcnow())
+        sub = Subscription(email=email, kind=kind, key=str(key), lang=lang)
         db.session.add(sub)
-    sub.lang, sub.token_hash = lang, _token_hash(token)
+    # The new link lives UNCONFIRMED_FOR from now, as its mail says, and the purge counts from here too.
+    sub.lang, sub.token_hash, sub.created_at = lang, _token_hash(token), utcnow()
     with _links(), force_locale(lang):
         url = url_for("follow.confirm", lang=lang, token=token, _external=True)
         mail.enqueue(email, gettext(CONFIRM_SUBJECT, name=name), gettext(CONFIRM_BODY, name=name, url=url))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same request at the same moment (a double tap) stored the row first and queued its mail.
+        db.session.rollback()
 
 
 def pending(token: str) -> Subscription | None:
+    """The unconfirmed request a mailed link names, while the link is valid: the daily purge may come up
+    to a day late, or not at all where its timer is not installed."""
     return db.session.scalar(select(Subscription).where(Subscription.token_hash == _token_hash(token or ""),
-                                                        Subscription.confirmed_at.is_(None)))
+                                                        Subscription.confirmed_at.is_(None),
+                                                        Subscription.created_at >= utcnow() - UNCONFIRMED_FOR))
 
 
 def confirm(token: str) -> Subscription | None:
@@ -129,6 +172,14 @@ def for_unsubscribe(sub_id: int, signature: str) -> Subscription | None:
 
 
 def unsubscribe(sub: Subscription) -> None:
+    """Deletes the address's row and the mails for it still waiting in the queue (the server was down, or
+    the next run is under a minute away): nothing may reach an address after its "stop". A waiting mail
+    that another of its subscriptions also called for goes too; one fewer mail is the lesser fault."""
+    link = f"/follow/unsubscribe/{sub.id}/"
+    for message in db.session.scalars(select(MailMessage).where(MailMessage.to == sub.email,
+                                                                MailMessage.sent_at.is_(None))):
+        if link in (message.headers or {}).get("List-Unsubscribe", ""):
+            db.session.delete(message)
     db.session.delete(sub)
     db.session.commit()
 

@@ -9,6 +9,7 @@ after the server accepted it.
 """
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import time
@@ -34,6 +35,8 @@ BATCH = 200
 RUN_BUDGET = timedelta(seconds=50)
 # Sent messages hold an address: they are deleted this long after sending (`flask privacy purge`).
 KEEP_SENT = timedelta(days=7)
+# Line breaks as str.splitlines() knows them: a header is one line, whatever the name it is made of says.
+LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 
 
 def enabled() -> bool:
@@ -77,14 +80,20 @@ def _as_email(message: MailMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to
-    email["Subject"] = message.subject
+    email["Subject"] = one_line(message.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"portal-{message.id}", domain=sender.rsplit("@", 1)[-1])
     email["Auto-Submitted"] = "auto-generated"
     for name, value in (message.headers or {}).items():
-        email[name] = value
+        email[name] = one_line(value)
     email.set_content(message.body)
     return email
+
+
+def one_line(value: str) -> str:
+    """A header value from text that may hold line breaks (a project name typed with Alt+Enter in the
+    progress spreadsheet): the email package refuses them, and they must never start a header of their own."""
+    return LINE_BREAKS.sub(" ", value).strip()
 
 
 def _claim(message_id: int, seen_next: datetime, now: datetime) -> bool:
@@ -96,13 +105,19 @@ def _claim(message_id: int, seen_next: datetime, now: datetime) -> bool:
     return claimed.rowcount == 1
 
 
-def _failed(message: MailMessage, exc: Exception, now: datetime, report: SendReport) -> None:
-    message.attempts += 1
-    message.next_attempt_at = now + backoff(message.attempts)
-    message.last_error = f"{type(exc).__name__}: {exc}"[:300]
+def _record(message_id: int, **values) -> None:
+    """One more attempt, by statement: a message deleted while it was with the server (the resident stopped
+    following meanwhile, services/follow.unsubscribe) leaves no row to update, and that is no error."""
+    db.session.execute(update(MailMessage).where(MailMessage.id == message_id)
+                       .values(attempts=MailMessage.attempts + 1, **values))
     db.session.commit()
+
+
+def _failed(message_id: int, attempts: int, exc: Exception, now: datetime, report: SendReport) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    _record(message_id, next_attempt_at=now + backoff(attempts + 1), last_error=error)
     report.failed += 1
-    report.errors.append(message.last_error)
+    report.errors.append(error)
 
 
 def _due(now: datetime, limit: int) -> list:
@@ -118,9 +133,9 @@ class _Connection:
     def __init__(self):
         self.smtp = None
 
-    def send(self, message: MailMessage) -> None:
+    def send(self, email: EmailMessage) -> None:
         self.smtp = self.smtp or _connect()
-        self.smtp.send_message(_as_email(message))
+        self.smtp.send_message(email)
 
     def close(self) -> None:
         if self.smtp is not None:
@@ -133,15 +148,20 @@ class _Connection:
 def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
     """False when the server cannot be reached (the run should stop)."""
     message = db.session.get(MailMessage, message_id)
+    if message is None:  # deleted since this run claimed it
+        return True
+    attempts = message.attempts
     try:
-        conn.send(message)
+        email = _as_email(message)
+    except ValueError as exc:  # this one message cannot be written: it must not hold up the queue behind it
+        _failed(message_id, attempts, exc, now, report)
+        return True
+    try:
+        conn.send(email)
     except (smtplib.SMTPException, OSError) as exc:
-        _failed(message, exc, now, report)
+        _failed(message_id, attempts, exc, now, report)
         return isinstance(exc, smtplib.SMTPRecipientsRefused)  # one bad address: go on with the rest
-    message.attempts += 1
-    message.sent_at = utcnow()
-    message.last_error = None
-    db.session.commit()
+    _record(message_id, sent_at=utcnow(), last_error=None)
     report.sent += 1
     return True
 

@@ -5,7 +5,7 @@
   by its author; the time counts from the last of decision, official reply and withdrawal;
 * addresses waiting for those comments' answers;
 * follow requests never confirmed within 7 days;
-* sent mails older than 7 days (they hold the address they went to).
+* sent mails older than 7 days (they hold the address they went to), and mails the queue gave up on.
 
 Comments themselves stay, as the portal promises (what residents were told stays on record).
 """
@@ -22,7 +22,7 @@ from ..models import Feedback, MailMessage, Subscription, utcnow
 from ..states import ModerationState
 from . import audit
 from .follow import UNCONFIRMED_FOR, forget_comment
-from .mail import KEEP_SENT
+from .mail import KEEP_SENT, MAX_ATTEMPTS
 
 
 @dataclass
@@ -49,7 +49,11 @@ def purge(now: datetime | None = None) -> PurgeReport:
             forget_comment(feedback_id)
     unconfirmed = db.session.execute(delete(Subscription).where(
         Subscription.confirmed_at.is_(None), Subscription.created_at < now - UNCONFIRMED_FOR)).rowcount
-    sent = db.session.execute(delete(MailMessage).where(MailMessage.sent_at < now - KEEP_SENT)).rowcount
+    # A mail the queue gave up on is never sent: without this it would keep its address for ever.
+    given_up = and_(MailMessage.sent_at.is_(None), MailMessage.attempts >= MAX_ATTEMPTS,
+                    MailMessage.created_at < now - KEEP_SENT)
+    sent = db.session.execute(delete(MailMessage).where(or_(MailMessage.sent_at < now - KEEP_SENT,
+                                                            given_up))).rowcount
     if ids:
         audit.record("privacy.purge", "feedback", f"{len(ids)} contacts", None,
                      {"erased_contacts": len(ids), "before": cutoff.isoformat()}, actor=None)
