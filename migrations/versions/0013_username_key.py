@@ -19,7 +19,7 @@ KEY_MAX = 256
 
 def _key(username: str) -> str:
     # portal/usernames.username_key as of this revision, written out: a migration must not change
-    # when the app's code does (tests/test_migrations.py checks the two agree).
+    # when the app's code does (tests/test_staff_usernames.py checks the two agree).
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold()).strip()
 
 
