@@ -98,3 +98,15 @@ def screenshot(page, name: str) -> Path:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def staff_tab(context, server, username: str):
+    """A new tab of `context` logged in to the back office as `username` (made with the tests' password)."""
+    from conftest import STAFF_PASSWORD
+
+    tab = context.new_page()
+    tab.goto(f"{server.url}/staff/login")
+    tab.locator("#username").fill(username)
+    tab.locator("#password").fill(STAFF_PASSWORD)
+    tab.locator("form button[type=submit]").last.click()
+    return tab

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import no_horizontal_scroll, screenshot
-from conftest import STAFF_PASSWORD, make_staff
+from browser_support import no_horizontal_scroll, screenshot, staff_tab
+from conftest import make_staff
 from progress_support import add_site, publish
 from test_accessibility import axe_violations, with_axe
 
@@ -34,12 +34,8 @@ def test_staff_history_and_audit_read_on_a_phone(app, live_server, browser_conte
     add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
     make_staff(app, "phone-admin", "admin")
     server = live_server(app)
-    ctx = with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN"))
-    tab = ctx.new_page()
-    tab.goto(f"{server.url}/staff/login")
-    tab.locator("#username").fill("phone-admin")
-    tab.locator("#password").fill(STAFF_PASSWORD)
-    tab.locator("form button[type=submit]").last.click()
+    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
+                    server, "phone-admin")
     for path in ("/staff/audit", "/staff/items/2.3"):
         tab.goto(server.url + path)
         screenshot(tab, f"staff{path.replace('/', '-')}-{lang}-360")

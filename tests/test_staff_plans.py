@@ -133,17 +133,13 @@ def test_a_plan_whose_year_is_not_over_offers_no_outcome_form(app_factory):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_staff_plan_pages_read_on_a_phone(app, live_server, browser_context_factory, lang):
-    from browser_support import no_horizontal_scroll, screenshot
-    from conftest import STAFF_PASSWORD
+    from browser_support import no_horizontal_scroll, screenshot, staff_tab
     from test_accessibility import axe_violations, with_axe
 
     make_staff(app, "phone-editor", "editor")
     server = live_server(app)
-    tab = with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")).new_page()
-    tab.goto(f"{server.url}/staff/login")
-    tab.locator("#username").fill("phone-editor")
-    tab.locator("#password").fill(STAFF_PASSWORD)
-    tab.locator("form button[type=submit]").last.click()
+    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
+                    server, "phone-editor")
     for path in ("/staff/plans", f"/staff/plans/{PLAN}", f"/staff/plans/{PLAN}/items/2.3/outcome"):
         tab.goto(server.url + path)
         screenshot(tab, f"staff{path.replace('/', '-')}-{lang}-360")
@@ -161,18 +157,14 @@ def test_staff_plan_pages_read_on_a_phone(app, live_server, browser_context_fact
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_list_of_what_to_correct_reads_on_a_phone(draft_editor, live_server, browser_context_factory, lang):
-    from browser_support import no_horizontal_scroll, screenshot
-    from conftest import STAFF_PASSWORD
+    from browser_support import no_horizontal_scroll, screenshot, staff_tab
     from test_accessibility import axe_violations, with_axe
 
     app, _, folder = draft_editor
     _edit_item(folder, "1.2", summary=INVENTED_12)
     server = live_server(app)
-    tab = with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")).new_page()
-    tab.goto(f"{server.url}/staff/login")
-    tab.locator("#username").fill("draft-editor")
-    tab.locator("#password").fill(STAFF_PASSWORD)
-    tab.locator("form button[type=submit]").last.click()
+    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
+                    server, "draft-editor")
     tab.goto(f"{server.url}/staff/plans")
     screenshot(tab, f"staff-plans-draft-{lang}-360")
     assert tab.locator(f"#plan-{LATER} .plan-invented li").count() == 2
