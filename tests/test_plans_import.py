@@ -311,6 +311,16 @@ def test_import_and_check_speak_chinese_in_a_chinese_terminal(app_factory, conte
     assert f"{SLUG}（未发布）：5 条工作要点" in checked.stdout and "缺少中文标题：5 条" in checked.stdout
 
 
+def test_a_load_error_in_plans_check_is_chinese_in_a_chinese_terminal(app_factory, content, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    runner = app_factory(CONTENT_DIR=str(content)).test_cli_runner()
+    (content / "plans" / "2023-city-management" / "items" / "9.9.yaml").write_text("code: '9.9'\n", encoding="utf-8")
+    checked = runner.invoke(args=["plans", "check", "2023-city-management"])
+    assert checked.exit_code == 1
+    assert "错误：content/plans/2023-city-management/items/9.9.yaml: code：通知中没有工作要点 9.9" in checked.stdout
+    assert "以下已发布的计划有缺标题的工作要点、通知中没有的数字或载入错误：2023-city-management" in checked.stderr
+
+
 @pytest.mark.parametrize("lang", [None, "en_US.UTF-8"])
 def test_import_speaks_english_in_any_other_terminal(app_factory, content, tmp_path, monkeypatch, lang):
     if lang:
