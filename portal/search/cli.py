@@ -28,7 +28,8 @@ def register_cli(app: Flask) -> None:
         started = time.perf_counter()
         built = index.ensure(progress=click.echo)
         if built:
-            click.echo(gettext("search index (re)built in %(seconds)ss", seconds=f"{time.perf_counter() - started:.2f}"))
+            click.echo(gettext("search index (re)built in %(seconds)ss",
+                               seconds=f"{time.perf_counter() - started:.2f}"))
         else:
             click.echo(gettext("search index is current"))
 
