@@ -22,13 +22,13 @@ def select_locale() -> str:
     lang = g.get("lang")
     if lang in LANGS:
         return lang
-    if not request:  # a `flask` command: no page, cookie or Accept-Language, only the terminal's locale
+    if not request:  # a `flask` command (or the server starting): no page, cookie or Accept-Language to go by
         return terminal_lang()
     # Errors raised before the view runs (CSRF, too large, 404) still answer in the page's language.
-    prefix = request.path.split("/", 2)[1] if request else ""
+    prefix = request.path.split("/", 2)[1]
     if prefix in LANGS:
         return prefix
-    cookie = request.cookies.get("lang") if request else None
+    cookie = request.cookies.get("lang")
     if cookie in LANGS:
         return cookie
     return best_lang()
