@@ -305,6 +305,8 @@ def test_import_and_check_speak_chinese_in_a_chinese_terminal(app_factory, conte
     assert "无法识别第 29 行“完成20个居委绿色社区达标创建。”：工作要点缺少（责任部门：…；时间节点：…）括注" in broken.stderr
     assert "有 2 行无法识别，未写入任何文件" in broken.stderr
     source.write_text(NOTICE_2024, encoding="utf-8")
+    dry = runner.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--dry-run"])
+    assert f"计划 {SLUG}：浦张府〔2024〕12号" in dry.stdout and "共 5 条工作要点" in dry.stdout
     assert runner.invoke(args=["plans", "import", str(source), "--slug", SLUG]).exit_code == 0
     checked = runner.invoke(args=["plans", "check", SLUG])
     assert checked.exit_code == 0

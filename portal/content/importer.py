@@ -277,7 +277,8 @@ def cannot_read(problem: NoticeParseError) -> str:
 def tree_lines(planned: PlannedImport) -> list[str]:
     """The dry run's report: the plan, each area and work point, then every line it could not read."""
     n = planned.notice
-    out = [f"plan {planned.slug}: {n.number} {n.date} {_plan_title(n)} ({n.issuer})"]
+    out = [gettext("plan %(slug)s: %(number)s %(date)s %(title)s (%(issuer)s)", slug=planned.slug, number=n.number,
+                   date=n.date, title=_plan_title(n), issuer=n.issuer)]
     by_sub: dict[str, list] = {}
     for item in n.items:
         by_sub.setdefault(f"{item.section}.{item.subsection}", []).append(item)
