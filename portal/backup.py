@@ -22,6 +22,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from flask import current_app
+from flask_babel import gettext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -44,7 +45,7 @@ def _dialect() -> str:
 def _sqlite_path() -> Path:
     database = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database
     if not database or database == ":memory:":
-        raise BackupError("an in-memory SQLite database cannot be backed up")
+        raise BackupError(gettext("an in-memory SQLite database cannot be backed up"))
     return Path(database.removeprefix("file:").split("?")[0])
 
 
@@ -67,7 +68,8 @@ def _libpq(url_text: str) -> tuple[list[str], dict[str, str]]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise BackupError(f"{name} is not installed (Debian: apt-get install postgresql-client)")
+        raise BackupError(gettext("%(program)s is not installed (Debian: apt-get install postgresql-client)",
+                                  program=name))
     return path
 
 
@@ -91,7 +93,7 @@ def _dump_sqlite(dest: Path) -> dict[str, int]:
             source.backup(target)  # page by page, restarting if a writer changes the source meanwhile
             check = target.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
-                raise BackupError(f"the copy failed SQLite's integrity check: {check}")
+                raise BackupError(gettext("the copy failed SQLite's integrity check: %(result)s", result=check))
         finally:
             target.close()
     finally:
@@ -134,9 +136,10 @@ def create_backup(out_dir: str | Path) -> Path:
             elif dialect == "postgresql":
                 db_file, counts = PG_NAME, _dump_postgres(work / PG_NAME)
             else:
-                raise BackupError(f"no backup method for {dialect}")
+                raise BackupError(gettext("no backup method for %(dialect)s", dialect=dialect))
         except subprocess.CalledProcessError as exc:
-            raise BackupError(f"pg_dump failed: {exc.stderr.strip()}") from None
+            raise BackupError(gettext("%(program)s failed: %(why)s", program="pg_dump",
+                                      why=exc.stderr.strip())) from None
         shutil.copytree(content_dir, work / "content")
         revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
         manifest = {
@@ -161,7 +164,7 @@ def read_manifest(archive: str | Path) -> dict:
     with tarfile.open(archive, "r:gz") as tar:
         member = next((m for m in tar.getmembers() if m.name.endswith("/manifest.json")), None)
         if member is None:
-            raise BackupError(f"{archive}: no manifest.json; not a portal backup")
+            raise BackupError(gettext("%(archive)s: no manifest.json; not a portal backup", archive=archive))
         return json.loads(tar.extractfile(member).read())
 
 
@@ -169,12 +172,13 @@ def _unpack(archive: Path, into: Path) -> Path:
     with tarfile.open(archive, "r:gz") as tar:
         for member in tar.getmembers():
             if member.name.startswith("/") or ".." in Path(member.name).parts or not (member.isfile() or member.isdir()):
-                raise BackupError(f"{archive}: unsafe entry {member.name!r}; not a portal backup")
+                raise BackupError(gettext("%(archive)s: unsafe entry %(entry)s; not a portal backup", archive=archive,
+                                          entry=repr(member.name)))
         # Every entry was checked above: plain files and folders, all inside `into`.
         tar.extractall(into)  # nosec B202
     folders = [p for p in into.iterdir() if p.is_dir()]
     if len(folders) != 1 or not (folders[0] / "manifest.json").exists():
-        raise BackupError(f"{archive}: unexpected layout; not a portal backup")
+        raise BackupError(gettext("%(archive)s: unexpected layout; not a portal backup", archive=archive))
     return folders[0]
 
 
@@ -190,10 +194,11 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
         info = manifest["database"]
         db_file = folder / info["file"]
         if _sha256(db_file) != info["sha256"]:
-            raise BackupError(f"{archive}: the database copy does not match its checksum")
+            raise BackupError(gettext("%(archive)s: the database copy does not match its checksum", archive=archive))
         dialect = _dialect()
         if info["kind"] != dialect:
-            raise BackupError(f"{archive} holds a {info['kind']} database; this site uses {dialect}")
+            raise BackupError(gettext("%(archive)s holds a %(kind)s database; this site uses %(dialect)s",
+                                      archive=archive, kind=info["kind"], dialect=dialect))
         _check_revision(archive, manifest.get("alembic_revision"))
         db.session.remove()
         db.engine.dispose()
@@ -212,7 +217,8 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
                                 "--single-transaction", *args, str(db_file)], env=env, check=True,
                                capture_output=True, text=True)
             except subprocess.CalledProcessError as exc:
-                raise BackupError(f"pg_restore failed: {exc.stderr.strip()}") from None
+                raise BackupError(gettext("%(program)s failed: %(why)s", program="pg_restore",
+                                          why=exc.stderr.strip())) from None
         if with_content:
             content_dir = Path(current_app.config["CONTENT_DIR"])
             kept = content_dir.with_name(f"{content_dir.name}.before-restore-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}")
@@ -222,7 +228,8 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
         with db.engine.connect() as conn:
             rows = _table_counts(conn)
     if rows != info["rows"]:
-        raise BackupError(f"restored row counts {rows} differ from the backup's {info['rows']}")
+        raise BackupError(gettext("restored row counts %(rows)s differ from the backup's %(expected)s", rows=rows,
+                                  expected=info["rows"]))
     # A backup taken by an earlier release holds that release's tables: bring them to this release's, as
     # `flask db upgrade` does after a deploy (a no-op for a backup of this release).
     upgrade(directory=current_app.extensions["migrate"].directory)
@@ -238,5 +245,6 @@ def _check_revision(archive: Path, revision: str | None) -> None:
     try:
         ScriptDirectory.from_config(config).get_revision(revision)
     except CommandError:
-        raise BackupError(f"{archive} was taken by a newer release of the portal (database revision {revision}); "
-                          "install that release, then restore") from None
+        raise BackupError(gettext("%(archive)s was taken by a newer release of the portal (database revision "
+                                  "%(revision)s); install that release, then restore", archive=archive,
+                                  revision=revision)) from None

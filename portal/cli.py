@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from .services.content import sync_items
 
@@ -23,13 +24,13 @@ def load_content_command():
     from .services.content import registry
 
     result = sync_items()
-    click.echo(f"content: {result['total']} work points ({result['added']} added, {result['updated']} updated)")
+    click.echo(gettext("content: %(total)s work points (%(added)s added, %(updated)s updated)", **result))
     # A writer's slip must not take a running site down: it is logged for staff (and `flask plans check`
     # fails on it), not refused here.
     for store in registry().stores.values():
         for problem in plan_problems(store):
             current_app.logger.warning("not in the notice: %s", problem)
-            click.echo(f"warning: not in the notice: {problem}", err=True)
+            click.echo(gettext("warning: not in the notice: %(problem)s", problem=problem), err=True)
 
 
 @click.command("backup")
@@ -45,7 +46,8 @@ def backup_command(out_dir):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = read_manifest(path)["database"]["rows"]
-    click.echo(f"backup written: {path} ({sum(rows.values())} rows in {len(rows)} tables)")
+    click.echo(gettext("backup written: %(path)s (%(rows)s rows in %(tables)s tables)", path=path,
+                       rows=sum(rows.values()), tables=len(rows)))
 
 
 @click.command("restore")
@@ -61,7 +63,8 @@ def restore_command(archive, with_content, yes):
 
     manifest = read_manifest(archive)
     if not yes:
-        click.confirm(f"Replace the current database with the backup of {manifest['created_at']}?", abort=True)
+        click.confirm(gettext("Replace the current database with the backup of %(taken)s?",
+                              taken=manifest["created_at"]), abort=True)
     try:
         restore_backup(archive, with_content=with_content)
     except BackupError as exc:
@@ -70,6 +73,6 @@ def restore_command(archive, with_content, yes):
         from .services.content import init_content
 
         init_content(current_app)
-        click.echo("content restored; restart the server to serve it")
+        click.echo(gettext("content restored; restart the server to serve it"))
     index.build()  # statuses, comments and text in the index now match what was restored
-    click.echo(f"restored {archive} (taken {manifest['created_at']})")
+    click.echo(gettext("restored %(archive)s (taken %(taken)s)", archive=archive, taken=manifest["created_at"]))

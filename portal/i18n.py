@@ -1,6 +1,8 @@
-"""Language handling: public pages live under /zh/ and /en/; staff pages follow a cookie."""
+"""Language handling: public pages live under /zh/ and /en/; staff pages follow a cookie; commands follow
+the terminal's locale."""
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from babel import Locale
@@ -20,11 +22,13 @@ def select_locale() -> str:
     lang = g.get("lang")
     if lang in LANGS:
         return lang
+    if not request:  # a `flask` command (or the server starting): no page, cookie or Accept-Language to go by
+        return terminal_lang()
     # Errors raised before the view runs (CSRF, too large, 404) still answer in the page's language.
-    prefix = request.path.split("/", 2)[1] if request else ""
+    prefix = request.path.split("/", 2)[1]
     if prefix in LANGS:
         return prefix
-    cookie = request.cookies.get("lang") if request else None
+    cookie = request.cookies.get("lang")
     if cookie in LANGS:
         return cookie
     return best_lang()
@@ -43,6 +47,16 @@ def babel_locale() -> Locale:
 def best_lang() -> str:
     match = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"], default=DEFAULT_LANG)
     return "en" if match and match.startswith("en") else "zh"
+
+
+def terminal_lang(environ: Mapping[str, str] = os.environ) -> str:
+    """The language of the terminal, found as Unix tools find it (the first of LC_ALL, LC_MESSAGES, LANG
+    that is set). English unless it says Chinese: an unset or "C" locale is a server or a script, whose
+    logs are read alongside English tracebacks."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return "zh" if environ[name].startswith("zh") else "en"
+    return "en"
 
 
 def current_lang() -> str:

@@ -6,17 +6,23 @@ import re
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext
 
 from .content import ContentError
 from .content.readers import NoticeReadError
 from .content.store import PLANS_DIR
+from .i18n import N_
+
+# What `plans check` finds missing, by the keys of PlanCheck.missing.
+MISSING = {"title zh": N_("title zh"), "title en": N_("title en"), "summary zh": N_("summary zh"),
+           "summary en": N_("summary en"), "targets": N_("targets"), "places": N_("places")}
 
 plans_cli = AppGroup("plans", help="Plans under content/plans/: import a notice, check what is missing.")
 
 
 def _slug(ctx, param, value: str) -> str:
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
-        raise click.BadParameter("lower-case letters, digits and hyphens, e.g. 2024-city-management")
+        raise click.BadParameter(gettext("lower-case letters, digits and hyphens, e.g. 2024-city-management"))
     return value
 
 
@@ -29,6 +35,7 @@ def _slug(ctx, param, value: str) -> str:
               help="Publish the plan at once (items show the official text, plain language 'in preparation').")
 def import_command(path, slug, kind, dry_run, publish):
     """Read a notice (.txt, .docx or text PDF) into content/plans/SLUG/ with plain-language fields empty."""
+    from .content.importer import cannot_read
     from .services.plans import import_notice, tree_lines
 
     root = current_app.config["CONTENT_DIR"]
@@ -39,37 +46,45 @@ def import_command(path, slug, kind, dry_run, publish):
     if dry_run:
         click.echo("\n".join(tree_lines(planned)))
     elif planned.problems:
-        click.echo("\n".join(f"cannot read {p}" for p in planned.problems), err=True)
+        click.echo("\n".join(cannot_read(p) for p in planned.problems), err=True)
     if planned.refusal:  # a dry run fails too, so a script can tell that the import would
         raise click.ClickException(planned.refusal)
     if dry_run:
         return
     where = f"content/{PLANS_DIR}/{slug}"
     if not outcome.written:
-        click.echo(f"{where}: nothing changed ({len(outcome.unchanged)} files already identical)")
+        click.echo(gettext("%(folder)s: nothing changed (%(count)s files already identical)", folder=where,
+                           count=len(outcome.unchanged)))
     else:
-        click.echo(f"{where}: wrote {len(outcome.written)} files, {len(outcome.unchanged)} unchanged")
+        click.echo(gettext("%(folder)s: wrote %(written)s files, %(unchanged)s unchanged", folder=where,
+                           written=len(outcome.written), unchanged=len(outcome.unchanged)))
     if outcome.kept:
-        click.echo(f"kept {len(outcome.kept)} existing files with their text: " + ", ".join(outcome.kept))
+        click.echo(gettext("kept %(count)s existing files with their text: %(files)s", count=len(outcome.kept),
+                           files=", ".join(outcome.kept)))
     if outcome.reworded:
-        click.echo("official text changed, reread the plain-language text of: " + ", ".join(outcome.reworded))
+        click.echo(gettext("official text changed, reread the plain-language text of: %(files)s",
+                           files=", ".join(outcome.reworded)))
     if outcome.dropped_targets:
-        click.echo("targets whose phrase is no longer in the notice, removed: " + "; ".join(outcome.dropped_targets))
+        click.echo(gettext("targets whose phrase is no longer in the notice, removed: %(targets)s",
+                           targets="; ".join(outcome.dropped_targets)))
     if outcome.removed:
-        click.echo("work points no longer in the notice, their files removed: " + ", ".join(outcome.removed))
+        click.echo(gettext("work points no longer in the notice, their files removed: %(files)s",
+                           files=", ".join(outcome.removed)))
     if planned.unknown_offices:
-        click.echo("offices not in content/offices.yaml (add them there before publishing): "
-                   + "、".join(planned.unknown_offices))
+        click.echo(gettext("offices not in content/offices.yaml (add them there before publishing): %(offices)s",
+                           offices="、".join(planned.unknown_offices)))
+    items = len(planned.notice.items)
     if publish:
-        click.echo(f"{len(planned.notice.items)} work points, published: restart the server to serve the plan")
+        click.echo(gettext("%(count)s work points, published: restart the server to serve the plan", count=items))
         from .services.plans import check_plan
 
         untitled = check_plan(root, slug).untitled
         if untitled:  # published in the notice's words; the docs' order writes the titles before publishing
-            click.echo(f"{len(untitled)} work points without a title in both languages: `flask plans check` "
-                       "fails for this published plan until they are written")
+            click.echo(gettext("%(count)s work points without a title in both languages: `flask plans check` "
+                               "fails for this published plan until they are written", count=len(untitled)))
     else:
-        click.echo(f"{len(planned.notice.items)} work points; plan.yaml says published: false until staff check it")
+        click.echo(gettext("%(count)s work points; plan.yaml says published: false until staff check it",
+                           count=items))
 
 
 @plans_cli.command("check")
@@ -83,15 +98,16 @@ def check_command(slug):
     except ContentError as exc:
         raise click.ClickException(str(exc)) from None
     for r in results:
-        state = "published" if r.published else "not published"
-        click.echo(f"{r.slug} ({state}): {r.items} work points")
+        state = gettext("published") if r.published else gettext("not published")
+        click.echo(gettext("%(slug)s (%(state)s): %(count)s work points", slug=r.slug, state=state, count=r.items))
         for err in r.errors:
-            click.echo(f"  error: {err}")
+            click.echo("  " + gettext("error: %(error)s", error=err))
         for what, codes in r.missing.items():
-            click.echo(f"  no {what}: {len(codes)} ({', '.join(codes)})")
+            click.echo("  " + gettext("no %(what)s: %(count)s (%(codes)s)", what=gettext(MISSING[what]),
+                                      count=len(codes), codes=", ".join(codes)))
         for problem in r.invented:
-            click.echo(f"  not in the notice: {problem}")
+            click.echo("  " + gettext("not in the notice: %(problem)s", problem=problem))
     failing = [r.slug for r in results if r.failing]
     if failing:
-        raise click.ClickException("published plan(s) with an untitled item, a figure the notice does not hold"
-                                   " or a load error: " + ", ".join(failing))
+        raise click.ClickException(gettext("published plan(s) with an untitled item, a figure the notice does not "
+                                           "hold or a load error: %(plans)s", plans=", ".join(failing)))

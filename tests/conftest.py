@@ -17,6 +17,15 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "error::DeprecationWarning:wtforms.*")
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """Commands speak the terminal's language (portal/i18n.py, terminal_lang): the tests that read their English
+    run in an English terminal whatever the developer's own locale; a test of the Chinese sets LANG itself."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def app_factory(tmp_path, monkeypatch):
     """Build an app with a fresh database (migrated with Alembic) and content loaded."""

@@ -108,6 +108,15 @@ def test_restore_asks_first_and_refuses_a_damaged_archive(site, tmp_path):
     assert len(_state(site)["comments"]) == 1  # nothing was half-restored
 
 
+def test_backup_and_restore_speak_chinese_in_a_chinese_terminal(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    runner = site.test_cli_runner()
+    assert "备份已写入：" in runner.invoke(args=["backup", "--out", str(tmp_path)]).output
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    declined = runner.invoke(args=["restore", str(archive)], input="n\n")
+    assert declined.exit_code != 0 and "的备份替换当前数据库？" in declined.output
+
+
 def test_backup_is_consistent_while_comments_are_written(site, tmp_path):
     """The copy is a snapshot: it passes its integrity check and holds exactly the rows its manifest counts."""
     from portal.backup import create_backup, read_manifest

@@ -48,3 +48,14 @@ def test_babel_gets_the_pages_language_as_a_locale_parsed_once(app):
         with app.test_request_context(path, headers=headers):
             app.preprocess_request()
             assert get_locale() is LOCALES[lang], path
+
+
+def test_commands_follow_the_terminals_locale_as_unix_tools_do():
+    from portal.i18n import terminal_lang
+
+    assert terminal_lang({}) == "en"
+    assert terminal_lang({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert terminal_lang({"LANG": "C.UTF-8"}) == "en"
+    assert terminal_lang({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}) == "en"
+    assert terminal_lang({"LANG": "en_US.UTF-8", "LC_MESSAGES": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}) == "zh"
+    assert terminal_lang({"LC_ALL": "", "LANG": "zh_CN.UTF-8"}) == "zh"  # set but empty counts as unset

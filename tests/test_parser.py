@@ -113,6 +113,20 @@ def test_item_without_clause_names_its_line():
         parse_notice(broken)
 
 
+def test_a_collected_problem_keeps_its_line_and_is_worded_in_the_language_it_is_shown_in(app):
+    from flask_babel import force_locale
+
+    problems = []
+    parse_notice(_mini("一、行动\n\n（一）小节。\n\n1. 做一件事。\n\n2. 另一件事。（责任部门：城运办；时间节点：5月）\n"),
+                 problems)
+    assert problems[0].line == 17
+    with app.app_context():
+        with force_locale("zh"):
+            assert str(problems[0]) == "第 17 行“1. 做一件事。”：工作要点缺少（责任部门：…；时间节点：…）括注"
+        with force_locale("en"):
+            assert str(problems[0]) == "line 17 “1. 做一件事。”: work point has no （责任部门：…；时间节点：…） clause"
+
+
 def test_unreadable_deadline_names_its_line():
     broken = _mini("一、行动\n\n（一）小节。\n\n做一件事。（责任部门：城运办；时间节点：尽快）\n")
     with pytest.raises(NoticeParseError, match=r"line 17 “做一件事。（责任部门：城运办；时间节点：尽快）”: cannot read"):

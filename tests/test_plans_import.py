@@ -295,6 +295,48 @@ def test_broken_items_are_each_named_by_line_and_nothing_is_written(content, tmp
     assert real.returncode != 0 and "line 25" in real.stderr and not (content / "plans" / SLUG).exists()
 
 
+def test_import_and_check_speak_chinese_in_a_chinese_terminal(app_factory, content, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    runner = app_factory(CONTENT_DIR=str(content)).test_cli_runner()
+    source = tmp_path / "broken.txt"
+    source.write_text(NOTICE_2024.replace("（责任部门：规建办；时间节点：年底前）", ""), encoding="utf-8")
+    broken = runner.invoke(args=["plans", "import", str(source), "--slug", SLUG])
+    assert broken.exit_code != 0
+    assert "无法识别第 29 行“完成20个居委绿色社区达标创建。”：工作要点缺少（责任部门：…；时间节点：…）括注" in broken.stderr
+    assert "有 2 行无法识别，未写入任何文件" in broken.stderr
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    dry = runner.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--dry-run"])
+    assert f"计划 {SLUG}：浦张府〔2024〕12号" in dry.stdout and "共 5 条工作要点" in dry.stdout
+    assert runner.invoke(args=["plans", "import", str(source), "--slug", SLUG]).exit_code == 0
+    checked = runner.invoke(args=["plans", "check", SLUG])
+    assert checked.exit_code == 0
+    assert f"{SLUG}（未发布）：5 条工作要点" in checked.stdout and "缺少中文标题：5 条" in checked.stdout
+
+
+def test_a_load_error_in_plans_check_is_chinese_in_a_chinese_terminal(app_factory, content, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    runner = app_factory(CONTENT_DIR=str(content)).test_cli_runner()
+    (content / "plans" / "2023-city-management" / "items" / "9.9.yaml").write_text("code: '9.9'\n", encoding="utf-8")
+    checked = runner.invoke(args=["plans", "check", "2023-city-management"])
+    assert checked.exit_code == 1
+    assert "错误：content/plans/2023-city-management/items/9.9.yaml: code：通知中没有工作要点 9.9" in checked.stdout
+    assert "以下已发布的计划有缺标题的工作要点、通知中没有的数字或载入错误：2023-city-management" in checked.stderr
+
+
+@pytest.mark.parametrize("lang", [None, "en_US.UTF-8"])
+def test_import_speaks_english_in_any_other_terminal(app_factory, content, tmp_path, monkeypatch, lang):
+    if lang:
+        monkeypatch.setenv("LANG", lang)
+    else:
+        monkeypatch.delenv("LANG")
+    source = tmp_path / "broken.txt"
+    source.write_text(NOTICE_2024.replace("（责任部门：规建办；时间节点：年底前）", ""), encoding="utf-8")
+    result = app_factory(CONTENT_DIR=str(content)).test_cli_runner().invoke(
+        args=["plans", "import", str(source), "--slug", SLUG])
+    assert ("cannot read line 29 “完成20个居委绿色社区达标创建。”: work point has no （责任部门：…；时间节点：…） clause"
+            in result.stderr)
+
+
 def test_unknown_offices_are_listed_not_invented(content, tmp_path):
     source = tmp_path / "notice.txt"
     source.write_text(NOTICE_2024.replace("（责任部门：规建办；时间节点：全年）", "（责任部门：绿化新办；时间节点：全年）"), encoding="utf-8")

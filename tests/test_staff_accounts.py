@@ -147,6 +147,13 @@ def test_cli_errors_are_clear(app, args, stdin, message):
     assert _user(app, "bob") is None
 
 
+def test_cli_speaks_chinese_in_a_chinese_terminal(app, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    refused = _cli(app, "create", "bob", "--role", "editor", input="short\n")
+    assert refused.exit_code != 0 and "密码至少需要 10 个字符" in refused.output  # the service's refusal too
+    assert "已创建账号 bob（editor）" in _cli(app, "create", "bob", "--role", "editor", input=NEW_PASSWORD + "\n").output
+
+
 def test_cli_disable_enable_and_reset_password(app):
     make_staff(app, "alice", "moderator")
     assert _cli(app, "disable", "alice").exit_code == 0

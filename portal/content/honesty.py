@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from .store import ContentStore, Item
 
 # Chinese numerals: the digits, and the multipliers of a written-out number (三十五, 一百二十, 两万).
@@ -59,7 +61,7 @@ class HonestyProblem:
     file: str  # content/plans/<slug>/items/<code>.yaml
     field: str  # summary.zh, title.en, targets.0.value, places.1 …
     figure: str
-    why: str
+    why: str  # worded when found: found and shown by the same command or page, in its language
 
     def __str__(self) -> str:
         return f"{self.file}: {self.field}: {self.why}"
@@ -206,26 +208,29 @@ def item_problems(store: ContentStore, item: Item) -> list[HonestyProblem]:
         for fig in figures_in(text):
             if fig.value not in held and fig.written not in seen:
                 seen.add(fig.written)
-                out.append(problem(field, fig.written, f"“{fig.written}” is not in the notice's text of work point "
-                                   f"{item.code}; write only figures and dates the notice gives"))
+                out.append(problem(field, fig.written, gettext(
+                    "“%(figure)s” is not in the notice's text of work point %(code)s; write only figures and dates "
+                    "the notice gives", figure=fig.written, code=item.code)))
         for place in store.places:
             named = place.name.zh in text if field.endswith(".zh") else place.name.en in text
             if named and place.name.zh not in item.official_text:
-                out.append(problem(field, place.name.get(field[-2:]),
-                                   f"names {place.name.get(field[-2:])}, which the notice's text of work point "
-                                   f"{item.code} does not name"))
+                out.append(problem(field, place.name.get(field[-2:]), gettext(
+                    "names %(place)s, which the notice's text of work point %(code)s does not name",
+                    place=place.name.get(field[-2:]), code=item.code)))
     for n, t in enumerate(item.targets):
         if t.value not in numbers_in(t.phrase):
-            out.append(problem(f"targets.{n}.value", f"{t.value:g}",
-                               f"{t.value:g} is not a figure of its phrase “{t.phrase}”"))
+            out.append(problem(f"targets.{n}.value", f"{t.value:g}", gettext(
+                "%(value)s is not a figure of its phrase “%(phrase)s”", value=f"{t.value:g}", phrase=t.phrase)))
     for n, place in enumerate(item.places):
         if place.name.zh not in item.official_text:
-            out.append(problem(f"places.{n}", place.name.zh,
-                               f"{place.name.zh} is not named in the notice's text of work point {item.code}"))
+            out.append(problem(f"places.{n}", place.name.zh, gettext(
+                "%(place)s is not named in the notice's text of work point %(code)s",
+                place=place.name.zh, code=item.code)))
     for n, term in enumerate(item.terms):
         if not any(form in item.official_text for form in term.forms):
-            out.append(problem(f"terms.{n}", term.key,
-                               f"the term {term.name.zh} is not in the notice's text of work point {item.code}"))
+            out.append(problem(f"terms.{n}", term.key, gettext(
+                "the term %(term)s is not in the notice's text of work point %(code)s",
+                term=term.name.zh, code=item.code)))
     return out
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask_babel import gettext
 
 from .honesty import plan_problems
 from .normalize import normalise
@@ -31,7 +32,7 @@ class PlannedImport:
     slug: str
     folder: Path
     notice: ParsedNotice
-    problems: list[str]
+    problems: list[NoticeParseError]
     unknown_offices: list[str]
     published: bool = False  # what plan.yaml will say: asked for, or already so
     files: dict[str, str] = field(default_factory=dict)  # path inside the plan folder -> text
@@ -40,11 +41,11 @@ class PlannedImport:
     def refusal(self) -> str | None:
         """Why this import cannot be written (its dry run then fails too), or None."""
         if self.problems:
-            return f"{len(self.problems)} line(s) could not be read; nothing written"
+            return gettext("%(count)s line(s) could not be read; nothing written", count=len(self.problems))
         if self.published and self.unknown_offices:
             # A published plan is loaded at every start; one naming an unknown office would stop the site.
-            return ("cannot publish: offices not in content/offices.yaml (add them there first): "
-                    + "、".join(self.unknown_offices))
+            return gettext("cannot publish: offices not in content/offices.yaml (add them there first): %(offices)s",
+                           offices="、".join(self.unknown_offices))
         return None
 
 
@@ -116,7 +117,8 @@ def _same_notice_elsewhere(content_root: Path, slug: str, number: str) -> None:
     """One notice, one plan folder: a mistyped --slug would otherwise publish a second copy of it."""
     for other in discover_plans(content_root):
         if other.slug != slug and other.number == number:
-            raise ContentError(f"{number} is already imported in {other.rel}: import it again with --slug {other.slug}")
+            raise ContentError(gettext("%(number)s is already imported in %(folder)s: import it again with --slug "
+                                       "%(slug)s", number=number, folder=other.rel, slug=other.slug))
 
 
 def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None,
@@ -224,12 +226,13 @@ def _check_loads(planned: PlannedImport, staged: Path) -> None:
         # A writer's text kept from an earlier import may now state what the (corrected) notice does not.
         invented = plan_problems(store) if planned.published else []
         if invented:
-            raise ContentError("cannot publish: the plain-language text states what the notice does not; correct "
-                               "these first:\n" + "\n".join(str(p) for p in invented))
+            raise ContentError(gettext("cannot publish: the plain-language text states what the notice does not; "
+                                       "correct these first:") + "\n" + "\n".join(str(p) for p in invented))
     except ContentError as exc:
         if isinstance(exc, UnknownOfficeError) and not planned.published:
             return  # the site does not load an unpublished plan; its new offices are listed for staff to add
-        raise ContentError(f"import refused, content/{PLANS_DIR}/{planned.slug} left as it was: {exc}") from None
+        raise ContentError(gettext("import refused, %(folder)s left as it was: %(why)s",
+                                   folder=f"content/{PLANS_DIR}/{planned.slug}", why=exc)) from None
 
 
 def _swap(staged: Path, live: Path) -> None:
@@ -267,10 +270,15 @@ def write_import(planned: PlannedImport) -> ImportOutcome:
     return outcome
 
 
+def cannot_read(problem: NoticeParseError) -> str:
+    return gettext("cannot read %(problem)s", problem=problem)
+
+
 def tree_lines(planned: PlannedImport) -> list[str]:
     """The dry run's report: the plan, each area and work point, then every line it could not read."""
     n = planned.notice
-    out = [f"plan {planned.slug}: {n.number} {n.date} {_plan_title(n)} ({n.issuer})"]
+    out = [gettext("plan %(slug)s: %(number)s %(date)s %(title)s (%(issuer)s)", slug=planned.slug, number=n.number,
+                   date=n.date, title=_plan_title(n), issuer=n.issuer)]
     by_sub: dict[str, list] = {}
     for item in n.items:
         by_sub.setdefault(f"{item.section}.{item.subsection}", []).append(item)
@@ -282,8 +290,9 @@ def tree_lines(planned: PlannedImport) -> list[str]:
                 support = f" 配合: {'、'.join(item.supporting)}" if item.supporting else ""
                 lead = item.offices[: len(item.offices) - len(item.supporting)]
                 out.append(f"    {item.code} [{'、'.join(lead)}{support}] {item.deadline} ({item.when}) {item.official_text[:16]}…")
-    out.append(f"{len(n.items)} work points")
+    out.append(gettext("%(count)s work points", count=len(n.items)))
     if planned.unknown_offices:
-        out.append("offices not in content/offices.yaml (add them there): " + "、".join(planned.unknown_offices))
-    out += [f"cannot read {p}" for p in planned.problems]
+        out.append(gettext("offices not in content/offices.yaml (add them there): %(offices)s",
+                           offices="、".join(planned.unknown_offices)))
+    out += [cannot_read(p) for p in planned.problems]
     return out

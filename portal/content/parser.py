@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from flask_babel import gettext
+
+from ..i18n import N_
+
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -35,18 +39,31 @@ NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 TITLE_IN_QUOTES_RE = re.compile(r"《([^》]+)》")
 YEAR_RE = re.compile(r"(\d{4})\s*年")
+NO_CLAUSE = N_("work point has no （责任部门：…；时间节点：…） clause")
 # A line that ends a sentence; anything else was broken by the PDF export and continues below.
 SENTENCE_END = ("。", "；", ";", "）", ")", "：", ":", "！", "？")
 
 
 class NoticeParseError(ValueError):
-    """The notice could not be read; the message names the line."""
+    """The notice could not be read at `line`. The error keeps its data (an N_ message id and its values) and
+    str() words it in the language active where it is shown: the import collects these while parsing and
+    shows them afterwards, so wording fixed at raise time could be in another language than the reader's."""
+
+    def __init__(self, line: int, message: str, quote: str | None = None, **values):
+        super().__init__(line, message, quote, values)
+        self.line, self.message, self.quote, self.values = line, message, quote, values
 
     def quoting(self, text: str) -> "NoticeParseError":
         """The same error with the line's own words after its number: a line number alone points into
         the normalised text, which the clerk holding a .docx or PDF never sees."""
         quote = text if len(text) <= 30 else text[:30] + "…"
-        return NoticeParseError(re.sub(r"^(line \d+)", lambda m: f"{m.group(1)} “{quote}”", str(self), count=1))
+        return NoticeParseError(self.line, self.message, quote, **self.values)
+
+    def __str__(self) -> str:
+        what = gettext(self.message, **self.values)
+        if self.quote is None:
+            return gettext("line %(line)s: %(what)s", line=self.line, what=what)
+        return gettext("line %(line)s “%(quote)s”: %(what)s", line=self.line, quote=self.quote, what=what)
 
 
 @dataclass
@@ -108,7 +125,7 @@ def _cn_number(text: str, line: int) -> int:
         return CN_NUMERALS[text]
     if len(text) == 2 and text[0] == "十" and text[1] in CN_NUMERALS:
         return 10 + CN_NUMERALS[text[1]]
-    raise NoticeParseError(f"line {line}: cannot read the numeral {text!r}")
+    raise NoticeParseError(line, N_("cannot read the numeral %(numeral)s"), numeral=repr(text))
 
 
 def _raw_lines(text: str) -> list[tuple[int, str]]:
@@ -148,10 +165,10 @@ def _deadline(when: str, line: int, year: int) -> str:
         return f"{year:04d}-12"
     m = WHEN_MONTH_RE.match(when) or WHEN_YEAR_END_RE.match(when)
     if not m:
-        raise NoticeParseError(f"line {line}: cannot read the deadline {when!r}")
+        raise NoticeParseError(line, N_("cannot read the deadline %(when)s"), when=repr(when))
     month = _month(m.groupdict().get("month") or "12")
     if not 1 <= month <= 12:
-        raise NoticeParseError(f"line {line}: deadline month {month} is not a month")
+        raise NoticeParseError(line, N_("deadline month %(month)s is not a month"), month=month)
     if m.group("year"):
         year = int(m.group("year").translate(_DIGITS))
     return f"{year:04d}-{month:02d}"
@@ -165,16 +182,15 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     """Official text, lead offices, supporting offices, deadline (YYYY-MM) and the 时间节点 words."""
     start = CLAUSE_START_RE.search(text)
     if not start:
-        raise NoticeParseError(f"line {line}: work point has no （责任部门：…；时间节点：…） clause")
+        raise NoticeParseError(line, NO_CLAUSE)
     m = CLAUSE_RE.search(text, start.start())
     if not m:
-        raise NoticeParseError(
-            f"line {line}: cannot read the responsible offices and deadline in {text[start.start():][:60]!r}"
-        )
+        raise NoticeParseError(line, N_("cannot read the responsible offices and deadline in %(clause)s"),
+                               clause=repr(text[start.start():][:60]))
     deadline = _deadline(m.group("when"), line, year)
     body = text[: start.start()].strip()
     if not body:
-        raise NoticeParseError(f"line {line}: work point has no text before its offices clause")
+        raise NoticeParseError(line, N_("work point has no text before its offices clause"))
     return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, m.group("when").strip(),
                   text[start.start():].strip().rstrip("。."))
 
@@ -203,11 +219,11 @@ def _read_head(raw: list[tuple[int, str]]) -> _Head:
     else:
         idx = None
     if not number:
-        raise NoticeParseError("line 1: no document number (such as 浦张府〔2023〕45号) found")
+        raise NoticeParseError(1, N_("no document number (such as 浦张府〔2023〕45号) found"))
     if not date:
-        raise NoticeParseError("line 1: no issue date (such as 2023年6月21日) found")
+        raise NoticeParseError(1, N_("no issue date (such as 2023年6月21日) found"))
     if idx is None:
-        raise NoticeParseError(f"line {raw[-1][0]}: no numbered action area (一、…) found")
+        raise NoticeParseError(raw[-1][0], N_("no numbered action area (一、…) found"))
     return _Head(raw[0][1], number, date, title, idx)
 
 
@@ -217,7 +233,7 @@ class _BodyReader:
     With a `problems` list, an unreadable line is noted there and reading goes on (the import's dry
     run reports every one); without it, the first stops the load."""
 
-    def __init__(self, year: int, problems: list[str] | None):
+    def __init__(self, year: int, problems: list[NoticeParseError] | None):
         self.year, self.problems = year, problems
         self.sections: list[ParsedSection] = []
         self.items: list[ParsedItem] = []
@@ -242,14 +258,14 @@ class _BodyReader:
     def _note(self, exc: NoticeParseError) -> None:
         if self.problems is None:
             raise exc
-        self.problems.append(str(exc))
+        self.problems.append(exc)
 
     def _line(self, ln: int, line: str) -> None:
         m = SECTION_RE.match(line)
         if m and not CLAUSE_START_RE.search(line):
             return self._section(ln, m)
         if self.section is None:
-            raise NoticeParseError(f"line {ln}: text before the first action area")
+            raise NoticeParseError(ln, N_("text before the first action area"))
         m = SUBSECTION_RE.match(line)
         if m and not CLAUSE_START_RE.match(line):
             return self._subsection(ln, m)
@@ -268,13 +284,13 @@ class _BodyReader:
             ln, txt = self.pending
             self.pending = None
             # Noted; the heading that follows is still read.
-            self._note(NoticeParseError(f"line {ln}: work point has no （责任部门：…；时间节点：…） clause").quoting(txt))
+            self._note(NoticeParseError(ln, NO_CLAUSE).quoting(txt))
 
     def _section(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
         section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
         if section.number != len(self.sections) + 1:
-            raise NoticeParseError(f"line {ln}: action area {m.group(1)} is out of order")
+            raise NoticeParseError(ln, N_("action area %(number)s is out of order"), number=m.group(1))
         self.sections.append(section)
         self.section, self.sub = section, None
 
@@ -282,7 +298,7 @@ class _BodyReader:
         self._flush_pending()
         n = _cn_number(m.group(1), ln)
         if n != len(self.section.subsections) + 1:
-            raise NoticeParseError(f"line {ln}: subsection （{m.group(1)}） is out of order")
+            raise NoticeParseError(ln, N_("subsection （%(number)s） is out of order"), number=m.group(1))
         self.sub = ParsedSubsection(f"{self.section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
         self.section.subsections.append(self.sub)
 
@@ -290,21 +306,22 @@ class _BodyReader:
         self._flush_pending()
         sub = self.sub
         if sub is None:
-            raise NoticeParseError(f"line {ln}: numbered work point outside a subsection")
+            raise NoticeParseError(ln, N_("numbered work point outside a subsection"))
         n = int(m.group(1).translate(_DIGITS))
         sub.numbered = True
         expected = sum(1 for i in self.items if i.code.startswith(sub.code + ".")) + 1
         if n != expected:
-            raise NoticeParseError(f"line {ln}: work point {n}. is out of order (expected {expected}.)")
+            raise NoticeParseError(ln, N_("work point %(number)s. is out of order (expected %(expected)s.)"),
+                                   number=n, expected=expected)
         self._add_item(f"{sub.code}.{n}", n, split_clause(m.group(2), ln, self.year), ln)
 
     def _subsection_text(self, ln: int, line: str) -> None:
         """Text of a subsection without numbered points: one work point, maybe over several lines."""
         sub = self.sub
         if sub is None:
-            raise NoticeParseError(f"line {ln}: text outside any subsection")
+            raise NoticeParseError(ln, N_("text outside any subsection"))
         if sub.numbered or any(i.code == sub.code for i in self.items):
-            raise NoticeParseError(f"line {ln}: unexpected text after a work point")
+            raise NoticeParseError(ln, N_("unexpected text after a work point"))
         start_ln, text_so_far = self.pending or (ln, "")
         text_so_far += line
         if CLAUSE_START_RE.search(text_so_far):
@@ -321,7 +338,8 @@ class _BodyReader:
         for sec in self.sections:
             for s in sec.subsections:
                 if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
-                    self._note(NoticeParseError(f"line {s.line}: subsection {s.code} has no work point").quoting(s.title))
+                    self._note(NoticeParseError(s.line, N_("subsection %(code)s has no work point"), code=s.code)
+                               .quoting(s.title))
 
 
 def plan_title(title: str, body_title: str) -> str:
@@ -337,11 +355,11 @@ def plan_year(title: str, body_title: str, date: str) -> int:
     return int(m.group(1)) if m else int(date[:4])
 
 
-def parse_notice(text: str, problems: list[str] | None = None) -> ParsedNotice:
+def parse_notice(text: str, problems: list[NoticeParseError] | None = None) -> ParsedNotice:
     """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
     raw = _raw_lines(text)
     if not raw:
-        raise NoticeParseError("line 1: the notice is empty")
+        raise NoticeParseError(1, N_("the notice is empty"))
     head = _read_head(raw)
     start = head.body_start
     # The body's own title and preamble stand just before the first action area.

@@ -5,6 +5,8 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
+from flask_babel import gettext
+
 from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
 from .parser import ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
 
@@ -23,7 +25,11 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
         return _read_docx(path), False
     if suffix == ".pdf":
         return _read_pdf(path), True
-    raise NoticeReadError(f"{path.name}: can read .txt, .docx or .pdf, not {suffix or 'a file without extension'}")
+    if not suffix:
+        raise NoticeReadError(gettext("%(file)s: can read .txt, .docx or .pdf, not a file without extension",
+                                      file=path.name))
+    raise NoticeReadError(gettext("%(file)s: can read .txt, .docx or .pdf, not %(suffix)s", file=path.name,
+                                  suffix=suffix))
 
 
 def _read_txt(path: Path) -> str:
@@ -33,7 +39,7 @@ def _read_txt(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise NoticeReadError(f"{path.name}: neither UTF-8 nor GB18030 text")
+    raise NoticeReadError(gettext("%(file)s: neither UTF-8 nor GB18030 text", file=path.name))
 
 
 def _read_docx(path: Path) -> str:
@@ -42,16 +48,20 @@ def _read_docx(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
-        raise NoticeReadError(f"{path.name}: not a readable .docx ({exc})") from None
+        raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
     paragraphs = list(_docx_paragraphs(document))
     numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
     if numbered:
-        more = f" and {len(numbered) - 1} more paragraph(s)" if len(numbered) > 1 else ""
         first = numbered[0] if len(numbered[0]) <= 30 else numbered[0][:30] + "…"
-        raise NoticeReadError(
-            f"{path.name}: the paragraph “{first}”{more} {'use' if more else 'uses'} Word's automatic numbering, "
-            "whose numbers (1. 2. …) are not part of the text and would be lost. In Word, save the notice as plain text "
-            "(.txt) or as PDF, which write the numbers out, and import that file.")
+        if len(numbered) == 1:
+            where = gettext("the paragraph “%(first)s” uses", first=first)
+        else:
+            where = gettext("the paragraph “%(first)s” and %(more)s more paragraph(s) use", first=first,
+                            more=len(numbered) - 1)
+        raise NoticeReadError(gettext(
+            "%(file)s: %(where)s Word's automatic numbering, whose numbers (1. 2. …) are not part of the text and "
+            "would be lost. In Word, save the notice as plain text (.txt) or as PDF, which write the numbers out, "
+            "and import that file.", file=path.name, where=where))
     return "\n".join(p.text for p in paragraphs)
 
 
@@ -89,9 +99,10 @@ def _read_pdf(path: Path) -> str:
     try:
         pages = [_page_lines(page) for page in extract_pages(str(path))]
     except Exception as exc:  # pdfminer raises several types for damaged files
-        raise NoticeReadError(f"{path.name}: not a readable PDF ({exc})") from None
+        raise NoticeReadError(gettext("%(file)s: not a readable PDF (%(why)s)", file=path.name, why=exc)) from None
     if not any(pages):
-        raise NoticeReadError(f"{path.name}: the PDF has no text layer (a scan?); use the .docx or .txt")
+        raise NoticeReadError(gettext("%(file)s: the PDF has no text layer (a scan?); use the .docx or .txt",
+                                      file=path.name))
     return "\n".join(_paragraphs(pages))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
 from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
@@ -146,9 +147,9 @@ def _read_yaml(path: Path, root: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ContentError(f"{rel}: file is missing") from None
+        raise ContentError(gettext("%(file)s: file is missing", file=rel)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{rel}: not valid YAML/UTF-8: {exc}") from None
+        raise ContentError(gettext("%(file)s: not valid YAML/UTF-8: %(why)s", file=rel, why=exc)) from None
 
 
 def _validate(model: type[BaseModel], data: Any, where: str) -> Any:
@@ -170,7 +171,8 @@ def _list_file(path: Path, root: Path, model: type[BaseModel], key: str, where: 
     for n, rec in enumerate(records):
         value = getattr(rec, key)
         if value in seen:
-            raise ContentError(f"{where}[{n}]: {key}: duplicate value {value!r}")
+            raise ContentError(gettext("%(where)s: duplicate value %(value)s", where=f"{where}[{n}]: {key}",
+                                       value=repr(value)))
         seen.add(value)
     return records
 
@@ -189,7 +191,8 @@ def read_plan(root: Path, folder: Path, slug: str) -> Plan:
     where = f"content/{PLANS_DIR}/{slug}/{PLAN_FILE}"
     data = _validate(PlanFile, _read_yaml(folder / PLAN_FILE, root), where)
     if data.slug != slug:
-        raise ContentError(f"{where}: slug: {data.slug!r} does not match the folder name")
+        raise ContentError(gettext("%(where)s: %(slug)s does not match the folder name", where=f"{where}: slug",
+                                   slug=repr(data.slug)))
     return Plan(**data.model_dump(), folder=folder)
 
 
@@ -223,7 +226,9 @@ def _shared_and_plan(root: Path, plan: Plan, name: str, model: type[BaseModel], 
         known = {getattr(r, key) for r in records}
         for n, rec in enumerate(extra):
             if getattr(rec, key) in known:
-                raise ContentError(f"{plan.rel}/{name}[{n}]: {key}: {getattr(rec, key)!r} is already in content/{name}")
+                raise ContentError(gettext("%(where)s: %(value)s is already in %(file)s",
+                                           where=f"{plan.rel}/{name}[{n}]: {key}", value=repr(getattr(rec, key)),
+                                           file=f"content/{name}"))
         records += extra
     return records
 
@@ -233,7 +238,7 @@ def _read_notice(plan: Plan) -> ParsedNotice:
     try:
         return parse_notice((plan.folder / NOTICE_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ContentError(f"{where}: file is missing") from None
+        raise ContentError(gettext("%(file)s: file is missing", file=where)) from None
     except NoticeParseError as exc:
         raise ContentError(f"{where}: {exc}") from None
 
@@ -251,7 +256,8 @@ def _build_sections(notice: ParsedNotice, names: dict[str, SectionName], plan: P
     def english(code: str) -> SectionName:
         # A published plan needs every English name; an imported one shows the Chinese until written.
         if code not in names and plan.published:
-            raise ContentError(f"{plan.rel}/sections.yaml: {code}: no English name for this section")
+            raise ContentError(gettext("%(where)s: no English name for this section",
+                                       where=f"{plan.rel}/sections.yaml: {code}"))
         return names.get(code) or SectionName()
 
     sections: list[Section] = []
@@ -289,13 +295,16 @@ class _Lookups:
 def _item_from_file(parsed, section, sub, offices, data: ItemFile, where: str, lk: _Lookups, plan_slug: str) -> Item:
     for n, t in enumerate(data.targets):
         if t.phrase not in parsed.official_text:
-            raise ContentError(f"{where}: targets.{n}.phrase: {t.phrase!r} is not in the official text")
+            raise ContentError(gettext("%(where)s: %(phrase)s is not in the official text",
+                                       where=f"{where}: targets.{n}.phrase", phrase=repr(t.phrase)))
     for n, slug in enumerate(data.places):
         if slug not in lk.place_by_slug:
-            raise ContentError(f"{where}: places.{n}: unknown place {slug!r}")
+            raise ContentError(gettext("%(where)s: unknown place %(place)s", where=f"{where}: places.{n}",
+                                       place=repr(slug)))
     for n, key in enumerate(data.terms):
         if key not in lk.term_by_key:
-            raise ContentError(f"{where}: terms.{n}: unknown glossary term {key!r}")
+            raise ContentError(gettext("%(where)s: unknown glossary term %(term)s", where=f"{where}: terms.{n}",
+                                       term=repr(key)))
     fallback = _official_title(parsed, sub)
     title = Text(data.title.zh or fallback.zh, data.title.en or data.title.zh or fallback.en)
     return Item(
@@ -316,15 +325,16 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
     known_codes = {p.code for p in notice.items}
     for path in sorted(item_dir.glob("*.yaml")) if item_dir.is_dir() else []:
         if path.stem not in known_codes:
-            raise ContentError(f"{plan.rel}/items/{path.name}: code: no work point {path.stem} in the notice")
+            raise ContentError(gettext("%(where)s: no work point %(code)s in the notice",
+                                       where=f"{plan.rel}/items/{path.name}: code", code=path.stem))
     items: list[Item] = []
     for parsed in notice.items:
         where = f"{plan.rel}/items/{parsed.code}.yaml"
         office_list = []
         for zh in parsed.offices:
             if zh not in lk.office_by_zh:
-                raise UnknownOfficeError(
-                    f"content/offices.yaml: zh: no record for office {zh!r} (work point {parsed.code})")
+                raise UnknownOfficeError(gettext("content/offices.yaml: zh: no record for office %(office)s "
+                                                 "(work point %(code)s)", office=repr(zh), code=parsed.code))
             office_list.append(lk.office_by_zh[zh])
         section = sections[parsed.section - 1]
         sub = subs[f"{parsed.section}.{parsed.subsection}"]
@@ -332,9 +342,11 @@ def _build_items(root: Path, plan: Plan, notice: ParsedNotice, sections, subs, l
         if path.exists():
             data = _validate(ItemFile, _read_yaml(path, root), where)
             if data.code != parsed.code:
-                raise ContentError(f"{where}: code: {data.code!r} does not match the file name")
+                raise ContentError(gettext("%(where)s: %(code)s does not match the file name", where=f"{where}: code",
+                                           code=repr(data.code)))
             if data.official and data.official != parsed.official_text:
-                raise ContentError(f"{where}: official: differs from the notice's text of work point {parsed.code}")
+                raise ContentError(gettext("%(where)s: differs from the notice's text of work point %(code)s",
+                                           where=f"{where}: official", code=parsed.code))
             item = _item_from_file(parsed, section, sub, tuple(office_list), data, where, lk, plan.slug)
         else:
             item = Item(parsed.code, section, sub, parsed.number, parsed.official_text, tuple(office_list),
@@ -354,9 +366,11 @@ def _check_continues(items: list[Item], plan: Plan, plans: list[Plan]) -> None:
         slug = item.continues.split("/", 1)[0]
         where = f"{plan.rel}/items/{item.code}.yaml: continues"
         if slug not in years:
-            raise ContentError(f"{where}: no plan {slug!r} in content/{PLANS_DIR}")
+            raise ContentError(gettext("%(where)s: no plan %(slug)s in %(folder)s", where=where, slug=repr(slug),
+                                       folder=f"content/{PLANS_DIR}"))
         if slug == plan.slug or years[slug] > plan.year:
-            raise ContentError(f"{where}: {slug!r} is not an earlier plan than {plan.slug!r}")
+            raise ContentError(gettext("%(where)s: %(slug)s is not an earlier plan than %(plan)s", where=where,
+                                       slug=repr(slug), plan=repr(plan.slug)))
 
 
 def load_content(root: str | Path, plan_slug: str | None = None, plans: list[Plan] | None = None) -> ContentStore:

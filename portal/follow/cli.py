@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext
 
 
 def register_cli(app: Flask) -> None:
@@ -16,10 +17,11 @@ def register_cli(app: Flask) -> None:
         from ..services import mail
 
         if not mail.enabled():
-            click.echo("mail: PORTAL_SMTP_HOST is not set; nothing sent")
+            click.echo(gettext("mail: PORTAL_SMTP_HOST is not set; nothing sent"))
             return
         report = mail.send_pending()
-        click.echo(f"mail: {report.sent} sent, {report.failed} failed, {mail.unsent_count()} waiting")
+        click.echo(gettext("mail: %(sent)s sent, %(failed)s failed, %(waiting)s waiting", sent=report.sent,
+                           failed=report.failed, waiting=mail.unsent_count()))
         for error in report.errors[:5]:
             click.echo(f"  {error}", err=True)
 
@@ -30,8 +32,9 @@ def register_cli(app: Flask) -> None:
         from ..services.privacy import purge
 
         report = purge()
-        click.echo(f"privacy: {report.contacts} contacts erased, {report.unconfirmed} unconfirmed follow requests "
-                   f"and {report.sent_mails} old mails (sent, or given up on) deleted")
+        click.echo(gettext("privacy: %(contacts)s contacts erased, %(unconfirmed)s unconfirmed follow requests "
+                           "and %(mails)s old mails (sent, or given up on) deleted", contacts=report.contacts,
+                           unconfirmed=report.unconfirmed, mails=report.sent_mails))
 
     app.cli.add_command(mail_group)
     app.cli.add_command(privacy_group)

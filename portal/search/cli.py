@@ -6,6 +6,7 @@ import time
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext
 
 from . import index
 
@@ -18,7 +19,8 @@ def register_cli(app: Flask) -> None:
         """Rebuild the index from scratch (atomic swap)."""
         started = time.perf_counter()
         path = index.build(progress=click.echo)
-        click.echo(f"search index built at {path} in {time.perf_counter() - started:.2f}s")
+        click.echo(gettext("search index built at %(path)s in %(seconds)ss", path=path,
+                           seconds=f"{time.perf_counter() - started:.2f}"))
 
     @group.command("ensure")
     def ensure_command():
@@ -26,9 +28,10 @@ def register_cli(app: Flask) -> None:
         started = time.perf_counter()
         built = index.ensure(progress=click.echo)
         if built:
-            click.echo(f"search index (re)built in {time.perf_counter() - started:.2f}s")
+            click.echo(gettext("search index (re)built in %(seconds)ss",
+                               seconds=f"{time.perf_counter() - started:.2f}"))
         else:
-            click.echo("search index is current")
+            click.echo(gettext("search index is current"))
 
     @group.command("purge-log")
     @click.option("--keep-days", default=None, type=int, help="Weeks that began earlier are deleted (default: 90).")
@@ -38,6 +41,7 @@ def register_cli(app: Flask) -> None:
 
         keep_days = search_log.KEEP_DAYS if keep_days is None else keep_days
         deleted = search_log.purge(keep_days)
-        click.echo(f"search log: {deleted} weekly rows older than {keep_days} days deleted")
+        click.echo(gettext("search log: %(count)s weekly rows older than %(days)s days deleted", count=deleted,
+                           days=keep_days))
 
     app.cli.add_command(group)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select, tuple_
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -270,13 +271,14 @@ def build(progress: Callable[[str], None] | None = None) -> Path:
                 writer.add_document(**item_document(item, statuses.get(key, "no_report"),
                                                     comments.get(key, []), notes.get(key, [])))
                 if progress and (n % PROGRESS_EVERY == 0 or n == total):
-                    progress(f"indexed {n:,}/{total:,} work points in {time.perf_counter() - started:.1f}s")
+                    progress(gettext("indexed %(done)s/%(total)s work points in %(seconds)ss", done=f"{n:,}",
+                                     total=f"{total:,}", seconds=f"{time.perf_counter() - started:.1f}"))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         if progress:
-            progress(f"committed in {time.perf_counter() - started:.1f}s")
+            progress(gettext("committed in %(seconds)ss", seconds=f"{time.perf_counter() - started:.1f}"))
         _write_meta(target, {**fingerprints, "built_at": time.time()})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never leave a half index behind, let alone swap it in

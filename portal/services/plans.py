@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask_babel import gettext
 
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
@@ -45,7 +46,7 @@ def _item_data(path: Path) -> dict:
 def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
     plans = {p.slug: p for p in discover_plans(content_root)}
     if slug not in plans:
-        raise ContentError(f"content/plans/{slug}: no such plan")
+        raise ContentError(gettext("%(folder)s: no such plan", folder=f"content/plans/{slug}"))
     plan = plans[slug]
     result = PlanCheck(slug, plan.published)
     try:
@@ -84,7 +85,8 @@ def _broken_continues(content_root, store) -> list[str]:
             except ContentError:
                 earlier[slug] = None
         if earlier[slug] is None or earlier[slug].item(code) is None:
-            errors.append(f"{store.plan.rel}/items/{item.code}.yaml: continues: no work point {item.continues}")
+            errors.append(gettext("%(file)s: continues: no work point %(code)s",
+                                  file=f"{store.plan.rel}/items/{item.code}.yaml", code=item.continues))
     return errors
 
 

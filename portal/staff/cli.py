@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext
 
 from ..extensions import db
 from ..services import audit, auth, staff_sessions, two_factor
@@ -18,7 +19,7 @@ from ..states import SessionEnd
 def _read_password(prompt: bool) -> str:
     # A script pipes the password on stdin; a person at a terminal is prompted twice.
     if sys.stdin.isatty() and prompt:
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)
     line = sys.stdin.readline()
     return line.rstrip("\r\n")
 
@@ -32,7 +33,7 @@ def register_cli(app: Flask) -> None:
     def create(username: str, role: str):
         with _refused_as_error():
             user = auth.create_staff(username, _read_password(True), role)
-        click.echo(f"created {user.username} ({user.role})")
+        click.echo(gettext("created %(name)s (%(role)s)", name=user.username, role=user.role))
 
     @staff.command("reset-password")
     @click.argument("username")
@@ -40,7 +41,7 @@ def register_cli(app: Flask) -> None:
         user = _existing(username)
         with _refused_as_error():
             auth.set_password(user, _read_password(True))
-        click.echo(f"password reset for {user.username}")
+        click.echo(gettext("password reset for %(name)s", name=user.username))
 
     @staff.command("disable")
     @click.argument("username")
@@ -59,7 +60,7 @@ def register_cli(app: Flask) -> None:
 def _existing(username: str):
     user = auth.find(username)
     if user is None:
-        raise click.ClickException(f"no user {username!r}")
+        raise click.ClickException(gettext("no user %(name)s", name=repr(username)))
     return user
 
 
@@ -69,14 +70,15 @@ def _refused_as_error():
     try:
         yield
     except NotAllowed as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.translated()) from None
 
 
 def _set_active(username: str, active: bool) -> None:
     user = _existing(username)
     with _refused_as_error():
         auth.set_active(user, active)
-    click.echo(f"{'enabled' if active else 'disabled'} {user.username}")
+    click.echo(gettext("enabled %(name)s", name=user.username) if active
+               else gettext("disabled %(name)s", name=user.username))
 
 
 def _add_security_commands(staff: AppGroup) -> None:
@@ -86,7 +88,7 @@ def _add_security_commands(staff: AppGroup) -> None:
         """Turn off someone's second factor (lost phone and recovery codes); they set it up again."""
         user = _existing(username)
         two_factor.disable(user)
-        click.echo(f"second factor turned off for {user.username}")
+        click.echo(gettext("second factor turned off for %(name)s", name=user.username))
 
     @staff.command("end-sessions")
     @click.argument("username")
@@ -96,4 +98,4 @@ def _add_security_commands(staff: AppGroup) -> None:
         ended = staff_sessions.end_all(user, SessionEnd.ADMIN)
         audit.record("staff.sessions_end", "staff_user", user.id, None, {"sessions_ended": ended})
         db.session.commit()
-        click.echo(f"ended {ended} session(s) of {user.username}")
+        click.echo(gettext("ended %(count)s session(s) of %(name)s", count=ended, name=user.username))
