@@ -1,0 +1,146 @@
+"""Nothing staff type is lost, nothing is published twice, nothing is published over a colleague's
+newer work without them knowing: two editors (or two tabs) on one work point, site or outcome, two
+moderators on one comment, a double tap on a slow phone."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from conftest import csrf_from, text_of
+from feedback_support import decide, feedback_by_code, submit_direct
+from progress_support import add_site, move_site, publish
+
+
+def _hidden(page: bytes, name: str) -> str:
+    m = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', page.decode()) or re.search(
+        rf'value="([^"]*)"[^>]*name="{re.escape(name)}"', page.decode())
+    return unescape(m.group(1)) if m else ""  # (absent before forms said what they were built from)
+
+
+def _count(app, model, **where) -> int:
+    from portal.extensions import db
+
+    with app.app_context():
+        return db.session.query(model).filter_by(**where).count()
+
+
+UPDATE = {"status": "in_progress", "note_zh": "已完成三个小区的意愿征询，居民普遍支持加装电梯。" * 20,
+          "note_en": "Three estates consulted.", "happened_on": "2023-09-01", "progress_consultations": "12"}
+
+
+def _update_form(client, code="2.3") -> dict:
+    page = client.get(f"/staff/items/{code}")
+    return {"csrf_token": csrf_from(page.data), "seen": _hidden(page.data, "seen"), **UPDATE}
+
+
+def test_an_update_from_a_stale_page_is_not_published_over_a_newer_one(app, staff_client):
+    from portal.models import StatusUpdate
+
+    editor = staff_client("editor")
+    data = _update_form(editor)  # the page is open while a colleague publishes
+    publish(app, "2.3", "completed", "全部完工。", "2023-10-01", actor="colleague")
+    r = editor.post("/staff/items/2.3", data=data)
+    assert r.status_code == 409
+    assert _count(app, StatusUpdate, item_code="2.3") == 1
+    page = text_of(r.data)
+    assert "全部完工。" in page and "colleague" in page  # what was published meanwhile, and by whom
+    assert UPDATE["note_zh"] in r.get_data(as_text=True) and 'value="12"' in r.get_data(as_text=True)
+    # Having read it, the editor can still publish what they typed, from the page they were shown.
+    again = editor.post("/staff/items/2.3", data={**data, "seen": _hidden(r.data, "seen")})
+    assert again.status_code == 302 and _count(app, StatusUpdate, item_code="2.3") == 2
+
+
+def test_an_update_sent_twice_is_published_once(app, staff_client):
+    from portal.models import StatusUpdate
+
+    editor = staff_client("editor")
+    data = _update_form(editor)
+    assert editor.post("/staff/items/2.3", data=data).status_code == 302
+    second = editor.post("/staff/items/2.3", data=data)  # a double tap, or the browser sending it again
+    assert second.status_code == 302
+    assert _count(app, StatusUpdate, item_code="2.3") == 1
+
+
+def test_a_stage_from_a_stale_page_is_not_recorded_over_a_newer_one_and_a_double_tap_adds_one(app, staff_client):
+    from portal.models import SiteStageUpdate
+
+    site = add_site(app, "2.3", "金桥路 100 弄 3 号", "consultation", target="consultations")
+    editor = staff_client("editor")
+    page = editor.get("/staff/items/2.3")
+    data = {f"s{site}-csrf_token": csrf_from(page.data), f"s{site}-seen": _hidden(page.data, f"s{site}-seen"),
+            f"s{site}-stage": "completed", f"s{site}-happened_on": "2023-10-01", f"s{site}-note_zh": "竣工验收。"}
+    move_site(app, site, "construction", "2023-09-15", note="开工。")
+    r = editor.post(f"/staff/items/2.3/sites/{site}/stage", data=data)
+    assert r.status_code == 409 and "竣工验收。" in r.get_data(as_text=True)
+    assert _count(app, SiteStageUpdate, site_id=site) == 2
+    data[f"s{site}-seen"] = _hidden(r.data, f"s{site}-seen")
+    assert editor.post(f"/staff/items/2.3/sites/{site}/stage", data=data).status_code == 302
+    assert editor.post(f"/staff/items/2.3/sites/{site}/stage", data=data).status_code == 302
+    assert _count(app, SiteStageUpdate, site_id=site) == 3
+
+
+def test_a_project_added_twice_by_a_double_tap_is_added_once(app, staff_client):
+    from portal.models import ProjectSite
+
+    editor = staff_client("editor")
+    page = editor.get("/staff/items/2.3")
+    data = {"site-csrf_token": csrf_from(page.data), "site-seen": _hidden(page.data, "site-seen"),
+            "site-name_zh": "金桥路 100 弄 3 号电梯", "site-target_key": "consultations", "site-stage": "consultation",
+            "site-happened_on": "2023-09-01"}
+    assert editor.post("/staff/items/2.3/sites", data=data).status_code == 302
+    assert editor.post("/staff/items/2.3/sites", data=data).status_code == 302
+    assert _count(app, ProjectSite, item_code="2.3") == 1
+
+
+def test_a_reply_from_a_stale_page_does_not_replace_a_colleagues_reply_and_is_kept(app, staff_client):
+    fid, code = submit_direct(app)
+    first, second = staff_client("moderator"), staff_client("moderator")
+    decide(first, fid, "approve")
+    seen = _hidden(second.get(f"/staff/feedback/{fid}").data, f"c{fid}-seen")  # both have the page open
+    assert decide(first, fid, "reply", reply="电梯将于十月开工。", seen=seen).status_code == 302
+    mine = "感谢您的建议，我们会在下个月的居民议事会上讨论加装电梯的资金分摊方案。"
+    r = decide(second, fid, "reply", reply=mine, seen=seen)
+    assert r.status_code == 409
+    assert feedback_by_code(app, code).reply_body == "电梯将于十月开工。"
+    assert mine in r.get_data(as_text=True)  # not lost: shown again to publish or copy
+    # A double tap of the same reply is not a conflict: it was published once, as sent.
+    seen = _hidden(first.get(f"/staff/feedback/{fid}").data, f"c{fid}-seen")
+    assert decide(first, fid, "reply", reply="更正：电梯将于十一月开工。", seen=seen).status_code == 302
+    assert decide(first, fid, "reply", reply="更正：电梯将于十一月开工。", seen=seen).status_code == 302
+
+
+def test_a_reply_to_a_comment_withdrawn_meanwhile_is_shown_back_not_lost(app, staff_client):
+    from portal.services import feedback as service
+
+    fid, code = submit_direct(app)
+    moderator = staff_client("moderator")
+    seen = _hidden(moderator.get(f"/staff/feedback/{fid}").data, f"c{fid}-seen")
+    with app.test_request_context():
+        from portal.extensions import db
+        from portal.models import Feedback
+
+        service.withdraw(db.session.get(Feedback, fid))
+    reply = "您好，加装电梯的方案已报街道审批，预计年底前开工，届时会在小区公告栏通知。"
+    r = decide(moderator, fid, "approve", reply=reply, seen=seen)
+    assert r.status_code == 409 and feedback_by_code(app, code).state == "withdrawn"
+    assert reply in r.get_data(as_text=True)
+
+
+def test_an_outcome_from_a_stale_page_does_not_replace_a_colleagues(app, staff_client):
+    from portal.services.outcomes import outcome_of
+
+    url = "/staff/plans/2023-city-management/items/2.3/outcome"
+    mine, theirs = staff_client("editor"), staff_client("editor")
+    page = mine.get(url)
+    data = {"csrf_token": csrf_from(page.data), "seen": _hidden(page.data, "seen"), "result": "partly_completed",
+            "note_zh": "35台完成意愿征询，20台竣工，其余因资金未到位顺延。", "figure_completions": "20"}
+    other = theirs.get(url)
+    assert theirs.post(url, data={"csrf_token": csrf_from(other.data), "seen": _hidden(other.data, "seen"),
+                                  "result": "completed", "note_zh": "全部完成。"}).status_code == 302
+    r = mine.post(url, data=data)
+    assert r.status_code == 409 and data["note_zh"] in r.get_data(as_text=True)
+    with app.app_context():
+        assert outcome_of("2023-city-management", "2.3").note_zh == "全部完成。"
+    assert mine.post(url, data={**data, "seen": _hidden(r.data, "seen")}).status_code == 302
+    assert mine.post(url, data={**data, "seen": _hidden(r.data, "seen")}).status_code == 302  # sent twice: saved
+
