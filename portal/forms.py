@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from flask import abort
+from flask import abort, request
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -46,3 +46,16 @@ class StaffForm(PortalForm):
         if "csrf_token" in self.errors:
             abort(400)
         return valid
+
+
+# The free-text fields of the staff forms (a per-form prefix aside): what takes long to type.
+TYPED_TEXT_FIELDS = ("note_zh", "note_en", "reply", "reason", "name_zh", "name_en", "building")
+
+
+def typed_text() -> list[str]:
+    """The text typed into a staff form that cannot be taken (the session or the form expired while it
+    was written), to be shown back for copying rather than lost with the request."""
+    if request.method != "POST":
+        return []
+    return [without_control_characters(value) for name, value in request.form.items(multi=True)
+            if name.rpartition("-")[2] in TYPED_TEXT_FIELDS and value.strip()]

@@ -144,3 +144,35 @@ def test_an_outcome_from_a_stale_page_does_not_replace_a_colleagues(app, staff_c
     assert mine.post(url, data={**data, "seen": _hidden(r.data, "seen")}).status_code == 302
     assert mine.post(url, data={**data, "seen": _hidden(r.data, "seen")}).status_code == 302  # sent twice: saved
 
+
+REPLY = "您好，小区加装电梯的资金分摊方案已经街道审核通过，下周一起在居委会公示七天，欢迎查看。"
+
+
+def test_a_reply_sent_after_the_session_ended_is_shown_back_and_login_returns_to_its_page(app_factory):
+    from conftest import login, make_staff
+    from staff_support import Clock
+
+    clock = Clock()
+    app = app_factory(STAFF_CLOCK=clock)
+    make_staff(app, "wang", "moderator")
+    fid, _code = submit_direct(app)
+    c = app.test_client()
+    login(c, "wang")
+    page = c.get(f"/staff/feedback/{fid}")
+    clock.advance(hours=2)  # the reply took a while to write
+    r = c.post(f"/staff/feedback/{fid}/approve", headers={"Referer": f"http://localhost/staff/feedback/{fid}"},
+               data={f"c{fid}-csrf_token": csrf_from(page.data), f"c{fid}-reply": REPLY,
+                     f"c{fid}-seen": _hidden(page.data, f"c{fid}-seen")})
+    assert REPLY in r.get_data(as_text=True)  # on the page, to copy: it was not saved
+    assert f"next=/staff/feedback/{fid}" in unescape(r.get_data(as_text=True))  # not to a POST-only address
+
+
+def test_a_reply_sent_with_an_expired_form_is_shown_back(app, staff_client):
+    fid, _code = submit_direct(app)
+    moderator = staff_client("moderator")
+    page = moderator.get(f"/staff/feedback/{fid}")
+    moderator.post("/staff/logout", data={"csrf_token": csrf_from(page.data)})  # in another tab
+    r = moderator.post(f"/staff/feedback/{fid}/approve", data={f"c{fid}-csrf_token": csrf_from(page.data),
+                                                               f"c{fid}-reply": REPLY})
+    assert r.status_code in (400, 401) and REPLY in r.get_data(as_text=True)
+

@@ -17,11 +17,32 @@ def _require_login():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     user = current_staff()
+    if user is None and request.method == "POST":
+        return _login_again()
     if user is None:
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
     if needs_enrolment(user) and request.endpoint not in ENROLMENT_ENDPOINTS:
         return redirect(url_for("staff.two_factor"))
     return None
+
+
+def _login_again():
+    """The session ended while a form was being filled in: a redirect would drop what was typed, and
+    would return after login to an address that takes only posts. So the login page comes here, with
+    the text to copy, and returns to the page the form was on."""
+    from urllib.parse import urlsplit
+
+    from flask import render_template
+
+    from ..forms import typed_text
+    from .forms import LoginForm
+    from .routes import _safe_next
+
+    came_from = urlsplit(request.referrer or "")
+    back = _safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else "")
+                      if came_from.netloc == request.host else None)
+    return render_template("staff/login.html", form=LoginForm(formdata=None), typed=typed_text(),
+                           action=url_for("staff.login", next=back)), 401
 
 
 @bp.context_processor
