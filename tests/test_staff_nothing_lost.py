@@ -176,3 +176,41 @@ def test_a_reply_sent_with_an_expired_form_is_shown_back(app, staff_client):
                                                                f"c{fid}-reply": REPLY})
     assert r.status_code in (400, 401) and REPLY in r.get_data(as_text=True)
 
+
+def _targets(app):
+    from portal.services.content import content
+
+    with app.app_context():
+        return content().item("2.3").targets[0], next(t for i in content().items for t in i.targets
+                                                      if t.unit.en.strip() == "%")
+
+
+def test_an_accepted_figure_is_a_plain_number_and_a_non_number_is_called_one(app):
+    """Whatever staff type, a figure the form accepts reads back without a minus sign or "inf", for the
+    progress form and the outcome form alike; "NaN" and 1e309 are not numbers, not "negative"."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from portal.rules.progress import figure_problem, parse_number
+    from portal.services import outcomes
+
+    count, percent = _targets(app)
+    typed = st.one_of(st.from_regex(r"\A[-+]?[0-9０-９]{0,4}([.．][0-9]{0,3})?([eE][-+]?[0-9]{1,3})?%?\Z"),
+                      st.sampled_from(["-0", "-0.0", "－０", "nan", "NaN", "inf", "-inf", "1e309", "9" * 400]),
+                      st.text(max_size=12))
+
+    @settings(max_examples=300, deadline=None)
+    @given(typed)
+    def check(raw):
+        for target in (count, percent):
+            if figure_problem(target, raw) is None:
+                assert "%g" % parse_number(raw) == "%g" % abs(parse_number(raw)), raw
+            value, problem = outcomes.figure_problem(target, raw)
+            if problem is None:
+                assert "%g" % value == "%g" % abs(value), raw
+
+    check()
+    with app.test_request_context():
+        for raw in ("nan", "1e309", "-inf"):
+            assert figure_problem(count, raw) == "Please give a number."
+            assert outcomes.figure_problem(count, raw)[1] == "Please give a number."

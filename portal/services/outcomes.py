@@ -6,7 +6,6 @@ Outcomes are keyed by plan and code (see models.ItemOutcome); nothing shows unti
 """
 from __future__ import annotations
 
-import math
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import N_
 from ..models import ItemOutcome, WorkItem, utcnow
+from ..rules.progress import has_percent_sign, parse_number
 from ..states import OutcomeKind
 from . import audit
 from .clock import today
@@ -53,11 +53,10 @@ def check_can_record(plan) -> None:
 
 def figure_problem(target, raw) -> tuple[float | None, str | None]:
     """(value, None) for an acceptable figure achieved against a target, (None, message) otherwise."""
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
+    value = parse_number(raw) if not has_percent_sign(raw) else None
+    if value is None:
         return None, N_("Please give a number.")
-    if not math.isfinite(value) or value < 0:
+    if value < 0:
         return None, N_("The figure cannot be negative.")
     if counts_things(target.unit.zh) and not value.is_integer():
         return None, N_("This target counts things; please give a whole number.")
