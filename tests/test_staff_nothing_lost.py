@@ -214,3 +214,13 @@ def test_an_accepted_figure_is_a_plain_number_and_a_non_number_is_called_one(app
         for raw in ("nan", "1e309", "-inf"):
             assert figure_problem(count, raw) == "Please give a number."
             assert outcomes.figure_problem(count, raw)[1] == "Please give a number."
+
+
+def test_text_that_fits_the_browsers_count_fits_the_servers(app, staff_client):
+    """Browsers count a line break as one character against maxlength and send it as two (CR LF): a
+    2,000-character reply with paragraphs was refused as "at most 2,000 characters"."""
+    fid, code = submit_direct(app)
+    reply = "\r\n".join(["居民反映的问题已转交街道城建办处理，预计下月初完成现场勘查并答复。" * 3] * 20)
+    assert len(reply.replace("\r\n", "\n")) <= 2000 < len(reply)
+    assert decide(staff_client("moderator"), fid, "approve", reply=reply).status_code == 302
+    assert feedback_by_code(app, code).reply_body == reply.replace("\r\n", "\n")
