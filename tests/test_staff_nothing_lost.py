@@ -72,6 +72,7 @@ def test_a_stage_from_a_stale_page_is_not_recorded_over_a_newer_one_and_a_double
     move_site(app, site, "construction", "2023-09-15", note="开工。")
     r = editor.post(f"/staff/items/2.3/sites/{site}/stage", data=data)
     assert r.status_code == 409 and "竣工验收。" in r.get_data(as_text=True)
+    assert f'action="/staff/items/2.3/sites/{site}/stage#site-{site}"' in r.get_data(as_text=True)  # opens there
     assert _count(app, SiteStageUpdate, site_id=site) == 2
     data[f"s{site}-seen"] = _hidden(r.data, f"s{site}-seen")
     assert editor.post(f"/staff/items/2.3/sites/{site}/stage", data=data).status_code == 302
