@@ -27,9 +27,9 @@ def _require_login():
 
 
 def _login_again():
-    """The session ended while a form was being filled in: a redirect would drop what was typed, and
-    would return after login to an address that takes only posts. So the login page comes here, with
-    the text to copy, and returns to the page the form was on."""
+    """The session ended while a form was being filled in. Login returns to the page the form was on,
+    not to the address it posts to (which takes only posts); text typed into it comes with the login
+    page, to copy, rather than being dropped by a redirect."""
     from urllib.parse import urlsplit
 
     from flask import render_template
@@ -41,7 +41,10 @@ def _login_again():
     came_from = urlsplit(request.referrer or "")
     back = _safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else "")
                       if came_from.netloc == request.host else None)
-    return render_template("staff/login.html", form=LoginForm(formdata=None), typed=typed_text(),
+    typed = typed_text()
+    if not typed:
+        return redirect(url_for("staff.login", next=back))
+    return render_template("staff/login.html", form=LoginForm(formdata=None), typed=typed,
                            action=url_for("staff.login", next=back)), 401
 
 
