@@ -14,12 +14,12 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def page(code: int, title: str, message: str):
+def page(code: int, title: str, message: str, typed: list[str] | None = None):
     if _wants_json():
         from .api.responses import error_response  # the API's own Error shape, imported once the app exists
 
         return error_response(code, message)
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    return render_template("errors/error.html", code=code, title=title, message=message, typed=typed), code
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -52,7 +52,10 @@ def _request_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
-        return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."))
+        from .forms import typed_text
+
+        typed = typed_text() if request.path.startswith("/staff/") else None
+        return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."), typed)
 
     @app.errorhandler(429)
     def too_many(_e):

@@ -1,11 +1,12 @@
-"""What every form of the portal shares: control characters taken out of what was typed, choices from a
-table of labels, and the staff forms' answer to a missing or stale CSRF token."""
+"""What every form of the portal shares: control characters taken out of what was typed and line breaks
+counted as the browser counts them, choices from a table of labels, and the staff forms' answer to a
+missing or stale CSRF token."""
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 
-from flask import abort
+from flask import abort, request
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -27,6 +28,12 @@ def without_control_characters(value):
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
+def one_newline(value):
+    """Browsers count a line break as one character against maxlength but send CR LF: as two, text the
+    browser let through was refused as too long."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class PortalForm(FlaskForm):
     """Every form of the portal (tests/test_feedback_bad_inputs.py checks they all derive from it): what was
     posted reaches the fields without control characters, before their own filters and validators."""
@@ -36,7 +43,8 @@ class PortalForm(FlaskForm):
             posted = super().wrap_formdata(form, formdata)
             if posted is None:
                 return None
-            return MultiDict([(name, without_control_characters(value)) for name, value in posted.items(multi=True)])
+            return MultiDict([(name, one_newline(without_control_characters(value)))
+                              for name, value in posted.items(multi=True)])
 
 
 class StaffForm(PortalForm):
@@ -46,3 +54,16 @@ class StaffForm(PortalForm):
         if "csrf_token" in self.errors:
             abort(400)
         return valid
+
+
+# The free-text fields of the staff forms (a per-form prefix aside): what takes long to type.
+TYPED_TEXT_FIELDS = ("note_zh", "note_en", "reply", "reason", "name_zh", "name_en", "building")
+
+
+def typed_text() -> list[str]:
+    """The text typed into a staff form that cannot be taken (the session or the form expired while it
+    was written), to be shown back for copying rather than lost with the request."""
+    if request.method != "POST":
+        return []
+    return [without_control_characters(value) for name, value in request.form.items(multi=True)
+            if name.rpartition("-")[2] in TYPED_TEXT_FIELDS and value.strip()]

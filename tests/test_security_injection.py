@@ -72,7 +72,8 @@ class Visitor:
         return self.client.post(form.action, data=data)
 
     def logged_out(self, response) -> bool:
-        return bool(self.role) and (response.headers.get("Location") or "").startswith("/staff/login")
+        return bool(self.role) and ((response.headers.get("Location") or "").startswith("/staff/login") or (
+            response.status_code == 401 and 'action="/staff/login' in response.get_data(as_text=True)))
 
 
 def _forms(visitor: Visitor, paths: list[str]) -> dict:

@@ -29,9 +29,11 @@ def parse_number(raw) -> float | None:
     if raw is None:
         return None
     try:
-        return float(PERCENT_RE.sub("", _text(raw)))
+        value = float(PERCENT_RE.sub("", _text(raw)))
     except ValueError:
         return None
+    # "NaN" and 1e309 are no figure anyone reported; "-0" is 0, not a minus sign on the public page.
+    return value + 0.0 if math.isfinite(value) else None
 
 
 def has_percent_sign(raw) -> bool:

@@ -218,23 +218,48 @@ def _refuse(fb: Feedback) -> NotAllowed:
                       code=fb.tracking_code, state=lazy_gettext(STATES[fb.state]))
 
 
-def _move(fb: Feedback, action: ModerationAction, expected_state: str | None = None) -> ModerationState:
-    """The state `action` leads to (see moderation_transitions), or NotAllowed when it does not apply
-    to the comment as it is now, or the moderator saw it in another state than it is in now."""
+def _locked(fb: Feedback) -> None:
+    """Before a moderator's decision: no colleague's decision on the comment interleaves, and the one
+    committed just before is what is checked."""
+    hold_write_lock(f"feedback-decision:{fb.id}")
+    db.session.refresh(fb)
+
+
+def version(fb: Feedback) -> str:
+    """What a moderation form is built from: the state, and the last decision (a reply keeps the state)."""
+    return f"{fb.state}@{fb.moderated_at.isoformat() if fb.moderated_at else ''}"
+
+
+def _move(fb: Feedback, action: ModerationAction, expected: str | None = None, actor=None,
+          already=lambda fb: False) -> ModerationState | None:
+    """The state `action` leads to (see moderation_transitions); None when this very decision is what the
+    comment now holds, by this moderator (the form sent twice): nothing to do. NotAllowed when the action
+    does not apply to the comment as it is now, or it changed after the moderator's page was built
+    (`expected`: version(), or a bare state from a page built before versions)."""
+    if expected and expected != (version(fb) if "@" in expected else fb.state):
+        if actor is not None and fb.moderated_by == actor.id and already(fb):
+            db.session.rollback()
+            return None
+        raise _refuse(fb)
     found = transition(fb, action)
-    if found is None or (expected_state and fb.state != expected_state):
+    if found is None:
         raise _refuse(fb)
     return found.target
 
 
 def approve(fb: Feedback, actor, reply: str | None = None, expected_state: str | None = None) -> None:
-    target = _move(fb, ModerationAction.APPROVE, expected_state)
+    reply = (reply or "").strip()
+    _locked(fb)
+    target = _move(fb, ModerationAction.APPROVE, expected_state, actor, lambda fb: (
+        fb.state == ModerationState.PUBLISHED and (not reply or fb.reply_body == reply)))
+    if target is None:
+        return
     before = _snapshot(fb)
     fb.state = target
     fb.reject_reason = None
     fb.flag_count = 0
-    if reply and reply.strip():
-        fb.reply_body = reply.strip()
+    if reply:
+        fb.reply_body = reply
         fb.replied_at = utcnow()
         fb.replied_by = actor.id if actor else None
     _changed(fb, before, "feedback.approve", actor)
@@ -252,7 +277,11 @@ def _withhold(fb: Feedback, action: ModerationAction, reason: str, actor, expect
               reason_code: str | None) -> None:
     """Reject and hide differ only in the transition and the audit action: both keep a reason."""
     reason = reason.strip()  # required and measured by the moderation forms
-    target = _move(fb, action, expected_state)
+    _locked(fb)
+    withheld = ModerationState.REJECTED if action == ModerationAction.REJECT else ModerationState.HIDDEN
+    target = _move(fb, action, expected_state, actor, lambda fb: (fb.state, fb.reject_reason) == (withheld, reason))
+    if target is None:
+        return
     before = _snapshot(fb)
     fb.state = target
     fb.reject_reason = reason
@@ -269,7 +298,11 @@ def _reason_code(code: str | None) -> str | None:
 
 def reply(fb: Feedback, text: str, actor, expected_state: str | None = None) -> None:
     text = text.strip()
-    target = _move(fb, ModerationAction.REPLY, expected_state)
+    _locked(fb)
+    target = _move(fb, ModerationAction.REPLY, expected_state, actor, lambda fb: (
+        fb.state == ModerationState.PUBLISHED and fb.reply_body == text))
+    if target is None:
+        return
     before = _snapshot(fb)
     fb.state = target
     fb.reply_body = text
@@ -285,6 +318,7 @@ def can_withdraw(fb: Feedback) -> bool:
 def withdraw(fb: Feedback) -> bool:
     """The author takes their comment back (from the tracking page): off the site at once, kept for the
     record as "withdrawn by its author"; nobody waits for its answer any more. False if it cannot be withdrawn (any more)."""
+    _locked(fb)
     if not can_withdraw(fb):
         return False
     before = _snapshot(fb)
@@ -300,6 +334,7 @@ def withdraw(fb: Feedback) -> bool:
 def flag(fb: Feedback, reason: str, ip: str) -> bool:
     """Anyone may flag a published comment; after a few flags it goes back to the moderators.
     Returns True when the comment left the public page."""
+    _locked(fb)
     if not allows(fb, ModerationAction.FLAG_BACK):  # only a public comment can be reported
         return False
     ip_hash = _hash("ip", ip or "")
@@ -451,6 +486,7 @@ def bulk_approve(ids, actor) -> BulkResult:
     does not hold up the rest. Only comments in the queue: a comment someone rejected meanwhile stays
     rejected (publishing it after all is a decision of its own, on its own page)."""
     def one(fb: Feedback) -> None:
+        _locked(fb)
         _require_queue(fb)
         approve(fb, actor)
 
@@ -463,6 +499,7 @@ def bulk_reject(ids, reason: str, actor, reason_code: str | None = None) -> Bulk
     reason = reason.strip()  # required and measured by the moderation forms
 
     def one(fb: Feedback) -> None:
+        _locked(fb)
         _require_queue(fb)
         if fb.state == ModerationState.PUBLISHED:
             hide(fb, reason, actor, reason_code=reason_code)

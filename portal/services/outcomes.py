@@ -6,7 +6,6 @@ Outcomes are keyed by plan and code (see models.ItemOutcome); nothing shows unti
 """
 from __future__ import annotations
 
-import math
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,11 +13,14 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import N_
 from ..models import ItemOutcome, WorkItem, utcnow
+from ..rules.progress import has_percent_sign, parse_number
 from ..states import OutcomeKind
 from . import audit
 from .clock import today
 from .content import content
 from .events import item_changed
+from .locks import hold_write_lock
+from .versions import check
 from .units import counts_things
 
 LABELS = {
@@ -51,11 +53,10 @@ def check_can_record(plan) -> None:
 
 def figure_problem(target, raw) -> tuple[float | None, str | None]:
     """(value, None) for an acceptable figure achieved against a target, (None, message) otherwise."""
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
+    value = parse_number(raw) if not has_percent_sign(raw) else None
+    if value is None:
         return None, N_("Please give a number.")
-    if not math.isfinite(value) or value < 0:
+    if value < 0:
         return None, N_("The figure cannot be negative.")
     if counts_things(target.unit.zh) and not value.is_integer():
         return None, N_("This target counts things; please give a whole number.")
@@ -111,11 +112,25 @@ def _snapshot(o: ItemOutcome | None) -> dict | None:
             "note_en": o.note_en, "continued_by": o.continued_by}
 
 
+def version(o: ItemOutcome | None) -> str:
+    """What the outcome form is built from: when the outcome was last saved ("none": not yet)."""
+    return o.updated_at.isoformat() if o is not None else "none"
+
+
 def record_outcome(plan, code: str, result: OutcomeKind, figures: dict[str, float], note_zh: str,
-                   note_en: str | None, continued_by: str | None, actor=None) -> ItemOutcome:
-    """Records or changes an item's outcome (input checked by the form) and audits the change."""
+                   note_en: str | None, continued_by: str | None, actor=None, seen: str | None = None) -> ItemOutcome:
+    """Records or changes an item's outcome (input checked by the form) and audits the change. With `seen`
+    (versions.py), one saved meanwhile by someone else is not replaced unseen (Stale)."""
     check_can_record(plan)
+    hold_write_lock(f"outcome:{plan.slug}/{code}")
     row = outcome_of(plan.slug, code)
+    if seen and seen != version(row):
+        sent = {"result": str(OutcomeKind(result)), "figures": {k: float(v) for k, v in figures.items()},
+                "note_zh": note_zh.strip(), "note_en": (note_en or "").strip() or None,
+                "continued_by": continued_by.strip() if result == OutcomeKind.CARRIED_OVER and continued_by else None}
+        twin = check([row], lambda o: o.staff_id == (actor.id if actor else None) and _snapshot(o) == sent, version)
+        if twin is not None:
+            return twin
     before = _snapshot(row)
     if row is None:
         row = ItemOutcome(work_item_id=_work_item(plan, code).id, plan_slug=plan.slug, item_code=code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..i18n import N_
@@ -14,6 +14,8 @@ from . import audit, follow
 from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
+from .locks import hold_write_lock
+from .versions import check, seen_id
 
 
 def _ordered(code: str):
@@ -59,8 +61,34 @@ def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, h
     return entry
 
 
+def version(item_code: str) -> str:
+    """What the item form is built from: the newest entry published, whatever its date ("0": none)."""
+    newest = db.session.scalar(select(func.max(StatusUpdate.id)).where(StatusUpdate.plan == plan_slug(),
+                                                                       StatusUpdate.item_code == item_code))
+    return str(newest or 0)
+
+
 def record_update(item_code: str, status: str, note_zh: str, note_en: str | None, happened_on: date,
-                  progress: dict[str, float] | None = None, actor=None) -> StatusUpdate:
+                  progress: dict[str, float] | None = None, actor=None, seen: str | None = None) -> StatusUpdate:
+    """Publishes one entry from the item form, unless `seen` (see versions.py) is older than the newest
+    entry: Stale when that is someone else's, that entry when it is this same update sent twice."""
+    hold_write_lock(f"item:{plan_slug()}/{item_code}")
+    since = seen_id(seen)
+    if since is not None:
+        newer = list(db.session.scalars(select(StatusUpdate).where(
+            StatusUpdate.plan == plan_slug(), StatusUpdate.item_code == item_code, StatusUpdate.id > since)
+            .order_by(StatusUpdate.id)))
+        values = {k: float(v) for k, v in (progress or {}).items()}
+
+        def same(e: StatusUpdate) -> bool:
+            return ((e.staff_id, e.status, e.note_zh, e.note_en or "", e.happened_on,
+                     {p.target_key: p.value for p in e.progress})
+                    == (actor.id if actor else None, status, note_zh.strip(), (note_en or "").strip(), happened_on,
+                        values))
+
+        twin = check(newer, same, lambda e: str(e.id))
+        if twin is not None:
+            return twin
     entry = add_update(item_code, status, note_zh, note_en, happened_on, progress, actor=actor)
     db.session.commit()
     item_changed.send(current_app._get_current_object(), code=item_code, plan=entry.plan)

@@ -33,6 +33,8 @@ from .clock import today
 from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
+from .locks import hold_write_lock
+from .versions import check, seen_id
 
 STAGES = {
     SiteStage.CONSULTATION: N_("Consulting residents"),
@@ -122,9 +124,35 @@ def _snapshot(site: ProjectSite) -> dict:
             "place": site.place_slug, "building": site.building, "stage": site.stage}
 
 
+def sites_version(item_code: str) -> str:
+    """What the "add a project" form is built from: the newest project of the work point ("0": none)."""
+    newest = db.session.scalar(select(func.max(ProjectSite.id)).where(ProjectSite.plan == plan_slug(),
+                                                                      ProjectSite.item_code == item_code))
+    return str(newest or 0)
+
+
+def stage_version(site: ProjectSite) -> str:
+    """What a site's stage form is built from: its newest stage entry."""
+    return str(max((s.id for s in site.stages), default=0))
+
+
 def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str | None, place_slug: str | None,
              building: str | None, stage: str, actor, happened_on: date | None = None,
-             note_zh: str | None = None, note_en: str | None = None) -> ProjectSite:
+             note_zh: str | None = None, note_en: str | None = None, seen: str | None = None) -> ProjectSite:
+    """A project from the web form: one added by someone else since `seen` may be this very one (two
+    editors told of one lift), so it is shown first (Stale); this same form sent twice adds it once."""
+    hold_write_lock(f"sites:{plan_slug()}/{item_code}")
+    since = seen_id(seen)
+    if since is not None:
+        newer = list(db.session.scalars(select(ProjectSite).where(
+            ProjectSite.plan == plan_slug(), ProjectSite.item_code == item_code, ProjectSite.id > since)
+            .order_by(ProjectSite.id)))
+        sent = (actor.id if actor else None, _clean(target_key) or None, _clean(name_zh), _clean(name_en) or None,
+                _clean(place_slug) or None, _clean(building) or None)
+        twin = check(newer, lambda s: (s.staff_id, s.target_key, s.name_zh, s.name_en, s.place_slug, s.building) == sent,
+                     lambda s: str(s.id))
+        if twin is not None:
+            return twin
     site = new_site(item_code, target_key, name_zh, name_en, place_slug, building, stage, actor,
                     happened_on=happened_on, note_zh=note_zh, note_en=note_en)
     db.session.commit()
@@ -156,7 +184,18 @@ def new_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
 
 
 def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_on: date, actor,
-                   note_en: str | None = None) -> SiteStageUpdate:
+                   note_en: str | None = None, seen: str | None = None) -> SiteStageUpdate:
+    """A stage from the web form, checked against `seen` like a work point's update (versions.py)."""
+    hold_write_lock(f"site:{site.id}")
+    since = seen_id(seen)
+    if since is not None:
+        newer = list(db.session.scalars(select(SiteStageUpdate).where(
+            SiteStageUpdate.site_id == site.id, SiteStageUpdate.id > since).order_by(SiteStageUpdate.id)))
+        sent = (actor.id if actor else None, stage, _clean(note_zh) or None, _clean(note_en) or None, happened_on)
+        twin = check(newer, lambda s: (s.staff_id, s.stage, s.note_zh, s.note_en, s.happened_on) == sent,
+                     lambda s: str(s.id))
+        if twin is not None:
+            return twin
     entry = add_stage(site, stage, note_zh, happened_on, actor, note_en=note_en)
     db.session.commit()
     _announce(site.item_code, site.plan)

@@ -17,11 +17,35 @@ def _require_login():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     user = current_staff()
+    if user is None and request.method == "POST":
+        return _login_again()
     if user is None:
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
     if needs_enrolment(user) and request.endpoint not in ENROLMENT_ENDPOINTS:
         return redirect(url_for("staff.two_factor"))
     return None
+
+
+def _login_again():
+    """The session ended while a form was being filled in. Login returns to the page the form was on,
+    not to the address it posts to (which takes only posts); text typed into it comes with the login
+    page, to copy, rather than being dropped by a redirect."""
+    from urllib.parse import urlsplit
+
+    from flask import render_template
+
+    from ..forms import typed_text
+    from .forms import LoginForm
+    from .routes import _safe_next
+
+    came_from = urlsplit(request.referrer or "")
+    back = _safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else "")
+                      if came_from.netloc == request.host else None)
+    typed = typed_text()
+    if not typed:
+        return redirect(url_for("staff.login", next=back))
+    return render_template("staff/login.html", form=LoginForm(formdata=None), typed=typed,
+                           action=url_for("staff.login", next=back)), 401
 
 
 @bp.context_processor

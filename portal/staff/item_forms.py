@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 
 from .. import limits
@@ -53,7 +53,14 @@ def _note(label, required: str | None = None) -> TextAreaField:
     return TextAreaField(label, validators=[first, limits.NOTE.length()])
 
 
-class ItemUpdateForm(StaffForm):
+class _SeenForm(StaffForm):
+    # The version of the record the form was built from (services/versions.py); kept through
+    # errors and the preview, so a colleague's newer work is never published over unseen.
+    seen = HiddenField()
+    conflict: str | None = None  # set by the view when `seen` was older than the record
+
+
+class ItemUpdateForm(_SeenForm):
     status = SelectField(_l("Status"), choices=[], validate_choice=False,
                          validators=[one_of(STATUSES, records.NO_STATUS)])
     note_zh = _note(_l("What changed (Chinese)"), required=records.NO_NOTE)
@@ -119,7 +126,7 @@ def update_form(item, derived: set[str], formdata=None, **defaults) -> ItemUpdat
     return form
 
 
-class SiteForm(StaffForm):
+class SiteForm(_SeenForm):
     name_zh = StringField(_l("Name (Chinese)"), filters=[_strip], validators=[
         DataRequired(message=_l(records.NO_NAME)), limits.SITE_NAME.length()])
     name_en = StringField(_l("Name (English, optional)"), filters=[_strip],
@@ -159,7 +166,7 @@ def site_form(item, store, formdata=None, **defaults) -> SiteForm:
     return form
 
 
-class StageForm(StaffForm):
+class StageForm(_SeenForm):
     stage = SelectField(_l("New stage"), choices=[], validate_choice=False,
                         validators=[one_of(STAGES, records.UNKNOWN_STAGE)])
     happened_on = DayField(_l("Date it happened"))

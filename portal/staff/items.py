@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..inputs import ascii_int
 from ..lookups import record_of
-from ..models import ProjectSite, StatusUpdate
+from ..i18n import N_
+from ..models import ProjectSite, StaffUser, StatusUpdate
 from ..services import auth
 from ..services import items as item_service
 from ..services import progress as progress_service
@@ -16,6 +17,7 @@ from ..services import sites as site_service
 from ..services.clock import today
 from ..services.content import content
 from ..services.status import status_map
+from ..services.versions import Stale
 from ..states import ItemStatus
 from . import bp
 from .item_forms import PROGRESS_PREFIX, site_form, stage_form, update_form
@@ -44,9 +46,12 @@ def _render(item, update=None, new_site=None, stage_forms=None, status=200, **ex
     current = item_service.status_of(item)
     if update is None:
         update = update_form(item, set(derived), formdata=None, happened_on=today().isoformat(),
-                             status=current.code if current.reported else ItemStatus.IN_PROGRESS)
-    new_site = new_site or site_form(item, content(), formdata=None, happened_on=today().isoformat())
-    forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage) for s in sites}
+                             status=current.code if current.reported else ItemStatus.IN_PROGRESS,
+                             seen=progress_service.version(item.code))
+    new_site = new_site or site_form(item, content(), formdata=None, happened_on=today().isoformat(),
+                                     seen=site_service.sites_version(item.code))
+    forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage,
+                              seen=site_service.stage_version(s)) for s in sites}
     forms.update(stage_forms or {})
     extra.setdefault("just_published", _just_published(entries))
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
@@ -67,7 +72,8 @@ def _correction_form(item, entry_id: int):
     derived = _derived(item)
     values = {PROGRESS_PREFIX + p.target_key: f"{p.value:g}" for p in entry.progress if p.target_key not in derived}
     form = update_form(item, derived, formdata=None, status=entry.status, note_zh=entry.note_zh,
-                       note_en=entry.note_en or "", happened_on=entry.happened_on.isoformat(), **values)
+                       note_en=entry.note_en or "", happened_on=entry.happened_on.isoformat(),
+                       seen=progress_service.version(item.code), **values)
     return form, entry
 
 
@@ -86,11 +92,34 @@ def item(code: str):
         return _render(item, update=form, status=400)
     if request.form.get("step") == "preview":
         return _render(item, update=form, preview=_preview(form))
-    entry = progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data,
-                                           form.happened_on.day, form.values(), actor=auth.current_staff())
+    try:
+        entry = progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data,
+                                               form.happened_on.day, form.values(), actor=auth.current_staff(),
+                                               seen=form.seen.data)
+    except Stale as stale:
+        _conflict(form, stale, NEWER_UPDATE, date=stale.newest.happened_on.isoformat(), note=stale.newest.note_zh)
+        return _render(item, update=form, status=409)
     session["just_published"] = entry.id
     flash(_("Update published for work point %(code)s.", code=code))
     return redirect(url_for("staff.item", code=code))
+
+
+NEWER_UPDATE = N_("%(who)s published an update on this work point after you opened this page (dated %(date)s: "
+                  "“%(note)s”). Nothing was published. What you typed is kept below: read the newer update in "
+                  "the history, then publish yours if it is still right.")
+NEWER_SITE = N_("%(who)s added the project “%(name)s” after you opened this page. Nothing was added. If it is "
+                "the one you meant, there is nothing more to do; if not, press “Add project” again.")
+NEWER_STAGE = N_("%(who)s recorded a stage of this project after you opened this page (“%(stage)s”, dated "
+                 "%(date)s). Nothing was recorded. What you typed is kept below: check it, then record it again "
+                 "if it is still right.")
+
+
+def _conflict(form, stale: Stale, message: str, **params) -> None:
+    """The form as sent, with a word on the newer work and the version that includes it, so sending it
+    again (having read that) goes through."""
+    author = db.session.get(StaffUser, stale.newest.staff_id) if stale.newest.staff_id else None
+    form.conflict = _(message, who=author.username if author else _("A colleague"), **params)
+    form.seen.data = stale.version
 
 
 def _derived(item) -> set[str]:
@@ -112,9 +141,14 @@ def add_site(code: str):
     form = site_form(item, content(), formdata=request.form)
     if not form.validate_on_submit():
         return _render(item, new_site=form, status=400)
-    site_service.add_site(code, form.target_key.data or None, form.name_zh.data, form.name_en.data,
-                          form.place_slug.data or None, form.building.data, form.stage.data, auth.current_staff(),
-                          happened_on=form.happened_on.day, note_zh=form.note_zh.data)
+    try:
+        site_service.add_site(code, form.target_key.data or None, form.name_zh.data, form.name_en.data,
+                              form.place_slug.data or None, form.building.data, form.stage.data,
+                              auth.current_staff(), happened_on=form.happened_on.day, note_zh=form.note_zh.data,
+                              seen=form.seen.data)
+    except Stale as stale:
+        _conflict(form, stale, NEWER_SITE, name=stale.newest.name_zh)
+        return _render(item, new_site=form, status=409)
     flash(_("Project added."))
     return redirect(url_for("staff.item", code=code) + "#sites")
 
@@ -127,7 +161,12 @@ def site_stage(code: str, site_id: int):
     form = stage_form(site, formdata=request.form)
     if not form.validate_on_submit():
         return _render(item, stage_forms={site.id: form}, status=400)
-    site_service.set_site_stage(site, form.stage.data, form.note_zh.data, form.happened_on.day, auth.current_staff(),
-                                note_en=form.note_en.data)
+    try:
+        site_service.set_site_stage(site, form.stage.data, form.note_zh.data, form.happened_on.day,
+                                    auth.current_staff(), note_en=form.note_en.data, seen=form.seen.data)
+    except Stale as stale:
+        _conflict(form, stale, NEWER_STAGE, stage=_(site_service.STAGES.get(stale.newest.stage, stale.newest.stage)),
+                  date=stale.newest.happened_on.isoformat())
+        return _render(item, stage_forms={site.id: form}, status=409)
     flash(_("Stage recorded."))
     return redirect(url_for("staff.item", code=code) + f"#site-{site.id}")

@@ -87,6 +87,7 @@ def _card_context(comments: list[Feedback], bound: dict | None = None) -> dict:
         "actions": {fb.id: actions_for(fb, bound) for fb in comments},
         "moderator_name": names.get,
         "state_labels": service.STATES,
+        "version": service.version,
     }
 
 
@@ -156,7 +157,8 @@ def _decide(feedback_id: int, name: ModerationAction, apply, done_message: str):
         apply(fb, form, auth.current_staff())
     except NotAllowed as exc:
         db.session.rollback()
-        return _render_detail(fb, error=exc.translated(), status=409)
+        # The typed reply or reason comes back: in its form if the action still applies, else beside it.
+        return _render_detail(fb, bound={name: form}, error=exc.translated(), status=409)
     flash(done_message % {"code": fb.tracking_code})
     return redirect(_safe_next(form.next.data))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import limits
@@ -24,6 +24,10 @@ class OutcomeForm(PortalForm):
                             validators=[Optional(), limits.NOTE.length()])
     continued_by = StringField(_l("Continued by (plan/code, for carried-over work)"),
                                validators=[Length(max=100)])
+
+    # When the outcome shown was saved (services/versions.py): a colleague's newer one is not replaced unseen.
+    seen = HiddenField()
+    conflict: str | None = None
 
     plan = None  # the item's plan, set by outcome_form
     targets: dict = {}

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..i18n import N_
-from ..models import ItemOutcome
+from ..models import ItemOutcome, StaffUser
 from ..states import OutcomeKind
 from ..services import auth, plan_links
 from ..services import outcomes as outcome_service
 from ..services.content import content
 from ..services.plans import check_plans
+from ..services.versions import Stale
 from . import bp
 from .outcome_forms import FIGURE_PREFIX, figure_fields, outcome_form
 
@@ -104,17 +105,30 @@ def item_outcome(slug: str, code: str):
         return _render(store.plan, item, None, existing, refused=_(refused.message, **refused.params),
                        status=200 if request.method == "GET" else 400)
     if request.method == "GET":
-        return _render(store.plan, item, outcome_form(store.plan, item, formdata=None, **_defaults(existing)), existing)
+        return _render(store.plan, item, outcome_form(store.plan, item, formdata=None, seen=outcome_service.version(existing),
+                                                      **_defaults(existing)), existing)
     form = outcome_form(store.plan, item, formdata=request.form)
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:
         abort(400)
     if not valid:
         return _render(store.plan, item, form, existing, status=400)
-    outcome_service.record_outcome(store.plan, code, OutcomeKind(form.result.data), form.figures(), form.note_zh.data,
-                                   form.note_en.data, form.continued_by.data, actor=auth.current_staff())
+    try:
+        outcome_service.record_outcome(store.plan, code, OutcomeKind(form.result.data), form.figures(), form.note_zh.data,
+                                       form.note_en.data, form.continued_by.data, actor=auth.current_staff(),
+                                       seen=form.seen.data)
+    except Stale as stale:
+        author = db.session.get(StaffUser, stale.newest.staff_id) if stale.newest.staff_id else None
+        form.conflict = _(NEWER_OUTCOME, who=author.username if author else _("A colleague"),
+                          label=_(outcome_service.LABELS[OutcomeKind(stale.newest.result)]))
+        form.seen.data = stale.version
+        return _render(store.plan, item, form, stale.newest, status=409)
     flash(_("Outcome recorded for work point %(code)s.", code=code))
     return redirect(url_for("staff.plan_items", slug=slug) + f"#item-{code}")
+
+
+NEWER_OUTCOME = N_("%(who)s saved this outcome (“%(label)s”) after you opened this page. Nothing was saved. What you "
+                   "typed is kept below: check it against theirs, then save it if it is still right.")
 
 
 def _render(plan, item, form, existing, refused: str | None = None, status: int = 200):
