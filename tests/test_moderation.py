@@ -128,6 +128,9 @@ def test_reply_to_a_published_comment(app, client, moderator):
     assert decide(moderator, fid, "reply", reply="改为装在 5 号楼北侧。").status_code == 302
     [first, second] = _audit(app, "feedback.reply")
     assert second.before["reply"] == "装在 3 号楼北侧。" and second.after["reply"] == "改为装在 5 号楼北侧。"
+    # Changing it again starts from the reply as published, not an empty box.
+    card = _card(moderator.get("/staff/moderation?view=published").get_data(as_text=True), fid)
+    assert re.search(rf'<textarea[^>]*id="c{fid}-reply"[^>]*>\s*改为装在 5 号楼北侧。</textarea>', card), card
 
 
 def test_a_decision_on_a_stale_page_changes_nothing_and_says_why(app, moderator, staff_client):

@@ -67,7 +67,9 @@ def actions_for(fb: Feedback, bound: dict | None = None) -> list[CardAction]:
     """The decisions the transition table allows on the comment as it is now, in the order shown."""
     out = []
     for action in allowed_actions(fb):
-        form = (bound or {}).get(action) or FORMS[action](prefix=_prefix(fb), formdata=None)
+        # Changing a reply starts from the one published: fixing a typo should not mean typing it all again.
+        start = {"reply": fb.reply_body} if action == ModerationAction.REPLY and fb.reply_body else {}
+        form = (bound or {}).get(action) or FORMS[action](prefix=_prefix(fb), formdata=None, **start)
         summary, button = _wording(fb, action)
         out.append(CardAction(action, form, url_for(f"staff.{action}", feedback_id=fb.id), summary, button,
                               getattr(form, "reason", None) or form.reply, getattr(form, "reason_code", None),
