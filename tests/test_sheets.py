@@ -150,6 +150,28 @@ def test_a_failure_while_publishing_rolls_everything_back(app, staff_client, mon
     assert _history(app, "3.2.1") == [] and not _audit(app, "sheet.publish") and not _audit(app, "item.update")
 
 
+def test_publishing_holds_the_forms_locks_on_every_record_before_checking(app, staff_client, monkeypatch):
+    from portal.services.sheets import apply
+
+    editor = staff_client("editor")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    site_row = row_of(data, SITES, str(site_id), key="site_id")
+    data = edit_xlsx(data, [(SITES, site_row, "new_stage", "施工中"), (SITES, site_row, "happened_on", "2023-10-01"),
+                            (SITES, site_row + 1, "code", "2.3"), (SITES, site_row + 1, "target", "consultations"),
+                            (SITES, site_row + 1, "name_zh", "测试小区5号楼"),
+                            (SITES, site_row + 1, "new_stage", "征询居民意见")])
+    preview = upload(editor, data)
+    steps = []
+    monkeypatch.setattr(apply, "hold_write_lock", steps.append)
+    checked = apply.check
+    monkeypatch.setattr(apply, "check", lambda parsed: steps.append("check") or checked(parsed))
+    assert publish(editor, preview).status_code == 302
+    plan = "2023-city-management"
+    # A form's update made between the check and the commit would otherwise be published over unseen.
+    assert {f"item:{plan}/3.2.1", f"site:{site_id}", f"sites:{plan}/2.3"} <= set(steps[:steps.index("check")])
+
+
 PROBLEMS = [
     # (column edited, value, words of the English message)
     ("code", "9.9", "There is no work point with the code “9.9”"),

@@ -7,9 +7,12 @@ from sqlalchemy import update
 
 from ...extensions import db
 from ...i18n import N_
+from ...inputs import int_or_none
 from ...models import ProjectSite, SheetUpload, utcnow
 from .. import audit
+from ..content import plan_slug
 from ..events import item_changed
+from ..locks import hold_write_lock
 from ..errors import InvalidInput
 from ..progress import add_update
 from ..sites import add_stage, new_site
@@ -21,7 +24,9 @@ from .read import Parsed
 def publish(upload: SheetUpload, actor) -> Plan:
     """Checks the stored rows again against the state now (someone may have published since the preview)."""
     claimed = _claim(upload)
-    plan = check(Parsed.from_dict(upload.rows))
+    parsed = Parsed.from_dict(upload.rows)
+    _hold_records(parsed)
+    plan = check(parsed)
     if not claimed or not plan.publishable:
         db.session.rollback()
         return plan
@@ -53,6 +58,19 @@ def _claim(upload: SheetUpload) -> bool:
                                                         SheetUpload.published_at.is_(None))
                               .values(published_at=utcnow()).execution_options(synchronize_session=False))
     return done.rowcount == 1
+
+
+def _hold_records(parsed: Parsed) -> None:
+    """The write locks the item and project forms take (services/progress.py, sites.py), for every record the
+    sheet names, before it is checked against the state now: else, on PostgreSQL, an update made in a form
+    between this check and the commit would be published over unseen. Taken in one order, so two sheets
+    naming the same records wait for each other rather than deadlock."""
+    keys = {f"item:{plan_slug()}/{row['cells'].get('code', '')}" for row in parsed.rows.get("items", [])}
+    for row in parsed.rows.get("sites", []):
+        site_id = int_or_none(str(row["cells"].get("site_id", "")).split(".")[0])
+        keys.add(f"site:{site_id}" if site_id is not None else f"sites:{plan_slug()}/{row['cells'].get('code', '')}")
+    for key in sorted(keys):
+        hold_write_lock(key)
 
 
 def _apply(plan: Plan, actor) -> None:
