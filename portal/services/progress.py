@@ -15,7 +15,7 @@ from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
 from .locks import hold_write_lock
-from .versions import check, seen_id
+from .versions import check, entries_since
 
 
 def _ordered(code: str):
@@ -73,11 +73,8 @@ def record_update(item_code: str, status: str, note_zh: str, note_en: str | None
     """Publishes one entry from the item form, unless `seen` (see versions.py) is older than the newest
     entry: Stale when that is someone else's, that entry when it is this same update sent twice."""
     hold_write_lock(f"item:{plan_slug()}/{item_code}")
-    since = seen_id(seen)
-    if since is not None:
-        newer = list(db.session.scalars(select(StatusUpdate).where(
-            StatusUpdate.plan == plan_slug(), StatusUpdate.item_code == item_code, StatusUpdate.id > since)
-            .order_by(StatusUpdate.id)))
+    newer = entries_since(seen, StatusUpdate, StatusUpdate.plan == plan_slug(), StatusUpdate.item_code == item_code)
+    if newer is not None:
         values = {k: float(v) for k, v in (progress or {}).items()}
 
         def same(e: StatusUpdate) -> bool:

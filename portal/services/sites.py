@@ -34,7 +34,7 @@ from .content import content, plan_slug
 from .errors import InvalidInput
 from .events import item_changed
 from .locks import hold_write_lock
-from .versions import check, seen_id
+from .versions import check, entries_since
 
 STAGES = {
     SiteStage.CONSULTATION: N_("Consulting residents"),
@@ -142,11 +142,8 @@ def add_site(item_code: str, target_key: str | None, name_zh: str, name_en: str 
     """A project from the web form: one added by someone else since `seen` may be this very one (two
     editors told of one lift), so it is shown first (Stale); this same form sent twice adds it once."""
     hold_write_lock(f"sites:{plan_slug()}/{item_code}")
-    since = seen_id(seen)
-    if since is not None:
-        newer = list(db.session.scalars(select(ProjectSite).where(
-            ProjectSite.plan == plan_slug(), ProjectSite.item_code == item_code, ProjectSite.id > since)
-            .order_by(ProjectSite.id)))
+    newer = entries_since(seen, ProjectSite, ProjectSite.plan == plan_slug(), ProjectSite.item_code == item_code)
+    if newer is not None:
         sent = (actor.id if actor else None, _clean(target_key) or None, _clean(name_zh), _clean(name_en) or None,
                 _clean(place_slug) or None, _clean(building) or None)
         twin = check(newer, lambda s: (s.staff_id, s.target_key, s.name_zh, s.name_en, s.place_slug, s.building) == sent,
@@ -187,10 +184,8 @@ def set_site_stage(site: ProjectSite, stage: str, note_zh: str | None, happened_
                    note_en: str | None = None, seen: str | None = None) -> SiteStageUpdate:
     """A stage from the web form, checked against `seen` like a work point's update (versions.py)."""
     hold_write_lock(f"site:{site.id}")
-    since = seen_id(seen)
-    if since is not None:
-        newer = list(db.session.scalars(select(SiteStageUpdate).where(
-            SiteStageUpdate.site_id == site.id, SiteStageUpdate.id > since).order_by(SiteStageUpdate.id)))
+    newer = entries_since(seen, SiteStageUpdate, SiteStageUpdate.site_id == site.id)
+    if newer is not None:
         sent = (actor.id if actor else None, stage, _clean(note_zh) or None, _clean(note_en) or None, happened_on)
         twin = check(newer, lambda s: (s.staff_id, s.stage, s.note_zh, s.note_en, s.happened_on) == sent,
                      lambda s: str(s.id))

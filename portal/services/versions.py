@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import select
+
 from ..extensions import db
 from ..inputs import int_or_none
 
@@ -31,6 +33,15 @@ def seen_id(seen: str | None) -> int | None:
         return None
     found = int_or_none(seen)
     return found if found is not None and found >= 0 else 0
+
+
+def entries_since(seen: str | None, model, *where) -> list | None:
+    """The entries of `model` matching `where` written after the one a form was built from, oldest first;
+    None when the form sent no version (not checked)."""
+    since = seen_id(seen)
+    if since is None:
+        return None
+    return list(db.session.scalars(select(model).where(*where, model.id > since).order_by(model.id)))
 
 
 def check(newer: Sequence, is_twin: Callable[[object], bool], version: Callable[[object], str]):
