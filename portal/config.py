@@ -143,10 +143,10 @@ class Settings:
         )
         if not config["CACHE_REDIS_URL"]:
             del config["CACHE_REDIS_URL"]
-        if config["SMTP_HOST"] and not config["PUBLIC_URL"] and self.read("PORTAL_ENV", str) == "production":
-            # Links in mails would come from the request's Host header, which nginx passes on as sent: a
-            # forged one would have the town's server mail residents links to someone else's site.
-            raise RuntimeError("PORTAL_PUBLIC_URL must be set when PORTAL_SMTP_HOST is, with PORTAL_ENV=production")
+        if config["SMTP_HOST"] and not config["PUBLIC_URL"]:
+            # A mail's links need an address the town chose: the request's Host header is whatever the
+            # sender wrote (nginx passes it on), and a staging server mails real people too.
+            raise RuntimeError("PORTAL_PUBLIC_URL must be set when PORTAL_SMTP_HOST is: links in mails point to it")
         return config
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from flask_babel import force_locale, gettext
 from limits import parse as limit_parse
 from sqlalchemy import and_, delete, func, or_, select
@@ -93,13 +93,11 @@ def unsubscribe_signature(sub: Subscription) -> str:
 
 @contextmanager
 def _links():
-    """Absolute links in mails: PORTAL_PUBLIC_URL when set (staff may reach the site by another host name,
-    and the command line has no request), else the current request's host."""
-    public = current_app.config.get("PUBLIC_URL")
-    if has_request_context() and not public:
-        yield
-        return
-    with current_app.test_request_context(base_url=public or "http://localhost/"):
+    """Absolute links in mails: always PORTAL_PUBLIC_URL, never the request's host (a forged Host header
+    would put someone else's site in a mail; staff may reach the site by another name; the command line has
+    no request). The settings refuse mail without it; only an app built by hand (tests) falls back to
+    localhost."""
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or "http://localhost/"):
         yield
 
 
