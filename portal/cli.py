@@ -5,21 +5,24 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from .cli_language import click_reads_our_catalog, option
 from .services.content import sync_items
 
 
 def register_cli(app: Flask) -> None:
     from .plans_cli import plans_cli
 
+    click_reads_our_catalog(app)
     for command in (plans_cli, load_content_command, backup_command, restore_command):
         app.cli.add_command(command)
 
 
-@click.command("load-content")
+@click.command("load-content", help=_l("Validate content/ and make sure every work point has its database row; "
+                                        "warn about invented figures."))
 @with_appcontext
 def load_content_command():
-    """Validate content/ and make sure every work point has its database row; warn about invented figures."""
     from .content.honesty import plan_problems
     from .services.content import registry
 
@@ -33,12 +36,12 @@ def load_content_command():
             click.echo(gettext("warning: not in the notice: %(problem)s", problem=problem), err=True)
 
 
-@click.command("backup")
-@click.option("--out", "out_dir", default="backups", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the timestamped portal-backup-*.tar.gz.")
+@click.command("backup", help=_l("Write a consistent copy of the database and the content directory into one "
+                                 "tarball."))
+@option("--out", "out_dir", default="backups", show_default=True, type=click.Path(file_okay=False),
+        help=_l("Folder for the timestamped portal-backup-*.tar.gz."))
 @with_appcontext
 def backup_command(out_dir):
-    """Write a consistent copy of the database and the content directory into one tarball."""
     from .backup import BackupError, create_backup, read_manifest
 
     try:
@@ -50,14 +53,14 @@ def backup_command(out_dir):
                        rows=sum(rows.values()), tables=len(rows)))
 
 
-@click.command("restore")
+@click.command("restore", help=_l("Replace the database (and with --content the content directory) by a backup. "
+                                  "Stop the server first."))
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@click.option("--content", "with_content", is_flag=True,
-              help="Also put back the content directory (the current one is kept beside it).")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@option("--content", "with_content", is_flag=True,
+        help=_l("Also put back the content directory (the current one is kept beside it)."))
+@option("--yes", is_flag=True, help=_l("Do not ask for confirmation."))
 @with_appcontext
 def restore_command(archive, with_content, yes):
-    """Replace the database (and with --content the content directory) by a backup. Stop the server first."""
     from .backup import BackupError, read_manifest, restore_backup
     from .search import index
 

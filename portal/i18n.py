@@ -18,6 +18,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural for extraction (``make messages`` knows it as N_plural:1,2)."""
+    return singular, plural
+
+
 def select_locale() -> str:
     lang = g.get("lang")
     if lang in LANGS:
@@ -50,12 +55,19 @@ def best_lang() -> str:
 
 
 def terminal_lang(environ: Mapping[str, str] = os.environ) -> str:
-    """The language of the terminal, found as Unix tools find it (the first of LC_ALL, LC_MESSAGES, LANG
-    that is set). English unless it says Chinese: an unset or "C" locale is a server or a script, whose
-    logs are read alongside English tracebacks."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    """The language of the terminal, found as Python's gettext module finds it, which is how click picks
+    its own words ("Usage:", "Error:"), so that both agree: the first of LANGUAGE, LC_ALL, LC_MESSAGES,
+    LANG that is set, read as a list of preferences ("fr:zh_CN:en") up to the first we have or "C".
+    English unless it says Chinese: an unset or "C" locale is a server or a script, whose logs are read
+    alongside English tracebacks."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         if environ.get(name):
-            return "zh" if environ[name].startswith("zh") else "en"
+            for wanted in environ[name].split(":"):
+                if wanted.startswith("zh"):
+                    return "zh"
+                if wanted.startswith("en") or wanted.partition(".")[0] in ("C", "POSIX"):
+                    return "en"
+            return "en"
     return "en"
 
 

@@ -7,7 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from .cli_language import option
 from .content import ContentError
 from .content.readers import NoticeReadError
 from .content.store import PLANS_DIR
@@ -17,7 +19,7 @@ from .i18n import N_
 MISSING = {"title zh": N_("title zh"), "title en": N_("title en"), "summary zh": N_("summary zh"),
            "summary en": N_("summary en"), "targets": N_("targets"), "places": N_("places")}
 
-plans_cli = AppGroup("plans", help="Plans under content/plans/: import a notice, check what is missing.")
+plans_cli = AppGroup("plans", help=_l("Plans under content/plans/: import a notice, check what is missing."))
 
 
 def _slug(ctx, param, value: str) -> str:
@@ -26,15 +28,15 @@ def _slug(ctx, param, value: str) -> str:
     return value
 
 
-@plans_cli.command("import")
+@plans_cli.command("import", help=_l("Read a notice (.txt, .docx or text PDF) into content/plans/SLUG/ with "
+                                     "plain-language fields empty."))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--slug", required=True, callback=_slug, help="Folder name under content/plans/, e.g. 2024-city-management.")
-@click.option("--kind", default=None, help="Kind of plan (default: city-management when the title says 城市管理).")
-@click.option("--dry-run", is_flag=True, help="Print the tree and every unreadable line; write nothing.")
-@click.option("--publish", is_flag=True,
-              help="Publish the plan at once (items show the official text, plain language 'in preparation').")
+@option("--slug", required=True, callback=_slug, help=_l("Folder name under content/plans/, e.g. 2024-city-management."))
+@option("--kind", default=None, help=_l("Kind of plan (default: city-management when the title says 城市管理)."))
+@option("--dry-run", is_flag=True, help=_l("Print the tree and every unreadable line; write nothing."))
+@option("--publish", is_flag=True,
+        help=_l("Publish the plan at once (items show the official text, plain language 'in preparation')."))
 def import_command(path, slug, kind, dry_run, publish):
-    """Read a notice (.txt, .docx or text PDF) into content/plans/SLUG/ with plain-language fields empty."""
     from .content.importer import cannot_read
     from .services.plans import import_notice, tree_lines
 
@@ -87,10 +89,10 @@ def import_command(path, slug, kind, dry_run, publish):
                            count=items))
 
 
-@plans_cli.command("check")
+@plans_cli.command("check", help=_l("List per plan what is still missing or not in the notice; exit 1 when a "
+                                    "published plan fails."))
 @click.argument("slug", required=False)
 def check_command(slug):
-    """List per plan what is still missing or not in the notice; exit 1 when a published plan fails."""
     from .services.plans import check_plans
 
     try:

@@ -21,6 +21,7 @@ def pytest_configure(config):
 def english_terminal(monkeypatch):
     """Commands speak the terminal's language (portal/i18n.py, terminal_lang): the tests that read their English
     run in an English terminal whatever the developer's own locale; a test of the Chinese sets LANG itself."""
+    monkeypatch.delenv("LANGUAGE", raising=False)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")

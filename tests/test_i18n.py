@@ -29,7 +29,7 @@ def test_every_message_is_translated_to_chinese():
 def test_catalog_covers_the_source(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-                    "-k", "_l", "-o", str(pot), "--omit-header", "."], cwd=ROOT, check=True)
+                    "-k", "N_plural:1,2", "-k", "_l", "-o", str(pot), "--omit-header", "."], cwd=ROOT, check=True)
     with open(pot, "rb") as f:
         source = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog("zh") if m.id}
@@ -59,3 +59,7 @@ def test_commands_follow_the_terminals_locale_as_unix_tools_do():
     assert terminal_lang({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}) == "en"
     assert terminal_lang({"LANG": "en_US.UTF-8", "LC_MESSAGES": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}) == "zh"
     assert terminal_lang({"LC_ALL": "", "LANG": "zh_CN.UTF-8"}) == "zh"  # set but empty counts as unset
+    # LANGUAGE comes first and is a list, as for Python's gettext (and so for click's own words).
+    assert terminal_lang({"LANGUAGE": "en_GB:en", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert terminal_lang({"LANGUAGE": "fr:zh_CN:en", "LANG": "en_US.UTF-8"}) == "zh"
+    assert terminal_lang({"LANGUAGE": "fr", "LANG": "zh_CN.UTF-8"}) == "en"  # none we have: gettext stops there

@@ -218,6 +218,53 @@ def test_create_account_with_a_taken_name(app, staff_client):
     assert r.status_code == 400 and "已有名为 CAROL 的账号。" in text_of(r.data)
 
 
+def test_create_account_sent_twice_answers_as_the_first_time(app, staff_client):
+    """A double tap on "create account": the second answer must not say the name is taken, or the admin
+    believes the account was not made."""
+    admin = staff_client("admin")
+    first = _create(admin)
+    again = _create(admin)
+    assert first.status_code == again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert "已创建账号 carol" in text_of(admin.get("/staff/accounts").data)
+    assert [a for a in _audit_actions(app) if a[1] == "staff.create" and a[2] == str(_user(app, "carol").id)] == [
+        ("admin-0", "staff.create", str(_user(app, "carol").id))]  # created once
+
+
+def _created_minutes_ago(app, username: str, minutes: int) -> None:
+    from datetime import timedelta
+
+    from portal.extensions import db
+    from portal.services.auth import find
+
+    with app.app_context():
+        user = find(username)
+        user.created_at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("who, second, later", [
+    ("other admin", {}, 0),
+    ("same admin", {"role": "editor"}, 0),
+    ("same admin", {"password": NEW_PASSWORD + "!", "confirm": NEW_PASSWORD + "!"}, 0),
+    ("same admin", {"username": "Carol"}, 0),
+    ("same admin", {}, 10),
+])
+def test_a_name_taken_by_another_request_is_still_taken(app, staff_client, who, second, later):
+    admin = staff_client("admin")
+    assert _create(admin).status_code == 302
+    _created_minutes_ago(app, "carol", later)
+    other = staff_client("admin") if who == "other admin" else admin
+    r = _create(other, **second)
+    assert r.status_code == 400 and "的账号。" in text_of(r.data)
+    assert _user(app, "carol").role == "moderator" and login(app.test_client(), "carol", NEW_PASSWORD).status_code == 302
+
+
+def test_the_command_says_taken_even_right_after_creating(app):
+    assert _cli(app, "create", "bob", "--role", "editor", input=NEW_PASSWORD + "\n").exit_code == 0
+    again = _cli(app, "create", "bob", "--role", "editor", input=NEW_PASSWORD + "\n")
+    assert again.exit_code != 0 and "There is already an account named bob." in again.output
+
+
 def test_admin_changes_a_role(app, staff_client):
     admin = staff_client("admin")
     uid = make_staff(app, "dave", "moderator")

@@ -5,15 +5,16 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 
 def register_cli(app: Flask) -> None:
-    mail_group = AppGroup("mail", help="The outgoing mail queue.")
-    privacy_group = AppGroup("privacy", help="Residents' data kept no longer than needed.")
+    mail_group = AppGroup("mail", help=_l("The outgoing mail queue."))
+    privacy_group = AppGroup("privacy", help=_l("Residents' data kept no longer than needed."))
 
-    @mail_group.command("send-pending")
+    @mail_group.command("send-pending", help=_l("Send every due message in the queue; failures are retried later "
+                                                "with back-off."))
     def send_pending_command():
-        """Send every due message in the queue; failures are retried later with back-off."""
         from ..services import mail
 
         if not mail.enabled():
@@ -25,10 +26,9 @@ def register_cli(app: Flask) -> None:
         for error in report.errors[:5]:
             click.echo(f"  {error}", err=True)
 
-    @privacy_group.command("purge")
+    @privacy_group.command("purge", help=_l("Erase contacts of comments closed longer than "
+                                           "PORTAL_CONTACT_RETENTION_DAYS, stale follow requests and old sent mails."))
     def purge_command():
-        """Erase contacts of comments closed longer than PORTAL_CONTACT_RETENTION_DAYS, stale follow requests
-        and old sent mails."""
         from ..services.privacy import purge
 
         report = purge()

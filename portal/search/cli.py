@@ -7,24 +7,24 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from ..cli_language import option
 from . import index
 
 
 def register_cli(app: Flask) -> None:
-    group = AppGroup("search", help="Build and check the search index.")
+    group = AppGroup("search", help=_l("Build and check the search index."))
 
-    @group.command("build")
+    @group.command("build", help=_l("Rebuild the index from scratch (atomic swap)."))
     def build_command():
-        """Rebuild the index from scratch (atomic swap)."""
         started = time.perf_counter()
         path = index.build(progress=click.echo)
         click.echo(gettext("search index built at %(path)s in %(seconds)ss", path=path,
                            seconds=f"{time.perf_counter() - started:.2f}"))
 
-    @group.command("ensure")
+    @group.command("ensure", help=_l("Build the index only when it is missing or stale."))
     def ensure_command():
-        """Build the index only when it is missing or stale."""
         started = time.perf_counter()
         built = index.ensure(progress=click.echo)
         if built:
@@ -33,10 +33,10 @@ def register_cli(app: Flask) -> None:
         else:
             click.echo(gettext("search index is current"))
 
-    @group.command("purge-log")
-    @click.option("--keep-days", default=None, type=int, help="Weeks that began earlier are deleted (default: 90).")
+    @group.command("purge-log", help=_l("Delete search-report counts older than the kept period (run daily, e.g. "
+                                        "from cron)."))
+    @option("--keep-days", default=None, type=int, help=_l("Weeks that began earlier are deleted (default: 90)."))
     def purge_log_command(keep_days: int | None):
-        """Delete search-report counts older than the kept period (run daily, e.g. from cron)."""
         from ..services import search_log
 
         keep_days = search_log.KEEP_DAYS if keep_days is None else keep_days

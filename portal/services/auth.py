@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
 from ..i18n import N_
-from ..models import StaffUser
+from ..models import AuditLog, StaffUser, utcnow
 from ..states import SessionEnd, StaffRole
 from ..usernames import USERNAME_KEY_MAX, username_key
 from . import audit, passwords, staff_sessions, two_factor
@@ -33,6 +33,7 @@ PERMISSIONS = {
 }
 MIN_PASSWORD = 10
 SECOND_STEP_TIME = timedelta(minutes=5)  # between a right password and its TOTP code
+CREATED_TWICE_WITHIN = timedelta(minutes=2)  # a form sent again after a slow answer, not a later second attempt
 # Compared against when the username is unknown, so timing does not reveal which names exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -65,19 +66,40 @@ def create_staff(username: str, password: str, role: str, actor: StaffUser | Non
     if not key or len(username) > 64 or len(key) > USERNAME_KEY_MAX:
         raise NotAllowed(N_("The username must be 1 to 64 characters."))
     taken = NotAllowed(N_("There is already an account named %(name)s."), name=username)
-    if find(username):
+    existing = find(username)
+    if existing:
+        if _created_twice(existing, username, password, role, actor):
+            return existing
         raise taken
     _check_password_rules(password, username)
     user = StaffUser(username=username, password_hash=generate_password_hash(password), role=role, active=True)
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:  # the same name created by someone else since find(): the unique key refuses it
+    except IntegrityError:  # the same name created since find(): the unique key refuses it
         db.session.rollback()
+        existing = find(username)  # the twin request that got there first has committed by now
+        if existing and _created_twice(existing, username, password, role, actor):
+            return existing
         raise taken from None
     audit.record("staff.create", "staff_user", user.id, None, {"username": username, "role": role}, actor=actor)
     db.session.commit()
     return user
+
+
+def _created_twice(user: StaffUser, username: str, password: str, role: str, actor: StaffUser | None) -> bool:
+    """Whether `user` is the account this very request already created: the form sent twice (a double tap,
+    the browser sending it again) answers as the first time did, not "name taken", which reads as a failure.
+    As in versions.py, only a request that says exactly what the first said, by the same person: the same
+    name, role and password, a moment ago, by the same admin in the browser (a command is run on purpose,
+    and its "already exists" is news), on an account not changed since."""
+    if (actor is None or user.username != username or user.role != role or not user.active
+            or utcnow() - user.created_at > CREATED_TWICE_WITHIN):
+        return False
+    created_by = db.session.scalar(select(AuditLog.staff_id).where(
+        AuditLog.action == "staff.create", AuditLog.target_type == "staff_user",
+        AuditLog.target_id == str(user.id)))
+    return created_by == actor.id and check_password_hash(user.password_hash, password)
 
 
 def set_password(user: StaffUser, password: str, actor: StaffUser | None = None) -> None:

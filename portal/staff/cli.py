@@ -9,7 +9,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from ..cli_language import option
 from ..extensions import db
 from ..services import audit, auth, staff_sessions, two_factor
 from ..services.errors import NotAllowed
@@ -25,17 +27,19 @@ def _read_password(prompt: bool) -> str:
 
 
 def register_cli(app: Flask) -> None:
-    staff = AppGroup("staff", help="Manage staff accounts.")
+    staff = AppGroup("staff", help=_l("Manage staff accounts."))
 
-    @staff.command("create")
+    @staff.command("create", help=_l("Create an account; its password is read from stdin, or asked for twice at "
+                                     "a terminal."))
     @click.argument("username")
-    @click.option("--role", type=click.Choice(auth.ROLES), required=True)
+    @option("--role", type=click.Choice(auth.ROLES), required=True, help=_l("What the account may do."))
     def create(username: str, role: str):
         with _refused_as_error():
             user = auth.create_staff(username, _read_password(True), role)
         click.echo(gettext("created %(name)s (%(role)s)", name=user.username, role=user.role))
 
-    @staff.command("reset-password")
+    @staff.command("reset-password", help=_l("Give the account a new password (read as for create); it is "
+                                             "logged out everywhere."))
     @click.argument("username")
     def reset_password(username: str):
         user = _existing(username)
@@ -43,12 +47,12 @@ def register_cli(app: Flask) -> None:
             auth.set_password(user, _read_password(True))
         click.echo(gettext("password reset for %(name)s", name=user.username))
 
-    @staff.command("disable")
+    @staff.command("disable", help=_l("Stop the account from logging in; it is logged out everywhere."))
     @click.argument("username")
     def disable(username: str):
         _set_active(username, False)
 
-    @staff.command("enable")
+    @staff.command("enable", help=_l("Let a disabled account log in again."))
     @click.argument("username")
     def enable(username: str):
         _set_active(username, True)
@@ -82,18 +86,17 @@ def _set_active(username: str, active: bool) -> None:
 
 
 def _add_security_commands(staff: AppGroup) -> None:
-    @staff.command("reset-2fa")
+    @staff.command("reset-2fa", help=_l("Turn off someone's second factor (lost phone and recovery codes); they "
+                                        "set it up again."))
     @click.argument("username")
     def reset_2fa(username: str):
-        """Turn off someone's second factor (lost phone and recovery codes); they set it up again."""
         user = _existing(username)
         two_factor.disable(user)
         click.echo(gettext("second factor turned off for %(name)s", name=user.username))
 
-    @staff.command("end-sessions")
+    @staff.command("end-sessions", help=_l("Log the account out everywhere."))
     @click.argument("username")
     def end_sessions(username: str):
-        """Log the account out everywhere."""
         user = _existing(username)
         ended = staff_sessions.end_all(user, SessionEnd.ADMIN)
         audit.record("staff.sessions_end", "staff_user", user.id, None, {"sessions_ended": ended})
