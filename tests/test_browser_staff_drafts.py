@@ -6,6 +6,7 @@ from browser_support import staff_tab
 from conftest import STAFF_PASSWORD, make_staff
 from feedback_support import feedback_by_code, submit_direct
 from staff_support import Clock
+from test_accessibility import axe_violations, with_axe
 from test_staff_drafts import NOTICE, REPLY
 
 
@@ -15,7 +16,7 @@ def test_a_reply_is_back_in_its_form_after_logging_in_again(app_factory, live_se
     make_staff(app, "wang", "moderator")
     fid, code = submit_direct(app)
     server = live_server(app)
-    context = browser_context_factory("phone-360", locale="en-GB")
+    context = with_axe(browser_context_factory("phone-360", locale="en-GB"))
     tab = staff_tab(context, server, "wang")
     tab.goto(f"{server.url}/staff/feedback/{fid}")
     tab.locator(f"#c{fid} form.decision summary").click()
@@ -32,6 +33,7 @@ def test_a_reply_is_back_in_its_form_after_logging_in_again(app_factory, live_se
     assert tab.url == f"{server.url}/staff/feedback/{fid}"  # the page the form was on
     assert tab.locator(f"#c{fid}-reply").input_value() == REPLY and tab.locator(f"#c{fid}-reply").is_visible()
     assert tab.get_by_text(NOTICE).is_visible()
+    assert axe_violations(tab) == []  # the notice and the reopened form, as assistive technology reads them
     assert not any(c["name"] == "staff_draft" for c in context.cookies())  # used once, then cleared
     assert feedback_by_code(app, code).state == "pending"  # nothing was sent for them
     tab.locator(f"#c{fid} form.decision button.primary").click()  # they check it and send it themselves
