@@ -160,10 +160,14 @@ def test_a_draft_is_never_put_into_another_pages_form(app, staff_client):
             "note_zh": NOTE, "happened_on": "2023-09-01"}
     # Posted from 3.1's page (as a forged Referer or an odd browser would say) to 2.3's address.
     assert editor.post(ITEM, data=data, headers={"Referer": "http://localhost/staff/items/3.1"}).status_code == 400
-    for address in (ITEM, "/staff/items/3.1", "/staff/moderation"):
+    for address in (ITEM, "/staff/moderation"):
         shown = editor.get(address)
         assert NOTE not in shown.get_data(as_text=True) and NOTICE not in text_of(shown.data), address
-    assert _drafts(app) == 1  # left to expire
+    assert _drafts(app) == 1
+    # On the page it said it came from, no form posts to 2.3's address: the text is only shown, to copy.
+    shown = editor.get("/staff/items/3.1")
+    assert _textarea(shown.data, "note_zh") == "" and NOTICE not in text_of(shown.data)
+    assert "could not be put back into its form" in text_of(shown.data) and _drafts(app) == 0
     # Without a Referer on this site there is no page to go back to: nothing is kept, the text is shown.
     editor.set_cookie("staff_draft", "", expires=0, path="/staff/")
     r = editor.post(ITEM, data=data, headers={"Referer": "https://elsewhere.example/staff/items/2.3"})
@@ -263,3 +267,36 @@ def test_only_the_forms_own_fields_are_kept_and_not_too_much(app):
         assert drafts.keep([("note_zh", "长" * (drafts.MAX_CHARS + 1))], ITEM, ITEM) is None
         assert drafts.keep([("csrf_token", "t")], ITEM, ITEM) is None
         assert drafts.keep([("note_zh", NOTE)], ITEM, ITEM)
+
+
+def test_a_draft_whose_form_is_gone_is_shown_once_to_copy(app_factory):
+    """The resident withdrew the comment while the reply was written: no decision form is left on its
+    page, so the reply is shown above it, to copy, once; nothing is sent."""
+    from portal.services import feedback as service
+
+    app, _clock, c, fid, _seen, r = _expired_reply(app_factory)
+    with app.test_request_context():
+        from portal.extensions import db
+        from portal.models import Feedback
+
+        service.withdraw(db.session.get(Feedback, fid))
+    assert _log_in_again(c, r, "wang").status_code == 302
+    page = c.get(f"/staff/feedback/{fid}")
+    assert "could not be put back into its form" in text_of(page.data) and REPLY in page.get_data(as_text=True)
+    assert _textarea(page.data, f"c{fid}-reply") is None  # there is no form to fill
+    assert _drafts(app) == 0 and "staff_draft=;" in _draft_cookie(page)
+    assert REPLY not in c.get(f"/staff/feedback/{fid}").get_data(as_text=True)
+
+
+def test_an_outcome_note_comes_back_after_the_form_expired(app, staff_client):
+    url = "/staff/plans/2023-city-management/items/2.3/outcome"
+    editor = staff_client("editor")
+    page = editor.get(url)
+    data = {"csrf_token": csrf_from(page.data), "seen": _hidden(page.data, "seen"), "result": "partly_completed",
+            "note_zh": "35台完成意愿征询，20台竣工，其余因资金未到位顺延。", "figure_completions": "20"}
+    editor.post("/staff/logout", data={"csrf_token": csrf_from(page.data)})
+    login(editor, app.extensions["test_staff"][-1])
+    assert editor.post(url, data=data, headers={"Referer": f"http://localhost{url}"}).status_code == 400
+    page = editor.get(url)
+    assert _textarea(page.data, "note_zh") == data["note_zh"] and _input(page.data, "figure_completions") == "20"
+    assert NOTICE_ZH in text_of(page.data) and _drafts(app) == 0

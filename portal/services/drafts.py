@@ -11,7 +11,8 @@ same address is filled in with it, once; nothing is sent for them.
   `flask privacy purge` (and whenever a new draft is kept).
 * A draft bigger than MAX_CHARS is not kept: the staff member still sees their text, to copy.
 * The draft is restored only into the form posting to the address it was posted to, on the page it came
-  from: never into another page's form, and only on staff pages (which need a login).
+  from: never into another page's form, and only on staff pages (which need a login). When that page no
+  longer has such a form, the text is shown there once, to copy.
 """
 from __future__ import annotations
 

@@ -1,6 +1,11 @@
 """The web side of staff drafts (the rules are in services/drafts.py): the cookie, the page a form came from,
 and putting a draft back into the one form that posted it.
 
+Which form: a form does not know the address it posts to, and field names cannot tell the forms of one
+page apart (a comment's approve and reply forms share theirs), so the view that builds a form beside its
+address calls put_back(form, address). If no form of the draft's page takes it (the comment was withdrawn
+meanwhile, say), the page's template shows the text above the page, to copy (left_over); either way once.
+
 The cookie holds only the random token; it is HttpOnly, SameSite=Lax, Secure behind HTTPS, lives as long as
 the draft, and is limited to /staff/, so public pages never receive it (nor set it: only a staff POST that
 could not be taken does), and stay cacheable (portal/http_caching.py).
@@ -11,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import after_this_request, current_app, g, request
 
-from ..forms import PortalForm, typed_text
+from ..forms import TYPED_TEXT_FIELDS, PortalForm, typed_text
 from ..redirects import safe_target
 from ..services import drafts as service
 
@@ -64,16 +69,35 @@ def put_back(form: PortalForm, action: str) -> PortalForm:
     """`form`, which posts to `action`, filled in with what this browser's draft holds when the draft was
     posted to that address from this page; then the draft is deleted and the cookie cleared. Any other
     form (another address, another page, a form being posted) is returned as it is."""
-    draft = _pending() if request.method == "GET" and request.blueprint == "staff" else None
+    draft = _here()
     if draft is None or urlsplit(action).path != draft.action or not form.put_back(draft.fields):
         return form
-    token = request.cookies[COOKIE]
-    service.forget(token)
-    g.staff_draft = None  # once
+    _spend()
+    return form
+
+
+def left_over() -> list[str]:
+    """The text of this page's draft when no form of the page took it (the form is gone: the comment
+    was withdrawn or decided meanwhile, say): shown once above the page, to copy, then deleted as a
+    restored draft is. Asked by the page's template, after the view has built its forms."""
+    draft = _here()
+    if draft is None:
+        return []
+    _spend()
+    return [value for name, value in draft.fields.items(multi=True)
+            if name.rpartition("-")[2] in TYPED_TEXT_FIELDS and value.strip()]
+
+
+def _here():
+    return _pending() if request.method == "GET" and request.blueprint == "staff" else None
+
+
+def _spend() -> None:
+    """Once: the draft is deleted and the browser's cookie cleared with this answer."""
+    service.forget(request.cookies[COOKIE])
+    g.staff_draft = None
 
     @after_this_request
     def _clear_cookie(response):
         response.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="Lax", secure=_secure())
         return response
-
-    return form
