@@ -300,3 +300,23 @@ def test_an_outcome_note_comes_back_after_the_form_expired(app, staff_client):
     page = editor.get(url)
     assert _textarea(page.data, "note_zh") == data["note_zh"] and _input(page.data, "figure_completions") == "20"
     assert NOTICE_ZH in text_of(page.data) and _drafts(app) == 0
+
+
+def test_a_bulk_rejection_comes_back_with_its_reason_and_ticks(app, staff_client):
+    first, _ = submit_direct(app)
+    second, _ = submit_direct(app, body="小区门口的路灯坏了很久，晚上出行很不方便，请尽快修理。", ip="203.0.113.10")
+    moderator = staff_client("moderator")
+    moderator.set_cookie("lang", "en")
+    page = moderator.get("/staff/moderation")
+    moderator.post("/staff/logout", data={"csrf_token": csrf_from(page.data)})
+    login(moderator, app.extensions["test_staff"][-1])
+    reason = "内容与本条工作要点无关，请在对应的工作要点下留言。"
+    r = moderator.post("/staff/moderation", headers={"Referer": "http://localhost/staff/moderation"},
+                       data={"csrf_token": csrf_from(page.data), "ids": [str(first)], "action": "reject",
+                             "reason": reason, "reason_code": "off_topic", "next": "/staff/moderation"})
+    assert r.status_code == 400
+    page = moderator.get("/staff/moderation")
+    html = page.get_data(as_text=True)
+    assert _input(page.data, "reason") == reason and NOTICE in text_of(page.data)
+    assert re.search(rf'id="tick-{first}"[^>]*checked', html) and not re.search(rf'id="tick-{second}"[^>]*checked', html)
+    assert all(_textarea(page.data, f"c{n}-{f}") == "" for n in (first, second) for f in ("reply", "reason"))
