@@ -52,10 +52,9 @@ def _request_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
-        from .forms import typed_text
-
-        typed = typed_text() if request.path.startswith("/staff/") else None
-        return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."), typed)
+        if request.path.startswith("/staff/"):
+            return _staff_form_expired()
+        return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."))
 
     @app.errorhandler(429)
     def too_many(_e):
@@ -66,6 +65,23 @@ def _request_errors(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_e):
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
+
+
+def _staff_form_expired():
+    """A staff form with a token that no longer matches (logged out or in again in another tab, or the
+    session ended): what was typed is kept as a draft, put back into the form when its page is opened
+    again (staff/drafts.py), and shown here too."""
+    from .forms import typed_text
+    from .staff.drafts import came_from, keep_typed
+
+    back = came_from()
+    typed = typed_text()
+    if keep_typed(back):
+        return render_template("errors/error.html", code=400, title=_("Form expired"), typed=typed, back=back,
+                               message=_("The form had expired, so nothing was saved. What you typed has been "
+                                         "kept: open the page again and it will be put back into the form, "
+                                         "for you to check and send.")), 400
+    return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."), typed or None)
 
 
 def _server_errors(app: Flask) -> None:

@@ -46,6 +46,23 @@ class PortalForm(FlaskForm):
             return MultiDict([(name, one_newline(without_control_characters(value)))
                               for name, value in posted.items(multi=True)])
 
+    # True once what was typed before the session or the form expired has been put back (staff/drafts.py):
+    # the page says so above the form.
+    restored = False
+
+    def put_back(self, kept: MultiDict) -> bool:
+        """Fills the fields named in `kept` (a draft of this form) as if they had been posted, the hidden
+        version `seen` included: sending it again is checked against the record as it was then. The
+        CSRF token stays this page's own. True when typed text was put back."""
+        fields = [f for f in self if f.name in kept and f.name.rpartition("-")[2] != "csrf_token"]
+        if not any(f.name.rpartition("-")[2] in TYPED_TEXT_FIELDS and kept[f.name].strip() for f in fields):
+            return False
+        cleaned = self.meta.wrap_formdata(self, kept)
+        for f in fields:
+            f.process(cleaned, data=f.data)
+        self.restored = True
+        return True
+
 
 class StaffForm(PortalForm):
     def validate_on_submit(self, extra_validators=None) -> bool:
@@ -62,7 +79,9 @@ TYPED_TEXT_FIELDS = ("note_zh", "note_en", "reply", "reason", "name_zh", "name_e
 
 def typed_text() -> list[str]:
     """The text typed into a staff form that cannot be taken (the session or the form expired while it
-    was written), to be shown back for copying rather than lost with the request."""
+    was written). It is kept as a draft and put back into the form once the staff member is back on its
+    page (staff/drafts.py); it is also shown on the page that answers the request, in case the draft
+    cannot be used (too large, no page to go back to, or another browser)."""
     if request.method != "POST":
         return []
     return [without_control_characters(value) for name, value in request.form.items(multi=True)

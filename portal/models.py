@@ -95,6 +95,21 @@ class StaffSession(db.Model):
     staff: Mapped[StaffUser] = relationship()
 
 
+class StaffDraft(db.Model):
+    """What a staff member typed into a form that could not be taken (the session or the form had expired),
+    kept for a short while so it can be put back into that form (services/drafts.py). The browser holds
+    the token whose SHA-256 is token_hash, in a cookie limited to /staff/."""
+
+    __tablename__ = "staff_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    page: Mapped[str] = mapped_column(String(500))  # the path of the page the form was on
+    action: Mapped[str] = mapped_column(String(500))  # the path the form posted to
+    fields: Mapped[list] = mapped_column(JSON)  # [[name, value], ...]: the form's own fields, no secrets
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
 class StatusUpdate(db.Model):
     """A history entry. Corrections are new entries, never edits."""
 

@@ -27,7 +27,7 @@ def register_cli(app: Flask) -> None:
             click.echo(f"  {error}", err=True)
 
     @privacy_group.command("purge", help=_l("Erase contacts of comments closed longer than "
-                                           "PORTAL_CONTACT_RETENTION_DAYS, stale follow requests and old sent mails."))
+                                           "PORTAL_CONTACT_RETENTION_DAYS, stale follow requests, old sent mails and expired staff drafts."))
     def purge_command():
         from ..services.privacy import purge
 
@@ -35,6 +35,7 @@ def register_cli(app: Flask) -> None:
         click.echo(gettext("privacy: %(contacts)s contacts erased, %(unconfirmed)s unconfirmed follow requests "
                            "and %(mails)s old mails (sent, or given up on) deleted", contacts=report.contacts,
                            unconfirmed=report.unconfirmed, mails=report.sent_mails))
+        click.echo(gettext("privacy: %(drafts)s expired staff drafts deleted", drafts=report.drafts))
 
     app.cli.add_command(mail_group)
     app.cli.add_command(privacy_group)

@@ -5,7 +5,9 @@
   by its author; the time counts from the last of decision, official reply and withdrawal;
 * addresses waiting for those comments' answers;
 * follow requests never confirmed within 7 days;
-* sent mails older than 7 days (they hold the address they went to), and mails the queue gave up on.
+* sent mails older than 7 days (they hold the address they went to), and mails the queue gave up on;
+* staff drafts (what staff typed into a form whose session had expired) past their hour
+  (services/drafts.py; they are deleted as soon as they are put back, too).
 
 Comments themselves stay, as the portal promises (what residents were told stays on record).
 """
@@ -20,7 +22,7 @@ from sqlalchemy import and_, delete, or_, select
 from ..extensions import db
 from ..models import Feedback, MailMessage, Subscription, utcnow
 from ..states import ModerationState
-from . import audit
+from . import audit, drafts
 from .follow import UNCONFIRMED_FOR, forget_comment
 from .mail import KEEP_SENT, MAX_ATTEMPTS
 
@@ -30,6 +32,7 @@ class PurgeReport:
     contacts: int
     unconfirmed: int
     sent_mails: int
+    drafts: int = 0
 
 
 def _closed_before(cutoff: datetime):
@@ -54,8 +57,9 @@ def purge(now: datetime | None = None) -> PurgeReport:
                     MailMessage.created_at < now - KEEP_SENT)
     sent = db.session.execute(delete(MailMessage).where(or_(MailMessage.sent_at < now - KEEP_SENT,
                                                             given_up))).rowcount
+    expired_drafts = drafts.purge()  # by the staff sessions' clock, like the drafts' expiry itself
     if ids:
         audit.record("privacy.purge", "feedback", f"{len(ids)} contacts", None,
                      {"erased_contacts": len(ids), "before": cutoff.isoformat()}, actor=None)
     db.session.commit()
-    return PurgeReport(len(ids), unconfirmed, sent)
+    return PurgeReport(len(ids), unconfirmed, sent, expired_drafts)

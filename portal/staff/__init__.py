@@ -28,32 +28,31 @@ def _require_login():
 
 def _login_again():
     """The session ended while a form was being filled in. Login returns to the page the form was on,
-    not to the address it posts to (which takes only posts); text typed into it comes with the login
-    page, to copy, rather than being dropped by a redirect."""
-    from urllib.parse import urlsplit
-
+    not to the address it posts to (which takes only posts). What was typed into the form is kept as a
+    draft (staff/drafts.py) and put back into that form once the staff member is on its page again;
+    the login page says so, and shows the text too, for when the draft cannot be used."""
     from flask import render_template
 
     from ..forms import typed_text
+    from .drafts import came_from, keep_typed
     from .forms import LoginForm
     from .routes import _safe_next
 
-    came_from = urlsplit(request.referrer or "")
-    back = _safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else "")
-                      if came_from.netloc == request.host else None)
+    page = came_from()
+    back = _safe_next(page)
     typed = typed_text()
     if not typed:
         return redirect(url_for("staff.login", next=back))
     return render_template("staff/login.html", form=LoginForm(formdata=None), typed=typed,
-                           action=url_for("staff.login", next=back)), 401
+                           kept=keep_typed(page), action=url_for("staff.login", next=back)), 401
 
 
 @bp.context_processor
 def _staff_globals():
     from ..services.auth import can, current_staff
-    from . import audit_view
+    from . import audit_view, drafts
 
-    return {"staff_user": current_staff(), "can": can, "shanghai_time": audit_view.shanghai_time,
+    return {"staff_user": current_staff(), "can": can, "draft_left_over": drafts.left_over, "shanghai_time": audit_view.shanghai_time,
             "audit_rows": audit_view.rows_of, "action_label": audit_view.action_label,
             "audit_item_code": audit_view.item_code_of, "target_name": audit_view.target_name,
             "status_text_in": audit_view.status_text_in}

@@ -20,6 +20,7 @@ from ..services.status import status_map
 from ..services.versions import Stale
 from ..states import ItemStatus
 from . import bp
+from .drafts import put_back
 from .item_forms import PROGRESS_PREFIX, site_form, stage_form, update_form
 
 
@@ -52,6 +53,11 @@ def _render(item, update=None, new_site=None, stage_forms=None, status=200, **ex
                                      seen=site_service.sites_version(item.code))
     forms = {s.id: stage_form(s, formdata=None, happened_on=today().isoformat(), stage=s.stage,
                               seen=site_service.stage_version(s)) for s in sites}
+    # What was typed before the session or the form expired goes back into the one form that posted it.
+    put_back(update, url_for("staff.item", code=item.code))
+    put_back(new_site, url_for("staff.add_site", code=item.code))
+    for site_id, stage in forms.items():
+        put_back(stage, url_for("staff.site_stage", code=item.code, site_id=site_id))
     forms.update(stage_forms or {})
     extra.setdefault("just_published", _just_published(entries))
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,

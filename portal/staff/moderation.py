@@ -24,6 +24,7 @@ from ..services.feedback_export import export
 from ..services.moderation_transitions import ModerationAction, allowed_actions
 from ..states import ModerationState
 from . import bp
+from .drafts import put_back
 from .forms import ApproveForm, BulkForm, HideForm, RejectForm, ReplyForm
 from .routes import _safe_next
 
@@ -69,9 +70,10 @@ def actions_for(fb: Feedback, bound: dict | None = None) -> list[CardAction]:
     for action in allowed_actions(fb):
         # Changing a reply starts from the one published: fixing a typo should not mean typing it all again.
         start = {"reply": fb.reply_body} if action == ModerationAction.REPLY and fb.reply_body else {}
-        form = (bound or {}).get(action) or FORMS[action](prefix=_prefix(fb), formdata=None, **start)
+        url = url_for(f"staff.{action}", feedback_id=fb.id)
+        form = (bound or {}).get(action) or put_back(FORMS[action](prefix=_prefix(fb), formdata=None, **start), url)
         summary, button = _wording(fb, action)
-        out.append(CardAction(action, form, url_for(f"staff.{action}", feedback_id=fb.id), summary, button,
+        out.append(CardAction(action, form, url, summary, button,
                               getattr(form, "reason", None) or form.reply, getattr(form, "reason_code", None),
                               action == ModerationAction.APPROVE))
     return out
@@ -117,7 +119,7 @@ def _render_list(bulk: BulkForm, status: int = 200):
 def moderation():
     """GET: the list (pending and reported by default). POST: a bulk decision on the ticked comments."""
     if request.method == "GET":
-        return _render_list(BulkForm(formdata=None))
+        return _render_list(put_back(BulkForm(formdata=None), url_for("staff.moderation")))
     bulk = BulkForm()
     if not bulk.validate_on_submit():
         return _render_list(bulk, 400)

@@ -21,6 +21,7 @@ from ..services.content import content
 from ..services.plans import check_plans
 from ..services.versions import Stale
 from . import bp
+from .drafts import put_back
 from .outcome_forms import FIGURE_PREFIX, figure_fields, outcome_form
 
 
@@ -105,8 +106,8 @@ def item_outcome(slug: str, code: str):
         return _render(store.plan, item, None, existing, refused=_(refused.message, **refused.params),
                        status=200 if request.method == "GET" else 400)
     if request.method == "GET":
-        return _render(store.plan, item, outcome_form(store.plan, item, formdata=None, seen=outcome_service.version(existing),
-                                                      **_defaults(existing)), existing)
+        form = outcome_form(store.plan, item, formdata=None, seen=outcome_service.version(existing), **_defaults(existing))
+        return _render(store.plan, item, put_back(form, url_for("staff.item_outcome", slug=slug, code=code)), existing)
     form = outcome_form(store.plan, item, formdata=request.form)
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:

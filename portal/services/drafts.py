@@ -1,0 +1,100 @@
+"""Nothing staff type is lost when their session or form expires: the rules for the drafts kept meanwhile.
+
+When a staff form cannot be taken (the session ended, or the CSRF token no longer matches), what was typed
+into it is kept here, server-side, under a random token the browser holds in a cookie (portal/staff/drafts.py
+sets and reads it). Once the staff member is back on the page the form was on, the form that posted to the
+same address is filled in with it, once; nothing is sent for them.
+
+* Only the form's own fields are kept: never the CSRF token nor anything that looks like a password or a
+  one-time code (files never reach request.form).
+* A draft is kept for KEEP_FOR at most, is deleted when it is put back, and expired ones are deleted by
+  `flask privacy purge` (and whenever a new draft is kept).
+* A draft bigger than MAX_CHARS is not kept: the staff member still sees their text, to copy.
+* The draft is restored only into the form posting to the address it was posted to, on the page it came
+  from: never into another page's form, and only on staff pages (which need a login). When that page no
+  longer has such a form, the text is shown there once, to copy.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from werkzeug.datastructures import MultiDict
+
+from ..extensions import db
+from ..models import StaffDraft
+from .staff_sessions import now as session_now
+
+KEEP_FOR = timedelta(hours=1)
+# All names and values together, as JSON: a whole update form (two notes of 2,000 characters and the
+# figures) is far below it; anything larger was not typed into these forms.
+MAX_CHARS = 32_000
+MAX_FIELDS = 200
+MAX_PATH = 500
+# The last part of a field's name (after a form's prefix) that is never written down.
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current", "proof", "code", "totp"})
+
+
+@dataclass(frozen=True)
+class Draft:
+    page: str
+    action: str
+    fields: MultiDict
+
+
+def now() -> datetime:
+    return session_now()  # the staff sessions' clock: tests set STAFF_CLOCK
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def own_fields(posted: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The posted fields worth putting back: no token, no secret."""
+    return [[name, value] for name, value in posted
+            if isinstance(value, str) and name.rpartition("-")[2] not in SECRET_FIELDS]
+
+
+def keep(posted: Iterable[tuple[str, str]], page: str, action: str, replaces: str | None = None) -> str | None:
+    """Keeps what was posted to `action` from `page` (paths); returns the token for the browser, or None
+    when it is too large to keep. `replaces`: the browser's previous draft token, deleted (one a browser)."""
+    fields = own_fields(posted)
+    if (not fields or len(fields) > MAX_FIELDS or len(page) > MAX_PATH or len(action) > MAX_PATH
+            or len(json.dumps(fields, ensure_ascii=False)) > MAX_CHARS):
+        return None
+    moment = now()
+    db.session.execute(delete(StaffDraft).where(StaffDraft.expires_at <= moment))
+    if replaces:
+        db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(replaces)))
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffDraft(token_hash=_hash(token), page=page, action=action, fields=fields,
+                              created_at=moment, expires_at=moment + KEEP_FOR))
+    db.session.commit()
+    return token
+
+
+def pending(token: str | None, page: str) -> Draft | None:
+    """The unexpired draft behind `token` if it came from `page` (a path); nothing is deleted yet."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(select(StaffDraft).where(StaffDraft.token_hash == _hash(token)))
+    if row is None or row.expires_at <= now() or row.page != page:
+        return None
+    return Draft(row.page, row.action, MultiDict([tuple(pair) for pair in row.fields]))
+
+
+def forget(token: str) -> None:
+    """Deletes the draft behind `token`: it was put back (once), or the browser's cookie was cleared."""
+    db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(token)))
+    db.session.commit()
+
+
+def purge(moment: datetime | None = None) -> int:
+    """Deletes expired drafts; returns how many (called by `flask privacy purge`). Does not commit."""
+    return db.session.execute(delete(StaffDraft).where(StaffDraft.expires_at <= (moment or now()))).rowcount
