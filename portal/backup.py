@@ -24,7 +24,7 @@ from alembic.util import CommandError
 from flask import current_app
 from flask_babel import gettext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from .extensions import db
@@ -74,7 +74,11 @@ def _tool(name: str) -> str:
 
 
 def _table_counts(conn) -> dict[str, int]:
-    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in db.metadata.sorted_tables}
+    # The tables the database has, not all this release knows: a backup is taken before `flask db upgrade`
+    # too, by new code over the previous release's tables.
+    present = set(inspect(conn).get_table_names())
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in db.metadata.sorted_tables if t.name in present}
 
 
 def _sha256(path: Path) -> str:
