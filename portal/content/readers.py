@@ -165,8 +165,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     short, a line that is indented, centred or set apart by spacing, and a short right-aligned line (a
     date) otherwise end or start paragraphs. Character counts are no guide:
     Latin letters and figures are narrower than Chinese characters.
-    Page numbers and running headers stay lines of their own, after the paragraph they interrupt, for
-    the normaliser to blank out."""
+    Page numbers and running headers are left out: only here is it known that they stood at a page's
+    edge (the normaliser, which sees no pages in this text, keeps a short line that recurs inside it)."""
     every = [line for page in pages for line in page]
     # The right margin from lines ending in a character: a text layer gives a closing mark its full
     # width even where the layout squeezed it into the margin.
@@ -205,7 +205,6 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 and not _opens_paragraph(prev.text, line.text))
 
     out: list[str] = []
-    held: list[str] = []  # page furniture met inside a paragraph, written after it
     paragraph, prev, prev_page = None, None, -1
     # Whether the paragraph so far is centred lines only: the last, full line of a body paragraph is centred
     # too, and a centred heading right below it is not its continuation.
@@ -213,8 +212,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     for page_no, page in enumerate(pages):
         for line in page:
             if furniture(line):
-                held.append(line.text)
-            elif prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
+                continue
+            if prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
                 paragraph += line.text
                 prev = line
             elif prev is not None and runs_on(prev, line, page_no == prev_page):
@@ -224,6 +223,5 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 prev, prev_page, all_centred = line, page_no, False
             else:
                 out += [paragraph] if paragraph is not None else []
-                out += held
-                held, paragraph, prev, prev_page, all_centred = [], line.text, line, page_no, centred(line)
-    return out + ([paragraph] if paragraph is not None else []) + held
+                paragraph, prev, prev_page, all_centred = line.text, line, page_no, centred(line)
+    return out + ([paragraph] if paragraph is not None else [])

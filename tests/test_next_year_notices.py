@@ -1,0 +1,110 @@
+"""Next year's notice as a town's IT person gets it: the quirks real notices have, each either imported
+as the notice says or refused naming its line, with nothing changed. The notices here are written for
+these tests in the 2023 notice's style; they are not real documents and never go into content/."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal.content.normalize import normalise
+from portal.services.plans import import_notice
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "2025-city-management"
+
+HEAD = """浦东新区张江镇人民政府
+
+浦张府〔2025〕8号
+
+张江镇人民政府关于印发《张江镇2025年城市管理精细化工作要点》的通知
+
+镇机关各办公室、镇属各企事业单位，各居（村）委、相关单位：
+
+现将《张江镇2025年城市管理精细化工作要点》印发给你们，请认真对照执行。
+
+上海市浦东新区张江镇人民政府
+
+2025年2月20日
+
+张江镇2025年城市管理精细化工作要点
+
+为深入践行“人民城市人民建、人民城市为人民”重要理念，特制定本镇2025年城市管理精细化工作要点。
+
+"""
+
+
+@pytest.fixture
+def content(tmp_path):
+    dest = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dest)
+    return dest
+
+
+def _parsed(body: str, tmp_path: Path, content: Path, name: str = "notice.txt"):
+    source = tmp_path / name
+    source.write_text(HEAD + body, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    return planned
+
+
+def _items(planned) -> dict[str, tuple]:
+    return {i.code: (i.offices, i.supporting, i.deadline, i.when, i.official_text) for i in planned.notice.items}
+
+
+# --- clauses on lines of their own --------------------------------------------------------------------
+
+# Many notices set each work point's clause as a paragraph of its own; offices and months repeat.
+CLAUSES_ON_THEIR_OWN_LINES = """一、开展市容环境整治行动
+
+（一）整治沿街立面。
+
+1. 完成张江路沿线店招店牌规范整治。
+（责任部门：城运办；时间节点：全年）
+
+2. 推进户外广告设施安全检测。
+（责任部门：城运办；时间节点：全年）
+
+3. 开展架空线入地和杆箱整治。
+（责任部门：城运办；时间节点：全年）
+
+二、开展居住小区品质提升行动
+
+（一）工作目标
+
+完成老旧小区综合改造。（责任部门：城建中心（房办）；时间节点：12月）
+
+三、开展河道水环境治理行动
+
+（一）工作目标
+
+完成中小河道轮疏。（责任部门：规建办；时间节点：11月）
+
+四、开展垃圾分类提质行动
+
+（一）工作目标
+
+巩固垃圾分类达标创建成果。（责任部门：城运办；时间节点：全年）
+"""
+
+
+def test_a_clause_or_heading_repeated_in_a_txt_is_not_taken_for_a_running_header(content, tmp_path):
+    """A short line seen three times used to be blanked as a page header wherever it stood, so the clauses
+    vanished (the import blamed a missing clause) and a heading every area repeats silently lost its areas."""
+    planned = _parsed(CLAUSES_ON_THEIR_OWN_LINES, tmp_path, content)
+    assert planned.problems == []
+    got = _items(planned)
+    assert list(got) == ["1.1.1", "1.1.2", "1.1.3", "2.1", "3.1", "4.1"]
+    assert got["1.1.2"][:4] == (["城运办"], [], "2025-12", "全年")
+    assert [s.subsections[0].title for s in planned.notice.sections[1:]] == ["工作目标"] * 3
+
+
+def test_running_headers_still_go_where_pages_are_marked():
+    """A pdftotext .txt: a form feed between pages, the header first on each page; a clause that recurs
+    inside a page stays."""
+    clause = "（责任部门：城运办；时间节点：全年）"
+    pages = [f"张江镇人民政府文件\n{n}. 第{n}项工作。\n{clause}\n第 {n} 页" for n in range(1, 4)]
+    lines = normalise("\f".join(pages)).splitlines()
+    assert "张江镇人民政府文件" not in lines and not [line for line in lines if line.startswith("第 ")]
+    assert lines.count(clause) == 3 and lines[5] == "2. 第2项工作。"  # blanked, not removed: line numbers hold
