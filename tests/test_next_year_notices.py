@@ -108,3 +108,32 @@ def test_running_headers_still_go_where_pages_are_marked():
     lines = normalise("\f".join(pages)).splitlines()
     assert "张江镇人民政府文件" not in lines and not [line for line in lines if line.startswith("第 ")]
     assert lines.count(clause) == 3 and lines[5] == "2. 第2项工作。"  # blanked, not removed: line numbers hold
+
+
+# --- a heading run into its work point ------------------------------------------------------------------
+
+HEADING_ON_THE_ITEMS_LINE = """一、开展公共空间品质提升行动
+
+（一）实施高品质美丽街区建设。巩固市级“美丽街区”建设成果，完成张江路沿线街区改造1.2万平方米。（牵头单位：城运办；配合单位：规建办、城建中心；时间节点：2025年12月底）
+
+（二）开展绿色社区创建。
+
+完成不少于20个居委绿色社区达标创建。（责任部门：规建办；时间节点：年底前）
+"""
+
+
+def test_a_subsection_heading_on_the_same_line_as_its_work_point(content, tmp_path):
+    planned = _parsed(HEADING_ON_THE_ITEMS_LINE, tmp_path, content)
+    assert planned.problems == []
+    sub = planned.notice.sections[0].subsections[0]
+    assert sub.title == "实施高品质美丽街区建设"
+    got = _items(planned)
+    assert got["1.1"] == (["城运办", "规建办", "城建中心"], ["规建办", "城建中心"], "2025-12", "2025年12月底",
+                          "巩固市级“美丽街区”建设成果，完成张江路沿线街区改造1.2万平方米。")
+    assert got["1.2"][2:4] == ("2025-12", "年底前")
+
+
+def test_a_heading_run_into_its_work_point_without_a_full_stop_is_refused_naming_the_line(content, tmp_path):
+    planned = _parsed(HEADING_ON_THE_ITEMS_LINE.replace("建设。巩固", "建设，巩固"), tmp_path, content)
+    assert [p.line for p in planned.problems] == [21]
+    assert "no 。 between" in str(planned.problems[0]) and "实施高品质美丽街区建设，巩固" in str(planned.problems[0])

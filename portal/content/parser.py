@@ -240,6 +240,7 @@ class _BodyReader:
         self.section: ParsedSection | None = None
         self.sub: ParsedSubsection | None = None
         self.pending: tuple[int, str] | None = None  # text of a subsection-level work point still to close
+        self.unreadable: set[str] = set()  # subsections already reported, not to be reported again as empty
 
     def read(self, lines: list[tuple[int, str]]) -> None:
         for ln, line in lines:
@@ -268,7 +269,10 @@ class _BodyReader:
             raise NoticeParseError(ln, N_("text before the first action area"))
         m = SUBSECTION_RE.match(line)
         if m and not CLAUSE_START_RE.match(line):
-            return self._subsection(ln, m)
+            clause = CLAUSE_START_RE.search(line)
+            if clause is None:
+                return self._subsection(ln, m)
+            return self._subsection_with_its_text(ln, m, clause.start() - m.start(2))
         m = ITEM_RE.match(line)
         if m:
             return self._numbered_item(ln, m)
@@ -301,6 +305,19 @@ class _BodyReader:
             raise NoticeParseError(ln, N_("subsection （%(number)s） is out of order"), number=m.group(1))
         self.sub = ParsedSubsection(f"{self.section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
         self.section.subsections.append(self.sub)
+
+    def _subsection_with_its_text(self, ln: int, m: re.Match, clause_at: int) -> None:
+        """（一）实施高品质美丽街区建设。巩固……（责任部门：…）: many notices run a subsection's heading
+        into its work point. The heading ends at its first 。; without one the two cannot be told apart."""
+        rest = m.group(2)
+        end = rest.find("。", 0, clause_at)
+        if end < 0 or not rest[end + 1:clause_at].strip():
+            self._subsection(ln, m)  # so the subsections after it are read in order
+            self.unreadable.add(self.sub.code)
+            raise NoticeParseError(ln, N_("subsection heading and work point on one line with no 。 between "
+                                          "them: put the work point on a line of its own"))
+        self._subsection(ln, SUBSECTION_RE.match(f"（{m.group(1)}）{rest[:end + 1]}"))
+        self._subsection_text(ln, rest[end + 1:].strip())
 
     def _numbered_item(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
@@ -337,7 +354,7 @@ class _BodyReader:
     def _check_subsections(self) -> None:
         for sec in self.sections:
             for s in sec.subsections:
-                if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
+                if s.code not in self.unreadable and not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
                     self._note(NoticeParseError(s.line, N_("subsection %(code)s has no work point"), code=s.code)
                                .quoting(s.title))
 
