@@ -137,3 +137,66 @@ def test_a_heading_run_into_its_work_point_without_a_full_stop_is_refused_naming
     planned = _parsed(HEADING_ON_THE_ITEMS_LINE.replace("建设。巩固", "建设，巩固"), tmp_path, content)
     assert [p.line for p in planned.problems] == [21]
     assert "no 。 between" in str(planned.problems[0]) and "实施高品质美丽街区建设，巩固" in str(planned.problems[0])
+
+
+# --- a whole next-year notice: other areas, offices and deadline words --------------------------------
+
+# Three areas (2023 had eight), a heading run into its work point, offices joined by 、 and ，, a
+# 牵头/配合 split, full-width 1． numbers, figures with 万/余/约/以上/不少于, and the deadline words real
+# notices use besides 9月底前.
+NOTICE_2025 = HEAD.replace("浦张府〔2025〕8号", "浦张府[2025]8号") + """一、开展道路交通环境提升行动
+
+（一）整治非机动车乱停放。
+
+1．在地铁站点周边新增非机动车停放点不少于20处，规范停放秩序。（牵头单位：城运办；配合单位：综合行政执法队，城建中心；时间节点：第三季度）
+
+2．开展共享单车清理，全年清理约1.2万辆。（责任部门：城运办、综合行政执法队；时间节点：长期坚持）
+
+（二）推进道路大中修。完成道路大中修3.5万平方米以上。（责任部门：城建中心；完成时限：2025年11月30日前）
+
+二、开展居住小区品质提升行动
+
+（一）推进既有多层住宅加装电梯。
+
+完成加装电梯意愿征询40台，开工20台。（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：6月、12月）
+
+三、开展城市运行安全保障行动
+
+（一）排查燃气安全隐患。
+
+1．完成餐饮场所燃气安全检查300余家。（责任部门：综合行政执法队；时间节点：上半年）
+
+2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）
+"""
+
+EXPECTED_2025 = {
+    "1.1.1": (["城运办", "综合行政执法队", "城建中心"], ["综合行政执法队", "城建中心"], "2025-09", "第三季度"),
+    "1.1.2": (["城运办", "综合行政执法队"], [], "2025-12", "长期坚持"),
+    "1.2": (["城建中心"], [], "2025-11", "2025年11月30日前"),
+    "2.1": (["社建办", "城建中心（房办）"], ["城建中心（房办）"], "2025-12", "6月、12月"),
+    "3.1.1": (["综合行政执法队"], [], "2025-06", "上半年"),
+    "3.1.2": (["经发办"], [], "2025-12", "年底前"),
+}
+
+
+def test_next_years_notice_with_its_own_deadline_words_reads_as_the_notice_says(content, tmp_path):
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.notice.number == "浦张府〔2025〕8号" and planned.notice.year == 2025
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["1.2"][4] == "完成道路大中修3.5万平方米以上。"
+    assert [s.title for s in planned.notice.sections] == [
+        "开展道路交通环境提升行动", "开展居住小区品质提升行动", "开展城市运行安全保障行动"]
+
+
+@pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
+def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("时间节点：上半年", f"时间节点：{when}"), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    # One unreadable work point is one problem: not also "2. out of order" and "3.1 has no work point".
+    assert [p.line for p in planned.problems] == [39], [str(p) for p in planned.problems]
+    assert "deadline" in str(planned.problems[0]) and planned.refusal and outcome is None
+    assert not (content / "plans" / SLUG).exists()
+

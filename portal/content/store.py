@@ -13,7 +13,7 @@ import yaml
 from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
-from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
+from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, deadline_from_period, parse_notice
 from .schema import (InLanguage, ItemFile, OfficeFile, PlaceFile, PlainText, PlanFile, SearchSuggestions, SectionName,
                      TargetFile, TermFile)
 
@@ -89,10 +89,14 @@ class Item:
 
     @property
     def open_ended(self) -> str | None:
-        """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end."""
+        """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end.
+        "period" when the month was read from a period (第三季度) or is the last of several (6月、12月): a
+        page that showed the month alone would state a date the notice does not."""
         if self.when in WHEN_ALL_YEAR:
             return "year"
-        return "ongoing" if self.when in WHEN_ONGOING else None
+        if self.when in WHEN_ONGOING:
+            return "ongoing"
+        return "period" if deadline_from_period(self.when) else None
 
     @property
     def sort_key(self) -> tuple[int, ...]:
