@@ -200,3 +200,31 @@ def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path,
     assert "deadline" in str(planned.problems[0]) and planned.refusal and outcome is None
     assert not (content / "plans" / SLUG).exists()
 
+
+def _published_2025(content: Path, tmp_path: Path) -> Path:
+    source = tmp_path / "notice-2025.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False, publish=True)
+    assert planned.refusal is None and outcome is not None, planned.refusal
+    return source
+
+
+def test_an_unwritten_heading_never_ends_inside_a_figure_so_publishing_at_once_works(content, tmp_path, app_factory):
+    """The heading of a work point not yet written up is its first 20 characters: 在地铁站点周边新增非机动车
+    停放点不少于20处 became …不少于2 (a figure the notice does not give), and --publish refused the plan."""
+    _published_2025(content, tmp_path)
+    from portal.content import load_content
+    assert load_content(content, SLUG).item("1.1.1").title.zh == "在地铁站点周边新增非机动车停放点不少于"
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    page = client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True)
+    assert "不少于2<" not in page and "不少于20处" in page
+
+
+def test_a_deadline_read_from_a_period_says_so_on_the_item_page(content, tmp_path, app_factory):
+    _published_2025(content, tmp_path)
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    zh = client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True)
+    assert "2025年9月" in zh and "通知原文为“第三季度”" in zh
+    en = client.get(f"/en/plans/{SLUG}/items/2.1").get_data(as_text=True)
+    assert "the notice says “6月、12月”, which ends this month" in en
+    assert "ends this month" not in client.get(f"/en/plans/{SLUG}/items/1.2").get_data(as_text=True)  # 11月30日前

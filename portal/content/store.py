@@ -181,9 +181,20 @@ def _list_file(path: Path, root: Path, model: type[BaseModel], key: str, where: 
     return records
 
 
+# Characters of one figure (20, 1.2万, 95%, 三十五) or one Latin word: a heading never ends inside one.
+_UNBROKEN = re.compile(r"[0-9A-Za-z.．%％万亿千百十〇零一二三四五六七八九两]")
+FALLBACK_TITLE_LENGTH = 20
+
+
 def _fallback_title(text: str) -> str:
+    """The clause's first words up to 20 characters, cut before a figure rather than through it: 不少于20处
+    cut at 20 characters read 不少于2, a figure the notice does not give."""
     first = re.split(r"[，。；,;]", text, maxsplit=1)[0]
-    return first[:20]
+    cut = FALLBACK_TITLE_LENGTH
+    if len(first) > cut and _UNBROKEN.match(first[cut]):
+        while cut > 0 and _UNBROKEN.match(first[cut - 1]):
+            cut -= 1
+    return first[:cut] if cut else first[:FALLBACK_TITLE_LENGTH]
 
 
 class UnknownOfficeError(ContentError):
