@@ -228,3 +228,70 @@ def test_a_deadline_read_from_a_period_says_so_on_the_item_page(content, tmp_pat
     en = client.get(f"/en/plans/{SLUG}/items/2.1").get_data(as_text=True)
     assert "the notice says “6月、12月”, which ends this month" in en
     assert "ends this month" not in client.get(f"/en/plans/{SLUG}/items/1.2").get_data(as_text=True)  # 11月30日前
+
+
+# --- a corrected notice that renumbers -------------------------------------------------------------------
+
+# The 2025 notice corrected after publication: a new work point inserted before 共享单车清理, which
+# becomes 1.1.3.
+NOTICE_2025_RENUMBERED = NOTICE_2025.replace(
+    "2．开展共享单车清理", "2．推进地铁站点周边人行道整修。（责任部门：城建中心；时间节点：9月）\n\n3．开展共享单车清理")
+
+
+def _write_title(content: Path, code: str, zh: str, en: str) -> None:
+    import yaml
+    path = content / "plans" / SLUG / "items" / f"{code}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**data, "title": {"zh": zh, "en": en}}, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
+def test_a_corrected_notice_that_renumbers_moves_the_writers_text_with_its_work_point(content, tmp_path):
+    """The writer's title of 共享单车清理 (1.1.2) used to stay on 1.1.2, now another work point, above the
+    other point's official words."""
+    import yaml
+    _published_2025(content, tmp_path)
+    _write_title(content, "1.1.2", "清理共享单车", "Clearing shared bicycles")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_RENUMBERED, encoding="utf-8")
+    _planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome.moved == {"1.1.2": "1.1.3"}
+    items = content / "plans" / SLUG / "items"
+    moved = yaml.safe_load((items / "1.1.3.yaml").read_text(encoding="utf-8"))
+    assert moved["title"]["zh"] == "清理共享单车" and moved["official"].startswith("开展共享单车清理")
+    new = yaml.safe_load((items / "1.1.2.yaml").read_text(encoding="utf-8"))
+    assert new["title"] == {"zh": "", "en": ""} and new["official"].startswith("推进地铁站点周边人行道整修")
+    assert "items/1.1.2.yaml" not in outcome.removed + outcome.reworded
+    # The same notice again: nothing moves, nothing changes.
+    _planned, again = import_notice(source, SLUG, content, dry_run=False)
+    assert again.moved == {} and again.written == []
+
+
+def test_a_corrected_notice_that_renumbers_work_points_with_comments_is_refused(content, tmp_path, app_factory):
+    """Updates, comments and marks point at (plan, code): renumbered, they would show under another work point."""
+    from flask import g
+
+    from portal.services import feedback
+    from portal.services.auth import create_staff
+    from portal.services.progress import record_update
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_RENUMBERED, encoding="utf-8")
+    with app.test_request_context():
+        staff = create_staff("plans-editor", "correct horse battery staple", "admin")
+        g.plan = SLUG
+        record_update("1.1.2", "in_progress", "已清理三千辆。", None, __import__("datetime").date(2025, 5, 1), actor=staff)
+        feedback.submit("3.1.2", body="气改电补贴怎么申请？", kind="question", ip="192.0.2.7", lang="zh", plan=SLUG)
+        before = {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()}
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert outcome is None and planned.renumbered_with_records == ["1.1.2 → 1.1.3"]
+        assert "1.1.2 → 1.1.3" in planned.refusal
+        assert {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()} == before
+        # A correction that keeps the numbering keeps the records where they were: 3.1.2 is reworded only.
+        source.write_text(NOTICE_2025.replace("推进瓶装液化气“气改电”", "推进瓶装液化气“气改电”工作"), encoding="utf-8")
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert planned.refusal is None and outcome.reworded == ["items/3.1.2.yaml"] and outcome.moved == {}
+    client = app.test_client()
+    assert "已清理三千辆" in client.get(f"/zh/plans/{SLUG}/items/1.1.2").get_data(as_text=True)
