@@ -295,3 +295,45 @@ def test_a_corrected_notice_that_renumbers_work_points_with_comments_is_refused(
         assert planned.refusal is None and outcome.reworded == ["items/3.1.2.yaml"] and outcome.moved == {}
     client = app.test_client()
     assert "已清理三千辆" in client.get(f"/zh/plans/{SLUG}/items/1.1.2").get_data(as_text=True)
+
+
+# --- Word documents ------------------------------------------------------------------------------------
+
+def test_a_docx_with_its_work_points_in_a_task_table_is_refused_saying_how_to_import_it(content, tmp_path):
+    """A 任务分解表 read cell by cell gave lines like 城运办长期坚持, reported as text outside any subsection."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for para in HEAD.strip().split("\n\n"):
+        document.add_paragraph(para)
+    document.add_paragraph("一、开展道路交通环境提升行动")
+    table = document.add_table(rows=3, cols=4)
+    rows = [("序号", "工作任务", "责任部门", "时间节点"), ("1", "新增非机动车停放点不少于20处。", "城运办", "第三季度"),
+            ("2", "开展共享单车清理。", "城运办", "长期坚持")]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    source = tmp_path / "notice.docx"
+    document.save(str(source))
+    from portal.content.readers import NoticeReadError
+    with pytest.raises(NoticeReadError, match="in a table \\(序号、工作任务、责任部门、时间节点\\)"):
+        import_notice(source, SLUG, content, dry_run=True)
+    assert not (content / "plans" / SLUG).exists()
+
+
+def test_a_docx_with_a_two_paragraph_title_and_a_line_break_reads_like_the_txt(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for para in NOTICE_2025.strip().split("\n\n"):
+        if "关于印发" in para:  # the title set on two lines by hand
+            first, rest = para.split("关于印发")
+            document.add_paragraph(first + "关于印发")
+            document.add_paragraph(rest)
+        elif para == "（一）整治非机动车乱停放。":  # a manual line break (Shift+Enter) after the heading
+            document.add_paragraph(para).add_run().add_break()
+        else:
+            document.add_paragraph(para)
+    source = tmp_path / "notice.docx"
+    document.save(str(source))
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert planned.notice.number == "浦张府〔2025〕8号"
