@@ -337,3 +337,37 @@ def test_a_docx_with_a_two_paragraph_title_and_a_line_break_reads_like_the_txt(c
     planned, _ = import_notice(source, SLUG, content, dry_run=True)
     assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
     assert planned.notice.number == "浦张府〔2025〕8号"
+
+
+# --- a PDF, and the command itself -----------------------------------------------------------------------
+
+def test_next_years_notice_as_a_pdf_over_pages_reads_like_the_txt(content, tmp_path):
+    """Printed as Word prints it (indented first lines, no spacing), large enough that clauses wrap and
+    run over page breaks: the reader joins the wrapped lines."""
+    from test_plans_import import _chromium_pdf
+
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in NOTICE_2025.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",'
+            "sans-serif;font-size:34px}p{margin:0;text-indent:2em}</style><body>" + paragraphs + "</body></html>")
+    pdf = _chromium_pdf(html, tmp_path)
+    from pdfminer.high_level import extract_pages
+    assert len(list(extract_pages(str(pdf)))) >= 2
+    planned, _ = import_notice(pdf, SLUG, content, dry_run=True)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["1.2"][4] == "完成道路大中修3.5万平方米以上。"
+
+
+def test_the_same_notice_imported_twice_says_nothing_changed_in_the_terminals_language(content, tmp_path, monkeypatch):
+    from test_plans_import import _flask
+
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    first = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in (content / "plans" / SLUG).rglob("*") if p.is_file()}
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    again = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
+    assert again.returncode == 0, again.stderr
+    assert f"content/plans/{SLUG}：没有改动" in again.stdout, again.stdout
+    assert {p: p.read_bytes() for p in (content / "plans" / SLUG).rglob("*") if p.is_file()} == before
