@@ -371,3 +371,29 @@ def test_the_same_notice_imported_twice_says_nothing_changed_in_the_terminals_la
     assert again.returncode == 0, again.stderr
     assert f"content/plans/{SLUG}：没有改动" in again.stdout, again.stdout
     assert {p: p.read_bytes() for p in (content / "plans" / SLUG).rglob("*") if p.is_file()} == before
+
+
+# --- a resident searching both years ----------------------------------------------------------------------
+
+def test_search_over_every_plan_offers_every_plans_months_and_names_areas_by_plan(content, tmp_path, app_factory):
+    """With no plan chosen the search covers both years, but its month choices were the current plan's
+    only (2025年6月 could not be chosen) and area 1 was named as 2023 names it, though it finds 2025's
+    area 1 too."""
+    import re
+
+    _published_2025(content, tmp_path)
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+
+    def choices(url: str, name: str) -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        select = re.search(rf'<select id="f-{name}" name="{name}">(.*?)</select>', page, re.S).group(1)
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)[1:]
+
+    every = choices("/zh/search?q=燃气", "month")
+    assert "2025年6月" in every and "2023年5月" in every and every.index("2023年5月") < every.index("2025年6月")
+    assert choices(f"/zh/search?q=燃气&plan={SLUG}", "month") == ["2025年6月", "2025年9月", "2025年11月", "2025年12月"]
+    area = choices("/zh/search?q=燃气", "area")[0]
+    assert "2023: 开展公共空间品质提升行动" in area and "2025: 开展道路交通环境提升行动" in area
+    assert choices(f"/zh/search?q=燃气&plan={SLUG}", "area")[0] == "1. 开展道路交通环境提升行动"
+    page = client.get("/zh/search?q=燃气&month=2025-06").get_data(as_text=True)
+    assert f"/zh/plans/{SLUG}/items/3.1.1" in page or "3.1.1" in page
