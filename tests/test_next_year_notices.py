@@ -397,3 +397,16 @@ def test_search_over_every_plan_offers_every_plans_months_and_names_areas_by_pla
     assert choices(f"/zh/search?q=燃气&plan={SLUG}", "area")[0] == "1. 开展道路交通环境提升行动"
     page = client.get("/zh/search?q=燃气&month=2025-06").get_data(as_text=True)
     assert f"/zh/plans/{SLUG}/items/3.1.1" in page or "3.1.1" in page
+
+
+def test_work_points_numbered_in_brackets_read_like_numbered_ones(content, tmp_path):
+    """一、→（一）→（1）: some notices number their third level as the fourth usually is. A lone （1） was
+    taken into the official text, a second one refused as text after a work point."""
+    body = NOTICE_2025.removeprefix(HEAD.replace("浦张府〔2025〕8号", "浦张府[2025]8号"))
+    planned = _parsed(body.replace("1．在地铁", "（1）在地铁").replace("2．开展共享", "（２）开展共享"), tmp_path, content)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["1.1.1"][4].startswith("在地铁站点周边")
+    wrong = _parsed(body.replace("2．开展共享", "（3）开展共享"), tmp_path, content)
+    assert [str(p) for p in wrong.problems] == [
+        "line 25 “（3）开展共享单车清理，全年清理约1.2万辆。（责任部门：城…”: work point 3. is out of order (expected 2.)"]

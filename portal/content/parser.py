@@ -19,7 +19,8 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)\s*[、,，.．]\s*(.+)$")
 SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.+)$")
-ITEM_RE = re.compile(r"^([0-9０-９]{1,2})\s*[.．、]\s*(.*)$")
+# 1. 1．1、 and, where a notice numbers its third level as the fourth usually is, （1）.
+ITEM_RE = re.compile(r"^(?:(?P<number>[0-9０-９]{1,2})\s*[.．、]|[（(]\s*(?P<bracketed>[0-9０-９]{1,2})\s*[）)])\s*(?P<text>.*)$")
 CLAUSE_START_RE = re.compile(r"[（(]\s*(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)")
 CLAUSE_RE = re.compile(
     r"[（(]\s*(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
@@ -348,7 +349,7 @@ class _BodyReader:
         sub = self.sub
         if sub is None:
             raise NoticeParseError(ln, N_("numbered work point outside a subsection"))
-        n = int(m.group(1).translate(_DIGITS))
+        n = int((m.group("number") or m.group("bracketed")).translate(_DIGITS))
         sub.numbered = True
         # Counted from the numbers read, not the work points kept: one unreadable point is one problem,
         # not also "out of order" for every point after it.
@@ -358,7 +359,7 @@ class _BodyReader:
             raise NoticeParseError(ln, N_("work point %(number)s. is out of order (expected %(expected)s.)"),
                                    number=n, expected=expected)
         try:
-            self._add_item(f"{sub.code}.{n}", n, split_clause(m.group(2), ln, self.year), ln)
+            self._add_item(f"{sub.code}.{n}", n, split_clause(m.group("text"), ln, self.year), ln)
         except NoticeParseError:
             self.unreadable.add(sub.code)  # reported here; not again as a subsection with no work point
             raise
