@@ -284,9 +284,21 @@ def test_a_corrected_notice_that_renumbers_work_points_with_comments_is_refused(
         g.plan = SLUG
         record_update("1.1.2", "in_progress", "已清理三千辆。", None, __import__("datetime").date(2025, 5, 1), actor=staff)
         feedback.submit("3.1.2", body="气改电补贴怎么申请？", kind="question", ip="192.0.2.7", lang="zh", plan=SLUG)
+        from portal.extensions import db
+        from portal.models import Subscription
+        # A resident following 2.1 by e-mail (2.1 becomes 2.2 below): followers count as records too.
+        db.session.add(Subscription(email="a@example.com", kind="item", key=f"{SLUG}/2.1", lang="zh", token_hash="x" * 64))
+        db.session.commit()
         before = {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()}
         planned, outcome = import_notice(source, SLUG, content, dry_run=False)
         assert outcome is None and planned.renumbered_with_records == ["1.1.2 → 1.1.3"]
+        source.write_text(NOTICE_2025.replace("二、开展居住小区品质提升行动\n\n（一）", "二、开展居住小区品质提升行动\n\n"
+                                              "（一）推进小区电瓶车充电设施建设。\n\n新增充电端口。（责任部门：社建办；时间节点：9月）\n\n（二）"),
+                          encoding="utf-8")
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert outcome is None and planned.renumbered_with_records == ["2.1 → 2.2"], planned.renumbered_with_records
+        source.write_text(NOTICE_2025_RENUMBERED, encoding="utf-8")
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
         assert "1.1.2 → 1.1.3" in planned.refusal
         assert {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()} == before
         # A correction that keeps the numbering keeps the records where they were: 3.1.2 is reworded only.

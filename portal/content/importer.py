@@ -46,8 +46,9 @@ class PlannedImport:
             return gettext("%(count)s line(s) could not be read; nothing written", count=len(self.problems))
         if self.renumbered_with_records:
             # Records point at (plan, code): under the old code they would show beside another work point.
-            return gettext("this notice renumbers work points that have progress updates, comments, sites, marks "
-                           "or outcomes: %(moves)s; they would show under another work point, so nothing is written",
+            return gettext("this notice renumbers work points that have progress updates, comments, sites, marks, "
+                           "outcomes or e-mail followers: %(moves)s; they would then belong to another work point, "
+                           "so nothing is written",
                            moves=", ".join(self.renumbered_with_records))
         if self.published and self.unknown_offices:
             # A published plan is loaded at every start; one naming an unknown office would stop the site.
@@ -316,7 +317,7 @@ def tree_lines(planned: PlannedImport) -> list[str]:
         for sub in sec.subsections:
             out.append(f"  {sub.code} {sub.title}")
             for item in by_sub.get(sub.code, []):
-                support = f" 配合: {'、'.join(item.supporting)}" if item.supporting else ""
+                support = gettext(" supporting: %(offices)s", offices="、".join(item.supporting)) if item.supporting else ""
                 lead = item.offices[: len(item.offices) - len(item.supporting)]
                 out.append(f"    {item.code} [{'、'.join(lead)}{support}] {item.deadline} ({item.when}) {item.official_text[:16]}…")
     out.append(gettext("%(count)s work points", count=len(n.items)))

@@ -103,7 +103,7 @@ def _codes_with_records(slug: str, codes) -> set[str]:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from ..extensions import db
-    from ..models import Feedback, ItemOutcome, MatterMark, ProjectSite, StatusUpdate
+    from ..models import Feedback, ItemOutcome, MatterMark, ProjectSite, StatusUpdate, Subscription
 
     if not has_app_context():
         return set()
@@ -111,8 +111,11 @@ def _codes_with_records(slug: str, codes) -> set[str]:
     query = union(*(select(m.item_code).where(m.plan == slug, m.item_code.in_(codes))
                     for m in (StatusUpdate, Feedback, ProjectSite, MatterMark)),
                   select(ItemOutcome.item_code).where(ItemOutcome.plan_slug == slug, ItemOutcome.item_code.in_(codes)))
+    # Residents following a work point by e-mail follow "<plan>/<code>".
+    follows = select(Subscription.key).where(Subscription.kind == "item",
+                                             Subscription.key.in_([f"{slug}/{code}" for code in codes]))
     try:
-        return set(db.session.scalars(query))
+        return set(db.session.scalars(query)) | {key.split("/", 1)[1] for key in db.session.scalars(follows)}
     except (OperationalError, ProgrammingError):  # no tables yet: a site never started holds no records
         db.session.rollback()
         return set()
