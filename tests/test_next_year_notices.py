@@ -422,3 +422,36 @@ def test_work_points_numbered_in_brackets_read_like_numbered_ones(content, tmp_p
     wrong = _parsed(body.replace("2．开展共享", "（3）开展共享"), tmp_path, content)
     assert [str(p) for p in wrong.problems] == [
         "line 25 “（3）开展共享单车清理，全年清理约1.2万辆。（责任部门：城…”: work point 3. is out of order (expected 2.)"]
+
+
+SIGNED_AT_THE_END = """
+上海市浦东新区张江镇人民政府
+
+2025年2月20日
+
+（此件公开发布）
+
+抄送：浦东新区城市运行综合管理中心。
+
+张江镇党政办公室                2025年2月20日印发
+"""
+
+
+def test_a_notice_signed_and_distributed_after_its_last_work_point_imports(content, tmp_path):
+    """When the work points are the notice's own body, its signature, date and 抄送/印发 lines follow
+    the last one; they were refused as text after a work point."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025 + SIGNED_AT_THE_END, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["3.1.2"][4] == "推进瓶装液化气“气改电”。"
+    assert "抄送" in planned.files["notice.txt"]  # the notice is kept whole
+
+
+def test_work_points_after_an_attachment_line_are_still_read_or_reported(content, tmp_path):
+    more = "\n附件：重点任务\n\n四、开展绿化提升行动\n\n（一）新建绿地。\n\n新建公共绿地2万平方米。（责任部门：规建办；时间节点：10月）\n"
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025 + more, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert [str(p) for p in planned.problems] == ["line 43 “附件：重点任务”: unexpected text after a work point"]

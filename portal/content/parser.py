@@ -404,6 +404,28 @@ def plan_year(title: str, body_title: str, date: str) -> int:
     return int(m.group(1)) if m else int(date[:4])
 
 
+# What closes a notice after its last work point: the issuer's signature and date (落款), the distribution
+# record (抄送, 印发) and the publication note. A 附件 line closes it too.
+CLOSING_RE = re.compile(r"^(?:抄送|抄报|附件\s*\d*)\s*[:：]|印发$|^[（(]\s*此件[^）)]{0,10}[）)]$")
+
+
+def _body_end(raw: list[tuple[int, str]], start: int, issuer: str) -> int:
+    """The index in `raw` where the body ends: at the first closing line after the first action area,
+    provided nothing after it reads as an area, subsection or work point (a notice that goes on with
+    its work points after a 附件 line is read to its end, and any line it cannot read is reported)."""
+    for idx in range(start + 1, len(raw)):
+        line = raw[idx][1]
+        closing = CLOSING_RE.search(line) or DATE_RE.match(line) or line == issuer or (
+            line.endswith("人民政府") and len(line) <= 20)
+        if closing:
+            rest = [ln for _, ln in raw[idx + 1:]]
+            if any(SECTION_RE.match(ln) or SUBSECTION_RE.match(ln) or ITEM_RE.match(ln) or CLAUSE_START_RE.search(ln)
+                   for ln in rest):
+                return len(raw)
+            return idx
+    return len(raw)
+
+
 def parse_notice(text: str, problems: list[NoticeParseError] | None = None) -> ParsedNotice:
     """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
     raw = _raw_lines(text)
@@ -416,7 +438,7 @@ def parse_notice(text: str, problems: list[NoticeParseError] | None = None) -> P
     preamble = raw[start - 1][1] if start >= 1 else ""
     year = plan_year(head.title, body_title, head.date)
     body = _BodyReader(year, problems)
-    body.read(_logical_lines(raw[start:]))
+    body.read(_logical_lines(raw[start:_body_end(raw, start, head.issuer)]))
     return ParsedNotice(
         issuer=head.issuer, number=head.number, date=head.date, title=head.title, body_title=body_title,
         preamble=preamble, sections=body.sections, items=body.items, full_text=text, year=year,
