@@ -455,3 +455,26 @@ def test_work_points_after_an_attachment_line_are_still_read_or_reported(content
     source.write_text(NOTICE_2025 + more, encoding="utf-8")
     planned, _ = import_notice(source, SLUG, content, dry_run=True)
     assert [str(p) for p in planned.problems] == ["line 43 “附件：重点任务”: unexpected text after a work point"]
+
+
+def test_a_struck_out_work_point_whose_code_a_moved_one_takes_keeps_its_comments_apart(content, tmp_path, app_factory):
+    """3.1.1 struck out, 3.1.2 becomes 3.1.1: the comment on the old 3.1.1 would show under 气改电."""
+    from portal.services import feedback
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025.replace(
+        "1．完成餐饮场所燃气安全检查300余家。（责任部门：综合行政执法队；时间节点：上半年）\n\n2．", "1．"), encoding="utf-8")
+    with app.test_request_context():
+        feedback.submit("3.1.1", body="餐饮店燃气检查查到了什么？", kind="question", ip="192.0.2.8", lang="zh", plan=SLUG)
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome is None and planned.renumbered_with_records == ["3.1.2 → 3.1.1"]
+    # Without records the correction goes through, the struck-out point named as gone.
+    with app.app_context():
+        from portal.extensions import db
+        from portal.models import Feedback
+        db.session.query(Feedback).delete()
+        db.session.commit()
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome.moved == {"3.1.2": "3.1.1"} and outcome.removed == ["items/3.1.1.yaml"]

@@ -229,6 +229,10 @@ def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None
             outcome.removed.append(rel)
         elif rel not in items:
             path.unlink()
+    new_texts = {i.official_text for i in planned.notice.items}
+    # A struck-out point whose code a moved one takes: its file is replaced, and it is gone all the same.
+    outcome.removed += [f"items/{code}.yaml" for code in came_from
+                        if code in old_wording and old_wording[code] not in new_texts]
     for rel, text in planned.files.items():
         code = items[rel].code if rel in items else None
         source = came_from.get(code, None if code in outcome.moved else code)

@@ -127,8 +127,11 @@ def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dr
     read, or a published plan would name an office content/offices.yaml lacks), write the plan folder."""
     planned = prepare_import(source, slug, content_root, kind, publish=publish)
     moves = renumbered(planned)
-    with_records = _codes_with_records(slug, moves) if moves else set()
-    planned.renumbered_with_records = [f"{old} → {new}" for old, new in moves.items() if old in with_records]
+    # A code changes hands both ways: the records of a moved point's old code, and those of a struck-out
+    # point whose code a moved one takes, would show under the wrong work point.
+    with_records = _codes_with_records(slug, set(moves) | set(moves.values())) if moves else set()
+    planned.renumbered_with_records = [f"{old} → {new}" for old, new in moves.items()
+                                       if old in with_records or new in with_records]
     if dry_run or planned.refusal:
         return planned, None
     return planned, write_import(planned)
