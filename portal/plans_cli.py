@@ -69,6 +69,9 @@ def import_command(path, slug, kind, dry_run, publish):
     if outcome.dropped_targets:
         click.echo(gettext("targets whose phrase is no longer in the notice, removed: %(targets)s",
                            targets="; ".join(outcome.dropped_targets)))
+    if outcome.moved:
+        click.echo(gettext("work points renumbered, their files moved with them: %(moves)s", moves=", ".join(
+            f"items/{old}.yaml → items/{new}.yaml" for old, new in outcome.moved.items())))
     if outcome.removed:
         click.echo(gettext("work points no longer in the notice, their files removed: %(files)s",
                            files=", ".join(outcome.removed)))

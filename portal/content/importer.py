@@ -36,12 +36,20 @@ class PlannedImport:
     unknown_offices: list[str]
     published: bool = False  # what plan.yaml will say: asked for, or already so
     files: dict[str, str] = field(default_factory=dict)  # path inside the plan folder -> text
+    # "1.1.2 → 1.1.3": renumbered work points under whose old code the database holds records
+    renumbered_with_records: list[str] = field(default_factory=list)
 
     @property
     def refusal(self) -> str | None:
         """Why this import cannot be written (its dry run then fails too), or None."""
         if self.problems:
             return gettext("%(count)s line(s) could not be read; nothing written", count=len(self.problems))
+        if self.renumbered_with_records:
+            # Records point at (plan, code): under the old code they would show beside another work point.
+            return gettext("this notice renumbers work points that have progress updates, comments, sites, marks, "
+                           "outcomes or e-mail followers: %(moves)s; they would then belong to another work point, "
+                           "so nothing is written",
+                           moves=", ".join(self.renumbered_with_records))
         if self.published and self.unknown_offices:
             # A published plan is loaded at every start; one naming an unknown office would stop the site.
             return gettext("cannot publish: offices not in content/offices.yaml (add them there first): %(offices)s",
@@ -57,6 +65,7 @@ class ImportOutcome:
     removed: list[str] = field(default_factory=list)  # item files of work points no longer in the notice
     reworded: list[str] = field(default_factory=list)  # item files whose official text changed: reread the writer's
     dropped_targets: list[str] = field(default_factory=list)  # "items/<code>.yaml: <key>": phrase no longer in the text
+    moved: dict[str, str] = field(default_factory=dict)  # old code -> new code of a work point renumbered
 
 
 def _dump(data) -> str:
@@ -167,6 +176,8 @@ def _merged_item(old: str, item, outcome: ImportOutcome) -> str:
     if not isinstance(data, dict):
         return old  # not ours to repair: the loader names the problem and the import is refused
     new = dict(data)
+    if "code" in data:
+        new["code"] = item.code  # the file may come from the point's old code (renumbered)
     if "official" in data:
         new["official"] = item.official_text
     if isinstance(data.get("targets"), list):
@@ -192,26 +203,49 @@ def _old_wording(folder: Path) -> dict[str, str]:
         return {}
 
 
+def renumbered(planned: PlannedImport) -> dict[str, str]:
+    """Work points of the plan's current notice that the new one gives another code, their text unchanged
+    (a corrected notice that adds or strikes out a point renumbers those after it): old code -> new code."""
+    old = _old_wording(planned.folder)
+    new = {i.code: i.official_text for i in planned.notice.items}
+    at = {}
+    for code, text in new.items():
+        at.setdefault(text, []).append(code)
+    return {code: at[text][0] for code, text in old.items()
+            if new.get(code) != text and len(at.get(text, [])) == 1 and list(old.values()).count(text) == 1}
+
+
 def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None:
-    """Write into `staged` (a copy of the live folder) what the live folder should become."""
+    """Write into `staged` (a copy of the live folder) what the live folder should become. A writer's item
+    file follows its work point to a new code: kept under the old one, it would explain another point."""
     live, items = planned.folder, {f"items/{i.code}.yaml": i for i in planned.notice.items}
     old_wording = _old_wording(live)
+    outcome.moved = renumbered(planned)
+    came_from = {new: old for old, new in outcome.moved.items()}
     for path in sorted((staged / "items").glob("*.yaml")):
         rel = f"items/{path.name}"
-        if rel not in items:
+        if rel not in items and path.stem not in outcome.moved:
             path.unlink()
             outcome.removed.append(rel)
+        elif rel not in items:
+            path.unlink()
+    new_texts = {i.official_text for i in planned.notice.items}
+    # A struck-out point whose code a moved one takes: its file is replaced, and it is gone all the same.
+    outcome.removed += [f"items/{code}.yaml" for code in came_from
+                        if code in old_wording and old_wording[code] not in new_texts]
     for rel, text in planned.files.items():
-        old = _read(live / rel)
+        code = items[rel].code if rel in items else None
+        source = came_from.get(code, None if code in outcome.moved else code)
+        old = _read(live / rel) if code is None else _read(live / f"items/{source}.yaml") if source else None
         if old is not None and rel in items:
             text = _merged_item(old, items[rel], outcome)
-            if old_wording.get(items[rel].code, items[rel].official_text) != items[rel].official_text:
+            if old_wording.get(source, items[rel].official_text) != items[rel].official_text:
                 outcome.reworded.append(rel)
         elif old is not None and rel == "sections.yaml":
             text = _merged_sections(old, planned.notice)
         if old is not None and text != planned.files[rel]:
             outcome.kept.append(rel)
-        (outcome.unchanged if text == old else outcome.written).append(rel)
+        (outcome.unchanged if text == _read(live / rel) else outcome.written).append(rel)
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         (staged / rel).write_text(text, encoding="utf-8")
 
@@ -287,7 +321,7 @@ def tree_lines(planned: PlannedImport) -> list[str]:
         for sub in sec.subsections:
             out.append(f"  {sub.code} {sub.title}")
             for item in by_sub.get(sub.code, []):
-                support = f" 配合: {'、'.join(item.supporting)}" if item.supporting else ""
+                support = gettext(" supporting: %(offices)s", offices="、".join(item.supporting)) if item.supporting else ""
                 lead = item.offices[: len(item.offices) - len(item.supporting)]
                 out.append(f"    {item.code} [{'、'.join(lead)}{support}] {item.deadline} ({item.when}) {item.official_text[:16]}…")
     out.append(gettext("%(count)s work points", count=len(n.items)))

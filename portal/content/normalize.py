@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from .parser import CLAUSE_START_RE
+
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 # PDF text layers often map characters to their radical code points (⼈ U+2F08 for 人, ⺠ U+2EA0 for
@@ -34,10 +36,15 @@ RUNNING_REPEATS = 3  # a short line seen on three or more pages is a running hea
 def normalise(text: str, from_pdf: bool = False) -> str:
     """Return the notice as clean lines; `from_pdf` also undoes a PDF text layer's variant code points.
     (The PDF reader has already joined the lines the page width wrapped: it sees where they end.)"""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = standard_characters(text)
-    lines = [_clean_line(line) for line in text.split("\n")]
-    lines = _drop_running_lines(lines)
+    lines: list[str] = []
+    breaks: list[bool] = []  # the line opens a page: a form feed (pdftotext's page break) stands before it
+    for raw in text.split("\n"):
+        for n, part in enumerate(raw.split("\f")):
+            lines.append(_clean_line(part))
+            breaks.append(n > 0)
+    lines = _drop_running_lines(lines, breaks)
     lines = _join_open_brackets(lines)
     if from_pdf:
         lines = [line.translate(_PDF_VARIANTS) for line in lines]
@@ -54,9 +61,27 @@ def _clean_line(line: str) -> str:
     return _DOC_NUMBER.sub(r"\1〔\2〕\3号", line)
 
 
-def _drop_running_lines(lines: list[str]) -> list[str]:
-    counts = Counter(line for line in lines if line and len(line) <= 40)
-    return ["" if PAGE_NUMBER.match(line) and line or counts[line] >= RUNNING_REPEATS else line for line in lines]
+def _drop_running_lines(lines: list[str], breaks: list[bool]) -> list[str]:
+    """Blank page numbers, and running headers and footers: short lines standing first or last on three
+    or more pages. Only a page's edges count, because a short line inside the text recurs too: a
+    clause on a line of its own (（责任部门：城运办；时间节点：全年）) or a heading such as 工作目标 that
+    every action area repeats. Pages end at a form feed or a page number; a .txt or .docx with neither
+    is one page and keeps all its lines."""
+    is_number = [bool(line) and bool(PAGE_NUMBER.match(line)) for line in lines]
+    pages: list[list[int]] = [[]]
+    for n, line in enumerate(lines):
+        if breaks[n] and pages[-1]:
+            pages.append([])
+        if is_number[n]:
+            pages.append([])
+        elif line:
+            pages[-1].append(n)
+    # A page may well end on a work point's clause, and the same clause may end three pages.
+    edge_lines = [{n for n in page[:1] + page[-1:] if len(lines[n]) <= 40 and not CLAUSE_START_RE.match(lines[n])}
+                  for page in pages if page]
+    counts = Counter(text for edges in edge_lines for text in {lines[n] for n in edges})
+    running = {n for edges in edge_lines for n in edges if counts[lines[n]] >= RUNNING_REPEATS}
+    return ["" if is_number[n] or n in running else line for n, line in enumerate(lines)]
 
 
 def _join_into(lines: list[str], should_join) -> list[str]:

@@ -19,20 +19,28 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)\s*[、,，.．]\s*(.+)$")
 SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.+)$")
-ITEM_RE = re.compile(r"^([0-9０-９]{1,2})\s*[.．、]\s*(.*)$")
-CLAUSE_START_RE = re.compile(r"[（(]\s*(?:责任部门|牵头单位|责任单位)")
+# 1. 1．1、 and, where a notice numbers its third level as the fourth usually is, （1）.
+ITEM_RE = re.compile(r"^(?:(?P<number>[0-9０-９]{1,2})\s*[.．、]|[（(]\s*(?P<bracketed>[0-9０-９]{1,2})\s*[）)])\s*(?P<text>.*)$")
+CLAUSE_START_RE = re.compile(r"[（(]\s*(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)")
 CLAUSE_RE = re.compile(
-    r"[（(]\s*(?:责任部门|牵头单位|责任单位)\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
+    r"[（(]\s*(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
     r"(?:配合(?:单位|部门)\s*[:：]\s*(?P<support>.+?)\s*[;；,，]\s*)?"
-    r"时间节点\s*[:：]\s*(?P<when>[^（）()]+?)\s*[）)]\s*[。.]?\s*$"
+    r"(?:时间节点|完成时限|完成时间)\s*[:：]\s*(?P<when>[^（）()]+?)\s*[）)]\s*[。.]?\s*$"
 )
 # 时间节点 forms: "9月" "9月底" "9月底前" "2024年3月" "年底前" "全年" "持续推进".
-WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*[底末]?\s*前?\s*(?:完成)?$")
+WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*"
+                           r"(?:[0-9０-９]{1,2}\s*日)?\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_YEAR_END_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*)?年\s*[底末]\s*前?\s*(?:完成)?$")
+# A period rather than a month: 第三季度, 三季度末, 上半年. Its deadline is the period's last month, and the
+# item page says that month was read from the notice's period (Item.open_ended "period").
+WHEN_QUARTER_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?第?\s*(?P<quarter>[一二三四1-4])\s*季度\s*[底末]?\s*前?\s*(?:完成)?$")
+WHEN_HALF_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?(?P<half>[上下])\s*半\s*年\s*[底末]?\s*前?\s*(?:完成)?$")
+# Several dates, 6月、12月: the work is due by the last of them.
+WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及)\s*")
 # No month in the notice: the item runs for the plan's year, so its month is the year's last; the
 # item keeps the notice's words (Item.open_ended) so pages can say so.
 WHEN_ALL_YEAR = ("全年",)
-WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进")
+WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进", "长期坚持", "长期", "常态化", "持续", "持续开展", "长效推进")
 WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
@@ -163,15 +171,31 @@ def _deadline(when: str, line: int, year: int) -> str:
     when = when.strip()
     if when in WHEN_OPEN:
         return f"{year:04d}-12"
+    parts = [part for part in WHEN_SEVERAL_RE.split(when) if part]
+    if len(parts) > 1:
+        return max(_deadline(part, line, year) for part in parts)
     m = WHEN_MONTH_RE.match(when) or WHEN_YEAR_END_RE.match(when)
-    if not m:
+    if m:
+        month = _month(m.groupdict().get("month") or "12")
+    elif m := WHEN_QUARTER_RE.match(when):
+        month = 3 * (CN_NUMERALS.get(m.group("quarter")) or int(m.group("quarter")))
+    elif m := WHEN_HALF_RE.match(when):
+        month = 6 if m.group("half") == "上" else 12
+    else:
         raise NoticeParseError(line, N_("cannot read the deadline %(when)s"), when=repr(when))
-    month = _month(m.groupdict().get("month") or "12")
     if not 1 <= month <= 12:
         raise NoticeParseError(line, N_("deadline month %(month)s is not a month"), month=month)
     if m.group("year"):
         year = int(m.group("year").translate(_DIGITS))
     return f"{year:04d}-{month:02d}"
+
+
+def deadline_from_period(when: str) -> bool:
+    """Whether the deadline month is not in the notice's words but read from a period (第三季度) or the
+    last of several dates (6月、12月)."""
+    when = when.strip()
+    parts = [part for part in WHEN_SEVERAL_RE.split(when) if part]
+    return len(parts) > 1 or bool(WHEN_QUARTER_RE.match(when) or WHEN_HALF_RE.match(when))
 
 
 def _offices(text: str | None) -> list[str]:
@@ -240,6 +264,8 @@ class _BodyReader:
         self.section: ParsedSection | None = None
         self.sub: ParsedSubsection | None = None
         self.pending: tuple[int, str] | None = None  # text of a subsection-level work point still to close
+        self.unreadable: set[str] = set()  # subsections already reported, not to be reported again as empty
+        self.numbers: dict[str, int] = {}  # subsection code -> the last work point number read in it
 
     def read(self, lines: list[tuple[int, str]]) -> None:
         for ln, line in lines:
@@ -268,7 +294,10 @@ class _BodyReader:
             raise NoticeParseError(ln, N_("text before the first action area"))
         m = SUBSECTION_RE.match(line)
         if m and not CLAUSE_START_RE.match(line):
-            return self._subsection(ln, m)
+            clause = CLAUSE_START_RE.search(line)
+            if clause is None:
+                return self._subsection(ln, m)
+            return self._subsection_with_its_text(ln, m, clause.start() - m.start(2))
         m = ITEM_RE.match(line)
         if m:
             return self._numbered_item(ln, m)
@@ -302,18 +331,38 @@ class _BodyReader:
         self.sub = ParsedSubsection(f"{self.section.number}.{n}", n, m.group(2).rstrip("。. "), False, ln)
         self.section.subsections.append(self.sub)
 
+    def _subsection_with_its_text(self, ln: int, m: re.Match, clause_at: int) -> None:
+        """（一）实施高品质美丽街区建设。巩固……（责任部门：…）: many notices run a subsection's heading
+        into its work point. The heading ends at its first 。; without one the two cannot be told apart."""
+        rest = m.group(2)
+        end = rest.find("。", 0, clause_at)
+        if end < 0 or not rest[end + 1:clause_at].strip():
+            self._subsection(ln, m)  # so the subsections after it are read in order
+            self.unreadable.add(self.sub.code)
+            raise NoticeParseError(ln, N_("subsection heading and work point on one line with no 。 between "
+                                          "them: put the work point on a line of its own"))
+        self._subsection(ln, SUBSECTION_RE.match(f"（{m.group(1)}）{rest[:end + 1]}"))
+        self._subsection_text(ln, rest[end + 1:].strip())
+
     def _numbered_item(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
         sub = self.sub
         if sub is None:
             raise NoticeParseError(ln, N_("numbered work point outside a subsection"))
-        n = int(m.group(1).translate(_DIGITS))
+        n = int((m.group("number") or m.group("bracketed")).translate(_DIGITS))
         sub.numbered = True
-        expected = sum(1 for i in self.items if i.code.startswith(sub.code + ".")) + 1
+        # Counted from the numbers read, not the work points kept: one unreadable point is one problem,
+        # not also "out of order" for every point after it.
+        expected = self.numbers.get(sub.code, 0) + 1
+        self.numbers[sub.code] = n
         if n != expected:
             raise NoticeParseError(ln, N_("work point %(number)s. is out of order (expected %(expected)s.)"),
                                    number=n, expected=expected)
-        self._add_item(f"{sub.code}.{n}", n, split_clause(m.group(2), ln, self.year), ln)
+        try:
+            self._add_item(f"{sub.code}.{n}", n, split_clause(m.group("text"), ln, self.year), ln)
+        except NoticeParseError:
+            self.unreadable.add(sub.code)  # reported here; not again as a subsection with no work point
+            raise
 
     def _subsection_text(self, ln: int, line: str) -> None:
         """Text of a subsection without numbered points: one work point, maybe over several lines."""
@@ -337,7 +386,7 @@ class _BodyReader:
     def _check_subsections(self) -> None:
         for sec in self.sections:
             for s in sec.subsections:
-                if not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
+                if s.code not in self.unreadable and not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
                     self._note(NoticeParseError(s.line, N_("subsection %(code)s has no work point"), code=s.code)
                                .quoting(s.title))
 
@@ -355,6 +404,28 @@ def plan_year(title: str, body_title: str, date: str) -> int:
     return int(m.group(1)) if m else int(date[:4])
 
 
+# What closes a notice after its last work point: the issuer's signature and date (落款), the distribution
+# record (抄送, 印发) and the publication note. A 附件 line closes it too.
+CLOSING_RE = re.compile(r"^(?:抄送|抄报|附件\s*\d*)\s*[:：]|印发$|^[（(]\s*此件[^）)]{0,10}[）)]$")
+
+
+def _body_end(raw: list[tuple[int, str]], start: int, issuer: str) -> int:
+    """The index in `raw` where the body ends: at the first closing line after the first action area,
+    provided nothing after it reads as an area, subsection or work point (a notice that goes on with
+    its work points after a 附件 line is read to its end, and any line it cannot read is reported)."""
+    for idx in range(start + 1, len(raw)):
+        line = raw[idx][1]
+        closing = CLOSING_RE.search(line) or DATE_RE.match(line) or line == issuer or (
+            line.endswith("人民政府") and len(line) <= 20)
+        if closing:
+            rest = [ln for _, ln in raw[idx + 1:]]
+            if any(SECTION_RE.match(ln) or SUBSECTION_RE.match(ln) or ITEM_RE.match(ln) or CLAUSE_START_RE.search(ln)
+                   for ln in rest):
+                return len(raw)
+            return idx
+    return len(raw)
+
+
 def parse_notice(text: str, problems: list[NoticeParseError] | None = None) -> ParsedNotice:
     """Parse the notice; with a `problems` list, unreadable lines are collected there instead of raised."""
     raw = _raw_lines(text)
@@ -367,7 +438,7 @@ def parse_notice(text: str, problems: list[NoticeParseError] | None = None) -> P
     preamble = raw[start - 1][1] if start >= 1 else ""
     year = plan_year(head.title, body_title, head.date)
     body = _BodyReader(year, problems)
-    body.read(_logical_lines(raw[start:]))
+    body.read(_logical_lines(raw[start:_body_end(raw, start, head.issuer)]))
     return ParsedNotice(
         issuer=head.issuer, number=head.number, date=head.date, title=head.title, body_title=body_title,
         preamble=preamble, sections=body.sections, items=body.items, full_text=text, year=year,

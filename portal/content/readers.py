@@ -1,6 +1,7 @@
 """Read a notice as published (.txt, .docx, text PDF) into text; the normaliser cleans it afterwards."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -49,6 +50,14 @@ def _read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
+    task_table = next((t for t in document.tables if _is_task_table(t)), None)
+    if task_table is not None:
+        header = "、".join(dict.fromkeys(c.text.strip() for c in task_table.rows[0].cells if c.text.strip()))
+        raise NoticeReadError(gettext(
+            "%(file)s: the work points are in a table (%(header)s), where each office and deadline stands in a cell "
+            "of its own. The import reads work points written as paragraphs, each ending in its clause, such as "
+            "“1. 任务（责任部门：…；时间节点：…）”: write the table's rows out that way in a .txt file and import that.",
+            file=path.name, header=header))
     paragraphs = list(_docx_paragraphs(document))
     numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
     if numbered:
@@ -63,6 +72,17 @@ def _read_docx(path: Path) -> str:
             "would be lost. In Word, save the notice as plain text (.txt) or as PDF, which write the numbers out, "
             "and import that file.", file=path.name, where=where))
     return "\n".join(p.text for p in paragraphs)
+
+
+def _is_task_table(table) -> bool:
+    """A 任务分解表: a header row naming the responsible office and the deadline as columns. Read cell by
+    cell, its offices and months would come apart from their work points (a letterhead table has no
+    such header)."""
+    if not table.rows:
+        return False
+    header = "".join(cell.text for cell in table.rows[0].cells)
+    return bool(re.search(r"责任(?:部门|单位)|牵头(?:部门|单位)|主责部门", header)
+                and re.search(r"时间节点|完成时限|完成时间|时间要求", header))
 
 
 def _docx_paragraphs(container):
@@ -165,8 +185,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     short, a line that is indented, centred or set apart by spacing, and a short right-aligned line (a
     date) otherwise end or start paragraphs. Character counts are no guide:
     Latin letters and figures are narrower than Chinese characters.
-    Page numbers and running headers stay lines of their own, after the paragraph they interrupt, for
-    the normaliser to blank out."""
+    Page numbers and running headers are left out: only here is it known that they stood at a page's
+    edge (the normaliser, which sees no pages in this text, keeps a short line that recurs inside it)."""
     every = [line for page in pages for line in page]
     # The right margin from lines ending in a character: a text layer gives a closing mark its full
     # width even where the layout squeezed it into the margin.
@@ -205,7 +225,6 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 and not _opens_paragraph(prev.text, line.text))
 
     out: list[str] = []
-    held: list[str] = []  # page furniture met inside a paragraph, written after it
     paragraph, prev, prev_page = None, None, -1
     # Whether the paragraph so far is centred lines only: the last, full line of a body paragraph is centred
     # too, and a centred heading right below it is not its continuation.
@@ -213,8 +232,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     for page_no, page in enumerate(pages):
         for line in page:
             if furniture(line):
-                held.append(line.text)
-            elif prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
+                continue
+            if prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
                 paragraph += line.text
                 prev = line
             elif prev is not None and runs_on(prev, line, page_no == prev_page):
@@ -224,6 +243,5 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 prev, prev_page, all_centred = line, page_no, False
             else:
                 out += [paragraph] if paragraph is not None else []
-                out += held
-                held, paragraph, prev, prev_page, all_centred = [], line.text, line, page_no, centred(line)
-    return out + ([paragraph] if paragraph is not None else []) + held
+                paragraph, prev, prev_page, all_centred = line.text, line, page_no, centred(line)
+    return out + ([paragraph] if paragraph is not None else [])

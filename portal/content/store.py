@@ -13,7 +13,7 @@ import yaml
 from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
-from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, parse_notice
+from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, deadline_from_period, parse_notice
 from .schema import (InLanguage, ItemFile, OfficeFile, PlaceFile, PlainText, PlanFile, SearchSuggestions, SectionName,
                      TargetFile, TermFile)
 
@@ -89,10 +89,14 @@ class Item:
 
     @property
     def open_ended(self) -> str | None:
-        """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end."""
+        """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end.
+        "period" when the month was read from a period (第三季度) or is the last of several (6月、12月): a
+        page that showed the month alone would state a date the notice does not."""
         if self.when in WHEN_ALL_YEAR:
             return "year"
-        return "ongoing" if self.when in WHEN_ONGOING else None
+        if self.when in WHEN_ONGOING:
+            return "ongoing"
+        return "period" if deadline_from_period(self.when) else None
 
     @property
     def sort_key(self) -> tuple[int, ...]:
@@ -177,9 +181,20 @@ def _list_file(path: Path, root: Path, model: type[BaseModel], key: str, where: 
     return records
 
 
+# Characters of one figure (20, 1.2万, 95%, 三十五) or one Latin word: a heading never ends inside one.
+_UNBROKEN = re.compile(r"[0-9A-Za-z.．%％万亿千百十〇零一二三四五六七八九两]")
+FALLBACK_TITLE_LENGTH = 20
+
+
 def _fallback_title(text: str) -> str:
+    """The clause's first words up to 20 characters, cut before a figure rather than through it: 不少于20处
+    cut at 20 characters read 不少于2, a figure the notice does not give."""
     first = re.split(r"[，。；,;]", text, maxsplit=1)[0]
-    return first[:20]
+    cut = FALLBACK_TITLE_LENGTH
+    if len(first) > cut and _UNBROKEN.match(first[cut]):
+        while cut > 0 and _UNBROKEN.match(first[cut - 1]):
+            cut -= 1
+    return first[:cut] if cut else first[:FALLBACK_TITLE_LENGTH]
 
 
 class UnknownOfficeError(ContentError):

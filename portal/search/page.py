@@ -63,15 +63,45 @@ def filter_options(store, lang: str) -> FilterOptions:
     return found
 
 
+def every_plan_options(lang: str) -> FilterOptions:
+    """The choices when no plan is chosen, the search then covering every plan: each plan's months, offices
+    and places, and each area number with the name every plan gives it (area 1 of 2025 is not area 1 of 2023)."""
+    cache = current_app.extensions[KEY]
+    found = cache.get(("*", lang))
+    if found is None:
+        stores = sorted(registry().stores.values(), key=lambda st: st.plan.year if st.plan else 0)
+        each = [filter_options(st, lang) for st in stores]
+        names: dict[str, dict[str, list[int]]] = {}
+        for st in stores:
+            for sec in st.sections:
+                names.setdefault(str(sec.number), {}).setdefault(sec.title.get(lang), []).append(st.plan.year)
+
+        def area_label(number: str) -> str:
+            titles = names[number]
+            if len(titles) == 1:
+                return f"{number}. {next(iter(titles))}"
+            return f"{number}. " + " / ".join(f"{'、'.join(map(str, years))}: {title}" for title, years in titles.items())
+
+        def union(name: str) -> Choices:
+            return tuple(dict((value, label) for options in each for value, label in getattr(options, name)).items())
+
+        found = cache[("*", lang)] = FilterOptions(
+            area=tuple((n, area_label(n)) for n in sorted(names, key=int)),
+            office=union("office"), month=tuple(sorted(union("month"))), status=each[-1].status, place=union("place"))
+    return found
+
+
 def filter_form(store, lang: str, filters: dict[str, str]) -> Markup:
     """The form's <details> with the filter choices, `filters` selected. Kept per language, plan and
     selection: a value the reader made up selects nothing, so it is never part of the key."""
-    options = filter_options(store, lang)
+    every = not filters.get("plan") and len(registry().stores) > 1
+    options = every_plan_options(lang) if every else filter_options(store, lang)
     shown = options.shown(filters)
     is_open = any(filters.values())  # open whenever the reader narrowed, even by a value that matched nothing
     return fragments.cached("search/_filters.html", lambda: render_template(
         "search/_filters.html", filters=shown, options=options, plans=registry().plans, open=is_open),
-        on=(lang, store.plan.slug if store.plan else "", *shown.values(), "open" if is_open else ""), data=False)
+        on=(lang, "*" if every else store.plan.slug if store.plan else "", *shown.values(), "open" if is_open else ""),
+        data=False)
 
 
 def hit_lines(hits, lang: str) -> dict[tuple[str, str], Markup]:

@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
-from ..content.importer import ImportOutcome, PlannedImport, prepare_import, tree_lines, write_import
+from ..content.importer import ImportOutcome, PlannedImport, prepare_import, renumbered, tree_lines, write_import
 
 # A figure with a unit in the official text: the item probably has a target worth recording.
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
@@ -95,11 +95,43 @@ def check_plans(content_root: str | Path, slug: str | None = None) -> list[PlanC
     return [check_plan(content_root, s) for s in slugs]
 
 
+def _codes_with_records(slug: str, codes) -> set[str]:
+    """Which of the plan's work point codes the database holds records under. Outside an app (a test
+    importing into a folder) there is no database to ask."""
+    from flask import has_app_context
+    from sqlalchemy import select, union
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from ..extensions import db
+    from ..models import Feedback, ItemOutcome, MatterMark, ProjectSite, StatusUpdate, Subscription
+
+    if not has_app_context():
+        return set()
+    codes = list(codes)
+    query = union(*(select(m.item_code).where(m.plan == slug, m.item_code.in_(codes))
+                    for m in (StatusUpdate, Feedback, ProjectSite, MatterMark)),
+                  select(ItemOutcome.item_code).where(ItemOutcome.plan_slug == slug, ItemOutcome.item_code.in_(codes)))
+    # Residents following a work point by e-mail follow "<plan>/<code>".
+    follows = select(Subscription.key).where(Subscription.kind == "item",
+                                             Subscription.key.in_([f"{slug}/{code}" for code in codes]))
+    try:
+        return set(db.session.scalars(query)) | {key.split("/", 1)[1] for key in db.session.scalars(follows)}
+    except (OperationalError, ProgrammingError):  # no tables yet: a site never started holds no records
+        db.session.rollback()
+        return set()
+
+
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
                   kind: str | None = None, publish: bool = False) -> tuple[PlannedImport, ImportOutcome | None]:
     """Parse the notice; unless a dry run or the import is refused (`planned.refusal`: a line could not be
     read, or a published plan would name an office content/offices.yaml lacks), write the plan folder."""
     planned = prepare_import(source, slug, content_root, kind, publish=publish)
+    moves = renumbered(planned)
+    # A code changes hands both ways: the records of a moved point's old code, and those of a struck-out
+    # point whose code a moved one takes, would show under the wrong work point.
+    with_records = _codes_with_records(slug, set(moves) | set(moves.values())) if moves else set()
+    planned.renumbered_with_records = [f"{old} → {new}" for old, new in moves.items()
+                                       if old in with_records or new in with_records]
     if dry_run or planned.refusal:
         return planned, None
     return planned, write_import(planned)

@@ -1,0 +1,480 @@
+"""Next year's notice as a town's IT person gets it: the quirks real notices have, each either imported
+as the notice says or refused naming its line, with nothing changed. The notices here are written for
+these tests in the 2023 notice's style; they are not real documents and never go into content/."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal.content.normalize import normalise
+from portal.services.plans import import_notice
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "2025-city-management"
+
+HEAD = """浦东新区张江镇人民政府
+
+浦张府〔2025〕8号
+
+张江镇人民政府关于印发《张江镇2025年城市管理精细化工作要点》的通知
+
+镇机关各办公室、镇属各企事业单位，各居（村）委、相关单位：
+
+现将《张江镇2025年城市管理精细化工作要点》印发给你们，请认真对照执行。
+
+上海市浦东新区张江镇人民政府
+
+2025年2月20日
+
+张江镇2025年城市管理精细化工作要点
+
+为深入践行“人民城市人民建、人民城市为人民”重要理念，特制定本镇2025年城市管理精细化工作要点。
+
+"""
+
+
+@pytest.fixture
+def content(tmp_path):
+    dest = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dest)
+    return dest
+
+
+def _parsed(body: str, tmp_path: Path, content: Path, name: str = "notice.txt"):
+    source = tmp_path / name
+    source.write_text(HEAD + body, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    return planned
+
+
+def _items(planned) -> dict[str, tuple]:
+    return {i.code: (i.offices, i.supporting, i.deadline, i.when, i.official_text) for i in planned.notice.items}
+
+
+# --- clauses on lines of their own --------------------------------------------------------------------
+
+# Many notices set each work point's clause as a paragraph of its own; offices and months repeat.
+CLAUSES_ON_THEIR_OWN_LINES = """一、开展市容环境整治行动
+
+（一）整治沿街立面。
+
+1. 完成张江路沿线店招店牌规范整治。
+（责任部门：城运办；时间节点：全年）
+
+2. 推进户外广告设施安全检测。
+（责任部门：城运办；时间节点：全年）
+
+3. 开展架空线入地和杆箱整治。
+（责任部门：城运办；时间节点：全年）
+
+二、开展居住小区品质提升行动
+
+（一）工作目标
+
+完成老旧小区综合改造。（责任部门：城建中心（房办）；时间节点：12月）
+
+三、开展河道水环境治理行动
+
+（一）工作目标
+
+完成中小河道轮疏。（责任部门：规建办；时间节点：11月）
+
+四、开展垃圾分类提质行动
+
+（一）工作目标
+
+巩固垃圾分类达标创建成果。（责任部门：城运办；时间节点：全年）
+"""
+
+
+def test_a_clause_or_heading_repeated_in_a_txt_is_not_taken_for_a_running_header(content, tmp_path):
+    """A short line seen three times used to be blanked as a page header wherever it stood, so the clauses
+    vanished (the import blamed a missing clause) and a heading every area repeats silently lost its areas."""
+    planned = _parsed(CLAUSES_ON_THEIR_OWN_LINES, tmp_path, content)
+    assert planned.problems == []
+    got = _items(planned)
+    assert list(got) == ["1.1.1", "1.1.2", "1.1.3", "2.1", "3.1", "4.1"]
+    assert got["1.1.2"][:4] == (["城运办"], [], "2025-12", "全年")
+    assert [s.subsections[0].title for s in planned.notice.sections[1:]] == ["工作目标"] * 3
+
+
+def test_running_headers_still_go_where_pages_are_marked():
+    """A pdftotext .txt: a form feed between pages, the header first on each page; a clause that recurs
+    inside a page stays."""
+    clause = "（责任部门：城运办；时间节点：全年）"
+    pages = [f"张江镇人民政府文件\n{n}. 第{n}项工作。\n{clause}\n第 {n} 页" for n in range(1, 4)]
+    lines = normalise("\f".join(pages)).splitlines()
+    assert "张江镇人民政府文件" not in lines and not [line for line in lines if line.startswith("第 ")]
+    assert lines.count(clause) == 3 and lines[5] == "2. 第2项工作。"  # blanked, not removed: line numbers hold
+
+
+# --- a heading run into its work point ------------------------------------------------------------------
+
+HEADING_ON_THE_ITEMS_LINE = """一、开展公共空间品质提升行动
+
+（一）实施高品质美丽街区建设。巩固市级“美丽街区”建设成果，完成张江路沿线街区改造1.2万平方米。（牵头单位：城运办；配合单位：规建办、城建中心；时间节点：2025年12月底）
+
+（二）开展绿色社区创建。
+
+完成不少于20个居委绿色社区达标创建。（责任部门：规建办；时间节点：年底前）
+"""
+
+
+def test_a_subsection_heading_on_the_same_line_as_its_work_point(content, tmp_path):
+    planned = _parsed(HEADING_ON_THE_ITEMS_LINE, tmp_path, content)
+    assert planned.problems == []
+    sub = planned.notice.sections[0].subsections[0]
+    assert sub.title == "实施高品质美丽街区建设"
+    got = _items(planned)
+    assert got["1.1"] == (["城运办", "规建办", "城建中心"], ["规建办", "城建中心"], "2025-12", "2025年12月底",
+                          "巩固市级“美丽街区”建设成果，完成张江路沿线街区改造1.2万平方米。")
+    assert got["1.2"][2:4] == ("2025-12", "年底前")
+
+
+def test_a_heading_run_into_its_work_point_without_a_full_stop_is_refused_naming_the_line(content, tmp_path):
+    planned = _parsed(HEADING_ON_THE_ITEMS_LINE.replace("建设。巩固", "建设，巩固"), tmp_path, content)
+    assert [p.line for p in planned.problems] == [21]
+    assert "no 。 between" in str(planned.problems[0]) and "实施高品质美丽街区建设，巩固" in str(planned.problems[0])
+
+
+# --- a whole next-year notice: other areas, offices and deadline words --------------------------------
+
+# Three areas (2023 had eight), a heading run into its work point, offices joined by 、 and ，, a
+# 牵头/配合 split, full-width 1． numbers, figures with 万/余/约/以上/不少于, and the deadline words real
+# notices use besides 9月底前.
+NOTICE_2025 = HEAD.replace("浦张府〔2025〕8号", "浦张府[2025]8号") + """一、开展道路交通环境提升行动
+
+（一）整治非机动车乱停放。
+
+1．在地铁站点周边新增非机动车停放点不少于20处，规范停放秩序。（牵头单位：城运办；配合单位：综合行政执法队，城建中心；时间节点：第三季度）
+
+2．开展共享单车清理，全年清理约1.2万辆。（责任部门：城运办、综合行政执法队；时间节点：长期坚持）
+
+（二）推进道路大中修。完成道路大中修3.5万平方米以上。（责任部门：城建中心；完成时限：2025年11月30日前）
+
+二、开展居住小区品质提升行动
+
+（一）推进既有多层住宅加装电梯。
+
+完成加装电梯意愿征询40台，开工20台。（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：6月、12月）
+
+三、开展城市运行安全保障行动
+
+（一）排查燃气安全隐患。
+
+1．完成餐饮场所燃气安全检查300余家。（责任部门：综合行政执法队；时间节点：上半年）
+
+2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）
+"""
+
+EXPECTED_2025 = {
+    "1.1.1": (["城运办", "综合行政执法队", "城建中心"], ["综合行政执法队", "城建中心"], "2025-09", "第三季度"),
+    "1.1.2": (["城运办", "综合行政执法队"], [], "2025-12", "长期坚持"),
+    "1.2": (["城建中心"], [], "2025-11", "2025年11月30日前"),
+    "2.1": (["社建办", "城建中心（房办）"], ["城建中心（房办）"], "2025-12", "6月、12月"),
+    "3.1.1": (["综合行政执法队"], [], "2025-06", "上半年"),
+    "3.1.2": (["经发办"], [], "2025-12", "年底前"),
+}
+
+
+def test_next_years_notice_with_its_own_deadline_words_reads_as_the_notice_says(content, tmp_path):
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.notice.number == "浦张府〔2025〕8号" and planned.notice.year == 2025
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["1.2"][4] == "完成道路大中修3.5万平方米以上。"
+    assert [s.title for s in planned.notice.sections] == [
+        "开展道路交通环境提升行动", "开展居住小区品质提升行动", "开展城市运行安全保障行动"]
+
+
+@pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
+def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("时间节点：上半年", f"时间节点：{when}"), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    # One unreadable work point is one problem: not also "2. out of order" and "3.1 has no work point".
+    assert [p.line for p in planned.problems] == [39], [str(p) for p in planned.problems]
+    assert "deadline" in str(planned.problems[0]) and planned.refusal and outcome is None
+    assert not (content / "plans" / SLUG).exists()
+
+
+def _published_2025(content: Path, tmp_path: Path) -> Path:
+    source = tmp_path / "notice-2025.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False, publish=True)
+    assert planned.refusal is None and outcome is not None, planned.refusal
+    return source
+
+
+def test_an_unwritten_heading_never_ends_inside_a_figure_so_publishing_at_once_works(content, tmp_path, app_factory):
+    """The heading of a work point not yet written up is its first 20 characters: 在地铁站点周边新增非机动车
+    停放点不少于20处 became …不少于2 (a figure the notice does not give), and --publish refused the plan."""
+    _published_2025(content, tmp_path)
+    from portal.content import load_content
+    assert load_content(content, SLUG).item("1.1.1").title.zh == "在地铁站点周边新增非机动车停放点不少于"
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    page = client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True)
+    assert "不少于2<" not in page and "不少于20处" in page
+
+
+def test_a_deadline_read_from_a_period_says_so_on_the_item_page(content, tmp_path, app_factory):
+    _published_2025(content, tmp_path)
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    zh = client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True)
+    assert "2025年9月" in zh and "通知原文为“第三季度”" in zh
+    en = client.get(f"/en/plans/{SLUG}/items/2.1").get_data(as_text=True)
+    assert "the notice says “6月、12月”, which ends this month" in en
+    assert "ends this month" not in client.get(f"/en/plans/{SLUG}/items/1.2").get_data(as_text=True)  # 11月30日前
+
+
+# --- a corrected notice that renumbers -------------------------------------------------------------------
+
+# The 2025 notice corrected after publication: a new work point inserted before 共享单车清理, which
+# becomes 1.1.3.
+NOTICE_2025_RENUMBERED = NOTICE_2025.replace(
+    "2．开展共享单车清理", "2．推进地铁站点周边人行道整修。（责任部门：城建中心；时间节点：9月）\n\n3．开展共享单车清理")
+
+
+def _write_title(content: Path, code: str, zh: str, en: str) -> None:
+    import yaml
+    path = content / "plans" / SLUG / "items" / f"{code}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**data, "title": {"zh": zh, "en": en}}, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
+def test_a_corrected_notice_that_renumbers_moves_the_writers_text_with_its_work_point(content, tmp_path):
+    """The writer's title of 共享单车清理 (1.1.2) used to stay on 1.1.2, now another work point, above the
+    other point's official words."""
+    import yaml
+    _published_2025(content, tmp_path)
+    _write_title(content, "1.1.2", "清理共享单车", "Clearing shared bicycles")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_RENUMBERED, encoding="utf-8")
+    _planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome.moved == {"1.1.2": "1.1.3"}
+    items = content / "plans" / SLUG / "items"
+    moved = yaml.safe_load((items / "1.1.3.yaml").read_text(encoding="utf-8"))
+    assert moved["title"]["zh"] == "清理共享单车" and moved["official"].startswith("开展共享单车清理")
+    new = yaml.safe_load((items / "1.1.2.yaml").read_text(encoding="utf-8"))
+    assert new["title"] == {"zh": "", "en": ""} and new["official"].startswith("推进地铁站点周边人行道整修")
+    assert "items/1.1.2.yaml" not in outcome.removed + outcome.reworded
+    # The same notice again: nothing moves, nothing changes.
+    _planned, again = import_notice(source, SLUG, content, dry_run=False)
+    assert again.moved == {} and again.written == []
+
+
+def test_a_corrected_notice_that_renumbers_work_points_with_comments_is_refused(content, tmp_path, app_factory):
+    """Updates, comments and marks point at (plan, code): renumbered, they would show under another work point."""
+    from flask import g
+
+    from portal.services import feedback
+    from portal.services.auth import create_staff
+    from portal.services.progress import record_update
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_RENUMBERED, encoding="utf-8")
+    with app.test_request_context():
+        staff = create_staff("plans-editor", "correct horse battery staple", "admin")
+        g.plan = SLUG
+        record_update("1.1.2", "in_progress", "已清理三千辆。", None, __import__("datetime").date(2025, 5, 1), actor=staff)
+        feedback.submit("3.1.2", body="气改电补贴怎么申请？", kind="question", ip="192.0.2.7", lang="zh", plan=SLUG)
+        from portal.extensions import db
+        from portal.models import Subscription
+        # A resident following 2.1 by e-mail (2.1 becomes 2.2 below): followers count as records too.
+        db.session.add(Subscription(email="a@example.com", kind="item", key=f"{SLUG}/2.1", lang="zh", token_hash="x" * 64))
+        db.session.commit()
+        before = {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()}
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert outcome is None and planned.renumbered_with_records == ["1.1.2 → 1.1.3"]
+        source.write_text(NOTICE_2025.replace("二、开展居住小区品质提升行动\n\n（一）", "二、开展居住小区品质提升行动\n\n"
+                                              "（一）推进小区电瓶车充电设施建设。\n\n新增充电端口。（责任部门：社建办；时间节点：9月）\n\n（二）"),
+                          encoding="utf-8")
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert outcome is None and planned.renumbered_with_records == ["2.1 → 2.2"], planned.renumbered_with_records
+        source.write_text(NOTICE_2025_RENUMBERED, encoding="utf-8")
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert "1.1.2 → 1.1.3" in planned.refusal
+        assert {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()} == before
+        # A correction that keeps the numbering keeps the records where they were: 3.1.2 is reworded only.
+        source.write_text(NOTICE_2025.replace("推进瓶装液化气“气改电”", "推进瓶装液化气“气改电”工作"), encoding="utf-8")
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+        assert planned.refusal is None and outcome.reworded == ["items/3.1.2.yaml"] and outcome.moved == {}
+    client = app.test_client()
+    assert "已清理三千辆" in client.get(f"/zh/plans/{SLUG}/items/1.1.2").get_data(as_text=True)
+
+
+# --- Word documents ------------------------------------------------------------------------------------
+
+def test_a_docx_with_its_work_points_in_a_task_table_is_refused_saying_how_to_import_it(content, tmp_path):
+    """A 任务分解表 read cell by cell gave lines like 城运办长期坚持, reported as text outside any subsection."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for para in HEAD.strip().split("\n\n"):
+        document.add_paragraph(para)
+    document.add_paragraph("一、开展道路交通环境提升行动")
+    table = document.add_table(rows=3, cols=4)
+    rows = [("序号", "工作任务", "责任部门", "时间节点"), ("1", "新增非机动车停放点不少于20处。", "城运办", "第三季度"),
+            ("2", "开展共享单车清理。", "城运办", "长期坚持")]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    source = tmp_path / "notice.docx"
+    document.save(str(source))
+    from portal.content.readers import NoticeReadError
+    with pytest.raises(NoticeReadError, match="in a table \\(序号、工作任务、责任部门、时间节点\\)"):
+        import_notice(source, SLUG, content, dry_run=True)
+    assert not (content / "plans" / SLUG).exists()
+
+
+def test_a_docx_with_a_two_paragraph_title_and_a_line_break_reads_like_the_txt(content, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for para in NOTICE_2025.strip().split("\n\n"):
+        if "关于印发" in para:  # the title set on two lines by hand
+            first, rest = para.split("关于印发")
+            document.add_paragraph(first + "关于印发")
+            document.add_paragraph(rest)
+        elif para == "（一）整治非机动车乱停放。":  # a manual line break (Shift+Enter) after the heading
+            document.add_paragraph(para).add_run().add_break()
+        else:
+            document.add_paragraph(para)
+    source = tmp_path / "notice.docx"
+    document.save(str(source))
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert planned.notice.number == "浦张府〔2025〕8号"
+
+
+# --- a PDF, and the command itself -----------------------------------------------------------------------
+
+def test_next_years_notice_as_a_pdf_over_pages_reads_like_the_txt(content, tmp_path):
+    """Printed as Word prints it (indented first lines, no spacing), large enough that clauses wrap and
+    run over page breaks: the reader joins the wrapped lines."""
+    from test_plans_import import _chromium_pdf
+
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in NOTICE_2025.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",'
+            "sans-serif;font-size:34px}p{margin:0;text-indent:2em}</style><body>" + paragraphs + "</body></html>")
+    pdf = _chromium_pdf(html, tmp_path)
+    from pdfminer.high_level import extract_pages
+    assert len(list(extract_pages(str(pdf)))) >= 2
+    planned, _ = import_notice(pdf, SLUG, content, dry_run=True)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["1.2"][4] == "完成道路大中修3.5万平方米以上。"
+
+
+def test_the_same_notice_imported_twice_says_nothing_changed_in_the_terminals_language(content, tmp_path, monkeypatch):
+    from test_plans_import import _flask
+
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    first = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in (content / "plans" / SLUG).rglob("*") if p.is_file()}
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    again = _flask("plans", "import", str(source), "--slug", SLUG, "--publish", content=content)
+    assert again.returncode == 0, again.stderr
+    assert f"content/plans/{SLUG}：没有改动" in again.stdout, again.stdout
+    assert {p: p.read_bytes() for p in (content / "plans" / SLUG).rglob("*") if p.is_file()} == before
+
+
+# --- a resident searching both years ----------------------------------------------------------------------
+
+def test_search_over_every_plan_offers_every_plans_months_and_names_areas_by_plan(content, tmp_path, app_factory):
+    """With no plan chosen the search covers both years, but its month choices were the current plan's
+    only (2025年6月 could not be chosen) and area 1 was named as 2023 names it, though it finds 2025's
+    area 1 too."""
+    import re
+
+    _published_2025(content, tmp_path)
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+
+    def choices(url: str, name: str) -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        select = re.search(rf'<select id="f-{name}" name="{name}">(.*?)</select>', page, re.S).group(1)
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)[1:]
+
+    every = choices("/zh/search?q=燃气", "month")
+    assert "2025年6月" in every and "2023年5月" in every and every.index("2023年5月") < every.index("2025年6月")
+    assert choices(f"/zh/search?q=燃气&plan={SLUG}", "month") == ["2025年6月", "2025年9月", "2025年11月", "2025年12月"]
+    area = choices("/zh/search?q=燃气", "area")[0]
+    assert "2023: 开展公共空间品质提升行动" in area and "2025: 开展道路交通环境提升行动" in area
+    assert choices(f"/zh/search?q=燃气&plan={SLUG}", "area")[0] == "1. 开展道路交通环境提升行动"
+    page = client.get("/zh/search?q=燃气&month=2025-06").get_data(as_text=True)
+    assert f"/zh/plans/{SLUG}/items/3.1.1" in page or "3.1.1" in page
+
+
+def test_work_points_numbered_in_brackets_read_like_numbered_ones(content, tmp_path):
+    """一、→（一）→（1）: some notices number their third level as the fourth usually is. A lone （1） was
+    taken into the official text, a second one refused as text after a work point."""
+    body = NOTICE_2025.removeprefix(HEAD.replace("浦张府〔2025〕8号", "浦张府[2025]8号"))
+    planned = _parsed(body.replace("1．在地铁", "（1）在地铁").replace("2．开展共享", "（２）开展共享"), tmp_path, content)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["1.1.1"][4].startswith("在地铁站点周边")
+    wrong = _parsed(body.replace("2．开展共享", "（3）开展共享"), tmp_path, content)
+    assert [str(p) for p in wrong.problems] == [
+        "line 25 “（3）开展共享单车清理，全年清理约1.2万辆。（责任部门：城…”: work point 3. is out of order (expected 2.)"]
+
+
+SIGNED_AT_THE_END = """
+上海市浦东新区张江镇人民政府
+
+2025年2月20日
+
+（此件公开发布）
+
+抄送：浦东新区城市运行综合管理中心。
+
+张江镇党政办公室                2025年2月20日印发
+"""
+
+
+def test_a_notice_signed_and_distributed_after_its_last_work_point_imports(content, tmp_path):
+    """When the work points are the notice's own body, its signature, date and 抄送/印发 lines follow
+    the last one; they were refused as text after a work point."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025 + SIGNED_AT_THE_END, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["3.1.2"][4] == "推进瓶装液化气“气改电”。"
+    assert "抄送" in planned.files["notice.txt"]  # the notice is kept whole
+
+
+def test_work_points_after_an_attachment_line_are_still_read_or_reported(content, tmp_path):
+    more = "\n附件：重点任务\n\n四、开展绿化提升行动\n\n（一）新建绿地。\n\n新建公共绿地2万平方米。（责任部门：规建办；时间节点：10月）\n"
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025 + more, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert [str(p) for p in planned.problems] == ["line 43 “附件：重点任务”: unexpected text after a work point"]
+
+
+def test_a_struck_out_work_point_whose_code_a_moved_one_takes_keeps_its_comments_apart(content, tmp_path, app_factory):
+    """3.1.1 struck out, 3.1.2 becomes 3.1.1: the comment on the old 3.1.1 would show under 气改电."""
+    from portal.services import feedback
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025.replace(
+        "1．完成餐饮场所燃气安全检查300余家。（责任部门：综合行政执法队；时间节点：上半年）\n\n2．", "1．"), encoding="utf-8")
+    with app.test_request_context():
+        feedback.submit("3.1.1", body="餐饮店燃气检查查到了什么？", kind="question", ip="192.0.2.8", lang="zh", plan=SLUG)
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome is None and planned.renumbered_with_records == ["3.1.2 → 3.1.1"]
+    # Without records the correction goes through, the struck-out point named as gone.
+    with app.app_context():
+        from portal.extensions import db
+        from portal.models import Feedback
+        db.session.query(Feedback).delete()
+        db.session.commit()
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome.moved == {"3.1.2": "3.1.1"} and outcome.removed == ["items/3.1.1.yaml"]
