@@ -51,6 +51,11 @@ def import_command(path, slug, kind, dry_run, publish):
         click.echo("\n".join(cannot_read(p) for p in planned.problems), err=True)
     if planned.refusal:  # a dry run fails too, so a script can tell that the import would
         raise click.ClickException(planned.refusal)
+    if planned.struck_out_with_records:
+        click.echo(gettext("work points struck out of the notice have progress updates, comments, sites, marks, "
+                           "outcomes or e-mail followers: %(codes)s; these stay in the database and in backups "
+                           "but no longer show on the site", codes=", ".join(planned.struck_out_with_records)),
+                   err=True)
     if dry_run:
         return
     where = f"content/{PLANS_DIR}/{slug}"

@@ -478,3 +478,26 @@ def test_a_struck_out_work_point_whose_code_a_moved_one_takes_keeps_its_comments
         db.session.commit()
         planned, outcome = import_notice(source, SLUG, content, dry_run=False)
     assert outcome.moved == {"3.1.2": "3.1.1"} and outcome.removed == ["items/3.1.1.yaml"]
+
+
+def test_a_struck_out_work_point_with_comments_is_named_when_the_corrected_notice_is_imported(
+        content, tmp_path, app_factory):
+    """The last work point of a subsection struck out (nothing renumbered): the notice decides, so the import
+    goes ahead, but a resident's comment on it would vanish from the site unannounced; the command names it."""
+    from portal.services import feedback
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025.replace("\n\n2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）", ""),
+                      encoding="utf-8")
+    with app.test_request_context():
+        feedback.submit("3.1.2", body="气改电什么时候轮到我们小区？", kind="question", ip="192.0.2.8", lang="zh", plan=SLUG)
+    result = app.test_cli_runner().invoke(args=["plans", "import", str(source), "--slug", SLUG])
+    assert result.exit_code == 0, result.output
+    assert "struck out of the notice" in result.output and "3.1.2" in result.output
+    assert not (content / "plans" / SLUG / "items" / "3.1.2.yaml").exists(), "the notice decides"
+    with app.app_context():
+        from portal.extensions import db
+        from portal.models import Feedback
+        assert db.session.query(Feedback).filter_by(item_code="3.1.2").count() == 1, "nothing deleted"

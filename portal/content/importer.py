@@ -38,6 +38,9 @@ class PlannedImport:
     files: dict[str, str] = field(default_factory=dict)  # path inside the plan folder -> text
     # "1.1.2 → 1.1.3": renumbered work points under whose old code the database holds records
     renumbered_with_records: list[str] = field(default_factory=list)
+    # Work points struck out of the notice (not renumbered) that the database holds records under: the
+    # import goes ahead (the notice decides), and says that these records no longer show on the site.
+    struck_out_with_records: list[str] = field(default_factory=list)
 
     @property
     def refusal(self) -> str | None:
@@ -201,6 +204,12 @@ def _old_wording(folder: Path) -> dict[str, str]:
         return {i.code: i.official_text for i in parse_notice((folder / NOTICE_FILE).read_text(encoding="utf-8")).items}
     except (OSError, NoticeParseError):
         return {}
+
+
+def struck_out(planned: PlannedImport, moves: dict[str, str]) -> list[str]:
+    """Codes of the plan's current notice that the new one no longer has and that did not move."""
+    new = {i.code for i in planned.notice.items}
+    return [code for code in _old_wording(planned.folder) if code not in new and code not in moves]
 
 
 def renumbered(planned: PlannedImport) -> dict[str, str]:

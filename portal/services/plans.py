@@ -13,7 +13,8 @@ from flask_babel import gettext
 
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
-from ..content.importer import ImportOutcome, PlannedImport, prepare_import, renumbered, tree_lines, write_import
+from ..content.importer import (ImportOutcome, PlannedImport, prepare_import, renumbered, struck_out, tree_lines,
+                               write_import)
 
 # A figure with a unit in the official text: the item probably has a target worth recording.
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
@@ -129,9 +130,12 @@ def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dr
     moves = renumbered(planned)
     # A code changes hands both ways: the records of a moved point's old code, and those of a struck-out
     # point whose code a moved one takes, would show under the wrong work point.
-    with_records = _codes_with_records(slug, set(moves) | set(moves.values())) if moves else set()
+    gone = struck_out(planned, moves)
+    asked = set(moves) | set(moves.values()) | set(gone)
+    with_records = _codes_with_records(slug, asked) if asked else set()
     planned.renumbered_with_records = [f"{old} → {new}" for old, new in moves.items()
                                        if old in with_records or new in with_records]
+    planned.struck_out_with_records = [code for code in gone if code in with_records]
     if dry_run or planned.refusal:
         return planned, None
     return planned, write_import(planned)
