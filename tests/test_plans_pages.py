@@ -176,3 +176,18 @@ def test_staff_cannot_reach_another_plans_records_through_a_shared_code(two_plan
     assert client.get(f"/staff/items/2.2?correct={entry_id}").status_code == 404
     with two_plans.app_context():
         assert db.session.get(ProjectSite, site_id).stage == "consultation"
+
+
+def _footer(html: str) -> str:
+    return html[html.index('<footer class="site-footer">'):]
+
+
+def test_a_search_within_one_plan_names_that_plans_notice_in_the_footer(two_plans):
+    """The footer's source line named the current plan's notice on a search limited to another plan."""
+    client = two_plans.test_client()
+    within = _footer(client.get(f"/zh/search?q=加装电梯&plan={SLUG}").get_data(as_text=True))
+    assert within == _footer(client.get(f"/zh/plans/{SLUG}/").get_data(as_text=True))
+    assert "浦张府〔2023〕45号" not in within
+    everywhere = _footer(client.get("/zh/search?q=加装电梯").get_data(as_text=True))
+    assert everywhere == _footer(client.get(f"/zh/plans/{FIRST}/").get_data(as_text=True))
+    assert "浦张府〔2023〕45号" in everywhere

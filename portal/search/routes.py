@@ -71,6 +71,8 @@ def results(lang: str):
     filters = _filters()
     if filters["plan"] and registry().store(filters["plan"]) is None:
         filters["plan"] = ""  # an unknown plan filters nothing rather than failing
+    if filters["plan"]:
+        g.plan = filters["plan"]  # a search within one plan: the menu and footer's source are that plan's
     store = content(filters["plan"] or None)
     error = None
     found = None
