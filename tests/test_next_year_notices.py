@@ -502,3 +502,19 @@ def test_a_struck_out_work_point_with_comments_is_named_when_the_corrected_notic
         from portal.extensions import db
         from portal.models import Feedback
         assert db.session.query(Feedback).filter_by(item_code="3.1.2").count() == 1, "nothing deleted"
+
+
+def test_dates_and_years_in_chinese_numerals_are_read(content, tmp_path):
+    """Many notices date themselves 二〇二五年二月二十日 (or with ○ for 〇); the issue date was refused, and
+    a plan issued in the December before its year, its title's year written 二〇二五年, got its deadlines
+    in the issue date's year."""
+    text = (NOTICE_2025.replace("2025年2月20日", "二〇二四年十二月三十一日")
+            .replace("《张江镇2025年", "《张江镇二○二五年").replace("张江镇2025年城市管理精细化工作要点\n",
+                                                              "张江镇二〇二五年城市管理精细化工作要点\n"))
+    assert "2025年2月20日" not in text and "《张江镇二○二五年" in text and "\n张江镇二〇二五年城市" in text
+    source = tmp_path / "notice.txt"
+    source.write_text(text + SIGNED_AT_THE_END.replace("2025年2月20日", "二〇二五年二月二十日"), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [], [str(p) for p in planned.problems]
+    assert planned.notice.date == "2024-12-31" and planned.notice.year == 2025
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025

@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
+from .cn_numerals import CN_DIGITS, CN_LARGE, CN_UNITS, cn_value
 from .store import ContentStore, Item
 
-# Chinese numerals: the digits, and the multipliers of a written-out number (三十五, 一百二十, 两万).
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_LARGE = {"万": 10_000, "亿": 100_000_000}
 _CN_RUN = re.compile(f"[{''.join(CN_DIGITS)}{''.join(CN_UNITS)}{''.join(CN_LARGE)}]+")
 # A run of Chinese numerals counts as a figure only before a measure word, a unit or a date word: 一 and
 # 十 are also ordinary characters (统一, 进一步, 十分), and those are not figures.
@@ -70,24 +66,6 @@ class HonestyProblem:
 def _normal(text: str) -> str:
     """Full-width digits, ． and ％ as ASCII, thousands separators dropped. (Not NFKC: it would read m² as m2.)"""
     return _THOUSANDS.sub("", text.translate(_WIDTH))
-
-
-def _cn_value(run: str) -> float | None:
-    """三十五 → 35, 一百二十 → 120, 两万 → 20000, 二〇二三 → 2023 (digits read one by one)."""
-    if all(ch in CN_DIGITS for ch in run):
-        return float("".join(str(CN_DIGITS[ch]) for ch in run)) if len(run) > 1 else float(CN_DIGITS[run])
-    total = section = digit = 0
-    for ch in run:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            section += (digit or 1) * CN_UNITS[ch]
-            digit = 0
-        else:  # 万, 亿
-            total += (section + digit or 1) * CN_LARGE[ch]
-            section = digit = 0
-    value = total + section + digit
-    return float(value) if value else None
 
 
 def _en_joins(prev: str | None, word: str, total: int, section: int) -> bool:
@@ -147,7 +125,7 @@ def figures_in(text: str) -> list[Figure]:
         if run == "一" and not re.match(r"[月日]", text[m.end():m.end() + 1]):
             continue  # 一项, 一步: the article "a", not a figure; 一月 is a date
         if _CN_COUNTED.match(text, m.end()) or run[-1] in CN_LARGE and len(run) > 1:
-            value = _cn_value(m.group(0))
+            value = cn_value(m.group(0))
             if value is not None:
                 found.append(Figure(run, value))
     for m in _EN_RUN.finditer(text):

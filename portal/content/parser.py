@@ -13,6 +13,7 @@ from typing import NamedTuple
 from flask_babel import gettext
 
 from ..i18n import N_
+from .cn_numerals import cn_value
 
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -45,6 +46,12 @@ WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+# The same written in Chinese numerals, as many official documents date themselves: 二〇二五年二月二十日
+# (○, a white circle, is often typed for 〇).
+_CN_YEAR = "[〇零○一二三四五六七八九]{4}"
+_CN_SMALL = "[一二三四五六七八九十]{1,3}"
+CN_DATE_RE = re.compile(rf"^({_CN_YEAR})\s*年\s*({_CN_SMALL})\s*月\s*({_CN_SMALL})\s*日$")
+CN_YEAR_RE = re.compile(rf"({_CN_YEAR})\s*年")
 TITLE_IN_QUOTES_RE = re.compile(r"《([^》]+)》")
 YEAR_RE = re.compile(r"(\d{4})\s*年")
 NO_CLAUSE = N_("work point has no （责任部门：…；时间节点：…） clause")
@@ -235,9 +242,9 @@ def _read_head(raw: list[tuple[int, str]]) -> _Head:
             number = line
         elif not title and "关于印发" in line:
             title = line
-        elif not date and DATE_RE.match(line):
-            y, mo, d = DATE_RE.match(line).groups()
-            date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+        elif not date and (DATE_RE.match(line) or CN_DATE_RE.match(line)):
+            y, mo, d = (_number(part) for part in (DATE_RE.match(line) or CN_DATE_RE.match(line)).groups())
+            date = f"{y:04d}-{mo:02d}-{d:02d}"
         if SECTION_RE.match(line):
             break
     else:
@@ -400,8 +407,14 @@ def plan_title(title: str, body_title: str) -> str:
 def plan_year(title: str, body_title: str, date: str) -> int:
     """The year the plan's title names (…2024年…工作要点). A plan is often issued in the December before
     its year, so the issue date's year is only the fallback for a title without one."""
-    m = YEAR_RE.search(plan_title(title, body_title))
-    return int(m.group(1)) if m else int(date[:4])
+    named = plan_title(title, body_title)
+    m = YEAR_RE.search(named) or CN_YEAR_RE.search(named)
+    return _number(m.group(1)) if m else int(date[:4])
+
+
+def _number(text: str) -> int:
+    """A year, month or day as the notice writes it: 2025, 二〇二五, 二十."""
+    return int(text) if text.isdigit() else int(cn_value(text.replace("○", "〇")) or 0)
 
 
 # What closes a notice after its last work point: the issuer's signature and date (落款), the distribution
@@ -415,7 +428,7 @@ def _body_end(raw: list[tuple[int, str]], start: int, issuer: str) -> int:
     its work points after a 附件 line is read to its end, and any line it cannot read is reported)."""
     for idx in range(start + 1, len(raw)):
         line = raw[idx][1]
-        closing = CLOSING_RE.search(line) or DATE_RE.match(line) or line == issuer or (
+        closing = CLOSING_RE.search(line) or DATE_RE.match(line) or CN_DATE_RE.match(line) or line == issuer or (
             line.endswith("人民政府") and len(line) <= 20)
         if closing:
             rest = [ln for _, ln in raw[idx + 1:]]
