@@ -191,3 +191,40 @@ def test_a_search_within_one_plan_names_that_plans_notice_in_the_footer(two_plan
     everywhere = _footer(client.get("/zh/search?q=加装电梯").get_data(as_text=True))
     assert everywhere == _footer(client.get(f"/zh/plans/{FIRST}/").get_data(as_text=True))
     assert "浦张府〔2023〕45号" in everywhere
+
+
+def _form_on(html: str, action_start: str) -> tuple[str, dict]:
+    """The first form whose action starts with `action_start`: its action and hidden fields."""
+    import html as html_lib
+
+    m = re.search(r'<form[^>]*action="(' + re.escape(action_start) + r'[^"]*)"(.*?)</form>', html, re.S)
+    assert m, action_start
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', m.group(2)))
+    return html_lib.unescape(m.group(1)), {k: html_lib.unescape(v) for k, v in hidden.items()}
+
+
+def test_staff_update_another_plans_work_point_once_it_is_no_longer_current(two_plans):
+    """Once next year's notice is current, a task of the year before still runs late and is reported on: its
+    staff page was out of reach (the staff pages served the current plan only)."""
+    from conftest import csrf_from, login, make_staff
+
+    make_staff(two_plans, "ed-years", "editor")
+    client = two_plans.test_client()
+    login(client, "ed-years")
+    plan_page = client.get(f"/staff/plans/{SLUG}").get_data(as_text=True)
+    assert f'href="/staff/items/2.1?plan={SLUG}"' in plan_page and f'href="/staff/items/?plan={SLUG}"' in plan_page
+    listing = client.get(f"/staff/items/?plan={SLUG}").get_data(as_text=True)
+    assert "不是当前计划" in listing and f'href="/staff/items/2.1?plan={SLUG}"' in listing
+    page = client.get(f"/staff/items/2.1?plan={SLUG}").get_data(as_text=True)
+    assert "不是当前计划" in page and f'href="/zh/plans/{SLUG}/items/2.1"' in page
+    action, hidden = _form_on(page, "/staff/items/2.1?")
+    assert action == f"/staff/items/2.1?plan={SLUG}", "the form posts to the plan it was built for"
+    assert _form_on(page, "/staff/items/2.1/sites")[0] == f"/staff/items/2.1/sites?plan={SLUG}#add-site"
+    response = client.post(action, data={**hidden, "csrf_token": csrf_from(page), "status": "in_progress",
+                                         "note_zh": "二〇二四年计划的加梯任务仍在推进。", "happened_on": "2025-03-02"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/staff/items/2.1?plan={SLUG}"
+    assert "仍在推进" in client.get(f"/zh/plans/{SLUG}/items/2.1").get_data(as_text=True)
+    assert "仍在推进" not in client.get(f"/zh/plans/{FIRST}/items/2.1").get_data(as_text=True)
+    current = client.get("/staff/items/2.1").get_data(as_text=True)
+    assert "不是当前计划" not in current and "仍在推进" not in current
+    assert client.get("/staff/items/2.1?plan=no-such-plan").status_code == 404

@@ -66,6 +66,7 @@ from . import own_account  # noqa: E402,F401
 from . import search_report  # noqa: E402,F401
 from . import sheets  # noqa: E402,F401
 from . import outcomes  # noqa: E402,F401
+from . import plan_scope  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
