@@ -228,3 +228,26 @@ def test_staff_update_another_plans_work_point_once_it_is_no_longer_current(two_
     current = client.get("/staff/items/2.1").get_data(as_text=True)
     assert "不是当前计划" not in current and "仍在推进" not in current
     assert client.get("/staff/items/2.1?plan=no-such-plan").status_code == 404
+
+
+def test_a_draft_of_another_plans_work_point_goes_back_only_into_that_plans_page(two_plans):
+    """/staff/items/2.2 and /staff/items/2.2?plan=<slug> are two work points: a note typed into one, kept when its
+    form expired, must not be put back into the other's form."""
+    from conftest import csrf_from, login, make_staff
+    from test_staff_drafts import _textarea
+
+    make_staff(two_plans, "ed-drafts", "editor")
+    client = two_plans.test_client()
+    login(client, "ed-drafts")
+    address = f"/staff/items/2.2?plan={SLUG}"
+    page = client.get(address).get_data(as_text=True)
+    action, hidden = _form_on(page, "/staff/items/2.2?")
+    client.post("/staff/logout", data={"csrf_token": csrf_from(page)})  # the open page's token no longer matches
+    login(client, "ed-drafts")
+    note = "二〇二四年计划的加梯任务：三号楼已完成井道施工。"
+    sent = client.post(action, headers={"Referer": f"http://localhost{address}"},
+                       data={**hidden, "csrf_token": csrf_from(page), "status": "in_progress", "note_zh": note,
+                             "happened_on": "2025-03-02"})
+    assert sent.status_code == 400
+    assert _textarea(client.get("/staff/items/2.2").data, "note_zh") == ""
+    assert _textarea(client.get(address).data, "note_zh") == note

@@ -12,7 +12,7 @@ could not be taken does), and stay cacheable (portal/http_caching.py).
 """
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import after_this_request, current_app, g, request
 
@@ -39,7 +39,7 @@ def keep_typed(page: str | None) -> bool:
     the cookie goes with the answer. True when kept (else the text can only be shown, to copy)."""
     if not page or not typed_text():
         return False
-    token = service.keep(request.form.items(multi=True), unquote(urlsplit(page).path), request.path,
+    token = service.keep(request.form.items(multi=True), _page_key(page), request.path,
                          replaces=request.cookies.get(COOKIE))
     if token is None:
         return False
@@ -53,6 +53,14 @@ def keep_typed(page: str | None) -> bool:
     return True
 
 
+def _page_key(address: str) -> str:
+    """The page a draft belongs to: its path, and the plan when the page names one (staff/plan_scope.py),
+    because a work point's page shows another plan's work point of the same code without it."""
+    parts = urlsplit(address)
+    plan = parse_qs(parts.query).get("plan", [""])[0]
+    return unquote(parts.path) + (f"?plan={plan}" if plan else "")
+
+
 def _secure() -> bool:
     return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
@@ -61,7 +69,8 @@ def _pending():
     """The draft this browser holds for this page, read once per request."""
     if "staff_draft" not in g:
         token = request.cookies.get(COOKIE)
-        g.staff_draft = service.pending(token, request.path) if token and request.method == "GET" else None
+        g.staff_draft = (service.pending(token, _page_key(request.full_path)) if token and request.method == "GET"
+                         else None)
     return g.staff_draft
 
 
