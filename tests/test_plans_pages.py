@@ -251,3 +251,39 @@ def test_a_draft_of_another_plans_work_point_goes_back_only_into_that_plans_page
     assert sent.status_code == 400
     assert _textarea(client.get("/staff/items/2.2").data, "note_zh") == ""
     assert _textarea(client.get(address).data, "note_zh") == note
+
+
+def test_a_progress_sheet_of_another_plan_reports_on_that_plans_work_points(two_plans):
+    """Offices report on last year's late tasks in the sheet they already keep: the sheet of a plan that is
+    not the current one is downloaded, checked and published against that plan (sheets served the current
+    plan only), and search finds the note under that plan's work point."""
+    import html as html_lib
+    import io
+
+    from conftest import csrf_from, login, make_staff
+    from portal.search import index
+    from sheets_support import edit_xlsx, row_of
+
+    with two_plans.app_context():
+        index.build()
+    make_staff(two_plans, "ed-sheets", "editor")
+    client = two_plans.test_client()
+    login(client, "ed-sheets")
+    page = client.get(f"/staff/progress-sheets?plan={SLUG}").get_data(as_text=True)
+    assert "不是当前计划" in page and f'<input type="hidden" name="plan" value="{SLUG}">' in page
+    sheet = client.get(f"/staff/progress-sheets/download?format=xlsx&office=&plan={SLUG}")
+    assert sheet.status_code == 200 and SLUG in sheet.headers["Content-Disposition"]
+    row = row_of(sheet.data, "进度", "2.2")
+    data = edit_xlsx(sheet.data, [("进度", row, "new_status", "推进中"), ("进度", row, "note_zh", "满意度测评问卷已回收三百份"),
+                                  ("进度", row, "happened_on", "2025-01-10")])
+    sent = client.post(f"/staff/progress-sheets/upload?plan={SLUG}", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_from(page), "sheet": (io.BytesIO(data), "sheet.xlsx")})
+    assert sent.status_code == 302 and f"plan={SLUG}" in sent.headers["Location"]
+    preview = client.get(sent.headers["Location"]).get_data(as_text=True)
+    action = html_lib.unescape(re.search(r'action="(/staff/progress-sheets/[^"]+/publish[^"]*)"', preview).group(1))
+    assert action.endswith(f"?plan={SLUG}")
+    assert client.post(action, data={"csrf_token": csrf_from(preview)}).status_code == 302
+    assert "问卷已回收三百份" in client.get(f"/zh/plans/{SLUG}/items/2.2").get_data(as_text=True)
+    assert "问卷已回收三百份" not in client.get(f"/zh/plans/{FIRST}/items/2.2").get_data(as_text=True)
+    found = client.get("/api/v1/search?q=问卷回收&lang=zh").get_json()["results"]
+    assert [(r["plan"], r["code"]) for r in found][:1] == [(SLUG, "2.2")]

@@ -15,8 +15,8 @@ def connect_signals(app: Flask) -> None:
     def _reindex(sender, code=None, item_code=None, codes=None, plan=None, **_kwargs):
         if sender is not app:
             return
-        # codes: many items at once (a progress sheet), re-indexed in one index commit. Without a plan
-        # the codes are the current plan's (staff pages and sheets serve the current plan).
+        # codes: many items at once (a progress sheet), re-indexed in one index commit. Senders name the
+        # plan; without one the codes are the current plan's.
         plan = plan or app.extensions["portal_plans"].current
         targets = [doc_key(plan, c) for c in (list(codes or ()) or [c for c in (code or item_code,) if c])]
         if not targets:

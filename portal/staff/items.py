@@ -2,7 +2,7 @@
 site to its next stage. Editors and admins only; moderators get 403."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -21,6 +21,7 @@ from ..services.versions import Stale
 from ..states import ItemStatus
 from . import bp
 from .drafts import put_back
+from .plan_scope import other_plan
 from .item_forms import PROGRESS_PREFIX, site_form, stage_form, update_form
 
 
@@ -37,12 +38,8 @@ def items():
     store = content()
     sites = site_service.all_sites_by_item()
     return render_template("staff/items.html", sections=store.sections, statuses=status_map(store.items),
-                           site_counts={code: len(v) for code, v in sites.items()}, other_plan=_other_plan())
+                           site_counts={code: len(v) for code, v in sites.items()}, other_plan=other_plan())
 
-
-def _other_plan():
-    """The plan in view when it is not the current one (plan_scope.py): the pages then say so."""
-    return content().plan if g.get("plan") else None
 
 
 def _render(item, update=None, new_site=None, stage_forms=None, status=200, **extra):
@@ -68,7 +65,7 @@ def _render(item, update=None, new_site=None, stage_forms=None, status=200, **ex
     return render_template("staff/item_edit.html", item=item, status=current, history=entries, sites=sites,
                            progress=item_service.progress_rows(item, entries, sites), derived=derived,
                            form=update, site_form=new_site, stage_forms=forms,
-                           counting_stage=site_service.counting_stage, other_plan=_other_plan(), **extra), status
+                           counting_stage=site_service.counting_stage, other_plan=other_plan(), **extra), status
 
 
 def _just_published(entries):

@@ -15,6 +15,7 @@ from ..services.sheets.check import check
 from ..services.sheets.download import FORMATS, download
 from ..services.sheets.read import Parsed, read
 from . import bp
+from .plan_scope import other_plan
 from .forms import EmptyForm
 from .sheet_forms import UploadForm, download_form
 
@@ -32,7 +33,8 @@ def allow_sheet_upload() -> None:
 
 
 def _page(upload_form=None, status=200):
-    return render_template("staff/sheets.html", download=download_form(content()), form=upload_form or UploadForm()), status
+    return render_template("staff/sheets.html", download=download_form(content()), form=upload_form or UploadForm(),
+                           other_plan=other_plan()), status
 
 
 @bp.get("/progress-sheets")
@@ -68,7 +70,7 @@ def sheet_upload():
 def _preview(upload, plan, status=200):
     before = uploads.published_before(upload.sha256)
     return render_template("staff/sheet_preview.html", upload=upload, plan=plan, published_before=before,
-                           publish_form=EmptyForm(), form=UploadForm()), status
+                           publish_form=EmptyForm(), form=UploadForm(), other_plan=other_plan()), status
 
 
 @bp.get("/progress-sheets/<token>")

@@ -46,7 +46,7 @@ def publish(upload: SheetUpload, actor) -> Plan:
         raise
     app = current_app._get_current_object()
     # Search re-indexes, as after an update made in the item form (the commit already changed the data version).
-    item_changed.send(app, codes=sorted({c.code for c in plan.items} | {s.code for s in plan.sites}))
+    item_changed.send(app, codes=sorted({c.code for c in plan.items} | {s.code for s in plan.sites}), plan=plan_slug())
     plan.published = True
     return plan
 
