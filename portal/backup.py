@@ -229,6 +229,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
             if content_dir.exists():
                 content_dir.rename(kept)
             shutil.copytree(folder / "content", content_dir)
+        _drop_tables_newer_than(info["rows"])
         with db.engine.connect() as conn:
             rows = _table_counts(conn)
     if rows != info["rows"]:
@@ -238,6 +239,17 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
     # `flask db upgrade` does after a deploy (a no-op for a backup of this release).
     upgrade(directory=current_app.extensions["migrate"].directory)
     return manifest
+
+
+def _drop_tables_newer_than(backed_up: dict[str, int]) -> None:
+    """Tables of this release that the backup (of an earlier one) does not hold. pg_restore --clean drops
+    only what the dump holds, so they outlived the restore, and the upgrade that follows failed creating
+    them again. (SQLite's copy replaces the whole file.) The upgrade makes them anew, empty."""
+    cascade = " CASCADE" if _dialect() == "postgresql" else ""
+    with db.engine.begin() as conn:
+        for name in set(inspect(conn).get_table_names()) - set(backed_up):
+            if name in db.metadata.tables:
+                conn.execute(text(f'DROP TABLE "{name}"{cascade}'))  # nosec B608: a name of our own metadata
 
 
 def _check_revision(archive: Path, revision: str | None) -> None:
