@@ -242,8 +242,8 @@ def _read_head(raw: list[tuple[int, str]]) -> _Head:
             number = line
         elif not title and "关于印发" in line:
             title = line
-        elif not date and (DATE_RE.match(line) or CN_DATE_RE.match(line)):
-            y, mo, d = (_number(part) for part in (DATE_RE.match(line) or CN_DATE_RE.match(line)).groups())
+        elif not date and (found := _date_line(line)):
+            y, mo, d = (_number(part) for part in found.groups())
             date = f"{y:04d}-{mo:02d}-{d:02d}"
         if SECTION_RE.match(line):
             break
@@ -412,6 +412,11 @@ def plan_year(title: str, body_title: str, date: str) -> int:
     return _number(m.group(1)) if m else int(date[:4])
 
 
+def _date_line(line: str) -> re.Match | None:
+    """A line that is a date alone (2025年2月20日, 二〇二五年二月二十日): the issue date, or the 落款's."""
+    return DATE_RE.match(line) or CN_DATE_RE.match(line)
+
+
 def _number(text: str) -> int:
     """A year, month or day as the notice writes it: 2025, 二〇二五, 二十."""
     return int(text) if text.isdigit() else int(cn_value(text.replace("○", "〇")) or 0)
@@ -428,7 +433,7 @@ def _body_end(raw: list[tuple[int, str]], start: int, issuer: str) -> int:
     its work points after a 附件 line is read to its end, and any line it cannot read is reported)."""
     for idx in range(start + 1, len(raw)):
         line = raw[idx][1]
-        closing = CLOSING_RE.search(line) or DATE_RE.match(line) or CN_DATE_RE.match(line) or line == issuer or (
+        closing = CLOSING_RE.search(line) or _date_line(line) or line == issuer or (
             line.endswith("人民政府") and len(line) <= 20)
         if closing:
             rest = [ln for _, ln in raw[idx + 1:]]

@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
 from ..models import StaffDraft
-from .staff_sessions import now as session_now
+from .staff_sessions import now  # the staff sessions' clock: tests set STAFF_CLOCK
 
 KEEP_FOR = timedelta(hours=1)
 # All names and values together, as JSON: a whole update form (two notes of 2,000 characters and the
@@ -45,10 +45,6 @@ class Draft:
     page: str
     action: str
     fields: MultiDict
-
-
-def now() -> datetime:
-    return session_now()  # the staff sessions' clock: tests set STAFF_CLOCK
 
 
 def _hash(token: str) -> str:

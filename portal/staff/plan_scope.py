@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import abort, g, request
 
-from ..services.content import registry
+from ..services.content import content, registry
 from . import bp
 
 SCOPED_ENDPOINTS = frozenset({
@@ -36,8 +36,6 @@ def _plan_in_view():
 
 def other_plan():
     """The plan in view when it is not the current one: the pages then say so."""
-    from ..services.content import content
-
     return content().plan if g.get("plan") else None
 
 
