@@ -6,7 +6,7 @@ import re
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from .cli_language import option
@@ -36,17 +36,24 @@ def _slug(ctx, param, value: str) -> str:
 @option("--dry-run", is_flag=True, help=_l("Print the tree and every unreadable line; write nothing."))
 @option("--publish", is_flag=True,
         help=_l("Publish the plan at once (items show the official text, plain language 'in preparation')."))
-def import_command(path, slug, kind, dry_run, publish):
+@option("--move-records", is_flag=True,
+        help=_l("When the notice renumbers work points, move their progress updates, comments, sites, marks, "
+                "outcomes and e-mail followers to the new numbers."))
+def import_command(path, slug, kind, dry_run, publish, move_records):
     from .content.importer import cannot_read
-    from .services.plans import import_notice, tree_lines
+    from .services.plans import continued_elsewhere, import_notice, tree_lines
 
     root = current_app.config["CONTENT_DIR"]
     try:
-        planned, outcome = import_notice(path, slug, root, dry_run=dry_run, kind=kind, publish=publish)
+        planned, outcome = import_notice(path, slug, root, dry_run=dry_run, kind=kind, publish=publish,
+                                         move_records=move_records)
     except (NoticeReadError, ContentError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     if dry_run:
         click.echo("\n".join(tree_lines(planned)))
+        if move_records and planned.renumbered_with_records and not planned.refusal:
+            click.echo(gettext("records would move with their work points: %(moves)s",
+                               moves=", ".join(planned.renumbered_with_records)))
     elif planned.problems:
         click.echo("\n".join(cannot_read(p) for p in planned.problems), err=True)
     if planned.refusal:  # a dry run fails too, so a script can tell that the import would
@@ -77,6 +84,16 @@ def import_command(path, slug, kind, dry_run, publish):
     if outcome.moved:
         click.echo(gettext("work points renumbered, their files moved with them: %(moves)s", moves=", ".join(
             f"items/{old}.yaml → items/{new}.yaml" for old, new in outcome.moved.items())))
+    if planned.records_moved:
+        moves = [ngettext("%(old)s → %(new)s (%(num)s record)", "%(old)s → %(new)s (%(num)s records)", count,
+                          old=old, new=outcome.moved[old]) for old, count in planned.records_moved.items()]
+        click.echo(gettext("records moved with their work points: %(moves)s; restart the server now (until then "
+                           "it shows them under the old numbering)", moves=", ".join(moves)))
+    if outcome.moved:
+        elsewhere = continued_elsewhere(root, slug, outcome.moved)
+        if elsewhere:
+            click.echo(gettext("other plans continue renumbered work points; correct these lines: %(lines)s",
+                               lines="; ".join(elsewhere)), err=True)
     if outcome.removed:
         click.echo(gettext("work points no longer in the notice, their files removed: %(files)s",
                            files=", ".join(outcome.removed)))

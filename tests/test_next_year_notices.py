@@ -458,6 +458,162 @@ def test_work_points_after_an_attachment_line_are_still_read_or_reported(content
     assert [str(p) for p in planned.problems] == ["line 43 “附件：重点任务”: unexpected text after a work point"]
 
 
+# A point inserted before 1.1.1: 1.1.1 → 1.1.2 and 1.1.2 → 1.1.3, a chain through a code that holds records.
+NOTICE_2025_TWO_MOVED = NOTICE_2025.replace("1．在地铁站点周边", "1．推进地铁站点周边人行道整修。（责任部门：城建中心；时间节点：9月）\n\n"
+                                            "2．在地铁站点周边").replace("2．开展共享单车清理", "3．开展共享单车清理")
+# 3.1.1 and 3.1.2 change places: each takes the other's code.
+NOTICE_2025_SWAPPED = NOTICE_2025.replace(
+    "1．完成餐饮场所燃气安全检查300余家。（责任部门：综合行政执法队；时间节点：上半年）\n\n2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）",
+    "1．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）\n\n2．完成餐饮场所燃气安全检查300余家。（责任部门：综合行政执法队；时间节点：上半年）")
+
+
+def _records_of_every_kind(code: str, browser: str = "b" * 64, email: str = "a@example.com") -> None:
+    """A comment, an e-mail follower, a project site with its own mark, a mark on the point and an outcome."""
+    from flask import g
+
+    from portal.extensions import db
+    from portal.models import ItemOutcome, MatterMark, ProjectSite, Subscription, WorkItem
+    from portal.services import feedback
+
+    g.plan = SLUG
+    feedback.submit(code, body=f"{code}这项什么时候完成？", kind="question", ip="192.0.2.9", lang="zh", plan=SLUG)
+    db.session.add(Subscription(email=email, kind="item", key=f"{SLUG}/{code}", lang="zh", token_hash=code.ljust(64, "x")))
+    site = ProjectSite(plan=SLUG, item_code=code, name_zh=f"{code}的站点", stage="consultation")
+    db.session.add(site)
+    db.session.flush()
+    db.session.add_all([MatterMark(plan=SLUG, subject=code, item_code=code, browser_hash=browser),
+                        MatterMark(plan=SLUG, subject=f"{code}/{site.id}", item_code=code, site_id=site.id,
+                                   browser_hash=browser)])
+    row = db.session.query(WorkItem).filter_by(plan=SLUG, code=code).one()
+    db.session.add(ItemOutcome(work_item_id=row.id, plan_slug=SLUG, item_code=code, result="completed",
+                               note_zh=f"{code}已完成。", figures={}))
+    db.session.commit()
+
+
+def _where_records_are() -> dict[str, set[str]]:
+    """Each record's work point, named by what the record itself holds (its text, its site's name)."""
+    from portal.extensions import db
+    from portal.models import Feedback, ItemOutcome, MatterMark, ProjectSite, StatusUpdate, Subscription
+
+    where: dict[str, set[str]] = {}
+    rows = [(f.item_code, f.body) for f in db.session.query(Feedback)]
+    rows += [(u.item_code, u.note_zh) for u in db.session.query(StatusUpdate).filter_by(plan=SLUG)]
+    rows += [(s.item_code, s.name_zh) for s in db.session.query(ProjectSite)]
+    rows += [(o.item_code, o.note_zh) for o in db.session.query(ItemOutcome)]
+    rows += [(o.continued_by.split("/")[1], f"continues {o.plan_slug}/{o.item_code}")
+             for o in db.session.query(ItemOutcome) if o.continued_by]
+    rows += [(s.key.split("/", 1)[1], "follower " + s.token_hash.rstrip("x")) for s in db.session.query(Subscription)]
+    sites = {s.id: s.name_zh for s in db.session.query(ProjectSite)}
+    rows += [(m.subject, f"mark {m.id} " + (sites[m.site_id] if m.site_id else "")) for m in db.session.query(MatterMark)]
+    for code, what in rows:
+        where.setdefault(code, set()).add(what)
+    return where
+
+
+def test_move_records_takes_every_record_along_a_chain_of_renumbered_work_points(content, tmp_path, app_factory):
+    """1.1.1 → 1.1.2 → 1.1.3: each point's update, comment, follower, site, marks and outcome arrive at its
+    new code, the statuses with them; without --move-records the import is refused and says how."""
+    import datetime as dt
+
+    from portal.extensions import db
+    from portal.models import AuditLog, ItemOutcome, WorkItem
+    from portal.services.auth import create_staff
+    from portal.services.progress import record_update
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    with app.test_request_context():
+        staff = create_staff("plans-editor", "correct horse battery staple", "admin")
+        _records_of_every_kind("1.1.2")
+        record_update("1.1.1", "in_progress", "已新增停放点八处。", None, dt.date(2025, 5, 1), actor=staff)
+        # 2023's 2.3, carried over, continues as 1.1.2 of this plan.
+        row = db.session.query(WorkItem).filter_by(plan="2023-city-management", code="2.3").one()
+        db.session.add(ItemOutcome(work_item_id=row.id, plan_slug=row.plan, item_code="2.3", result="carried_over",
+                                   note_zh="转入2025年。", figures={}, continued_by=f"{SLUG}/1.1.2"))
+        db.session.commit()
+        before = _where_records_are()
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_TWO_MOVED, encoding="utf-8")
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["plans", "import", str(source), "--slug", SLUG])
+    assert refused.exit_code == 1 and "--move-records" in refused.output, refused.output
+    dry = cli.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--dry-run", "--move-records"])
+    assert dry.exit_code == 0 and "records would move with their work points: 1.1.1 → 1.1.2, 1.1.2 → 1.1.3" in dry.output
+    with app.app_context():
+        assert _where_records_are() == before, "a refusal or a dry run moves nothing"
+    done = cli.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--move-records"])
+    assert done.exit_code == 0, done.output
+    assert "1.1.1 → 1.1.2 (1 record)" in done.output and "1.1.2 → 1.1.3 (6 records)" in done.output
+    with app.app_context():
+        moved = _where_records_are()
+        assert moved == {{"1.1.1": "1.1.2", "1.1.2": "1.1.3"}.get(code.split("/")[0], code.split("/")[0])
+                         + code[len(code.split("/")[0]):]: what for code, what in before.items()}
+        status = {w.code: w.current_status for w in db.session.query(WorkItem).filter_by(plan=SLUG)}
+        assert status["1.1.1"] is None and status["1.1.2"] == "in_progress" and status["1.1.3"] is None
+        assert not [c for c in status if c.startswith("~")]
+        assert db.session.query(AuditLog).filter_by(action="plan.renumber").one().after["records"] == {
+            "1.1.1": 1, "1.1.2": 6}
+    # Restarted on the corrected notice, the site shows the update under the point it was about.
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management",
+                         database_url=app.config["SQLALCHEMY_DATABASE_URI"]).test_client()
+    assert "已新增停放点八处" in client.get(f"/zh/plans/{SLUG}/items/1.1.2").get_data(as_text=True)
+    assert "已新增停放点八处" not in client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True)
+
+
+def test_a_renumbering_names_other_plans_lines_that_continue_the_moved_work_points(content, tmp_path):
+    """Another plan's item file saying `continues: <this plan>/1.1.2` would point at the new 1.1.2; the file is
+    another plan's, so it is named for staff to correct, not rewritten."""
+    from portal.services.plans import continued_elsewhere
+
+    _published_2025(content, tmp_path)
+    other = content / "plans" / "2023-city-management" / "items" / "2.3.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + f"continues: {SLUG}/1.1.2\n", encoding="utf-8")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_TWO_MOVED, encoding="utf-8")
+    _planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert continued_elsewhere(content, SLUG, outcome.moved) == [
+        f"content/plans/2023-city-management/items/2.3.yaml: continues: {SLUG}/1.1.2 → {SLUG}/1.1.3"]
+
+
+def test_move_records_lets_two_work_points_swap_numbers(content, tmp_path, app_factory):
+    """The same resident follows and marks both points, and both have outcomes: one at a time, either move
+    would collide with the other point's records (unique per code)."""
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_SWAPPED, encoding="utf-8")
+    with app.test_request_context():
+        _records_of_every_kind("3.1.1")
+        _records_of_every_kind("3.1.2")
+        before = _where_records_are()
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False, move_records=True)
+        assert outcome.moved == {"3.1.1": "3.1.2", "3.1.2": "3.1.1"}
+        assert _where_records_are() == {{"3.1.1": "3.1.2", "3.1.2": "3.1.1"}[code[:5]] + code[5:]: what
+                                        for code, what in before.items()}
+
+
+def test_move_records_leaves_everything_as_it_was_when_the_import_fails(content, tmp_path, app_factory, monkeypatch):
+    from portal.services import plans
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_SWAPPED, encoding="utf-8")
+    files = {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()}
+
+    def disk_full(planned):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(plans, "write_import", disk_full)
+    with app.test_request_context():
+        _records_of_every_kind("3.1.1")
+        before = _where_records_are()
+        with pytest.raises(OSError):
+            import_notice(source, SLUG, content, dry_run=False, move_records=True)
+        assert _where_records_are() == before
+    assert {p.name: p.read_bytes() for p in (content / "plans" / SLUG / "items").iterdir()} == files
+
+
 def test_a_struck_out_work_point_whose_code_a_moved_one_takes_keeps_its_comments_apart(content, tmp_path, app_factory):
     """3.1.1 struck out, 3.1.2 becomes 3.1.1: the comment on the old 3.1.1 would show under 气改电."""
     from portal.services import feedback
@@ -470,7 +626,11 @@ def test_a_struck_out_work_point_whose_code_a_moved_one_takes_keeps_its_comments
     with app.test_request_context():
         feedback.submit("3.1.1", body="餐饮店燃气检查查到了什么？", kind="question", ip="192.0.2.8", lang="zh", plan=SLUG)
         planned, outcome = import_notice(source, SLUG, content, dry_run=False)
-    assert outcome is None and planned.renumbered_with_records == ["3.1.2 → 3.1.1"]
+        assert outcome is None and planned.renumbered_with_records == ["3.1.2 → 3.1.1"]
+        # Moving records cannot help: the comment is about a point the corrected notice no longer has.
+        planned, outcome = import_notice(source, SLUG, content, dry_run=False, move_records=True)
+        assert outcome is None and planned.taken_with_records == ["3.1.2 → 3.1.1"]
+        assert "已删去要点的编号" in planned.refusal
     # Without records the correction goes through, the struck-out point named as gone.
     with app.app_context():
         from portal.extensions import db

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -41,17 +42,32 @@ class PlannedImport:
     # Work points struck out of the notice (not renumbered) that the database holds records under: the
     # import goes ahead (the notice decides), and says that these records no longer show on the site.
     struck_out_with_records: list[str] = field(default_factory=list)
+    # "3.1.2 → 3.1.1": a moved point would take the code of a struck-out point that has records, which
+    # would then show under it; moving records cannot help (they belong to no point of the new notice).
+    taken_with_records: list[str] = field(default_factory=list)
+    move_records: bool = False  # records go with renumbered work points (services/renumbering.py)
+    records_moved: dict[str, int] = field(default_factory=dict)  # old code -> records moved with it
+    # The work points of the plan's current notice (code -> official text); empty on a first import.
+    previous: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def moves(self) -> dict[str, str]:
+        return renumbered(self)
 
     @property
     def refusal(self) -> str | None:
         """Why this import cannot be written (its dry run then fails too), or None."""
         if self.problems:
             return gettext("%(count)s line(s) could not be read; nothing written", count=len(self.problems))
-        if self.renumbered_with_records:
+        if self.taken_with_records:
+            return gettext("a renumbered work point would take the number of a struck-out one whose progress "
+                           "updates, comments, sites, marks, outcomes or e-mail followers would then show under it: "
+                           "%(moves)s; nothing is written", moves=", ".join(self.taken_with_records))
+        if self.renumbered_with_records and not self.move_records:
             # Records point at (plan, code): under the old code they would show beside another work point.
             return gettext("this notice renumbers work points that have progress updates, comments, sites, marks, "
                            "outcomes or e-mail followers: %(moves)s; they would then belong to another work point, "
-                           "so nothing is written",
+                           "so nothing is written (--move-records moves them with their work points)",
                            moves=", ".join(self.renumbered_with_records))
         if self.published and self.unknown_offices:
             # A published plan is loaded at every start; one naming an unknown office would stop the site.
@@ -151,7 +167,7 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     before = (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}) if existing.exists() else {}
     written = {k: before.get(k) for k in WRITERS_FIELDS}
     published = publish or bool(before.get("published"))
-    planned = PlannedImport(slug, folder, notice, problems, unknown, published)
+    planned = PlannedImport(slug, folder, notice, problems, unknown, published, previous=_old_wording(folder))
     planned.files[NOTICE_FILE] = text
     planned.files[PLAN_FILE] = (
         f"# Read from {NOTICE_FILE} by `flask plans import`; write issuer_en and title_en (English translations of\n"
@@ -206,16 +222,16 @@ def _old_wording(folder: Path) -> dict[str, str]:
         return {}
 
 
-def struck_out(planned: PlannedImport, moves: dict[str, str]) -> list[str]:
+def struck_out(planned: PlannedImport) -> list[str]:
     """Codes of the plan's current notice that the new one no longer has and that did not move."""
-    new = {i.code for i in planned.notice.items}
-    return [code for code in _old_wording(planned.folder) if code not in new and code not in moves]
+    new, moves = {i.code for i in planned.notice.items}, planned.moves
+    return [code for code in planned.previous if code not in new and code not in moves]
 
 
 def renumbered(planned: PlannedImport) -> dict[str, str]:
     """Work points of the plan's current notice that the new one gives another code, their text unchanged
     (a corrected notice that adds or strikes out a point renumbers those after it): old code -> new code."""
-    old = _old_wording(planned.folder)
+    old = planned.previous
     new = {i.code: i.official_text for i in planned.notice.items}
     at = {}
     for code, text in new.items():
@@ -224,28 +240,38 @@ def renumbered(planned: PlannedImport) -> dict[str, str]:
             if new.get(code) != text and len(at.get(text, [])) == 1 and list(old.values()).count(text) == 1}
 
 
+def _earlier_code(code: str, moved: dict[str, str], came_from: dict[str, str]) -> str | None:
+    """Whose item file holds this work point's text so far: the code it moved from, else its own unless
+    that point moved away (the code is then a new point's, with no text yet)."""
+    if code in came_from:
+        return came_from[code]
+    return None if code in moved else code
+
+
 def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None:
     """Write into `staged` (a copy of the live folder) what the live folder should become. A writer's item
     file follows its work point to a new code: kept under the old one, it would explain another point."""
     live, items = planned.folder, {f"items/{i.code}.yaml": i for i in planned.notice.items}
-    old_wording = _old_wording(live)
-    outcome.moved = renumbered(planned)
+    old_wording = planned.previous
+    outcome.moved = planned.moves
     came_from = {new: old for old, new in outcome.moved.items()}
     for path in sorted((staged / "items").glob("*.yaml")):
         rel = f"items/{path.name}"
-        if rel not in items and path.stem not in outcome.moved:
-            path.unlink()
+        if rel in items:
+            continue
+        path.unlink()
+        if path.stem not in outcome.moved:
             outcome.removed.append(rel)
-        elif rel not in items:
-            path.unlink()
     new_texts = {i.official_text for i in planned.notice.items}
     # A struck-out point whose code a moved one takes: its file is replaced, and it is gone all the same.
     outcome.removed += [f"items/{code}.yaml" for code in came_from
                         if code in old_wording and old_wording[code] not in new_texts]
     for rel, text in planned.files.items():
-        code = items[rel].code if rel in items else None
-        source = came_from.get(code, None if code in outcome.moved else code)
-        old = _read(live / rel) if code is None else _read(live / f"items/{source}.yaml") if source else None
+        source = _earlier_code(items[rel].code, outcome.moved, came_from) if rel in items else None
+        if rel not in items:
+            old = _read(live / rel)
+        else:
+            old = _read(live / f"items/{source}.yaml") if source else None
         if old is not None and rel in items:
             text = _merged_item(old, items[rel], outcome)
             if old_wording.get(source, items[rel].official_text) != items[rel].official_text:

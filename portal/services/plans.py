@@ -13,8 +13,7 @@ from flask_babel import gettext
 
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
-from ..content.importer import (ImportOutcome, PlannedImport, prepare_import, renumbered, struck_out, tree_lines,
-                               write_import)
+from ..content.importer import ImportOutcome, PlannedImport, prepare_import, struck_out, tree_lines, write_import
 
 # A figure with a unit in the official text: the item probably has a target worth recording.
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
@@ -113,32 +112,68 @@ def _codes_with_records(slug: str, codes) -> set[str]:
                     for m in (StatusUpdate, Feedback, ProjectSite, MatterMark)),
                   select(ItemOutcome.item_code).where(ItemOutcome.plan_slug == slug, ItemOutcome.item_code.in_(codes)))
     # Residents following a work point by e-mail follow "<plan>/<code>".
-    follows = select(Subscription.key).where(Subscription.kind == "item",
-                                             Subscription.key.in_([f"{slug}/{code}" for code in codes]))
+    keys = [f"{slug}/{code}" for code in codes]
+    follows = select(Subscription.key).where(Subscription.kind == "item", Subscription.key.in_(keys))
+    # An earlier plan's outcome "continued by" this work point.
+    continued = select(ItemOutcome.continued_by).where(ItemOutcome.continued_by.in_(keys))
     try:
-        return set(db.session.scalars(query)) | {key.split("/", 1)[1] for key in db.session.scalars(follows)}
+        return set(db.session.scalars(query)) | {key.split("/", 1)[1] for key in db.session.scalars(union(follows, continued))}
     except (OperationalError, ProgrammingError):  # no tables yet: a site never started holds no records
         db.session.rollback()
         return set()
 
 
+def continued_elsewhere(content_root: str | Path, slug: str, moves: dict[str, str]) -> list[str]:
+    """Item files of other plans whose `continues:` names a work point this import renumbers: left as they
+    are, they would point at whatever point takes the old number (another plan's files are not ours to edit)."""
+    found = []
+    for plan in discover_plans(content_root):
+        if plan.slug == slug:
+            continue
+        for path in sorted((plan.folder / "items").glob("*.yaml")):
+            ref = str(_item_data(path).get("continues") or "")
+            earlier, _, code = ref.partition("/")
+            if earlier == slug and code in moves:
+                found.append(f"{plan.rel}/items/{path.name}: continues: {ref} → {slug}/{moves[code]}")
+    return found
+
+
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
-                  kind: str | None = None, publish: bool = False) -> tuple[PlannedImport, ImportOutcome | None]:
+                  kind: str | None = None, publish: bool = False,
+                  move_records: bool = False) -> tuple[PlannedImport, ImportOutcome | None]:
     """Parse the notice; unless a dry run or the import is refused (`planned.refusal`: a line could not be
-    read, or a published plan would name an office content/offices.yaml lacks), write the plan folder."""
+    read, a published plan would name an office content/offices.yaml lacks, or renumbered work points have
+    records and `move_records` is off), write the plan folder. With `move_records` the records of renumbered
+    work points move to their new codes in the transaction that is committed once the folder is in place."""
     planned = prepare_import(source, slug, content_root, kind, publish=publish)
-    moves = renumbered(planned)
+    planned.move_records = move_records
+    moves = planned.moves
     # A code changes hands both ways: the records of a moved point's old code, and those of a struck-out
     # point whose code a moved one takes, would show under the wrong work point.
-    gone = struck_out(planned, moves)
+    gone = struck_out(planned)
     asked = set(moves) | set(moves.values()) | set(gone)
     with_records = _codes_with_records(slug, asked) if asked else set()
     planned.renumbered_with_records = [f"{old} → {new}" for old, new in moves.items()
                                        if old in with_records or new in with_records]
+    # The records under a new code belong to the point that had it, unless that point moved away too.
+    planned.taken_with_records = [f"{old} → {new}" for old, new in moves.items()
+                                  if new in with_records and new not in moves]
     planned.struck_out_with_records = [code for code in gone if code in with_records]
     if dry_run or planned.refusal:
         return planned, None
-    return planned, write_import(planned)
+    if not (move_records and planned.renumbered_with_records):
+        return planned, write_import(planned)
+    from ..extensions import db
+    from .renumbering import move_records as move
+
+    try:
+        planned.records_moved = move(slug, moves, {i.code: (i.section, i.deadline) for i in planned.notice.items})
+        outcome = write_import(planned)
+        db.session.commit()  # after the swap: a failed import leaves the records where they were
+    except BaseException:
+        db.session.rollback()
+        raise
+    return planned, outcome
 
 
 __all__ = ["HonestyProblem", "PlanCheck", "check_plan", "check_plans", "import_notice", "plan_problems", "tree_lines"]
