@@ -8,8 +8,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 MARKS = {
-    "zh": MappingProxyType({"colon": "：", "comma": "、", "stop": "。", "space": ""}),
-    "en": MappingProxyType({"colon": ": ", "comma": ", ", "stop": ". ", "space": " "}),
+    "zh": MappingProxyType({"colon": "：", "comma": "、", "semicolon": "；", "stop": "。", "space": "", "year": "年"}),
+    "en": MappingProxyType({"colon": ": ", "comma": ", ", "semicolon": "; ", "stop": ". ", "space": " ", "year": ""}),
 }
 
 

@@ -406,7 +406,9 @@ def test_search_over_every_plan_offers_every_plans_months_and_names_areas_by_pla
     assert "2025年6月" in every and "2023年5月" in every and every.index("2023年5月") < every.index("2025年6月")
     assert choices(f"/zh/search?q=燃气&plan={SLUG}", "month") == ["2025年6月", "2025年9月", "2025年11月", "2025年12月"]
     area = choices("/zh/search?q=燃气", "area")[0]
-    assert "2023: 开展公共空间品质提升行动" in area and "2025: 开展道路交通环境提升行动" in area
+    assert area == "1. 2023年：开展公共空间品质提升行动；2025年：开展道路交通环境提升行动"
+    english = choices("/en/search?q=gas", "area")[0]
+    assert english.startswith("1. 2023: ") and "; 2025: " in english, english
     assert choices(f"/zh/search?q=燃气&plan={SLUG}", "area")[0] == "1. 开展道路交通环境提升行动"
     page = client.get("/zh/search?q=燃气&month=2025-06").get_data(as_text=True)
     assert f"/zh/plans/{SLUG}/items/3.1.1" in page or "3.1.1" in page

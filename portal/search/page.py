@@ -76,11 +76,14 @@ def every_plan_options(lang: str) -> FilterOptions:
             for sec in st.sections:
                 names.setdefault(str(sec.number), {}).setdefault(sec.title.get(lang), []).append(st.plan.year)
 
+        mark = marks(lang)
+
         def area_label(number: str) -> str:
             titles = names[number]
             if len(titles) == 1:
                 return f"{number}. {next(iter(titles))}"
-            return f"{number}. " + " / ".join(f"{'、'.join(map(str, years))}: {title}" for title, years in titles.items())
+            return f"{number}. " + mark["semicolon"].join(
+                mark["comma"].join(map(str, years)) + mark["year"] + mark["colon"] + title for title, years in titles.items())
 
         def union(name: str) -> Choices:
             return tuple(dict((value, label) for options in each for value, label in getattr(options, name)).items())
