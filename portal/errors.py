@@ -54,7 +54,7 @@ def _request_errors(app: Flask) -> None:
     def csrf_error(_e):
         if request.path.startswith("/staff/"):
             return _staff_form_expired()
-        return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."))
+        return _form_expired()
 
     @app.errorhandler(429)
     def too_many(_e):
@@ -81,7 +81,11 @@ def _staff_form_expired():
                                message=_("The form had expired, so nothing was saved. What you typed has been "
                                          "kept: open the page again and it will be put back into the form, "
                                          "for you to check and send.")), 400
-    return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."), typed or None)
+    return _form_expired(typed or None)
+
+
+def _form_expired(typed: list[str] | None = None):
+    return page(400, _("Form expired"), _("The form had expired or was not sent from this site. Please go back, reload the page and send it again; what you typed may need to be entered again."), typed)
 
 
 def _server_errors(app: Flask) -> None:
