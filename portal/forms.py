@@ -7,10 +7,10 @@ import re
 from collections.abc import Mapping
 
 from flask import abort, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectChoice
+from wtforms import HiddenField, SelectChoice
 
 
 def label_choices(labels: Mapping[str, str]) -> list[SelectChoice]:
@@ -46,6 +46,13 @@ class PortalForm(FlaskForm):
             return MultiDict([(name, one_newline(without_control_characters(value)))
                               for name, value in posted.items(multi=True)])
 
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        """A form with a version field posted without it is refused (400): see VersionField."""
+        if self.is_submitted() and any(isinstance(f, VersionField) and not f.raw_data for f in self):
+            abort(400, description=gettext("This form was sent without the version of the record it changes, so "
+                                           "nothing was saved. Please reload the page and send it again."))
+        return super().validate_on_submit(extra_validators)
+
     # True once what was typed before the session or the form expired has been put back (staff/drafts.py):
     # the page says so above the form.
     restored = False
@@ -62,6 +69,12 @@ class PortalForm(FlaskForm):
             f.process(cleaned, data=f.data)
         self.restored = True
         return True
+
+
+class VersionField(HiddenField):
+    """The version of the record a staff form changes, as its page showed it (services/versions.py): a
+    change saved meanwhile by someone else is then not overwritten unseen. Every page that shows such a
+    form fills it, so a post without it (a script, a hand-made form) is refused rather than saved unchecked."""
 
 
 class StaffForm(PortalForm):

@@ -103,6 +103,25 @@ def text_of(html: bytes | str) -> str:
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+_HIDDEN_RE = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+_ATTR_RE = re.compile(r'(name|value)="([^"]*)"')
+
+
+def hidden_fields(html: bytes | str) -> dict[str, str]:
+    """The hidden inputs of every form on a page (CSRF tokens, the versions the forms were built from), as
+    a browser sends them with whichever form is posted; names of other forms are ignored by the server."""
+    from html import unescape
+
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    found = {}
+    for tag in _HIDDEN_RE.findall(html):
+        attrs = dict(_ATTR_RE.findall(tag))
+        if "name" in attrs:
+            found.setdefault(attrs["name"], unescape(attrs.get("value", "")))
+    return found
+
+
 def csrf_from(html: bytes | str) -> str:
     """The CSRF token of the first form on a page; "" on residents' pages, whose forms carry none
     (portal/same_origin.py checks where they were posted from instead)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_from
+from conftest import csrf_from, hidden_fields
 
 BODY = "三号楼加装电梯什么时候开工？希望尽快公布时间表。"
 CODE_RE = re.compile(r"ZJ-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}")
@@ -54,8 +54,12 @@ def staff_token(client) -> str:
 
 
 def decide(client, feedback_id: int, action: str, **fields):
-    """POST /staff/feedback/<id>/<action> with the per-comment field prefix the moderation page uses."""
+    """POST /staff/feedback/<id>/<action> as its form on the comment's staff page sends it (the per-comment
+    field prefix, the token and the state the form was built from), back to the moderation list."""
     prefix = f"c{feedback_id}-"
-    data = {prefix + "csrf_token": staff_token(client), prefix + "next": "/staff/moderation"}
+    page = client.get(f"/staff/feedback/{feedback_id}")
+    data = {name: value for name, value in hidden_fields(page.data).items() if name.startswith(prefix)}
+    data.setdefault(prefix + "csrf_token", staff_token(client))  # a role that is not shown the form
+    data[prefix + "next"] = "/staff/moderation"
     data.update({prefix + k: v for k, v in fields.items()})
     return client.post(f"/staff/feedback/{feedback_id}/{action}", data=data)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import csrf_from, text_of
+from conftest import csrf_from, hidden_fields, text_of
 from staff_support import audit_entries
 
 PLAN = "2023-city-management"
@@ -18,7 +18,7 @@ FORM = f"/staff/plans/{PLAN}/items/2.3/outcome"
 def post_outcome(client, data: dict, code: str = "2.3", slug: str = PLAN):
     url = f"/staff/plans/{slug}/items/{code}/outcome"
     page = client.get(url)
-    return client.post(url, data={"csrf_token": csrf_from(page.data), **data})
+    return client.post(url, data={**hidden_fields(page.data), **data})
 
 
 COMPLETED_23 = {"result": "completed", "note_zh": "35台完成意愿征询，25台开工，25台竣工。",

@@ -10,6 +10,7 @@ import yaml
 from flask import g, url_for
 
 from portal.public.old_addresses import OLD_ADDRESSES
+from conftest import hidden_fields
 from public_pages import seed
 from test_plans_import import SLUG, content_with_2024
 
@@ -195,12 +196,11 @@ def test_a_search_within_one_plan_names_that_plans_notice_in_the_footer(two_plan
 
 def _form_on(html: str, action_start: str) -> tuple[str, dict]:
     """The first form whose action starts with `action_start`: its action and hidden fields."""
-    import html as html_lib
+    from html import unescape
 
     m = re.search(r'<form[^>]*action="(' + re.escape(action_start) + r'[^"]*)"(.*?)</form>', html, re.S)
     assert m, action_start
-    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', m.group(2)))
-    return html_lib.unescape(m.group(1)), {k: html_lib.unescape(v) for k, v in hidden.items()}
+    return unescape(m.group(1)), hidden_fields(m.group(2))
 
 
 def test_staff_update_another_plans_work_point_once_it_is_no_longer_current(two_plans):

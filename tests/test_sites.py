@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from conftest import csrf_from, text_of
+from conftest import csrf_from, hidden_fields, text_of
 from progress_support import add_site, move_site, publish
 
 
@@ -50,7 +50,7 @@ def test_derived_target_cannot_be_typed_in(app, staff_client):
     html = page.get_data(as_text=True)
     assert 'name="progress_starts"' not in html and 'name="progress_consultations"' not in html
     assert "counted from the projects" in html
-    r = staff.post("/staff/items/2.3", data={"csrf_token": csrf_from(page.data), "status": "in_progress",
+    r = staff.post("/staff/items/2.3", data={**hidden_fields(page.data), "status": "in_progress",
                                              "note_zh": "开工", "happened_on": "2023-09-01", "progress_starts": "9"})
     assert r.status_code == 400
     assert "counted from its project sites" in text_of(r.data)
@@ -89,9 +89,8 @@ def test_editor_adds_a_site_and_moves_it_through_the_form(app, client, staff_cli
     from portal.models import AuditLog, ProjectSite
 
     staff = staff_client("editor")
-    token = csrf_from(staff.get("/staff/items/2.3").data)
     r = staff.post("/staff/items/2.3/sites", data={
-        "site-csrf_token": token, "site-name_zh": "古桐四村5号楼加装电梯", "site-name_en": "Lift, building 5",
+        **hidden_fields(staff.get("/staff/items/2.3").data), "site-name_zh": "古桐四村5号楼加装电梯", "site-name_en": "Lift, building 5",
         "site-target_key": "consultations", "site-place_slug": "gutong-sicun", "site-building": "5号楼",
         "site-stage": "consultation", "site-happened_on": "2023-08-01", "site-note_zh": "启动征询"})
     assert r.status_code == 302
@@ -100,7 +99,7 @@ def test_editor_adds_a_site_and_moves_it_through_the_form(app, client, staff_cli
         sid = site.id
         assert (site.place_slug, site.building, site.stage) == ("gutong-sicun", "5号楼", "consultation")
     r = staff.post(f"/staff/items/2.3/sites/{sid}/stage", data={
-        f"s{sid}-csrf_token": token, f"s{sid}-stage": "construction", f"s{sid}-happened_on": "2023-10-08",
+        **hidden_fields(staff.get("/staff/items/2.3").data), f"s{sid}-stage": "construction", f"s{sid}-happened_on": "2023-10-08",
         f"s{sid}-note_zh": "已开工", f"s{sid}-note_en": "Building work started"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"#site-{sid}")
     with app.app_context():
@@ -122,9 +121,8 @@ def test_bad_site_input_is_shown_beside_fields(app, staff_client):
 
     staff = staff_client("editor")
     staff.set_cookie("lang", "en")
-    token = csrf_from(staff.get("/staff/items/2.3").data)
     r = staff.post("/staff/items/2.3/sites", data={
-        "site-csrf_token": token, "site-name_zh": "", "site-target_key": "bogus", "site-place_slug": "",
+        **hidden_fields(staff.get("/staff/items/2.3").data), "site-name_zh": "", "site-target_key": "bogus", "site-place_slug": "",
         "site-stage": "consultation", "site-happened_on": "2030-01-01"})
     assert r.status_code == 400
     html = r.get_data(as_text=True)

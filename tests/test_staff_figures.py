@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import csrf_from, text_of
+from conftest import csrf_from, hidden_fields, text_of
 
 WHOLE = "This target counts things; please give a whole number."
 CONFIRM = "This is more than the target. If it is right, tick the box below to confirm."
@@ -16,7 +16,7 @@ CONFIRM = "This is more than the target. If it is right, tick the box below to c
 
 def _post(client, code="2.3", step="preview", **fields):
     page = client.get(f"/staff/items/{code}")
-    data = {"csrf_token": csrf_from(page.data), "status": "in_progress", "note_zh": "已完成意愿征询。",
+    data = {**hidden_fields(page.data), "status": "in_progress", "note_zh": "已完成意愿征询。",
             "note_en": "Residents consulted.", "happened_on": "2023-09-01", "step": step, **fields}
     return client.post(f"/staff/items/{code}", data=data)
 

@@ -5,14 +5,14 @@ import re
 
 import pytest
 
-from conftest import csrf_from, text_of
+from conftest import csrf_from, hidden_fields, text_of
 from progress_support import publish
 
 
 def _form(client, code="2.3", **fields):
     page = client.get(f"/staff/items/{code}")
     assert page.status_code == 200
-    data = {"csrf_token": csrf_from(page.data), "status": "in_progress", "note_zh": "已完成意愿征询。",
+    data = {**hidden_fields(page.data), "status": "in_progress", "note_zh": "已完成意愿征询。",
             "note_en": "Residents consulted.", "happened_on": "2023-09-01", **fields}
     return client.post(f"/staff/items/{code}", data=data)
 

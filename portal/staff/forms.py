@@ -3,7 +3,7 @@ from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from .. import limits
-from ..forms import PortalForm, label_choices
+from ..forms import PortalForm, VersionField, label_choices
 from ..i18n import N_
 from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD
@@ -47,7 +47,7 @@ class _ModerationForm(PortalForm):
     # Where to go back to afterwards (the list with its filter); checked before use.
     next = HiddenField()
     # The state the moderator saw: if someone else decided meanwhile, nothing is changed.
-    seen = HiddenField()
+    seen = VersionField()
 
 
 class ApproveForm(_ModerationForm):
@@ -72,6 +72,7 @@ class ReplyForm(_ModerationForm):
 
 
 class BulkForm(_ModerationForm):
+    seen = None  # many comments at once: each is changed only while still in the queue (services/feedback.py)
     ids = SelectMultipleField(_l("Selected comments"), coerce=ascii_int, validate_choice=False, validators=[
         DataRequired(message=_l("Please tick at least one comment."))])
     action = SelectField(_l("Action"), choices=label_choices({"approve": N_("Approve"), "reject": N_("Reject")}))

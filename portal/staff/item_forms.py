@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 
 from .. import limits
-from ..forms import StaffForm, label_choices
+from ..forms import StaffForm, VersionField, label_choices
 from ..i18n import current_lang
 from ..rules import records
 from ..rules.dates import day_problem, parse_day
@@ -56,7 +56,7 @@ def _note(label, required: str | None = None) -> TextAreaField:
 class _SeenForm(StaffForm):
     # The version of the record the form was built from (services/versions.py); kept through
     # errors and the preview, so a colleague's newer work is never published over unseen.
-    seen = HiddenField()
+    seen = VersionField()
     conflict: str | None = None  # set by the view when `seen` was older than the record
 
 

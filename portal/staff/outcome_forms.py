@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import limits
-from ..forms import PortalForm
+from ..forms import PortalForm, VersionField
 from ..i18n import current_lang
 from ..states import OutcomeKind
 from ..services import outcomes as rules
@@ -26,7 +26,7 @@ class OutcomeForm(PortalForm):
                                validators=[Length(max=100)])
 
     # When the outcome shown was saved (services/versions.py): a colleague's newer one is not replaced unseen.
-    seen = HiddenField()
+    seen = VersionField()
     conflict: str | None = None
 
     plan = None  # the item's plan, set by outcome_form
