@@ -680,3 +680,37 @@ def test_dates_and_years_in_chinese_numerals_are_read(content, tmp_path):
     assert planned.problems == [], [str(p) for p in planned.problems]
     assert planned.notice.date == "2024-12-31" and planned.notice.year == 2025
     assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+
+
+def test_a_notice_with_the_deadline_before_the_offices_reads_like_one_with_it_after(content, tmp_path):
+    """（时间节点：第三季度；牵头单位：城运办；…）: the same clause in the other order was refused for every work point."""
+    swapped = (NOTICE_2025
+               .replace("（牵头单位：城运办；配合单位：综合行政执法队，城建中心；时间节点：第三季度）",
+                        "（时间节点：第三季度；牵头单位：城运办；配合单位：综合行政执法队，城建中心）")
+               .replace("（责任部门：城运办、综合行政执法队；时间节点：长期坚持）", "（时间节点：长期坚持；责任部门：城运办、综合行政执法队）")
+               .replace("（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：6月、12月）",
+                        "（时间节点：6月、12月，牵头单位：社建办，配合单位：城建中心（房办））"))
+    assert swapped.count("（时间节点") == 3
+    source = tmp_path / "notice.txt"
+    source.write_text(swapped, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == []
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    assert planned.notice.items[0].official_text.endswith("规范停放秩序。")
+
+
+def test_an_area_heading_run_into_its_first_subsection_reads_as_both(content, tmp_path):
+    """一、开展居住小区品质提升行动（一）推进既有多层住宅加装电梯。 on one line: the work points under it were
+    "text before a subsection" and the area had none."""
+    joined = (NOTICE_2025
+              .replace("二、开展居住小区品质提升行动\n\n（一）推进既有多层住宅加装电梯。", "二、开展居住小区品质提升行动（一）推进既有多层住宅加装电梯。")
+              .replace("三、开展城市运行安全保障行动\n\n（一）排查燃气安全隐患。\n\n1．完成餐饮场所燃气安全检查300余家。",
+                       "三、开展城市运行安全保障行动。（一）排查燃气安全隐患。1．完成餐饮场所燃气安全检查300余家。"))
+    assert joined.count("行动（一）") == 1 and joined.count("行动。（一）") == 1
+    source = tmp_path / "notice.txt"
+    source.write_text(joined, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == []
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    assert [(s.title, [sub.title for sub in s.subsections]) for s in planned.notice.sections[1:]] == [
+        ("开展居住小区品质提升行动", ["推进既有多层住宅加装电梯"]), ("开展城市运行安全保障行动", ["排查燃气安全隐患"])]

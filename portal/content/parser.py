@@ -20,13 +20,22 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)\s*[、,，.．]\s*(.+)$")
 SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.+)$")
+FIRST_SUBSECTION_RE = re.compile(r"[（(]\s*一\s*[）)]\s*\S")
 # 1. 1．1、 and, where a notice numbers its third level as the fourth usually is, （1）.
 ITEM_RE = re.compile(r"^(?:(?P<number>[0-9０-９]{1,2})\s*[.．、]|[（(]\s*(?P<bracketed>[0-9０-９]{1,2})\s*[）)])\s*(?P<text>.*)$")
-CLAUSE_START_RE = re.compile(r"[（(]\s*(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)")
+_OFFICES_KEY = r"(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)"
+_SUPPORT_KEY = r"配合(?:单位|部门)"
+_WHEN_KEY = r"(?:时间节点|完成时限|完成时间)"
+CLAUSE_START_RE = re.compile(rf"[（(]\s*(?:{_OFFICES_KEY}|{_WHEN_KEY})")
 CLAUSE_RE = re.compile(
-    r"[（(]\s*(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
-    r"(?:配合(?:单位|部门)\s*[:：]\s*(?P<support>.+?)\s*[;；,，]\s*)?"
-    r"(?:时间节点|完成时限|完成时间)\s*[:：]\s*(?P<when>[^（）()]+?)\s*[）)]\s*[。.]?\s*$"
+    rf"[（(]\s*{_OFFICES_KEY}\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
+    rf"(?:{_SUPPORT_KEY}\s*[:：]\s*(?P<support>.+?)\s*[;；,，]\s*)?"
+    rf"{_WHEN_KEY}\s*[:：]\s*(?P<when>[^（）()]+?)\s*[）)]\s*[。.]?\s*$"
+)
+# The same with the deadline first: （时间节点：9月；责任部门：城运办）.
+CLAUSE_WHEN_FIRST_RE = re.compile(
+    rf"[（(]\s*{_WHEN_KEY}\s*[:：]\s*(?P<when>[^（）()；;]+?)\s*[;；,，]\s*{_OFFICES_KEY}\s*[:：]\s*(?P<offices>.+?)\s*"
+    rf"(?:[;；,，]\s*{_SUPPORT_KEY}\s*[:：]\s*(?P<support>.+?)\s*)?[）)]\s*[。.]?\s*$"
 )
 # 时间节点 forms: "9月" "9月底" "9月底前" "2024年3月" "年底前" "全年" "持续推进".
 WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*"
@@ -214,7 +223,7 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     start = CLAUSE_START_RE.search(text)
     if not start:
         raise NoticeParseError(line, NO_CLAUSE)
-    m = CLAUSE_RE.search(text, start.start())
+    m = CLAUSE_RE.search(text, start.start()) or CLAUSE_WHEN_FIRST_RE.search(text, start.start())
     if not m:
         raise NoticeParseError(line, N_("cannot read the responsible offices and deadline in %(clause)s"),
                                clause=repr(text[start.start():][:60]))
@@ -295,7 +304,9 @@ class _BodyReader:
 
     def _line(self, ln: int, line: str) -> None:
         m = SECTION_RE.match(line)
-        if m and not CLAUSE_START_RE.search(line):
+        clause = CLAUSE_START_RE.search(line)
+        first_sub = FIRST_SUBSECTION_RE.search(line)
+        if m and (clause is None or (first_sub is not None and first_sub.start() < clause.start())):
             return self._section(ln, m)
         if self.section is None:
             raise NoticeParseError(ln, N_("text before the first action area"))
@@ -324,11 +335,20 @@ class _BodyReader:
 
     def _section(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
-        section = ParsedSection(number=_cn_number(m.group(1), ln), title=m.group(2).rstrip("。. "))
+        title = m.group(2)
+        # 一、开展市容环境整治行动（一）整治沿街立面。: the area's heading run into its first subsection.
+        first_sub = FIRST_SUBSECTION_RE.search(title)
+        if first_sub and first_sub.start() > 0:
+            title, rest = title[:first_sub.start()], title[first_sub.start():]
+        else:
+            rest = ""
+        section = ParsedSection(number=_cn_number(m.group(1), ln), title=title.rstrip("。. "))
         if section.number != len(self.sections) + 1:
             raise NoticeParseError(ln, N_("action area %(number)s is out of order"), number=m.group(1))
         self.sections.append(section)
         self.section, self.sub = section, None
+        if rest:
+            self._line(ln, rest)
 
     def _subsection(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
@@ -349,7 +369,11 @@ class _BodyReader:
             raise NoticeParseError(ln, N_("subsection heading and work point on one line with no 。 between "
                                           "them: put the work point on a line of its own"))
         self._subsection(ln, SUBSECTION_RE.match(f"（{m.group(1)}）{rest[:end + 1]}"))
-        self._subsection_text(ln, rest[end + 1:].strip())
+        text = rest[end + 1:].strip()
+        numbered = ITEM_RE.match(text)  # （一）排查燃气安全隐患。1．完成…: its first numbered point
+        if numbered:
+            return self._numbered_item(ln, numbered)
+        return self._subsection_text(ln, text)
 
     def _numbered_item(self, ln: int, m: re.Match) -> None:
         self._flush_pending()
