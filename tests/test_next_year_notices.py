@@ -714,3 +714,26 @@ def test_an_area_heading_run_into_its_first_subsection_reads_as_both(content, tm
     assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
     assert [(s.title, [sub.title for sub in s.subsections]) for s in planned.notice.sections[1:]] == [
         ("开展居住小区品质提升行动", ["推进既有多层住宅加装电梯"]), ("开展城市运行安全保障行动", ["排查燃气安全隐患"])]
+
+
+def test_a_clause_without_a_deadline_runs_for_the_plans_year_and_the_page_says_the_notice_sets_none(
+        content, tmp_path, app_factory):
+    """（责任部门：经发办）: no 时间节点 at all. Refused, the whole notice could not be loaded; a month of its own
+    would be invented. It runs for the plan's year, as 全年 does, and its page says the notice sets no deadline."""
+    body = NOTICE_2025.replace("（责任部门：经发办；时间节点：年底前）", "（责任部门：经发办）")
+    source = tmp_path / "notice.txt"
+    source.write_text(body, encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False, publish=True)
+    assert planned.problems == [] and outcome is not None
+    assert _items(planned)["3.1.2"][:4] == (["经发办"], [], "2025-12", "")
+    # Nearly so, yet not a clause: a deadline without its colon is not read as an office.
+    broken = tmp_path / "broken.txt"
+    broken.write_text(NOTICE_2025.replace("（责任部门：经发办；时间节点：年底前）", "（责任部门：经发办，时间节点年底前）"),
+                      encoding="utf-8")
+    assert [p.line for p in import_notice(broken, SLUG, content, dry_run=True)[0].problems] == [41]
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    zh = client.get(f"/zh/plans/{SLUG}/items/3.1.2").get_data(as_text=True)
+    en = client.get(f"/en/plans/{SLUG}/items/3.1.2").get_data(as_text=True)
+    assert "the notice sets no deadline" in en and "2025" in en
+    assert "the notice sets no deadline" not in client.get(f"/en/plans/{SLUG}/items/3.1.1").get_data(as_text=True)
+    assert "通知未规定完成时间" in zh

@@ -32,6 +32,12 @@ CLAUSE_RE = re.compile(
     rf"(?:{_SUPPORT_KEY}\s*[:：]\s*(?P<support>.+?)\s*[;；,，]\s*)?"
     rf"{_WHEN_KEY}\s*[:：]\s*(?P<when>[^（）()]+?)\s*[）)]\s*[。.]?\s*$"
 )
+# Offices and no deadline at all: （责任部门：城运办）. The work point runs for the plan's year, as with 全年,
+# and its page says the notice sets no deadline (Item.open_ended "none").
+CLAUSE_NO_WHEN_RE = re.compile(
+    rf"[（(]\s*{_OFFICES_KEY}\s*[:：]\s*(?P<offices>(?:(?!{_WHEN_KEY})[^；;])+?)\s*"
+    rf"(?:[;；,，]\s*{_SUPPORT_KEY}\s*[:：]\s*(?P<support>(?:(?!{_WHEN_KEY})[^；;])+?)\s*)?[）)]\s*[。.]?\s*$"
+)
 # The same with the deadline first: （时间节点：9月；责任部门：城运办）.
 CLAUSE_WHEN_FIRST_RE = re.compile(
     rf"[（(]\s*{_WHEN_KEY}\s*[:：]\s*(?P<when>[^（）()；;]+?)\s*[;；,，]\s*{_OFFICES_KEY}\s*[:：]\s*(?P<offices>.+?)\s*"
@@ -223,15 +229,17 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     start = CLAUSE_START_RE.search(text)
     if not start:
         raise NoticeParseError(line, NO_CLAUSE)
-    m = CLAUSE_RE.search(text, start.start()) or CLAUSE_WHEN_FIRST_RE.search(text, start.start())
+    m = (CLAUSE_RE.search(text, start.start()) or CLAUSE_WHEN_FIRST_RE.search(text, start.start())
+         or CLAUSE_NO_WHEN_RE.search(text, start.start()))
     if not m:
         raise NoticeParseError(line, N_("cannot read the responsible offices and deadline in %(clause)s"),
                                clause=repr(text[start.start():][:60]))
-    deadline = _deadline(m.group("when"), line, year)
+    when = m.groupdict().get("when") or ""
+    deadline = _deadline(when, line, year) if when else f"{year:04d}-12"
     body = text[: start.start()].strip()
     if not body:
         raise NoticeParseError(line, N_("work point has no text before its offices clause"))
-    return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, m.group("when").strip(),
+    return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, when.strip(),
                   text[start.start():].strip().rstrip("。."))
 
 

@@ -91,7 +91,10 @@ class Item:
     def open_ended(self) -> str | None:
         """"year" (全年) or "ongoing" (持续推进) when the notice gives no month; the deadline is then the year's end.
         "period" when the month was read from a period (第三季度) or is the last of several (6月、12月): a
-        page that showed the month alone would state a date the notice does not."""
+        page that showed the month alone would state a date the notice does not. "none" when the notice's
+        clause names offices and no deadline at all."""
+        if self.clause and not self.when:
+            return "none"
         if self.when in WHEN_ALL_YEAR:
             return "year"
         if self.when in WHEN_ONGOING:
