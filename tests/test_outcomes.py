@@ -280,3 +280,14 @@ def test_recording_an_outcome_changes_the_public_pages_etag(app, client, staff_c
     assert client.get("/en/plans/2023-city-management/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     post_outcome(staff_client("editor"), COMPLETED_23)
     assert client.get("/en/plans/2023-city-management/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+
+
+def test_a_mangled_version_on_a_first_outcome_saves_it_not_an_error_page(app, staff_client):
+    # No outcome saved yet and a `seen` that is not the page's "none" (a hand-edited or truncated form):
+    # with nothing saved there is no colleague's work to keep, as for the other versioned forms.
+    c = staff_client("editor")
+    page = c.get(FORM)
+    answer = c.post(FORM, data={**hidden_fields(page.data), **COMPLETED_23, "seen": "2026-01-0"})
+    assert answer.status_code == 302
+    assert outcome_row(app).result == "completed"
+    assert len(audit_entries(app, "item.outcome")) == 1

@@ -73,3 +73,44 @@ def test_the_403_page_links_back_to_the_staff_dashboard(staff_client, client):
     r = moderator.get("/staff/items/")
     assert r.status_code == 403 and 'href="/staff/"' in r.get_data(as_text=True)
     assert 'href="/staff/"' not in client.get("/zh/plans/2023-city-management/items/99.99").get_data(as_text=True)
+
+
+def test_the_audit_log_in_chinese_names_every_action_and_field_in_chinese(app, staff_client):
+    """Entries written by the sheets, the throttle, `flask privacy purge` and `flask plans import --move-records`
+    read like the others: no stored key (file, bytes, limit, moves…) or action name shown as it is stored."""
+    from datetime import timedelta
+
+    from portal.extensions import db
+    from portal.models import utcnow
+    from portal.services import auth, privacy
+    from portal.services import feedback as feedback_service
+    from portal.services.renumbering import move_records
+    from sheets_support import download, upload
+
+    admin = staff_client("admin")
+    upload(admin, download(admin, "xlsx", office="shejianban"), "社建办.xlsx")
+    with app.test_request_context():
+        auth.record_throttled("someone", "password", "address")
+        fb = feedback_service.submit("2.3", body="加梯什么时候开工？", kind="question", ip="203.0.113.5", lang="zh",
+                                     contact="13812345678").feedback
+        feedback_service.approve(fb, None)
+        privacy.purge(utcnow() + timedelta(days=400))
+        move_records("2023-city-management", {"9.8": "9.9"}, {})
+        db.session.commit()
+    html = admin.get("/staff/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    titles = re.findall(r'<h2 class="card-title">(.*?)</h2>', html)
+    labels = re.findall(r"<dt>(.*?)</dt>", html)
+    assert len(titles) >= 6 and not [t for t in titles if re.search(r"[A-Za-z]", t)], titles
+    assert not [label for label in labels if re.search(r"[A-Za-z]", label)], labels
+    assert "['" not in html and "password" not in text_of(html).replace("password_", "")
+
+
+def test_every_action_the_code_audits_has_a_label():
+    from pathlib import Path
+
+    from portal.staff.audit_view import ACTION_LABELS
+
+    portal = Path(__file__).resolve().parent.parent / "portal"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in portal.rglob("*.py"))
+    written = set(re.findall(r'audit\.record\(\s*"([a-z0-9_]+\.[a-z0-9_]+)"', source))
+    assert "plan.renumber" in written and written - set(ACTION_LABELS) == set()

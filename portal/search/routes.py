@@ -31,13 +31,13 @@ def go_query(query: str, plan: str) -> str:
     return urlencode((("q", query), ("plan", plan)), safe=QUERY_SAFE)
 
 
-def _hit_links(found, lang: str) -> dict[tuple[str, str], str]:
-    """Each hit's address by (plan, code): through search.go with the words, so the click counts for
-    the search report, or straight to the work point when only filters were used. The words are
-    encoded once per plan among the hits, not by url_for for every hit."""
+def _hit_links(found, lang: str, words: str | None = None) -> dict[tuple[str, str], str]:
+    """Each hit's address by (plan, code): through search.go with the words the search is counted
+    under, so the click counts for the search report, or straight to the work point when only filters
+    were used. The words are encoded once per plan among the hits, not by url_for for every hit."""
     if not found.query:
         return _per_code("public.item", found.hits, with_plan=True, lang=lang)
-    queries = {plan: go_query(found.query, plan) for plan in {h.item.plan for h in found.hits}}
+    queries = {plan: go_query(words or found.query, plan) for plan in {h.item.plan for h in found.hits}}
     links = _per_code("search.go", found.hits, with_plan=False, lang=lang)
     return {key: f"{address}?{queries[key[0]]}" for key, address in links.items()}
 
@@ -82,13 +82,14 @@ def results(lang: str):
             found = search(raw, lang, filters, more=more)
     except QueryError as exc:
         error = _error_message(str(exc))
+    words = search_log.words_of(raw, found.query) if found is not None else ""
     if found is not None and found.query:
-        search_log.record_search(found.query, lang, len(found.hits), found.near)
+        search_log.record_search(words, lang, len(found.hits), found.near)
     status = 400 if error and raw.strip() else 200
     return render_template(
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters,
         filter_form=filter_form(store, lang, filters), hit_lines=hit_lines(found.hits, lang) if found else {},
-        hit_links=_hit_links(found, lang) if found else {},
+        hit_links=_hit_links(found, lang, words) if found else {},
         suggestions=store.suggestions.get(lang),
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v})
         if found and found.more else None,

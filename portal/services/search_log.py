@@ -1,11 +1,11 @@
 """What residents searched for, so staff can improve aliases and content (issue 18.5).
 
-Only the query text, its language and counts per week are kept: no address, no cookie, no time
-of day. Counts are gathered in memory per worker and written at most every
-SEARCH_LOG_FLUSH_SECONDS or MAX_PENDING queries (and when the report is read, and at exit), so a search
-costs no database write; a worker that dies loses at most that many seconds of counts. The timed and
-early writes run on a thread of their own: writing 500 rows took 14-22 ms of CPU, which the search that
-happened to fill the buffer used to pay before its answer left.
+Only the query text (a phone number, ID number or e-mail address in it masked), its language and
+counts per week are kept: no address, no cookie, no time of day. Counts are gathered in memory per
+worker and written at most every SEARCH_LOG_FLUSH_SECONDS or MAX_PENDING queries (and when the report
+is read, and at exit), so a search costs no database write; a worker that dies loses at most that many
+seconds of counts. The timed and early writes run on a thread of their own: writing 500 rows took
+14-22 ms of CPU, which the search that happened to fill the buffer used to pay before its answer left.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import SearchQueryWeek
 from .clock import today
+from .masking import mask_personal_data
 
 KEEP_DAYS = 90
 COUNTS = ("searches", "nothing_found", "near_only", "clicks")
@@ -58,8 +59,18 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def words_of(raw: str | None, searched: str) -> str:
+    """What a search is counted under: the words as searched, unless the resident typed a phone number, ID
+    number or e-mail address (their own, looking for their comment): then what they typed with it masked,
+    as on a published comment. Masking reads the text as typed: the search's own clean-up turns an
+    address's @ into a space, after which it is no longer recognised."""
+    masked = mask_personal_data(raw or "")
+    return searched if masked == (raw or "") else " ".join(masked.split())
+
+
 def _add(query: str, lang: str, **counts: int) -> None:
-    query = (query or "").strip()[:200]
+    # Every staff role reads the report, for 90 days: no resident's number or address is kept in it.
+    query = mask_personal_data((query or "").strip())[:200]
     if not query:
         return
     pending: _Pending = current_app.extensions["search_log"]

@@ -27,6 +27,12 @@ KEY_LABELS = {
     "building": N_("Building (optional)"), "sessions_ended": N_("Sessions ended"), "session": N_("Session"),
     "result": N_("Outcome"), "figures": N_("Figures achieved"), "continued_by": N_("Continued by"),
     "recovery_codes": N_("Recovery codes"), "left": N_("Left"), "ip": N_("Address (hashed)"), "step": N_("Step"),
+    "limit": N_("Limit reached"), "file": N_("File"), "sha256": N_("File fingerprint"),
+    "bytes": N_("Size (bytes)"), "problems": N_("Problems found"), "format": N_("Format"), "office": N_("Office"),
+    "items": N_("Work points"), "sites": N_("Projects"), "sites_moved": N_("Project stages recorded"),
+    "sites_added": N_("Projects added"), "codes": N_("Codes"), "moves": N_("New codes"),
+    "records": N_("Records moved"), "erased_contacts": N_("Contacts erased"),
+    "before": N_("Comments closed before"),
 }
 ACTION_LABELS = {
     "item.update": N_("Status update published"), "site.create": N_("Project added"),
@@ -44,8 +50,13 @@ ACTION_LABELS = {
     "feedback.withdraw": N_("Comment withdrawn by its author"), "privacy.purge": N_("Contacts erased"),
     "sheet.download": N_("Progress sheet downloaded"), "sheet.upload": N_("Progress sheet uploaded"),
     "sheet.publish": N_("Progress sheet published"), "item.outcome": N_("Outcome recorded"),
+    "plan.renumber": N_("Work points renumbered"),
 }
-CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES, "result": OUTCOMES}
+# Where a login was refused (services/auth.py, staff/throttle.py).
+STEPS = {"password": N_("Password"), "code": N_("Code"), "confirm": N_("Password or code asked again")}
+LIMITS = {"address": N_("From this address"), "anywhere": N_("From any address")}
+CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES, "result": OUTCOMES, "step": STEPS,
+               "limit": LIMITS}
 
 
 @dataclass
@@ -76,6 +87,8 @@ def _value(key: str, value) -> str:
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list):  # work point codes
+        return ", ".join(str(v) for v in value) or "—"
     labels = CODE_LABELS.get(key)
     if labels and value in labels:
         return gettext(labels[value])
