@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from .extensions import db
 
-# subprocess runs only pg_dump and pg_restore, with argument lists and never a shell.
+# subprocess runs only pg_dump, pg_restore and psql, with argument lists and never a shell.
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
 
@@ -215,14 +215,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
                 target.close()
                 source.close()
         else:
-            args, env = _libpq(current_app.config["SQLALCHEMY_DATABASE_URI"])
-            try:
-                subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",  # nosec B603
-                                "--single-transaction", *args, str(db_file)], env=env, check=True,
-                               capture_output=True, text=True)
-            except subprocess.CalledProcessError as exc:
-                raise BackupError(gettext("%(program)s failed: %(why)s", program="pg_restore",
-                                          why=exc.stderr.strip())) from None
+            _pg_restore(db_file, Path(tmp))
         if with_content:
             content_dir = Path(current_app.config["CONTENT_DIR"])
             kept = content_dir.with_name(f"{content_dir.name}.before-restore-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}")
@@ -239,6 +232,37 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
     # `flask db upgrade` does after a deploy (a no-op for a backup of this release).
     upgrade(directory=current_app.extensions["migrate"].directory)
     return manifest
+
+
+# Run first, in the restore's own transaction. pg_restore --clean drops only what the dump holds: a foreign key
+# that a later release added to a table both hold (staff_draft.staff_id → staff_user) still pointed at a key
+# the restore had to drop, and the whole restore failed. The dump brings back its own foreign keys.
+_DROP_FOREIGN_KEYS = """
+DO $$
+DECLARE fk record;
+BEGIN
+  FOR fk IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
+            WHERE contype = 'f' AND connamespace = current_schema()::regnamespace LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.tbl, fk.conname);
+  END LOOP;
+END $$;
+"""
+
+
+def _pg_restore(dump: Path, work: Path) -> None:
+    """The dump in place of the live database, in one transaction: all or nothing."""
+    args, env = _libpq(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    first, script = work / "drop-foreign-keys.sql", work / "restore.sql"
+    first.write_text(_DROP_FOREIGN_KEYS, encoding="utf-8")
+    steps = [("pg_restore", [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                             "--file", str(script), str(dump)]),
+             ("psql", [_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+                       *args, "--file", str(first), "--file", str(script)])]
+    for program, command in steps:
+        try:
+            subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # nosec B603
+        except subprocess.CalledProcessError as exc:
+            raise BackupError(gettext("%(program)s failed: %(why)s", program=program, why=exc.stderr.strip())) from None
 
 
 def _drop_tables_newer_than(backed_up: dict[str, int]) -> None:
