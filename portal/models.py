@@ -103,6 +103,8 @@ class StaffDraft(db.Model):
     __tablename__ = "staff_draft"
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The account whose session posted it: only that account gets it back (a computer may be shared).
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", name="fk_staff_draft_staff_id"), index=True)
     page: Mapped[str] = mapped_column(String(500))  # the path of the page the form was on
     action: Mapped[str] = mapped_column(String(500))  # the path the form posted to
     fields: Mapped[list] = mapped_column(JSON)  # [[name, value], ...]: the form's own fields, no secrets

@@ -263,10 +263,11 @@ def test_only_the_forms_own_fields_are_kept_and_not_too_much(app):
     posted = [("csrf_token", "t"), ("c5-csrf_token", "t"), ("password", "p"), ("confirm", "p"),
               ("current", "p"), ("c5-reply", REPLY), ("seen", "v1")]
     assert drafts.own_fields(posted) == [["c5-reply", REPLY], ["seen", "v1"]]
+    staff_id = make_staff(app, "li", "editor")
     with app.test_request_context():
-        assert drafts.keep([("note_zh", "长" * (drafts.MAX_CHARS + 1))], ITEM, ITEM) is None
-        assert drafts.keep([("csrf_token", "t")], ITEM, ITEM) is None
-        assert drafts.keep([("note_zh", NOTE)], ITEM, ITEM)
+        assert drafts.keep([("note_zh", "长" * (drafts.MAX_CHARS + 1))], ITEM, ITEM, staff_id) is None
+        assert drafts.keep([("csrf_token", "t")], ITEM, ITEM, staff_id) is None
+        assert drafts.keep([("note_zh", NOTE)], ITEM, ITEM, staff_id)
 
 
 def test_a_draft_whose_form_is_gone_is_shown_once_to_copy(app_factory):
@@ -320,3 +321,32 @@ def test_a_bulk_rejection_comes_back_with_its_reason_and_ticks(app, staff_client
     assert _input(page.data, "reason") == reason and NOTICE in text_of(page.data)
     assert re.search(rf'id="tick-{first}"[^>]*checked', html) and not re.search(rf'id="tick-{second}"[^>]*checked', html)
     assert all(_textarea(page.data, f"c{n}-{f}") == "" for n in (first, second) for f in ("reply", "reason"))
+
+
+def test_a_draft_goes_back_only_to_the_account_that_typed_it(app_factory):
+    """A shared office computer: wang's session ends while he writes a reply; Li logs in on the same browser
+    within the hour. Li's form was given wang's text (and the version he had seen), to send under her name."""
+    app, _clock, c, fid, _seen, r = _expired_reply(app_factory)
+    assert _draft_cookie(r) and _drafts(app) == 1
+    make_staff(app, "li", "moderator")
+    back = _log_in_again(c, r, "li")
+    assert back.status_code == 302
+    page = c.get(f"/staff/feedback/{fid}")
+    assert REPLY not in page.get_data(as_text=True) and NOTICE not in text_of(page.data)
+    assert _drafts(app) == 1, "still wang's, for when he is back"
+    c.post("/staff/logout", data={"csrf_token": csrf_from(page.data)})
+    login(c, "wang")
+    page = c.get(f"/staff/feedback/{fid}")
+    assert _textarea(page.data, f"c{fid}-reply") == REPLY and NOTICE in text_of(page.data)
+    assert _drafts(app) == 0
+
+
+def test_a_form_posted_from_a_browser_without_any_session_is_not_kept(app_factory):
+    """No session in the browser at all: nobody to give it back to, so it is only shown, to copy."""
+    app = app_factory()
+    fid, _code = submit_direct(app)
+    c = app.test_client()
+    r = c.post(f"/staff/feedback/{fid}/approve", headers={"Referer": f"http://localhost/staff/feedback/{fid}"},
+               data={f"c{fid}-reply": REPLY, f"c{fid}-next": "/staff/moderation", f"c{fid}-seen": "x"})
+    assert r.status_code in (400, 401) and REPLY in r.get_data(as_text=True)
+    assert _draft_cookie(r) is None and _drafts(app) == 0

@@ -13,6 +13,8 @@ same address is filled in with it, once; nothing is sent for them.
 * The draft is restored only into the form posting to the address it was posted to, on the page it came
   from: never into another page's form, and only on staff pages (which need a login). When that page no
   longer has such a form, the text is shown there once, to copy.
+* A draft belongs to the account whose session posted it, and only that account gets it back: on a shared
+  computer, a colleague logging in next is not given the text (nor the version it was typed against).
 """
 from __future__ import annotations
 
@@ -57,8 +59,9 @@ def own_fields(posted: Iterable[tuple[str, str]]) -> list[list[str]]:
             if isinstance(value, str) and name.rpartition("-")[2] not in SECRET_FIELDS]
 
 
-def keep(posted: Iterable[tuple[str, str]], page: str, action: str, replaces: str | None = None) -> str | None:
-    """Keeps what was posted to `action` from `page` (paths); returns the token for the browser, or None
+def keep(posted: Iterable[tuple[str, str]], page: str, action: str, staff_id: int,
+         replaces: str | None = None) -> str | None:
+    """Keeps what `staff_id` posted to `action` from `page` (paths); returns the token for the browser, or None
     when it is too large to keep. `replaces`: the browser's previous draft token, deleted (one a browser)."""
     fields = own_fields(posted)
     if (not fields or len(fields) > MAX_FIELDS or len(page) > MAX_PATH or len(action) > MAX_PATH
@@ -69,18 +72,18 @@ def keep(posted: Iterable[tuple[str, str]], page: str, action: str, replaces: st
     if replaces:
         db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(replaces)))
     token = secrets.token_urlsafe(32)
-    db.session.add(StaffDraft(token_hash=_hash(token), page=page, action=action, fields=fields,
+    db.session.add(StaffDraft(token_hash=_hash(token), staff_id=staff_id, page=page, action=action, fields=fields,
                               created_at=moment, expires_at=moment + KEEP_FOR))
     db.session.commit()
     return token
 
 
-def pending(token: str | None, page: str) -> Draft | None:
-    """The unexpired draft behind `token` if it came from `page` (a path); nothing is deleted yet."""
+def pending(token: str | None, page: str, staff_id: int) -> Draft | None:
+    """The unexpired draft behind `token` if `staff_id` posted it from `page` (a path); nothing is deleted yet."""
     if not token or len(token) > 100:
         return None
     row = db.session.scalar(select(StaffDraft).where(StaffDraft.token_hash == _hash(token)))
-    if row is None or row.expires_at <= now() or row.page != page:
+    if row is None or row.expires_at <= now() or row.page != page or row.staff_id != staff_id:
         return None
     return Draft(row.page, row.action, MultiDict([tuple(pair) for pair in row.fields]))
 

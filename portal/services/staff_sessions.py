@@ -165,3 +165,11 @@ def open_sessions_by_staff() -> dict[int, list[StaffSession]]:
 def find(user: StaffUser, session_id: int) -> StaffSession | None:
     return db.session.scalar(select(StaffSession).where(StaffSession.id == session_id,
                                                         StaffSession.staff_id == user.id))
+
+
+def owner(token: str | None) -> int | None:
+    """The account a cookie's token was issued to, whether or not its session is still open: whose form a
+    post from a browser whose session has ended was."""
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.scalar(select(StaffSession.staff_id).where(StaffSession.token_hash == _token_hash(token)))

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import after_this_request, current_app, g, request
+from flask import after_this_request, current_app, g, request, session
 
 from ..forms import TYPED_TEXT_FIELDS, PortalForm, typed_text
 from ..redirects import safe_target
 from ..services import drafts as service
+from ..services import staff_sessions
+from ..services.auth import current_staff
 
 COOKIE = "staff_draft"
 COOKIE_PATH = "/staff/"
@@ -37,9 +39,10 @@ def came_from() -> str | None:
 def keep_typed(page: str | None) -> bool:
     """Keeps this POST's form as a draft when text was typed into it and the page it came from is known;
     the cookie goes with the answer. True when kept (else the text can only be shown, to copy)."""
-    if not page or not typed_text():
+    staff_id = _poster()
+    if not page or not typed_text() or staff_id is None:
         return False
-    token = service.keep(request.form.items(multi=True), _page_key(page), request.path,
+    token = service.keep(request.form.items(multi=True), _page_key(page), request.path, staff_id,
                          replaces=request.cookies.get(COOKIE))
     if token is None:
         return False
@@ -51,6 +54,13 @@ def keep_typed(page: str | None) -> bool:
         return response
 
     return True
+
+
+def _poster() -> int | None:
+    """Whose form this is: the staff member logged in (a stale CSRF token), else the account the browser's
+    session was issued to (it ended while they typed). None when the browser holds no session at all."""
+    user = current_staff()
+    return user.id if user is not None else staff_sessions.owner(session.get("_user_id"))
 
 
 def _page_key(address: str) -> str:
@@ -68,9 +78,9 @@ def _secure() -> bool:
 def _pending():
     """The draft this browser holds for this page, read once per request."""
     if "staff_draft" not in g:
-        token = request.cookies.get(COOKIE)
-        g.staff_draft = (service.pending(token, _page_key(request.full_path)) if token and request.method == "GET"
-                         else None)
+        token, user = request.cookies.get(COOKIE), current_staff()
+        g.staff_draft = (service.pending(token, _page_key(request.full_path), user.id)
+                         if token and user is not None and request.method == "GET" else None)
     return g.staff_draft
 
 
