@@ -10,7 +10,7 @@ import yaml
 from flask import g, url_for
 
 from portal.public.old_addresses import OLD_ADDRESSES
-from conftest import hidden_fields
+from conftest import hidden_fields, text_of
 from public_pages import seed
 from test_plans_import import SLUG, content_with_2024
 
@@ -287,3 +287,18 @@ def test_a_progress_sheet_of_another_plan_reports_on_that_plans_work_points(two_
     assert "问卷已回收三百份" not in client.get(f"/zh/plans/{FIRST}/items/2.2").get_data(as_text=True)
     found = client.get("/api/v1/search?q=问卷回收&lang=zh").get_json()["results"]
     assert [(r["plan"], r["code"]) for r in found][:1] == [(SLUG, "2.2")]
+
+
+def test_the_audit_log_names_the_plan_of_a_work_point_change(two_plans):
+    """Codes repeat across plans: "2.1 updated" did not say whether the 2023 or the 2024 plan's 2.1 changed."""
+    from conftest import login, make_staff
+
+    make_staff(two_plans, "audit-years", "admin")
+    client = two_plans.test_client()
+    login(client, "audit-years")
+    page = client.get(f"/staff/items/2.1?plan={SLUG}").get_data(as_text=True)
+    action, hidden = _form_on(page, "/staff/items/2.1?")
+    assert client.post(action, data={**hidden, "status": "in_progress", "note_zh": "二〇二四年的加梯任务仍在推进。",
+                                     "happened_on": "2025-03-02"}).status_code == 302
+    log = text_of(client.get("/staff/audit").data)
+    assert f"计划 {SLUG}" in log, log[:2000]

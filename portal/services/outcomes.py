@@ -108,7 +108,7 @@ def _work_item(plan, code: str) -> WorkItem:
 def _snapshot(o: ItemOutcome | None) -> dict | None:
     if o is None:
         return None
-    return {"result": str(o.result), "figures": dict(o.figures or {}), "note_zh": o.note_zh,
+    return {"plan": o.plan_slug, "result": str(o.result), "figures": dict(o.figures or {}), "note_zh": o.note_zh,
             "note_en": o.note_en, "continued_by": o.continued_by}
 
 

@@ -53,8 +53,9 @@ def add_update(item_code: str, status: str, note_zh: str, note_en: str | None, h
     top = db.session.scalars(_ordered(item_code).limit(1)).first()
     row.current_status = top.status
     row.status_updated_at = top.created_at
+    # A code is unique within its plan only: the entry names the plan.
     audit.record("item.update", "work_item", item_code, before, {
-        "status": row.current_status, "entry": {"status": status, "note_zh": note_zh, "note_en": note_en or None,
+        "plan": item.plan, "status": row.current_status, "entry": {"status": status, "note_zh": note_zh, "note_en": note_en or None,
                                                 "happened_on": happened_on.isoformat(), "progress": values},
         "progress": _latest_values(item_code)}, actor=actor)
     follow.on_status(entry)  # follow mails are queued with the update, or not at all

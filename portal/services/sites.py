@@ -120,7 +120,7 @@ def _clean(text: str | None) -> str:
 
 
 def _snapshot(site: ProjectSite) -> dict:
-    return {"item": site.item_code, "target": site.target_key, "name_zh": site.name_zh, "name_en": site.name_en,
+    return {"plan": site.plan, "item": site.item_code, "target": site.target_key, "name_zh": site.name_zh, "name_en": site.name_en,
             "place": site.place_slug, "building": site.building, "stage": site.stage}
 
 

@@ -32,7 +32,7 @@ KEY_LABELS = {
     "items": N_("Work points"), "sites": N_("Projects"), "sites_moved": N_("Project stages recorded"),
     "sites_added": N_("Projects added"), "codes": N_("Codes"), "moves": N_("New codes"),
     "records": N_("Records moved"), "erased_contacts": N_("Contacts erased"),
-    "before": N_("Comments closed before"),
+    "before": N_("Comments closed before"), "plan": N_("Plan"),
 }
 ACTION_LABELS = {
     "item.update": N_("Status update published"), "site.create": N_("Project added"),
@@ -74,8 +74,9 @@ def shanghai_time(value: datetime | None, seconds: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
-def target_name(item_code: str | None, key: str) -> str:
-    item = content().item(item_code) if item_code else None
+def target_name(item_code: str | None, key: str, plan: str | None = None) -> str:
+    """A target's name in the staff member's language, from the work point of `plan` (else of the plan in view)."""
+    item = content(plan).item(item_code) if item_code else None
     target = next((t for t in item.targets if t.key == key), None) if item else None
     return target.metric.get(current_lang()) if target else key
 
@@ -95,20 +96,22 @@ def _value(key: str, value) -> str:
     return str(value)
 
 
-def rows_of(data, item_code: str | None = None, key: str | None = None) -> list[Row]:
-    """A stored dict as label → value rows; progress dicts name their targets."""
+def rows_of(data, item_code: str | None = None, key: str | None = None, plan: str | None = None) -> list[Row]:
+    """A stored dict as label → value rows; progress dicts name their targets, from the work point of the
+    plan the entry names (entries from before plans were named take the plan in view)."""
     if not isinstance(data, dict):
         return [Row(gettext(KEY_LABELS[key]) if key in KEY_LABELS else (key or ""), _value(key or "", data))]
+    plan = plan or (data.get("plan") if isinstance(data.get("plan"), str) else None)
     out = []
     for k, v in data.items():
         if key in ("progress", "figures"):
-            label = target_name(item_code, k)
+            label = target_name(item_code, k, plan)
         else:
             label = gettext(KEY_LABELS[k]) if k in KEY_LABELS else k
         if isinstance(v, dict):
-            out.append(Row(label, "" if v else "—", rows_of(v, item_code, k)))
+            out.append(Row(label, "" if v else "—", rows_of(v, item_code, k, plan)))
         elif k == "target" and isinstance(v, str):
-            out.append(Row(label, target_name(item_code, v)))
+            out.append(Row(label, target_name(item_code, v, plan)))
         else:
             out.append(Row(label, _value(k, v)))
     return out
