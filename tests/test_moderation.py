@@ -414,3 +414,18 @@ def test_a_bulk_decision_re_indexes_each_work_point_once(app, moderator):
     assert sorted(seen) == [("1.1", True), ("2.3", True)]
     found = moderator.get("/zh/search?q=同一项的留言").get_data(as_text=True)
     assert "/zh/search/go/2.3" in found
+
+
+def test_a_bulk_decision_returns_to_the_list_as_it_was_filtered_and_paged(app, moderator):
+    """The bulk form took the moderator back to the first page of the unfiltered list, away from the
+    page of reported comments they were working through."""
+    from conftest import hidden_fields
+
+    made = [submit_direct(app, body=f"批量处理的留言 {n}。", ip=f"203.0.113.{n % 200}")[0] for n in range(51)]  # two pages
+    fid = made[0]  # the oldest: on page 2
+    address = "/staff/moderation?page=2"
+    page = moderator.get(address)
+    hidden = hidden_fields(page.data)
+    assert hidden.get("next") == address
+    r = moderator.post(address, data={**hidden, "ids": [str(fid)], "action": "approve"})
+    assert r.status_code == 302 and r.headers["Location"] == address

@@ -79,8 +79,10 @@ def actions_for(fb: Feedback, bound: dict | None = None) -> list[CardAction]:
     return out
 
 
-def _list_url(view: str, office: str | None) -> str:
-    return url_for("staff.moderation", view=view if view != "queue" else None, office=office or None)
+def _list_url(view: str, office: str | None, page: int = 1) -> str:
+    """The list as the moderator sees it, where a decision taken on it leads back to."""
+    return url_for("staff.moderation", view=view if view != "queue" else None, office=office or None,
+                   page=page if page > 1 else None)
 
 
 def _card_context(comments: list[Feedback], bound: dict | None = None) -> dict:
@@ -102,9 +104,10 @@ def _render_list(bulk: BulkForm, status: int = 200):
     office = request.args.get("office") or None
     if office and content().office(office) is None:
         abort(404)
-    listing = service.moderation_list(view, office, page_arg())
+    page = page_arg()
+    listing = service.moderation_list(view, office, page)
     comments = listing.items
-    here = _list_url(view, office)
+    here = _list_url(view, office, page)
     if not bulk.next.data:
         bulk.next.data = here
     return render_template(
