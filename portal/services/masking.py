@@ -51,9 +51,14 @@ _RULES = (  # order matters: an ID number holds digit runs that look like a phon
 )
 
 
+# Every rule needs a digit or an @ (after NFKC): text with neither, as most searches and comments are, is
+# returned at once instead of being folded character by character for each rule.
+_MAY_HOLD = re.compile(r"[0-9@]")
+
+
 def mask_personal_data(text: str) -> str:
     """Hide phone numbers, ID-card numbers and e-mail addresses, however they were typed."""
-    if not text:
+    if not text or not _MAY_HOLD.search(unicodedata.normalize("NFKC", text)):
         return text
     for pattern, replace in _RULES:
         folded, origin = _normalised(text)
