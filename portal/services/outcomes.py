@@ -126,7 +126,7 @@ def record_outcome(plan, code: str, result: OutcomeKind, figures: dict[str, floa
     row = outcome_of(plan.slug, code)
     # No outcome yet: nobody's work to overwrite, whatever version the form sent (a mangled one too).
     if seen and row is not None and seen != version(row):
-        sent = {"result": str(OutcomeKind(result)), "figures": {k: float(v) for k, v in figures.items()},
+        sent = {"plan": plan.slug, "result": str(OutcomeKind(result)), "figures": {k: float(v) for k, v in figures.items()},
                 "note_zh": note_zh.strip(), "note_en": (note_en or "").strip() or None,
                 "continued_by": continued_by.strip() if result == OutcomeKind.CARRIED_OVER and continued_by else None}
         twin = check([row], lambda o: o.staff_id == (actor.id if actor else None) and _snapshot(o) == sent, version)
