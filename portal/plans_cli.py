@@ -84,12 +84,11 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
     if outcome.moved:
         click.echo(gettext("work points renumbered, their files moved with them: %(moves)s", moves=", ".join(
             f"items/{old}.yaml → items/{new}.yaml" for old, new in outcome.moved.items())))
-    if planned.records_moved:
-        moves = [ngettext("%(old)s → %(new)s (%(num)s record)", "%(old)s → %(new)s (%(num)s records)", count,
-                          old=old, new=outcome.moved[old]) for old, count in planned.records_moved.items()]
-        click.echo(gettext("records moved with their work points: %(moves)s; restart the server now (until then "
-                           "it shows them under the old numbering)", moves=", ".join(moves)))
-    if outcome.moved:
+        if planned.records_moved:
+            moves = [ngettext("%(old)s → %(new)s (%(num)s record)", "%(old)s → %(new)s (%(num)s records)", count,
+                              old=old, new=outcome.moved[old]) for old, count in planned.records_moved.items()]
+            click.echo(gettext("records moved with their work points: %(moves)s; restart the server now (until "
+                               "then it shows them under the old numbering)", moves=", ".join(moves)))
         elsewhere = continued_elsewhere(root, slug, outcome.moved)
         if elsewhere:
             click.echo(gettext("other plans continue renumbered work points; correct these lines: %(lines)s",

@@ -267,11 +267,11 @@ def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None
     outcome.removed += [f"items/{code}.yaml" for code in came_from
                         if code in old_wording and old_wording[code] not in new_texts]
     for rel, text in planned.files.items():
-        source = _earlier_code(items[rel].code, outcome.moved, came_from) if rel in items else None
-        if rel not in items:
-            old = _read(live / rel)
-        else:
+        if rel in items:
+            source = _earlier_code(items[rel].code, outcome.moved, came_from)
             old = _read(live / f"items/{source}.yaml") if source else None
+        else:
+            source, old = None, _read(live / rel)
         if old is not None and rel in items:
             text = _merged_item(old, items[rel], outcome)
             if old_wording.get(source, items[rel].official_text) != items[rel].official_text:

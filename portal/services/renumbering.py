@@ -1,7 +1,7 @@
 """Records follow their work point when a corrected notice renumbers a plan (`flask plans import --move-records`).
 
 Every record about a work point names it by (plan, code): progress updates, comments, project sites,
-"this matters to me" marks, outcomes (and later plans' outcomes continued by it), e-mail followers. When
+"this matters to me" marks, outcomes (and an earlier plan's outcome continued by it), e-mail followers. When
 a corrected notice inserts a point, those after it take new codes and their records must go with them.
 
 Codes can change hands in a chain (2.3 → 2.4 → 2.5) or a swap, and the (plan, code) foreign keys and

@@ -39,8 +39,10 @@ def came_from() -> str | None:
 def keep_typed(page: str | None) -> bool:
     """Keeps this POST's form as a draft when text was typed into it and the page it came from is known;
     the cookie goes with the answer. True when kept (else the text can only be shown, to copy)."""
+    if not page or not typed_text():
+        return False
     staff_id = _poster()
-    if not page or not typed_text() or staff_id is None:
+    if staff_id is None:
         return False
     token = service.keep(request.form.items(multi=True), _page_key(page), request.path, staff_id,
                          replaces=request.cookies.get(COOKIE))
