@@ -114,3 +114,23 @@ def test_every_action_the_code_audits_has_a_label():
     source = "\n".join(p.read_text(encoding="utf-8") for p in portal.rglob("*.py"))
     written = set(re.findall(r'audit\.record\(\s*"([a-z0-9_]+\.[a-z0-9_]+)"', source))
     assert "plan.renumber" in written and written - set(ACTION_LABELS) == set()
+
+
+def test_a_time_stored_in_an_audit_entry_reads_in_shanghai_time(app, staff_client):
+    """The purge's "comments closed before" is stored as UTC, like every stored time; staff read it as the
+    entry's own time is shown, in Shanghai (20:30 UTC on 4 June is 04:30 on 5 June there)."""
+    from datetime import datetime, timedelta
+
+    from portal.extensions import db
+    from portal.services import feedback as feedback_service
+    from portal.services import privacy
+
+    with app.test_request_context():
+        fb = feedback_service.submit("2.3", body="加梯什么时候开工？", kind="question", ip="203.0.113.6", lang="zh",
+                                     contact="13812345678").feedback
+        feedback_service.approve(fb, None)
+        fb.moderated_at = datetime(2026, 1, 1)
+        db.session.commit()
+        privacy.purge(datetime(2026, 6, 4, 20, 30) + timedelta(days=app.config["CONTACT_RETENTION_DAYS"]))
+    html = staff_client("admin").get("/staff/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "2026-06-05 04:30" in text_of(html) and "2026-06-04T20:30" not in html

@@ -55,6 +55,8 @@ ACTION_LABELS = {
 # Where a login was refused (services/auth.py, staff/throttle.py).
 STEPS = {"password": N_("Password"), "code": N_("Code"), "confirm": N_("Password or code asked again")}
 LIMITS = {"address": N_("From this address"), "anywhere": N_("From any address")}
+# Snapshot values that are stored times (naive UTC, ISO): shown like the entry's own time.
+TIME_KEYS = frozenset({"before"})
 CODE_LABELS = {"status": STATUSES, "state": STATES, "stage": STAGES, "result": OUTCOMES, "step": STEPS,
                "limit": LIMITS}
 
@@ -90,6 +92,11 @@ def _value(key: str, value) -> str:
         return f"{value:g}"
     if isinstance(value, list):  # work point codes
         return ", ".join(str(v) for v in value) or "—"
+    if key in TIME_KEYS and isinstance(value, str):
+        try:
+            return shanghai_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     labels = CODE_LABELS.get(key)
     if labels and value in labels:
         return gettext(labels[value])
