@@ -3,6 +3,7 @@
 name never shows markup characters."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +91,18 @@ def test_public_name_of_a_full_name_with_markup(app):
     fb = Feedback(display_name="<b>张三</b> 13812345678", show_full_name=True)
     assert public_name(fb) == "b张三/b 138****5678"
     assert public_name(Feedback(display_name="＜img src=x＞", show_full_name=False)) == "i*** s***"
+
+
+@pytest.mark.parametrize("typed", ["张 三", "张\u3000三", "张\u200b三", "张\u2060三", " 张 三 ", "张\u00a0三"])
+def test_a_two_character_name_typed_with_a_gap_is_still_shortened(typed):
+    """张三 shows as 张*. A space (an ideographic space, a zero-width one) typed between surname and given
+    name was counted as a character and replaced by the star, so 张*三 showed the whole name."""
+    from portal.services.feedback import mask_name
+
+    assert mask_name(typed) == "张*"
+
+
+def test_a_three_character_name_with_gaps_keeps_only_its_first_and_last():
+    from portal.services.feedback import mask_name
+
+    assert mask_name("张 三 丰") == mask_name("张三丰") == "张*丰"

@@ -70,6 +70,9 @@ def mask_name(name: str | None) -> str | None:
     if not name:
         return None
     if re.search(r"[\u3400-\u9fff]", name):
+        # Counted without gaps: a space or an invisible character typed between surname and given name
+        # would take the star, and 张 三 showed as 张*三, the whole name.
+        name = "".join(ch for ch in name if not ch.isspace() and unicodedata.category(ch) != "Cf")
         if len(name) == 1:
             return "*"
         if len(name) == 2:
