@@ -226,3 +226,25 @@ def test_every_form_takes_control_characters_out():
     forms = {f for f in every(FlaskForm) if f.__module__.startswith("portal.")}
     assert len(forms) > 15
     assert not [f.__qualname__ for f in forms if not issubclass(f, PortalForm)]
+
+
+@pytest.mark.parametrize("body", ["  好       ", "\n\n好\n\n\n", "　　好　　　"])
+def test_spaces_around_a_short_comment_do_not_make_it_long_enough(app, client, body):
+    """The comment is stored without the spaces around it, so that is what the 5-character minimum
+    measures: padded with spaces, one character was accepted and stored as a comment of one character."""
+    r = send_comment(client, lang="en", body=body)
+    assert r.status_code == 400
+    assert 'id="body-error">Please write between 5 and 2,000 characters.' in r.get_data(as_text=True)
+    assert _count(app) == 0
+
+
+def test_a_report_of_spaces_around_one_letter_is_refused(app, client):
+    """The same rule for the reason given when reporting a comment (at least 2 characters, stored stripped)."""
+    from portal.extensions import db
+    from portal.models import FeedbackFlag
+
+    feedback_id, _code = submit_direct(app)
+    _publish(app, feedback_id)
+    client.post(f"/zh/feedback/{feedback_id}/flag", data={"reason": "  x  "})
+    with app.app_context():
+        assert db.session.query(FeedbackFlag).count() == 0
