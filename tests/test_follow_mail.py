@@ -476,3 +476,19 @@ def test_one_mailbox_gets_at_most_three_confirmations_an_hour_from_both_forms(ma
     assert _follow(client, ip="198.51.100.9").status_code == 429
     send_pending(mail_app)
     assert len(smtp.inbox.to(ADDRESS)) == 3
+
+
+def test_ticking_the_answer_box_after_going_back_is_not_lost(mail_app, smtp):
+    """A resident sends a comment, goes back, ticks "e-mail me when it is answered" (with their address) and
+    sends the same text again: the comment is rightly stored once, but the request to be told was dropped
+    with the repeat, while the tracking page let them believe it was taken. A double click with the box
+    ticked still asks once (a second confirmation would make the first link invalid)."""
+    client = mail_app.test_client()
+    first = tracking_code(send_comment(client, lang="en"))
+    again = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
+    assert again == first
+    tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))  # a double click
+    send_pending(mail_app)
+    [confirmation] = smtp.inbox.to(ADDRESS)
+    assert first in confirmation["Subject"]
+    assert _confirm(client, confirmation).status_code == 200

@@ -64,7 +64,10 @@ def submit(lang: str, code: str):
             )
         except service.RateLimited:
             return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
-        if result.created and form.notify_reply.data and mail.enabled():
+        # The same text sent again (a double click, or the back button and the box ticked this time) is the
+        # comment already stored: its request to be told still counts, unless this address already asked.
+        if form.notify_reply.data and mail.enabled() and (
+                result.created or not follow.asked(form.contact.data, "comment", str(result.feedback.id))):
             try:
                 follow.subscribe(form.contact.data, "comment", str(result.feedback.id), lang)
             except follow.TooManyRequests:

@@ -143,6 +143,12 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
         db.session.rollback()
 
 
+def asked(email: str, kind: str, key: str) -> bool:
+    """Whether this address already follows this thing or asked to (confirmed or not)."""
+    return db.session.scalar(select(Subscription.id).where(
+        Subscription.email == normalise_email(email), Subscription.kind == kind, Subscription.key == key)) is not None
+
+
 def pending(token: str) -> Subscription | None:
     """The unconfirmed request a mailed link names, while the link is valid: the daily purge may come up
     to a day late, or not at all where its timer is not installed."""
