@@ -248,3 +248,14 @@ def test_a_report_of_spaces_around_one_letter_is_refused(app, client):
     client.post(f"/zh/feedback/{feedback_id}/flag", data={"reason": "  x  "})
     with app.app_context():
         assert db.session.query(FeedbackFlag).count() == 0
+
+
+@pytest.mark.parametrize("typed", ["", "%20%20", "%E3%80%80", "%0A"])
+def test_checking_with_an_empty_box_says_to_type_the_code(client, typed):
+    """Spaces alone were looked up and answered "No comment has the tracking code  ." (an empty code in the
+    sentence); an empty box gave the form again without a word. Both now ask for the code."""
+    r = client.get(f"/en/feedback/?code={typed}")
+    assert r.status_code == 400
+    page = text_of(r.data)
+    assert "Please type the tracking code you were given" in page
+    assert "No comment has the tracking code" not in page

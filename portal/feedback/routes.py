@@ -144,13 +144,15 @@ def track(lang: str, tracking: str):
 @tracking_limit
 def lookup(lang: str):
     _lang(lang)
-    code = request.args.get("code", "")
-    if code:
-        fb = service.find_by_code(code)
-        if fb:
-            return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
-        return render_template("feedback/lookup.html", code=code[:30], not_found=True), 404
-    return render_template("feedback/lookup.html", code="", not_found=False)
+    if "code" not in request.args:
+        return render_template("feedback/lookup.html", code="", not_found=False)
+    code = request.args.get("code", "").strip()
+    if not code:  # "Check" pressed with the box empty (or holding spaces only)
+        return render_template("feedback/lookup.html", code="", not_found=False, empty=True), 400
+    fb = service.find_by_code(code)
+    if fb:
+        return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
+    return render_template("feedback/lookup.html", code=code[:30], not_found=True), 404
 
 
 @bp.post("/<lang>/feedback/<int:feedback_id>/flag")
