@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db, limiter
+from ..extensions import client_network, db, limiter
 from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
@@ -28,7 +28,8 @@ def _lang(lang: str) -> str:
 
 
 def _client_ip() -> str:
-    return request.remote_addr or ""
+    """What the comment and report limits count: an IPv6 address as its /64, as Flask-Limiter does."""
+    return client_network()
 
 
 def _browser() -> str | None:
