@@ -492,3 +492,25 @@ def test_ticking_the_answer_box_after_going_back_is_not_lost(mail_app, smtp):
     [confirmation] = smtp.inbox.to(ADDRESS)
     assert first in confirmation["Subject"]
     assert _confirm(client, confirmation).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_broken_unsubscribe_link_does_not_claim_the_mails_have_stopped(mail_app, smtp, method):
+    """A mail program that wraps or cuts a long link, or a link from an older mail: the row it names is not
+    found. The page answered "No more e-mails … nothing more will be sent" while the address still followed
+    and kept receiving every update."""
+    from portal.extensions import db
+    from portal.models import Subscription
+    from portal.services import follow
+
+    _confirmed(mail_app, "item", "2.3")
+    with mail_app.test_request_context():
+        sub = db.session.query(Subscription).one()
+        cut = f"/en/follow/unsubscribe/{sub.id}/{follow.unsubscribe_signature(sub)[:20]}"
+    client = mail_app.test_client()
+    r = client.get(cut) if method == "GET" else client.post(cut, data={"List-Unsubscribe": "One-Click"})
+    assert r.status_code == 404
+    page = text_of(r.data)
+    assert "No more e-mails" not in page and "nothing more will be sent" not in page
+    assert "nothing was changed" in page
+    assert _rows(mail_app, Subscription) == 1

@@ -57,7 +57,7 @@ def unsubscribe(sub_id: int, signature: str):
         abort(400)
     sub = service.for_unsubscribe(sub_id, signature)
     if sub is None:
-        return render_template("follow/unsubscribed.html", name=None), 404
+        return render_template("follow/unsubscribed.html", name=None, broken=True), 404
     name = service.thing_name(sub.kind, sub.key, g.lang) or ""
     if request.method == "POST":
         service.unsubscribe(sub)
