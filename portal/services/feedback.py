@@ -130,8 +130,10 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
     # must not both pass the duplicate check or the limit (other workers, other nodes included).
     hold_write_lock(f"feedback:{ip_hash}")
     now = utcnow()
+    # A comment its author withdrew meanwhile is not one to send them back to: sent again, it is meant again.
     duplicate = db.session.scalar(
-        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.created_at >= now - DUPLICATE_WINDOW)
+        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.created_at >= now - DUPLICATE_WINDOW,
+                               Feedback.state != ModerationState.WITHDRAWN)
         .order_by(Feedback.id.desc())
     )
     if duplicate:
