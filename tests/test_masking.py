@@ -106,3 +106,14 @@ def test_a_three_character_name_with_gaps_keeps_only_its_first_and_last():
     from portal.services.feedback import mask_name
 
     assert mask_name("张 三 丰") == mask_name("张三丰") == "张*丰"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202d"])
+def test_invisible_characters_inside_a_number_do_not_stop_the_masking(invisible):
+    """A zero-width space, a soft hyphen or a direction mark pasted inside a phone or ID number (copied from
+    a chat or a contact card) is invisible on the page, so readers saw the whole number: it was not masked."""
+    phone = invisible.join(["138", "0013", "8000"])
+    assert mask_personal_data(f"电话{phone}，谢谢") == "电话138****8000，谢谢"
+    id_number = f"31011519900101{invisible}1234"
+    assert "19900101" not in mask_personal_data(f"身份证{id_number}")
+    assert mask_personal_data(f"邮箱 li{invisible}ming@qq.com 谢谢") == "邮箱 l***@*** 谢谢"
