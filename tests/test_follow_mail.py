@@ -514,3 +514,33 @@ def test_a_broken_unsubscribe_link_does_not_claim_the_mails_have_stopped(mail_ap
     assert "No more e-mails" not in page and "nothing more will be sent" not in page
     assert "nothing was changed" in page
     assert _rows(mail_app, Subscription) == 1
+
+
+def test_a_double_tap_on_follow_sends_one_link_that_works(mail_app, smtp):
+    """The second of two taps a moment apart found the first one's unconfirmed row, gave it a new link and
+    mailed that too: the first mail's link, often the one opened, answered "This link is no longer valid".
+    A request made again later (the mail went astray) still sends a new link."""
+    from portal.extensions import db
+    from portal.models import Subscription, utcnow
+
+    client = mail_app.test_client()
+    assert _follow(client).status_code == 200
+    assert _follow(client).status_code == 200
+    send_pending(mail_app)
+    [first] = smtp.inbox.to(ADDRESS)
+    with mail_app.app_context():
+        db.session.query(Subscription).update({"created_at": utcnow() - timedelta(minutes=11)})
+        db.session.commit()
+    _follow(client)
+    send_pending(mail_app)
+    [_first, second] = smtp.inbox.to(ADDRESS)
+    assert client.get(link_in(first, "/follow/confirm/")).status_code == 404, "replaced by the later request"
+    assert "You now follow it" in text_of(_confirm(client, second).data)
+
+
+def test_the_first_of_two_taps_confirms(mail_app, smtp):
+    client = mail_app.test_client()
+    _follow(client)
+    _follow(client)
+    send_pending(mail_app)
+    assert "You now follow it" in text_of(_confirm(client, smtp.inbox.to(ADDRESS)[0]).data)
