@@ -544,3 +544,17 @@ def test_the_first_of_two_taps_confirms(mail_app, smtp):
     _follow(client)
     send_pending(mail_app)
     assert "You now follow it" in text_of(_confirm(client, smtp.inbox.to(ADDRESS)[0]).data)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "in an hour"), ("zh", "一小时后")])
+def test_over_the_follow_limit_the_page_says_how_long_and_where_the_link_is(mail_app, smtp, lang, words):
+    """The fourth request in an hour for one address got the generic "please wait a few minutes", while the
+    limit lasts the hour, and nothing said that the link already mailed still works."""
+    client = mail_app.test_client()
+    for n in range(3):
+        _follow(client, ip=f"198.51.100.{n + 1}")
+    token = csrf_from(client.get(f"/{lang}/plans/2023-city-management/items/2.3").data)
+    refused = client.post(f"/{lang}/follow", data={"csrf_token": token, "email": ADDRESS, "kind": "item", "key": "2.3"},
+                          environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert refused.status_code == 429
+    assert words in text_of(refused.data)
