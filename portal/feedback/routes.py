@@ -15,7 +15,7 @@ from ..services import follow, mail
 from ..services.content import content
 from . import bp
 from ..lookups import item_or_404
-from .forms import FlagForm, feedback_form
+from .forms import FlagForm, feedback_form, item_fingerprint
 
 plan_in_urls(bp)
 
@@ -52,6 +52,11 @@ def submit(lang: str, code: str):
     item = item_or_404(code)
     form = feedback_form(content(), item, formdata=request.form)
     site = _site_of(item, request.form.get("site_id"))
+    if form.about.data and form.about.data != item_fingerprint(item):
+        # Built for the work point this number named before the plan was renumbered: nothing is stored
+        # under another one. The form comes back for this one, with the text kept.
+        form.about.data = item_fingerprint(item)
+        return _render_item(item, form, _("The numbering or the wording of the work points changed while you were writing. Please check that this work point is the one you meant, then send your comment again; what you typed is kept below."), 409, site)
     if form.validate_on_submit():
         if form.website.data:
             # Looks like an automated sender: say so plainly, store nothing.
