@@ -259,3 +259,17 @@ def test_checking_with_an_empty_box_says_to_type_the_code(client, typed):
     page = text_of(r.data)
     assert "Please type the tracking code you were given" in page
     assert "No comment has the tracking code" not in page
+
+
+@pytest.mark.parametrize("typed", ["(021)58551234", "（021）5855-1234", "(021) 5855 1234", "138.0013.8000",
+                                   "021-58551234", "+86 138 0013 8000", "１３８００１３８０００"])
+def test_phone_numbers_written_the_usual_ways_are_taken(app, client, typed):
+    """A landline with its area code in brackets, as it is printed on every notice, was refused with "Please
+    give a phone number or an e-mail address" — and so was a mobile number with dots."""
+    assert send_comment(client, lang="en", contact=typed).status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["call me", "12", "()()()()", "......", "138-", "1" * 25])
+def test_what_is_not_a_phone_number_is_still_refused(app, client, typed):
+    r = send_comment(client, lang="en", contact=typed)
+    assert r.status_code == 400 and "Please give a phone number or an e-mail address" in text_of(r.data)
