@@ -58,8 +58,11 @@ def _request_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(_e):
-        if request.endpoint in ("feedback.track", "feedback.lookup"):
+        # Every route that spends the look-up budget (feedback/routes.py, tracking_limit) says the same.
+        if request.endpoint in ("feedback.track", "feedback.lookup", "feedback.withdraw", "feedback.withdraw_reloaded"):
             return page(429, _("Too many look-ups"), _("Many tracking codes have been looked up from your address in a short time. Please wait a minute and try again; your comment and its code are safe."))
+        if request.endpoint == "follow.request_follow":  # limits per hour (services/follow.PER_ADDRESS, PER_CLIENT)
+            return page(429, _("Too many requests"), _("This e-mail address, or your network address, has asked to follow several times in the last hour. The link in the latest confirmation e-mail still works (look in the spam folder too); otherwise please try again in an hour."))
         return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."))
 
     @app.errorhandler(413)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wtforms.validators import Length, ValidationError
+
 from .i18n import N_
 
 
@@ -19,15 +21,26 @@ class Limit:
 
     def length(self):
         from flask_babel import lazy_gettext
-        from wtforms.validators import Length
 
-        return Length(min=self.min or -1, max=self.max, message=lazy_gettext(self.message))
+        return _Length(min=self.min or -1, max=self.max, message=lazy_gettext(self.message))
 
     def problem(self, text: str | None) -> str | None:
         """The message id if the (stripped) text is too long or too short, else None; empty text is
         for the caller to judge (most of these fields are optional)."""
         n = len((text or "").strip())
         return self.message if n and not self.min <= n <= self.max else None
+
+
+class _Length(Length):
+    """WTForms' Length (which also renders maxlength/minlength), with the minimum measured on the text
+    without the spaces around it, as the services store it: "  好   " passed a 5-character minimum and
+    was stored as one character. The maximum still measures the text as sent, which is never shorter
+    than what is stored."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if self.min > 0 and isinstance(field.data, str) and field.data and len(field.data.strip()) < self.min:
+            raise ValidationError(self.message)
 
 
 # Work points and project sites (staff).

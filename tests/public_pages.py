@@ -38,6 +38,10 @@ NOT_PAGES = {
     "follow.unsubscribe": "needs a signed link from an update e-mail",
     "feedback.submit_reloaded": "a reload of the comment form's address: redirects to the item page's form",
     "feedback.flag_reloaded": "a GET on the report form's address: redirects to the comment",
+    "public.mark_item_reloaded": "a reload of the mark button's address: redirects to the button",
+    "public.mark_site_reloaded": "a reload of the mark button's address: redirects to the button",
+    "feedback.withdraw_reloaded": "a reload of the withdrawal's address: redirects to the tracking page",
+    "follow.request_reloaded": "a reload of the follow form's address: redirects to the home page",
 }
 
 # (endpoint, URL values, expected status, label): states of a page that render different markup.

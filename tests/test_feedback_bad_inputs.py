@@ -226,3 +226,50 @@ def test_every_form_takes_control_characters_out():
     forms = {f for f in every(FlaskForm) if f.__module__.startswith("portal.")}
     assert len(forms) > 15
     assert not [f.__qualname__ for f in forms if not issubclass(f, PortalForm)]
+
+
+@pytest.mark.parametrize("body", ["  好       ", "\n\n好\n\n\n", "　　好　　　"])
+def test_spaces_around_a_short_comment_do_not_make_it_long_enough(app, client, body):
+    """The comment is stored without the spaces around it, so that is what the 5-character minimum
+    measures: padded with spaces, one character was accepted and stored as a comment of one character."""
+    r = send_comment(client, lang="en", body=body)
+    assert r.status_code == 400
+    assert 'id="body-error">Please write between 5 and 2,000 characters.' in r.get_data(as_text=True)
+    assert _count(app) == 0
+
+
+def test_a_report_of_spaces_around_one_letter_is_refused(app, client):
+    """The same rule for the reason given when reporting a comment (at least 2 characters, stored stripped)."""
+    from portal.extensions import db
+    from portal.models import FeedbackFlag
+
+    feedback_id, _code = submit_direct(app)
+    _publish(app, feedback_id)
+    client.post(f"/zh/feedback/{feedback_id}/flag", data={"reason": "  x  "})
+    with app.app_context():
+        assert db.session.query(FeedbackFlag).count() == 0
+
+
+@pytest.mark.parametrize("typed", ["", "%20%20", "%E3%80%80", "%0A"])
+def test_checking_with_an_empty_box_says_to_type_the_code(client, typed):
+    """Spaces alone were looked up and answered "No comment has the tracking code  ." (an empty code in the
+    sentence); an empty box gave the form again without a word. Both now ask for the code."""
+    r = client.get(f"/en/feedback/?code={typed}")
+    assert r.status_code == 400
+    page = text_of(r.data)
+    assert "Please type the tracking code you were given" in page
+    assert "No comment has the tracking code" not in page
+
+
+@pytest.mark.parametrize("typed", ["(021)58551234", "（021）5855-1234", "(021) 5855 1234", "138.0013.8000",
+                                   "021-58551234", "+86 138 0013 8000", "１３８００１３８０００"])
+def test_phone_numbers_written_the_usual_ways_are_taken(app, client, typed):
+    """A landline with its area code in brackets, as it is printed on every notice, was refused with "Please
+    give a phone number or an e-mail address" — and so was a mobile number with dots."""
+    assert send_comment(client, lang="en", contact=typed).status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["call me", "12", "()()()()", "......", "138-", "1" * 25])
+def test_what_is_not_a_phone_number_is_still_refused(app, client, typed):
+    r = send_comment(client, lang="en", contact=typed)
+    assert r.status_code == 400 and "Please give a phone number or an e-mail address" in text_of(r.data)

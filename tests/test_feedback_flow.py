@@ -273,3 +273,32 @@ def test_moderator_reply_via_the_back_office_reaches_the_resident(app, client, s
     text = text_of(client.get(f"/en/feedback/{code}").data)
     assert "Published · Replied" in text and "A folding seat is part of the design." in text
     assert "A folding seat is part of the design." in text_of(client.get("/en/plans/2023-city-management/items/2.3").data)
+
+
+def test_a_comment_from_a_page_whose_work_point_was_renumbered_is_not_filed_under_another(app, client):
+    """A corrected notice renumbers a plan (flask plans import --move-records): the page a resident was
+    writing on said 2.3, and 2.3 now names another work point. The comment was stored under whatever
+    the number names now. The form says which work point it was built for; when that is no longer the one
+    at its address, the page comes back with the text kept and asks the resident to check."""
+    from conftest import hidden_fields, text_of
+    from portal.extensions import db
+    from portal.models import Feedback
+
+    # The page of 2.4 as it was, posted to 2.3's address: what the renumbered page sends.
+    old_page = hidden_fields(client.get("/en/plans/2023-city-management/items/2.4").data)
+    assert old_page.get("about")
+    typed = "三号楼加装电梯什么时候开工？"
+    r = client.post("/en/plans/2023-city-management/items/2.3/feedback",
+                    data={"about": old_page["about"], "body": typed, "kind": "question", "place": ""})
+    assert r.status_code == 409
+    assert "changed while you were writing" in text_of(r.data) and typed in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Feedback).count() == 0
+    # Sent again from the page as it is now: taken.
+    again = hidden_fields(r.data)
+    r = client.post("/en/plans/2023-city-management/items/2.3/feedback",
+                    data={"about": again["about"], "body": typed, "kind": "question", "place": ""})
+    assert r.status_code == 302
+    # A form without the field (a script, a page cached before this change) is taken as before.
+    assert client.post("/en/plans/2023-city-management/items/2.4/feedback",
+                       data={"body": typed, "kind": "question", "place": ""}).status_code == 302

@@ -476,3 +476,85 @@ def test_one_mailbox_gets_at_most_three_confirmations_an_hour_from_both_forms(ma
     assert _follow(client, ip="198.51.100.9").status_code == 429
     send_pending(mail_app)
     assert len(smtp.inbox.to(ADDRESS)) == 3
+
+
+def test_ticking_the_answer_box_after_going_back_is_not_lost(mail_app, smtp):
+    """A resident sends a comment, goes back, ticks "e-mail me when it is answered" (with their address) and
+    sends the same text again: the comment is rightly stored once, but the request to be told was dropped
+    with the repeat, while the tracking page let them believe it was taken. A double click with the box
+    ticked still asks once (a second confirmation would make the first link invalid)."""
+    client = mail_app.test_client()
+    first = tracking_code(send_comment(client, lang="en"))
+    again = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
+    assert again == first
+    tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))  # a double click
+    send_pending(mail_app)
+    [confirmation] = smtp.inbox.to(ADDRESS)
+    assert first in confirmation["Subject"]
+    assert _confirm(client, confirmation).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_broken_unsubscribe_link_does_not_claim_the_mails_have_stopped(mail_app, smtp, method):
+    """A mail program that wraps or cuts a long link, or a link from an older mail: the row it names is not
+    found. The page answered "No more e-mails … nothing more will be sent" while the address still followed
+    and kept receiving every update."""
+    from portal.extensions import db
+    from portal.models import Subscription
+    from portal.services import follow
+
+    _confirmed(mail_app, "item", "2.3")
+    with mail_app.test_request_context():
+        sub = db.session.query(Subscription).one()
+        cut = f"/en/follow/unsubscribe/{sub.id}/{follow.unsubscribe_signature(sub)[:20]}"
+    client = mail_app.test_client()
+    r = client.get(cut) if method == "GET" else client.post(cut, data={"List-Unsubscribe": "One-Click"})
+    assert r.status_code == 404
+    page = text_of(r.data)
+    assert "No more e-mails" not in page and "nothing more will be sent" not in page
+    assert "nothing was changed" in page
+    assert _rows(mail_app, Subscription) == 1
+
+
+def test_a_double_tap_on_follow_sends_one_link_that_works(mail_app, smtp):
+    """The second of two taps a moment apart found the first one's unconfirmed row, gave it a new link and
+    mailed that too: the first mail's link, often the one opened, answered "This link is no longer valid".
+    A request made again later (the mail went astray) still sends a new link."""
+    from portal.extensions import db
+    from portal.models import Subscription, utcnow
+
+    client = mail_app.test_client()
+    assert _follow(client).status_code == 200
+    assert _follow(client).status_code == 200
+    send_pending(mail_app)
+    [first] = smtp.inbox.to(ADDRESS)
+    with mail_app.app_context():
+        db.session.query(Subscription).update({"created_at": utcnow() - timedelta(minutes=11)})
+        db.session.commit()
+    _follow(client)
+    send_pending(mail_app)
+    [_first, second] = smtp.inbox.to(ADDRESS)
+    assert client.get(link_in(first, "/follow/confirm/")).status_code == 404, "replaced by the later request"
+    assert "You now follow it" in text_of(_confirm(client, second).data)
+
+
+def test_the_first_of_two_taps_confirms(mail_app, smtp):
+    client = mail_app.test_client()
+    _follow(client)
+    _follow(client)
+    send_pending(mail_app)
+    assert "You now follow it" in text_of(_confirm(client, smtp.inbox.to(ADDRESS)[0]).data)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "in an hour"), ("zh", "一小时后")])
+def test_over_the_follow_limit_the_page_says_how_long_and_where_the_link_is(mail_app, smtp, lang, words):
+    """The fourth request in an hour for one address got the generic "please wait a few minutes", while the
+    limit lasts the hour, and nothing said that the link already mailed still works."""
+    client = mail_app.test_client()
+    for n in range(3):
+        _follow(client, ip=f"198.51.100.{n + 1}")
+    token = csrf_from(client.get(f"/{lang}/plans/2023-city-management/items/2.3").data)
+    refused = client.post(f"/{lang}/follow", data={"csrf_token": token, "email": ADDRESS, "kind": "item", "key": "2.3"},
+                          environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert refused.status_code == 429
+    assert words in text_of(refused.data)

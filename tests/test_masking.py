@@ -3,6 +3,7 @@
 name never shows markup characters."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +91,29 @@ def test_public_name_of_a_full_name_with_markup(app):
     fb = Feedback(display_name="<b>张三</b> 13812345678", show_full_name=True)
     assert public_name(fb) == "b张三/b 138****5678"
     assert public_name(Feedback(display_name="＜img src=x＞", show_full_name=False)) == "i*** s***"
+
+
+@pytest.mark.parametrize("typed", ["张 三", "张\u3000三", "张\u200b三", "张\u2060三", " 张 三 ", "张\u00a0三"])
+def test_a_two_character_name_typed_with_a_gap_is_still_shortened(typed):
+    """张三 shows as 张*. A space (an ideographic space, a zero-width one) typed between surname and given
+    name was counted as a character and replaced by the star, so 张*三 showed the whole name."""
+    from portal.services.feedback import mask_name
+
+    assert mask_name(typed) == "张*"
+
+
+def test_a_three_character_name_with_gaps_keeps_only_its_first_and_last():
+    from portal.services.feedback import mask_name
+
+    assert mask_name("张 三 丰") == mask_name("张三丰") == "张*丰"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202d"])
+def test_invisible_characters_inside_a_number_do_not_stop_the_masking(invisible):
+    """A zero-width space, a soft hyphen or a direction mark pasted inside a phone or ID number (copied from
+    a chat or a contact card) is invisible on the page, so readers saw the whole number: it was not masked."""
+    phone = invisible.join(["138", "0013", "8000"])
+    assert mask_personal_data(f"电话{phone}，谢谢") == "电话138****8000，谢谢"
+    id_number = f"31011519900101{invisible}1234"
+    assert "19900101" not in mask_personal_data(f"身份证{id_number}")
+    assert mask_personal_data(f"邮箱 li{invisible}ming@qq.com 谢谢") == "邮箱 l***@*** 谢谢"

@@ -109,3 +109,32 @@ def test_confirmation_and_tracking_pages_repeat_place_kind_and_name(app, client)
     anon = text_of(client.get(f"/zh/feedback/{tracking_code(second)}").data)
     assert "全镇" in anon and "咨询" in anon and "未署名" in anon, anon
     assert code in text_of(client.get(f"/en/feedback/{code}").data)
+
+
+def test_a_reload_of_the_other_resident_post_addresses_leads_back(app_factory):
+    """A mark over its limit (429), a withdrawal over the look-up limit and every answer to the follow form
+    (its "check your e-mail" page too) leave a POST-only address in the address bar; a reload, a tab the
+    phone restores or a shared link sent a GET there and got 405 "This address does not accept this kind
+    of request", a dead end. Like the comment form's address, each now leads back to its page."""
+    from progress_support import add_site
+
+    app = app_factory(SMTP_HOST="127.0.0.1")
+    client = app.test_client()
+    sid = add_site(app, "2.3", "甲楼加装电梯", "consultation")
+    item = "/zh/plans/2023-city-management/items/2.3"
+    expected = {
+        f"{item}/matters": f"{item}#matters",
+        f"{item}/sites/{sid}/matters": f"{item}/sites/{sid}#matters",
+        "/en/feedback/ZJ-7K3Q9M4XRT/withdraw": "/en/feedback/ZJ-7K3Q9M4XRT",
+        "/zh/follow": "/zh/",
+    }
+    for address, target in expected.items():
+        r = client.get(address)
+        assert r.status_code == 303, (address, r.status_code)
+        assert r.headers["Location"].endswith(target), (address, r.headers["Location"])
+    assert client.get("/zh/plans/2023-city-management/items/99.99/matters").status_code == 404
+    assert client.get(f"/zh/plans/2023-city-management/items/4.1/sites/{sid}/matters").status_code == 404
+
+
+def test_the_follow_address_is_not_found_without_mail(client):
+    assert client.get("/zh/follow").status_code == 404

@@ -181,3 +181,20 @@ def test_purge_deletes_mails_the_queue_gave_up_on(app):
         left = sorted(m.to for m in db.session.query(MailMessage))
     assert left == ["gone1@example.org", "gone2@example.org"], "given up a week ago: deleted; still trying: kept"
     assert report.sent_mails == 1
+
+
+def test_sending_a_withdrawn_comment_again_stores_it_again(app, client):
+    """The duplicate guard (the same text from the same sender within ten minutes is one comment) also
+    matched a comment its author had withdrawn meanwhile: sending it again, the resident was shown "Thank
+    you, your comment was received" on the withdrawn comment's page and nothing was stored."""
+    from portal.services import feedback
+
+    first = tracking_code(send_comment(client, lang="en"))
+    track = client.get(f"/en/feedback/{first}")
+    client.post(f"/en/feedback/{first}/withdraw", data={"csrf_token": csrf_from(track.data)})
+    again = tracking_code(send_comment(client, lang="en"))
+    assert again != first
+    with app.app_context():
+        assert feedback.find_by_code(again).state == "pending"
+        assert feedback.find_by_code(first).state == "withdrawn"
+    assert tracking_code(send_comment(client, lang="en")) == again, "a double click still stores it once"

@@ -126,3 +126,15 @@ def test_every_route_that_looks_a_code_up_shares_the_budget(app_factory):
         answers = [client.open(path, method=method, query_string={"code": f"ZJ-{'B' * 9}{k}"}, environ_base=here).status_code
                    for k in range(4)]
         assert answers[:3].count(429) == 0 and answers[3] == 429, (rule.rule, method, answers)
+
+
+def test_a_withdrawal_over_the_look_up_limit_says_what_the_look_ups_say(app_factory):
+    """The withdrawal shares the tracking pages' budget but answered the generic "wait a few minutes" page,
+    without saying that the comment and its code are safe."""
+    app = app_factory(TRACKING_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    for _ in range(2):
+        client.get("/en/feedback/ZJ-AAAAAAAAAA")
+    refused = client.post("/en/feedback/ZJ-AAAAAAAAAA/withdraw")
+    assert refused.status_code == 429
+    assert "Please wait a minute" in text_of(refused.data) and "your comment and its code are safe" in text_of(refused.data)

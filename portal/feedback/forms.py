@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from .. import limits
@@ -26,6 +26,9 @@ class FeedbackForm(ResidentForm):
         Optional(), limits.CONTACT.length()])
     # Shown only when follow by e-mail is on (PORTAL_SMTP_HOST); uses the e-mail address in `contact`.
     notify_reply = BooleanField(_l("E-mail me when my comment is answered"))
+    # Which work point the form was built for (item_fingerprint): a corrected notice may renumber the plan
+    # while a resident writes, and the number in the form's address then names another work point.
+    about = HiddenField()
     # A field people never see; automated senders fill it in.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
 
@@ -50,10 +53,19 @@ class FlagForm(ResidentForm):
         DataRequired(message=_l("Please give a reason.")), limits.FLAG_REASON.length()])
 
 
+def item_fingerprint(item) -> str:
+    """The work point as the notice words it, in its plan: what a number named when the form was built."""
+    import hashlib
+
+    return hashlib.sha256(f"{item.plan}\0{item.official_text}".encode()).hexdigest()[:16]
+
+
 def feedback_form(store, item, formdata=None) -> FeedbackForm:
     from flask_babel import gettext as _
 
     form = FeedbackForm(formdata=formdata) if formdata is not None else FeedbackForm()
+    if formdata is None:
+        form.about.data = item_fingerprint(item)
     lang_places = [(p.slug, p.name) for p in (item.places or ())]
     others = [(p.slug, p.name) for p in store.places if p not in (item.places or ())]
     from ..i18n import current_lang

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db, limiter
+from ..extensions import client_network, db, limiter
 from ..i18n import LANGS
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
@@ -15,7 +15,7 @@ from ..services import follow, mail
 from ..services.content import content
 from . import bp
 from ..lookups import item_or_404
-from .forms import FlagForm, feedback_form
+from .forms import FlagForm, feedback_form, item_fingerprint
 
 plan_in_urls(bp)
 
@@ -28,7 +28,8 @@ def _lang(lang: str) -> str:
 
 
 def _client_ip() -> str:
-    return request.remote_addr or ""
+    """What the comment and report limits count: an IPv6 address as its /64, as Flask-Limiter does."""
+    return client_network()
 
 
 def _browser() -> str | None:
@@ -51,6 +52,11 @@ def submit(lang: str, code: str):
     item = item_or_404(code)
     form = feedback_form(content(), item, formdata=request.form)
     site = _site_of(item, request.form.get("site_id"))
+    if form.about.data and form.about.data != item_fingerprint(item):
+        # Built for the work point this number named before the plan was renumbered: nothing is stored
+        # under another one. The form comes back for this one, with the text kept.
+        form.about.data = item_fingerprint(item)
+        return _render_item(item, form, _("The numbering or the wording of the work points changed while you were writing. Please check that this work point is the one you meant, then send your comment again; what you typed is kept below."), 409, site)
     if form.validate_on_submit():
         if form.website.data:
             # Looks like an automated sender: say so plainly, store nothing.
@@ -64,7 +70,10 @@ def submit(lang: str, code: str):
             )
         except service.RateLimited:
             return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
-        if result.created and form.notify_reply.data and mail.enabled():
+        # The same text sent again (a double click, or the back button and the box ticked this time) is the
+        # comment already stored: its request to be told still counts, unless this address already asked.
+        if form.notify_reply.data and mail.enabled() and (
+                result.created or not follow.asked(form.contact.data, "comment", str(result.feedback.id))):
             try:
                 follow.subscribe(form.contact.data, "comment", str(result.feedback.id), lang)
             except follow.TooManyRequests:
@@ -141,13 +150,15 @@ def track(lang: str, tracking: str):
 @tracking_limit
 def lookup(lang: str):
     _lang(lang)
-    code = request.args.get("code", "")
-    if code:
-        fb = service.find_by_code(code)
-        if fb:
-            return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
-        return render_template("feedback/lookup.html", code=code[:30], not_found=True), 404
-    return render_template("feedback/lookup.html", code="", not_found=False)
+    if "code" not in request.args:
+        return render_template("feedback/lookup.html", code="", not_found=False)
+    code = request.args.get("code", "").strip()
+    if not code:  # "Check" pressed with the box empty (or holding spaces only)
+        return render_template("feedback/lookup.html", code="", not_found=False, empty=True), 400
+    fb = service.find_by_code(code)
+    if fb:
+        return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
+    return render_template("feedback/lookup.html", code=code[:30], not_found=True), 404
 
 
 @bp.post("/<lang>/feedback/<int:feedback_id>/flag")

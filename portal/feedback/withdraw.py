@@ -26,3 +26,12 @@ def withdraw(lang: str, tracking: str):
     if service.withdraw(fb):
         flash(_("Your comment has been withdrawn. It is no longer shown on the site."))
     return redirect(url_for("feedback.track", lang=lang, tracking=fb.tracking_code))
+
+
+@bp.get("/<lang>/feedback/<tracking>/withdraw")
+@tracking_limit
+def withdraw_reloaded(lang: str, tracking: str):
+    """The withdrawal redirects after its POST, but its 429 page leaves this address in the bar: a reload
+    leads back to the tracking page (which looks the code up, within the same limit)."""
+    _lang(lang)
+    return redirect(url_for("feedback.track", lang=lang, tracking=tracking), 303)

@@ -2,7 +2,7 @@
 the unsubscribe link (also RFC 8058 one-click POST from mail programs), and the privacy notice."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from ..extensions import csrf, limiter
 from ..i18n import lang_in_urls
@@ -37,6 +37,15 @@ def request_follow():
     return render_template("follow/sent.html", name=name)
 
 
+@bp.get("/<lang>/follow")
+def request_reloaded():
+    """Every answer to the follow form (the "check your e-mail" page too) leaves its address in the bar; a
+    reload or a tab the phone restores sends a GET: the form is on the page of each thing, so go home."""
+    if not mail.enabled():
+        abort(404)
+    return redirect(url_for("public.home", lang=g.lang), 303)
+
+
 @bp.route("/<lang>/follow/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
     sub = service.pending(token)
@@ -57,7 +66,7 @@ def unsubscribe(sub_id: int, signature: str):
         abort(400)
     sub = service.for_unsubscribe(sub_id, signature)
     if sub is None:
-        return render_template("follow/unsubscribed.html", name=None), 404
+        return render_template("follow/unsubscribed.html", name=None, broken=True), 404
     name = service.thing_name(sub.kind, sub.key, g.lang) or ""
     if request.method == "POST":
         service.unsubscribe(sub)

@@ -49,6 +49,20 @@ def mark_site(code: str, site_id: int):
     return _mark(code, site, url_for("public.site", code=code, site_id=site_id))
 
 
+# A mark over its limit leaves the POST address in the address bar (the 429 page); a reload, a restored tab
+# or a shared link sends a GET there: lead back to the button rather than to a 405.
+@bp.get("/<lang>/plans/<plan>/items/<code>/matters")
+def mark_item_reloaded(code: str):
+    item_or_404(code)
+    return redirect(url_for("public.item", code=code) + "#matters", 303)
+
+
+@bp.get("/<lang>/plans/<plan>/items/<code>/sites/<int:site_id>/matters")
+def mark_site_reloaded(code: str, site_id: int):
+    site_or_404(code, site_id)
+    return redirect(url_for("public.site", code=code, site_id=site_id) + "#matters", 303)
+
+
 # App-wide: the item and site pages are also rendered by the feedback blueprint after a form error.
 @bp.record_once
 def _mark_helpers(state):

@@ -51,7 +51,10 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read
 CODE_LENGTH = 10
 OLD_CODE_LENGTH = 6
 
-CONTACT_PHONE_RE = re.compile(r"^\+?[0-9][0-9\s-]{6,19}$")
+# A phone number as people write it (after NFKC): digits with spaces, dashes, dots and an area code in
+# brackets ("(021)5855-1234", printed so on every notice), 7 to 20 digits.
+CONTACT_PHONE_RE = re.compile(r"\+?[0-9(][0-9\s().-]*")
+CONTACT_PHONE_DIGITS = range(7, 21)
 
 
 class RateLimited(Exception):
@@ -70,6 +73,9 @@ def mask_name(name: str | None) -> str | None:
     if not name:
         return None
     if re.search(r"[\u3400-\u9fff]", name):
+        # Counted without gaps: a space or an invisible character typed between surname and given name
+        # would take the star, and 张 三 showed as 张*三, the whole name.
+        name = "".join(ch for ch in name if not ch.isspace() and unicodedata.category(ch) != "Cf")
         if len(name) == 1:
             return "*"
         if len(name) == 2:
@@ -127,8 +133,10 @@ def submit(item_code: str, *, body: str, kind: str, ip: str, lang: str, display_
     # must not both pass the duplicate check or the limit (other workers, other nodes included).
     hold_write_lock(f"feedback:{ip_hash}")
     now = utcnow()
+    # A comment its author withdrew meanwhile is not one to send them back to: sent again, it is meant again.
     duplicate = db.session.scalar(
-        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.created_at >= now - DUPLICATE_WINDOW)
+        select(Feedback).where(Feedback.body_hash == body_hash, Feedback.created_at >= now - DUPLICATE_WINDOW,
+                               Feedback.state != ModerationState.WITHDRAWN)
         .order_by(Feedback.id.desc())
     )
     if duplicate:
@@ -391,7 +399,8 @@ def valid_contact(value: str) -> bool:
     from .follow import normalise_email  # the one reading of an address, also for "tell me the answer"
 
     value = unicodedata.normalize("NFKC", value).strip()
-    return bool(normalise_email(value) or CONTACT_PHONE_RE.fullmatch(value))
+    return bool(normalise_email(value) or (
+        CONTACT_PHONE_RE.fullmatch(value) and sum(c.isdigit() for c in value) in CONTACT_PHONE_DIGITS))
 
 
 # --- The moderators' views -------------------------------------------------------------------

@@ -37,6 +37,9 @@ UNCONFIRMED_FOR = timedelta(days=7)
 # Follow requests for one address, from the follow form and the comment form's "e-mail me the answer"
 # together, so that nobody can flood a mailbox with confirmations through either.
 PER_ADDRESS = limit_parse("3 per hour")
+# A request repeated sooner than this (a double tap, the button pressed again while the mail is on its way)
+# sends nothing new: a new link would replace the one already mailed, which then answers "no longer valid".
+RESEND_AFTER = timedelta(minutes=10)
 
 CONFIRM_SUBJECT = N_("Please confirm: follow %(name)s")
 CONFIRM_BODY = N_("Someone, probably you, asked on the Zhangjiang Work Points site to receive an e-mail "
@@ -125,7 +128,7 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     _count_request(email)
     sub = db.session.scalar(select(Subscription).where(Subscription.email == email, Subscription.kind == kind,
                                                        Subscription.key == str(key)))
-    if sub is not None and sub.confirmed_at is not None:
+    if sub is not None and (sub.confirmed_at is not None or sub.created_at >= utcnow() - RESEND_AFTER):
         return
     token = secrets.token_urlsafe(24)
     if sub is None:
@@ -141,6 +144,12 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     except IntegrityError:
         # The same request at the same moment (a double tap) stored the row first and queued its mail.
         db.session.rollback()
+
+
+def asked(email: str, kind: str, key: str) -> bool:
+    """Whether this address already follows this thing or asked to (confirmed or not)."""
+    return db.session.scalar(select(Subscription.id).where(
+        Subscription.email == normalise_email(email), Subscription.kind == kind, Subscription.key == key)) is not None
 
 
 def pending(token: str) -> Subscription | None:

@@ -24,10 +24,15 @@ _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
-    """NFKC text and, for each of its characters, the index of the typed character it came from."""
+    """NFKC text and, for each of its characters, the index of the typed character it came from. Invisible
+    format characters (zero-width space, soft hyphen, direction marks: category Cf) are left out, as a reader
+    sees them: pasted inside a number they hid it from every rule while the page showed it whole; inside a
+    match they are replaced with it."""
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "Cf":
+            continue
         folded = unicodedata.normalize("NFKC", ch)
         out.append(folded)
         origin.extend([i] * len(folded))

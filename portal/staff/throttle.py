@@ -15,28 +15,16 @@ which names exist. Only failures (401) count; every refusal is audited.
 """
 from __future__ import annotations
 
-import ipaddress
-
 from flask import current_app, g, request, session
-from flask_limiter.util import get_remote_address
 
-from ..extensions import limiter
+from ..extensions import client_network, limiter
 from ..services import auth
 from ..usernames import username_key
 
 
 def _network() -> str:
-    """The address the limits count: IPv4 as is, IPv6 as its /64."""
-    address = get_remote_address()
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 4:
-        return str(ip)
-    if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client seen through a dual-stack socket
-        return str(ip.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    """The address the limits count: IPv4 as is, IPv6 as its /64 (the residents' limits count the same)."""
+    return client_network()
 
 
 def _address_key() -> str:
