@@ -585,3 +585,32 @@ def test_a_project_on_two_rows_is_a_problem(app, staff_client):
     page = upload(editor, out.getvalue())
     assert f"row {row + 1}, column A (Project ID): This project is already on row {row}" in text_of(page.data)
     assert "/publish" not in page.data.decode()
+
+
+def _sites(app, code: str):
+    from portal.extensions import db
+    from portal.models import ProjectSite
+
+    with app.app_context():
+        return [(s.name_zh, s.stage, len(s.stages)) for s in
+                db.session.query(ProjectSite).filter_by(item_code=code).order_by(ProjectSite.id)]
+
+
+def test_a_project_moved_after_the_download_is_no_locked_column_edited(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    row = row_of(data, ITEMS, "2.3", "starts")
+    data = edit_xlsx(data, [(ITEMS, row, "new_status", "推进中"), (ITEMS, row, "note_zh", "居民意见汇总中"),
+                            (ITEMS, row, "happened_on", "2023-09-01")])
+    # Meanwhile a colleague adds a project and moves another in the item form: 2.3's counted figures change.
+    from progress_support import move_site
+    add_site(app, "2.3", "测试小区4号楼", "consultation", target="consultations")
+    move_site(app, site_id, "construction", "2023-09-02", "开工")
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "This column is locked" not in body and "/publish" in page.data.decode(), body[-900:]
+    assert publish(editor, page).status_code == 302
+    assert [e.note_zh for e in _history(app, "2.3")] == ["居民意见汇总中"] and len(_history(app, "3.2.1")) == 1
+    assert _sites(app, "2.3") == [("测试小区3号楼", "construction", 2), ("测试小区4号楼", "consultation", 1)]

@@ -18,6 +18,8 @@ ITEM_FIELDS = ("new_status", "note_zh", "note_en", "happened_on")
 # Where each of update_problems' fields is in the sheet.
 FIELD_COLUMNS = {"status": "new_status", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on"}
 NO_TARGET = N_("This work point has no such target.")
+# A counted target's figure follows its projects, which move with no entry of the work point (see check_locked).
+COUNTED = frozenset({"last_value"})
 DIFFERENT = N_("Another row of this work point gives a different value here; fill it in on one row only.")
 
 
@@ -58,7 +60,7 @@ def _one_value_each(plan: Plan, group: list[dict]) -> tuple[dict[str, str], dict
 
 def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, dict[str, str], dict[str, int]]:
     expected = {r["target"]: r for r in item_rows(state)}
-    targets = {t.key: t for t in state.item.targets}
+    targets, derived = {t.key: t for t in state.item.targets}, state.derived()
     stale, values, rows = False, {}, {}
     for row in group:
         cells = row["cells"]
@@ -66,7 +68,8 @@ def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, d
         if want is None:
             plan.add(NO_TARGET, "items", row["row"], "target")
             continue
-        stale = check_locked(plan, ITEMS, row, want) or stale
+        counted = COUNTED if want["target"] in derived else frozenset()
+        stale = check_locked(plan, ITEMS, row, want, counted) or stale
         value = cells.get("new_value")
         if not value:
             continue

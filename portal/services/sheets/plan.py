@@ -116,14 +116,17 @@ def same(col: Column, text: str, expected) -> bool:
     return text.strip() == want
 
 
-def check_locked(plan: Plan, sheet: Sheet, row: dict, expected: dict) -> bool:
+def check_locked(plan: Plan, sheet: Sheet, row: dict, expected: dict, unversioned: frozenset[str] = frozenset()) -> bool:
     """Adds a problem for each locked cell edited; returns whether the row was downloaded before the newest
-    update (its version differs), in which case the columns describing that state are not compared."""
+    update (its version differs), in which case the columns describing that state are not compared.
+    `unversioned`: columns showing a state the row's version does not follow (the figure of a target counted
+    from projects changes when a project moves, with no new entry of the work point): a colleague's work, not
+    an edit, so never compared."""
     cells = row["cells"]
     now = cell_text(expected.get("version"))
     stale = not same(sheet.column("version"), cells["version"], now) if "version" in cells else now != ""
     for col in sheet.columns:
-        if not col.locked or col.key not in cells or (stale and col.key in STATE_KEYS):
+        if not col.locked or col.key not in cells or (stale and col.key in STATE_KEYS) or col.key in unversioned:
             continue
         if not same(col, cells[col.key], expected.get(col.key)):
             plan.add(LOCKED, sheet.key, row["row"], col.key, was=cell_text(expected.get(col.key)),
