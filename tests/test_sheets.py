@@ -596,6 +596,27 @@ def _sites(app, code: str):
                 db.session.query(ProjectSite).filter_by(item_code=code).order_by(ProjectSite.id)]
 
 
+def test_a_back_dated_sheet_uploaded_again_is_not_published_twice(app, staff_client):
+    editor = staff_client("editor")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations", on="2023-08-01")
+    publish_update(app, "3.2.1", "in_progress", "同事的更新", "2023-09-05", progress={"road_km": 2})
+    from progress_support import move_site
+    move_site(app, site_id, "construction", "2023-09-05", "开工")
+    # An office reports, late, what happened in August: earlier than the newest entries.
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5, on="2023-08-20", note="八月完成1.5公里")
+    row = row_of(data, SITES, str(site_id), key="site_id")
+    data = edit_xlsx(data, [(SITES, row, "new_stage", "施工中"), (SITES, row, "note_zh", "八月先开工一部分"),
+                            (SITES, row, "happened_on", "2023-08-20")])
+    first = upload(editor, data)
+    assert "/publish" in first.data.decode(), text_of(first.data)[-900:]
+    assert publish(editor, first).status_code == 302
+    assert len(_history(app, "3.2.1")) == 2 and _sites(app, "2.3")[0][2] == 3
+    again = upload(editor, data)  # the same file again, by mistake
+    body = text_of(again.data)
+    assert "没有变化" in body and "/publish" not in again.data.decode(), body[-900:]
+    assert len(_history(app, "3.2.1")) == 2 and _sites(app, "2.3")[0][2] == 3
+
+
 def test_a_project_moved_after_the_download_is_no_locked_column_edited(app, staff_client):
     editor = staff_client("editor")
     editor.set_cookie("lang", "en")

@@ -115,9 +115,11 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
         return
     note_zh, note_en = fields["note_zh"].strip(), fields["note_en"].strip()
     latest = state.latest
-    if latest and (latest.status, latest.note_zh, latest.note_en or "", latest.happened_on,
-                   {p.target_key: p.value for p in latest.progress}) == (status, note_zh, note_en, happened, clean):
-        plan.unchanged += 1  # this very update is already published (the same sheet uploaded again)
+    if any((e.status, e.note_zh, e.note_en or "", e.happened_on, {p.target_key: p.value for p in e.progress})
+           == (status, note_zh, note_en, happened, clean) for e in state.entries):
+        # This very update is already published (the same sheet uploaded again). Any entry, not only the newest:
+        # a back-dated update is history, below the newest, and the version the row carries does not change.
+        plan.unchanged += 1
         return
     if stale:
         conflict(plan, ITEMS, group[0]["row"], latest.happened_on if latest else None)

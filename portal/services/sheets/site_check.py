@@ -64,9 +64,9 @@ def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
     if errors:
         return
     newest = site_history(site)[0] if site.stages else None
-    if newest and (newest.stage, newest.note_zh or "", newest.note_en or "", newest.happened_on) == (
-            stage, note_zh, note_en, happened):
-        plan.unchanged += 1
+    if any((e.stage, e.note_zh or "", e.note_en or "", e.happened_on) == (stage, note_zh, note_en, happened)
+           for e in site.stages):
+        plan.unchanged += 1  # published already, perhaps back-dated below the newest entry (see check.py)
         return
     if stale:
         conflict(plan, SITES, row["row"], newest.happened_on if newest else None)
