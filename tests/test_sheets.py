@@ -617,6 +617,28 @@ def test_a_back_dated_sheet_uploaded_again_is_not_published_twice(app, staff_cli
     assert len(_history(app, "3.2.1")) == 2 and _sites(app, "2.3")[0][2] == 3
 
 
+def test_a_project_another_office_added_first_is_not_dropped_silently(app, staff_client):
+    first, second = staff_client("editor"), staff_client("editor")
+    second.set_cookie("lang", "en")
+    sheet = download(first)
+
+    def adding(stage, note):
+        return edit_xlsx(sheet, [(SITES, 2, "code", "2.3"), (SITES, 2, "target", "consultations"),
+                                 (SITES, 2, "name_zh", "测试小区5号楼"), (SITES, 2, "building", "5号楼"),
+                                 (SITES, 2, "new_stage", stage), (SITES, 2, "note_zh", note),
+                                 (SITES, 2, "happened_on", "2023-10-02")])
+
+    mine = adding("征询居民意见", "开始征询")
+    assert publish(first, upload(first, mine)).status_code == 302
+    # Another office, from its own copy, reports the same building at a later stage.
+    page = upload(second, adding("施工中", "已开工"))
+    body = text_of(page.data)
+    assert "No changes" not in body and "/publish" not in page.data.decode(), body[-900:]
+    assert "row 2, column E (Name)" in body and "already" in body, body[-1500:]
+    assert _sites(app, "2.3") == [("测试小区5号楼", "consultation", 1)]
+    assert "No changes" in text_of(upload(second, mine).data)  # the first file again is unchanged
+
+
 def test_a_project_moved_after_the_download_is_no_locked_column_edited(app, staff_client):
     editor = staff_client("editor")
     editor.set_cookie("lang", "en")
