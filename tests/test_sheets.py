@@ -657,3 +657,49 @@ def test_a_project_moved_after_the_download_is_no_locked_column_edited(app, staf
     assert publish(editor, page).status_code == 302
     assert [e.note_zh for e in _history(app, "2.3")] == ["居民意见汇总中"] and len(_history(app, "3.2.1")) == 1
     assert _sites(app, "2.3") == [("测试小区3号楼", "construction", 2), ("测试小区4号楼", "consultation", 1)]
+
+
+def _zh_builtin_date(data: bytes, code: str, builtin: int) -> bytes:
+    """The workbook as Excel on a Chinese Windows saves a date typed as 2023年9月1日: the cell's style names a
+    built-in format of that locale by its number alone, with no format code in the file."""
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = body.decode()
+                escaped = code.replace('"', "&quot;")
+                m = re.search(rf'<numFmt numFmtId="(\d+)" formatCode="{re.escape(escaped)}"\s*/>', text)
+                assert m, text[:600]
+                text = text.replace(m.group(0), "").replace(f'numFmtId="{m.group(1)}"', f'numFmtId="{builtin}"')
+                body = text.encode()
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_date_cell_is_read_as_the_clerk_sees_it(app, staff_client):
+    from datetime import datetime
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "3.2.1", "road_km", 1.5, on=datetime(2023, 9, 1))
+    # Typed as 2023年9月1日 in Excel on a Chinese Windows: built-in format 31, a date like any other.
+    zh_day = _zh_builtin_date(format_xlsx(data, [(ITEMS, row, "happened_on", 'yyyy"年"m"月"d"日"')]),
+                              'yyyy"年"m"月"d"日"', 31)
+    page = upload(editor, zh_day)
+    body = text_of(page.data)
+    assert "Date it happened: 2023-09-01" in body and "/publish" in page.data.decode(), body[-900:]
+    # Typed as 2023年9月 or 9月1日: the cell shows no day (or no year), and the portal must not invent one.
+    where = f"row {row}, column Q (Date it happened): Please give the date as YYYY-MM-DD."
+    for number_format, builtin in (('yyyy"年"m"月"', None), ('yyyy"年"m"月"', 57), ('m"月"d"日"', None),
+                                   ('m"月"d"日"', 58), ("mmm-yy", None)):
+        sheet = format_xlsx(data, [(ITEMS, row, "happened_on", number_format)])
+        if builtin:
+            sheet = _zh_builtin_date(sheet, number_format, builtin)
+        page = upload(editor, sheet)
+        body = text_of(page.data)
+        assert where in body and "/publish" not in page.data.decode(), (number_format, builtin, body[-900:])
+    assert _history(app, "3.2.1") == []

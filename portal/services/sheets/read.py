@@ -11,9 +11,11 @@ import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.datetime import from_excel
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -34,6 +36,15 @@ HEADER_ROWS = 10
 # What a number format shows literally: quoted text and backslash-escaped characters ("0.0\%" shows a % sign
 # without multiplying by 100, as "0.0%" does).
 LITERAL_RE = re.compile(r'"[^"]*"|\\.')
+# What a number format shows that is no part of the date: [$-804] (locale), [DBNum1] (Chinese numerals), [Red].
+SECTIONS_RE = re.compile(r"\[[^\]]*\]")
+# Excel on a Chinese Windows saves the dates typed as 2023年9月1日, 2023年9月 or 9月1日 with a built-in format of
+# that locale, named by its number alone (no format code in the file), which openpyxl does not know as a date.
+ZH_DATE_FORMATS = {
+    27: 'yyyy"年"m"月"', 28: 'm"月"d"日"', 29: 'm"月"d"日"', 30: "m-d-yy", 31: 'yyyy"年"m"月"d"日"',
+    36: 'yyyy"年"m"月"', 50: 'yyyy"年"m"月"', 51: 'm"月"d"日"', 52: 'yyyy"年"m"月"', 53: 'm"月"d"日"',
+    54: 'm"月"d"日"', 57: 'yyyy"年"m"月"', 58: 'm"月"d"日"',
+}
 NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.")
 NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
               "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
@@ -144,13 +155,34 @@ def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
 def _shown(cell):
     """A cell's value as the clerk sees it: Excel stores 96% as 0.96 in a cell formatted as a percentage.
     It is given as the text "96%", as Excel saves it to CSV, so that the figure's parser treats both alike
-    (and can refuse a percentage where the target counts things)."""
+    (and can refuse a percentage where the target counts things). A date is given as the date it shows (see
+    _day)."""
     value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent(cell.number_format):
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    builtin = ZH_DATE_FORMATS.get(getattr(getattr(cell, "style_array", None), "numFmtId", None))
+    if number and builtin:
+        try:
+            value = from_excel(value, cell.parent.parent.epoch)
+        except (OverflowError, ValueError, TypeError):
+            return value
+        return _day(value, builtin)
+    if isinstance(value, (datetime, date)):
+        return _day(value, cell.number_format)
+    if number and _is_percent(cell.number_format):
         # Excel shows at most 15 significant digits: 57.3% is 57.3 even if stored as 0.5730000000000001, and 7%
         # is exactly 7, not 7.000000000000001.
         return cell_text(float(Decimal(f"{value:.15g}").scaleb(2))) + "%"
     return value
+
+
+def _day(value, number_format: str | None):
+    """A date cell that shows no day ("2023年6月", typed so) or no year ("6月30日": the spreadsheet program took
+    the year of the day it was typed) is given as the text it shows, which no date is read from: the clerk chose
+    neither the day nor the year the cell holds, and the portal must not publish one."""
+    shown = SECTIONS_RE.sub("", LITERAL_RE.sub("", number_format or "")).lower()
+    if "d" in shown and ("y" in shown or "e" in shown):
+        return value
+    return f"{value.year}年{value.month}月" if "d" not in shown else f"{value.month}月{value.day}日"
 
 
 def _is_percent(number_format: str | None) -> bool:
