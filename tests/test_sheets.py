@@ -703,3 +703,26 @@ def test_a_date_cell_is_read_as_the_clerk_sees_it(app, staff_client):
         body = text_of(page.data)
         assert where in body and "/publish" not in page.data.decode(), (number_format, builtin, body[-900:])
     assert _history(app, "3.2.1") == []
+
+
+def test_the_preview_says_when_a_date_before_the_newest_entry_leaves_the_current_state(app, staff_client):
+    from progress_support import move_site
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations", on="2023-08-01")
+    move_site(app, site_id, "construction", "2023-09-05", "开工")
+    publish_update(app, "3.2.1", "in_progress", "同事的更新", "2023-09-05", progress={"road_km": 2})
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5, status="已完成", on="2023-08-20")
+    row = row_of(data, SITES, str(site_id), key="site_id")
+    data = edit_xlsx(data, [(SITES, row, "new_stage", "已完成"), (SITES, row, "happened_on", "2023-08-20")])
+    page = upload(editor, data)
+    body = text_of(page.data)
+    # Published, these are history: the newest entries, of 5 September, still give the status and figures.
+    assert body.count("dated before the newest entry (2023-09-05)") == 2, body[-1500:]
+    assert publish(editor, page).status_code == 302
+    api = app.test_client().get("/api/v1/items/3.2.1").get_json()
+    assert api["status"]["code"] == "in_progress"
+    assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [2]
+    fresh, _ = _fill(download(editor), "3.2.1", "road_km", 2.5, on="2023-09-20")
+    assert "dated before the newest entry" not in text_of(upload(editor, fresh).data)

@@ -128,4 +128,5 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
     targets = {t.key: t for t in state.item.targets}
     plan.items.append(ItemChange(
         state.item.code, state.item.title, group[0]["row"], state.status, status,
-        [ValueChange(targets[k], current.get(k), v) for k, v in clean.items()], note_zh, note_en, happened))
+        [ValueChange(targets[k], current.get(k), v) for k, v in clean.items()], note_zh, note_en, happened,
+        latest.happened_on if latest else None))

@@ -39,6 +39,11 @@ class ItemChange:
     note_zh: str
     note_en: str
     happened_on: date
+    newest_on: date | None = None  # the date of the newest entry published: one dated before it is history
+
+    @property
+    def back_dated(self) -> bool:
+        return self.newest_on is not None and self.happened_on < self.newest_on
 
 
 @dataclass
@@ -56,6 +61,11 @@ class SiteChange:
     fields: dict = field(default_factory=dict)  # a new site's target, place, building, English name
     # The listed site itself: held here so the session's identity map (weak references) keeps it loaded.
     site: object = None
+    newest_on: date | None = None  # as in ItemChange
+
+    @property
+    def back_dated(self) -> bool:
+        return self.newest_on is not None and self.happened_on < self.newest_on
 
 
 @dataclass

@@ -76,7 +76,8 @@ def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
         conflict(plan, SITES, row["row"], newest.happened_on if newest else None)
         return
     plan.sites.append(SiteChange("stage", row["row"], site.item_code, site.id, site.name_zh, site.stage, stage,
-                                 note_zh, note_en, happened, site=site))
+                                 note_zh, note_en, happened, site=site,
+                                 newest_on=newest.happened_on if newest else None))
 
 
 def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen: set) -> None:
