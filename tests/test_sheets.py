@@ -726,3 +726,16 @@ def test_the_preview_says_when_a_date_before_the_newest_entry_leaves_the_current
     assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [2]
     fresh, _ = _fill(download(editor), "3.2.1", "road_km", 2.5, on="2023-09-20")
     assert "dated before the newest entry" not in text_of(upload(editor, fresh).data)
+
+
+def test_a_figure_lower_than_the_last_published_is_marked_in_the_preview(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    publish_update(app, "3.2.1", "in_progress", "完成2公里", "2023-09-05", progress={"road_km": 2})
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 0.2, on="2023-09-20")  # 2.0 typed as 0.2
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "2 → 0.2 km (lower than the figure published before)" in body, body[-900:]
+    assert "/publish" in page.data.decode()  # a correction may lower a figure: marked, not refused
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 2.5, on="2023-09-20")
+    assert "lower than the figure published before" not in text_of(upload(editor, data).data)

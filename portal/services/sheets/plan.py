@@ -27,6 +27,11 @@ class ValueChange:
     def above_target(self) -> bool:
         return self.new > self.target.value
 
+    @property
+    def below_last(self) -> bool:
+        """Progress going back: a correction, or a slip (0.2 typed for 2); marked, so that it is not published unseen."""
+        return self.old is not None and self.new < self.old
+
 
 @dataclass
 class ItemChange:
