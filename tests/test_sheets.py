@@ -739,3 +739,17 @@ def test_a_figure_lower_than_the_last_published_is_marked_in_the_preview(app, st
     assert "/publish" in page.data.decode()  # a correction may lower a figure: marked, not refused
     data, _ = _fill(download(editor), "3.2.1", "road_km", 2.5, on="2023-09-20")
     assert "lower than the figure published before" not in text_of(upload(editor, data).data)
+
+
+def test_a_work_point_code_typed_into_a_new_project_row_stays_text(app, staff_client):
+    """A spreadsheet program reads 2.10 typed into a General cell as the number 2.1, which is another work point
+    (next year's notice may have ten points in an area): the code cells are text cells."""
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    wb = load_workbook(io.BytesIO(download(editor)))
+    for title in (ITEMS, SITES):
+        ws = wb[title]
+        codes = [ws.cell(row=n, column=1 if title == ITEMS else 2) for n in range(2, ws.max_row + 1)]
+        assert codes and {c.number_format for c in codes} == {"@"}, title
