@@ -753,3 +753,15 @@ def test_a_work_point_code_typed_into_a_new_project_row_stays_text(app, staff_cl
         ws = wb[title]
         codes = [ws.cell(row=n, column=1 if title == ITEMS else 2) for n in range(2, ws.max_row + 1)]
         assert codes and {c.number_format for c in codes} == {"@"}, title
+
+
+def test_a_formula_saved_without_its_result_is_refused_not_read_as_empty(app, staff_client):
+    """Excel and WPS save a formula's result beside it; a file written by a program (a macro, a script, openpyxl
+    itself) may hold the formula alone, which read as an empty cell: the figure was dropped unseen."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "3.2.1", "road_km", "=1+0.5")
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert f"row {row}, column M (New value): This cell holds a formula" in body, body[-900:]
+    assert "/publish" not in page.data.decode() and _history(app, "3.2.1") == []
