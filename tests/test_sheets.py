@@ -765,3 +765,17 @@ def test_a_formula_saved_without_its_result_is_refused_not_read_as_empty(app, st
     body = text_of(page.data)
     assert f"row {row}, column M (New value): This cell holds a formula" in body, body[-900:]
     assert "/publish" not in page.data.decode() and _history(app, "3.2.1") == []
+
+
+def test_a_computed_figure_is_read_as_the_spreadsheet_shows_it(app, staff_client):
+    """=25*0.28 is stored as 7.000000000000001, shown (to 15 digits) and compared by Excel as 7."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, _ = _fill(download(editor), "2.3", "consultations", 25 * 0.28)
+    data, _ = _fill(data, "3.2.1", "road_km", 1.1 + 0.2)  # 1.3000000000000003
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "whole number" not in body and "/publish" in page.data.decode(), body[-900:]
+    assert publish(editor, page).status_code == 302
+    api = app.test_client().get("/api/v1/items/3.2.1").get_json()
+    assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [1.3]

@@ -198,6 +198,9 @@ def _shown(cell):
         # Excel shows at most 15 significant digits: 57.3% is 57.3 even if stored as 0.5730000000000001, and 7%
         # is exactly 7, not 7.000000000000001.
         return cell_text(float(Decimal(f"{value:.15g}").scaleb(2))) + "%"
+    if isinstance(value, float):
+        # The same for any figure: =25*0.28 is stored as 7.000000000000001, and shown and compared as 7.
+        return float(f"{value:.15g}")
     return value
 
 
