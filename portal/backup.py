@@ -203,7 +203,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
         if info["kind"] != dialect:
             raise BackupError(gettext("%(archive)s holds a %(kind)s database; this site uses %(dialect)s",
                                       archive=archive, kind=info["kind"], dialect=dialect))
-        _check_revision(archive, manifest.get("alembic_revision"))
+        _check_revision(archive, info.get("alembic_revision"))
         db.session.remove()
         db.engine.dispose()
         if dialect == "sqlite":

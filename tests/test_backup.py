@@ -205,7 +205,9 @@ def test_a_backup_of_a_newer_release_is_refused_before_anything_changes(site, tm
             data = src.extractfile(member).read() if member.isfile() else None
             if member.name.endswith("/manifest.json"):
                 manifest = json.loads(data)
-                manifest["alembic_revision"] = "a_later_release"
+                # Where create_backup writes it (the test had set a key of its own at the top, never read from a real
+                # archive, and passed while a real newer release's backup was restored over the live database).
+                manifest["database"]["alembic_revision"] = "a_later_release"
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             dst.addfile(member, io.BytesIO(data) if data is not None else None)

@@ -291,3 +291,20 @@ def test_a_mangled_version_on_a_first_outcome_saves_it_not_an_error_page(app, st
     assert answer.status_code == 302
     assert outcome_row(app).result == "completed"
     assert len(audit_entries(app, "item.outcome")) == 1
+
+
+def test_a_percentage_achieved_is_taken_with_its_percent_sign_as_in_the_item_form(app, staff_client):
+    c = staff_client("editor")
+    c.set_cookie("lang", "en")
+    url = f"/staff/plans/{PLAN}/items/4.1/outcome"
+    data = {"result": "completed", "note_zh": "居住区达标率保持在95%以上。", "figure_compliance_rate": "96.5%"}
+    assert c.post(url, data={**hidden_fields(c.get(url).data), **data}).status_code == 302
+    assert outcome_row(app, "4.1").figures == {"compliance_rate": 96.5}
+    # Full width, as a Chinese input method types it; and a percent sign on a count is said to be one.
+    data.update(figure_compliance_rate="９７％", figure_model_estates="12%")
+    answer = c.post(url, data={**hidden_fields(c.get(url).data), **data})
+    assert answer.status_code == 400
+    assert "not a percentage" in _error_of(answer.get_data(as_text=True), "figure_model_estates")
+    del data["figure_model_estates"]
+    assert c.post(url, data={**hidden_fields(c.get(url).data), **data}).status_code == 302
+    assert outcome_row(app, "4.1").figures == {"compliance_rate": 97}

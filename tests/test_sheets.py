@@ -585,3 +585,197 @@ def test_a_project_on_two_rows_is_a_problem(app, staff_client):
     page = upload(editor, out.getvalue())
     assert f"row {row + 1}, column A (Project ID): This project is already on row {row}" in text_of(page.data)
     assert "/publish" not in page.data.decode()
+
+
+def _sites(app, code: str):
+    from portal.extensions import db
+    from portal.models import ProjectSite
+
+    with app.app_context():
+        return [(s.name_zh, s.stage, len(s.stages)) for s in
+                db.session.query(ProjectSite).filter_by(item_code=code).order_by(ProjectSite.id)]
+
+
+def test_a_back_dated_sheet_uploaded_again_is_not_published_twice(app, staff_client):
+    editor = staff_client("editor")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations", on="2023-08-01")
+    publish_update(app, "3.2.1", "in_progress", "同事的更新", "2023-09-05", progress={"road_km": 2})
+    from progress_support import move_site
+    move_site(app, site_id, "construction", "2023-09-05", "开工")
+    # An office reports, late, what happened in August: earlier than the newest entries.
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5, on="2023-08-20", note="八月完成1.5公里")
+    row = row_of(data, SITES, str(site_id), key="site_id")
+    data = edit_xlsx(data, [(SITES, row, "new_stage", "施工中"), (SITES, row, "note_zh", "八月先开工一部分"),
+                            (SITES, row, "happened_on", "2023-08-20")])
+    first = upload(editor, data)
+    assert "/publish" in first.data.decode(), text_of(first.data)[-900:]
+    assert publish(editor, first).status_code == 302
+    assert len(_history(app, "3.2.1")) == 2 and _sites(app, "2.3")[0][2] == 3
+    again = upload(editor, data)  # the same file again, by mistake
+    body = text_of(again.data)
+    assert "没有变化" in body and "/publish" not in again.data.decode(), body[-900:]
+    assert len(_history(app, "3.2.1")) == 2 and _sites(app, "2.3")[0][2] == 3
+
+
+def test_a_project_another_office_added_first_is_not_dropped_silently(app, staff_client):
+    first, second = staff_client("editor"), staff_client("editor")
+    second.set_cookie("lang", "en")
+    sheet = download(first)
+
+    def adding(stage, note):
+        return edit_xlsx(sheet, [(SITES, 2, "code", "2.3"), (SITES, 2, "target", "consultations"),
+                                 (SITES, 2, "name_zh", "测试小区5号楼"), (SITES, 2, "building", "5号楼"),
+                                 (SITES, 2, "new_stage", stage), (SITES, 2, "note_zh", note),
+                                 (SITES, 2, "happened_on", "2023-10-02")])
+
+    mine = adding("征询居民意见", "开始征询")
+    assert publish(first, upload(first, mine)).status_code == 302
+    # Another office, from its own copy, reports the same building at a later stage.
+    page = upload(second, adding("施工中", "已开工"))
+    body = text_of(page.data)
+    assert "No changes" not in body and "/publish" not in page.data.decode(), body[-900:]
+    assert "row 2, column E (Name)" in body and "already" in body, body[-1500:]
+    assert _sites(app, "2.3") == [("测试小区5号楼", "consultation", 1)]
+    assert "No changes" in text_of(upload(second, mine).data)  # the first file again is unchanged
+
+
+def test_a_project_moved_after_the_download_is_no_locked_column_edited(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    row = row_of(data, ITEMS, "2.3", "starts")
+    data = edit_xlsx(data, [(ITEMS, row, "new_status", "推进中"), (ITEMS, row, "note_zh", "居民意见汇总中"),
+                            (ITEMS, row, "happened_on", "2023-09-01")])
+    # Meanwhile a colleague adds a project and moves another in the item form: 2.3's counted figures change.
+    from progress_support import move_site
+    add_site(app, "2.3", "测试小区4号楼", "consultation", target="consultations")
+    move_site(app, site_id, "construction", "2023-09-02", "开工")
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "This column is locked" not in body and "/publish" in page.data.decode(), body[-900:]
+    assert publish(editor, page).status_code == 302
+    assert [e.note_zh for e in _history(app, "2.3")] == ["居民意见汇总中"] and len(_history(app, "3.2.1")) == 1
+    assert _sites(app, "2.3") == [("测试小区3号楼", "construction", 2), ("测试小区4号楼", "consultation", 1)]
+
+
+def _zh_builtin_date(data: bytes, code: str, builtin: int) -> bytes:
+    """The workbook as Excel on a Chinese Windows saves a date typed as 2023年9月1日: the cell's style names a
+    built-in format of that locale by its number alone, with no format code in the file."""
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = body.decode()
+                escaped = code.replace('"', "&quot;")
+                m = re.search(rf'<numFmt numFmtId="(\d+)" formatCode="{re.escape(escaped)}"\s*/>', text)
+                assert m, text[:600]
+                text = text.replace(m.group(0), "").replace(f'numFmtId="{m.group(1)}"', f'numFmtId="{builtin}"')
+                body = text.encode()
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_date_cell_is_read_as_the_clerk_sees_it(app, staff_client):
+    from datetime import datetime
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "3.2.1", "road_km", 1.5, on=datetime(2023, 9, 1))
+    # Typed as 2023年9月1日 in Excel on a Chinese Windows: built-in format 31, a date like any other.
+    zh_day = _zh_builtin_date(format_xlsx(data, [(ITEMS, row, "happened_on", 'yyyy"年"m"月"d"日"')]),
+                              'yyyy"年"m"月"d"日"', 31)
+    page = upload(editor, zh_day)
+    body = text_of(page.data)
+    assert "Date it happened: 2023-09-01" in body and "/publish" in page.data.decode(), body[-900:]
+    # Typed as 2023年9月 or 9月1日: the cell shows no day (or no year), and the portal must not invent one.
+    where = f"row {row}, column Q (Date it happened): Please give the date as YYYY-MM-DD."
+    for number_format, builtin in (('yyyy"年"m"月"', None), ('yyyy"年"m"月"', 57), ('m"月"d"日"', None),
+                                   ('m"月"d"日"', 58), ("mmm-yy", None)):
+        sheet = format_xlsx(data, [(ITEMS, row, "happened_on", number_format)])
+        if builtin:
+            sheet = _zh_builtin_date(sheet, number_format, builtin)
+        page = upload(editor, sheet)
+        body = text_of(page.data)
+        assert where in body and "/publish" not in page.data.decode(), (number_format, builtin, body[-900:])
+    assert _history(app, "3.2.1") == []
+
+
+def test_the_preview_says_when_a_date_before_the_newest_entry_leaves_the_current_state(app, staff_client):
+    from progress_support import move_site
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    site_id = add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations", on="2023-08-01")
+    move_site(app, site_id, "construction", "2023-09-05", "开工")
+    publish_update(app, "3.2.1", "in_progress", "同事的更新", "2023-09-05", progress={"road_km": 2})
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 1.5, status="已完成", on="2023-08-20")
+    row = row_of(data, SITES, str(site_id), key="site_id")
+    data = edit_xlsx(data, [(SITES, row, "new_stage", "已完成"), (SITES, row, "happened_on", "2023-08-20")])
+    page = upload(editor, data)
+    body = text_of(page.data)
+    # Published, these are history: the newest entries, of 5 September, still give the status and figures.
+    assert body.count("dated before the newest entry (2023-09-05)") == 2, body[-1500:]
+    assert publish(editor, page).status_code == 302
+    api = app.test_client().get("/api/v1/items/3.2.1").get_json()
+    assert api["status"]["code"] == "in_progress"
+    assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [2]
+    fresh, _ = _fill(download(editor), "3.2.1", "road_km", 2.5, on="2023-09-20")
+    assert "dated before the newest entry" not in text_of(upload(editor, fresh).data)
+
+
+def test_a_figure_lower_than_the_last_published_is_marked_in_the_preview(app, staff_client):
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    publish_update(app, "3.2.1", "in_progress", "完成2公里", "2023-09-05", progress={"road_km": 2})
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 0.2, on="2023-09-20")  # 2.0 typed as 0.2
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "2 → 0.2 km (lower than the figure published before)" in body, body[-900:]
+    assert "/publish" in page.data.decode()  # a correction may lower a figure: marked, not refused
+    data, _ = _fill(download(editor), "3.2.1", "road_km", 2.5, on="2023-09-20")
+    assert "lower than the figure published before" not in text_of(upload(editor, data).data)
+
+
+def test_a_work_point_code_typed_into_a_new_project_row_stays_text(app, staff_client):
+    """A spreadsheet program reads 2.10 typed into a General cell as the number 2.1, which is another work point
+    (next year's notice may have ten points in an area): the code cells are text cells."""
+    from openpyxl import load_workbook
+
+    editor = staff_client("editor")
+    add_site(app, "2.3", "测试小区3号楼", "consultation", target="consultations")
+    wb = load_workbook(io.BytesIO(download(editor)))
+    for title in (ITEMS, SITES):
+        ws = wb[title]
+        codes = [ws.cell(row=n, column=1 if title == ITEMS else 2) for n in range(2, ws.max_row + 1)]
+        assert codes and {c.number_format for c in codes} == {"@"}, title
+
+
+def test_a_formula_saved_without_its_result_is_refused_not_read_as_empty(app, staff_client):
+    """Excel and WPS save a formula's result beside it; a file written by a program (a macro, a script, openpyxl
+    itself) may hold the formula alone, which read as an empty cell: the figure was dropped unseen."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "3.2.1", "road_km", "=1+0.5")
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert f"row {row}, column M (New value): This cell holds a formula" in body, body[-900:]
+    assert "/publish" not in page.data.decode() and _history(app, "3.2.1") == []
+
+
+def test_a_computed_figure_is_read_as_the_spreadsheet_shows_it(app, staff_client):
+    """=25*0.28 is stored as 7.000000000000001, shown (to 15 digits) and compared by Excel as 7."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, _ = _fill(download(editor), "2.3", "consultations", 25 * 0.28)
+    data, _ = _fill(data, "3.2.1", "road_km", 1.1 + 0.2)  # 1.3000000000000003
+    page = upload(editor, data)
+    body = text_of(page.data)
+    assert "whole number" not in body and "/publish" in page.data.decode(), body[-900:]
+    assert publish(editor, page).status_code == 302
+    api = app.test_client().get("/api/v1/items/3.2.1").get_json()
+    assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [1.3]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import N_
 from ..models import ItemOutcome, WorkItem, utcnow
-from ..rules.progress import has_percent_sign, parse_number
+from ..rules.progress import NOT_PERCENT, has_percent_sign, is_percentage, parse_number
 from ..states import OutcomeKind
 from . import audit
 from .clock import today
@@ -53,14 +53,18 @@ def check_can_record(plan) -> None:
 
 def figure_problem(target, raw) -> tuple[float | None, str | None]:
     """(value, None) for an acceptable figure achieved against a target, (None, message) otherwise."""
-    value = parse_number(raw) if not has_percent_sign(raw) else None
+    # "96%" of a percentage is 96, as in the item form and the progress sheets; on any other target it is refused
+    # as a percent sign, not as "no number".
+    if has_percent_sign(raw) and not is_percentage(target):
+        return None, NOT_PERCENT
+    value = parse_number(raw)
     if value is None:
         return None, N_("Please give a number.")
     if value < 0:
         return None, N_("The figure cannot be negative.")
     if counts_things(target.unit.zh) and not value.is_integer():
         return None, N_("This target counts things; please give a whole number.")
-    if target.unit.en.strip() == "%" and value > 100:
+    if is_percentage(target) and value > 100:
         return None, N_("A percentage cannot be more than 100.")
     return value, None
 

@@ -93,6 +93,9 @@ def _write(ws, sheet: Sheet, row_no: int, values: dict, open_keys: set[str]) -> 
             cell.data_type = "s"  # text that looks like a formula stays text (staff-written names)
         if col.kind == "day":
             cell.number_format = "yyyy-mm-dd"
+        elif col.key == "code":
+            # Text: typed into a General cell, 2.10 becomes the number 2.1, another work point.
+            cell.number_format = "@"
         if col.key in open_keys:
             cell.protection = OPEN
         else:

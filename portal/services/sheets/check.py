@@ -18,6 +18,8 @@ ITEM_FIELDS = ("new_status", "note_zh", "note_en", "happened_on")
 # Where each of update_problems' fields is in the sheet.
 FIELD_COLUMNS = {"status": "new_status", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on"}
 NO_TARGET = N_("This work point has no such target.")
+# A counted target's figure follows its projects, which move with no entry of the work point (see check_locked).
+COUNTED = frozenset({"last_value"})
 DIFFERENT = N_("Another row of this work point gives a different value here; fill it in on one row only.")
 
 
@@ -58,7 +60,7 @@ def _one_value_each(plan: Plan, group: list[dict]) -> tuple[dict[str, str], dict
 
 def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, dict[str, str], dict[str, int]]:
     expected = {r["target"]: r for r in item_rows(state)}
-    targets = {t.key: t for t in state.item.targets}
+    targets, derived = {t.key: t for t in state.item.targets}, state.derived()
     stale, values, rows = False, {}, {}
     for row in group:
         cells = row["cells"]
@@ -66,7 +68,8 @@ def _read_rows(plan: Plan, state: ItemState, group: list[dict]) -> tuple[bool, d
         if want is None:
             plan.add(NO_TARGET, "items", row["row"], "target")
             continue
-        stale = check_locked(plan, ITEMS, row, want) or stale
+        counted = COUNTED if want["target"] in derived else frozenset()
+        stale = check_locked(plan, ITEMS, row, want, counted) or stale
         value = cells.get("new_value")
         if not value:
             continue
@@ -112,9 +115,11 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
         return
     note_zh, note_en = fields["note_zh"].strip(), fields["note_en"].strip()
     latest = state.latest
-    if latest and (latest.status, latest.note_zh, latest.note_en or "", latest.happened_on,
-                   {p.target_key: p.value for p in latest.progress}) == (status, note_zh, note_en, happened, clean):
-        plan.unchanged += 1  # this very update is already published (the same sheet uploaded again)
+    if any((e.status, e.note_zh, e.note_en or "", e.happened_on, {p.target_key: p.value for p in e.progress})
+           == (status, note_zh, note_en, happened, clean) for e in state.entries):
+        # This very update is already published (the same sheet uploaded again). Any entry, not only the newest:
+        # a back-dated update is history, below the newest, and the version the row carries does not change.
+        plan.unchanged += 1
         return
     if stale:
         conflict(plan, ITEMS, group[0]["row"], latest.happened_on if latest else None)
@@ -123,4 +128,5 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
     targets = {t.key: t for t in state.item.targets}
     plan.items.append(ItemChange(
         state.item.code, state.item.title, group[0]["row"], state.status, status,
-        [ValueChange(targets[k], current.get(k), v) for k, v in clean.items()], note_zh, note_en, happened))
+        [ValueChange(targets[k], current.get(k), v) for k, v in clean.items()], note_zh, note_en, happened,
+        latest.happened_on if latest else None))

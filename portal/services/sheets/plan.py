@@ -27,6 +27,11 @@ class ValueChange:
     def above_target(self) -> bool:
         return self.new > self.target.value
 
+    @property
+    def below_last(self) -> bool:
+        """Progress going back: a correction, or a slip (0.2 typed for 2); marked, so that it is not published unseen."""
+        return self.old is not None and self.new < self.old
+
 
 @dataclass
 class ItemChange:
@@ -39,6 +44,11 @@ class ItemChange:
     note_zh: str
     note_en: str
     happened_on: date
+    newest_on: date | None = None  # the date of the newest entry published: one dated before it is history
+
+    @property
+    def back_dated(self) -> bool:
+        return self.newest_on is not None and self.happened_on < self.newest_on
 
 
 @dataclass
@@ -56,6 +66,11 @@ class SiteChange:
     fields: dict = field(default_factory=dict)  # a new site's target, place, building, English name
     # The listed site itself: held here so the session's identity map (weak references) keeps it loaded.
     site: object = None
+    newest_on: date | None = None  # as in ItemChange
+
+    @property
+    def back_dated(self) -> bool:
+        return self.newest_on is not None and self.happened_on < self.newest_on
 
 
 @dataclass
@@ -116,14 +131,17 @@ def same(col: Column, text: str, expected) -> bool:
     return text.strip() == want
 
 
-def check_locked(plan: Plan, sheet: Sheet, row: dict, expected: dict) -> bool:
+def check_locked(plan: Plan, sheet: Sheet, row: dict, expected: dict, unversioned: frozenset[str] = frozenset()) -> bool:
     """Adds a problem for each locked cell edited; returns whether the row was downloaded before the newest
-    update (its version differs), in which case the columns describing that state are not compared."""
+    update (its version differs), in which case the columns describing that state are not compared.
+    `unversioned`: columns showing a state the row's version does not follow (the figure of a target counted
+    from projects changes when a project moves, with no new entry of the work point): a colleague's work, not
+    an edit, so never compared."""
     cells = row["cells"]
     now = cell_text(expected.get("version"))
     stale = not same(sheet.column("version"), cells["version"], now) if "version" in cells else now != ""
     for col in sheet.columns:
-        if not col.locked or col.key not in cells or (stale and col.key in STATE_KEYS):
+        if not col.locked or col.key not in cells or (stale and col.key in STATE_KEYS) or col.key in unversioned:
             continue
         if not same(col, cells[col.key], expected.get(col.key)):
             plan.add(LOCKED, sheet.key, row["row"], col.key, was=cell_text(expected.get(col.key)),

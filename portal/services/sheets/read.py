@@ -11,9 +11,11 @@ import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import from_excel
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -29,17 +31,36 @@ MAX_ROWS = 20_000
 # Cells of merged ranges given their range's value: far more than any sheet has, to bound a crafted file's cost.
 MAX_MERGED_CELLS = 200_000
 MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
+CELL, FORMULA, RESULT = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("c", "f", "v"))
 # Offices put a title, a date or a note above the header; a table's header row is looked for this far down.
 HEADER_ROWS = 10
 # What a number format shows literally: quoted text and backslash-escaped characters ("0.0\%" shows a % sign
 # without multiplying by 100, as "0.0%" does).
 LITERAL_RE = re.compile(r'"[^"]*"|\\.')
+# What a number format shows that is no part of the date: [$-804] (locale), [DBNum1] (Chinese numerals), [Red].
+SECTIONS_RE = re.compile(r"\[[^\]]*\]")
+# Excel on a Chinese Windows saves the dates typed as 2023年9月1日, 2023年9月 or 9月1日 with a built-in format of
+# that locale, named by its number alone (no format code in the file), which openpyxl does not know as a date.
+ZH_DATE_FORMATS = {
+    27: 'yyyy"年"m"月"', 28: 'm"月"d"日"', 29: 'm"月"d"日"', 30: "m-d-yy", 31: 'yyyy"年"m"月"d"日"',
+    36: 'yyyy"年"m"月"', 50: 'yyyy"年"m"月"', 51: 'm"月"d"日"', 52: 'yyyy"年"m"月"', 53: 'm"月"d"日"',
+    54: 'm"月"d"日"', 57: 'yyyy"年"m"月"', 58: 'm"月"d"日"',
+}
+NO_RESULT = N_("This cell holds a formula whose result was not saved in the file, so its value cannot be read. "
+               "Open the file in Excel or WPS, save it, and upload it again; or type the value itself.")
 NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or .csv file downloaded from this page.")
 NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
               "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
               "workbook downloaded from this page.")
 TWO_TABLES = N_("The sheets “%(first)s” and “%(second)s” are both a “%(title)s” table, and only one can be read. "
                 "Delete the one that is not up to date (an old copy perhaps) and upload the file again.")
+
+
+class _NoResult(str):
+    """A formula cell saved without its result (see _marks): empty as text, but never taken for an empty cell."""
+
+
+UNCACHED = _NoResult("")
 
 
 @dataclass
@@ -112,7 +133,8 @@ def _rows(ws):
     merged across two work points' rows is the date of both), and percentages as percentages."""
     fills: dict[int, dict[int, tuple[int, int]]] = {}  # row → column → the cell holding the range's value
     filled = 0
-    for min_col, min_row, max_col, max_row in _merged_ranges(ws):
+    ranges, uncached = _marks(ws)
+    for min_col, min_row, max_col, max_row in ranges:
         for row in range(min_row, min(max_row, MAX_ROWS) + 1):
             for col in range(min_col, max_col + 1):
                 fills.setdefault(row, {})[col] = (min_row, min_col)
@@ -122,6 +144,9 @@ def _rows(ws):
     anchors: dict[tuple[int, int], object] = {}
     for row_no, cells in enumerate(ws.iter_rows(), start=1):
         values = [_shown(cell) for cell in cells]
+        for col in uncached.pop(row_no, ()):
+            if col <= len(values):
+                values[col - 1] = UNCACHED
         for col, anchor in fills.pop(row_no, {}).items():
             if anchor == (row_no, col):
                 anchors[anchor] = values[col - 1] if col <= len(values) else None
@@ -130,27 +155,63 @@ def _rows(ws):
         yield values
 
 
-def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
-    """openpyxl's read-only mode skips the merged ranges (listed after the cells in the worksheet's XML)."""
-    ranges = []
+def _marks(ws) -> tuple[list[tuple[int, int, int, int]], dict[int, set[int]]]:
+    """What openpyxl's read-only mode does not give: the merged ranges (listed after the cells in the worksheet's
+    XML), and the formula cells saved without their result (row → columns), which it reads as empty cells."""
+    ranges, uncached = [], {}
     with ws._get_source() as src:  # the worksheet's XML, as read-only mode itself opens it
         for _event, element in iterparse(src):
-            if element.tag == MERGE_CELL:
+            tag = element.tag
+            if tag == MERGE_CELL:
                 ranges.append(range_boundaries(element.get("ref")))
-            element.clear()  # the cells are read again by iter_rows; only the ranges are kept
-    return ranges
+            elif tag == CELL and element.get("r") and element.find(FORMULA) is not None and not _result(element):
+                row, col = coordinate_to_tuple(element.get("r"))
+                uncached.setdefault(row, set()).add(col)
+            if tag not in (FORMULA, RESULT):
+                element.clear()  # the cells are read again by iter_rows (a cell's parts go with the cell)
+    return ranges, uncached
+
+
+def _result(cell) -> bool:
+    """Whether a formula cell holds its result: a number needs one; a text result may be empty (t="str")."""
+    value = cell.find(RESULT)
+    return value is not None and (bool(value.text) or cell.get("t") == "str")
 
 
 def _shown(cell):
     """A cell's value as the clerk sees it: Excel stores 96% as 0.96 in a cell formatted as a percentage.
     It is given as the text "96%", as Excel saves it to CSV, so that the figure's parser treats both alike
-    (and can refuse a percentage where the target counts things)."""
+    (and can refuse a percentage where the target counts things). A date is given as the date it shows (see
+    _day)."""
     value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent(cell.number_format):
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    builtin = ZH_DATE_FORMATS.get(getattr(getattr(cell, "style_array", None), "numFmtId", None))
+    if number and builtin:
+        try:
+            value = from_excel(value, cell.parent.parent.epoch)
+        except (OverflowError, ValueError, TypeError):
+            return value
+        return _day(value, builtin)
+    if isinstance(value, (datetime, date)):
+        return _day(value, cell.number_format)
+    if number and _is_percent(cell.number_format):
         # Excel shows at most 15 significant digits: 57.3% is 57.3 even if stored as 0.5730000000000001, and 7%
         # is exactly 7, not 7.000000000000001.
         return cell_text(float(Decimal(f"{value:.15g}").scaleb(2))) + "%"
+    if isinstance(value, float):
+        # The same for any figure: =25*0.28 is stored as 7.000000000000001, and shown and compared as 7.
+        return float(f"{value:.15g}")
     return value
+
+
+def _day(value, number_format: str | None):
+    """A date cell that shows no day ("2023年6月", typed so) or no year ("6月30日": the spreadsheet program took
+    the year of the day it was typed) is given as the text it shows, which no date is read from: the clerk chose
+    neither the day nor the year the cell holds, and the portal must not publish one."""
+    shown = SECTIONS_RE.sub("", LITERAL_RE.sub("", number_format or "")).lower()
+    if "d" in shown and ("y" in shown or "e" in shown):
+        return value
+    return f"{value.year}年{value.month}月" if "d" not in shown else f"{value.month}月{value.day}日"
 
 
 def _is_percent(number_format: str | None) -> bool:
@@ -219,5 +280,9 @@ def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
                                            params={"n": MAX_ROWS}, tab=tab))
             return
         cells = {key: unquote(cell_text(values[n])) for n, key in found.items() if n < len(values)}
+        for n, key in found.items():
+            if n < len(values) and values[n] is UNCACHED:
+                parsed.problems.append(Problem(NO_RESULT, sheet.key, row_no, key, tab=tab,
+                                               letter=get_column_letter(n + 1)))
         if any(cells.values()):
             out.append({"row": row_no, "cells": cells})

@@ -8,13 +8,17 @@ from ..sites import site_history
 from .columns import SITES
 from .plan import Plan, SiteChange, check_locked, conflict, parse_day
 from .rows import site_row
-from .state import ItemState, place_choices, sites_by_id, stage_choices
+from .state import ItemState, place_choices, sites_by_id, stage_choices, stage_label
 
 # Where each of the site checks' fields is in the sheet.
 FIELD_COLUMNS = {"stage": "new_stage", "note_zh": "note_zh", "note_en": "note_en", "happened_on": "happened_on",
                  "name_zh": "name_zh", "name_en": "name_en", "building": "building", "target_key": "target",
                  "place_slug": "place"}
 NO_STAGE = N_("Please choose the new stage.")
+ADDED_ALREADY = N_("This work point already has a project with this name and building (project ID %(id)s, at stage "
+                   "“%(stage)s”), added with another stage, note or date than this row gives, so this row was not "
+                   "added. To report its stage, fill in that project's own row (download a new sheet if it is not "
+                   "listed).")
 
 
 def check_sites(plan: Plan, rows: list[dict], states: dict[str, ItemState]) -> None:
@@ -64,15 +68,16 @@ def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
     if errors:
         return
     newest = site_history(site)[0] if site.stages else None
-    if newest and (newest.stage, newest.note_zh or "", newest.note_en or "", newest.happened_on) == (
-            stage, note_zh, note_en, happened):
-        plan.unchanged += 1
+    if any((e.stage, e.note_zh or "", e.note_en or "", e.happened_on) == (stage, note_zh, note_en, happened)
+           for e in site.stages):
+        plan.unchanged += 1  # published already, perhaps back-dated below the newest entry (see check.py)
         return
     if stale:
         conflict(plan, SITES, row["row"], newest.happened_on if newest else None)
         return
     plan.sites.append(SiteChange("stage", row["row"], site.item_code, site.id, site.name_zh, site.stage, stage,
-                                 note_zh, note_en, happened, site=site))
+                                 note_zh, note_en, happened, site=site,
+                                 newest_on=newest.happened_on if newest else None))
 
 
 def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen: set) -> None:
@@ -101,8 +106,21 @@ def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen
         plan.add(N_("This new project is already on an earlier row of the sheet."), "sites", row["row"], "name_zh")
         return
     seen.add(key)
-    if any((s.name_zh, s.building or "") == (name_zh, building) for s in state.sites):
-        plan.unchanged += 1  # added already, perhaps by this very sheet uploaded before
+    site = next((s for s in state.sites if (s.name_zh, s.building or "") == (name_zh, building)), None)
+    if site is not None:
+        if _added_as(site, stage, cells, happened):
+            plan.unchanged += 1  # added already, by this very sheet uploaded before
+        else:  # added by a colleague (another office's sheet, the form): this row's stage and note would be lost
+            plan.add(ADDED_ALREADY, "sites", row["row"], "name_zh", id=site.id, stage=stage_label(site.stage))
         return
     plan.sites.append(SiteChange("add", row["row"], state.item.code, None, name_zh, None, stage,
                                  cells.get("note_zh", "").strip(), cells.get("note_en", "").strip(), happened, fields))
+
+
+def _added_as(site, stage: str, cells: dict, happened) -> bool:
+    """Whether the site was added with this row's stage, notes and date (a row without a date means the day of
+    its upload, so any)."""
+    first = min(site.stages, key=lambda e: (e.created_at, e.id)) if site.stages else None
+    return first is not None and (first.stage, first.note_zh or "", first.note_en or "") == (
+        stage, cells.get("note_zh", "").strip(), cells.get("note_en", "").strip()) and (
+        not cells.get("happened_on") or first.happened_on == happened)
