@@ -1,3 +1,5 @@
+import hashlib
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
@@ -55,8 +57,6 @@ class FlagForm(ResidentForm):
 
 def item_fingerprint(item) -> str:
     """The work point as the notice words it, in its plan: what a number named when the form was built."""
-    import hashlib
-
     return hashlib.sha256(f"{item.plan}\0{item.official_text}".encode()).hexdigest()[:16]
 
 
