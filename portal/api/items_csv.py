@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from ..csv_files import csv_response
+from ..numbers import plain
 from ..services import items as item_service
 from ..services.content import content
 from . import bp, build
@@ -17,7 +18,7 @@ COLUMNS = [
 
 
 def _progress(targets: list[dict]) -> str:
-    return "; ".join(f"{t['key']}={t['progress']:g}/{t['value']:g}" for t in targets if t["progress"] is not None)
+    return "; ".join(f"{t['key']}={plain(t['progress'])}/{plain(t['value'])}" for t in targets if t["progress"] is not None)
 
 
 def rows() -> list[dict]:
