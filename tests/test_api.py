@@ -103,3 +103,20 @@ def test_a_search_hit_carries_the_status_the_page_shows(client):
     item = client.get(f"/api/v1/items/{hit['code']}").json
     assert hit["status"] == item["status"]
     assert hit["status"]["code"] == "no_report" and hit["status"]["deadline_passed"] is True
+
+
+@pytest.mark.parametrize("method, path, json", [
+    ("post", "/api/v1/items", True),
+    ("delete", "/api/v1/plans/2023-city-management/items/2.3", True),
+    ("put", "/api/v1/openapi.json", True),
+    ("post", "/zh/plans/2023-city-management/items/", False),
+])
+def test_a_method_an_address_does_not_take_says_which_it_does(client, method, path, json):
+    """RFC 9110 15.5.6: a 405 names the methods the address accepts in Allow; the error page and the API's
+    Error object used to drop it."""
+    r = getattr(client, method)(path)
+    assert r.status_code == 405
+    assert {"GET", "HEAD"} <= {m.strip() for m in r.headers.get("Allow", "").split(",")}
+    assert (r.headers["Content-Type"] == "application/json") == json
+    if json:
+        assert r.get_json()["error"]["code"] == 405
