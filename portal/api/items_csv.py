@@ -50,7 +50,7 @@ def rows() -> list[dict]:
 
 
 def items_csv_response():
-    """The file of the plan in view (the current plan unless the address names one)."""
+    """The file of the plan in view (the one the address names, or for /api/v1/items.csv the legacy plan)."""
     filename = f"zhangjiang-{content().plan.slug}.csv"
     return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), filename)
 

@@ -200,7 +200,9 @@ class Plan(Shape):
     date: date
     year: int
     kind: str
-    current: bool = Field(description="The plan /api/v1/items answers for")
+    current: bool = Field(description="The plan the home page /{lang}/ shows (PORTAL_CURRENT_PLAN)")
+    legacy: bool = Field(description="The plan /api/v1/items, /api/v1/items/{code} and /api/v1/items.csv answer "
+                                     "for: the one those addresses were published for, whichever plan is current")
     items: int = Field(description="How many work points it has")
     statuses: dict[str, int] = Field(description="Work points by status code (codes with none left out)")
     url: Bilingual
