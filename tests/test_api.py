@@ -6,6 +6,7 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from conftest import text_of
 from test_parser import EXPECTED
 
 
@@ -120,3 +121,16 @@ def test_a_method_an_address_does_not_take_says_which_it_does(client, method, pa
     assert (r.headers["Content-Type"] == "application/json") == json
     if json:
         assert r.get_json()["error"]["code"] == 405
+
+
+def test_a_search_in_a_plan_the_site_does_not_have_is_an_error_not_an_empty_answer(client, spec):
+    """The search page ignores an unknown ?plan= and lists what every plan has (1 work point for 电梯); the API
+    answered 200 with total 0, as if no work point matched: a client's typo in a slug read as "nothing"."""
+    page = text_of(client.get("/en/search", query_string={"q": "电梯", "plan": "2099-nothing"}).data)
+    assert "1 work point found" in page
+    r = client.get("/api/v1/search", query_string={"q": "电梯", "plan": "2099-nothing"})
+    assert r.status_code == 400
+    _validator(spec, "Error").validate(r.get_json())
+    assert r.get_json()["error"]["message"].startswith("plan:") and "/api/v1/plans" in r.get_json()["error"]["message"]
+    known = client.get("/api/v1/search", query_string={"q": "电梯", "plan": "2023-city-management"}).get_json()
+    assert known["total"] == 1

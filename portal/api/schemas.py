@@ -163,7 +163,7 @@ class SearchQuery(Shape):
 
     q: str = Field("", max_length=200, description="What to look for, up to 200 characters")
     lang: Literal["zh", "en"] = Field("zh", description="Language of titles, snippets and URLs")
-    plan: str = Field("", description="Plan slug (see /api/v1/plans); default: every plan")
+    plan: str = Field("", description="Plan slug (see /api/v1/plans; another is a 400); default: every plan")
     area: str = Field("", description="Action area number 1-8")
     office: str = Field("", description="Office slug")
     month: str = Field("", description="Deadline month, YYYY-MM")
