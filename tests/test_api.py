@@ -134,3 +134,17 @@ def test_a_search_in_a_plan_the_site_does_not_have_is_an_error_not_an_empty_answ
     assert r.get_json()["error"]["message"].startswith("plan:") and "/api/v1/plans" in r.get_json()["error"]["message"]
     known = client.get("/api/v1/search", query_string={"q": "电梯", "plan": "2023-city-management"}).get_json()
     assert known["total"] == 1
+
+
+def test_the_csv_links_are_the_apis_links_made_absolute_under_a_path_prefix_too(client):
+    """Mounted under /portal (SCRIPT_NAME, which url_for and every page honour), the CSV wrote
+    http://localhost/portal/portal/zh/...: request.url_root already holds the prefix that url_for adds."""
+    import csv
+    import io
+
+    for base in ("http://localhost", "http://localhost/portal"):
+        text = client.get("/api/v1/items.csv", base_url=base).data.decode("utf-8-sig")
+        rows = {r["code"]: r for r in csv.DictReader(io.StringIO(text))}
+        api = client.get("/api/v1/items/2.3", base_url=base).get_json()["url"]
+        assert rows["2.3"]["url_zh"] == "http://localhost" + api["zh"] and rows["2.3"]["url_en"] == "http://localhost" + api["en"]
+        assert client.get(api["zh"].removeprefix(base.removeprefix("http://localhost")), base_url=base).status_code == 200

@@ -2,12 +2,11 @@
 because without it Excel opens Chinese text as mojibake."""
 from __future__ import annotations
 
-from flask import request
-
 from ..csv_files import csv_response
 from ..numbers import plain
 from ..services import items as item_service
 from ..services.content import content
+from ..services.posters import site_host
 from . import bp, build
 
 COLUMNS = [
@@ -23,7 +22,7 @@ def _progress(targets: list[dict]) -> str:
 
 def rows() -> list[dict]:
     """The API's Item shape flattened, so the file and /api/v1/items say the same."""
-    root = request.url_root.rstrip("/")
+    root = site_host()  # the API's URLs already start with the path prefix (request.url_root has it too)
     out = []
     for facts in item_service.all_item_facts():
         d = build.item(facts).model_dump(mode="json")
