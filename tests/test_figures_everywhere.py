@@ -49,3 +49,20 @@ def test_the_history_line_and_a_correction_form_keep_every_digit(app, client, st
     assert "Old housing renovated: 123,456.7 / 110,000 m²" in text_of(client.get(PAGE.format(lang="en")).data)
     form = staff_client("editor").get(f"/staff/items/2.2?correct={entry_id}").get_data(as_text=True)
     assert f'name="progress_{TARGET}"' in form and 'value="123456.7"' in form  # sent again, it stays 123456.7
+
+
+def test_a_whole_figure_is_written_whole_in_the_json(app, client):
+    """schemas.Number promised 35, not 35.0, "as the notice writes it"; targets and reports are stored as
+    floats and the JSON said 35.0, 110000.0 (a client decoding into an integer type refuses those)."""
+    import re
+
+    from portal.services.progress import record_update
+
+    with app.app_context():
+        record_update("2.2", "in_progress", "已改造一部分。", None, date(2023, 9, 1), {TARGET: 50000.0})
+    text = client.get("/api/v1/items/2.2").get_data(as_text=True)
+    assert re.findall(r'"(?:value|progress)":(-?[0-9.]+)', text) == ["50000", "110000", "50000"]
+    assert '"value":35,' in client.get("/api/v1/items").get_data(as_text=True).replace(" ", "")
+    with app.app_context():
+        record_update("2.2", "in_progress", "更正。", None, date(2023, 9, 2), {TARGET: 52345.25})
+    assert '"progress":52345.25' in client.get("/api/v1/items/2.2").get_data(as_text=True)

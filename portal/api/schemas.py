@@ -28,8 +28,10 @@ from ..services.status import NO_REPORT, STATUSES
 # Stored times are naive UTC; the API has always written them with a trailing Z.
 UtcTime = Annotated[datetime, PlainSerializer(lambda d: d.isoformat() + "Z", return_type=str),
                     WithJsonSchema({"type": "string", "format": "date-time"})]
-# Keeps a whole number whole in the JSON (35, not 35.0), as the notice writes it.
-Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
+# Keeps a whole number whole in the JSON (35, not 35.0), as the notice writes it: figures are stored as floats.
+Number = Annotated[int | float, PlainSerializer(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v,
+                                                return_type=int | float),
+                   WithJsonSchema({"type": "number"})]
 StatusCode = Literal[tuple(STATUSES)]  # type: ignore[valid-type]
 StageCode = Literal[tuple(STAGES)]  # type: ignore[valid-type]
 
