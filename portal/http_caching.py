@@ -98,7 +98,8 @@ def _revalidate() -> Response | None:
     if not _cacheable():
         return None
     g.etag = _etag()
-    if request.if_none_match.contains_weak(g.etag):
+    # "*" matches any current page (RFC 9110 13.1.2): whether there is one (and not a 404) only the view knows.
+    if not request.if_none_match.star_tag and request.if_none_match.contains_weak(g.etag):
         return _headers(Response(status=304))
     return None
 
@@ -107,6 +108,8 @@ def _headers(response: Response) -> Response:
     etag = g.get("etag")
     # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
     if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
+        if response.status_code == 200 and request.if_none_match.star_tag:
+            response = Response(status=304)  # If-None-Match: * and the page exists
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"

@@ -236,3 +236,19 @@ def test_nodes_with_the_same_settings_share_etags(app_factory):
                       SEARCH_INDEX=one.config["SEARCH_INDEX"] + "-other", DB_BUSY_TIMEOUT_MS=5000)
     etag = one.test_client().get(ITEM).headers["ETag"]
     assert two.test_client().get(ITEM, headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/zh/plans/2023-city-management/items/99.9", 404),
+    ("/api/v1/items/99.9", 404),
+    ("/api/v1/plans/2023-city-management/items/2.1.9", 404),
+    (ITEM, 304),
+    ("/api/v1/items/2.3", 304),
+])
+def test_if_none_match_star_is_304_only_where_there_is_a_page(client, path, status):
+    """RFC 9110 13.1.2: "*" matches when the resource has a current representation. It was answered 304 before
+    the view ran, so a work point that does not exist answered 304 instead of 404."""
+    r = client.get(path, headers={"If-None-Match": "*"})
+    assert r.status_code == status
+    if status == 304:
+        assert r.data == b"" and r.headers["ETag"] == client.get(path).headers["ETag"]
