@@ -79,6 +79,14 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     "SHEET_MAX_BYTES": ("PORTAL_SHEET_MAX_BYTES", int, 2 * 1024 * 1024),
 }
 
+# Settings that public pages or the API show (the footer, canonical links, which plan /<lang>/ and /api/v1/items
+# answer for): part of the release that every ETag and kept page part names (portal/http_caching.py), so a
+# restart with another value is never answered with a 304 for a page that showed the old one.
+SHOWN_ON_PAGES = ("CURRENT_PLAN", "LEGACY_PLAN", "PUBLIC_URL", "SITE_OPERATOR", "GOV_SITE_CODE", "ICP_FILING",
+                  "PSB_FILING")
+# Settings whose presence alone pages show: a mail server turns on the follow-by-e-mail form.
+SWITCHES_ON_PAGES = ("SMTP_HOST",)
+
 # Settings that are the same on every install.
 FIXED: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,

@@ -5,6 +5,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
+from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .same_origin import CrossSitePost
@@ -14,12 +15,23 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def page(code: int, title: str, message: str, typed: list[str] | None = None):
+def page(code: int, title: str, message: str, typed: list[str] | None = None, error: Exception | None = None):
+    """The error page (or the API's Error object) with the headers the error carries, such as a 405's Allow."""
+    headers = _carried_headers(error)
     if _wants_json():
         from .api.responses import error_response  # the API's own Error shape, imported once the app exists
 
-        return error_response(code, message)
-    return render_template("errors/error.html", code=code, title=title, message=message, typed=typed), code
+        body, status = error_response(code, message)
+        return body, status, headers
+    return render_template("errors/error.html", code=code, title=title, message=message, typed=typed), code, headers
+
+
+def _carried_headers(error: Exception | None) -> list[tuple[str, str]]:
+    """What an HTTP error says besides its body (Allow, Retry-After, WWW-Authenticate): RFC 9110 requires a
+    405 to name the methods the address takes. Its Content-Type is that of Werkzeug's own page, not ours."""
+    if not isinstance(error, HTTPException):
+        return []
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -43,8 +55,8 @@ def _request_errors(app: Flask) -> None:
         return page(403, _("Sent from another site"), _("This form was sent from another website, so nothing was saved. If you meant to send it, please open this site's own page and send the form from there."))
 
     @app.errorhandler(405)
-    def not_allowed(_e):
-        return page(405, _("Not allowed"), _("This address does not accept that kind of request."))
+    def not_allowed(e):
+        return page(405, _("Not allowed"), _("This address does not accept that kind of request."), error=e)
 
     @app.errorhandler(400)
     def bad_request(e):
@@ -57,13 +69,13 @@ def _request_errors(app: Flask) -> None:
         return _form_expired()
 
     @app.errorhandler(429)
-    def too_many(_e):
+    def too_many(e):
         # Every route that spends the look-up budget (feedback/routes.py, tracking_limit) says the same.
         if request.endpoint in ("feedback.track", "feedback.lookup", "feedback.withdraw", "feedback.withdraw_reloaded"):
-            return page(429, _("Too many look-ups"), _("Many tracking codes have been looked up from your address in a short time. Please wait a minute and try again; your comment and its code are safe."))
+            return page(429, _("Too many look-ups"), _("Many tracking codes have been looked up from your address in a short time. Please wait a minute and try again; your comment and its code are safe."), error=e)
         if request.endpoint == "follow.request_follow":  # limits per hour (services/follow.PER_ADDRESS, PER_CLIENT)
-            return page(429, _("Too many requests"), _("This e-mail address, or your network address, has asked to follow several times in the last hour. The link in the latest confirmation e-mail still works (look in the spam folder too); otherwise please try again in an hour."))
-        return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."))
+            return page(429, _("Too many requests"), _("This e-mail address, or your network address, has asked to follow several times in the last hour. The link in the latest confirmation e-mail still works (look in the spam folder too); otherwise please try again in an hour."), error=e)
+        return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."), error=e)
 
     @app.errorhandler(413)
     def too_large(_e):

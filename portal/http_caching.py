@@ -1,7 +1,7 @@
 """Standard HTTP caching for public pages: an ETag made from the shared data version, 304 on revalidation.
 
 A public page depends on the database (status, sites, published comments, marks), on the release (code,
-templates, translations, content files), on today's date (the "deadline passed" text), and on the request
+templates, translations, content files, the settings pages show), on today's date (the "deadline passed" text), and on the request
 (address, language, care-mode cookie). The ETag is a hash of exactly these, computed BEFORE the view
 runs: a browser or nginx revalidating with If-None-Match gets a 304 for the cost of one primary-key
 read, with nothing rendered. Every node reads the same data version, so whichever node answers, a
@@ -26,6 +26,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
+from .config import SHOWN_ON_PAGES, SWITCHES_ON_PAGES
 from .services import data_version
 from .services.clock import today
 from .services.posters import site_host
@@ -39,9 +40,13 @@ RELEASE_SUFFIXES = frozenset({".py", ".html", ".js", ".css", ".svg", ".mo", ".ya
 
 
 def release_fingerprint(app: Flask) -> str:
-    """A hash of what the code, templates, catalogs and content files say, made once at start-up: the
-    same on every node of one release, new with every deploy (file contents, not mtimes)."""
-    return _fingerprint((app.root_path, app.config["BABEL_TRANSLATION_DIRECTORIES"], app.config["CONTENT_DIR"]))
+    """A hash of what the code, templates, catalogs and content files say, and of the settings pages show,
+    made once at start-up: the same on every node of one release, new with every deploy (file contents,
+    not mtimes) and with every restart that changes such a setting (config.SHOWN_ON_PAGES)."""
+    files = _fingerprint((app.root_path, app.config["BABEL_TRANSLATION_DIRECTORIES"], app.config["CONTENT_DIR"]))
+    shown = [f"{name}={app.config.get(name) or ''}" for name in SHOWN_ON_PAGES]
+    shown += [f"{name}={bool(app.config.get(name))}" for name in SWITCHES_ON_PAGES]
+    return hashlib.sha256("\0".join([files, *shown]).encode()).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=8)  # once per process: tests build many apps from the same files
@@ -93,7 +98,8 @@ def _revalidate() -> Response | None:
     if not _cacheable():
         return None
     g.etag = _etag()
-    if request.if_none_match.contains_weak(g.etag):
+    # "*" matches any current page (RFC 9110 13.1.2): whether there is one (and not a 404) only the view knows.
+    if not request.if_none_match.star_tag and request.if_none_match.contains_weak(g.etag):
         return _headers(Response(status=304))
     return None
 
@@ -102,6 +108,8 @@ def _headers(response: Response) -> Response:
     etag = g.get("etag")
     # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
     if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
+        if response.status_code == 200 and request.if_none_match.star_tag:
+            response = Response(status=304)  # If-None-Match: * and the page exists
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"

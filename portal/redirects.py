@@ -8,7 +8,7 @@ scheme, no host, not scheme-relative) gives the caller's safe default instead.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 MAX_LENGTH = 2000
@@ -23,7 +23,9 @@ def _is_local_path(candidate: str, prefix: str) -> bool:
         return False
     parts = urlsplit(candidate)
     root = prefix.rstrip("/")
-    return not parts.scheme and not parts.netloc and (parts.path == root or parts.path.startswith(root + "/"))
+    # The path a browser goes to: dot segments resolved (/staff/../zh/ is /zh/; %2e%2e is judged decoded).
+    path = urlsplit(urljoin("http://site/", candidate)).path
+    return not parts.scheme and not parts.netloc and (path == root or path.startswith(root + "/"))
 
 
 def safe_target(target: str | None, default: str, prefix: str = "/") -> str:

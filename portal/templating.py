@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from .i18n import LANGS, current_lang, localized
+from .numbers import grouped
 from .punctuation import marks
 
 ASSET_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[a-z0-9]+)$")
@@ -162,4 +163,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(month_label, "month")
     app.add_template_filter(localized, "localized")
     app.add_template_filter(day, "day")
+    app.add_template_filter(grouped, "figure")
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -6,6 +6,7 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from conftest import text_of
 from test_parser import EXPECTED
 
 
@@ -103,3 +104,47 @@ def test_a_search_hit_carries_the_status_the_page_shows(client):
     item = client.get(f"/api/v1/items/{hit['code']}").json
     assert hit["status"] == item["status"]
     assert hit["status"]["code"] == "no_report" and hit["status"]["deadline_passed"] is True
+
+
+@pytest.mark.parametrize("method, path, json", [
+    ("post", "/api/v1/items", True),
+    ("delete", "/api/v1/plans/2023-city-management/items/2.3", True),
+    ("put", "/api/v1/openapi.json", True),
+    ("post", "/zh/plans/2023-city-management/items/", False),
+])
+def test_a_method_an_address_does_not_take_says_which_it_does(client, method, path, json):
+    """RFC 9110 15.5.6: a 405 names the methods the address accepts in Allow; the error page and the API's
+    Error object used to drop it."""
+    r = getattr(client, method)(path)
+    assert r.status_code == 405
+    assert {"GET", "HEAD"} <= {m.strip() for m in r.headers.get("Allow", "").split(",")}
+    assert (r.headers["Content-Type"] == "application/json") == json
+    if json:
+        assert r.get_json()["error"]["code"] == 405
+
+
+def test_a_search_in_a_plan_the_site_does_not_have_is_an_error_not_an_empty_answer(client, spec):
+    """The search page ignores an unknown ?plan= and lists what every plan has (1 work point for 电梯); the API
+    answered 200 with total 0, as if no work point matched: a client's typo in a slug read as "nothing"."""
+    page = text_of(client.get("/en/search", query_string={"q": "电梯", "plan": "2099-nothing"}).data)
+    assert "1 work point found" in page
+    r = client.get("/api/v1/search", query_string={"q": "电梯", "plan": "2099-nothing"})
+    assert r.status_code == 400
+    _validator(spec, "Error").validate(r.get_json())
+    assert r.get_json()["error"]["message"].startswith("plan:") and "/api/v1/plans" in r.get_json()["error"]["message"]
+    known = client.get("/api/v1/search", query_string={"q": "电梯", "plan": "2023-city-management"}).get_json()
+    assert known["total"] == 1
+
+
+def test_the_csv_links_are_the_apis_links_made_absolute_under_a_path_prefix_too(client):
+    """Mounted under /portal (SCRIPT_NAME, which url_for and every page honour), the CSV wrote
+    http://localhost/portal/portal/zh/...: request.url_root already holds the prefix that url_for adds."""
+    import csv
+    import io
+
+    for base in ("http://localhost", "http://localhost/portal"):
+        text = client.get("/api/v1/items.csv", base_url=base).data.decode("utf-8-sig")
+        rows = {r["code"]: r for r in csv.DictReader(io.StringIO(text))}
+        api = client.get("/api/v1/items/2.3", base_url=base).get_json()["url"]
+        assert rows["2.3"]["url_zh"] == "http://localhost" + api["zh"] and rows["2.3"]["url_en"] == "http://localhost" + api["en"]
+        assert client.get(api["zh"].removeprefix(base.removeprefix("http://localhost")), base_url=base).status_code == 200

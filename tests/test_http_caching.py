@@ -207,3 +207,48 @@ def test_staff_forms_still_need_their_token(app):
     assert login(staff, "editor-d").status_code == 302
     r = staff.post("/staff/logout", headers={"Origin": "http://localhost"})
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("SITE_OPERATOR", "张江镇人民政府"),          # the footer on every page
+    ("ICP_FILING", "沪ICP备00000000号"),
+    ("PUBLIC_URL", "https://zj.example.gov.cn"),  # canonical and sharing links
+    ("SMTP_HOST", "mail.example.gov.cn"),          # the follow-by-e-mail form appears
+])
+def test_a_setting_shown_on_pages_is_part_of_the_etag(app_factory, setting, value):
+    """The same release and data after a restart with another setting that pages show: a browser's copy
+    from before must not be confirmed with a 304 (nor a page part kept in a shared cache reused)."""
+    before = app_factory()
+    first = before.test_client().get(ITEM)
+    extra = {"PUBLIC_URL": "https://zj.example.gov.cn"} if setting == "SMTP_HOST" else {}
+    after = app_factory(database_url=before.config["SQLALCHEMY_DATABASE_URI"], **{setting: value}, **extra)
+    if extra:  # PUBLIC_URL alone changes pages too: compare against a node that had it already
+        first = app_factory(database_url=before.config["SQLALCHEMY_DATABASE_URI"], **extra).test_client().get(ITEM)
+    fresh = after.test_client().get(ITEM)
+    assert fresh.data != first.data  # the page does show the setting
+    again = after.test_client().get(ITEM, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and again.headers["ETag"] != first.headers["ETag"]
+
+
+def test_nodes_with_the_same_settings_share_etags(app_factory):
+    one = app_factory(SITE_OPERATOR="张江镇人民政府")
+    two = app_factory(database_url=one.config["SQLALCHEMY_DATABASE_URI"], SITE_OPERATOR="张江镇人民政府",
+                      SEARCH_INDEX=one.config["SEARCH_INDEX"] + "-other", DB_BUSY_TIMEOUT_MS=5000)
+    etag = one.test_client().get(ITEM).headers["ETag"]
+    assert two.test_client().get(ITEM, headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/zh/plans/2023-city-management/items/99.9", 404),
+    ("/api/v1/items/99.9", 404),
+    ("/api/v1/plans/2023-city-management/items/2.1.9", 404),
+    (ITEM, 304),
+    ("/api/v1/items/2.3", 304),
+])
+def test_if_none_match_star_is_304_only_where_there_is_a_page(client, path, status):
+    """RFC 9110 13.1.2: "*" matches when the resource has a current representation. It was answered 304 before
+    the view ran, so a work point that does not exist answered 304 instead of 404."""
+    r = client.get(path, headers={"If-None-Match": "*"})
+    assert r.status_code == status
+    if status == 304:
+        assert r.data == b"" and r.headers["ETag"] == client.get(path).headers["ETag"]

@@ -302,3 +302,23 @@ def test_the_audit_log_names_the_plan_of_a_work_point_change(two_plans):
                                      "happened_on": "2025-03-02"}).status_code == 302
     log = text_of(client.get("/staff/audit").data)
     assert f"计划 {SLUG}" in log, log[:2000]
+
+
+def test_the_api_says_truly_which_plan_its_addresses_without_a_plan_answer_for(two_plans, app_factory):
+    """Once the 2024 plan is current, /api/v1/items still answers for 2023 (PORTAL_LEGACY_PLAN: those addresses
+    were published for it). The document and /api/v1/plans said /api/v1/items answered for the current plan."""
+    app = app_factory(CONTENT_DIR=two_plans.config["CONTENT_DIR"], CURRENT_PLAN=SLUG)
+    client = app.test_client()
+    doc = client.get("/api/v1/openapi.json").get_json()
+    listed = {i["code"]: i for i in client.get("/api/v1/items").get_json()["items"]}
+    assert listed == {i["code"]: i for i in client.get(f"/api/v1/plans/{FIRST}/items").get_json()["items"]}
+    plans = client.get("/api/v1/plans").get_json()["plans"]
+    fields = doc["components"]["schemas"]["Plan"]["properties"]
+    (says,) = [name for name, field in fields.items() if "/api/v1/items" in field.get("description", "")]
+    assert [p["slug"] for p in plans if p[says]] == [FIRST]
+    assert [p["slug"] for p in plans if p["current"]] == [SLUG]
+    for path in ("/api/v1/items", "/api/v1/items/{code}", "/api/v1/items.csv", "/feed.atom", "/{lang}/feed.atom"):
+        said = doc["paths"][path]["get"]["summary"] + doc["paths"][path]["get"]["responses"]["200" if "api" in path else "301"]["description"]
+        assert "current plan" not in said and FIRST in said, said
+    assert client.get("/feed.atom").headers["Location"] == f"/plans/{FIRST}/feed.atom"
+    assert client.get("/en/feed.atom").headers["Location"] == f"/en/plans/{FIRST}/feed.atom"

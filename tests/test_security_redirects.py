@@ -133,3 +133,17 @@ def test_decision_next(app, moderator):
         response = decide(moderator, feedback_id, "reply", reply="已安排。", next=target)
         _same_site(response, f"reply next={target!r}", prefix="/staff")
     assert response.headers["Location"] == "/staff/moderation?view=all"
+
+
+@pytest.mark.parametrize("target", ["/staff/../zh/", "/staff/%2e%2e/zh/", "/staff/.%2E/zh/", "/staff/x/../../zh/",
+                                    "/staff/..", "/staff/..?next=x"])
+def test_a_dot_segment_does_not_leave_the_prefix(target):
+    """A browser resolves /staff/../zh/ (and %2e%2e, which the URL standard reads as ..) to /zh/: the target
+    was judged by its text and passed as a staff address."""
+    assert safe_target(target, "/d", prefix="/staff") == "/d"
+    host, path = _browser_reads(safe_target(target, "/staff/", prefix="/staff"))
+    assert path.startswith("/staff/")
+
+
+def test_dot_segments_inside_the_prefix_still_pass():
+    assert safe_target("/staff/items/../moderation", "/d", prefix="/staff") == "/staff/items/../moderation"

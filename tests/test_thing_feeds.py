@@ -99,3 +99,23 @@ def test_site_page_links_its_feed(app, client, seeded):
 def test_unknown_things_have_no_feed(app, client, path):
     add_site(app, "2.3", "甲楼", "consultation")
     assert client.get(path).status_code == 404
+
+
+def test_a_reply_is_dated_by_the_towns_day_in_the_feed_as_on_the_page(app, client):
+    """Times are stored in UTC; a reply written at 07:30 in Shanghai on 2 March is 23:30 UTC on 1 March. The
+    page shows 2024-03-02 (Shanghai dates, BABEL_DEFAULT_TIMEZONE); the feed said "Happened on 2024-03-01"."""
+    from datetime import datetime
+
+    from conftest import text_of
+    from portal.extensions import db
+    from portal.models import Feedback
+
+    reply_id = _reply(app)
+    with app.app_context():
+        db.session.get(Feedback, reply_id).replied_at = datetime(2024, 3, 1, 23, 30)
+        db.session.commit()
+    page = text_of(client.get(PAGES["item"].format(lang="en")).data)
+    assert "Official reply · 2024-03-02" in page
+    feed = _parse(client, PAGES["item"].format(lang="en") + "/feed.atom")
+    (entry,) = [e for e in feed.entries if e.tags[0].term == "reply"]
+    assert "2024-03-02" in entry.content[0].value and "2024-03-01" not in entry.content[0].value

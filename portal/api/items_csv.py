@@ -2,11 +2,11 @@
 because without it Excel opens Chinese text as mojibake."""
 from __future__ import annotations
 
-from flask import request
-
 from ..csv_files import csv_response
+from ..numbers import plain
 from ..services import items as item_service
 from ..services.content import content
+from ..services.posters import site_host
 from . import bp, build
 
 COLUMNS = [
@@ -17,12 +17,12 @@ COLUMNS = [
 
 
 def _progress(targets: list[dict]) -> str:
-    return "; ".join(f"{t['key']}={t['progress']:g}/{t['value']:g}" for t in targets if t["progress"] is not None)
+    return "; ".join(f"{t['key']}={plain(t['progress'])}/{plain(t['value'])}" for t in targets if t["progress"] is not None)
 
 
 def rows() -> list[dict]:
     """The API's Item shape flattened, so the file and /api/v1/items say the same."""
-    root = request.url_root.rstrip("/")
+    root = site_host()  # the API's URLs already start with the path prefix (request.url_root has it too)
     out = []
     for facts in item_service.all_item_facts():
         d = build.item(facts).model_dump(mode="json")
@@ -49,7 +49,7 @@ def rows() -> list[dict]:
 
 
 def items_csv_response():
-    """The file of the plan in view (the current plan unless the address names one)."""
+    """The file of the plan in view (the one the address names, or for /api/v1/items.csv the legacy plan)."""
     filename = f"zhangjiang-{content().plan.slug}.csv"
     return csv_response(COLUMNS, ([row[c] for c in COLUMNS] for row in rows()), filename)
 

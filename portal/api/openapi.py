@@ -11,6 +11,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..config import FIRST_PLAN
 from ..public.old_addresses import old_endpoint
+from ..services.content import legacy_plan
 from . import schemas as s
 
 REF = "#/components/schemas/{model}"
@@ -45,18 +46,22 @@ LANG = Param("lang", {"type": "string", "enum": ["zh", "en"]})
 SLUG = Param("slug", {"type": "string"}, FIRST_PLAN)
 CODE = Param("code", {"type": "string"}, "2.3")
 ATOM = "application/atom+xml"
+# The addresses without a plan answer for the plan they were published for (PORTAL_LEGACY_PLAN), not the
+# current one; the document names it (openapi_document) and /api/v1/plans marks it `legacy`.
+LEGACY_MARK = "<legacy plan>"
+LEGACY = f"the plan {LEGACY_MARK}"
 # The addresses from before plans had pages (portal/public/old_addresses.py) answer 301s.
 OLD_FEED, OLD_LANG_FEED = old_endpoint("/feed.atom"), old_endpoint("/<lang>/feed.atom")
 
 OPERATIONS = (
     Operation("/api/v1/items", "api.items", "listItems",
-              "The current plan's work points with status, targets, places and history", s.ItemList,
+              f"The work points of {LEGACY} with status, targets, places and history", s.ItemList,
               "The work points"),
     Operation("/api/v1/items/{code}", "api.item", "getItem",
-              "One work point of the current plan with its status, progress per target, history and project sites",
+              f"One work point of {LEGACY} with its status, progress per target, history and project sites",
               s.Item, "The work point", path_params=(CODE,), errors={404: "Not found"}),
     Operation("/api/v1/items.csv", "api.items_csv", "itemsCsv",
-              "The current plan's work points with their status and latest update, as CSV (UTF-8 with BOM)",
+              f"The work points of {LEGACY} with their status and latest update, as CSV (UTF-8 with BOM)",
               description="One row per work point; a header row names the columns", media="text/csv"),
     Operation("/api/v1/plans", "api.plans", "listPlans",
               "Every plan on the site, newest first, with its document number and status counts", s.PlanList,
@@ -80,11 +85,11 @@ OPERATIONS = (
     Operation("/{lang}/plans/{slug}/feed.atom", "public.feed", "planFeed",
               "Atom feed of one plan's latest published updates in one language", description="Atom 1.0",
               media=ATOM, path_params=(LANG, SLUG), errors={404: "Unknown plan or language"}, error_body=False),
-    Operation("/feed.atom", OLD_FEED, "feed", "Moved permanently (301) to /plans/{slug}/feed.atom of the current plan",
-              description="The current plan's feed", media="", status=301),
+    Operation("/feed.atom", OLD_FEED, "feed", f"Moved permanently (301) to /plans/{{slug}}/feed.atom of {LEGACY}",
+              description=f"The feed of {LEGACY}", media="", status=301),
     Operation("/{lang}/feed.atom", OLD_LANG_FEED, "feedInLanguage",
-              "Moved permanently (301) to /{lang}/plans/{slug}/feed.atom of the current plan",
-              description="The current plan's feed in this language", media="", status=301, path_params=(LANG,),
+              f"Moved permanently (301) to /{{lang}}/plans/{{slug}}/feed.atom of {LEGACY}",
+              description=f"The feed of {LEGACY} in this language", media="", status=301, path_params=(LANG,),
               errors={404: "Unknown language"}, error_body=False),
     Operation("/api/v1/openapi.json", "api.openapi", "openapi", "This document", description="OpenAPI document",
               media=""),
@@ -103,12 +108,17 @@ def _schema(model: type[BaseModel]) -> dict:
     return {"$ref": REF.format(model=model.__name__)}
 
 
+def _said(text: str) -> str:
+    """A summary or description with the legacy plan named."""
+    return text.replace(LEGACY_MARK, legacy_plan())
+
+
 def _ok(op: Operation) -> dict:
     if op.body is not None:
-        return {"description": op.description, "content": {op.media: {"schema": _schema(op.body)}}}
+        return {"description": _said(op.description), "content": {op.media: {"schema": _schema(op.body)}}}
     if not op.media:
-        return {"description": op.description}
-    return {"description": op.description, "content": {op.media: {"schema": {"type": "string"}}}}
+        return {"description": _said(op.description)}
+    return {"description": _said(op.description), "content": {op.media: {"schema": {"type": "string"}}}}
 
 
 def _error(op: Operation, code: int) -> dict:
@@ -130,7 +140,7 @@ def _operation(op: Operation) -> dict:
     params = [{"name": p.name, "in": "path", "required": True, "schema": p.schema,
                **({"example": p.example} if p.example else {})} for p in op.path_params]
     params += _query_params(op.query) if op.query else []
-    out = {"summary": op.summary, "operationId": op.operation_id,
+    out = {"summary": _said(op.summary), "operationId": op.operation_id,
            "responses": {str(op.status): _ok(op), **{str(code): _error(op, code) for code in op.errors}}}
     return {**({"parameters": params} if params else {}), **out}
 

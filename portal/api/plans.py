@@ -1,6 +1,7 @@
 """/api/v1/plans: every plan the site serves, and each plan's work points as JSON and CSV.
 
-The addresses without a plan (/api/v1/items …) keep answering for the current plan. Under
+The addresses without a plan (/api/v1/items …) keep answering for the plan they were published for
+(PORTAL_LEGACY_PLAN), whichever plan is current. Under
 /api/v1/plans/<plan>/ the plan goes to g.plan (plan_urls), so the services answer for that plan."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ..i18n import LANGS
 from ..plan_urls import plan_in_urls
 from ..public.plan_routes import status_counts
 from ..services import items as item_service
-from ..services.content import content, registry
+from ..services.content import content, legacy_plan, registry
 from . import bp, build
 from . import schemas as s
 from .items_csv import items_csv_response
@@ -24,6 +25,7 @@ def plan_shape(store) -> s.Plan:
     found = store.plan
     return s.Plan(slug=found.slug, title=found.title, issuer=found.issuer, number=found.number, date=found.date,
                   year=found.year, kind=found.kind, current=found.slug == registry().current,
+                  legacy=found.slug == legacy_plan(),
                   items=len(store.items), statuses=status_counts(store),
                   url=s.Bilingual(**{lang: url_for("public.plan_home", lang=lang, plan=found.slug) for lang in LANGS}),
                   api=url_for("api.plan_items", plan=found.slug))

@@ -28,8 +28,10 @@ from ..services.status import NO_REPORT, STATUSES
 # Stored times are naive UTC; the API has always written them with a trailing Z.
 UtcTime = Annotated[datetime, PlainSerializer(lambda d: d.isoformat() + "Z", return_type=str),
                     WithJsonSchema({"type": "string", "format": "date-time"})]
-# Keeps a whole number whole in the JSON (35, not 35.0), as the notice writes it.
-Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
+# Keeps a whole number whole in the JSON (35, not 35.0), as the notice writes it: figures are stored as floats.
+Number = Annotated[int | float, PlainSerializer(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v,
+                                                return_type=int | float),
+                   WithJsonSchema({"type": "number"})]
 StatusCode = Literal[tuple(STATUSES)]  # type: ignore[valid-type]
 StageCode = Literal[tuple(STAGES)]  # type: ignore[valid-type]
 
@@ -163,7 +165,7 @@ class SearchQuery(Shape):
 
     q: str = Field("", max_length=200, description="What to look for, up to 200 characters")
     lang: Literal["zh", "en"] = Field("zh", description="Language of titles, snippets and URLs")
-    plan: str = Field("", description="Plan slug (see /api/v1/plans); default: every plan")
+    plan: str = Field("", description="Plan slug (see /api/v1/plans; another is a 400); default: every plan")
     area: str = Field("", description="Action area number 1-8")
     office: str = Field("", description="Office slug")
     month: str = Field("", description="Deadline month, YYYY-MM")
@@ -200,7 +202,9 @@ class Plan(Shape):
     date: date
     year: int
     kind: str
-    current: bool = Field(description="The plan /api/v1/items answers for")
+    current: bool = Field(description="The plan the home page /{lang}/ shows (PORTAL_CURRENT_PLAN)")
+    legacy: bool = Field(description="The plan /api/v1/items, /api/v1/items/{code} and /api/v1/items.csv answer "
+                                     "for: the one those addresses were published for, whichever plan is current")
     items: int = Field(description="How many work points it has")
     statuses: dict[str, int] = Field(description="Work points by status code (codes with none left out)")
     url: Bilingual

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..numbers import grouped
+
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # An item of a plan: "<plan-slug>/<code>", e.g. 2023-city-management/2.3.
@@ -126,7 +128,7 @@ class TargetFile(Strict):
 
     @property
     def display_value(self) -> str:
-        return f"{self.value:g}" if self.value != int(self.value) else f"{int(self.value):,}"
+        return grouped(self.value)
 
 
 class ItemFile(Strict):

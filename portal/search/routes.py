@@ -116,6 +116,9 @@ def api_search():
     except ValidationError as exc:
         first = exc.errors()[0]
         return error_response(400, f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    if args.plan and registry().store(args.plan) is None:
+        # Not "nothing matched": the page searches every plan then, and a client's typo is not an answer.
+        return error_response(400, f"plan: no plan {args.plan[:40]!r} on this site (see /api/v1/plans)")
     filters = {k: getattr(args, k)[:40] for k in FILTERS}
     try:
         found = search(args.q, args.lang, filters, more=args.more == "1")

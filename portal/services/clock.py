@@ -1,7 +1,7 @@
 """Today's date in Shanghai; fixed through PORTAL_TODAY in tests and demos."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -14,6 +14,12 @@ def today() -> date:
     if fixed:
         return date.fromisoformat(fixed)
     return datetime.now(SHANGHAI).date()
+
+
+def town_day(stored: datetime) -> date:
+    """The day in Shanghai of a stored time (naive UTC), as pages show it (BABEL_DEFAULT_TIMEZONE): a reply
+    written at 07:30 on 2 March is stored as 23:30 on 1 March."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).date()
 
 
 def deadline_passed(deadline: str, on: date | None = None) -> bool:

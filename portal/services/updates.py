@@ -19,6 +19,7 @@ from ..i18n import LANGS, N_, localized
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
 from ..states import ModerationState
+from .clock import town_day
 from .content import content, registry
 from .dashboard import Event
 from . import sites as site_rules  # a module, not a name: sites.py imports follow.py, which imports this
@@ -145,7 +146,7 @@ def reply_event(fb: Feedback) -> Event | None:
     if item is None or not fb.reply_body or fb.replied_at is None:
         return None
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
-    return Event("reply", fb.id, item, "reply", fb.reply_body, fb.reply_body, fb.replied_at.date(),
+    return Event("reply", fb.id, item, "reply", fb.reply_body, fb.reply_body, town_day(fb.replied_at),
                  fb.replied_at, site)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from flask_babel import gettext
 
 from ..i18n import N_, both, current_lang
+from ..numbers import plain
 from ..services.clock import SHANGHAI
 from ..services.content import content
 from ..services.feedback import STATES
@@ -89,7 +90,7 @@ def _value(key: str, value) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain(value)
     if isinstance(value, list):  # work point codes
         return ", ".join(str(v) for v in value) or "—"
     if key in TIME_KEYS and isinstance(value, str):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..inputs import ascii_int
 from ..lookups import record_of
+from ..numbers import plain
 from ..i18n import N_
 from ..models import ProjectSite, StaffUser, StatusUpdate
 from ..services import auth
@@ -78,7 +79,7 @@ def _correction_form(item, entry_id: int):
     """The update form prefilled from an earlier entry: a correction is published as a new entry."""
     entry = record_of(StatusUpdate, item, entry_id)
     derived = _derived(item)
-    values = {PROGRESS_PREFIX + p.target_key: f"{p.value:g}" for p in entry.progress if p.target_key not in derived}
+    values = {PROGRESS_PREFIX + p.target_key: plain(p.value) for p in entry.progress if p.target_key not in derived}
     form = update_form(item, derived, formdata=None, status=entry.status, note_zh=entry.note_zh,
                        note_en=entry.note_en or "", happened_on=entry.happened_on.isoformat(),
                        seen=progress_service.version(item.code), **values)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..i18n import N_
 from ..models import ItemOutcome, StaffUser
+from ..numbers import plain
 from ..states import OutcomeKind
 from ..services import auth, plan_links
 from ..services import outcomes as outcome_service
@@ -89,7 +90,7 @@ def plan_items(slug: str):
 def _defaults(outcome) -> dict:
     if outcome is None:
         return {}
-    values = {FIGURE_PREFIX + k: f"{v:g}" for k, v in (outcome.figures or {}).items()}
+    values = {FIGURE_PREFIX + k: plain(v) for k, v in (outcome.figures or {}).items()}
     return {"result": str(outcome.result), "note_zh": outcome.note_zh, "note_en": outcome.note_en or "",
             "continued_by": outcome.continued_by or "", **values}
 
