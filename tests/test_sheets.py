@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import text_of
 from progress_support import add_site, publish as publish_update
-from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
+from sheets_support import csv_bytes, csv_header, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
 
 ITEMS, SITES = "进度", "项目"
 
@@ -224,7 +224,7 @@ def test_csv_with_chinese_round_trips_intact(app, staff_client):
     raw = download(editor, "items.csv")
     assert raw.startswith("\ufeff".encode()) and "老楼加装电梯" in raw.decode("utf-8-sig")
     rows = csv_rows(raw)
-    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(csv_header(rows))}
     target = next(r for r in rows if r[0] == "2.3" and r[cols["Target key"]] == "consultations")
     note = "完成意愿征询：“张江路88弄”3号楼（含2台）；居民同意率100%。"
     target[cols["New value"]], target[cols["New status"]] = "3", "推进中"
@@ -399,7 +399,7 @@ def test_a_percentage_is_read_as_the_clerk_sees_it(app, staff_client):
 def _csv_filled(raw: bytes, code: str, target: str, value: str) -> tuple[list[list[str]], int]:
     """The items CSV with one target's new value filled in, as Excel saves it; and that value's row number."""
     rows = csv_rows(raw)
-    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(csv_header(rows))}
     n, row = next((n, r) for n, r in enumerate(rows, start=1) if r[0] == code and r[cols["Target key"]] == target)
     row[cols["New value"]], row[cols["New status"]] = value, "推进中"
     row[cols["What changed (zh)"]], row[cols["Date it happened"]] = "完成检查", "2023-09-01"
@@ -423,7 +423,7 @@ def test_two_rows_of_one_percentage_agree_whether_written_with_the_sign_or_witho
     editor.set_cookie("lang", "en")
     rows, n = _csv_filled(download(editor, "items.csv"), "4.1", "compliance_rate", "96%")
     copy = list(rows[n - 1])
-    cols = {h.split(" / ")[1]: k for k, h in enumerate(rows[0])}
+    cols = {h.split(" / ")[1]: k for k, h in enumerate(csv_header(rows))}
     copy[cols["New value"]] = "96"  # the same project on a second row, typed rather than saved from Excel
     body = text_of(upload(editor, csv_bytes([*rows[:n], copy, *rows[n:]]), "进度.csv").data)
     assert "Another row of this work point gives a different value" not in body and "→ 96 %" in body, body[-900:]

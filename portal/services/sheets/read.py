@@ -52,6 +52,10 @@ NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or 
 NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
               "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
               "workbook downloaded from this page.")
+# Which plan a downloaded file is for: codes such as 2.3 repeat in every year's plan, so a sheet must not be read
+# against another plan's work points. The .xlsx holds it in a defined name, the CSV files in a row above the header.
+PLAN_NAME = "PortalPlan"
+PLAN_LABELS = ("计划 / plan", "计划", "plan")
 TWO_TABLES = N_("The sheets “%(first)s” and “%(second)s” are both a “%(title)s” table, and only one can be read. "
                 "Delete the one that is not up to date (an old copy perhaps) and upload the file again.")
 
@@ -71,16 +75,17 @@ class Parsed:
     # Where each table was found, by key: {"tab": the worksheet's name (None in a CSV file), "letters": the letter
     # of each column found, by column key} (offices insert, reorder and delete columns).
     layout: dict[str, dict] = field(default_factory=dict)
+    plan: str | None = None  # the slug of the plan the file says it is for; None in a file from before it said
 
     def as_dict(self) -> dict:
         return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets,
-                "layout": self.layout}
+                "layout": self.layout, "plan": self.plan}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Parsed":
         # Uploads stored before the layout was kept have none: their problems are placed as in the template.
         return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"],
-                   data.get("layout", {}))
+                   data.get("layout", {}), data.get("plan"))
 
 
 def read(data: bytes, filename: str) -> Parsed:
@@ -113,7 +118,7 @@ def _xlsx(data: bytes) -> Parsed:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a damaged or foreign file
         return _refused()
-    parsed = Parsed()
+    parsed = Parsed(plan=_defined_plan(wb))
     try:
         for ws in wb.worksheets:
             _take(parsed, _rows(ws), ws.title)
@@ -126,6 +131,18 @@ def _xlsx(data: bytes) -> Parsed:
         if key not in parsed.sheets:
             parsed.problems.append(Problem(NO_TABLE, params={"title": sheet.title, "rows": HEADER_ROWS}))
     return parsed
+
+
+def _defined_plan(wb) -> str | None:
+    """The plan the download wrote into the workbook's defined name (a constant: ="2023-city-management")."""
+    try:
+        name = wb.defined_names.get(PLAN_NAME)
+    except Exception:
+        return None
+    value = (getattr(name, "attr_text", None) or "").strip().lstrip("=").strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value.strip() or None
 
 
 def _rows(ws):
@@ -256,6 +273,14 @@ def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
     return None
 
 
+def _stated_plan(row) -> str | None:
+    """The plan named on a row above the header ("计划 / Plan", slug, title), as the CSV download writes it."""
+    cells = [cell_text(c) for c in row or ()]
+    if len(cells) >= 2 and cells[0].lower() in PLAN_LABELS:
+        return cells[1] or None
+    return None
+
+
 def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
     """Reads one table if one of its first rows is a sheet's header; other tables (the guide, the lists) are
     skipped. rows is an iterator: the table's rows follow its header."""
@@ -263,6 +288,9 @@ def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
         match = _columns(header)
         if match is not None:
             break
+        stated = _stated_plan(header)
+        if stated and parsed.plan is None:
+            parsed.plan = stated
     else:
         return
     sheet, found = match
