@@ -693,7 +693,7 @@ def test_a_date_cell_is_read_as_the_clerk_sees_it(app, staff_client):
     body = text_of(page.data)
     assert "Date it happened: 2023-09-01" in body and "/publish" in page.data.decode(), body[-900:]
     # Typed as 2023年9月 or 9月1日: the cell shows no day (or no year), and the portal must not invent one.
-    where = f"row {row}, column Q (Date it happened): Please give the date as YYYY-MM-DD."
+    where = f"row {row}, column Q (Date it happened): Please give the date as 2023-09-01, 2023/9/1, 2023.9.1 or 2023年9月1日"
     for number_format, builtin in (('yyyy"年"m"月"', None), ('yyyy"年"m"月"', 57), ('m"月"d"日"', None),
                                    ('m"月"d"日"', 58), ("mmm-yy", None)):
         sheet = format_xlsx(data, [(ITEMS, row, "happened_on", number_format)])
@@ -779,3 +779,38 @@ def test_a_computed_figure_is_read_as_the_spreadsheet_shows_it(app, staff_client
     assert publish(editor, page).status_code == 302
     api = app.test_client().get("/api/v1/items/3.2.1").get_json()
     assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [1.3]
+
+
+@pytest.mark.parametrize("typed,words", [
+    ("35台", "without a unit or other words (35, not 35台)"),
+    ("1,200", "without separators between the digits (1200, not 1,200)"),
+    ("1，200", "without separators between the digits (1200, not 1,200)"),
+    ("11万", "without 万 or 亿 (110000, not 11万)"),
+])
+def test_a_figure_with_a_unit_or_separator_says_what_to_type(app, staff_client, typed, words):
+    """"35台" or "1,200" was refused with only "Please give a number", which the clerk had (to their eyes) done."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", typed)
+    body = text_of(upload(editor, data).data)
+    assert f"row {row}, column M (New value): Please give the number" in body and words in body, body[-900:]
+
+
+def test_a_date_that_cannot_be_read_is_refused_listing_the_ways_to_write_one(app, staff_client):
+    """"6月底" was refused with "Please give the date as YYYY-MM-DD", though 2023/9/1 and 2023年9月1日 are read too."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 3, on="6月底")
+    body = text_of(upload(editor, data).data)
+    assert f"row {row}, column Q (Date it happened): Please give the date as 2023-09-01, 2023/9/1, 2023.9.1 or " \
+           "2023年9月1日" in body, body[-900:]
+
+
+def test_a_conflict_with_no_entry_now_says_so_rather_than_an_empty_date(app, staff_client):
+    """A row downloaded with an entry where the work point has none now: "the newest entry is now dated ." """
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 3)
+    body = text_of(upload(editor, edit_xlsx(data, [(ITEMS, row, "version", 999)])).data)
+    assert "dated )" not in body and "dated ." not in body, body[-900:]
+    assert "has no entry now" in body, body[-900:]

@@ -9,7 +9,7 @@ from ..content import content, registry
 from ...rules.progress import has_percent_sign, is_percentage, parse_number
 from ...rules.records import update_problems
 from .columns import ITEMS
-from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, parse_day
+from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, day_errors, parse_day
 from .read import Parsed
 from .rows import item_rows
 from .site_check import check_sites
@@ -135,6 +135,7 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
     happened = parse_day(fields["happened_on"]) if fields["happened_on"] else today()
     errors, clean = update_problems(state.item, status, fields["note_zh"], fields["note_en"], happened, values,
                                     set(state.derived()), today())
+    errors = day_errors(errors, fields["happened_on"])
     for name, message in errors.items():
         if name.startswith("progress_"):
             key = name[len("progress_"):]
