@@ -814,3 +814,40 @@ def test_a_conflict_with_no_entry_now_says_so_rather_than_an_empty_date(app, sta
     body = text_of(upload(editor, edit_xlsx(data, [(ITEMS, row, "version", 999)])).data)
     assert "dated )" not in body and "dated ." not in body, body[-900:]
     assert "has no entry now" in body, body[-900:]
+
+
+def test_a_used_range_reaching_column_xfd_is_read_only_as_wide_as_its_header(app, staff_client, monkeypatch):
+    """A cell formatted at XFD (a whole row formatted, say) made openpyxl's read-only mode pad every row of the
+    sheet to 16,384 cells, each read: a 60 KB file cost minutes. The reading stops at the header's last column."""
+    import time
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from portal.services.sheets import read as reader
+
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[ITEMS]
+    ws.cell(row=row, column=16384).font = Font(bold=True)  # an empty cell, formatted: the used range is A1:XFD…
+    ws.cell(row=400, column=16384).font = Font(bold=True)
+    out = io.BytesIO()
+    wb.save(out)
+    wide = out.getvalue()
+    calls = 0
+    shown = reader._shown
+
+    def counted(cell):
+        nonlocal calls
+        calls += 1
+        return shown(cell)
+
+    monkeypatch.setattr(reader, "_shown", counted)
+    started = time.perf_counter()
+    parsed = reader.read(wide, "wide.xlsx")
+    elapsed = time.perf_counter() - started
+    assert calls < 50_000, (calls, elapsed)  # 400 rows of 17 columns, not of 16,384
+    assert not parsed.problems and any(r["cells"].get("new_value") == "1.5" for r in parsed.rows["items"])
+    monkeypatch.undo()
+    assert "/publish" in upload(editor, wide).data.decode()

@@ -28,6 +28,10 @@ from .rows import cell_text
 MAX_MEMBERS = 200
 MAX_UNPACKED = 40 * 1024 * 1024
 MAX_ROWS = 20_000
+# Columns looked at for a header: the sheet has 17, offices add a few. A worksheet's used range may reach column XFD
+# (a whole row formatted), and openpyxl's read-only mode pads every row to it: each sheet is read only as wide as
+# the last cell of its first rows (its header), and never wider than this.
+MAX_COLUMNS = 256
 # Cells of merged ranges given their range's value: far more than any sheet has, to bound a crafted file's cost.
 MAX_MERGED_CELLS = 200_000
 MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
@@ -145,9 +149,24 @@ def _defined_plan(wb) -> str | None:
     return value.strip() or None
 
 
+def _width(ws) -> int:
+    """How many columns of a worksheet are read: up to the last cell holding anything in its first rows (where
+    the header is looked for), at most MAX_COLUMNS; a cell formatted at XFD holds nothing and widens nothing."""
+    width = 0
+    for cells in ws.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True):
+        for n, value in enumerate(cells, start=1):
+            if value is not None and value != "":
+                width = max(width, n)
+    return width
+
+
 def _rows(ws):
     """A worksheet's rows as the clerk sees them: each cell of a merged range shows the range's value (one date
-    merged across two work points' rows is the date of both), and percentages as percentages."""
+    merged across two work points' rows is the date of both), and percentages as percentages. Only as wide as
+    its header (see _width)."""
+    width = _width(ws)
+    if width == 0:
+        return
     fills: dict[int, dict[int, tuple[int, int]]] = {}  # row → column → the cell holding the range's value
     filled = 0
     ranges, uncached = _marks(ws)
@@ -159,7 +178,7 @@ def _rows(ws):
                 if filled > MAX_MERGED_CELLS:
                     raise ValueError("too many merged cells")
     anchors: dict[tuple[int, int], object] = {}
-    for row_no, cells in enumerate(ws.iter_rows(), start=1):
+    for row_no, cells in enumerate(ws.iter_rows(max_col=width), start=1):
         values = [_shown(cell) for cell in cells]
         for col in uncached.pop(row_no, ()):
             if col <= len(values):
