@@ -66,6 +66,11 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def csv_header(rows: list[list[str]]) -> list[str]:
+    """The header row of a downloaded CSV file (below the row saying which plan the file is for)."""
+    return next(r for r in rows if r[:1] and " / " in r[0] and r[:1] != ["计划 / Plan"])
+
+
 def csv_bytes(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)

@@ -322,3 +322,85 @@ def test_the_api_says_truly_which_plan_its_addresses_without_a_plan_answer_for(t
         assert "current plan" not in said and FIRST in said, said
     assert client.get("/feed.atom").headers["Location"] == f"/plans/{FIRST}/feed.atom"
     assert client.get("/en/feed.atom").headers["Location"] == f"/en/plans/{FIRST}/feed.atom"
+
+
+def _sheet_client(app, name: str):
+    from conftest import login, make_staff
+
+    make_staff(app, name, "editor")
+    client = app.test_client()
+    login(client, name)
+    return client
+
+
+def _upload_to(client, plan: str, data: bytes, name: str) -> str:
+    """Uploads on the progress sheets page of `plan` ("" for the current one); the preview's text."""
+    import io
+
+    from conftest import csrf_from
+
+    query = f"?plan={plan}" if plan else ""
+    page = client.get(f"/staff/progress-sheets{query}").get_data(as_text=True)
+    sent = client.post(f"/staff/progress-sheets/upload{query}", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_from(page), "sheet": (io.BytesIO(data), name)})
+    assert sent.status_code == 302, sent.status_code
+    return client.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def _new_project_csv(raw: bytes, code: str, drop_plan_row: bool = False) -> bytes:
+    """The sites CSV downloaded, with one new project row added (and, for a file from before sheets said their
+    plan, without the plan row above the header)."""
+    from sheets_support import csv_bytes, csv_rows
+
+    rows = csv_rows(raw)
+    if drop_plan_row:
+        rows = [r for r in rows if r[:1] != ["计划 / Plan"]]
+    header = next(r for r in rows if "新阶段 / New stage" in r)
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(header)}
+    new = [""] * len(header)
+    for key, value in (("Work point", code), ("Name", "张江新苑12号楼"), ("Building", "12号楼"),
+                       ("New stage", "施工中"), ("Note (zh)", "开工"), ("Date it happened", "2025-01-10")):
+        new[cols[key]] = value
+    return csv_bytes(rows + [new])
+
+
+def test_a_sheet_of_another_plan_is_refused_naming_both_plans(two_plans):
+    """Codes repeat across plans: last year's sheet uploaded on this year's page was refused with misleading
+    messages (a locked column, no work point with the code), and a projects CSV of new projects only was
+    accepted, adding them to this plan's same-numbered work point."""
+    from conftest import text_of
+    from sheets_support import edit_xlsx, row_of
+
+    client = _sheet_client(two_plans, "ed-other-plan")
+    sheet = client.get("/staff/progress-sheets/download?format=xlsx&office=").data  # the current plan, 2023
+    row = row_of(sheet, "进度", "2.2")
+    data = edit_xlsx(sheet, [("进度", row, "new_status", "推进中"), ("进度", row, "note_zh", "完成问卷"),
+                             ("进度", row, "happened_on", "2025-01-10")])
+    text = text_of(_upload_to(client, SLUG, data, "sheet.xlsx").encode())
+    assert "2023 · 浦张府〔2023〕45号" in text and "2024 · 浦张府〔2024〕12号" in text, text[-800:]
+    assert "这个文件是另一个计划的进度表" in text and "锁定" not in text and "没有编号" not in text
+    assert "/publish" not in text
+    raw = client.get("/staff/progress-sheets/download?format=sites.csv&office=").data
+    preview = _upload_to(client, SLUG, _new_project_csv(raw, "2.2"), "sites.csv")
+    assert "/publish" not in preview and "2024 · 浦张府〔2024〕12号" in text_of(preview.encode())
+    # On its own plan's page the same file is read.
+    assert "/publish" in _upload_to(client, "", _new_project_csv(raw, "2.2"), "sites.csv")
+
+
+def test_a_sheet_from_before_sheets_said_their_plan_is_read_as_before_unless_ambiguous(two_plans):
+    from conftest import text_of
+    from sheets_support import csv_bytes, csv_rows
+
+    client = _sheet_client(two_plans, "ed-old-sheet")
+    raw = client.get("/staff/progress-sheets/download?format=sites.csv&office=").data
+    old = _new_project_csv(raw, "2.2", drop_plan_row=True)
+    preview = text_of(_upload_to(client, "", old, "sites.csv").encode())
+    assert "/publish" not in preview and "2023 · 浦张府〔2023〕45号" in preview, preview[-800:]
+    assert "2024 · 浦张府〔2024〕12号" in preview
+    # A file with listed rows says by its locked columns which plan it is for: read as it always was.
+    rows = [r for r in csv_rows(client.get("/staff/progress-sheets/download?format=items.csv&office=").data)
+            if r[:1] != ["计划 / Plan"]]
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    row = next(r for r in rows if r[0] == "2.2")
+    row[cols["New status"]], row[cols["What changed (zh)"]], row[cols["Date it happened"]] = "推进中", "完成", "2024-01-10"
+    assert "/publish" in _upload_to(client, "", csv_bytes(rows), "items.csv")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import text_of
 from progress_support import add_site, publish as publish_update
-from sheets_support import csv_bytes, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
+from sheets_support import csv_bytes, csv_header, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
 
 ITEMS, SITES = "进度", "项目"
 
@@ -224,7 +224,7 @@ def test_csv_with_chinese_round_trips_intact(app, staff_client):
     raw = download(editor, "items.csv")
     assert raw.startswith("\ufeff".encode()) and "老楼加装电梯" in raw.decode("utf-8-sig")
     rows = csv_rows(raw)
-    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(csv_header(rows))}
     target = next(r for r in rows if r[0] == "2.3" and r[cols["Target key"]] == "consultations")
     note = "完成意愿征询：“张江路88弄”3号楼（含2台）；居民同意率100%。"
     target[cols["New value"]], target[cols["New status"]] = "3", "推进中"
@@ -399,7 +399,7 @@ def test_a_percentage_is_read_as_the_clerk_sees_it(app, staff_client):
 def _csv_filled(raw: bytes, code: str, target: str, value: str) -> tuple[list[list[str]], int]:
     """The items CSV with one target's new value filled in, as Excel saves it; and that value's row number."""
     rows = csv_rows(raw)
-    cols = {h.split(" / ")[1]: n for n, h in enumerate(rows[0])}
+    cols = {h.split(" / ")[1]: n for n, h in enumerate(csv_header(rows))}
     n, row = next((n, r) for n, r in enumerate(rows, start=1) if r[0] == code and r[cols["Target key"]] == target)
     row[cols["New value"]], row[cols["New status"]] = value, "推进中"
     row[cols["What changed (zh)"]], row[cols["Date it happened"]] = "完成检查", "2023-09-01"
@@ -423,7 +423,7 @@ def test_two_rows_of_one_percentage_agree_whether_written_with_the_sign_or_witho
     editor.set_cookie("lang", "en")
     rows, n = _csv_filled(download(editor, "items.csv"), "4.1", "compliance_rate", "96%")
     copy = list(rows[n - 1])
-    cols = {h.split(" / ")[1]: k for k, h in enumerate(rows[0])}
+    cols = {h.split(" / ")[1]: k for k, h in enumerate(csv_header(rows))}
     copy[cols["New value"]] = "96"  # the same project on a second row, typed rather than saved from Excel
     body = text_of(upload(editor, csv_bytes([*rows[:n], copy, *rows[n:]]), "进度.csv").data)
     assert "Another row of this work point gives a different value" not in body and "→ 96 %" in body, body[-900:]
@@ -693,7 +693,7 @@ def test_a_date_cell_is_read_as_the_clerk_sees_it(app, staff_client):
     body = text_of(page.data)
     assert "Date it happened: 2023-09-01" in body and "/publish" in page.data.decode(), body[-900:]
     # Typed as 2023年9月 or 9月1日: the cell shows no day (or no year), and the portal must not invent one.
-    where = f"row {row}, column Q (Date it happened): Please give the date as YYYY-MM-DD."
+    where = f"row {row}, column Q (Date it happened): Please give the date as 2023-09-01, 2023/9/1, 2023.9.1 or 2023年9月1日"
     for number_format, builtin in (('yyyy"年"m"月"', None), ('yyyy"年"m"月"', 57), ('m"月"d"日"', None),
                                    ('m"月"d"日"', 58), ("mmm-yy", None)):
         sheet = format_xlsx(data, [(ITEMS, row, "happened_on", number_format)])
@@ -779,3 +779,75 @@ def test_a_computed_figure_is_read_as_the_spreadsheet_shows_it(app, staff_client
     assert publish(editor, page).status_code == 302
     api = app.test_client().get("/api/v1/items/3.2.1").get_json()
     assert [t["progress"] for t in api["targets"] if t["key"] == "road_km"] == [1.3]
+
+
+@pytest.mark.parametrize("typed,words", [
+    ("35台", "without a unit or other words (35, not 35台)"),
+    ("1,200", "without separators between the digits (1200, not 1,200)"),
+    ("1，200", "without separators between the digits (1200, not 1,200)"),
+    ("11万", "without 万 or 亿 (110000, not 11万)"),
+])
+def test_a_figure_with_a_unit_or_separator_says_what_to_type(app, staff_client, typed, words):
+    """"35台" or "1,200" was refused with only "Please give a number", which the clerk had (to their eyes) done."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", typed)
+    body = text_of(upload(editor, data).data)
+    assert f"row {row}, column M (New value): Please give the number" in body and words in body, body[-900:]
+
+
+def test_a_date_that_cannot_be_read_is_refused_listing_the_ways_to_write_one(app, staff_client):
+    """"6月底" was refused with "Please give the date as YYYY-MM-DD", though 2023/9/1 and 2023年9月1日 are read too."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 3, on="6月底")
+    body = text_of(upload(editor, data).data)
+    assert f"row {row}, column Q (Date it happened): Please give the date as 2023-09-01, 2023/9/1, 2023.9.1 or " \
+           "2023年9月1日" in body, body[-900:]
+
+
+def test_a_conflict_with_no_entry_now_says_so_rather_than_an_empty_date(app, staff_client):
+    """A row downloaded with an entry where the work point has none now: "the newest entry is now dated ." """
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data, row = _fill(download(editor), "2.3", "consultations", 3)
+    body = text_of(upload(editor, edit_xlsx(data, [(ITEMS, row, "version", 999)])).data)
+    assert "dated )" not in body and "dated ." not in body, body[-900:]
+    assert "has no entry now" in body, body[-900:]
+
+
+def test_a_used_range_reaching_column_xfd_is_read_only_as_wide_as_its_header(app, staff_client, monkeypatch):
+    """A cell formatted at XFD (a whole row formatted, say) made openpyxl's read-only mode pad every row of the
+    sheet to 16,384 cells, each read: a 60 KB file cost minutes. The reading stops at the header's last column."""
+    import time
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from portal.services.sheets import read as reader
+
+    editor = staff_client("editor")
+    data, row = _fill(download(editor), "3.2.1", "road_km", 1.5)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[ITEMS]
+    ws.cell(row=row, column=16384).font = Font(bold=True)  # an empty cell, formatted: the used range is A1:XFD…
+    ws.cell(row=400, column=16384).font = Font(bold=True)
+    out = io.BytesIO()
+    wb.save(out)
+    wide = out.getvalue()
+    calls = 0
+    shown = reader._shown
+
+    def counted(cell):
+        nonlocal calls
+        calls += 1
+        return shown(cell)
+
+    monkeypatch.setattr(reader, "_shown", counted)
+    started = time.perf_counter()
+    parsed = reader.read(wide, "wide.xlsx")
+    elapsed = time.perf_counter() - started
+    assert calls < 50_000, (calls, elapsed)  # 400 rows of 17 columns, not of 16,384
+    assert not parsed.problems and any(r["cells"].get("new_value") == "1.5" for r in parsed.rows["items"])
+    monkeypatch.undo()
+    assert "/publish" in upload(editor, wide).data.decode()

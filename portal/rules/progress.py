@@ -16,6 +16,12 @@ NOT_PERCENT = N_("This target is not a percentage; please give the number withou
 # Excel saves a percentage cell to CSV as the text it shows ("96%"), and the sheet reader gives a percent-formatted
 # .xlsx cell the same way, so that both reach this one parser.
 PERCENT_RE = re.compile(r"\s*%$")
+NOT_A_NUMBER = N_("Please give a number.")
+# What people write in a figure that no number is read from (a full-width comma is a comma after NFKC): each is
+# said, so that the clerk knows what to type instead.
+NO_BIG_UNIT = N_("Please give the number in full, in digits, without 万 or 亿 (110000, not 11万).")
+NO_SEPARATOR = N_("Please give the number without separators between the digits (1200, not 1,200).")
+NO_UNIT = N_("Please give the number alone, without a unit or other words (35, not 35台).")
 
 
 def _text(raw) -> str:
@@ -36,6 +42,19 @@ def parse_number(raw) -> float | None:
     return value + 0.0 if math.isfinite(value) else None
 
 
+def unreadable_problem(raw) -> str:
+    """Why no number was read from a figure, said so that the clerk knows what to type instead."""
+    text = _text(raw) if raw is not None else ""
+    if re.search(r"\d", text):
+        if "万" in text or "亿" in text:
+            return NO_BIG_UNIT
+        if re.search(r"\d[,\s]\d", text):
+            return NO_SEPARATOR
+        if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)\s*[^\d\s.+-][^\d]*", text):
+            return NO_UNIT
+    return NOT_A_NUMBER
+
+
 def has_percent_sign(raw) -> bool:
     return raw is not None and PERCENT_RE.search(_text(raw)) is not None
 
@@ -45,13 +64,16 @@ def figure_problem(target, raw) -> str | None:
     dropped, as "12%" of a count of lifts has no meaning the portal could store."""
     if has_percent_sign(raw) and not is_percentage(target):
         return NOT_PERCENT
-    return value_problem(target, parse_number(raw))
+    value = parse_number(raw)
+    if value is None and raw is not None and _text(raw):
+        return unreadable_problem(raw)
+    return value_problem(target, value)
 
 
 def value_problem(target, value: float | None) -> str | None:
     """What is wrong with a reported value for this target, if anything."""
     if value is None:
-        return N_("Please give a number.")
+        return NOT_A_NUMBER
     if not math.isfinite(value) or value < 0:
         return N_("Progress cannot be negative.")
     if counts_things(target.unit.zh) and not value.is_integer():

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import N_
 from ..models import ItemOutcome, WorkItem, utcnow
-from ..rules.progress import NOT_PERCENT, has_percent_sign, is_percentage, parse_number
+from ..rules.progress import NOT_PERCENT, has_percent_sign, is_percentage, parse_number, unreadable_problem
 from ..states import OutcomeKind
 from . import audit
 from .clock import today
@@ -59,7 +59,7 @@ def figure_problem(target, raw) -> tuple[float | None, str | None]:
         return None, NOT_PERCENT
     value = parse_number(raw)
     if value is None:
-        return None, N_("Please give a number.")
+        return None, unreadable_problem(raw)
     if value < 0:
         return None, N_("The figure cannot be negative.")
     if counts_things(target.unit.zh) and not value.is_integer():

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...rules.progress import is_percentage
@@ -13,6 +15,7 @@ from ..sites import notice_date
 from ..units import counts_things
 from . import guide
 from .columns import ITEMS, NEW_SITE_KEYS, SITES, Sheet
+from .read import PLAN_NAME
 from ... import csv_files
 from .rows import cell_text, item_rows, site_row
 from .state import ItemState, load, stage_label, status_label
@@ -42,6 +45,8 @@ def xlsx(office: str | None = None) -> bytes:
     items_ws, sites_ws = wb.create_sheet(ITEMS.title), wb.create_sheet(SITES.title)
     _items(items_ws, states, lists)
     _sites(sites_ws, [site for s in states for site in s.sites], lists)
+    # Which plan the file is for (codes repeat across plans): a defined name, which Excel and WPS keep on saving.
+    wb.defined_names[PLAN_NAME] = DefinedName(PLAN_NAME, attr_text=f'"{content().plan.slug}"')
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -168,5 +173,9 @@ def csv_bytes(part: str, office: str | None = None) -> bytes:
     sheet = ITEMS if part == "items" else SITES
     rows = ([r for s in states for r in item_rows(s)] if sheet is ITEMS
             else [site_row(site) for s in states for site in s.sites])
-    return csv_files.csv_bytes([c.header for c in sheet.columns],
-                               ([row.get(c.key) for c in sheet.columns] for row in rows), text=cell_text)
+    # The first row says which plan the file is for (codes repeat across plans); the header follows it.
+    plan = content().plan
+    return csv_files.csv_bytes(["计划 / Plan", plan.slug, f"{plan.number} {plan.title}"],
+                               itertools.chain([[c.header for c in sheet.columns]],
+                                               ([row.get(c.key) for c in sheet.columns] for row in rows)),
+                               text=cell_text)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ...i18n import N_
 from ..clock import today
+from ..content import content, registry
 from ...rules.progress import has_percent_sign, is_percentage, parse_number
 from ...rules.records import update_problems
 from .columns import ITEMS
-from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, parse_day
+from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, day_errors, parse_day
 from .read import Parsed
 from .rows import item_rows
 from .site_check import check_sites
@@ -20,12 +21,18 @@ FIELD_COLUMNS = {"status": "new_status", "note_zh": "note_zh", "note_en": "note_
 NO_TARGET = N_("This work point has no such target.")
 # A counted target's figure follows its projects, which move with no entry of the work point (see check_locked).
 COUNTED = frozenset({"last_value"})
+OTHER_PLAN = N_("This file is the progress sheet of another plan: %(file)s. This page reports on %(here)s, and the "
+                "same codes (such as 2.3) are other work points there, so nothing in the file was read. Upload it on "
+                "the progress sheets page of %(file)s, or download this plan's sheet here and fill that in.")
+NO_PLAN_NEW_ONLY = N_("This file does not say which plan it is for (it was downloaded before sheets said so), and "
+                      "every row in it is a new project, which could belong to the same-numbered work point of any "
+                      "plan: %(plans)s. Download a new sheet from this page and copy the new projects into it.")
 DIFFERENT = N_("Another row of this work point gives a different value here; fill it in on one row only.")
 
 
 def check(parsed: Parsed) -> Plan:
     plan = Plan(problems=list(parsed.problems), layout=parsed.layout)
-    if not parsed.sheets:
+    if not parsed.sheets or not _same_plan(plan, parsed):
         return plan
     states = load()
     groups: dict[str, list[dict]] = {}
@@ -40,6 +47,30 @@ def check(parsed: Parsed) -> Plan:
         _check_item(plan, states[code], group, choices)
     check_sites(plan, parsed.rows["sites"], states)
     return plan
+
+
+def plan_name(slug: str) -> str:
+    """A plan as staff know it: its year and its notice's number (浦张府〔2023〕45号); the slug if not served."""
+    store = registry().store(slug)
+    return f"{store.plan.year} · {store.plan.number}" if store is not None else slug
+
+
+def _same_plan(plan: Plan, parsed: Parsed) -> bool:
+    """Whether the file may be read against the plan in view. A file for another plan is refused with one
+    problem. A file from before files said their plan is read against the plan in view, as it always was,
+    where that is unambiguous: a listed row (a work point's, a project's with its ID) carries locked columns
+    that another plan's rows do not match; a file of new projects only carries nothing of the kind."""
+    here = content().plan.slug
+    if parsed.plan is not None:
+        if parsed.plan != here:
+            plan.add(OTHER_PLAN, file=plan_name(parsed.plan), here=plan_name(here))
+            return False
+        return True
+    listed = parsed.rows["items"] or any(r["cells"].get("site_id") for r in parsed.rows["sites"])
+    if not listed and parsed.rows["sites"] and len(registry().stores) > 1:
+        plan.add(NO_PLAN_NEW_ONLY, plans="; ".join(plan_name(p.slug) for p in registry().plans))
+        return False
+    return True
 
 
 def _one_value_each(plan: Plan, group: list[dict]) -> tuple[dict[str, str], dict[str, int]]:
@@ -104,6 +135,7 @@ def _check_item(plan: Plan, state: ItemState, group: list[dict], choices: dict[s
     happened = parse_day(fields["happened_on"]) if fields["happened_on"] else today()
     errors, clean = update_problems(state.item, status, fields["note_zh"], fields["note_en"], happened, values,
                                     set(state.derived()), today())
+    errors = day_errors(errors, fields["happened_on"])
     for name, message in errors.items():
         if name.startswith("progress_"):
             key = name[len("progress_"):]

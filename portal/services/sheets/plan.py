@@ -12,6 +12,10 @@ from .rows import cell_text
 
 CONFLICT = N_("Someone published a newer update after this sheet was downloaded (the newest entry is now dated "
               "%(date)s). Download a new sheet and fill in this row again; the newer update was not overwritten.")
+GONE = N_("This row was downloaded with an entry of this work point or project that is no longer its newest (it has "
+           "no entry now). Download a new sheet and fill in this row again.")
+BAD_DAY = N_("Please give the date as 2023-09-01, 2023/9/1, 2023.9.1 or 2023年9月1日, with its year, month and day; a "
+             "date cell of Excel or WPS is read as the date it shows if that has a year, month and day.")
 LOCKED = N_("This column is locked: the sheet says “%(now)s” where the portal has “%(was)s”. "
             "Please leave it as downloaded, or download a new sheet.")
 DAY_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
@@ -150,4 +154,15 @@ def check_locked(plan: Plan, sheet: Sheet, row: dict, expected: dict, unversione
 
 
 def conflict(plan: Plan, sheet: Sheet, row: int, latest: date | None) -> None:
-    plan.conflicts.append(plan.problem(CONFLICT, sheet.key, row, date=latest.isoformat() if latest else ""))
+    if latest is None:
+        plan.conflicts.append(plan.problem(GONE, sheet.key, row))
+    else:
+        plan.conflicts.append(plan.problem(CONFLICT, sheet.key, row, date=latest.isoformat()))
+
+
+def day_errors(errors: dict[str, str], text: str | None) -> dict[str, str]:
+    """The rules' date problem for a date that could not be read says the one format of the item form; the sheet
+    reads more (parse_day), and says which."""
+    if text and parse_day(text) is None and "happened_on" in errors:
+        errors["happened_on"] = BAD_DAY
+    return errors

@@ -28,6 +28,10 @@ from .rows import cell_text
 MAX_MEMBERS = 200
 MAX_UNPACKED = 40 * 1024 * 1024
 MAX_ROWS = 20_000
+# Columns looked at for a header: the sheet has 17, offices add a few. A worksheet's used range may reach column XFD
+# (a whole row formatted), and openpyxl's read-only mode pads every row to it: each sheet is read only as wide as
+# the last cell of its first rows (its header), and never wider than this.
+MAX_COLUMNS = 256
 # Cells of merged ranges given their range's value: far more than any sheet has, to bound a crafted file's cost.
 MAX_MERGED_CELLS = 200_000
 MERGE_CELL = f"{{{SHEET_MAIN_NS}}}mergeCell"
@@ -52,6 +56,10 @@ NOT_A_SHEET = N_("This file is not a progress sheet. Please upload the .xlsx or 
 NO_TABLE = N_("No “%(title)s” sheet was found in this workbook, so nothing on it was read. Its header row (the "
               "column names such as “编号 / Code”) must be within its first %(rows)s rows; please upload the "
               "workbook downloaded from this page.")
+# Which plan a downloaded file is for: codes such as 2.3 repeat in every year's plan, so a sheet must not be read
+# against another plan's work points. The .xlsx holds it in a defined name, the CSV files in a row above the header.
+PLAN_NAME = "PortalPlan"
+PLAN_LABELS = ("计划 / plan", "计划", "plan")
 TWO_TABLES = N_("The sheets “%(first)s” and “%(second)s” are both a “%(title)s” table, and only one can be read. "
                 "Delete the one that is not up to date (an old copy perhaps) and upload the file again.")
 
@@ -71,16 +79,17 @@ class Parsed:
     # Where each table was found, by key: {"tab": the worksheet's name (None in a CSV file), "letters": the letter
     # of each column found, by column key} (offices insert, reorder and delete columns).
     layout: dict[str, dict] = field(default_factory=dict)
+    plan: str | None = None  # the slug of the plan the file says it is for; None in a file from before it said
 
     def as_dict(self) -> dict:
         return {"rows": self.rows, "problems": [p.as_dict() for p in self.problems], "sheets": self.sheets,
-                "layout": self.layout}
+                "layout": self.layout, "plan": self.plan}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Parsed":
         # Uploads stored before the layout was kept have none: their problems are placed as in the template.
         return cls(data["rows"], [Problem.from_dict(p) for p in data["problems"]], data["sheets"],
-                   data.get("layout", {}))
+                   data.get("layout", {}), data.get("plan"))
 
 
 def read(data: bytes, filename: str) -> Parsed:
@@ -113,7 +122,7 @@ def _xlsx(data: bytes) -> Parsed:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a damaged or foreign file
         return _refused()
-    parsed = Parsed()
+    parsed = Parsed(plan=_defined_plan(wb))
     try:
         for ws in wb.worksheets:
             _take(parsed, _rows(ws), ws.title)
@@ -128,9 +137,36 @@ def _xlsx(data: bytes) -> Parsed:
     return parsed
 
 
+def _defined_plan(wb) -> str | None:
+    """The plan the download wrote into the workbook's defined name (a constant: ="2023-city-management")."""
+    try:
+        name = wb.defined_names.get(PLAN_NAME)
+    except Exception:
+        return None
+    value = (getattr(name, "attr_text", None) or "").strip().lstrip("=").strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value.strip() or None
+
+
+def _width(ws) -> int:
+    """How many columns of a worksheet are read: up to the last cell holding anything in its first rows (where
+    the header is looked for), at most MAX_COLUMNS; a cell formatted at XFD holds nothing and widens nothing."""
+    width = 0
+    for cells in ws.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True):
+        for n, value in enumerate(cells, start=1):
+            if value is not None and value != "":
+                width = max(width, n)
+    return width
+
+
 def _rows(ws):
     """A worksheet's rows as the clerk sees them: each cell of a merged range shows the range's value (one date
-    merged across two work points' rows is the date of both), and percentages as percentages."""
+    merged across two work points' rows is the date of both), and percentages as percentages. Only as wide as
+    its header (see _width)."""
+    width = _width(ws)
+    if width == 0:
+        return
     fills: dict[int, dict[int, tuple[int, int]]] = {}  # row → column → the cell holding the range's value
     filled = 0
     ranges, uncached = _marks(ws)
@@ -142,7 +178,7 @@ def _rows(ws):
                 if filled > MAX_MERGED_CELLS:
                     raise ValueError("too many merged cells")
     anchors: dict[tuple[int, int], object] = {}
-    for row_no, cells in enumerate(ws.iter_rows(), start=1):
+    for row_no, cells in enumerate(ws.iter_rows(max_col=width), start=1):
         values = [_shown(cell) for cell in cells]
         for col in uncached.pop(row_no, ()):
             if col <= len(values):
@@ -256,6 +292,14 @@ def _columns(header) -> tuple[Sheet, dict[int, str]] | None:
     return None
 
 
+def _stated_plan(row) -> str | None:
+    """The plan named on a row above the header ("计划 / Plan", slug, title), as the CSV download writes it."""
+    cells = [cell_text(c) for c in row or ()]
+    if len(cells) >= 2 and cells[0].lower() in PLAN_LABELS:
+        return cells[1] or None
+    return None
+
+
 def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
     """Reads one table if one of its first rows is a sheet's header; other tables (the guide, the lists) are
     skipped. rows is an iterator: the table's rows follow its header."""
@@ -263,6 +307,9 @@ def _take(parsed: Parsed, rows, tab: str | None = None) -> None:
         match = _columns(header)
         if match is not None:
             break
+        stated = _stated_plan(header)
+        if stated and parsed.plan is None:
+            parsed.plan = stated
     else:
         return
     sheet, found = match

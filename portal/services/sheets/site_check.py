@@ -6,7 +6,7 @@ from ..clock import today
 from ...rules.records import site_problems, stage_problems
 from ..sites import site_history
 from .columns import SITES
-from .plan import Plan, SiteChange, check_locked, conflict, parse_day
+from .plan import Plan, SiteChange, check_locked, conflict, day_errors, parse_day
 from .rows import site_row
 from .state import ItemState, place_choices, sites_by_id, stage_choices, stage_label
 
@@ -63,7 +63,7 @@ def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
         else:
             plan.unchanged += 1
         return
-    errors = stage_problems(stage, note_zh, note_en, happened, today())
+    errors = day_errors(stage_problems(stage, note_zh, note_en, happened, today()), cells.get("happened_on"))
     _report(plan, row["row"], errors)
     if errors:
         return
@@ -98,6 +98,7 @@ def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen
                            fields["place"], building, stage, happened, today())
     errors.update({k: v for k, v in stage_problems(stage, cells.get("note_zh"), cells.get("note_en"), happened,
                                                    today()).items() if k.startswith("note")})
+    errors = day_errors(errors, cells.get("happened_on"))
     _report(plan, row["row"], errors)
     key = (state.item.code, name_zh, building)
     if errors:
