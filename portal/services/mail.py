@@ -44,11 +44,12 @@ def enabled() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def enqueue(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> MailMessage:
+def enqueue(to: str, subject: str, body: str, headers: dict[str, str] | None = None,
+            feedback_id: int | None = None) -> MailMessage:
     """Adds a message to the queue in the caller's transaction: it is queued if and only if the change
-    that caused it is committed."""
+    that caused it is committed. `feedback_id`: the comment the message is about, if any."""
     message = MailMessage(to=to, subject=subject[:300], body=body, headers=dict(headers or {}), attempts=0,
-                          next_attempt_at=utcnow())
+                          next_attempt_at=utcnow(), feedback_id=feedback_id)
     db.session.add(message)
     return message
 
