@@ -614,3 +614,33 @@ def test_the_privacy_purge_takes_the_mails_waiting_for_the_comment_too(mail_app,
         db.session.commit()
         privacy.purge()
         assert db.session.query(MailMessage).filter(MailMessage.sent_at.is_(None)).count() == 0
+
+
+def test_a_mail_refused_for_its_content_does_not_stop_the_run(mail_app, smtp, monkeypatch):
+    """A server that refuses one message for what it holds (554 after DATA: a spam or content filter), not
+    for its address, left the connection usable, yet the run stopped there and every mail after it waited
+    for the next run, where the same message stopped it again until it gave up. It counts its attempt."""
+    from portal.extensions import db
+    from portal.models import MailMessage
+    from portal.services import mail
+
+    accept = smtp.inbox.handle_DATA
+
+    async def content_filter(server, session, envelope):
+        if b"Subject: Refused" in envelope.content:
+            return "554 5.6.0 Message content rejected"
+        return await accept(server, session, envelope)
+
+    monkeypatch.setattr(smtp.inbox, "handle_DATA", content_filter, raising=False)
+    with mail_app.app_context():
+        mail.enqueue("first@example.org", "First", "Body")
+        refused = mail.enqueue(ADDRESS, "Refused", "Body")
+        mail.enqueue("third@example.org", "Third", "Body")
+        db.session.commit()
+        refused_id = refused.id
+    report = send_pending(mail_app)
+    assert (report.sent, report.failed) == (2, 1), report.errors
+    assert len(smtp.inbox.to("third@example.org")) == 1
+    with mail_app.app_context():
+        message = db.session.get(MailMessage, refused_id)
+        assert message.attempts == 1 and message.sent_at is None and "554" in message.last_error

@@ -146,6 +146,14 @@ class _Connection:
                 pass
 
 
+def _only_this_one(exc: Exception) -> bool:
+    """Whether the server refused this message alone and the connection serves the rest: one bad address,
+    or what the message holds (a content filter's 554 after DATA). A 421 means the server is closing."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code != 421
+
+
 def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
     """False when the server cannot be reached (the run should stop)."""
     message = db.session.get(MailMessage, message_id)
@@ -161,7 +169,7 @@ def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendRep
         conn.send(email)
     except (smtplib.SMTPException, OSError) as exc:
         _failed(message_id, attempts, exc, now, report)
-        return isinstance(exc, smtplib.SMTPRecipientsRefused)  # one bad address: go on with the rest
+        return _only_this_one(exc)
     _record(message_id, sent_at=utcnow(), last_error=None)
     report.sent += 1
     return True
