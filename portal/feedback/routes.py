@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 
 from ..extensions import client_network, db, limiter
-from ..i18n import LANGS
+from ..i18n import LANGS, duration
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
 from ..page_address import show_as
@@ -69,7 +69,7 @@ def submit(lang: str, code: str):
                 browser=_browser(), plan=item.plan,
             )
         except service.RateLimited:
-            return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
+            return _render_item(item, form, _("You have sent several comments recently. Please wait %(wait)s and try again; nothing you typed has been lost.", wait=duration(current_app.config["FEEDBACK_RATE_WINDOW"])), 429, site)
         # The same text sent again (a double click, or the back button and the box ticked this time) is the
         # comment already stored: its request to be told still counts, unless this address already asked.
         if form.notify_reply.data and mail.enabled() and (
