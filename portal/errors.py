@@ -1,13 +1,14 @@
 """Error pages in the resident's language; JSON errors under /api."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .i18n import duration
 from .same_origin import CrossSitePost
 
 
@@ -75,6 +76,8 @@ def _request_errors(app: Flask) -> None:
             return page(429, _("Too many look-ups"), _("Many tracking codes have been looked up from your address in a short time. Please wait a minute and try again; your comment and its code are safe."), error=e)
         if request.endpoint == "follow.request_follow":  # limits per hour (services/follow.PER_ADDRESS, PER_CLIENT)
             return page(429, _("Too many requests"), _("This e-mail address, or your network address, has asked to follow several times in the last hour. The link in the latest confirmation e-mail still works (look in the spam folder too); otherwise please try again in an hour."), error=e)
+        if request.endpoint in ("public.mark_item", "public.mark_site"):  # MARK_RATE_LIMIT, "30 per hour" by default
+            return page(429, _("Too many requests"), _("Many marks have been sent from your address recently. Please wait %(wait)s and try again; the marks already counted stay counted.", wait=duration(_limit_period(e))), error=e)
         return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."), error=e)
 
     @app.errorhandler(413)
@@ -122,3 +125,13 @@ def _server_errors(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_e):
         return page(500, _("Something went wrong"), _("An error occurred on our side. Please try again later."))
+
+
+def _limit_period(e) -> int:
+    """The period of the limit a 429 hit (Flask-Limiter names it), else the longest configured for marks."""
+    from limits import parse_many
+
+    hit = getattr(getattr(e, "limit", None), "limit", None)
+    if hit is not None:
+        return hit.get_expiry()
+    return max(item.get_expiry() for item in parse_many(current_app.config["MARK_RATE_LIMIT"]))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from babel import Locale
 from flask import g, request, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -21,6 +21,15 @@ def N_(message: str) -> str:
 def N_plural(singular: str, plural: str) -> tuple[str, str]:
     """Marks a message with a plural for extraction (``make messages`` knows it as N_plural:1,2)."""
     return singular, plural
+
+
+def duration(seconds: float) -> str:
+    """A period as a limit's message tells it ("1 hour", "10 minutes"): whole hours when it is so, else
+    minutes rounded up, so that a resident who waits that long is never refused again."""
+    seconds = max(int(-(-seconds // 1)), 1)
+    if seconds % 3600 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
 
 
 def select_locale() -> str:

@@ -317,6 +317,9 @@ class MailMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The comment a mail is about (its "e-mail me the answer" confirmation, its answer): a mail still waiting
+    # when the comment is withdrawn or its contact erased goes with it (services/follow.forget_comment).
+    feedback_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id"), index=True)
 
 
 class SheetUpload(db.Model):

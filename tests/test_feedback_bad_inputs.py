@@ -151,11 +151,11 @@ def test_rate_limit_answers_429_with_a_clear_message_and_keeps_the_text(app, cli
     r = send_comment(client, body="第六条留言，应当被限流。")
     assert r.status_code == 429
     page = r.get_data(as_text=True)
-    assert "请十分钟后再试" in text_of(page)
+    assert "请10分钟后再试" in text_of(page)
     assert "第六条留言，应当被限流。</textarea>" in page
     assert _count(app) == 5
     r = send_comment(client, lang="en", body="Sixth comment, in English.")
-    assert r.status_code == 429 and "Please wait ten minutes" in text_of(r.data)
+    assert r.status_code == 429 and "Please wait 10 minutes" in text_of(r.data)
     # Another resident (another address) is not affected.
     assert send_comment(client, body="另一位居民的留言。", ip="198.51.100.77").status_code == 302
     assert _count(app) == 6
@@ -273,3 +273,14 @@ def test_phone_numbers_written_the_usual_ways_are_taken(app, client, typed):
 def test_what_is_not_a_phone_number_is_still_refused(app, client, typed):
     r = send_comment(client, lang="en", contact=typed)
     assert r.status_code == 400 and "Please give a phone number or an e-mail address" in text_of(r.data)
+
+
+def test_the_comment_limit_message_says_the_configured_window(app_factory):
+    """The message said "wait ten minutes" whatever PORTAL_FEEDBACK_RATE_WINDOW was set to."""
+    app = app_factory(FEEDBACK_RATE_LIMIT=1, FEEDBACK_RATE_WINDOW=3600)
+    client = app.test_client()
+    assert send_comment(client, body="第一条留言，关于加装电梯。").status_code == 302
+    zh = text_of(send_comment(client, body="第二条留言，应当被限流。").data)
+    en = text_of(send_comment(client, lang="en", body="Second comment, in English.").data)
+    assert "请1小时后再试" in zh and "十分钟" not in zh, zh
+    assert "Please wait 1 hour" in en and "ten minutes" not in en, en

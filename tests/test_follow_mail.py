@@ -558,3 +558,89 @@ def test_over_the_follow_limit_the_page_says_how_long_and_where_the_link_is(mail
                           environ_base={"REMOTE_ADDR": "198.51.100.9"})
     assert refused.status_code == 429
     assert words in text_of(refused.data)
+
+
+def _withdraw(client, code):
+    track = client.get(f"/en/feedback/{code}")
+    assert client.post(f"/en/feedback/{code}/withdraw", data={"csrf_token": csrf_from(track.data)}).status_code == 302
+
+
+def test_nothing_queued_for_a_comment_is_sent_after_it_is_withdrawn(mail_app, smtp):
+    """Withdrawing deleted the addresses waiting for the comment's answer but not the mails already waiting
+    in the queue for them (the server was down, or the next run was under a minute away): the confirmation,
+    or the answer itself, still reached the resident who had withdrawn. Other mails to the same address go on."""
+    from portal.extensions import db
+    from portal.models import MailMessage
+    from portal.services import feedback
+
+    client = mail_app.test_client()
+    smtp.stop()
+    _confirmed(mail_app, "item", "2.3")
+    code = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
+    _withdraw(client, code)
+    smtp.start()
+    assert send_pending(mail_app).sent == 1, "only the confirmation of the work point"
+    assert code not in " ".join(m["Subject"] for m in smtp.inbox.to(ADDRESS))
+
+    answered = tracking_code(send_comment(client, lang="en", body="第二条意见，关于楼道照明的安排和时间。", contact=ADDRESS,
+                                          notify_reply="y"))
+    send_pending(mail_app)
+    _confirm(client, smtp.inbox.to(ADDRESS)[-1])
+    smtp.stop()
+    with mail_app.test_request_context():
+        feedback.approve(feedback.find_by_code(answered), None, reply="We will start in March.")
+    _withdraw(client, answered)
+    smtp.start()
+    assert send_pending(mail_app).sent == 0, "the answer waiting in the queue went with the comment"
+    with mail_app.app_context():
+        assert db.session.query(MailMessage).filter(MailMessage.sent_at.is_(None)).count() == 0
+
+
+def test_the_privacy_purge_takes_the_mails_waiting_for_the_comment_too(mail_app, smtp):
+    from datetime import datetime
+
+    from portal.extensions import db
+    from portal.models import MailMessage
+    from portal.services import feedback, privacy
+
+    client = mail_app.test_client()
+    smtp.stop()
+    code = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
+    with mail_app.test_request_context():
+        fb = feedback.find_by_code(code)
+        feedback.approve(fb, None)
+        fb = feedback.find_by_code(code)
+        fb.moderated_at = datetime(2020, 1, 1)
+        db.session.commit()
+        privacy.purge()
+        assert db.session.query(MailMessage).filter(MailMessage.sent_at.is_(None)).count() == 0
+
+
+def test_a_mail_refused_for_its_content_does_not_stop_the_run(mail_app, smtp, monkeypatch):
+    """A server that refuses one message for what it holds (554 after DATA: a spam or content filter), not
+    for its address, left the connection usable, yet the run stopped there and every mail after it waited
+    for the next run, where the same message stopped it again until it gave up. It counts its attempt."""
+    from portal.extensions import db
+    from portal.models import MailMessage
+    from portal.services import mail
+
+    accept = smtp.inbox.handle_DATA
+
+    async def content_filter(server, session, envelope):
+        if b"Subject: Refused" in envelope.content:
+            return "554 5.6.0 Message content rejected"
+        return await accept(server, session, envelope)
+
+    monkeypatch.setattr(smtp.inbox, "handle_DATA", content_filter, raising=False)
+    with mail_app.app_context():
+        mail.enqueue("first@example.org", "First", "Body")
+        refused = mail.enqueue(ADDRESS, "Refused", "Body")
+        mail.enqueue("third@example.org", "Third", "Body")
+        db.session.commit()
+        refused_id = refused.id
+    report = send_pending(mail_app)
+    assert (report.sent, report.failed) == (2, 1), report.errors
+    assert len(smtp.inbox.to("third@example.org")) == 1
+    with mail_app.app_context():
+        message = db.session.get(MailMessage, refused_id)
+        assert message.attempts == 1 and message.sent_at is None and "554" in message.last_error

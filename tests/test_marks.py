@@ -117,3 +117,18 @@ def test_the_marker_sees_the_answer_and_a_cached_copy_is_no_longer_current(app):
     assert other.get("/en/plans/2023-city-management/items/2.3", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
     page = text_of(marker.get("/en/plans/2023-city-management/items/2.3").data)  # a flash waits: rendered fresh, privately
     assert "Your mark is counted" in page and "1 resident has said" in page
+
+
+def test_the_mark_limit_page_says_how_long_the_configured_limit_lasts(app_factory):
+    """The 429 page of a mark over its hourly limit said "wait a few minutes": a resident who did so was
+    refused again, and again, for up to an hour. It says the limit's own period, in both languages."""
+    for limit, words in (("1 per hour", {"en": "1 hour", "zh": "1小时"}),
+                         ("1 per 5 minutes", {"en": "5 minutes", "zh": "5分钟"})):
+        app = app_factory(MARK_RATE_LIMIT=limit)
+        for lang in ("en", "zh"):
+            page = f"/{lang}/plans/2023-city-management/items/2.3"
+            _mark(app.test_client(), page, f"{page}/matters")
+            refused = _mark(app.test_client(), page, f"{page}/matters")
+            assert refused.status_code == 429
+            said = text_of(refused.data)
+            assert words[lang] in said and "few minutes" not in said and "几分钟" not in said, (limit, said)

@@ -138,3 +138,47 @@ def test_a_withdrawal_over_the_look_up_limit_says_what_the_look_ups_say(app_fact
     refused = client.post("/en/feedback/ZJ-AAAAAAAAAA/withdraw")
     assert refused.status_code == 429
     assert "Please wait a minute" in text_of(refused.data) and "your comment and its code are safe" in text_of(refused.data)
+
+
+def _comment_on(app, tracking: str, plan: str, code: str) -> None:
+    """A comment recorded for a work point the site no longer serves (its plan unpublished, or the point
+    struck out of the notice): its work_item row stays, as the records about it do."""
+    from portal.extensions import db
+    from portal.models import Feedback, WorkItem
+
+    with app.app_context():
+        if db.session.query(WorkItem).filter_by(plan=plan, code=code).first() is None:
+            db.session.add(WorkItem(plan=plan, code=code, section=9, deadline="2019-12"))
+            db.session.flush()
+        db.session.add(Feedback(tracking_code=tracking, plan=plan, item_code=code, kind="question", body=BODY,
+                                body_public=BODY, lang="zh", state="published"))
+        db.session.commit()
+
+
+def test_a_comment_of_a_plan_no_longer_served_does_not_show_the_current_plan_work_point(app, client):
+    """content(plan) fell back to the current plan for a plan the site does not serve, so the tracking page
+    of a comment on the old plan's 2.3 showed the current plan's 2.3 (another work point) as its subject,
+    with a link to a page that does not exist."""
+    _comment_on(app, "ZJ-OLDPLAN234", "2019-city-management", "2.3")
+    for lang, note in (("zh", "该工作要点所属的计划已不在本站展示。"),
+                       ("en", "The plan of this work point is no longer shown on this site.")):
+        r = client.get(f"/{lang}/feedback/ZJ-OLDPLAN234")
+        assert r.status_code == 200
+        page = r.get_data(as_text=True)
+        assert "老楼加装电梯" not in page and "Lift" not in text_of(page), text_of(page)
+        assert "/items/2.3" not in page, "no link to a page that does not exist"
+        assert note in text_of(page)
+    with app.app_context():
+        from portal.services.content import content
+
+        assert content("2019-city-management").item("2.3") is None
+
+
+def test_a_comment_on_a_struck_out_work_point_offers_no_dead_link(app, client):
+    """The work point was struck out of its plan: its page is a 404, yet the tracking page linked to it
+    twice ("Work point" and "Back to the work point")."""
+    _comment_on(app, "ZJ-STRUCK9999", "2023-city-management", "9.9")
+    for lang, note in (("zh", "该工作要点已不在计划中。"), ("en", "This work point is no longer in the plan.")):
+        page = client.get(f"/{lang}/feedback/ZJ-STRUCK9999").get_data(as_text=True)
+        assert "/items/9.9" not in page
+        assert note in text_of(page) and "9.9" in text_of(page)

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 
 from ..extensions import client_network, db, limiter
-from ..i18n import LANGS
+from ..i18n import LANGS, duration
 from ..inputs import ascii_int
 from ..models import Feedback, ProjectSite
 from ..page_address import show_as
@@ -12,7 +12,8 @@ from ..plan_urls import plan_in_urls
 from ..states import ModerationState
 from ..services import feedback as service
 from ..services import follow, mail
-from ..services.content import content
+from ..services.content import content, registry
+from ..services.plan_links import plan_store
 from . import bp
 from ..lookups import item_or_404
 from .forms import FlagForm, feedback_form, item_fingerprint
@@ -69,7 +70,7 @@ def submit(lang: str, code: str):
                 browser=_browser(), plan=item.plan,
             )
         except service.RateLimited:
-            return _render_item(item, form, _("You have sent several comments in the last few minutes. Please wait ten minutes and try again; nothing you typed has been lost."), 429, site)
+            return _render_item(item, form, _("You have sent several comments recently. Please wait %(wait)s and try again; nothing you typed has been lost.", wait=duration(current_app.config["FEEDBACK_RATE_WINDOW"])), 429, site)
         # The same text sent again (a double click, or the back button and the box ticked this time) is the
         # comment already stored: its request to be told still counts, unless this address already asked.
         if form.notify_reply.data and mail.enabled() and (
@@ -138,10 +139,20 @@ def track(lang: str, tracking: str):
     fb = service.find_by_code(tracking)
     if fb is None:
         abort(404)
-    g.plan = fb.plan  # links on the page go to the comment's plan
+    served = registry().store(fb.plan) is not None
+    if served:
+        g.plan = fb.plan  # links on the page go to the comment's plan
+    # Linked only where its page exists: not for a work point struck out of its plan, nor one of a plan no
+    # longer served (named then by its own plan's text, if that can still be read, never by the current plan's).
     item = content(fb.plan).item(fb.item_code)
+    if not served:
+        store = plan_store(fb.plan)
+        named = store.item(fb.item_code) if store is not None else None
+    else:
+        named = item
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
-    return render_template("feedback/track.html", fb=fb, item=item, site=site, just_sent=request.args.get("sent") == "1",
+    return render_template("feedback/track.html", fb=fb, item=named, linked=item is not None, plan_served=served,
+                           site=site, just_sent=request.args.get("sent") == "1",
                            state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw,
                            states=ModerationState)
 

@@ -15,10 +15,18 @@ def registry() -> PlanRegistry:
 
 def content(plan: str | None = None) -> ContentStore:
     """The store of `plan`, else of the plan the request is about (g.plan, set from /plans/<slug>/ addresses),
-    else of the current plan. Code-based lookups in services go through this, so they take the plan."""
+    else of the current plan. Code-based lookups in services go through this, so they take the plan.
+
+    A plan named but not served (a record's plan, since unpublished) has an empty store: its codes name
+    other work points in the current plan, which must never stand in for them."""
     plans = registry()
-    store = plans.store(plan or g.get("plan"))
-    return store if store is not None else plans.current_store
+    if plan:
+        return plans.store(plan) or _unserved(plan)
+    return plans.store(g.get("plan")) or plans.current_store
+
+
+def _unserved(plan: str) -> ContentStore:
+    return ContentStore(notice=None, sections=[], items=[], offices=[], places=[], glossary=[], aliases=[])
 
 
 def plan_slug() -> str:

@@ -138,7 +138,8 @@ def subscribe(email: str, kind: str, key: str, lang: str) -> None:
     sub.lang, sub.token_hash, sub.created_at = lang, _token_hash(token), utcnow()
     with _links(), force_locale(lang):
         url = url_for("follow.confirm", lang=lang, token=token, _external=True)
-        mail.enqueue(email, gettext(CONFIRM_SUBJECT, name=name), gettext(CONFIRM_BODY, name=name, url=url))
+        mail.enqueue(email, gettext(CONFIRM_SUBJECT, name=name), gettext(CONFIRM_BODY, name=name, url=url),
+                     feedback_id=int(key) if kind == "comment" else None)
     try:
         db.session.commit()
     except IntegrityError:
@@ -191,7 +192,7 @@ def unsubscribe(sub: Subscription) -> None:
     db.session.commit()
 
 
-def _update_mail(sub: Subscription, event) -> None:
+def _update_mail(sub: Subscription, event, feedback_id: int | None) -> None:
     with force_locale(sub.lang):
         name = thing_name(sub.kind, sub.key, sub.lang) or ""
         url = url_for("follow.unsubscribe", lang=sub.lang, sub_id=sub.id, signature=unsubscribe_signature(sub),
@@ -199,12 +200,14 @@ def _update_mail(sub: Subscription, event) -> None:
         text = "\n\n".join((updates.body(event, sub.lang), updates.link(event, sub.lang),
                             "-- \n" + gettext(UPDATE_FOOTER, name=name, url=url)))
         mail.enqueue(sub.email, updates.title(event, sub.lang), text,
-                     {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+                     {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                     feedback_id=feedback_id)
 
 
-def notify(event, extra: tuple[tuple[str, str], ...] = ()) -> int:
+def notify(event, extra: tuple[tuple[str, str], ...] = (), feedback_id: int | None = None) -> int:
     """Queues one mail per confirmed address following anything the update belongs to (one per address
-    even if it follows the work point and its place), in the caller's transaction."""
+    even if it follows the work point and its place), in the caller's transaction. `feedback_id`: the
+    comment the update is about (its answer), whose withdrawal takes the mails still waiting."""
     if not mail.enabled():
         return 0
     pairs = updates.followed_by(event) + [p for p in extra if p[1]]
@@ -216,7 +219,7 @@ def notify(event, extra: tuple[tuple[str, str], ...] = ()) -> int:
         chosen.setdefault(sub.email, sub)
     with _links():
         for sub in chosen.values():
-            _update_mail(sub, event)
+            _update_mail(sub, event, feedback_id)
     return len(chosen)
 
 
@@ -233,7 +236,7 @@ def on_stage(entry: SiteStageUpdate) -> None:
 def on_reply(fb: Feedback) -> None:
     event = updates.reply_event(fb)
     if event is not None:
-        notify(event, (("comment", str(fb.id)), ("place", fb.place_slug or "")))
+        notify(event, (("comment", str(fb.id)), ("place", fb.place_slug or "")), feedback_id=fb.id)
 
 
 def counts() -> dict[str, dict[str, int]]:
@@ -247,6 +250,10 @@ def counts() -> dict[str, dict[str, int]]:
 
 
 def forget_comment(feedback_id: int) -> None:
-    """Erases the addresses waiting for a comment's answer (withdrawn or its contact data purged)."""
+    """Erases the addresses waiting for a comment's answer (withdrawn or its contact data purged), and the
+    mails about it still waiting in the queue (its confirmation, its answer, to them or to the place's
+    followers): nothing about a withdrawn comment may reach anyone afterwards."""
     db.session.execute(delete(Subscription).where(Subscription.kind == "comment",
                                                   Subscription.key == str(feedback_id)))
+    db.session.execute(delete(MailMessage).where(MailMessage.feedback_id == feedback_id,
+                                                 MailMessage.sent_at.is_(None)))

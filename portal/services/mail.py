@@ -44,11 +44,12 @@ def enabled() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def enqueue(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> MailMessage:
+def enqueue(to: str, subject: str, body: str, headers: dict[str, str] | None = None,
+            feedback_id: int | None = None) -> MailMessage:
     """Adds a message to the queue in the caller's transaction: it is queued if and only if the change
-    that caused it is committed."""
+    that caused it is committed. `feedback_id`: the comment the message is about, if any."""
     message = MailMessage(to=to, subject=subject[:300], body=body, headers=dict(headers or {}), attempts=0,
-                          next_attempt_at=utcnow())
+                          next_attempt_at=utcnow(), feedback_id=feedback_id)
     db.session.add(message)
     return message
 
@@ -145,6 +146,14 @@ class _Connection:
                 pass
 
 
+def _only_this_one(exc: Exception) -> bool:
+    """Whether the server refused this message alone and the connection serves the rest: one bad address,
+    or what the message holds (a content filter's 554 after DATA). A 421 means the server is closing."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code != 421
+
+
 def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
     """False when the server cannot be reached (the run should stop)."""
     message = db.session.get(MailMessage, message_id)
@@ -160,7 +169,7 @@ def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendRep
         conn.send(email)
     except (smtplib.SMTPException, OSError) as exc:
         _failed(message_id, attempts, exc, now, report)
-        return isinstance(exc, smtplib.SMTPRecipientsRefused)  # one bad address: go on with the rest
+        return _only_this_one(exc)
     _record(message_id, sent_at=utcnow(), last_error=None)
     report.sent += 1
     return True

@@ -3,7 +3,7 @@
 * the contact (phone or e-mail) on comments closed more than CONTACT_RETENTION_DAYS ago (180 by
   default) — closed meaning decided by a moderator (published, not published, removed) or withdrawn
   by its author; the time counts from the last of decision, official reply and withdrawal;
-* addresses waiting for those comments' answers;
+* addresses waiting for those comments' answers, and the mails about those comments still in the queue;
 * follow requests never confirmed within 7 days;
 * sent mails older than 7 days (they hold the address they went to), and mails the queue gave up on;
 * staff drafts (what staff typed into a form whose session had expired) past their hour
