@@ -144,14 +144,10 @@ def track(lang: str, tracking: str):
         g.plan = fb.plan  # links on the page go to the comment's plan
     # Linked only where its page exists: not for a work point struck out of its plan, nor one of a plan no
     # longer served (named then by its own plan's text, if that can still be read, never by the current plan's).
-    item = content(fb.plan).item(fb.item_code)
-    if not served:
-        store = plan_store(fb.plan)
-        named = store.item(fb.item_code) if store is not None else None
-    else:
-        named = item
+    store = plan_store(fb.plan)
+    item = store.item(fb.item_code) if store is not None else None
     site = db.session.get(ProjectSite, fb.site_id) if fb.site_id else None
-    return render_template("feedback/track.html", fb=fb, item=named, linked=item is not None, plan_served=served,
+    return render_template("feedback/track.html", fb=fb, item=item, linked=served and item is not None, plan_served=served,
                            site=site, just_sent=request.args.get("sent") == "1",
                            state_label=_(service.STATES[fb.state]), can_withdraw=service.can_withdraw,
                            states=ModerationState)

@@ -16,10 +16,21 @@ def today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
+def town_time(stored: datetime) -> datetime:
+    """A stored time (naive UTC) in Shanghai, as pages and staff read it (BABEL_DEFAULT_TIMEZONE)."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+
+
+def town_clock(stored: datetime | None, seconds: bool = False) -> str:
+    """A stored time as staff read it, in Shanghai time; "" for none."""
+    if stored is None:
+        return ""
+    return town_time(stored).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 def town_day(stored: datetime) -> date:
-    """The day in Shanghai of a stored time (naive UTC), as pages show it (BABEL_DEFAULT_TIMEZONE): a reply
-    written at 07:30 on 2 March is stored as 23:30 on 1 March."""
-    return stored.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).date()
+    """The day in Shanghai of a stored time: a reply written at 07:30 on 2 March is stored as 23:30 on 1 March."""
+    return town_time(stored).date()
 
 
 def deadline_passed(deadline: str, on: date | None = None) -> bool:

@@ -3,8 +3,6 @@ on Chinese Windows otherwise reads the file as GBK and shows the Chinese as moji
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timezone
-
 from flask_babel import gettext
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,7 +11,7 @@ from ..extensions import db
 from ..i18n import N_, current_lang
 from ..models import Feedback
 from . import audit
-from .clock import SHANGHAI
+from .clock import town_clock
 from .content import content, registry
 from .feedback import KINDS, STATES, of_office
 
@@ -23,12 +21,6 @@ COLUMNS = (
     N_("Name"), N_("Contact"), N_("Reason not published"), N_("Official reply"), N_("Replied (Shanghai time)"),
     N_("Reports"),
 )
-def _local(dt) -> str:
-    if dt is None:
-        return ""
-    return dt.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
 def _statement(office_slug: str | None):
     stmt = select(Feedback)
     if office_slug:
@@ -66,8 +58,8 @@ def rows(office_slug: str | None = None) -> Iterator[list]:
                 # Another plan's work point is named with its plan: codes repeat from plan to plan.
                 shown = item_code if plan == plans.current else f"{plan}/{item_code}"
                 yield [code, shown, title, offices, places.get(place_slug, town) if place_slug else town,
-                       kinds.get(kind, kind), states.get(state, state), _local(created_at), body, body_public, name,
-                       contact, reason, reply, _local(replied_at), flags]
+                       kinds.get(kind, kind), states.get(state, state), town_clock(created_at), body, body_public, name,
+                       contact, reason, reply, town_clock(replied_at), flags]
 
     return generate()
 

@@ -5,13 +5,13 @@ The log itself keeps its stored JSON unchanged; this only decides how it is show
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_babel import gettext
 
 from ..i18n import N_, both, current_lang
 from ..numbers import plain
-from ..services.clock import SHANGHAI
+from ..services.clock import town_clock
 from ..services.content import content
 from ..services.feedback import STATES
 from ..services.outcomes import LABELS as OUTCOMES
@@ -69,14 +69,6 @@ class Row:
     rows: list["Row"] = field(default_factory=list)
 
 
-def shanghai_time(value: datetime | None, seconds: bool = False) -> str:
-    """Stored times are naive UTC; staff read them in Shanghai time."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
-    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
 def target_name(item_code: str | None, key: str, plan: str | None = None) -> str:
     """A target's name in the staff member's language, from the work point of `plan` (else of the plan in view)."""
     item = content(plan).item(item_code) if item_code else None
@@ -95,7 +87,7 @@ def _value(key: str, value) -> str:
         return ", ".join(str(v) for v in value) or "—"
     if key in TIME_KEYS and isinstance(value, str):
         try:
-            return shanghai_time(datetime.fromisoformat(value))
+            return town_clock(datetime.fromisoformat(value))
         except ValueError:
             return value
     labels = CODE_LABELS.get(key)
