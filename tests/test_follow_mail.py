@@ -644,3 +644,29 @@ def test_a_mail_refused_for_its_content_does_not_stop_the_run(mail_app, smtp, mo
     with mail_app.app_context():
         message = db.session.get(MailMessage, refused_id)
         assert message.attempts == 1 and message.sent_at is None and "554" in message.last_error
+
+
+def test_a_comment_withdrawn_while_the_run_connects_gets_no_mail(mail_app, smtp, monkeypatch):
+    """A run read the mail about a comment, then opened the connection to the server (TLS and login can take
+    seconds); the resident withdrew the comment meanwhile, the withdrawal deleted the mail from the queue, and
+    the run still handed over the copy it had read. The run now claims and reads each mail only once the
+    connection is open: a withdrawal is either before the claim (nothing is sent) or after the handover."""
+    from portal.services import mail
+
+    client = mail_app.test_client()
+    smtp.stop()
+    code = tracking_code(send_comment(client, lang="en", contact=ADDRESS, notify_reply="y"))
+    smtp.start()
+    real_connect = mail._connect
+
+    def withdrawn_while_connecting():
+        import threading
+
+        other = threading.Thread(target=lambda: _withdraw(mail_app.test_client(), code))
+        other.start()
+        other.join()
+        return real_connect()
+
+    monkeypatch.setattr(mail, "_connect", withdrawn_while_connecting)
+    assert send_pending(mail_app).sent == 0
+    assert smtp.inbox.to(ADDRESS) == [], "a mail about the withdrawn comment reached the resident"

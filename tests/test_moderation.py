@@ -429,3 +429,63 @@ def test_a_bulk_decision_returns_to_the_list_as_it_was_filtered_and_paged(app, m
     assert hidden.get("next") == address
     r = moderator.post(address, data={**hidden, "ids": [str(fid)], "action": "approve"})
     assert r.status_code == 302 and r.headers["Location"] == address
+
+
+# --- .xlsx export -----------------------------------------------------------------------------
+
+def _xlsx(client, query: str = ""):
+    from openpyxl import load_workbook
+
+    r = client.get(f"/staff/feedback.xlsx{query}")
+    assert r.status_code == 200, r.status_code
+    ws = load_workbook(io.BytesIO(r.data)).active
+    return r, [list(row) for row in ws.iter_rows()]
+
+
+@pytest.mark.parametrize("contact", ["13812345678", "310115198001011234"])
+def test_xlsx_keeps_phone_and_id_numbers_as_text_with_every_digit(app, moderator, contact):
+    """Excel reads the CSV's 13812345678 as the number 1.38E+10, and an 18-digit ID number loses its last
+    digits: the .xlsx types those cells as text, with the value unchanged (no apostrophe, no formula)."""
+    fid, code = submit_direct(app, body="张江镇三号楼电梯，联系 13812345678。", contact=contact, display_name="张三丰")
+    decide(moderator, fid, "approve", reply="已安排施工队。")
+    r, rows = _xlsx(moderator)
+    assert r.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert re.fullmatch(r'attachment; filename="feedback-all-\d{8}\.xlsx"', r.headers["Content-Disposition"])
+    _, csv_rows = _csv(moderator)
+    header = [c.value for c in rows[0]]
+    assert header == csv_rows[0], "the same columns as the CSV file"
+    record = {h: c for h, c in zip(header, rows[1])}
+    assert record["联系方式"].value == contact and record["联系方式"].data_type == "s"
+    assert record["查询码"].value == code and record["工作要点"].value == "2.3" and record["工作要点"].data_type == "s"
+    assert ["" if c.value is None else str(c.value) for c in rows[1]] == csv_rows[1], "the same values too"
+
+
+@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_xlsx_cells_are_text_never_formulas(app, moderator, dangerous):
+    submit_direct(app, body=dangerous + " 电梯", display_name=dangerous[:40])
+    _, rows = _xlsx(moderator)
+    record = {h.value: c for h, c in zip(rows[0], rows[1])}
+    for column in ("原始留言", "公开内容", "姓名"):
+        assert record[column].data_type == "s" and record[column].value.startswith(dangerous[:1]), column
+
+
+def test_xlsx_is_per_office_for_moderators_only_and_in_the_audit_log(app, moderator, client):
+    from portal.services.content import content
+
+    submit_direct(app, body="关于 2.3 的留言。", ip="203.0.113.1")
+    submit_direct(app, body="关于 1.1 的留言。", ip="203.0.113.2", code="1.1")
+    with app.app_context():
+        office = next(iter({o.slug for o in content().item("1.1").offices}
+                           - {o.slug for o in content().item("2.3").offices}))
+    _, rows = _xlsx(moderator, f"?office={office}")
+    assert [row[1].value for row in rows[1:]] == ["1.1"]
+    assert moderator.get("/staff/feedback.xlsx?office=nonsense").status_code == 404
+    assert client.get("/staff/feedback.xlsx").status_code in (302, 303, 401, 403)
+    entry = _audit(app, "feedback.export")[-1]
+    assert entry.target_id == office and entry.after == {"rows": 1, "format": "xlsx"}
+
+
+def test_the_moderation_page_says_which_file_to_open_in_excel(app, moderator):
+    page = text_of(moderator.get("/staff/moderation").data)
+    assert "/staff/feedback.xlsx" in moderator.get("/staff/moderation").get_data(as_text=True)
+    assert ".xlsx" in page and "CSV" in page

@@ -1,5 +1,6 @@
-"""Feedback as a CSV file for the responsible offices: UTF-8 with a byte-order mark, because Excel
-on Chinese Windows otherwise reads the file as GBK and shows the Chinese as mojibake."""
+"""Feedback for the responsible offices, as a CSV file for other programs (UTF-8 with a byte-order mark,
+because Excel on Chinese Windows otherwise reads the file as GBK and shows the Chinese as mojibake) and as
+an .xlsx workbook for Excel, which keeps phone and ID numbers as typed (portal/xlsx_files.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -64,10 +65,15 @@ def rows(office_slug: str | None = None) -> Iterator[list]:
     return generate()
 
 
-def export(office_slug: str | None = None, actor=None) -> tuple[list[str], Iterator[list]]:
-    """The header and the lazily read rows. Exporting contacts is itself recorded in the audit log,
-    before the first byte is sent."""
+def export(office_slug: str | None = None, actor=None, fmt: str = "csv") -> tuple[list[str], Iterator[list]]:
+    """The header and the lazily read rows, the same for the CSV file and the .xlsx workbook. Exporting
+    contacts is itself recorded in the audit log, before the first byte is sent."""
     count = db.session.scalar(_statement(office_slug).with_only_columns(func.count(Feedback.id)).order_by(None))
-    audit.record("feedback.export", "office", office_slug or "all", None, {"rows": count}, actor=actor)
+    details = {"rows": count} if fmt == "csv" else {"rows": count, "format": fmt}
+    audit.record("feedback.export", "office", office_slug or "all", None, details, actor=actor)
     db.session.commit()
     return [gettext(c) for c in COLUMNS], rows(office_slug)
+
+
+# Column widths of the workbook, in COLUMNS' order: long texts wide, codes and dates narrow.
+WIDTHS = (12, 10, 26, 18, 12, 8, 10, 17, 40, 40, 12, 16, 24, 30, 17, 6)

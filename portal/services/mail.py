@@ -6,6 +6,11 @@ queue and is tried again later, waiting twice as long after each failure (one mi
 at most six hours). Nothing is sent twice by two runs at once: a run claims a message (moves its next
 attempt into the future, only if nobody else has) before handing it over, and marks it sent right
 after the server accepted it.
+
+The claim is the last step before the handover, in a transaction of its own, after the connection to the
+server is open, and the message is read again after it. A mail deleted because its comment was withdrawn or
+its contact erased (services/follow.forget_comment) is thus either gone before the claim, and never sent,
+or deleted while the server already has it.
 """
 from __future__ import annotations
 
@@ -134,8 +139,11 @@ class _Connection:
     def __init__(self):
         self.smtp = None
 
-    def send(self, email: EmailMessage) -> None:
+    def open(self) -> None:
         self.smtp = self.smtp or _connect()
+
+    def send(self, email: EmailMessage) -> None:
+        self.open()
         self.smtp.send_message(email)
 
     def close(self) -> None:
@@ -154,12 +162,24 @@ def _only_this_one(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code != 421
 
 
-def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendReport) -> bool:
+def _send_one(conn: _Connection, message_id: int, seen_next: datetime, now: datetime, report: SendReport) -> bool:
     """False when the server cannot be reached (the run should stop)."""
+    try:
+        # Connecting (TLS, login) may take seconds: done before the claim, so that a withdrawal meanwhile
+        # still stops the mail.
+        conn.open()
+        unreachable = None
+    except (smtplib.SMTPException, OSError) as exc:
+        unreachable = exc
+    if not _claim(message_id, seen_next, now):
+        return True  # sent or claimed by another run, or deleted (its comment withdrawn)
     message = db.session.get(MailMessage, message_id)
-    if message is None:  # deleted since this run claimed it
+    if message is None:  # deleted between the claim and now
         return True
     attempts = message.attempts
+    if unreachable is not None:
+        _failed(message_id, attempts, unreachable, now, report)
+        return False
     try:
         email = _as_email(message)
     except ValueError as exc:  # this one message cannot be written: it must not hold up the queue behind it
@@ -177,7 +197,9 @@ def _send_one(conn: _Connection, message_id: int, now: datetime, report: SendRep
 
 def send_pending(now: datetime | None = None, limit: int = BATCH, budget: timedelta = RUN_BUDGET) -> SendReport:
     """Hands due messages to the SMTP server, oldest first, `limit` at a time until none is due or the
-    run has used its time budget; stops at the first connection failure (the rest stay due for the next run)."""
+    run has used its time budget; stops at the first connection failure (the rest stay due for the next run).
+    Each message is claimed only when its turn comes (see the module's docstring); one another run has
+    claimed meanwhile is left to it."""
     now = now or utcnow()
     started = time.monotonic()
     report = SendReport()
@@ -185,24 +207,14 @@ def send_pending(now: datetime | None = None, limit: int = BATCH, budget: timede
     try:
         while time.monotonic() - started < budget.total_seconds():
             due = _due(now, limit)
-            claimed = [mid for mid, seen in due if _claim(mid, seen, now)]  # the others belong to another run
-            for message_id in claimed:
-                if not _send_one(conn, message_id, now, report):
-                    _release(claimed[claimed.index(message_id) + 1:], now)
+            for message_id, seen in due:
+                if not _send_one(conn, message_id, seen, now, report):
                     return report
             if len(due) < limit:
                 break
     finally:
         conn.close()
     return report
-
-
-def _release(message_ids: list[int], now: datetime) -> None:
-    """Claimed but not tried because the server went away: due again at once for the next run."""
-    if message_ids:
-        db.session.execute(update(MailMessage).where(MailMessage.id.in_(message_ids), MailMessage.sent_at.is_(None))
-                           .values(next_attempt_at=now))
-        db.session.commit()
 
 
 def unsent_count() -> int:

@@ -1,4 +1,4 @@
-"""Moderation of resident comments: the queue, decisions one by one or in bulk, the CSV export.
+"""Moderation of resident comments: the queue, decisions one by one or in bulk, the CSV and .xlsx exports.
 
 Every decision is a service call (services/feedback.py), which checks the comment's current state,
 writes the audit log and re-indexes search. A form with errors is shown again with what was typed.
@@ -11,7 +11,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..csv_files import csv_response
+from .. import xlsx_files
+from ..csv_files import csv_response, download
 from ..extensions import db
 from ..pagination import page_arg
 from ..models import Feedback
@@ -20,7 +21,7 @@ from ..services import feedback as service
 from ..services.clock import today
 from ..services.content import content
 from ..services.errors import NotAllowed
-from ..services.feedback_export import export
+from ..services.feedback_export import WIDTHS, export
 from ..services.moderation_transitions import ModerationAction, allowed_actions
 from ..states import ModerationState
 from . import bp
@@ -201,14 +202,30 @@ def reply(feedback_id: int):
                    _("The reply to comment %(code)s is published."))
 
 
-@bp.get("/feedback.csv")
-@auth.requires("moderate")
-def feedback_csv():
+def _office_arg() -> str | None:
     office = request.args.get("office") or None
     if office and content().office(office) is None:
         abort(404)
+    return office
+
+
+@bp.get("/feedback.csv")
+@auth.requires("moderate")
+def feedback_csv():
+    """For other programs: Excel shows a phone number in it as 1.38E+10 (the .xlsx below does not)."""
+    office = _office_arg()
     header, rows = export(office, actor=auth.current_staff())
     return csv_response(header, rows, f"feedback-{office or 'all'}-{today():%Y%m%d}.csv")
+
+
+@bp.get("/feedback.xlsx")
+@auth.requires("moderate")
+def feedback_xlsx():
+    """The same columns and rows as the CSV file, for Excel and WPS: every text cell typed as text."""
+    office = _office_arg()
+    header, rows = export(office, actor=auth.current_staff(), fmt="xlsx")
+    data = xlsx_files.table_bytes(_("Comments"), header, rows, WIDTHS)
+    return download(data, xlsx_files.XLSX_TYPE, f"feedback-{office or 'all'}-{today():%Y%m%d}.xlsx")
 
 
 @bp.context_processor

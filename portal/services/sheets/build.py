@@ -17,6 +17,7 @@ from . import guide
 from .columns import ITEMS, NEW_SITE_KEYS, SITES, Sheet
 from .read import PLAN_NAME
 from ... import csv_files
+from ...xlsx_files import keep_text
 from .rows import cell_text, item_rows, site_row
 from .state import ItemState, load, stage_label, status_label
 from ..sites import STAGES
@@ -94,8 +95,7 @@ def _write(ws, sheet: Sheet, row_no: int, values: dict, open_keys: set[str]) -> 
         value = values.get(col.key)
         value = cell_text(value) if isinstance(value, str) else value
         cell = ws.cell(row=row_no, column=n, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text that looks like a formula stays text (staff-written names)
+        keep_text(cell)  # text that looks like a formula stays text (staff-written names)
         if col.kind == "day":
             cell.number_format = "yyyy-mm-dd"
         elif col.key == "code":

@@ -8,6 +8,7 @@ from ..clock import today
 from ..content import content, registry
 from ...rules.progress import has_percent_sign, is_percentage, parse_number
 from ...rules.records import update_problems
+from .codes import work_point
 from .columns import ITEMS
 from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, day_errors, parse_day
 from .read import Parsed
@@ -37,11 +38,9 @@ def check(parsed: Parsed) -> Plan:
     states = load()
     groups: dict[str, list[dict]] = {}
     for row in parsed.rows["items"]:
-        code = row["cells"].get("code", "")
-        if code in states:
-            groups.setdefault(code, []).append(row)
-        else:
-            plan.add(N_("There is no work point with the code “%(code)s”."), "items", row["row"], "code", code=code)
+        state = work_point(plan, "items", row, states)
+        if state is not None:
+            groups.setdefault(state.item.code, []).append(row)
     choices = status_choices()
     for code, group in groups.items():
         _check_item(plan, states[code], group, choices)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from ...csv_files import CSV_TYPE
 from ...extensions import db
+from ...xlsx_files import XLSX_TYPE
 from .. import audit
 from ..clock import today
 from ..content import content, registry
 from . import build
 
 FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_TYPE,
     "items.csv": CSV_TYPE,
     "sites.csv": CSV_TYPE,
 }

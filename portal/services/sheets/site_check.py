@@ -5,6 +5,7 @@ from ...i18n import N_
 from ..clock import today
 from ...rules.records import site_problems, stage_problems
 from ..sites import site_history
+from .codes import work_point
 from .columns import SITES
 from .plan import Plan, SiteChange, check_locked, conflict, day_errors, parse_day
 from .rows import site_row
@@ -82,10 +83,8 @@ def _listed(plan: Plan, row: dict, by_id: dict, stage: str, happened) -> None:
 
 def _new(plan: Plan, row: dict, states, places: dict, stage: str, happened, seen: set) -> None:
     cells = row["cells"]
-    state = states.get(cells.get("code", ""))
+    state = work_point(plan, "sites", row, states)
     if state is None:
-        plan.add(N_("There is no work point with the code “%(code)s”."), "sites", row["row"], "code",
-                 code=cells.get("code", ""))
         return
     name_zh, building = cells.get("name_zh", "").strip(), cells.get("building", "").strip()
     raw_place = cells.get("place", "")
