@@ -64,11 +64,11 @@ def restore_command(archive, with_content, yes):
     from .backup import BackupError, read_manifest, restore_backup
     from .search import index
 
-    manifest = read_manifest(archive)
-    if not yes:
-        click.confirm(gettext("Replace the current database with the backup of %(taken)s?",
-                              taken=manifest["created_at"]), abort=True)
     try:
+        manifest = read_manifest(archive)
+        if not yes:
+            click.confirm(gettext("Replace the current database with the backup of %(taken)s?",
+                                  taken=manifest["created_at"]), abort=True)
         restore_backup(archive, with_content=with_content)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
