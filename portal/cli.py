@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DatabaseError
 
 from .cli_language import click_reads_our_catalog, option
 from .services.content import sync_items
@@ -17,6 +18,50 @@ def register_cli(app: Flask) -> None:
     click_reads_our_catalog(app)
     for command in (plans_cli, load_content_command, backup_command, restore_command):
         app.cli.add_command(command)
+    for name, command in app.cli.commands.items():  # every area's commands are registered by now
+        if name != "db":  # Flask-Migrate's own: its errors are the ones to read
+            _explain_database_errors(app, command)
+
+
+def _explain_database_errors(app: Flask, command: click.Command) -> None:
+    """A command run on a database without this release's tables (a fresh checkout before `db upgrade`, or a
+    deploy before it) says what to run instead of printing SQLAlchemy's "no such table" traceback. The
+    database is looked at only after a command failed, so one that needs no tables (restore) still works."""
+    invoke = command.invoke
+
+    def invoke_and_explain(ctx: click.Context):
+        try:
+            return invoke(ctx)
+        except DatabaseError:
+            hint = _schema_hint(app)
+            if hint:
+                raise click.ClickException(hint) from None
+            raise
+
+    command.invoke = invoke_and_explain
+
+
+def _schema_hint(app: Flask) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from .extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
+        try:
+            with db.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+        except DatabaseError:
+            return None  # the database itself is unreachable: SQLAlchemy's own message says more
+    if current is None:
+        return gettext("the database has no tables yet: run `flask --app wsgi db upgrade` first "
+                       "(`make run` does it)")
+    if current != head:
+        return gettext("the database is at revision %(current)s, this release needs %(head)s: run "
+                       "`flask --app wsgi db upgrade` first", current=current, head=head)
+    return None
 
 
 @click.command("load-content", help=_l("Validate content/ and make sure every work point has its database row; "
