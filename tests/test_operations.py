@@ -260,3 +260,28 @@ def test_a_backup_restored_on_a_fresh_machine_brings_everything_back(app_factory
     with unmigrated.app_context():
         assert db.session.scalar(select(func.count()).select_from(db.metadata.tables["work_item"])) == 30
         assert "2.3" in {h.code for h in search(None, "zh", {"status": "in_progress"}).hits}
+
+
+def test_access_logs_keep_no_phone_number_or_address_a_resident_searched_for(app_factory, tmp_path):
+    """Residents search for their own comment by the phone number or e-mail they gave (services/search_log
+    masks them for that reason), but gunicorn's and nginx's access logs wrote the whole request line and the
+    Referer, query string included: every such number stayed in /var/log for as long as logs are kept."""
+    import http.client
+
+    from gunicorn_support import gunicorn
+    from nginx_support import nginx
+
+    app = app_factory()
+    secrets_typed = ("13812345678", "resident%40example.org", "resident@example.org")
+    with gunicorn(app, tmp_path, workers=1) as server, nginx(tmp_path, server.port) as port:
+        for target in (server.port, port):
+            conn = http.client.HTTPConnection("127.0.0.1", target, timeout=30)
+            conn.request("GET", "/zh/search?q=13812345678%20%E7%94%B5%E6%A2%AF",
+                         headers={"Referer": "http://127.0.0.1/zh/search?q=resident%40example.org"})
+            assert conn.getresponse().status == 200
+            conn.close()
+    gunicorn_log = next(tmp_path.glob("access-*.log")).read_text(errors="replace")
+    nginx_log = (tmp_path / "portal-access.log").read_text(errors="replace")
+    assert gunicorn_log.count('"GET /zh/search') == 2 and '"GET /zh/search' in nginx_log  # the requests are logged
+    for log in (gunicorn_log, nginx_log):
+        assert not any(s in log for s in secrets_typed), log
