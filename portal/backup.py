@@ -129,7 +129,7 @@ def _dump_postgres(dest: Path) -> dict[str, int]:
 def create_backup(out_dir: str | Path) -> Path:
     """Write portal-backup-<UTC stamp>.tar.gz into out_dir and return its path."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     name = f"portal-backup-{stamp}"
     content_dir = Path(current_app.config["CONTENT_DIR"])
@@ -160,6 +160,8 @@ def create_backup(out_dir: str | Path) -> Path:
         partial = Path(tmp) / f"{name}.tar.gz"
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(work, arcname=name)
+        # Residents' contacts and staff password hashes: for the account that runs the portal only.
+        partial.chmod(0o600)
         final = out / f"{name}.tar.gz"
         if final.exists():  # two backups in the same second
             final = out / f"{name}-{time.monotonic_ns() % 10**6}.tar.gz"

@@ -238,3 +238,18 @@ def test_a_damaged_archive_is_refused_with_a_reason_and_nothing_changes(site, tm
     assert refused.exit_code == 1 and not isinstance(refused.exception, (EOFError, tarfile.TarError, OSError))
     assert "damaged or incomplete" in refused.output and "Aborted" not in refused.output
     assert len(_state(site)["comments"]) == 1
+
+
+def test_a_backup_is_readable_by_its_owner_only(site, tmp_path):
+    """A backup holds residents' contacts and staff password hashes; it was written with the umask's
+    -rw-r--r--, so every account on the server could read it."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        result = site.test_cli_runner().invoke(args=["backup", "--out", str(tmp_path / "b")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    archive = next((tmp_path / "b").glob("portal-backup-*.tar.gz"))
+    assert archive.stat().st_mode & 0o077 == 0, oct(archive.stat().st_mode)
