@@ -130,9 +130,13 @@ def _unit_commands() -> dict[str, list[list[str]]]:
         for line in unit.read_text(encoding="utf-8").splitlines():
             if line.startswith("ExecStart="):
                 words = shlex.split(line.removeprefix("ExecStart="))
+                if words[0].endswith("/gunicorn"):  # the web server (portal.service)
+                    assert words[1:] == ["-c", "gunicorn.conf.py", "wsgi:app"], line
+                    continue
                 assert words[:3] == ["/srv/portal/.venv/bin/flask", "--app", "wsgi"], line
                 commands.append(words[3:])
-        units[unit.name] = commands
+        if commands:
+            units[unit.name] = commands
     return units
 
 
