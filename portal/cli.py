@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DatabaseError
@@ -20,25 +20,31 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(command)
     for name, command in app.cli.commands.items():  # every area's commands are registered by now
         if name != "db":  # Flask-Migrate's own: its errors are the ones to read
-            _explain_database_errors(app, command)
+            _explain_database_errors(command)
 
 
-def _explain_database_errors(app: Flask, command: click.Command) -> None:
+def _explain_database_errors(command: click.Command) -> None:
     """A command run on a database without this release's tables (a fresh checkout before `db upgrade`, or a
     deploy before it) says what to run instead of printing SQLAlchemy's "no such table" traceback. The
-    database is looked at only after a command failed, so one that needs no tables (restore) still works."""
+    database is looked at only after a command failed, so one that needs no tables (restore) still works.
+
+    Commands are module-level objects shared by every app made in the process (tests make hundreds): wrapped
+    once, and the app is the one this invocation loaded, never one captured here."""
+    if getattr(command, "_explains_database_errors", False):
+        return
     invoke = command.invoke
 
     def invoke_and_explain(ctx: click.Context):
         try:
             return invoke(ctx)
         except DatabaseError:
-            hint = _schema_hint(app)
+            hint = _schema_hint(ctx.ensure_object(ScriptInfo).load_app())
             if hint:
                 raise click.ClickException(hint) from None
             raise
 
     command.invoke = invoke_and_explain
+    command._explains_database_errors = True
 
 
 def _schema_hint(app: Flask) -> str | None:
