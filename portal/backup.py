@@ -7,6 +7,7 @@ counts in the manifest and the dump describe the same moment; `pg_restore` bring
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -16,6 +17,8 @@ import subprocess  # nosec B404
 import tarfile
 import tempfile
 import time
+import zlib
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -126,7 +129,7 @@ def _dump_postgres(dest: Path) -> dict[str, int]:
 def create_backup(out_dir: str | Path) -> Path:
     """Write portal-backup-<UTC stamp>.tar.gz into out_dir and return its path."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     name = f"portal-backup-{stamp}"
     content_dir = Path(current_app.config["CONTENT_DIR"])
@@ -157,6 +160,8 @@ def create_backup(out_dir: str | Path) -> Path:
         partial = Path(tmp) / f"{name}.tar.gz"
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(work, arcname=name)
+        # Residents' contacts and staff password hashes: for the account that runs the portal only.
+        partial.chmod(0o600)
         final = out / f"{name}.tar.gz"
         if final.exists():  # two backups in the same second
             final = out / f"{name}-{time.monotonic_ns() % 10**6}.tar.gz"
@@ -164,8 +169,25 @@ def create_backup(out_dir: str | Path) -> Path:
     return final
 
 
+@contextmanager
+def _reading(archive: str | Path):
+    """The archive open for reading. A truncated, corrupted or foreign file fails as it is read (EOFError
+    from gzip, which click would have shown as a bare "Aborted!", or a traceback): refused with a reason."""
+    try:
+        # Read to the end first: only there does gzip check its CRC and length, and tarfile takes a
+        # damaged header for the end of the archive ("no manifest.json") rather than for damage.
+        with gzip.open(archive) as whole:
+            while whole.read(1 << 20):
+                pass
+        with tarfile.open(archive, "r:gz") as tar:
+            yield tar
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(gettext("%(archive)s is damaged or incomplete (%(why)s); nothing was changed",
+                                  archive=archive, why=exc)) from None
+
+
 def read_manifest(archive: str | Path) -> dict:
-    with tarfile.open(archive, "r:gz") as tar:
+    with _reading(archive) as tar:
         member = next((m for m in tar.getmembers() if m.name.endswith("/manifest.json")), None)
         if member is None:
             raise BackupError(gettext("%(archive)s: no manifest.json; not a portal backup", archive=archive))
@@ -173,7 +195,7 @@ def read_manifest(archive: str | Path) -> dict:
 
 
 def _unpack(archive: Path, into: Path) -> Path:
-    with tarfile.open(archive, "r:gz") as tar:
+    with _reading(archive) as tar:
         for member in tar.getmembers():
             if member.name.startswith("/") or ".." in Path(member.name).parts or not (member.isfile() or member.isdir()):
                 raise BackupError(gettext("%(archive)s: unsafe entry %(entry)s; not a portal backup", archive=archive,

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DatabaseError
 
 from .cli_language import click_reads_our_catalog, option
 from .services.content import sync_items
@@ -17,6 +18,56 @@ def register_cli(app: Flask) -> None:
     click_reads_our_catalog(app)
     for command in (plans_cli, load_content_command, backup_command, restore_command):
         app.cli.add_command(command)
+    for name, command in app.cli.commands.items():  # every area's commands are registered by now
+        if name != "db":  # Flask-Migrate's own: its errors are the ones to read
+            _explain_database_errors(command)
+
+
+def _explain_database_errors(command: click.Command) -> None:
+    """A command run on a database without this release's tables (a fresh checkout before `db upgrade`, or a
+    deploy before it) says what to run instead of printing SQLAlchemy's "no such table" traceback. The
+    database is looked at only after a command failed, so one that needs no tables (restore) still works.
+
+    Commands are module-level objects shared by every app made in the process (tests make hundreds): wrapped
+    once, and the app is the one this invocation loaded, never one captured here."""
+    if getattr(command, "_explains_database_errors", False):
+        return
+    invoke = command.invoke
+
+    def invoke_and_explain(ctx: click.Context):
+        try:
+            return invoke(ctx)
+        except DatabaseError:
+            hint = _schema_hint(ctx.ensure_object(ScriptInfo).load_app())
+            if hint:
+                raise click.ClickException(hint) from None
+            raise
+
+    command.invoke = invoke_and_explain
+    command._explains_database_errors = True
+
+
+def _schema_hint(app: Flask) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from .extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
+        try:
+            with db.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+        except DatabaseError:
+            return None  # the database itself is unreachable: SQLAlchemy's own message says more
+    if current is None:
+        return gettext("the database has no tables yet: run `flask --app wsgi db upgrade` first "
+                       "(`make run` does it)")
+    if current != head:
+        return gettext("the database is at revision %(current)s, this release needs %(head)s: run "
+                       "`flask --app wsgi db upgrade` first", current=current, head=head)
+    return None
 
 
 @click.command("load-content", help=_l("Validate content/ and make sure every work point has its database row; "
@@ -64,11 +115,11 @@ def restore_command(archive, with_content, yes):
     from .backup import BackupError, read_manifest, restore_backup
     from .search import index
 
-    manifest = read_manifest(archive)
-    if not yes:
-        click.confirm(gettext("Replace the current database with the backup of %(taken)s?",
-                              taken=manifest["created_at"]), abort=True)
     try:
+        manifest = read_manifest(archive)
+        if not yes:
+            click.confirm(gettext("Replace the current database with the backup of %(taken)s?",
+                                  taken=manifest["created_at"]), abort=True)
         restore_backup(archive, with_content=with_content)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None

@@ -105,6 +105,15 @@ FIXED: dict[str, object] = {
 }
 
 
+# Shorter than this is a word someone chose, not a random key (secrets.token_hex(32) gives 64 characters).
+MIN_SECRET_KEY_LENGTH = 32
+ENVIRONMENTS = ("production", "development")
+
+
+class ConfigError(RuntimeError):
+    """A setting the portal refuses to start with; the message says what to set (wsgi.py prints it alone)."""
+
+
 class Settings:
     """Reads environment variables by name and type; the app and gunicorn.conf.py both use it."""
 
@@ -124,12 +133,39 @@ class Settings:
         instance.mkdir(parents=True, exist_ok=True)
         return instance
 
+    def environment(self) -> str:
+        return (self.read("PORTAL_ENV", str) or "").strip().lower()
+
+    def production_problems(self) -> list[str]:
+        """What PORTAL_ENV=production refuses, each saying what to set; empty outside production."""
+        env = self.environment()
+        if env and env not in ENVIRONMENTS:
+            # A typo (prod) used to be silently "not production": each node generated its own key.
+            return [f"PORTAL_ENV={self.read('PORTAL_ENV', str)} is not known; set PORTAL_ENV=production "
+                    "(or development, or leave it unset)"]
+        if env != "production":
+            return []
+        problems = []
+        key = self.read("PORTAL_SECRET_KEY", str) or ""
+        make_key = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        if not key:
+            problems.append(f"PORTAL_SECRET_KEY must be set when PORTAL_ENV=production (the same on every node): {make_key}")
+        elif len(key) < MIN_SECRET_KEY_LENGTH:
+            problems.append(f"PORTAL_SECRET_KEY is {len(key)} characters; use at least {MIN_SECRET_KEY_LENGTH} "
+                            f"random ones: {make_key}")
+        if not (self.read("PORTAL_PUBLIC_URL", str) or "").strip():
+            problems.append("PORTAL_PUBLIC_URL must be set when PORTAL_ENV=production: the address printed on "
+                            "posters and QR codes, such as https://zj.example.gov.cn")
+        if self.read("FLASK_DEBUG", bool, False):
+            problems.append("FLASK_DEBUG must not be set when PORTAL_ENV=production")
+        if self.read("PORTAL_TODAY", str):
+            problems.append("PORTAL_TODAY fixes the date for demos and tests; unset it when PORTAL_ENV=production")
+        return problems
+
     def secret_key(self, instance: Path) -> str:
         key = self.read("PORTAL_SECRET_KEY", str)
         if key:
             return key
-        if self.read("PORTAL_ENV", str) == "production":
-            raise RuntimeError("PORTAL_SECRET_KEY must be set when PORTAL_ENV=production")
         # Generated once and kept, so sessions survive restarts on a developer or single-node install.
         path = instance / "secret_key"
         if not path.exists():
@@ -138,6 +174,9 @@ class Settings:
         return path.read_text().strip()
 
     def app_config(self) -> dict:
+        problems = self.production_problems()
+        if problems:
+            raise ConfigError("; ".join(problems))
         instance = self.instance_dir()
         config = {key: self.read(name, kind, default) for key, (name, kind, default) in FROM_ENV.items()}
         config.update(FIXED)
@@ -154,7 +193,7 @@ class Settings:
         if config["SMTP_HOST"] and not config["PUBLIC_URL"]:
             # A mail's links need an address the town chose: the request's Host header is whatever the
             # sender wrote (nginx passes it on), and a staging server mails real people too.
-            raise RuntimeError("PORTAL_PUBLIC_URL must be set when PORTAL_SMTP_HOST is: links in mails point to it")
+            raise ConfigError("PORTAL_PUBLIC_URL must be set when PORTAL_SMTP_HOST is: links in mails point to it")
         return config
 
 

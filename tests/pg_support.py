@@ -57,6 +57,16 @@ def fresh_database(shared_url: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def empty_database(shared_url: str) -> str:
+    """A database with no tables at all (one nobody has run `flask db upgrade` on); dropped like the others."""
+    base = make_url(shared_url)
+    name = f"portal_t_{uuid.uuid4().hex[:12]}"
+    with _admin(base) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    _created.append((base, name))
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def _drop(base: URL, name: str) -> None:
     try:
         with _admin(base) as conn:

@@ -215,3 +215,41 @@ def test_a_backup_of_a_newer_release_is_refused_before_anything_changes(site, tm
     refused = runner.invoke(args=["restore", str(newer), "--yes"])
     assert refused.exit_code != 0 and "newer release" in refused.output
     assert len(_state(site)["comments"]) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "not-gzip"])
+def test_a_damaged_archive_is_refused_with_a_reason_and_nothing_changes(site, tmp_path, damage):
+    """A truncated copy (a full disk, an interrupted scp) used to end in click's bare "Aborted!", as if the
+    operator had said no, and a flipped byte or a wrong file in a traceback."""
+    runner = site.test_cli_runner()
+    runner.invoke(args=["backup", "--out", str(tmp_path)])
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    _comment(site, "恢复失败时这条留言应当保留。")
+    data = bytearray(archive.read_bytes())
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "flipped":
+        data[len(data) // 2] ^= 0xFF
+    else:
+        data = bytearray(b"not a backup\n")
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(bytes(data))
+    refused = runner.invoke(args=["restore", str(broken), "--yes"])
+    assert refused.exit_code == 1 and not isinstance(refused.exception, (EOFError, tarfile.TarError, OSError))
+    assert "damaged or incomplete" in refused.output and "Aborted" not in refused.output
+    assert len(_state(site)["comments"]) == 1
+
+
+def test_a_backup_is_readable_by_its_owner_only(site, tmp_path):
+    """A backup holds residents' contacts and staff password hashes; it was written with the umask's
+    -rw-r--r--, so every account on the server could read it."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        result = site.test_cli_runner().invoke(args=["backup", "--out", str(tmp_path / "b")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    archive = next((tmp_path / "b").glob("portal-backup-*.tar.gz"))
+    assert archive.stat().st_mode & 0o077 == 0, oct(archive.stat().st_mode)

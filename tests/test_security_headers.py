@@ -97,15 +97,16 @@ def test_hsts_and_secure_cookies_behind_https(app_factory):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PORTAL_SECRET_KEY"}
     env.update(PORTAL_ENV="production", PORTAL_INSTANCE_DIR=str(tmp_path / "instance"),
-               PORTAL_DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}", PORTAL_SEARCH_INDEX=str(tmp_path / "ix"))
+               PORTAL_DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}", PORTAL_SEARCH_INDEX=str(tmp_path / "ix"),
+               PORTAL_PUBLIC_URL="https://zj.example.gov.cn")
     started = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert started.returncode != 0
     assert "PORTAL_SECRET_KEY must be set" in started.stderr
     assert not (tmp_path / "instance" / "secret_key").exists()  # no key was quietly generated instead
 
-    env["PORTAL_SECRET_KEY"] = "a-long-random-production-key"
-    started = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.config['SECRET_KEY'] == 'a-long-random-production-key')"],
+    env["PORTAL_SECRET_KEY"] = "a-long-random-production-key-for-these-tests-only"
+    started = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.config['SECRET_KEY'] == 'a-long-random-production-key-for-these-tests-only')"],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip().endswith("True")

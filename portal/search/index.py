@@ -343,6 +343,15 @@ def _open(path: Path):
     return FileStorage(str(path), supports_mmap=False).open_index()
 
 
+def opens() -> bool:
+    """Whether the current index opens as it is (/healthz), without rebuilding it as open_index() would."""
+    try:
+        _open(current_dir()).close()
+    except Exception:  # noqa: BLE001 - whatever stops opening it stops a search
+        return False
+    return True
+
+
 def open_index():
     """Open the current index; a missing or unreadable one is rebuilt instead of failing search."""
     try:

@@ -28,6 +28,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import MailMessage, utcnow
+from .masking import mask_personal_data
 
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
@@ -120,7 +121,9 @@ def _record(message_id: int, **values) -> None:
 
 
 def _failed(message_id: int, attempts: int, exc: Exception, now: datetime, report: SendReport) -> None:
-    error = f"{type(exc).__name__}: {exc}"[:300]
+    # Servers name the refused recipient ("550 <a@b.org>: ..."); this text goes to the journal (the timer's
+    # stderr) and outlives the resident's address, which the privacy purge erases.
+    error = mask_personal_data(f"{type(exc).__name__}: {exc}")[:300]
     _record(message_id, next_attempt_at=now + backoff(attempts + 1), last_error=error)
     report.failed += 1
     report.errors.append(error)
