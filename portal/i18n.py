@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from babel import Locale
 from flask import g, request, url_for
 from flask_babel import force_locale, gettext, ngettext
+from werkzeug.routing import BaseConverter, Rule
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -111,6 +112,21 @@ def url_in(lang: str, external: bool = False) -> str:
 
         return this_page(lang=lang, _external=external)
     return url_for("public.home", lang=lang, _external=external)
+
+
+class LangConverter(BaseConverter):
+    regex = "|".join(LANGS)
+
+
+class LangRule(Rule):
+    """A rule whose `<lang>` matches a language only. With any word allowed, /robots.txt or /wp-login.php
+    matched the home page's rule /<lang>/ and answered a 308 to /robots.txt/ before the 404; now an
+    address that is no page in any language is a plain 404 (in the reader's language, errors.py)."""
+
+    def get_converter(self, variable_name, converter_name, args, kwargs):
+        if variable_name == "lang" and converter_name == "default":
+            return LangConverter(self.map, *args, **kwargs)
+        return super().get_converter(variable_name, converter_name, args, kwargs)
 
 
 def lang_in_urls(bp) -> None:
