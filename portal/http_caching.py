@@ -29,7 +29,7 @@ from flask_babel import get_locale
 from .config import SHOWN_ON_PAGES, SWITCHES_ON_PAGES
 from .services import data_version
 from .services.clock import today
-from .services.posters import site_host
+from .page_address import site_host
 
 CACHED_BLUEPRINTS = frozenset({"public", "search", "api"})
 # Search result pages reach the app every time so the search log counts each search; the search API

@@ -111,7 +111,10 @@ def url_in(lang: str, external: bool = False) -> str:
         from .page_address import this_page
 
         return this_page(lang=lang, _external=external)
-    return url_for("public.home", lang=lang, _external=external)
+    from .page_address import absolute_url
+
+    home = url_for("public.home", lang=lang)
+    return absolute_url(home) if external else home
 
 
 class LangConverter(BaseConverter):
