@@ -148,3 +148,36 @@ def test_the_csv_links_are_the_apis_links_made_absolute_under_a_path_prefix_too(
         api = client.get("/api/v1/items/2.3", base_url=base).get_json()["url"]
         assert rows["2.3"]["url_zh"] == "http://localhost" + api["zh"] and rows["2.3"]["url_en"] == "http://localhost" + api["en"]
         assert client.get(api["zh"].removeprefix(base.removeprefix("http://localhost")), base_url=base).status_code == 200
+
+
+@pytest.mark.parametrize("query, reason", [
+    ({}, "empty"),
+    ({"q": "？！@#"}, "nothing_searchable"),
+    ({"q": "电梯", "more": "2"}, "invalid_parameter"),
+    ({"q": "电梯", "plan": "2099-nothing"}, "unknown_plan"),
+])
+def test_a_search_that_cannot_run_says_why_for_people_and_for_programs(client, spec, query, reason):
+    """The API answered {"message": "empty"}: a bare code where people read a message. The message is now
+    an English sentence and the code a documented field of its own."""
+    r = client.get("/api/v1/search", query_string=query)
+    assert r.status_code == 400
+    error = r.get_json()["error"]
+    _validator(spec, "Error").validate(r.get_json())
+    assert error["reason"] == reason
+    assert " " in error["message"] and error["message"].startswith(("q: ", "more: ", "plan: "))
+    assert reason in spec["components"]["schemas"]["ErrorDetail"]["properties"]["reason"]["anyOf"][0]["enum"]
+
+
+def test_every_reason_the_search_raises_has_an_api_message_and_is_documented():
+    """too_long stops at the parameter check (max 200) before the search's own limit; it has a message all the same."""
+    import re
+    from pathlib import Path
+    from typing import get_args
+
+    import portal.search.query as query
+    from portal.api.schemas import SearchErrorReason
+    from portal.search.routes import API_QUERY_ERRORS
+
+    raised = set(re.findall(r'QueryError\("(\w+)"\)', Path(query.__file__).read_text()))
+    assert raised == set(API_QUERY_ERRORS) and raised <= set(get_args(SearchErrorReason))
+

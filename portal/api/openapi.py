@@ -77,7 +77,8 @@ OPERATIONS = (
     Operation("/api/v1/search", "search_api.api_search", "search",
               "Full-text search over the work points of every plan (Chinese with word segmentation, and English)",
               s.SearchResults, "Results, best first", query=s.SearchQuery,
-              errors={400: "The query cannot be searched"}),
+              errors={400: "The query cannot be searched: `error.reason` says why (empty, too_long, nothing_searchable, "
+                           "invalid_parameter, unknown_plan) and `error.message` says it in English"}),
     Operation("/plans/{slug}/feed.atom", "public.feed", "planFeedBilingual",
               "Atom feed of one plan's latest published updates, Chinese and English side by side",
               description="Atom 1.0", media=ATOM, path_params=(SLUG,), errors={404: "Unknown plan"},
