@@ -58,9 +58,13 @@ def _fingerprint(roots: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
+def answers_304(endpoint: str) -> bool:
+    """Whether a GET of `endpoint` carries an ETag and answers If-None-Match with a 304 (the API's document says so)."""
+    return endpoint.partition(".")[0] in CACHED_BLUEPRINTS and endpoint not in NOT_CACHED_ENDPOINTS
+
+
 def _cacheable() -> bool:
-    return (request.method in ("GET", "HEAD") and request.blueprint in CACHED_BLUEPRINTS
-            and request.endpoint not in NOT_CACHED_ENDPOINTS
+    return (request.method in ("GET", "HEAD") and request.endpoint is not None and answers_304(request.endpoint)
             and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
 
 

@@ -181,3 +181,30 @@ def test_every_reason_the_search_raises_has_an_api_message_and_is_documented():
     raised = set(re.findall(r'QueryError\("(\w+)"\)', Path(query.__file__).read_text()))
     assert raised == set(API_QUERY_ERRORS) and raised <= set(get_args(SearchErrorReason))
 
+
+def test_the_document_lists_a_304_exactly_where_one_is_answered(client, spec):
+    """The answers carry ETags and answer If-None-Match with 304 (portal/http_caching.py); the document named
+    no 304, so a client generated from it treated one as an error."""
+    values = {"lang": "en", "slug": "2023-city-management", "code": "2.3"}
+    checked = 0
+    for template, methods in spec["paths"].items():
+        operation = methods["get"]
+        if "200" not in operation["responses"]:
+            continue
+        path = template.format(**values)
+        first = client.get(path, query_string={"q": "电梯"} if path == "/api/v1/search" else None)
+        assert first.status_code == 200, path
+        etag = first.headers.get("ETag")
+        again = client.get(path, headers={"If-None-Match": etag} if etag else {},
+                           query_string={"q": "电梯"} if path == "/api/v1/search" else None)
+        assert (again.status_code == 304) == ("304" in operation["responses"]), path
+        assert ("304" in operation["responses"]) == ("ETag" in operation["responses"]["200"].get("headers", {})), path
+        checked += again.status_code == 304
+    assert checked >= 6
+
+
+def test_the_document_names_its_server(client, app_factory):
+    assert client.get("/api/v1/openapi.json").get_json()["servers"] == [{"url": "/"}]
+    public = app_factory(PUBLIC_URL="https://zj.example.gov.cn/").test_client()
+    assert public.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).get_json()["servers"] == [
+        {"url": "https://zj.example.gov.cn"}]
