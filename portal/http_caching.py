@@ -9,8 +9,11 @@ change shows at the next revalidation (services/data_version.py).
 
 Headers: `public, max-age=0, s-maxage=N, must-revalidate` — browsers ask every time; a shared cache
 (nginx) may answer alone for N seconds (PUBLIC_CACHE_SECONDS, 1 by default: nginx does not store a
-page it may keep for 0 seconds) and then revalidates. `Vary: Accept-Encoding, Cookie` (the care-mode
-and language cookies change pages; a visitor with a session cookie is never served a shared copy).
+page it may keep for 0 seconds) and then revalidates. `Vary: Accept-Encoding`, not `Cookie`: of all the
+cookies a browser may send (analytics, the marks cookie…) only care=1 changes an answer, and `Vary: Cookie`
+made nginx keep a copy per distinct Cookie header, so a visitor with any cookie of their own missed the
+cache. nginx keys on that cookie instead (deploy/nginx.conf); a browser revalidates every time, and the
+ETag names it; a session cookie is never served a shared copy.
 The ETag is weak: the brotli, gzip and plain bodies are the same page, and Flask-Compress leaves weak
 ETags as they are, so one validator answers 304 for every encoding.
 
@@ -117,7 +120,7 @@ def _headers(response: Response) -> Response:
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
-        response.vary.update(("Accept-Encoding", "Cookie"))
+        response.vary.add("Accept-Encoding")  # not Cookie: see the module's docstring
         if not request.path.startswith(("/zh/", "/en/")):
             response.vary.add("Accept-Language")  # feeds and API without a language in the address
     elif (request.method in ("GET", "HEAD") and request.blueprint in RESIDENT_BLUEPRINTS
