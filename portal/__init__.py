@@ -12,6 +12,9 @@ from .jinja_environment import PortalFlask
 
 def create_app(config: dict | None = None) -> Flask:
     app = PortalFlask(__name__, instance_relative_config=False)
+    from .i18n import LangRule
+
+    app.url_rule_class = LangRule  # before any rule is added: every <lang> is zh or en
     app.config.update(config_module.from_env())
     if config:
         app.config.update(config)
@@ -64,13 +67,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Every area of the site, in the order their routes and hooks must be added."""
-    from . import feedback, follow, health, search, staff
+    from . import feedback, follow, health, robots, search, staff
     from .api import bp as api_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(robots.bp)
     search.init_app(app)
     feedback.init_app(app)
     staff.init_app(app)

@@ -50,6 +50,9 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     # The address printed on posters and QR codes and given as canonical/og:url, such as
     # https://zj.example.gov.cn; unset = the address the request came in on.
     "PUBLIC_URL": ("PORTAL_PUBLIC_URL", str, ""),
+    # Where to report a security problem (mailto: or https:), served as /.well-known/security.txt (RFC 9116);
+    # unset = no such file (a contact nobody reads is worse than none).
+    "SECURITY_CONTACT": ("PORTAL_SECURITY_CONTACT", str, ""),
     # "This matters to me" clicks allowed per address (Flask-Limiter syntax).
     "MARK_RATE_LIMIT": ("PORTAL_MARK_RATE_LIMIT", str, "30 per hour"),
     # Staff sessions (services/staff_sessions.py): ended after this long without a request, and

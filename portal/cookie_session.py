@@ -16,6 +16,15 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session: SecureCookieSession, response) -> None:
+        # Flask adds `Vary: Cookie` to any answer whose template looked at the session (flashed messages). An
+        # answer http_caching marked public came without a session cookie and sets none, and a request with
+        # one is never given a shared copy (private, and nginx bypasses its cache): the header only split
+        # nginx's cache by every other cookie a browser sends (docs/deploy.md, "Caching").
+        if response.cache_control.public:
+            session.accessed = False
+        super().save_session(app, session, response)
+
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessionInterface()

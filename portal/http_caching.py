@@ -9,8 +9,11 @@ change shows at the next revalidation (services/data_version.py).
 
 Headers: `public, max-age=0, s-maxage=N, must-revalidate` — browsers ask every time; a shared cache
 (nginx) may answer alone for N seconds (PUBLIC_CACHE_SECONDS, 1 by default: nginx does not store a
-page it may keep for 0 seconds) and then revalidates. `Vary: Accept-Encoding, Cookie` (the care-mode
-and language cookies change pages; a visitor with a session cookie is never served a shared copy).
+page it may keep for 0 seconds) and then revalidates. `Vary: Accept-Encoding`, not `Cookie`: of all the
+cookies a browser may send (analytics, the marks cookie…) only care=1 changes an answer, and `Vary: Cookie`
+made nginx keep a copy per distinct Cookie header, so a visitor with any cookie of their own missed the
+cache. nginx keys on that cookie instead (deploy/nginx.conf); a browser revalidates every time, and the
+ETag names it; a session cookie is never served a shared copy.
 The ETag is weak: the brotli, gzip and plain bodies are the same page, and Flask-Compress leaves weak
 ETags as they are, so one validator answers 304 for every encoding.
 
@@ -29,7 +32,7 @@ from flask_babel import get_locale
 from .config import SHOWN_ON_PAGES, SWITCHES_ON_PAGES
 from .services import data_version
 from .services.clock import today
-from .services.posters import site_host
+from .page_address import site_host
 
 CACHED_BLUEPRINTS = frozenset({"public", "search", "api"})
 # Search result pages reach the app every time so the search log counts each search; the search API
@@ -58,9 +61,13 @@ def _fingerprint(roots: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
+def answers_304(endpoint: str) -> bool:
+    """Whether a GET of `endpoint` carries an ETag and answers If-None-Match with a 304 (the API's document says so)."""
+    return endpoint.partition(".")[0] in CACHED_BLUEPRINTS and endpoint not in NOT_CACHED_ENDPOINTS
+
+
 def _cacheable() -> bool:
-    return (request.method in ("GET", "HEAD") and request.blueprint in CACHED_BLUEPRINTS
-            and request.endpoint not in NOT_CACHED_ENDPOINTS
+    return (request.method in ("GET", "HEAD") and request.endpoint is not None and answers_304(request.endpoint)
             and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
 
 
@@ -113,7 +120,7 @@ def _headers(response: Response) -> Response:
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
-        response.vary.update(("Accept-Encoding", "Cookie"))
+        response.vary.add("Accept-Encoding")  # not Cookie: see the module's docstring
         if not request.path.startswith(("/zh/", "/en/")):
             response.vary.add("Accept-Language")  # feeds and API without a language in the address
     elif (request.method in ("GET", "HEAD") and request.blueprint in RESIDENT_BLUEPRINTS

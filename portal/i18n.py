@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from babel import Locale
 from flask import g, request, url_for
 from flask_babel import force_locale, gettext, ngettext
+from werkzeug.routing import BaseConverter, Rule
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -110,7 +111,25 @@ def url_in(lang: str, external: bool = False) -> str:
         from .page_address import this_page
 
         return this_page(lang=lang, _external=external)
-    return url_for("public.home", lang=lang, _external=external)
+    from .page_address import absolute_url
+
+    home = url_for("public.home", lang=lang)
+    return absolute_url(home) if external else home
+
+
+class LangConverter(BaseConverter):
+    regex = "|".join(LANGS)
+
+
+class LangRule(Rule):
+    """A rule whose `<lang>` matches a language only. With any word allowed, /robots.txt or /wp-login.php
+    matched the home page's rule /<lang>/ and answered a 308 to /robots.txt/ before the 404; now an
+    address that is no page in any language is a plain 404 (in the reader's language, errors.py)."""
+
+    def get_converter(self, variable_name, converter_name, args, kwargs):
+        if variable_name == "lang" and converter_name == "default":
+            return LangConverter(self.map, *args, **kwargs)
+        return super().get_converter(variable_name, converter_name, args, kwargs)
 
 
 def lang_in_urls(bp) -> None:

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, g, request
 
 from .i18n import LANGS, current_lang, url_in
-from .page_address import shown_page, this_page
-from .services.posters import absolute_url, site_host
+from .page_address import absolute_url, public_root, shown_page, this_page
 from .templating import site_links
 
 OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
@@ -37,7 +36,7 @@ def page_addresses() -> PageAddresses:
     """The layout's addresses of this page, built together: one url_for serves the language switch, the
     hreflang links and, most of the time, the canonical address."""
     in_lang = _in_each_language()
-    host = site_host()  # what url_for(_external=True) puts in front
+    host = public_root()
     canonical = None
     if g.get("lang"):
         same = not request.args or shown_page()[0] in QUERY_MATTERS

@@ -152,3 +152,63 @@ def test_the_csv_links_are_the_apis_links_made_absolute_under_a_path_prefix_too(
         api = client.get("/api/v1/items/2.3", base_url=base).get_json()["url"]
         assert rows["2.3"]["url_zh"] == "http://localhost" + api["zh"] and rows["2.3"]["url_en"] == "http://localhost" + api["en"]
         assert client.get(api["zh"].removeprefix(base.removeprefix("http://localhost")), base_url=base).status_code == 200
+
+
+@pytest.mark.parametrize("query, reason", [
+    ({}, "empty"),
+    ({"q": "？！@#"}, "nothing_searchable"),
+    ({"q": "电梯", "more": "2"}, "invalid_parameter"),
+    ({"q": "电梯", "plan": "2099-nothing"}, "unknown_plan"),
+])
+def test_a_search_that_cannot_run_says_why_for_people_and_for_programs(client, spec, query, reason):
+    """The API answered {"message": "empty"}: a bare code where people read a message. The message is now
+    an English sentence and the code a documented field of its own."""
+    r = client.get("/api/v1/search", query_string=query)
+    assert r.status_code == 400
+    error = r.get_json()["error"]
+    _validator(spec, "Error").validate(r.get_json())
+    assert error["reason"] == reason
+    assert " " in error["message"] and error["message"].startswith(("q: ", "more: ", "plan: "))
+    assert reason in spec["components"]["schemas"]["ErrorDetail"]["properties"]["reason"]["anyOf"][0]["enum"]
+
+
+def test_every_reason_the_search_raises_has_an_api_message_and_is_documented():
+    """too_long stops at the parameter check (max 200) before the search's own limit; it has a message all the same."""
+    import re
+    from pathlib import Path
+    from typing import get_args
+
+    import portal.search.query as query
+    from portal.api.schemas import SearchErrorReason
+    from portal.search.routes import API_QUERY_ERRORS
+
+    raised = set(re.findall(r'QueryError\("(\w+)"\)', Path(query.__file__).read_text()))
+    assert raised == set(API_QUERY_ERRORS) and raised <= set(get_args(SearchErrorReason))
+
+
+def test_the_document_lists_a_304_exactly_where_one_is_answered(client, spec):
+    """The answers carry ETags and answer If-None-Match with 304 (portal/http_caching.py); the document named
+    no 304, so a client generated from it treated one as an error."""
+    values = {"lang": "en", "slug": "2023-city-management", "code": "2.3"}
+    checked = 0
+    for template, methods in spec["paths"].items():
+        operation = methods["get"]
+        if "200" not in operation["responses"]:
+            continue
+        path = template.format(**values)
+        first = client.get(path, query_string={"q": "电梯"} if path == "/api/v1/search" else None)
+        assert first.status_code == 200, path
+        etag = first.headers.get("ETag")
+        again = client.get(path, headers={"If-None-Match": etag} if etag else {},
+                           query_string={"q": "电梯"} if path == "/api/v1/search" else None)
+        assert (again.status_code == 304) == ("304" in operation["responses"]), path
+        assert ("304" in operation["responses"]) == ("ETag" in operation["responses"]["200"].get("headers", {})), path
+        checked += again.status_code == 304
+    assert checked >= 6
+
+
+def test_the_document_names_its_server(client, app_factory):
+    assert client.get("/api/v1/openapi.json").get_json()["servers"] == [{"url": "/"}]
+    public = app_factory(PUBLIC_URL="https://zj.example.gov.cn/").test_client()
+    assert public.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).get_json()["servers"] == [
+        {"url": "https://zj.example.gov.cn"}]

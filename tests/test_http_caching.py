@@ -42,10 +42,10 @@ def test_a_revalidation_is_answered_304_without_rendering(app):
     assert first.status_code == 200
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=1, must-revalidate"
-    assert {"Accept-Encoding", "Cookie"} <= set(first.vary)
+    assert "Accept-Encoding" in first.vary and "Cookie" not in first.vary  # nginx keys on the cookies pages read
     again, statements = _statements(app, client, ITEM, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
-    assert again.headers["ETag"] == etag and "Cookie" in again.vary
+    assert again.headers["ETag"] == etag and "Cookie" not in again.vary
     assert len(statements) == 1 and "data_version" in statements[0]  # the version, nothing rendered
 
 

@@ -52,3 +52,26 @@ def test_nginx_serves_public_pages_from_its_cache_and_revalidates_them(app, tmp_
         assert _get(port, ITEM, Cookie="session=x")[1]["x-cache-status"] == "BYPASS"
         assert "x-cache-status" in _get(port, "/en/search?q=lift")[1]
         assert _get(port, "/en/search?q=lift")[1]["x-cache-status"] != "HIT"  # every search reaches the app
+
+
+def test_only_the_cookies_pages_read_split_the_cache(app, tmp_path):
+    """Pages sent `Vary: Cookie`, so nginx kept one copy per Cookie header: a reader with any cookie of their
+    own (a statistics script's, the marks cookie) missed the cache every time. Only care=1 changes a page;
+    nginx keys on it and ignores the rest."""
+    with gunicorn(app, tmp_path, workers=1, threads=4) as server, nginx(tmp_path, server.port) as port:
+        status, headers, plain = _get(port, ITEM)
+        assert status == 200 and headers["x-cache-status"] == "MISS"
+        for cookies in ("Hm_lvt_5f3a=1733380000; _ga=GA1.2.99.1733380000", "care=0", "lang=fr"):
+            status, headers, body = _get(port, ITEM, Cookie=cookies)
+            assert (status, headers["x-cache-status"], body) == (200, "HIT", plain), cookies
+
+        status, headers, care = _get(port, ITEM, Cookie="care=1")
+        assert status == 200 and headers["x-cache-status"] == "MISS" and b'class="care"' in care
+        status, headers, body = _get(port, ITEM, Cookie="_ga=GA1.2.3; care=1")
+        assert (headers["x-cache-status"], body) == ("HIT", care)
+        assert b'class="care"' not in _get(port, ITEM, Cookie="_ga=GA1.2.3")[2]
+
+        feed = "/plans/2023-city-management/feed.atom"  # both languages, whatever the lang cookie says
+        assert _get(port, feed)[1]["x-cache-status"] == "MISS"
+        assert _get(port, feed, Cookie="lang=en; _ga=1")[1]["x-cache-status"] == "HIT"
+        assert "cookie" not in _get(port, ITEM)[1]["vary"].lower()

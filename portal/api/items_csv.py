@@ -6,7 +6,7 @@ from ..csv_files import csv_response
 from ..numbers import plain
 from ..services import items as item_service
 from ..services.content import content
-from ..services.posters import site_host
+from ..page_address import public_root
 from . import bp, build
 
 COLUMNS = [
@@ -22,7 +22,7 @@ def _progress(targets: list[dict]) -> str:
 
 def rows() -> list[dict]:
     """The API's Item shape flattened, so the file and /api/v1/items say the same."""
-    root = site_host()  # the API's URLs already start with the path prefix (request.url_root has it too)
+    root = public_root()  # the API's URLs already start with the path prefix (request.url_root has it too)
     out = []
     for facts in item_service.all_item_facts():
         d = build.item(facts).model_dump(mode="json")

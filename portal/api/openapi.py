@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, request
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ..config import FIRST_PLAN
+from ..http_caching import answers_304
+from ..page_address import public_root
 from ..public.old_addresses import old_endpoint
 from ..services.content import legacy_plan
 from . import schemas as s
@@ -77,7 +79,8 @@ OPERATIONS = (
     Operation("/api/v1/search", "search_api.api_search", "search",
               "Full-text search over the work points of every plan (Chinese with word segmentation, and English)",
               s.SearchResults, "Results, best first", query=s.SearchQuery,
-              errors={400: "The query cannot be searched"}),
+              errors={400: "The query cannot be searched: `error.reason` says why (empty, too_long, nothing_searchable, "
+                           "invalid_parameter, unknown_plan) and `error.message` says it in English"}),
     Operation("/plans/{slug}/feed.atom", "public.feed", "planFeedBilingual",
               "Atom feed of one plan's latest published updates, Chinese and English side by side",
               description="Atom 1.0", media=ATOM, path_params=(SLUG,), errors={404: "Unknown plan"},
@@ -136,12 +139,20 @@ def _query_params(model: type[BaseModel]) -> list[dict]:
     return out
 
 
+ETAG = {"ETag": {"description": "A weak validator; send it back in If-None-Match to be answered 304 while it is "
+                               "current", "schema": {"type": "string"}}}
+NOT_MODIFIED = {"description": "Not modified: the If-None-Match sent names the current ETag (no body)", "headers": ETAG}
+
+
 def _operation(op: Operation) -> dict:
     params = [{"name": p.name, "in": "path", "required": True, "schema": p.schema,
                **({"example": p.example} if p.example else {})} for p in op.path_params]
     params += _query_params(op.query) if op.query else []
+    responses = {str(op.status): _ok(op)}
+    if op.status == 200 and answers_304(op.endpoint):  # http_caching.py revalidates it before the view runs
+        responses = {"200": {**responses["200"], "headers": ETAG}, "304": NOT_MODIFIED}
     out = {"summary": _said(op.summary), "operationId": op.operation_id,
-           "responses": {str(op.status): _ok(op), **{str(code): _error(op, code) for code in op.errors}}}
+           "responses": {**responses, **{str(code): _error(op, code) for code in op.errors}}}
     return {**({"parameters": params} if params else {}), **out}
 
 
@@ -151,11 +162,19 @@ def component_schemas() -> dict:
     return defs["$defs"]
 
 
+def _server() -> str:
+    if current_app.config.get("PUBLIC_URL"):
+        return public_root() + request.script_root
+    return request.script_root or "/"
+
+
 def openapi_document() -> dict:
     known = current_app.view_functions
     return {
         "openapi": "3.1.0",
         "info": INFO,
+        # The paths below start at the site's root: the public address when set, else this one.
+        "servers": [{"url": _server()}],
         "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS if op.endpoint in known},
         "components": {"schemas": component_schemas()},
     }

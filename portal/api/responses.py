@@ -12,5 +12,5 @@ def json_response(model: BaseModel, status: int = 200):
     return jsonify(model.model_dump(mode="json")), status
 
 
-def error_response(status: int, message: str):
-    return json_response(s.Error(error=s.ErrorDetail(code=status, message=message)), status)
+def error_response(status: int, message: str, reason: str | None = None):
+    return json_response(s.Error(error=s.ErrorDetail(code=status, message=message, reason=reason)), status)

@@ -220,9 +220,18 @@ class PlanItemList(Shape):
     items: list[Item]
 
 
+# Why a search could not be run: a stable word for programs, beside the message for people.
+SearchErrorReason = Literal["empty", "too_long", "nothing_searchable", "invalid_parameter", "unknown_plan"]
+
+
 class ErrorDetail(Shape):
-    code: int
-    message: str
+    code: int = Field(description="The HTTP status")
+    message: str = Field(description="What went wrong, for people; its wording may change")
+    reason: SearchErrorReason | None = Field(
+        None, description="/api/v1/search only: why the search could not be run, one stable word (empty: no "
+                          "words and no filter; too_long: q over 200 characters; nothing_searchable: q has no "
+                          "letter, digit or Chinese character; invalid_parameter: a parameter's value is not "
+                          "allowed; unknown_plan: no plan with that slug)")
 
 
 class Error(Shape):

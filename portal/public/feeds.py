@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta, timezone
 from feedgen.feed import FeedGenerator
 from flask import url_for
 
+from ..page_address import absolute_url
+
 from ..i18n import N_
 from ..punctuation import marks
 from ..services import dashboard, updates
@@ -84,8 +86,8 @@ def _feed(self_url: str, page_url: str, titles: list[str], subtitles: list[str],
 def atom_feed(lang: str | None) -> bytes:
     langs = (lang,) if lang else ("zh", "en")
     number = content().plan.number
-    return _feed(url_for("public.feed", lang=lang, _external=True),
-                 url_for("public.progress", lang=lang or "zh", _external=True),
+    return _feed(absolute_url(url_for("public.feed", lang=lang)),
+                 absolute_url(url_for("public.progress", lang=lang or "zh")),
                  [_in(lg, FEED_TITLE) for lg in langs], [_in(lg, FEED_SUBTITLE, number=number) for lg in langs], lang,
                  dashboard.recent_events(FEED_SIZE))
 
@@ -96,9 +98,9 @@ def page_url(found: updates.Scope, lang: str) -> str:
         from ..models import ProjectSite
 
         site = db.session.get(ProjectSite, int(found.key))
-        return url_for("public.site", lang=lang, plan=site.plan, code=site.item_code, site_id=site.id, _external=True)
+        return absolute_url(url_for("public.site", lang=lang, plan=site.plan, code=site.item_code, site_id=site.id))
     endpoint, args = PAGES[found.kind]
-    return url_for(endpoint, lang=lang, _external=True, **args(found.key))
+    return absolute_url(url_for(endpoint, lang=lang, **args(found.key)))
 
 
 def scoped_feed(found: updates.Scope, lang: str, self_url: str) -> bytes:

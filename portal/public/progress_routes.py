@@ -14,6 +14,7 @@ from . import bp, charts
 from ..fragments import render_with_body
 from .item_page import render_site_page
 from ..lookups import site_or_404
+from ..page_address import this_page
 from .feeds import atom_feed, scoped_feed
 
 
@@ -84,7 +85,7 @@ def _thing_feed(kind: str, key: str, item_code: str | None = None):
     site = db.session.get(ProjectSite, int(key)) if kind == "site" else None
     if found is None or (site is not None and (site.plan, site.item_code) != (content().plan.slug, item_code)):
         abort(404)
-    response = make_response(scoped_feed(found, g.lang, request.base_url))
+    response = make_response(scoped_feed(found, g.lang, this_page(_external=True, _query=False)))
     response.mimetype = "application/atom+xml"
     response.add_etag()
     return response.make_conditional(request)

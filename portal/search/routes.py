@@ -16,7 +16,15 @@ from ..services.status import statuses_by_key
 from ..templating import QUERY_SAFE
 from . import api_bp, bp
 from .page import filter_form, hit_lines
-from .query import FILTERS, QueryError, search
+from .query import FILTERS, MAX_QUERY, QueryError, search
+
+# The API's messages are in English, as its other errors (pydantic's, the unknown plan) are; `reason` keeps the code.
+API_QUERY_ERRORS = {
+    "empty": "q: nothing to search for; send words in q, or a filter such as status or area",
+    "too_long": f"q: the query is longer than {MAX_QUERY} characters",
+    "nothing_searchable": "q: the query has no letter, digit or Chinese character to search for",
+}
+
 
 def _error_message(code: str) -> str:
     return {
@@ -115,15 +123,15 @@ def api_search():
         args = SearchQuery.model_validate(request.args.to_dict())
     except ValidationError as exc:
         first = exc.errors()[0]
-        return error_response(400, f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+        return error_response(400, f"{'.'.join(map(str, first['loc']))}: {first['msg']}", "invalid_parameter")
     if args.plan and registry().store(args.plan) is None:
         # Not "nothing matched": the page searches every plan then, and a client's typo is not an answer.
-        return error_response(400, f"plan: no plan {args.plan[:40]!r} on this site (see /api/v1/plans)")
+        return error_response(400, f"plan: no plan {args.plan[:40]!r} on this site (see /api/v1/plans)", "unknown_plan")
     filters = {k: getattr(args, k)[:40] for k in FILTERS}
     try:
         found = search(args.q, args.lang, filters, more=args.more == "1")
     except QueryError as exc:
-        return error_response(400, str(exc))
+        return error_response(400, API_QUERY_ERRORS[str(exc)], str(exc))
     statuses = statuses_by_key(h.item for h in found.hits)
     return json_response(SearchResults(query=found.query, total=found.total, near=found.near, more=found.more, results=[
         SearchHit(code=h.code, plan=h.item.plan, year=registry().store(h.item.plan).plan.year,

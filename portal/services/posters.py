@@ -9,22 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
-from flask import current_app, request, url_for
+from flask import url_for
 from markupsafe import Markup
 
 from ..models import ProjectSite
-
-
-def absolute_url(path: str) -> str:
-    """`path` on the public address: PUBLIC_URL when set (staff may print from an internal host)."""
-    base = (current_app.config.get("PUBLIC_URL") or site_host()).rstrip("/")
-    return base + path
-
-
-def site_host() -> str:
-    """The scheme and host this request came to, as url_for(_external=True) writes them (request.host_url
-    builds the same from the whole request address: 13.5 µs against 1 µs, in-process)."""
-    return f"{request.scheme}://{request.host}"
+from ..page_address import absolute_url  # PUBLIC_URL when set: staff may print from an internal host
 
 
 def typed_address(url: str) -> str:

@@ -18,6 +18,7 @@ from ..inputs import int_or_none
 from ..i18n import LANGS, N_, localized
 from ..punctuation import marks, sentence_end
 from ..models import Feedback, ProjectSite, SiteStageUpdate, StatusUpdate
+from ..page_address import absolute_url
 from ..states import ModerationState
 from .clock import town_day
 from .content import content, registry
@@ -184,8 +185,8 @@ def link(event: Event, lang: str) -> str:
     else:
         anchor = f"#stage-{event.id}" if event.kind == "site" else f"#update-{event.id}"
     if event.site is not None:
-        return url_for("public.site", lang=lang, plan=event.item.plan, code=event.item.code, site_id=event.site.id, _external=True) + anchor
-    return url_for("public.item", lang=lang, plan=event.item.plan, code=event.item.code, _external=True) + anchor
+        return absolute_url(url_for("public.site", lang=lang, plan=event.item.plan, code=event.item.code, site_id=event.site.id)) + anchor
+    return absolute_url(url_for("public.item", lang=lang, plan=event.item.plan, code=event.item.code)) + anchor
 
 
 def followed_by(event: Event, comment_id: int | None = None) -> list[tuple[str, str]]:
