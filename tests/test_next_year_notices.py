@@ -352,6 +352,53 @@ def test_a_docx_with_a_two_paragraph_title_and_a_line_break_reads_like_the_txt(c
     assert planned.notice.number == "浦张府〔2025〕8号"
 
 
+def _docx_of(text: str, path: Path, edit=None) -> Path:
+    """The notice as a .docx, one paragraph per paragraph of `text`; `edit(paragraph)` reworks work point
+    3.1.1's paragraph."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for para in text.strip().split("\n\n"):
+        paragraph = document.add_paragraph(para)
+        if edit and para.startswith("1．完成餐饮场所"):
+            edit(paragraph)
+    document.save(str(path))
+    return path
+
+
+def _wrapped_run(paragraph, wrapper: str, words: str, **attributes) -> None:
+    """Put a run saying `words` inside a `wrapper` element (w:ins, w:del, w:sdt/w:sdtContent…) at the
+    paragraph's start."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    outer = inner = OxmlElement(wrapper.split("/")[0])
+    for name in wrapper.split("/")[1:]:
+        inner.append(child := OxmlElement(name))
+        inner = child
+    for name, value in attributes.items():
+        outer.set(qn(f"w:{name}"), value)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:delText" if wrapper == "w:del" else "w:t")
+    text.text = words
+    run.append(text)
+    inner.append(run)
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, outer)
+
+
+@pytest.mark.parametrize("change", ["w:ins", "w:del"])
+def test_a_docx_with_tracked_changes_is_refused_naming_the_paragraph(content, tmp_path, change):
+    """python-docx reads neither inserted nor deleted runs: a tracked edit of a figure (300 → 350) came in
+    as neither version, silently: “完成餐饮场所燃气安全检查余家”."""
+    def edit(paragraph):
+        _wrapped_run(paragraph, change, "350", id="1", author="审核人", date="2025-02-18T00:00:00Z")
+
+    source = _docx_of(NOTICE_2025.replace("检查300余家", "检查余家"), tmp_path / "notice.docx", edit)
+    from portal.content.readers import NoticeReadError
+    with pytest.raises(NoticeReadError, match="“1．完成餐饮场所燃气安全检查余家。.*” has tracked changes"):
+        import_notice(source, SLUG, content, dry_run=True)
+    assert not (content / "plans" / SLUG).exists()
+
+
 # --- a PDF, and the command itself -----------------------------------------------------------------------
 
 def test_next_years_notice_as_a_pdf_over_pages_reads_like_the_txt(content, tmp_path):

@@ -59,9 +59,16 @@ def _read_docx(path: Path) -> str:
             "“1. 任务（责任部门：…；时间节点：…）”: write the table's rows out that way in a .txt file and import that.",
             file=path.name, header=header))
     paragraphs = list(_docx_paragraphs(document))
+    changed = next((p for p in paragraphs if p._p.xpath(_TRACKED_CHANGE)), None)
+    if changed is not None:
+        raise NoticeReadError(gettext(
+            "%(file)s: the paragraph “%(paragraph)s” has tracked changes, whose inserted and deleted words "
+            "would be read as neither the old nor the new wording. In Word, accept or reject every change (Review → Accept All Changes) so "
+            "that the file says what the notice says, save it and import it again.",
+            file=path.name, paragraph=_shortened(changed.text.strip())))
     numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
     if numbered:
-        first = numbered[0] if len(numbered[0]) <= 30 else numbered[0][:30] + "…"
+        first = _shortened(numbered[0])
         if len(numbered) == 1:
             where = gettext("the paragraph “%(first)s” uses", first=first)
         else:
@@ -72,6 +79,15 @@ def _read_docx(path: Path) -> str:
             "would be lost. In Word, save the notice as plain text (.txt) or as PDF, which write the numbers out, "
             "and import that file.", file=path.name, where=where))
     return "\n".join(p.text for p in paragraphs)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+# Inserted, deleted and moved text of tracked changes (a paragraph mark's own change included): python-docx
+# reads only a paragraph's plain runs, so an inserted figure was lost and a deleted one too.
+_TRACKED_CHANGE = ".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo"
 
 
 def _is_task_table(table) -> bool:
