@@ -365,38 +365,63 @@ def _docx_of(text: str, path: Path, edit=None) -> Path:
     return path
 
 
-def _wrapped_run(paragraph, wrapper: str, words: str, **attributes) -> None:
-    """Put a run saying `words` inside a `wrapper` element (w:ins, w:del, w:sdt/w:sdtContent…) at the
-    paragraph's start."""
+def _wrapped_run(wrapper: str, words: str, **attributes):
+    """An edit for _docx_of: work point 3.1.1's figure 300 as a run inside `wrapper` (w:ins, w:del,
+    w:sdt/w:sdtContent …), the rest of the paragraph in plain runs."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    outer = inner = OxmlElement(wrapper.split("/")[0])
-    for name in wrapper.split("/")[1:]:
-        inner.append(child := OxmlElement(name))
-        inner = child
-    for name, value in attributes.items():
-        outer.set(qn(f"w:{name}"), value)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:delText" if wrapper == "w:del" else "w:t")
-    text.text = words
-    run.append(text)
-    inner.append(run)
-    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, outer)
+    def edit(paragraph):
+        before, after = paragraph.text.split("300")
+        for run in paragraph.runs:
+            paragraph._p.remove(run._r)
+        paragraph.add_run(before)
+        outer = inner = OxmlElement(wrapper.split("/")[0])
+        for name in wrapper.split("/")[1:]:
+            inner.append(child := OxmlElement(name))
+            inner = child
+        for name, value in attributes.items():
+            outer.set(qn(f"w:{name}"), value)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:delText" if wrapper == "w:del" else "w:t")
+        text.text = words
+        run.append(text)
+        inner.append(run)
+        paragraph._p.append(outer)
+        paragraph.add_run(after)
+    return edit
 
 
 @pytest.mark.parametrize("change", ["w:ins", "w:del"])
 def test_a_docx_with_tracked_changes_is_refused_naming_the_paragraph(content, tmp_path, change):
     """python-docx reads neither inserted nor deleted runs: a tracked edit of a figure (300 → 350) came in
     as neither version, silently: “完成餐饮场所燃气安全检查余家”."""
-    def edit(paragraph):
-        _wrapped_run(paragraph, change, "350", id="1", author="审核人", date="2025-02-18T00:00:00Z")
 
-    source = _docx_of(NOTICE_2025.replace("检查300余家", "检查余家"), tmp_path / "notice.docx", edit)
+    edit = _wrapped_run(change, "300", id="1", author="审核人", date="2025-02-18T00:00:00Z")
+    source = _docx_of(NOTICE_2025, tmp_path / "notice.docx", edit)
     from portal.content.readers import NoticeReadError
-    with pytest.raises(NoticeReadError, match="“1．完成餐饮场所燃气安全检查余家。.*” has tracked changes"):
+    with pytest.raises(NoticeReadError, match="“1．完成餐饮场所燃气安全检查(300)?余家。.*” has tracked changes"):
         import_notice(source, SLUG, content, dry_run=True)
     assert not (content / "plans" / SLUG).exists()
+
+
+@pytest.mark.parametrize("wrapper", ["w:sdt/w:sdtContent", "w:smartTag", "w:fldSimple", "w:customXml", "block"])
+def test_text_a_docx_keeps_in_content_controls_fields_and_smart_tags_is_read(content, tmp_path, wrapper):
+    """python-docx's paragraph text is its plain runs only: a figure in a content control (templates
+    have them), a field or a smart tag was dropped (“检查余家”), and a paragraph in a content control
+    was dropped whole, work point 3.1.2 with it, with no word said."""
+    from docx.oxml import OxmlElement
+
+    def in_a_content_control(paragraph):
+        control, inner = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        control.append(inner)
+        paragraph._p.addprevious(control)
+        inner.append(paragraph._p)
+
+    edit = in_a_content_control if wrapper == "block" else _wrapped_run(wrapper, "300")
+    planned, _ = import_notice(_docx_of(NOTICE_2025, tmp_path / "notice.docx", edit), SLUG, content, dry_run=True)
+    assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["3.1.1"][4] == "完成餐饮场所燃气安全检查300余家。"
 
 
 # --- a PDF, and the command itself -----------------------------------------------------------------------

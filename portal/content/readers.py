@@ -45,12 +45,14 @@ def _read_txt(path: Path) -> str:
 
 def _read_docx(path: Path) -> str:
     import docx  # python-docx; page headers and footers live outside the body and are not read
+    from docx.table import Table
 
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
-    task_table = next((t for t in document.tables if _is_task_table(t)), None)
+    tables = (Table(t, document) for t in document.element.body.xpath(".//w:tbl"))  # in content controls too
+    task_table = next((t for t in tables if _is_task_table(t)), None)
     if task_table is not None:
         header = "、".join(dict.fromkeys(c.text.strip() for c in task_table.rows[0].cells if c.text.strip()))
         raise NoticeReadError(gettext(
@@ -58,15 +60,15 @@ def _read_docx(path: Path) -> str:
             "of its own. The import reads work points written as paragraphs, each ending in its clause, such as "
             "“1. 任务（责任部门：…；时间节点：…）”: write the table's rows out that way in a .txt file and import that.",
             file=path.name, header=header))
-    paragraphs = list(_docx_paragraphs(document))
+    paragraphs = list(_docx_paragraphs(document.element.body, document))
     changed = next((p for p in paragraphs if p._p.xpath(_TRACKED_CHANGE)), None)
     if changed is not None:
         raise NoticeReadError(gettext(
             "%(file)s: the paragraph “%(paragraph)s” has tracked changes, whose inserted and deleted words "
             "would be read as neither the old nor the new wording. In Word, accept or reject every change (Review → Accept All Changes) so "
             "that the file says what the notice says, save it and import it again.",
-            file=path.name, paragraph=_shortened(changed.text.strip())))
-    numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
+            file=path.name, paragraph=_shortened(_docx_text(changed).strip())))
+    numbered = [_docx_text(p).strip() for p in paragraphs if _docx_text(p).strip() and _auto_numbered(p)]
     if numbered:
         first = _shortened(numbered[0])
         if len(numbered) == 1:
@@ -78,7 +80,7 @@ def _read_docx(path: Path) -> str:
             "%(file)s: %(where)s Word's automatic numbering, whose numbers (1. 2. …) are not part of the text and "
             "would be lost. In Word, save the notice as plain text (.txt) or as PDF, which write the numbers out, "
             "and import that file.", file=path.name, where=where))
-    return "\n".join(p.text for p in paragraphs)
+    return "\n".join(_docx_text(p) for p in paragraphs)
 
 
 def _shortened(text: str) -> str:
@@ -101,18 +103,31 @@ def _is_task_table(table) -> bool:
                 and re.search(r"时间节点|完成时限|完成时间|时间要求", header))
 
 
-def _docx_paragraphs(container):
-    """The paragraphs in document order, those in table cells included (letterheads are often tables)."""
-    for block in container.iter_inner_content():
-        if hasattr(block, "rows"):
+def _docx_paragraphs(element, parent):
+    """The paragraphs in document order, those in table cells (letterheads are often tables) and in
+    content controls (w:sdt, which templates use) included."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element:
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
             seen = set()
-            for row in block.rows:
+            for row in Table(child, parent).rows:
                 for cell in row.cells:
                     if id(cell._tc) not in seen:  # a merged cell is listed once per grid column it spans
                         seen.add(id(cell._tc))
-                        yield from _docx_paragraphs(cell)
-        else:
-            yield block
+                        yield from _docx_paragraphs(cell._tc, cell)
+        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+            yield from _docx_paragraphs(child, parent)
+
+
+def _docx_text(paragraph) -> str:
+    """Every run of the paragraph: python-docx's .text leaves out those in content controls, fields,
+    smart tags and custom XML. A run inside a run is a text box's, not the paragraph's."""
+    return "".join(run.text for run in paragraph._p.xpath(".//w:r[not(ancestor::w:r)]"))
 
 
 def _auto_numbered(paragraph) -> bool:
