@@ -190,6 +190,18 @@ def test_next_years_notice_with_its_own_deadline_words_reads_as_the_notice_says(
         "开展道路交通环境提升行动", "开展居住小区品质提升行动", "开展城市运行安全保障行动"]
 
 
+def test_an_action_area_with_nothing_under_it_is_refused_naming_its_heading(content, tmp_path):
+    """A page lost in printing or a heading pasted without its text: the plan loaded with area 二 empty
+    and its work point missing, and no word said."""
+    source = tmp_path / "notice.txt"
+    lost = "（一）推进既有多层住宅加装电梯。\n\n完成加装电梯意愿征询40台，开工20台。（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：6月、12月）\n\n"
+    assert lost in NOTICE_2025
+    source.write_text(NOTICE_2025.replace(lost, ""), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert [str(p) for p in planned.problems] == ["line 29 “开展居住小区品质提升行动”: action area 二 has no work point"]
+    assert outcome is None and not (content / "plans" / SLUG).exists()
+
+
 @pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"

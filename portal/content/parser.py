@@ -16,6 +16,7 @@ from ..i18n import N_
 from .cn_numerals import cn_value
 
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_NAMES = {n: c for c, n in CN_NUMERALS.items()} | {10 + n: "十" + c for c, n in CN_NUMERALS.items() if n < 10}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)\s*[、,，.．]\s*(.+)$")
@@ -134,6 +135,7 @@ class ParsedSection:
     number: int
     title: str
     subsections: list[ParsedSubsection] = field(default_factory=list)
+    line: int = 0
 
 
 @dataclass
@@ -350,7 +352,7 @@ class _BodyReader:
             title, rest = title[:first_sub.start()], title[first_sub.start():]
         else:
             rest = ""
-        section = ParsedSection(number=_cn_number(m.group(1), ln), title=title.rstrip("。. "))
+        section = ParsedSection(number=_cn_number(m.group(1), ln), title=title.rstrip("。. "), line=ln)
         if section.number != len(self.sections) + 1:
             raise NoticeParseError(ln, N_("action area %(number)s is out of order"), number=m.group(1))
         self.sections.append(section)
@@ -424,6 +426,9 @@ class _BodyReader:
 
     def _check_subsections(self) -> None:
         for sec in self.sections:
+            if not sec.subsections:  # a page lost, or a heading pasted without its text
+                self._note(NoticeParseError(sec.line, N_("action area %(number)s has no work point"),
+                                            number=_CN_NAMES[sec.number]).quoting(sec.title))
             for s in sec.subsections:
                 if s.code not in self.unreadable and not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
                     self._note(NoticeParseError(s.line, N_("subsection %(code)s has no work point"), code=s.code)
