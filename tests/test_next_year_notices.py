@@ -190,6 +190,18 @@ def test_next_years_notice_with_its_own_deadline_words_reads_as_the_notice_says(
         "开展道路交通环境提升行动", "开展居住小区品质提升行动", "开展城市运行安全保障行动"]
 
 
+def test_a_work_point_with_two_clauses_is_refused_naming_the_line(content, tmp_path):
+    """Sub-tasks with offices and deadlines of their own in one work point: the first clause was read as
+    part of the second one's office (“城运办；时间节点：第三季度）；…（责任部门：城建中心”), the work point's
+    deadline was the second one's and its text lost the sub-task."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("（责任部门：经发办；时间节点：年底前）", "（责任部门：经发办；时间节点：第三季度）；"
+                                          "完成管道燃气改造（责任部门：城建中心；时间节点：年底前）"), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert [(p.line, p.quote) for p in planned.problems] == [(41, "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：…")]
+    assert "two" in str(planned.problems[0]) and outcome is None and not (content / "plans" / SLUG).exists()
+
+
 def test_an_action_area_with_nothing_under_it_is_refused_naming_its_heading(content, tmp_path):
     """A page lost in printing or a heading pasted without its text: the plan loaded with area 二 empty
     and its work point missing, and no word said."""

@@ -231,6 +231,11 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     start = CLAUSE_START_RE.search(text)
     if not start:
         raise NoticeParseError(line, NO_CLAUSE)
+    if CLAUSE_START_RE.search(text, start.end()):
+        # Sub-tasks with clauses of their own: one work point has one set of offices and one deadline, and
+        # the first clause would be read as part of the second one's offices.
+        raise NoticeParseError(line, N_("work point has two （责任部门：…；时间节点：…） clauses: the import reads "
+                                        "one per work point"))
     m = (CLAUSE_RE.search(text, start.start()) or CLAUSE_WHEN_FIRST_RE.search(text, start.start())
          or CLAUSE_NO_WHEN_RE.search(text, start.start()))
     if not m:
