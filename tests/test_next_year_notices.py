@@ -214,6 +214,19 @@ def test_an_action_area_with_nothing_under_it_is_refused_naming_its_heading(cont
     assert outcome is None and not (content / "plans" / SLUG).exists()
 
 
+def test_offices_separated_by_spaces_are_read_as_several_offices(content, tmp_path):
+    """“城运办 综合行政执法队” lost its space with the typesetter's stray spaces (2023 年) and came in as one
+    office, 城运办综合行政执法队, which the import then asked staff to add to offices.yaml."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("（责任部门：城运办、综合行政执法队；时间节点：长期坚持）",
+                                          "（责任部门：城运办 综合行政执法队；时间节点：长期 坚持）")
+                      .replace("时间节点：6月、12月", "时间节点：6 月 、12 月"), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.unknown_offices == []
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert planned.notice.items[1].clause == "（责任部门：城运办 综合行政执法队；时间节点：长期 坚持）"
+
+
 @pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"

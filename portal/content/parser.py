@@ -59,7 +59,7 @@ WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及)\s*")
 WHEN_ALL_YEAR = ("全年",)
 WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进", "长期坚持", "长期", "常态化", "持续", "持续开展", "长效推进")
 WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
-OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
+OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*|\s+")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 # The same written in Chinese numerals, as many official documents date themselves: 二〇二五年二月二十日
@@ -241,7 +241,7 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     if not m:
         raise NoticeParseError(line, N_("cannot read the responsible offices and deadline in %(clause)s"),
                                clause=repr(text[start.start():][:60]))
-    when = m.groupdict().get("when") or ""
+    when = re.sub(r"\s+", "", m.groupdict().get("when") or "")  # 长期 坚持: a space the clause keeps
     deadline = _deadline(when, line, year) if when else f"{year:04d}-12"
     body = text[: start.start()].strip()
     if not body:
