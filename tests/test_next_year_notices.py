@@ -190,6 +190,22 @@ def test_next_years_notice_with_its_own_deadline_words_reads_as_the_notice_says(
         "开展道路交通环境提升行动", "开展居住小区品质提升行动", "开展城市运行安全保障行动"]
 
 
+def test_another_notice_into_a_plans_folder_is_refused_and_the_plan_stays_as_it_was(content, tmp_path):
+    """--slug copied from last year's command: the 2025 notice went into the 2023 plan's folder as if it were
+    a corrected 2023 notice. The 2023 plan, published, became the 2025 notice, keeping 2023's plain-language
+    text and, under the same codes, its progress updates and comments, with no move to refuse."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    folder = content / "plans" / "2023-city-management"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    from portal.content import ContentError
+    for dry_run in (True, False):
+        with pytest.raises(ContentError, match=r"content/plans/2023-city-management holds 浦张府〔2023〕45号.*"
+                                               r"浦张府〔2025〕8号"):
+            import_notice(source, "2023-city-management", content, dry_run=dry_run)
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
 def test_a_work_point_with_two_clauses_is_refused_naming_the_line(content, tmp_path):
     """Sub-tasks with offices and deadlines of their own in one work point: the first clause was read as
     part of the second one's office (“城运办；时间节点：第三季度）；…（责任部门：城建中心”), the work point's
