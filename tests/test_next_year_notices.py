@@ -477,6 +477,19 @@ def test_text_a_docx_keeps_in_content_controls_fields_and_smart_tags_is_read(con
     assert _items(planned)["3.1.1"][4] == "完成餐饮场所燃气安全检查300余家。"
 
 
+@pytest.mark.parametrize("saved_as", ["utf-16 .txt", ".docx named .txt", ".docx named .pdf"])
+def test_a_notice_saved_as_windows_unicode_or_under_the_wrong_extension_reads_like_the_txt(content, tmp_path, saved_as):
+    """Notepad's “Unicode” is UTF-16, and a file renamed by hand keeps its bytes: they were refused with
+    “neither UTF-8 nor GB18030 text” or “not a readable PDF”, which says nothing a clerk can act on."""
+    if saved_as == "utf-16 .txt":
+        source = tmp_path / "notice.txt"
+        source.write_bytes(NOTICE_2025.replace("\n", "\r\n").encode("utf-16"))
+    else:
+        source = _docx_of(NOTICE_2025, tmp_path / "notice.docx").rename(tmp_path / f"notice{saved_as[-4:]}")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+
+
 # --- a PDF, and the command itself -----------------------------------------------------------------------
 
 def test_next_years_notice_as_a_pdf_over_pages_reads_like_the_txt(content, tmp_path):

@@ -1,6 +1,7 @@
 """Read a notice as published (.txt, .docx, text PDF) into text; the normaliser cleans it afterwards."""
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 from pathlib import Path
@@ -20,6 +21,11 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
     """The file's text and whether it came from a PDF text layer."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".txt", ".docx", ".pdf"):
+        # A file renamed by hand keeps its bytes: a .docx is a zip archive, a PDF says so first.
+        with path.open("rb") as f:
+            start = f.read(5)
+        suffix = ".docx" if start.startswith(b"PK\x03\x04") else ".pdf" if start == b"%PDF-" else suffix
     if suffix == ".txt":
         return _read_txt(path), False
     if suffix == ".docx":
@@ -35,6 +41,8 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
 
 def _read_txt(path: Path) -> str:
     data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        return data.decode("utf-16")
     for encoding in ("utf-8-sig", "gb18030"):  # notices saved on Chinese Windows are often GBK
         try:
             return data.decode(encoding)
