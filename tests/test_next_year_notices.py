@@ -243,6 +243,18 @@ def test_offices_separated_by_spaces_are_read_as_several_offices(content, tmp_pa
     assert planned.notice.items[1].clause == "（责任部门：城运办 综合行政执法队；时间节点：长期 坚持）"
 
 
+@pytest.mark.parametrize("clause", ["（责任部门：经发办，时限：9月底前）", "（责任部门：经发办，9月底前）",
+                                    "（牵头单位：经发办；配合单位：城建中心，年底前）"])
+def test_a_deadline_under_a_key_it_does_not_know_is_not_read_as_an_office_and_no_deadline(content, tmp_path, clause):
+    """The deadline was read as one more office (“时限：9月底前”, “9月底前”) and the work point as one the
+    notice sets no deadline for: December, and a page saying so, for a notice that says 9月底前."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("（责任部门：经发办；时间节点：年底前）", clause), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert [p.line for p in planned.problems] == [41] and "deadline" in str(planned.problems[0])
+    assert outcome is None and not (content / "plans" / SLUG).exists()
+
+
 @pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"

@@ -214,6 +214,14 @@ def _deadline(when: str, line: int, year: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _reads_as_when(words: str) -> bool:
+    try:
+        _deadline(words, 0, 2000)
+    except NoticeParseError:
+        return False
+    return True
+
+
 def deadline_from_period(when: str) -> bool:
     """Whether the deadline month is not in the notice's words but read from a period (第三季度) or the
     last of several dates (6月、12月)."""
@@ -246,7 +254,14 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     body = text[: start.start()].strip()
     if not body:
         raise NoticeParseError(line, N_("work point has no text before its offices clause"))
-    return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, when.strip(),
+    lead, supporting = _offices(m.group("offices")), _offices(m.group("support"))
+    for office in lead + supporting:
+        # A deadline under a key not read here (时限：9月底前) or under none would be taken for an office,
+        # and the work point for one the notice sets no deadline for.
+        if ":" in office or "：" in office or _reads_as_when(office):
+            raise NoticeParseError(line, N_("%(office)s in the clause is not an office: a deadline is read after "
+                                            "时间节点：, 完成时限： or 完成时间："), office=repr(office))
+    return Clause(body, lead, supporting, deadline, when.strip(),
                   text[start.start():].strip().rstrip("。."))
 
 
