@@ -255,6 +255,22 @@ def test_a_deadline_under_a_key_it_does_not_know_is_not_read_as_an_office_and_no
     assert outcome is None and not (content / "plans" / SLUG).exists()
 
 
+@pytest.mark.parametrize("when, deadline, from_period", [
+    ("九月底前", "2025-09", False), ("十二月", "2025-12", False), ("10月中旬", "2025-10", False),
+    ("9月份", "2025-09", False), ("6月至9月", "2025-09", True), ("8月至年底", "2025-12", True)])
+def test_deadlines_written_in_words_or_as_a_span_are_read_as_the_notice_says(content, tmp_path, when, deadline,
+                                                                             from_period):
+    """A month the notice gives exactly (九月, 10月中旬, 9月份) or a span (6月至9月, due by its end, which the
+    page says was read from the notice's words): the whole import was refused over one such clause."""
+    from portal.content.parser import deadline_from_period
+
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("时间节点：上半年", f"时间节点：{when}"), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and _items(planned)["3.1.1"][2:4] == (deadline, when)
+    assert deadline_from_period(when) == from_period
+
+
 @pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"

@@ -45,15 +45,16 @@ CLAUSE_WHEN_FIRST_RE = re.compile(
     rf"(?:[;；,，]\s*{_SUPPORT_KEY}\s*[:：]\s*(?P<support>.+?)\s*)?[）)]\s*[。.]?\s*$"
 )
 # 时间节点 forms: "9月" "9月底" "9月底前" "2024年3月" "年底前" "全年" "持续推进".
-WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*"
-                           r"(?:[0-9０-９]{1,2}\s*日)?\s*[底末]?\s*前?\s*(?:完成)?$")
+# The month also in words (九月, 十二月) and with its part (10月中旬) or 份 (9月份): the notice's own month.
+WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*"
+                           r"(?:[0-9０-９]{1,2}\s*日|[上中下]旬|份)?\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_YEAR_END_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*)?年\s*[底末]\s*前?\s*(?:完成)?$")
 # A period rather than a month: 第三季度, 三季度末, 上半年. Its deadline is the period's last month, and the
 # item page says that month was read from the notice's period (Item.open_ended "period").
 WHEN_QUARTER_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?第?\s*(?P<quarter>[一二三四1-4])\s*季度\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_HALF_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?(?P<half>[上下])\s*半\s*年\s*[底末]?\s*前?\s*(?:完成)?$")
-# Several dates, 6月、12月: the work is due by the last of them.
-WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及)\s*")
+# Several dates, 6月、12月, or a span, 6月至9月: the work is due by the last of them.
+WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及|至|到)\s*")
 # No month in the notice: the item runs for the plan's year, so its month is the year's last; the
 # item keeps the notice's words (Item.open_ended) so pages can say so.
 WHEN_ALL_YEAR = ("全年",)
@@ -188,7 +189,8 @@ def _is_heading(line: str) -> bool:
 
 
 def _month(value: str) -> int:
-    return int(value.translate(_DIGITS))
+    value = value.translate(_DIGITS)
+    return int(value) if value.isdigit() else 10 + CN_NUMERALS.get(value[1:], 0) if value[0] == "十" else CN_NUMERALS[value]
 
 
 def _deadline(when: str, line: int, year: int) -> str:
