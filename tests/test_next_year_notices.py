@@ -393,17 +393,25 @@ def test_a_corrected_notice_that_renumbers_work_points_with_comments_is_refused(
 
 # --- Word documents ------------------------------------------------------------------------------------
 
-def test_a_docx_with_its_work_points_in_a_task_table_is_refused_saying_how_to_import_it(content, tmp_path):
-    """A 任务分解表 read cell by cell gave lines like 城运办长期坚持, reported as text outside any subsection."""
+@pytest.mark.parametrize("title_row", [False, True])
+def test_a_docx_with_its_work_points_in_a_task_table_is_refused_saying_how_to_import_it(content, tmp_path, title_row):
+    """A 任务分解表 read cell by cell gave lines like 城运办长期坚持, reported as text outside any subsection;
+    so did one whose first row is the table's title, over all its columns."""
     docx = pytest.importorskip("docx")
     document = docx.Document()
     for para in HEAD.strip().split("\n\n"):
         document.add_paragraph(para)
     document.add_paragraph("一、开展道路交通环境提升行动")
-    table = document.add_table(rows=3, cols=4)
     rows = [("序号", "工作任务", "责任部门", "时间节点"), ("1", "新增非机动车停放点不少于20处。", "城运办", "第三季度"),
             ("2", "开展共享单车清理。", "城运办", "长期坚持")]
+    table = document.add_table(rows=3 + title_row, cols=4)
+    if title_row:
+        table.cell(0, 0).merge(table.cell(0, 3)).text = "2025年城市管理精细化工作任务分解表"
+        table = type(table)(table._tbl, table._parent)
+        rows.insert(0, None)
     for r, row in enumerate(rows):
+        if row is None:
+            continue
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     source = tmp_path / "notice.docx"

@@ -60,9 +60,9 @@ def _read_docx(path: Path) -> str:
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
     tables = (Table(t, document) for t in document.element.body.xpath(".//w:tbl"))  # in content controls too
-    task_table = next((t for t in tables if _is_task_table(t)), None)
-    if task_table is not None:
-        header = "、".join(dict.fromkeys(c.text.strip() for c in task_table.rows[0].cells if c.text.strip()))
+    header_row = next((row for t in tables if (row := _task_table_header(t)) is not None), None)
+    if header_row is not None:
+        header = "、".join(dict.fromkeys(c.text.strip() for c in header_row.cells if c.text.strip()))
         raise NoticeReadError(gettext(
             "%(file)s: the work points are in a table (%(header)s), where each office and deadline stands in a cell "
             "of its own. The import reads work points written as paragraphs, each ending in its clause, such as "
@@ -100,15 +100,17 @@ def _shortened(text: str) -> str:
 _TRACKED_CHANGE = ".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo"
 
 
-def _is_task_table(table) -> bool:
-    """A 任务分解表: a header row naming the responsible office and the deadline as columns. Read cell by
-    cell, its offices and months would come apart from their work points (a letterhead table has no
-    such header)."""
-    if not table.rows:
-        return False
-    header = "".join(cell.text for cell in table.rows[0].cells)
-    return bool(re.search(r"责任(?:部门|单位)|牵头(?:部门|单位)|主责部门", header)
-                and re.search(r"时间节点|完成时限|完成时间|时间要求", header))
+def _task_table_header(table):
+    """The header row of a 任务分解表: a row naming the responsible office and the deadline as columns,
+    among the first three (a title row over all columns often stands above it). Read cell by cell, its
+    offices and months would come apart from their work points (a letterhead table has no such row)."""
+    for row in table.rows[:3]:
+        # Column names, not a work point's clause written in a cell of a layout table.
+        names = [cell.text.strip() for cell in row.cells if len(cell.text.strip()) <= 10]
+        if (any(re.search(r"责任(?:部门|单位)|牵头(?:部门|单位)|主责部门", name) for name in names)
+                and any(re.search(r"时间节点|完成时限|完成时间|时间要求", name) for name in names)):
+            return row
+    return None
 
 
 def _docx_paragraphs(element, parent):
