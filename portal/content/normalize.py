@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .parser import CLAUSE_START_RE
+from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -90,7 +90,24 @@ def _drop_running_lines(lines: list[str], breaks: list[bool]) -> list[str]:
                   for page in pages if page]
     counts = Counter(text for edges in edge_lines for text in {lines[n] for n in edges})
     running = {n for edges in edge_lines for n in edges if counts[lines[n]] >= RUNNING_REPEATS}
+    running |= _head_lines_inside_sentences(lines, set().union(*edge_lines))
     return ["" if is_number[n] or n in running else line for n, line in enumerate(lines)]
+
+
+def _head_lines_inside_sentences(lines: list[str], edges: set[int]) -> set[int]:
+    """Lines at a page's edge that repeat a line of the notice's head (its title, say) where a sentence of
+    the body runs on: the running header or footer of a notice too short to tell by repetition."""
+    body = next((k for k, line in enumerate(lines) if SECTION_RE.match(line)), len(lines))
+    head = set(lines[:body])
+    found = set()
+    for n in edges:
+        if n > body and lines[n] in head:
+            k = n - 1
+            while k > body and not lines[k]:
+                k -= 1
+            if lines[k] and not lines[k].endswith(SENTENCE_END):
+                found.add(n)
+    return found
 
 
 def _join_into(lines: list[str], should_join) -> list[str]:

@@ -265,6 +265,19 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 and 0 < prev.y0 - line.y0 < 2 * line.height
                 and not _opens_paragraph(prev.text, line.text))
 
+    # A line at a page's edge that repeats a line of the notice's head where a sentence runs on: the
+    # running header or footer of a notice with too few pages to tell by repetition.
+    first_area = next((n for n, line in enumerate(every) if SECTION_RE.match(standard_characters(line.text))), len(every))
+    def bare(text: str) -> str:  # the head's 2024 年 and a header's 2024年 are one line
+        return re.sub(r"\s+", "", standard_characters(text))
+
+    head = {bare(line.text) for line in every[:first_area]}
+    page_edges = {id(line) for page in pages for line in page[:1] + page[-1:]} - {id(line) for line in every[:first_area]}
+
+    def interrupts(line: _Line, paragraph: str | None) -> bool:
+        return (id(line) in page_edges and bare(line.text) in head and paragraph is not None
+                and not paragraph.endswith(SENTENCE_END))
+
     out: list[str] = []
     paragraph, prev, prev_page = None, None, -1
     # Whether the paragraph so far is centred lines only: the last, full line of a body paragraph is centred
@@ -272,7 +285,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     all_centred = False
     for page_no, page in enumerate(pages):
         for line in page:
-            if furniture(line):
+            if furniture(line) or interrupts(line, paragraph):
                 continue
             if prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
                 paragraph += line.text
