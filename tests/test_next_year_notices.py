@@ -840,6 +840,28 @@ def test_a_struck_out_work_point_with_comments_is_named_when_the_corrected_notic
         assert db.session.query(Feedback).filter_by(item_code="3.1.2").count() == 1, "nothing deleted"
 
 
+def test_a_work_point_whose_text_changed_with_comments_under_its_number_is_named(content, tmp_path, app_factory):
+    """A corrected notice adds a point before 3.1.2 and rewords that one, now 3.1.3: no move is seen (the text
+    changed), so a resident's comment on 气改电 stayed under 3.1.2, now the new point, with no word said
+    beyond “reread the plain-language text”."""
+    from portal.services import feedback
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025.replace(
+        "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）",
+        "2．开展燃气管道安全检查。（责任部门：综合行政执法队；时间节点：9月）\n\n"
+        "3．全面推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）"), encoding="utf-8")
+    with app.test_request_context():
+        feedback.submit("3.1.2", body="气改电什么时候轮到我们小区？", kind="question", ip="192.0.2.8", lang="zh", plan=SLUG)
+    for extra in (["--dry-run"], []):
+        result = app.test_cli_runner().invoke(args=["plans", "import", str(source), "--slug", SLUG, *extra])
+        assert result.exit_code == 0, result.output
+        named = next(line for line in result.output.splitlines() if "still the same work point" in line)
+        assert ": 3.1.2;" in named
+
+
 def test_dates_and_years_in_chinese_numerals_are_read(content, tmp_path):
     """Many notices date themselves 二〇二五年二月二十日 (or with ○ for 〇); the issue date was refused, and
     a plan issued in the December before its year, its title's year written 二〇二五年, got its deadlines

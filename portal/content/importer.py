@@ -42,6 +42,9 @@ class PlannedImport:
     # Work points struck out of the notice (not renumbered) that the database holds records under: the
     # import goes ahead (the notice decides), and says that these records no longer show on the site.
     struck_out_with_records: list[str] = field(default_factory=list)
+    # Work points whose official text changed under the same code (not renumbered) that the database holds
+    # records under: the records stay with the code, which may now be another work point (one added before it).
+    reworded_with_records: list[str] = field(default_factory=list)
     # "3.1.2 → 3.1.1": a moved point would take the code of a struck-out point that has records, which
     # would then show under it; moving records cannot help (they belong to no point of the new notice).
     taken_with_records: list[str] = field(default_factory=list)
