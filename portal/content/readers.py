@@ -73,8 +73,8 @@ def _read_docx(path: Path) -> str:
     if changed is not None:
         raise NoticeReadError(gettext(
             "%(file)s: the paragraph “%(paragraph)s” has tracked changes, whose inserted and deleted words "
-            "would be read as neither the old nor the new wording. In Word, accept or reject every change (Review → Accept All Changes) so "
-            "that the file says what the notice says, save it and import it again.",
+            "would be read as neither the old nor the new wording. In Word, accept or reject every change "
+            "(Review → Accept All Changes) so that the file says what the notice says, save it and import it again.",
             file=path.name, paragraph=_shortened(_docx_text(changed).strip())))
     numbered = [_docx_text(p).strip() for p in paragraphs if _docx_text(p).strip() and _auto_numbered(p)]
     if numbered:
@@ -268,6 +268,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     # A line at a page's edge that repeats a line of the notice's head where a sentence runs on: the
     # running header or footer of a notice with too few pages to tell by repetition.
     first_area = next((n for n, line in enumerate(every) if SECTION_RE.match(standard_characters(line.text))), len(every))
+
     def bare(text: str) -> str:  # the head's 2024 年 and a header's 2024年 are one line
         return re.sub(r"\s+", "", standard_characters(text))
 
