@@ -63,6 +63,12 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
                            "outcomes or e-mail followers: %(codes)s; these stay in the database and in backups "
                            "but no longer show on the site", codes=", ".join(planned.struck_out_with_records)),
                    err=True)
+    if planned.reworded_with_records:
+        click.echo(gettext("official text changed under the same number for work points with progress updates, "
+                           "comments, sites, marks, outcomes or e-mail followers: %(codes)s; these stay under that "
+                           "number: check that each is still the same work point (a point added before it and its "
+                           "text reworded is not seen as a renumbering)", codes=", ".join(planned.reworded_with_records)),
+                   err=True)
     if dry_run:
         return
     where = f"content/{PLANS_DIR}/{slug}"

@@ -190,6 +190,87 @@ def test_next_years_notice_with_its_own_deadline_words_reads_as_the_notice_says(
         "开展道路交通环境提升行动", "开展居住小区品质提升行动", "开展城市运行安全保障行动"]
 
 
+def test_another_notice_into_a_plans_folder_is_refused_and_the_plan_stays_as_it_was(content, tmp_path):
+    """--slug copied from last year's command: the 2025 notice went into the 2023 plan's folder as if it were
+    a corrected 2023 notice. The 2023 plan, published, became the 2025 notice, keeping 2023's plain-language
+    text and, under the same codes, its progress updates and comments, with no move to refuse."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025, encoding="utf-8")
+    folder = content / "plans" / "2023-city-management"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    from portal.content import ContentError
+    for dry_run in (True, False):
+        with pytest.raises(ContentError, match=r"content/plans/2023-city-management holds 浦张府〔2023〕45号.*"
+                                               r"浦张府〔2025〕8号"):
+            import_notice(source, "2023-city-management", content, dry_run=dry_run)
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_a_work_point_with_two_clauses_is_refused_naming_the_line(content, tmp_path):
+    """Sub-tasks with offices and deadlines of their own in one work point: the first clause was read as
+    part of the second one's office (“城运办；时间节点：第三季度）；…（责任部门：城建中心”), the work point's
+    deadline was the second one's and its text lost the sub-task."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("（责任部门：经发办；时间节点：年底前）", "（责任部门：经发办；时间节点：第三季度）；"
+                                          "完成管道燃气改造（责任部门：城建中心；时间节点：年底前）"), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert [(p.line, p.quote) for p in planned.problems] == [(41, "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：…")]
+    assert "two" in str(planned.problems[0]) and outcome is None and not (content / "plans" / SLUG).exists()
+
+
+def test_an_action_area_with_nothing_under_it_is_refused_naming_its_heading(content, tmp_path):
+    """A page lost in printing or a heading pasted without its text: the plan loaded with area 二 empty
+    and its work point missing, and no word said."""
+    source = tmp_path / "notice.txt"
+    lost = "（一）推进既有多层住宅加装电梯。\n\n完成加装电梯意愿征询40台，开工20台。（牵头单位：社建办；配合单位：城建中心（房办）；时间节点：6月、12月）\n\n"
+    assert lost in NOTICE_2025
+    source.write_text(NOTICE_2025.replace(lost, ""), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert [str(p) for p in planned.problems] == ["line 29 “开展居住小区品质提升行动”: action area 二 has no work point"]
+    assert outcome is None and not (content / "plans" / SLUG).exists()
+
+
+def test_offices_separated_by_spaces_are_read_as_several_offices(content, tmp_path):
+    """“城运办 综合行政执法队” lost its space with the typesetter's stray spaces (2023 年) and came in as one
+    office, 城运办综合行政执法队, which the import then asked staff to add to offices.yaml."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("（责任部门：城运办、综合行政执法队；时间节点：长期坚持）",
+                                          "（责任部门：城运办 综合行政执法队；时间节点：长期 坚持）")
+                      .replace("时间节点：6月、12月", "时间节点：6 月 、12 月"), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.unknown_offices == []
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert planned.notice.items[1].clause == "（责任部门：城运办 综合行政执法队；时间节点：长期 坚持）"
+
+
+@pytest.mark.parametrize("clause", ["（责任部门：经发办，时限：9月底前）", "（责任部门：经发办，9月底前）",
+                                    "（牵头单位：经发办；配合单位：城建中心，年底前）"])
+def test_a_deadline_under_a_key_it_does_not_know_is_not_read_as_an_office_and_no_deadline(content, tmp_path, clause):
+    """The deadline was read as one more office (“时限：9月底前”, “9月底前”) and the work point as one the
+    notice sets no deadline for: December, and a page saying so, for a notice that says 9月底前."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("（责任部门：经发办；时间节点：年底前）", clause), encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert [p.line for p in planned.problems] == [41] and "deadline" in str(planned.problems[0])
+    assert outcome is None and not (content / "plans" / SLUG).exists()
+
+
+@pytest.mark.parametrize("when, deadline, from_period", [
+    ("九月底前", "2025-09", False), ("十二月", "2025-12", False), ("10月中旬", "2025-10", False),
+    ("9月份", "2025-09", False), ("6月至9月", "2025-09", True), ("8月至年底", "2025-12", True)])
+def test_deadlines_written_in_words_or_as_a_span_are_read_as_the_notice_says(content, tmp_path, when, deadline,
+                                                                             from_period):
+    """A month the notice gives exactly (九月, 10月中旬, 9月份) or a span (6月至9月, due by its end, which the
+    page says was read from the notice's words): the whole import was refused over one such clause."""
+    from portal.content.parser import deadline_from_period
+
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2025.replace("时间节点：上半年", f"时间节点：{when}"), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and _items(planned)["3.1.1"][2:4] == (deadline, when)
+    assert deadline_from_period(when) == from_period
+
+
 @pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"
@@ -312,17 +393,25 @@ def test_a_corrected_notice_that_renumbers_work_points_with_comments_is_refused(
 
 # --- Word documents ------------------------------------------------------------------------------------
 
-def test_a_docx_with_its_work_points_in_a_task_table_is_refused_saying_how_to_import_it(content, tmp_path):
-    """A 任务分解表 read cell by cell gave lines like 城运办长期坚持, reported as text outside any subsection."""
+@pytest.mark.parametrize("title_row", [False, True])
+def test_a_docx_with_its_work_points_in_a_task_table_is_refused_saying_how_to_import_it(content, tmp_path, title_row):
+    """A 任务分解表 read cell by cell gave lines like 城运办长期坚持, reported as text outside any subsection;
+    so did one whose first row is the table's title, over all its columns."""
     docx = pytest.importorskip("docx")
     document = docx.Document()
     for para in HEAD.strip().split("\n\n"):
         document.add_paragraph(para)
     document.add_paragraph("一、开展道路交通环境提升行动")
-    table = document.add_table(rows=3, cols=4)
     rows = [("序号", "工作任务", "责任部门", "时间节点"), ("1", "新增非机动车停放点不少于20处。", "城运办", "第三季度"),
             ("2", "开展共享单车清理。", "城运办", "长期坚持")]
+    table = document.add_table(rows=3 + title_row, cols=4)
+    if title_row:
+        table.cell(0, 0).merge(table.cell(0, 3)).text = "2025年城市管理精细化工作任务分解表"
+        table = type(table)(table._tbl, table._parent)
+        rows.insert(0, None)
     for r, row in enumerate(rows):
+        if row is None:
+            continue
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     source = tmp_path / "notice.docx"
@@ -350,6 +439,91 @@ def test_a_docx_with_a_two_paragraph_title_and_a_line_break_reads_like_the_txt(c
     planned, _ = import_notice(source, SLUG, content, dry_run=True)
     assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
     assert planned.notice.number == "浦张府〔2025〕8号"
+
+
+def _docx_of(text: str, path: Path, edit=None) -> Path:
+    """The notice as a .docx, one paragraph per paragraph of `text`; `edit(paragraph)` reworks work point
+    3.1.1's paragraph."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for para in text.strip().split("\n\n"):
+        paragraph = document.add_paragraph(para)
+        if edit and para.startswith("1．完成餐饮场所"):
+            edit(paragraph)
+    document.save(str(path))
+    return path
+
+
+def _wrapped_run(wrapper: str, words: str, **attributes):
+    """An edit for _docx_of: work point 3.1.1's figure 300 as a run inside `wrapper` (w:ins, w:del,
+    w:sdt/w:sdtContent …), the rest of the paragraph in plain runs."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def edit(paragraph):
+        before, after = paragraph.text.split("300")
+        for run in paragraph.runs:
+            paragraph._p.remove(run._r)
+        paragraph.add_run(before)
+        outer = inner = OxmlElement(wrapper.split("/")[0])
+        for name in wrapper.split("/")[1:]:
+            inner.append(child := OxmlElement(name))
+            inner = child
+        for name, value in attributes.items():
+            outer.set(qn(f"w:{name}"), value)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:delText" if wrapper == "w:del" else "w:t")
+        text.text = words
+        run.append(text)
+        inner.append(run)
+        paragraph._p.append(outer)
+        paragraph.add_run(after)
+    return edit
+
+
+@pytest.mark.parametrize("change", ["w:ins", "w:del"])
+def test_a_docx_with_tracked_changes_is_refused_naming_the_paragraph(content, tmp_path, change):
+    """python-docx reads neither inserted nor deleted runs: a tracked edit of a figure (300 → 350) came in
+    as neither version, silently: “完成餐饮场所燃气安全检查余家”."""
+
+    edit = _wrapped_run(change, "300", id="1", author="审核人", date="2025-02-18T00:00:00Z")
+    source = _docx_of(NOTICE_2025, tmp_path / "notice.docx", edit)
+    from portal.content.readers import NoticeReadError
+    with pytest.raises(NoticeReadError, match="“1．完成餐饮场所燃气安全检查(300)?余家。.*” has tracked changes"):
+        import_notice(source, SLUG, content, dry_run=True)
+    assert not (content / "plans" / SLUG).exists()
+
+
+@pytest.mark.parametrize("wrapper", ["w:sdt/w:sdtContent", "w:smartTag", "w:fldSimple", "w:customXml", "block"])
+def test_text_a_docx_keeps_in_content_controls_fields_and_smart_tags_is_read(content, tmp_path, wrapper):
+    """python-docx's paragraph text is its plain runs only: a figure in a content control (templates
+    have them), a field or a smart tag was dropped (“检查余家”), and a paragraph in a content control
+    was dropped whole, work point 3.1.2 with it, with no word said."""
+    from docx.oxml import OxmlElement
+
+    def in_a_content_control(paragraph):
+        control, inner = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        control.append(inner)
+        paragraph._p.addprevious(control)
+        inner.append(paragraph._p)
+
+    edit = in_a_content_control if wrapper == "block" else _wrapped_run(wrapper, "300")
+    planned, _ = import_notice(_docx_of(NOTICE_2025, tmp_path / "notice.docx", edit), SLUG, content, dry_run=True)
+    assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+    assert _items(planned)["3.1.1"][4] == "完成餐饮场所燃气安全检查300余家。"
+
+
+@pytest.mark.parametrize("saved_as", ["utf-16 .txt", ".docx named .txt", ".docx named .pdf"])
+def test_a_notice_saved_as_windows_unicode_or_under_the_wrong_extension_reads_like_the_txt(content, tmp_path, saved_as):
+    """Notepad's “Unicode” is UTF-16, and a file renamed by hand keeps its bytes: they were refused with
+    “neither UTF-8 nor GB18030 text” or “not a readable PDF”, which says nothing a clerk can act on."""
+    if saved_as == "utf-16 .txt":
+        source = tmp_path / "notice.txt"
+        source.write_bytes(NOTICE_2025.replace("\n", "\r\n").encode("utf-16"))
+    else:
+        source = _docx_of(NOTICE_2025, tmp_path / "notice.docx").rename(tmp_path / f"notice{saved_as[-4:]}")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
 
 
 # --- a PDF, and the command itself -----------------------------------------------------------------------
@@ -664,6 +838,28 @@ def test_a_struck_out_work_point_with_comments_is_named_when_the_corrected_notic
         from portal.extensions import db
         from portal.models import Feedback
         assert db.session.query(Feedback).filter_by(item_code="3.1.2").count() == 1, "nothing deleted"
+
+
+def test_a_work_point_whose_text_changed_with_comments_under_its_number_is_named(content, tmp_path, app_factory):
+    """A corrected notice adds a point before 3.1.2 and rewords that one, now 3.1.3: no move is seen (the text
+    changed), so a resident's comment on 气改电 stayed under 3.1.2, now the new point, with no word said
+    beyond “reread the plain-language text”."""
+    from portal.services import feedback
+
+    _published_2025(content, tmp_path)
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025.replace(
+        "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）",
+        "2．开展燃气管道安全检查。（责任部门：综合行政执法队；时间节点：9月）\n\n"
+        "3．全面推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）"), encoding="utf-8")
+    with app.test_request_context():
+        feedback.submit("3.1.2", body="气改电什么时候轮到我们小区？", kind="question", ip="192.0.2.8", lang="zh", plan=SLUG)
+    for extra in (["--dry-run"], []):
+        result = app.test_cli_runner().invoke(args=["plans", "import", str(source), "--slug", SLUG, *extra])
+        assert result.exit_code == 0, result.output
+        named = next(line for line in result.output.splitlines() if "still the same work point" in line)
+        assert ": 3.1.2;" in named
 
 
 def test_dates_and_years_in_chinese_numerals_are_read(content, tmp_path):

@@ -429,6 +429,30 @@ def test_an_unwritten_items_heading_is_the_notices_own_words(content, tmp_path):
         assert official.startswith(item.title.zh) and item.summary.zh == "" and not item.plain
 
 
+@pytest.mark.parametrize("pdf", [False, True])
+def test_a_running_header_on_fewer_than_three_pages_is_not_read_into_a_work_point(content, tmp_path, pdf):
+    """The notice's title set atop the pages after the first, in a notice of two or three pages: too few to
+    tell by repetition, it was read into the work point it interrupted, as official text
+    (“完成张江路张江镇2024年城市管理精细化工作要点沿线街区改造”). A line at a page's edge that repeats a line of
+    the notice's head is a running header."""
+    first, rest = "1. 巩固第二批市级“美丽街区”建设成果，完成张江路", "沿线街区改造，提升街区整体环境品质和管理水平。"
+    header = "张江镇2024年城市管理精细化工作要点"
+    if pdf:
+        body = NOTICE_2024.replace(first + rest, first + "\n\n@@BREAK@@" + header + "\n\n" + rest)
+        paragraphs = [f'<p class="next-page head">{para.removeprefix("@@BREAK@@")}</p>' if para.startswith("@@BREAK@@")
+                      else f"<p>{para.strip()}</p>" for para in body.split("\n\n")]
+        html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",'
+                'sans-serif}.next-page{break-before:page}.head{text-align:center;font-size:small}</style><body>'
+                + "".join(paragraphs) + "</body></html>")
+        source = _chromium_pdf(html, tmp_path)
+    else:
+        source = tmp_path / "notice-2024.txt"
+        source.write_text(NOTICE_2024.replace(first + rest, first + "\n\f" + header + "\n" + rest), encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    _check_2024(planned)
+    assert planned.notice.items[0].official_text.startswith(first.removeprefix("1. ") + rest)
+
+
 def test_the_real_2023_notice_as_a_pdf_reads_like_its_text(content, tmp_path):
     text = (PLAN_2023 / "notice.txt").read_text(encoding="utf-8")
     paragraphs = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n") if p.strip())

@@ -42,6 +42,9 @@ class PlannedImport:
     # Work points struck out of the notice (not renumbered) that the database holds records under: the
     # import goes ahead (the notice decides), and says that these records no longer show on the site.
     struck_out_with_records: list[str] = field(default_factory=list)
+    # Work points whose official text changed under the same code (not renumbered) that the database holds
+    # records under: the records stay with the code, which may now be another work point (one added before it).
+    reworded_with_records: list[str] = field(default_factory=list)
     # "3.1.2 → 3.1.1": a moved point would take the code of a struck-out point that has records, which
     # would then show under it; moving records cannot help (they belong to no point of the new notice).
     taken_with_records: list[str] = field(default_factory=list)
@@ -141,12 +144,21 @@ def _known_offices(content_root: Path) -> set[str]:
     return {r.get("zh") for r in records if isinstance(r, dict)}
 
 
-def _same_notice_elsewhere(content_root: Path, slug: str, number: str) -> None:
-    """One notice, one plan folder: a mistyped --slug would otherwise publish a second copy of it."""
+def _one_notice_one_folder(content_root: Path, slug: str, notice: ParsedNotice) -> None:
+    """One notice, one plan folder: a mistyped --slug would otherwise publish a second copy of it, and a
+    slug copied from last year's command would make next year's notice a "corrected" notice of last
+    year's plan, keeping its writers' text and its records under the same codes."""
+    number = notice.number
     for other in discover_plans(content_root):
         if other.slug != slug and other.number == number:
             raise ContentError(gettext("%(number)s is already imported in %(folder)s: import it again with --slug "
                                        "%(slug)s", number=number, folder=other.rel, slug=other.slug))
+        if other.slug == slug and other.number != number:
+            raise ContentError(gettext(
+                "%(folder)s holds %(theirs)s, not %(number)s: import a new notice with a --slug of its own (such as "
+                "%(year)s-city-management); if this is the same plan reissued under a new number, write that "
+                "number in %(folder)s/plan.yaml first", folder=other.rel, theirs=other.number, number=number,
+                year=notice.year))
 
 
 def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None,
@@ -159,7 +171,7 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     text = normalise(raw, from_pdf=from_pdf)
     problems: list[str] = []
     notice = parse_notice(text, problems)
-    _same_notice_elsewhere(content_root, slug, notice.number)
+    _one_notice_one_folder(content_root, slug, notice)
     known = _known_offices(content_root)
     unknown = sorted({o for i in notice.items for o in i.offices if o not in known})
     folder = content_root / PLANS_DIR / slug

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .parser import CLAUSE_START_RE
+from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -27,6 +27,8 @@ _PDF_VARIANTS = str.maketrans({"戶": "户", "戸": "户"})
 _CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
 # "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
+_IDEOGRAPH = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_IN_CLAUSE = re.compile(rf"(?<![{_IDEOGRAPH}])[ \t\u00a0]+|[ \t\u00a0]+(?![{_IDEOGRAPH}])")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[［【〔]\s*([0-9]{4})\s*[\]］】〕]\s*([0-9]+)\s*号")
 # Page numbers as printed: "- 3 -", "— 3 —", "3", "第3页", "第 3 页 共 5 页", "3/5".
 PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,3}|\s*共\s*[0-9]{1,3}\s*页)?[-－—–\s]*$")
@@ -57,8 +59,15 @@ def standard_characters(text: str) -> str:
 
 
 def _clean_line(line: str) -> str:
-    line = _STRAY_SPACE.sub("", line.strip().replace("\u3000", " ")).strip()
-    return _DOC_NUMBER.sub(r"\1〔\2〕\3号", line)
+    line = line.strip().replace("\u3000", " ")
+    clause = CLAUSE_START_RE.search(line)
+    if clause:
+        # In a clause a space between two names separates offices (城运办 城建中心); only the others go.
+        head, rest = line[:clause.start()], line[clause.start():]
+        line = _STRAY_SPACE.sub("", head) + _SPACE_IN_CLAUSE.sub("", rest)
+    else:
+        line = _STRAY_SPACE.sub("", line)
+    return _DOC_NUMBER.sub(r"\1〔\2〕\3号", line.strip())
 
 
 def _drop_running_lines(lines: list[str], breaks: list[bool]) -> list[str]:
@@ -81,7 +90,24 @@ def _drop_running_lines(lines: list[str], breaks: list[bool]) -> list[str]:
                   for page in pages if page]
     counts = Counter(text for edges in edge_lines for text in {lines[n] for n in edges})
     running = {n for edges in edge_lines for n in edges if counts[lines[n]] >= RUNNING_REPEATS}
+    running |= _head_lines_inside_sentences(lines, set().union(*edge_lines))
     return ["" if is_number[n] or n in running else line for n, line in enumerate(lines)]
+
+
+def _head_lines_inside_sentences(lines: list[str], edges: set[int]) -> set[int]:
+    """Lines at a page's edge that repeat a line of the notice's head (its title, say) where a sentence of
+    the body runs on: the running header or footer of a notice too short to tell by repetition."""
+    body = next((k for k, line in enumerate(lines) if SECTION_RE.match(line)), len(lines))
+    head = set(lines[:body])
+    found = set()
+    for n in edges:
+        if n > body and lines[n] in head:
+            k = n - 1
+            while k > body and not lines[k]:
+                k -= 1
+            if lines[k] and not lines[k].endswith(SENTENCE_END):
+                found.add(n)
+    return found
 
 
 def _join_into(lines: list[str], should_join) -> list[str]:

@@ -16,6 +16,7 @@ from ..i18n import N_
 from .cn_numerals import cn_value
 
 CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_NAMES = {n: c for c, n in CN_NUMERALS.items()} | {10 + n: "十" + c for c, n in CN_NUMERALS.items() if n < 10}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)\s*[、,，.．]\s*(.+)$")
@@ -44,21 +45,22 @@ CLAUSE_WHEN_FIRST_RE = re.compile(
     rf"(?:[;；,，]\s*{_SUPPORT_KEY}\s*[:：]\s*(?P<support>.+?)\s*)?[）)]\s*[。.]?\s*$"
 )
 # 时间节点 forms: "9月" "9月底" "9月底前" "2024年3月" "年底前" "全年" "持续推进".
-WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2})\s*月\s*"
-                           r"(?:[0-9０-９]{1,2}\s*日)?\s*[底末]?\s*前?\s*(?:完成)?$")
+# The month also in words (九月, 十二月) and with its part (10月中旬) or 份 (9月份): the notice's own month.
+WHEN_MONTH_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*年\s*)?(?P<month>[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*"
+                           r"(?:[0-9０-９]{1,2}\s*日|[上中下]旬|份)?\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_YEAR_END_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*)?年\s*[底末]\s*前?\s*(?:完成)?$")
 # A period rather than a month: 第三季度, 三季度末, 上半年. Its deadline is the period's last month, and the
 # item page says that month was read from the notice's period (Item.open_ended "period").
 WHEN_QUARTER_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?第?\s*(?P<quarter>[一二三四1-4])\s*季度\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_HALF_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?(?P<half>[上下])\s*半\s*年\s*[底末]?\s*前?\s*(?:完成)?$")
-# Several dates, 6月、12月: the work is due by the last of them.
-WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及)\s*")
+# Several dates, 6月、12月, or a span, 6月至9月: the work is due by the last of them.
+WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及|至|到)\s*")
 # No month in the notice: the item runs for the plan's year, so its month is the year's last; the
 # item keeps the notice's words (Item.open_ended) so pages can say so.
 WHEN_ALL_YEAR = ("全年",)
 WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进", "长期坚持", "长期", "常态化", "持续", "持续开展", "长效推进")
 WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
-OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*")
+OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*|\s+")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 # The same written in Chinese numerals, as many official documents date themselves: 二〇二五年二月二十日
@@ -134,6 +136,7 @@ class ParsedSection:
     number: int
     title: str
     subsections: list[ParsedSubsection] = field(default_factory=list)
+    line: int = 0
 
 
 @dataclass
@@ -186,7 +189,8 @@ def _is_heading(line: str) -> bool:
 
 
 def _month(value: str) -> int:
-    return int(value.translate(_DIGITS))
+    value = value.translate(_DIGITS)
+    return int(value) if value.isdigit() else 10 + CN_NUMERALS.get(value[1:], 0) if value[0] == "十" else CN_NUMERALS[value]
 
 
 def _deadline(when: str, line: int, year: int) -> str:
@@ -212,6 +216,14 @@ def _deadline(when: str, line: int, year: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _reads_as_when(words: str) -> bool:
+    try:
+        _deadline(words, 0, 2000)
+    except NoticeParseError:
+        return False
+    return True
+
+
 def deadline_from_period(when: str) -> bool:
     """Whether the deadline month is not in the notice's words but read from a period (第三季度) or the
     last of several dates (6月、12月)."""
@@ -229,17 +241,29 @@ def split_clause(text: str, line: int, year: int) -> "Clause":
     start = CLAUSE_START_RE.search(text)
     if not start:
         raise NoticeParseError(line, NO_CLAUSE)
+    if CLAUSE_START_RE.search(text, start.end()):
+        # Sub-tasks with clauses of their own: one work point has one set of offices and one deadline, and
+        # the first clause would be read as part of the second one's offices.
+        raise NoticeParseError(line, N_("work point has two （责任部门：…；时间节点：…） clauses: the import reads "
+                                        "one per work point"))
     m = (CLAUSE_RE.search(text, start.start()) or CLAUSE_WHEN_FIRST_RE.search(text, start.start())
          or CLAUSE_NO_WHEN_RE.search(text, start.start()))
     if not m:
         raise NoticeParseError(line, N_("cannot read the responsible offices and deadline in %(clause)s"),
                                clause=repr(text[start.start():][:60]))
-    when = m.groupdict().get("when") or ""
+    when = re.sub(r"\s+", "", m.groupdict().get("when") or "")  # 长期 坚持: a space the clause keeps
     deadline = _deadline(when, line, year) if when else f"{year:04d}-12"
     body = text[: start.start()].strip()
     if not body:
         raise NoticeParseError(line, N_("work point has no text before its offices clause"))
-    return Clause(body, _offices(m.group("offices")), _offices(m.group("support")), deadline, when.strip(),
+    lead, supporting = _offices(m.group("offices")), _offices(m.group("support"))
+    for office in lead + supporting:
+        # A deadline under a key not read here (时限：9月底前) or under none would be taken for an office,
+        # and the work point for one the notice sets no deadline for.
+        if ":" in office or "：" in office or _reads_as_when(office):
+            raise NoticeParseError(line, N_("%(office)s in the clause is not an office: a deadline is read after "
+                                            "时间节点：, 完成时限： or 完成时间："), office=repr(office))
+    return Clause(body, lead, supporting, deadline, when.strip(),
                   text[start.start():].strip().rstrip("。."))
 
 
@@ -350,7 +374,7 @@ class _BodyReader:
             title, rest = title[:first_sub.start()], title[first_sub.start():]
         else:
             rest = ""
-        section = ParsedSection(number=_cn_number(m.group(1), ln), title=title.rstrip("。. "))
+        section = ParsedSection(number=_cn_number(m.group(1), ln), title=title.rstrip("。. "), line=ln)
         if section.number != len(self.sections) + 1:
             raise NoticeParseError(ln, N_("action area %(number)s is out of order"), number=m.group(1))
         self.sections.append(section)
@@ -424,6 +448,9 @@ class _BodyReader:
 
     def _check_subsections(self) -> None:
         for sec in self.sections:
+            if not sec.subsections:  # a page lost, or a heading pasted without its text
+                self._note(NoticeParseError(sec.line, N_("action area %(number)s has no work point"),
+                                            number=_CN_NAMES[sec.number]).quoting(sec.title))
             for s in sec.subsections:
                 if s.code not in self.unreadable and not any(i.code == s.code or i.code.startswith(s.code + ".") for i in self.items):
                     self._note(NoticeParseError(s.line, N_("subsection %(code)s has no work point"), code=s.code)

@@ -1,6 +1,7 @@
 """Read a notice as published (.txt, .docx, text PDF) into text; the normaliser cleans it afterwards."""
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 from pathlib import Path
@@ -20,6 +21,11 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
     """The file's text and whether it came from a PDF text layer."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".txt", ".docx", ".pdf"):
+        # A file renamed by hand keeps its bytes: a .docx is a zip archive, a PDF says so first.
+        with path.open("rb") as f:
+            start = f.read(5)
+        suffix = ".docx" if start.startswith(b"PK\x03\x04") else ".pdf" if start == b"%PDF-" else suffix
     if suffix == ".txt":
         return _read_txt(path), False
     if suffix == ".docx":
@@ -35,6 +41,8 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
 
 def _read_txt(path: Path) -> str:
     data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        return data.decode("utf-16")
     for encoding in ("utf-8-sig", "gb18030"):  # notices saved on Chinese Windows are often GBK
         try:
             return data.decode(encoding)
@@ -45,23 +53,32 @@ def _read_txt(path: Path) -> str:
 
 def _read_docx(path: Path) -> str:
     import docx  # python-docx; page headers and footers live outside the body and are not read
+    from docx.table import Table
 
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
-    task_table = next((t for t in document.tables if _is_task_table(t)), None)
-    if task_table is not None:
-        header = "、".join(dict.fromkeys(c.text.strip() for c in task_table.rows[0].cells if c.text.strip()))
+    tables = (Table(t, document) for t in document.element.body.xpath(".//w:tbl"))  # in content controls too
+    header_row = next((row for t in tables if (row := _task_table_header(t)) is not None), None)
+    if header_row is not None:
+        header = "、".join(dict.fromkeys(c.text.strip() for c in header_row.cells if c.text.strip()))
         raise NoticeReadError(gettext(
             "%(file)s: the work points are in a table (%(header)s), where each office and deadline stands in a cell "
             "of its own. The import reads work points written as paragraphs, each ending in its clause, such as "
             "“1. 任务（责任部门：…；时间节点：…）”: write the table's rows out that way in a .txt file and import that.",
             file=path.name, header=header))
-    paragraphs = list(_docx_paragraphs(document))
-    numbered = [p.text.strip() for p in paragraphs if p.text.strip() and _auto_numbered(p)]
+    paragraphs = list(_docx_paragraphs(document.element.body, document))
+    changed = next((p for p in paragraphs if p._p.xpath(_TRACKED_CHANGE)), None)
+    if changed is not None:
+        raise NoticeReadError(gettext(
+            "%(file)s: the paragraph “%(paragraph)s” has tracked changes, whose inserted and deleted words "
+            "would be read as neither the old nor the new wording. In Word, accept or reject every change "
+            "(Review → Accept All Changes) so that the file says what the notice says, save it and import it again.",
+            file=path.name, paragraph=_shortened(_docx_text(changed).strip())))
+    numbered = [_docx_text(p).strip() for p in paragraphs if _docx_text(p).strip() and _auto_numbered(p)]
     if numbered:
-        first = numbered[0] if len(numbered[0]) <= 30 else numbered[0][:30] + "…"
+        first = _shortened(numbered[0])
         if len(numbered) == 1:
             where = gettext("the paragraph “%(first)s” uses", first=first)
         else:
@@ -71,32 +88,56 @@ def _read_docx(path: Path) -> str:
             "%(file)s: %(where)s Word's automatic numbering, whose numbers (1. 2. …) are not part of the text and "
             "would be lost. In Word, save the notice as plain text (.txt) or as PDF, which write the numbers out, "
             "and import that file.", file=path.name, where=where))
-    return "\n".join(p.text for p in paragraphs)
+    return "\n".join(_docx_text(p) for p in paragraphs)
 
 
-def _is_task_table(table) -> bool:
-    """A 任务分解表: a header row naming the responsible office and the deadline as columns. Read cell by
-    cell, its offices and months would come apart from their work points (a letterhead table has no
-    such header)."""
-    if not table.rows:
-        return False
-    header = "".join(cell.text for cell in table.rows[0].cells)
-    return bool(re.search(r"责任(?:部门|单位)|牵头(?:部门|单位)|主责部门", header)
-                and re.search(r"时间节点|完成时限|完成时间|时间要求", header))
+def _shortened(text: str) -> str:
+    return text if len(text) <= 30 else text[:30] + "…"
 
 
-def _docx_paragraphs(container):
-    """The paragraphs in document order, those in table cells included (letterheads are often tables)."""
-    for block in container.iter_inner_content():
-        if hasattr(block, "rows"):
+# Inserted, deleted and moved text of tracked changes (a paragraph mark's own change included): python-docx
+# reads only a paragraph's plain runs, so an inserted figure was lost and a deleted one too.
+_TRACKED_CHANGE = ".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo"
+
+
+def _task_table_header(table):
+    """The header row of a 任务分解表: a row naming the responsible office and the deadline as columns,
+    among the first three (a title row over all columns often stands above it). Read cell by cell, its
+    offices and months would come apart from their work points (a letterhead table has no such row)."""
+    for row in table.rows[:3]:
+        # Column names, not a work point's clause written in a cell of a layout table.
+        names = [cell.text.strip() for cell in row.cells if len(cell.text.strip()) <= 10]
+        if (any(re.search(r"责任(?:部门|单位)|牵头(?:部门|单位)|主责部门", name) for name in names)
+                and any(re.search(r"时间节点|完成时限|完成时间|时间要求", name) for name in names)):
+            return row
+    return None
+
+
+def _docx_paragraphs(element, parent):
+    """The paragraphs in document order, those in table cells (letterheads are often tables) and in
+    content controls (w:sdt, which templates use) included."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element:
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
             seen = set()
-            for row in block.rows:
+            for row in Table(child, parent).rows:
                 for cell in row.cells:
                     if id(cell._tc) not in seen:  # a merged cell is listed once per grid column it spans
                         seen.add(id(cell._tc))
-                        yield from _docx_paragraphs(cell)
-        else:
-            yield block
+                        yield from _docx_paragraphs(cell._tc, cell)
+        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+            yield from _docx_paragraphs(child, parent)
+
+
+def _docx_text(paragraph) -> str:
+    """Every run of the paragraph: python-docx's .text leaves out those in content controls, fields,
+    smart tags and custom XML. A run inside a run is a text box's, not the paragraph's."""
+    return "".join(run.text for run in paragraph._p.xpath(".//w:r[not(ancestor::w:r)]"))
 
 
 def _auto_numbered(paragraph) -> bool:
@@ -224,6 +265,20 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                 and 0 < prev.y0 - line.y0 < 2 * line.height
                 and not _opens_paragraph(prev.text, line.text))
 
+    # A line at a page's edge that repeats a line of the notice's head where a sentence runs on: the
+    # running header or footer of a notice with too few pages to tell by repetition.
+    first_area = next((n for n, line in enumerate(every) if SECTION_RE.match(standard_characters(line.text))), len(every))
+
+    def bare(text: str) -> str:  # the head's 2024 年 and a header's 2024年 are one line
+        return re.sub(r"\s+", "", standard_characters(text))
+
+    head = {bare(line.text) for line in every[:first_area]}
+    page_edges = {id(line) for page in pages for line in page[:1] + page[-1:]} - {id(line) for line in every[:first_area]}
+
+    def interrupts(line: _Line, paragraph: str | None) -> bool:
+        return (id(line) in page_edges and bare(line.text) in head and paragraph is not None
+                and not paragraph.endswith(SENTENCE_END))
+
     out: list[str] = []
     paragraph, prev, prev_page = None, None, -1
     # Whether the paragraph so far is centred lines only: the last, full line of a body paragraph is centred
@@ -231,7 +286,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     all_centred = False
     for page_no, page in enumerate(pages):
         for line in page:
-            if furniture(line):
+            if furniture(line) or interrupts(line, paragraph):
                 continue
             if prev is not None and page_no == prev_page and all_centred and centred_run_on(prev, line):
                 paragraph += line.text

@@ -151,7 +151,10 @@ def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dr
     # A code changes hands both ways: the records of a moved point's old code, and those of a struck-out
     # point whose code a moved one takes, would show under the wrong work point.
     gone = struck_out(planned)
-    asked = set(moves) | set(moves.values()) | set(gone)
+    new_texts = {i.code: i.official_text for i in planned.notice.items}
+    reworded = [code for code, text in planned.previous.items() if new_texts.get(code, text) != text
+                and code not in moves and code not in moves.values()]
+    asked = set(moves) | set(moves.values()) | set(gone) | set(reworded)
     with_records = _codes_with_records(slug, asked) if asked else set()
     planned.renumbered_with_records = [f"{old} → {new}" for old, new in moves.items()
                                        if old in with_records or new in with_records]
@@ -159,6 +162,7 @@ def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dr
     planned.taken_with_records = [f"{old} → {new}" for old, new in moves.items()
                                   if new in with_records and new not in moves]
     planned.struck_out_with_records = [code for code in gone if code in with_records]
+    planned.reworded_with_records = [code for code in reworded if code in with_records]
     if dry_run or planned.refusal:
         return planned, None
     if not (move_records and planned.renumbered_with_records):
