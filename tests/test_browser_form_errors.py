@@ -1,8 +1,9 @@
-"""A form sent with mistakes, as an older resident meets it: a 360 px phone in care mode, JavaScript off,
-in both languages. The page that comes back puts focus on the error summary (so it is read out and the
-next Tab goes to the first link in it), every message is tied to its field (aria-describedby), the field
-is marked invalid, and what was typed is still there. Comment form (every kind of mistake and the
-too-many-comments answer), follow form, tracking-code look-up."""
+"""A form sent with mistakes, as an older resident meets it: a 360 px phone in care mode, in both languages.
+The page that comes back puts focus on the error summary (so it is read out and the next Tab goes to the
+first link in it; no JavaScript needed: the forms post to #error-summary), passes axe with AAA contrast and
+keeps 48 px targets, ties every message to its field (aria-describedby), marks the field invalid and keeps
+what was typed. Comment form (every kind of mistake and the too-many-comments answer), follow form,
+tracking-code look-up."""
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from browser_support import no_horizontal_scroll, screenshot
 from feedback_support import submit_direct
 from mail_support import mail_app, smtp  # noqa: F401 (fixtures)
+from test_accessibility import AAA_CONTRAST, CARE_MEASURE, _describe, axe_violations, with_axe
 
 ITEM = "/{lang}/plans/2023-city-management/items/2.3"
 
@@ -32,6 +34,12 @@ def _focus_on_summary(tab, problems: list[str], where: str, says: str) -> None:
         problems.append(f"{where}: the focused summary is off screen or has no focus ring: {focus}")
     if not no_horizontal_scroll(tab):
         problems.append(f"{where}: scrolls sideways")
+    violations = axe_violations(tab, AAA_CONTRAST)
+    if violations:
+        problems.append(f"{where}: axe (care mode, AAA contrast):\n{_describe(violations)}")
+    sizes = tab.evaluate(CARE_MEASURE)
+    if sizes["small"] or sizes["tiny"]:
+        problems.append(f"{where}: tap targets under 48 px {sizes['small'][:5]} or text under 18 px {sizes['tiny'][:5]}")
 
 
 def _tied(tab, problems: list[str], where: str, field_id: str, message: str, typed: str | None = None) -> None:
@@ -57,7 +65,7 @@ WORDS = {
 def test_a_failed_form_takes_focus_to_its_error_summary(mail_app, live_server, browser_context_factory, lang):
     server = live_server(mail_app)
     w = WORDS[lang]
-    ctx = browser_context_factory("phone-360", java_script_enabled=False)
+    ctx = with_axe(browser_context_factory("phone-360"))  # axe needs scripts; the fragment focus works without
     ctx.add_cookies([{"name": "care", "value": "1", "url": server.url}])
     tab = ctx.new_page()
     item = server.url + ITEM.format(lang=lang)
