@@ -17,7 +17,7 @@ from .content import Plan
 from .i18n import N_, current_lang
 from .punctuation import marks
 from .services.content import content
-from .templating import MONTHS_EN
+from .templating import MONTHS_EN, unbroken
 
 UNTRANSLATED_TITLE = N_("Work points of %(year)s, notice %(number)s")
 SOURCE = N_("Source: notice %(number)s of %(date)s, issued by %(issuer)s. Plain-language texts explain the official "
@@ -43,6 +43,13 @@ def plan_issuer(plan: Plan) -> Markup:
     return Markup('<span lang="zh-Hans">{}</span>').format(plan.issuer)
 
 
+def plan_number(plan: Plan) -> Markup:
+    """The document number (浦张府〔2023〕45号), marked Chinese on an English page as the issuer is."""
+    if current_lang() != "en":
+        return escape(plan.number)
+    return Markup('<span lang="zh-Hans">{}</span>').format(plan.number)
+
+
 def notice_day(plan: Plan) -> str:
     """The date of the notice as a reader writes it: "21 June 2023", "2023年6月21日"."""
     day = date.fromisoformat(plan.date)
@@ -53,7 +60,7 @@ def notice_day(plan: Plan) -> str:
 
 def _say(message: str, plan: Plan, **more) -> Markup:
     """`message` in the reader's language, with the plan's issuer, number and date put in (escaped)."""
-    facts = {"issuer": plan_issuer(plan), "number": plan.number, "date": notice_day(plan), **more}
+    facts = {"issuer": plan_issuer(plan), "number": plan_number(plan), "date": unbroken(notice_day(plan)), **more}
     return escape(gettext(message)) % facts
 
 
@@ -75,5 +82,5 @@ def plan_intro(plan: Plan, items: list, sections: list) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    for helper in (page_plan, plan_title, plan_issuer, notice_day, plan_source, plan_intro):
+    for helper in (page_plan, plan_title, plan_issuer, plan_number, notice_day, plan_source, plan_intro):
         app.add_template_global(helper)

@@ -151,6 +151,25 @@ def day(value) -> str:
     return "" if value is None else format_date(value, "yyyy-MM-dd")
 
 
+# A figure with its unit, a date or a tracking code reads as one word. Chinese text may break between any
+# two characters (and a date or code at its hyphens), so a phone line could end with "11" and the next start
+# with "万平方米", or split a code a resident has to copy; tests/test_browser_line_breaks.py.
+ONE_WORD = re.compile(r"\d[\d,.]*\s?(?:万|亿)?\s?(?:平方米|公里|米|m²|km|%|个小区|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批])"
+                      r"|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|ZJ-[0-9A-Z]{10}")
+
+
+def unbroken(value) -> Markup:
+    """Plain text, escaped, with each figure, date and code in a span that does not break (.nowrap)."""
+    if isinstance(value, Markup):
+        return value  # already markup: its text cannot be told from its tags here
+    text, parts, last = str(value), [], 0
+    for m in ONE_WORD.finditer(text):
+        parts += [text[last:m.start()], Markup('<span class="nowrap">{}</span>').format(m.group(0))]
+        last = m.end()
+    parts.append(text[last:])
+    return Markup("").join(parts)
+
+
 def init_app(app: Flask) -> None:
     assets = StaticAssets(Path(app.static_folder))
     app.extensions[ASSETS_KEY] = assets
@@ -163,5 +182,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(month_label, "month")
     app.add_template_filter(localized, "localized")
     app.add_template_filter(day, "day")
+    app.add_template_filter(unbroken, "unbroken")
     app.add_template_filter(grouped, "figure")
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -36,7 +36,8 @@ def test_every_item_page_shows_offices_and_deadline(app, client):
     assert len(items) == 30
     for item in items:
         html = client.get(f"/zh/plans/2023-city-management/items/{item.code}").data.decode()
-        assert item.official_text in html
+        # Figures in the official text sit in <span class="nowrap"> (no line break inside "11万平方米").
+        assert item.official_text in re.sub(r'<span class="nowrap">([^<]*)</span>', r"\1", html)
         for office in item.offices:
             assert office.name.zh in html
         year, month = item.deadline.split("-")

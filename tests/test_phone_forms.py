@@ -26,7 +26,7 @@ def _count(app):
 def test_a_reload_after_a_validation_error_leads_back_to_the_form(client):
     bad = send_comment(client, body="短")
     assert bad.status_code == 400
-    action = re.search(r'<form method="post" action="([^"#]+)#feedback-form"', bad.get_data(as_text=True)).group(1)
+    action = re.search(r'<form method="post" action="([^"#]+)#error-summary"', bad.get_data(as_text=True)).group(1)
     assert action == "/zh/plans/2023-city-management/items/2.3/feedback"
     again = client.get(action)  # reload, restored tab or shared link: a GET on the address bar
     assert again.status_code == 303 and again.headers["Location"].endswith("/zh/plans/2023-city-management/items/2.3#feedback-form")

@@ -58,13 +58,15 @@ def test_an_imported_plan_yaml_has_empty_english_fields_and_the_2023_plan_has_it
 
 def test_each_home_opens_with_its_own_plans_facts(two_plans):
     en_2024 = _get(two_plans, f"/en/plans/{SLUG}/")
-    assert ('Notice 浦张府〔2024〕12号 of 15 March 2024, issued by <span lang="zh-Hans">浦东新区张江镇人民政府</span>, '
+    assert ('Notice <span lang="zh-Hans">浦张府〔2024〕12号</span> of 15 March 2024, issued by <span lang="zh-Hans">浦东新区张江镇人民政府</span>, '
             "has 5 work points in 2 action areas. This site shows each one and how it is going.") in en_2024
     assert "The 2 action areas" in en_2024 and "2023" not in _intro(en_2024)
     zh_2024 = _get(two_plans, f"/zh/plans/{SLUG}/")
-    assert "浦东新区张江镇人民政府于2024年3月15日印发浦张府〔2024〕12号，共有2个行动领域、5项工作要点。本网站逐项列出" in zh_2024
+    assert ('浦东新区张江镇人民政府于<span class="nowrap">2024年3月15日</span>印发浦张府〔2024〕12号，共有2个行动领域、5项工作要点。'
+            "本网站逐项列出") in zh_2024
     en_2023 = _get(two_plans, "/en/")
-    assert ("Notice 浦张府〔2023〕45号 of 21 June 2023, issued by Zhangjiang Town People's Government, Pudong New Area, "
+    assert ('Notice <span lang="zh-Hans">浦张府〔2023〕45号</span> of 21 June 2023, '
+            "issued by Zhangjiang Town People's Government, Pudong New Area, "
             "has 30 work points in 8 action areas. This site explains each one in plain language") in en_2023
     assert "The 8 action areas" in en_2023 and "2024" not in _intro(en_2023)
 
@@ -85,9 +87,10 @@ def test_the_footer_cites_the_notice_of_the_plan_the_page_shows(two_plans):
         assert "浦张府〔2023〕45号" in page_2023 and "12号" not in page_2023
         # A page of no plan cites the current one (2023 here).
         assert "浦张府〔2023〕45号" in _footer(_get(two_plans, f"/{lang}/plans/"))
-    assert ("Source: notice 浦张府〔2024〕12号 of 15 March 2024, issued by <span lang=\"zh-Hans\">浦东新区张江镇人民政府</span>."
+    assert ('Source: notice <span lang="zh-Hans">浦张府〔2024〕12号</span> of 15 March 2024, '
+            'issued by <span lang="zh-Hans">浦东新区张江镇人民政府</span>.'
             in _footer(_get(two_plans, f"/en/plans/{SLUG}/")))
-    assert "来源：浦东新区张江镇人民政府《浦张府〔2023〕45号》通知（2023年6月21日）。" in _footer(_get(two_plans, "/zh/"))
+    assert '来源：浦东新区张江镇人民政府《浦张府〔2023〕45号》通知（<span class="nowrap">2023年6月21日</span>）。' in _footer(_get(two_plans, "/zh/"))
 
 
 def test_no_page_of_the_2024_plan_names_2023_outside_its_links_to_that_plan(two_plans):
