@@ -67,6 +67,21 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def care_page_problems(tab, where: str) -> list[str]:
+    """What a page in care mode at phone width must not have: axe findings with AAA contrast, tap targets
+    under 48 px or text under 18 px, a sideways scroll."""
+    problems = []
+    violations = axe_violations(tab, AAA_CONTRAST)
+    if violations:
+        problems.append(f"{where}: axe (care mode, AAA contrast):\n{_describe(violations)}")
+    sizes = tab.evaluate(CARE_MEASURE)
+    if sizes["small"] or sizes["tiny"]:
+        problems.append(f"{where}: tap targets under 48 px {sizes['small'][:5]} or text under 18 px {sizes['tiny'][:5]}")
+    if not no_horizontal_scroll(tab):
+        problems.append(f"{where}: scrolls sideways")
+    return problems
+
+
 @pytest.mark.parametrize("care", [False, True], ids=["standard", "care"])
 @pytest.mark.parametrize("phone", ["phone-360", "phone-390"])
 def test_axe_finds_no_violations_on_any_public_page(app, live_server, browser_context_factory, phone, care):

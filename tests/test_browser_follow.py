@@ -2,10 +2,10 @@
 mail switched on the pages that carry them pass axe in care mode with 48 px tap targets and 18 px text."""
 from __future__ import annotations
 
-from browser_support import no_horizontal_scroll, screenshot
+from browser_support import screenshot
 from feedback_support import submit_direct
 from mail_support import link_in, mail_app, send_pending, smtp  # noqa: F401 (fixtures)
-from test_accessibility import AAA_CONTRAST, CARE_MEASURE, _describe, axe_violations, with_axe
+from test_accessibility import care_page_problems, with_axe
 
 
 def test_follow_form_works_without_javascript(mail_app, smtp, live_server, browser_context_factory):
@@ -33,14 +33,7 @@ def test_follow_and_withdraw_pages_pass_axe_in_care_mode(mail_app, smtp, live_se
         assert tab.goto(server.url + path).status == 200, path
         for details in tab.locator("details.withdraw").all():
             details.locator("summary").click()  # measure the withdraw button too
-        violations = axe_violations(tab, AAA_CONTRAST)
-        if violations:
-            problems.append(f"{path}:\n{_describe(violations)}")
-        sizes = tab.evaluate(CARE_MEASURE)
-        if sizes["small"] or sizes["tiny"]:
-            problems.append(f"{path}: small targets {sizes['small'][:5]} tiny text {sizes['tiny'][:5]}")
-        if not no_horizontal_scroll(tab):
-            problems.append(f"{path}: scrolls sideways at 360 px")
+        problems.extend(care_page_problems(tab, path))
         screenshot(tab, "follow" + path.replace("/", "-"))
     assert tab.goto(server.url + "/zh/plans/2023-city-management/items/2.3").ok and tab.locator("#follow-email").is_visible()
     assert not problems, "\n".join(problems)

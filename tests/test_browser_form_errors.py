@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import no_horizontal_scroll, screenshot
+from browser_support import screenshot
 from feedback_support import submit_direct
 from mail_support import mail_app, smtp  # noqa: F401 (fixtures)
-from test_accessibility import AAA_CONTRAST, CARE_MEASURE, _describe, axe_violations, with_axe
+from test_accessibility import care_page_problems, with_axe
 
 ITEM = "/{lang}/plans/2023-city-management/items/2.3"
 
@@ -32,14 +32,7 @@ def _focus_on_summary(tab, problems: list[str], where: str, says: str) -> None:
         problems.append(f"{where}: focus is on {focus['cls'] or 'the page'!r} ({focus['text']!r}), not the error summary")
     elif not (focus["onScreen"] and focus["ring"]):
         problems.append(f"{where}: the focused summary is off screen or has no focus ring: {focus}")
-    if not no_horizontal_scroll(tab):
-        problems.append(f"{where}: scrolls sideways")
-    violations = axe_violations(tab, AAA_CONTRAST)
-    if violations:
-        problems.append(f"{where}: axe (care mode, AAA contrast):\n{_describe(violations)}")
-    sizes = tab.evaluate(CARE_MEASURE)
-    if sizes["small"] or sizes["tiny"]:
-        problems.append(f"{where}: tap targets under 48 px {sizes['small'][:5]} or text under 18 px {sizes['tiny'][:5]}")
+    problems.extend(care_page_problems(tab, where))
 
 
 def _tied(tab, problems: list[str], where: str, field_id: str, message: str, typed: str | None = None) -> None:

@@ -348,14 +348,19 @@ def test_csv_has_a_bom_and_reads_back_with_chinese_intact(app, moderator):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", record["提交时间（北京时间）"])
 
 
-def test_csv_per_office_has_only_that_offices_work_points(app, moderator):
+def _comments_of_two_offices(app) -> str:
+    """A comment on 2.3 and one on 1.1; the slug of an office responsible for 1.1 but not for 2.3."""
     from portal.services.content import content
 
     submit_direct(app, body="关于 2.3 的留言。", ip="203.0.113.1")
     submit_direct(app, body="关于 1.1 的留言。", ip="203.0.113.2", code="1.1")
     with app.app_context():
-        office = next(iter({o.slug for o in content().item("1.1").offices}
-                           - {o.slug for o in content().item("2.3").offices}))
+        return next(iter({o.slug for o in content().item("1.1").offices}
+                         - {o.slug for o in content().item("2.3").offices}))
+
+
+def test_csv_per_office_has_only_that_offices_work_points(app, moderator):
+    office = _comments_of_two_offices(app)
     r, rows = _csv(moderator, f"?office={office}")
     assert [row[1] for row in rows[1:]] == ["1.1"]
     assert f"feedback-{office}-" in r.headers["Content-Disposition"]
@@ -470,13 +475,7 @@ def test_xlsx_cells_are_text_never_formulas(app, moderator, dangerous):
 
 
 def test_xlsx_is_per_office_for_moderators_only_and_in_the_audit_log(app, moderator, client):
-    from portal.services.content import content
-
-    submit_direct(app, body="关于 2.3 的留言。", ip="203.0.113.1")
-    submit_direct(app, body="关于 1.1 的留言。", ip="203.0.113.2", code="1.1")
-    with app.app_context():
-        office = next(iter({o.slug for o in content().item("1.1").offices}
-                           - {o.slug for o in content().item("2.3").offices}))
+    office = _comments_of_two_offices(app)
     _, rows = _xlsx(moderator, f"?office={office}")
     assert [row[1].value for row in rows[1:]] == ["1.1"]
     assert moderator.get("/staff/feedback.xlsx?office=nonsense").status_code == 404
