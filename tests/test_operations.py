@@ -278,15 +278,27 @@ def test_access_logs_keep_no_phone_number_or_address_a_resident_searched_for(app
 
     app = app_factory()
     secrets_typed = ("13812345678", "resident%40example.org", "resident@example.org")
+    # A tracking code, a follow link's confirm token and unsubscribe signature in a path are the key to a
+    # resident's comment or subscription: whoever read the log could read, withdraw or unsubscribe.
+    secret_paths = {"/zh/feedback/TRK7QX2M": "/zh/feedback/*", "/zh/feedback/TRK7QX2M/withdraw": "/zh/feedback/*/withdraw",
+                    "/zh/follow/confirm/CONFIRMTOKEN9": "/zh/follow/confirm/*",
+                    "/zh/follow/unsubscribe/7/UNSUBSIGNATURE9": "/zh/follow/unsubscribe/7/*"}
     with gunicorn(app, tmp_path, workers=1) as server, nginx(tmp_path, server.port) as port:
         for target in (server.port, port):
             conn = http.client.HTTPConnection("127.0.0.1", target, timeout=30)
             conn.request("GET", "/zh/search?q=13812345678%20%E7%94%B5%E6%A2%AF",
                          headers={"Referer": "http://127.0.0.1/zh/search?q=resident%40example.org"})
-            assert conn.getresponse().status == 200
+            answer = conn.getresponse()
+            assert answer.status == 200
+            answer.read()
+            for path in secret_paths:
+                conn.request("GET", path)
+                conn.getresponse().read()
             conn.close()
     gunicorn_log = next(tmp_path.glob("access-*.log")).read_text(errors="replace")
     nginx_log = (tmp_path / "portal-access.log").read_text(errors="replace")
     assert gunicorn_log.count('"GET /zh/search') == 2 and '"GET /zh/search' in nginx_log  # the requests are logged
     for log in (gunicorn_log, nginx_log):
         assert not any(s in log for s in secrets_typed), log
+        assert not any(s in log for s in ("TRK7QX2M", "CONFIRMTOKEN9", "UNSUBSIGNATURE9")), log
+        assert all(f'"GET {masked} ' in log for masked in secret_paths.values()), log
