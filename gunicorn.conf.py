@@ -29,6 +29,9 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L
 # Tracking codes and follow-link tokens in paths are masked too (portal/gunicorn_logging.py).
 logger_class = "portal.gunicorn_logging.AccessLogger"
 errorlog = "-"
+# gunicorn's control socket (for gunicornc, unused here) defaults to $HOME/.gunicorn/gunicorn.ctl: shared by
+# every instance under one user, each taking it from the other, and the portal system user has no home.
+control_socket_disable = True
 loglevel = settings.read("PORTAL_LOG_LEVEL", str, "info")
 # Request line and header limits (gunicorn's defaults, stated): longer ones get gunicorn's own 414/431.
 limit_request_line = 4094

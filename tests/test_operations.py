@@ -267,6 +267,19 @@ def test_a_backup_restored_on_a_fresh_machine_brings_everything_back(app_factory
         assert "2.3" in {h.code for h in search(None, "zh", {"status": "in_progress"}).hits}
 
 
+def test_gunicorn_keeps_no_control_socket_in_the_home_directory(app_factory, tmp_path):
+    """gunicorn 25.1+ opens a control socket at $HOME/.gunicorn/gunicorn.ctl by default: two instances under one
+    user (a second node, a test run beside the service) took it from each other, and the portal system user
+    has no writable home, so every start logged a warning. Nothing here uses gunicornc: it is off."""
+    from gunicorn_support import gunicorn
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with gunicorn(app_factory(), tmp_path, workers=1, HOME=str(home), XDG_RUNTIME_DIR="") as server:
+        pass
+    assert list(home.iterdir()) == [], server.log_text()
+
+
 def test_access_logs_keep_no_phone_number_or_address_a_resident_searched_for(app_factory, tmp_path):
     """Residents search for their own comment by the phone number or e-mail they gave (services/search_log
     masks them for that reason), but gunicorn's and nginx's access logs wrote the whole request line and the
