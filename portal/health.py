@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
@@ -23,7 +23,7 @@ def healthz():
         checks["database"] = "ok" if rows == sum(len(s.items) for s in plans.stores.values()) else "not loaded"
     except SQLAlchemyError:
         db.session.rollback()
-        checks["database"] = "unavailable"
+        checks["database"] = _unreadable_database()
     checks["search_index"] = "ok" if index.opens() else "unavailable"
     serving = checks["content"] == checks["database"] == "ok"
     # Pages do not need the index, and the next search rebuilds a missing or unreadable one: the node
@@ -31,3 +31,12 @@ def healthz():
     status = "ok" if serving and checks["search_index"] == "ok" else "degraded" if serving else "unavailable"
     return jsonify(status=status, checks=checks), 200 if serving else 503
 
+
+
+def _unreadable_database() -> str:
+    """A database that answers but has no work_item table was never migrated (`flask --app wsgi db upgrade`):
+    said apart from one that cannot be reached, where the operator would look at the server and the password."""
+    try:
+        return "unavailable" if inspect(db.engine).has_table(WorkItem.__tablename__) else "not migrated"
+    except SQLAlchemyError:
+        return "unavailable"

@@ -56,6 +56,19 @@ def test_health_is_ok_for_a_current_plan_of_any_size(tmp_path, app_factory):
     assert r.status_code == 200, r.get_json()
 
 
+def test_health_tells_a_database_never_migrated_from_one_it_cannot_reach(app_factory, tmp_path):
+    """A database with no tables (`flask --app wsgi db upgrade` never run) was reported "unavailable", as one
+    that cannot be reached: the operator looked at the network and the password instead of the migration."""
+    from portal import create_app
+
+    migrated = app_factory()
+    config = {k: migrated.config[k] for k in ("TESTING", "SECRET_KEY", "SEARCH_INDEX", "PORTAL_TODAY")}
+    for url, says in ((f"sqlite:///{tmp_path / 'empty.db'}", "not migrated"),
+                      (f"sqlite:///{tmp_path / 'no-such-folder' / 'portal.db'}", "unavailable")):
+        r = create_app({**config, "SQLALCHEMY_DATABASE_URI": url}).test_client().get("/healthz")
+        assert r.status_code == 503 and r.get_json()["checks"]["database"] == says, (url, r.get_json())
+
+
 def test_health_says_when_the_search_index_cannot_be_read(app_factory):
     """The search index was not looked at: with its folder gone or damaged, /healthz said "ok"."""
     import shutil
