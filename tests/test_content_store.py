@@ -100,8 +100,8 @@ def test_invalid_yaml_names_the_file(content_copy):
 
 def test_broken_notice_names_the_line(content_copy):
     path = content_copy / "plans/2023-city-management" / "notice.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("（责任部门：平安办；时间节点：9月）", "（责任部门：平安办；时间节点：九月）"), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/notice\.txt: line \d+ “5\. 持续推进智能安防.+”: cannot read the deadline '九月'"):
+    path.write_text(path.read_text(encoding="utf-8").replace("（责任部门：平安办；时间节点：9月）", "（责任部门：平安办；时间节点：每季度）"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"content/plans/2023-city-management/notice\.txt: line \d+ “5\. 持续推进智能安防.+”: cannot read the deadline '每季度'"):
         load_content(content_copy)
 
 
