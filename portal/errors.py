@@ -1,7 +1,10 @@
 """Error pages in the resident's language; JSON errors under /api."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Flask, current_app, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
@@ -35,6 +38,22 @@ def _carried_headers(error: Exception | None) -> list[tuple[str, str]]:
     return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
+def _handles(app: Flask, *kinds):
+    """app.errorhandler for each of kinds; under /api/ the handler runs in English, the language of every
+    other message the API gives (its values carry both languages by name), whatever the reader's language."""
+    def register(handler):
+        @wraps(handler)
+        def answer(e):
+            if not _wants_json():
+                return handler(e)
+            with force_locale("en"):
+                return handler(e)
+        for kind in kinds:
+            app.errorhandler(kind)(answer)
+        return handler
+    return register
+
+
 def register_error_handlers(app: Flask) -> None:
     _request_errors(app)
     _server_errors(app)
@@ -43,33 +62,33 @@ def register_error_handlers(app: Flask) -> None:
 def _request_errors(app: Flask) -> None:
     """The 4xx answers Flask and its extensions raise about the request itself."""
 
-    @app.errorhandler(404)
+    @_handles(app, 404)
     def not_found(_e):
         return page(404, _("Page not found"), _("There is no page at this address. Try the search or the list of work points."))
 
-    @app.errorhandler(403)
+    @_handles(app, 403)
     def forbidden(_e):
         return page(403, _("Not permitted"), _("Your account does not have permission for this action."))
 
-    @app.errorhandler(CrossSitePost)
+    @_handles(app, CrossSitePost)
     def cross_site(_e):
         return page(403, _("Sent from another site"), _("This form was sent from another website, so nothing was saved. If you meant to send it, please open this site's own page and send the form from there."))
 
-    @app.errorhandler(405)
+    @_handles(app, 405)
     def not_allowed(e):
         return page(405, _("Not allowed"), _("This address does not accept that kind of request."), error=e)
 
-    @app.errorhandler(400)
+    @_handles(app, 400)
     def bad_request(e):
         return page(400, _("Bad request"), getattr(e, "description", None) or _("The request could not be read."))
 
-    @app.errorhandler(CSRFError)
+    @_handles(app, CSRFError)
     def csrf_error(_e):
         if request.path.startswith("/staff/"):
             return _staff_form_expired()
         return _form_expired()
 
-    @app.errorhandler(429)
+    @_handles(app, 429)
     def too_many(e):
         # Every route that spends the look-up budget (feedback/routes.py, tracking_limit) says the same.
         if request.endpoint in ("feedback.track", "feedback.lookup", "feedback.withdraw", "feedback.withdraw_reloaded"):
@@ -80,7 +99,7 @@ def _request_errors(app: Flask) -> None:
             return page(429, _("Too many requests"), _("Many marks have been sent from your address recently. Please wait %(wait)s and try again; the marks already counted stay counted.", wait=duration(_limit_period(e))), error=e)
         return page(429, _("Too many requests"), _("You have made many requests in a short time. Please wait a few minutes and try again."), error=e)
 
-    @app.errorhandler(413)
+    @_handles(app, 413)
     def too_large(_e):
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
 
@@ -109,20 +128,18 @@ def _form_expired(typed: list[str] | None = None):
 def _server_errors(app: Flask) -> None:
     """Exceptions from the database or the code while answering."""
 
-    @app.errorhandler(OverflowError)
-    @app.errorhandler(DataError)
+    @_handles(app, OverflowError, DataError)
     def unreadable_value(_e):
         # A number too large for the database, or text it cannot take (such as a NUL byte in PostgreSQL).
         db.session.rollback()
         return page(400, _("Bad request"), _("The request could not be read."))
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InternalError)  # PostgreSQL in read-only mode (SQLSTATE 25006) raises this one
+    @_handles(app, OperationalError, InternalError)  # PostgreSQL in read-only mode (SQLSTATE 25006) raises InternalError
     def database_unavailable(_e):
         db.session.rollback()
         return page(503, _("Temporarily unavailable"), _("The portal cannot save or read data just now. Nothing was half-saved. Please try again in a few minutes."))
 
-    @app.errorhandler(500)
+    @_handles(app, 500)
     def server_error(_e):
         return page(500, _("Something went wrong"), _("An error occurred on our side. Please try again later."))
 

@@ -117,3 +117,29 @@ def test_axe_finds_no_violations_on_any_public_page(app, live_server, browser_co
             problems.append(f"{p.path}: scrolls sideways at {phone}")
         screenshot(tab, f"{p.name}-{phone}{'-care' if care else ''}")
     assert not problems, "\n".join(problems)
+
+
+# Links that stand alone, not inside running text: the whole text of their paragraph, list item or
+# definition, or marked .standalone (a back link beside another, the feed link after a sentence).
+STANDALONE_LINKS = """() => [...document.querySelectorAll('main a[href]')].filter(a => {
+  const p = a.parentElement, r = a.getBoundingClientRect();
+  if (!r.height || a.closest('nav, .chips, .cards, table')) return false;
+  return a.matches('.standalone') || (['P', 'LI', 'DD'].includes(p.tagName) && p.textContent.trim() === a.textContent.trim());
+}).filter(a => a.getBoundingClientRect().height < 43.5).map(a => `"${a.textContent.trim().slice(0, 30)}" ${Math.round(a.getBoundingClientRect().height)} px`)"""
+
+
+def test_standalone_links_are_44px_tall_in_standard_mode(app, live_server, browser_context_factory):
+    """WCAG 2.2 2.5.8 asks 24 px for a target without room around it, and older residents need more; the back,
+    feed, more-results and deadline links were 18-19 px tall in standard mode (care mode gives every link 48)."""
+    seeded = seed(app)
+    server = live_server(app)
+    tab = browser_context_factory("phone-360", java_script_enabled=False).new_page()
+    item = "/zh/plans/2023-city-management/items/2.3"
+    problems = []
+    for path, status in [("/zh/no-such-page", 404), (item, 200), (item + "/history", 200), ("/zh/search?q=违建", 200),
+                         ("/zh/plans/2023-city-management/progress", 200), (f"/zh/feedback/{seeded['tracking']}", 200),
+                         (f"/en/feedback/{seeded['published']}", 200)]:
+        assert tab.goto(server.url + path).status == status, path
+        if small := tab.evaluate(STANDALONE_LINKS):
+            problems.append(f"{path}: {small}")
+    assert not problems, "standalone links under 44 px:\n" + "\n".join(problems)

@@ -212,3 +212,15 @@ def test_the_document_names_its_server(client, app_factory):
     public = app_factory(PUBLIC_URL="https://zj.example.gov.cn/").test_client()
     assert public.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).get_json()["servers"] == [
         {"url": "https://zj.example.gov.cn"}]
+
+
+@pytest.mark.parametrize("method, path", [("get", "/api/v1/items/9.9"), ("get", "/api/v1/nothing"), ("post", "/api/v1/items")])
+def test_api_errors_are_english_whatever_the_readers_language(client, method, path):
+    """Every API error message is English (the search's 400s, the schema's descriptions); the 404 and 405
+    went through the error pages' Chinese for a reader whose browser or cookie asks for Chinese."""
+    client.set_cookie("lang", "zh")
+    r = getattr(client, method)(path, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert r.headers["Content-Type"] == "application/json"
+    message = r.get_json()["error"]["message"]
+    assert message.isascii(), message
+    assert "页面" in text_of(client.get("/zh/no-such-page").data)  # the pages keep their language

@@ -36,10 +36,31 @@ SPLIT = r"""() => {
   return out;
 }"""
 
+# Each match of ONE_WORD in a list's text node that may still break: not inside an element that does not
+# wrap. For the lists whose lines come from any title, date or staff note, where a word that fits today may not
+# fit tomorrow.
+LOOSE = r"""() => {
+  const ONE_WORD = /\d[\d,.]*\s?(?:万|亿)?\s?(?:平方米|公里|米|m²|km|%|个小区|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批])|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g;
+  const out = [], seen = new Set();
+  for (const list of document.querySelectorAll('main ol, main ul, main table')) {
+    const walker = document.createTreeWalker(list, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode, el = node.parentElement;
+      if (seen.has(node) || el.closest('svg, .visually-hidden, option, form') || !el.getClientRects().length) continue;
+      seen.add(node);
+      let kept = false;
+      for (let a = el; a && !kept; a = a.parentElement) kept = getComputedStyle(a).whiteSpace === 'nowrap';
+      if (!kept) for (const m of node.textContent.matchAll(ONE_WORD)) out.push(`"${m[0]}" in "${node.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  return out;
+}"""
+
 PLAN = "/{lang}/plans/2023-city-management"
 PATHS = [PLAN + "/notice", PLAN + "/items/2.3", PLAN + "/items/2.2", PLAN + "/items/3.2.1", PLAN + "/items/2.3/history",
          PLAN + "/areas/2", PLAN + "/progress", "/{lang}/", "/{lang}/search?q=电梯", "/{lang}/feedback/",
-         "/{lang}/feedback/{tracking}", "/{lang}/feedback/{published}"]
+         "/{lang}/feedback/{tracking}", "/{lang}/feedback/{published}", "/{lang}/search?q=旧住房改造"]
+LISTS = [PLAN + "/progress", "/{lang}/search?q=旧住房改造"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -53,7 +74,7 @@ def test_figures_dates_and_codes_stay_on_one_line(app, live_server, browser_cont
     for path in PATHS:
         path = path.format(lang=lang, **seeded)
         assert tab.goto(server.url + path).ok, path
-        split = tab.evaluate(SPLIT)
+        split = tab.evaluate(SPLIT) + (tab.evaluate(LOOSE) if path in [p.format(lang=lang) for p in LISTS] else [])
         if split:
             problems.append(f"{path}: {split[:6]}")
             screenshot(tab, "line-breaks" + path.replace("/", "-").replace("?", "-"))

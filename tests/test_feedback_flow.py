@@ -94,6 +94,15 @@ def test_errors_beside_the_field_and_in_a_summary_with_typed_text_kept(app, clie
         assert db.session.query(Feedback).count() == 0
 
 
+def test_the_error_summary_heading_sits_below_its_sections_heading(client):
+    """The summary's "Please correct the following" was an h2 inside the "Leave a comment" h2 section, so a
+    screen reader's heading list showed it as a sibling of the section, not a part of it."""
+    page = send_comment(client, lang="en", body="").get_data(as_text=True)
+    section = page[page.index('<section class="comment-form"'):]
+    levels = [int(n) for n in re.findall(r"<h([1-6])", section[:section.index("</section>")])]
+    assert levels[0] == 2 and len(levels) > 1 and all(n > 2 for n in levels[1:]), levels
+
+
 def test_an_empty_comment_is_asked_for_in_the_page_language(client):
     r = send_comment(client, lang="zh", body="")
     assert r.status_code == 400

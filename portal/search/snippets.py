@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from ..templating import unbroken
 from .analysis import HAS_CJK_RE, normalize
 
 ZH_STOPS = "，。；：！？、…）)】》”"
@@ -73,14 +74,15 @@ def snippet(item, terms: list[str], lang: str, width: int = WIDTH) -> Markup:
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     if len(low) != len(text):  # normalisation changed lengths: show without marks
-        return escape(prefix + piece + suffix)
+        return unbroken(prefix + piece + suffix)
     offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
     # Every piece of the text is escaped in _marked; the ellipses need no escaping.
     return Markup(prefix + _marked(piece, low[offset:offset + len(piece)], at) + suffix)  # nosec B704
 
 
 def _marked(piece: str, low_piece: str, found: Iterable[str]) -> str:
-    """`piece`, escaped, with every occurrence of the found terms marked; overlapping or touching ones as one."""
+    """`piece`, escaped, with every occurrence of the found terms marked; overlapping or touching ones as one,
+    and figures and dates between them kept on one line (a figure cut by a mark may still break)."""
     out: list[list[int]] = []
     done = 0
     for start, end in sorted(span for t in found for span in _occurrences(low_piece, t)):
@@ -90,9 +92,9 @@ def _marked(piece: str, low_piece: str, found: Iterable[str]) -> str:
         done = out[-1][1]
     parts, i = [], 0
     for start, end in out:
-        parts.append(f"{escape(piece[i:start])}<mark>{escape(piece[start:end])}</mark>")
+        parts.append(f"{unbroken(piece[i:start])}<mark>{escape(piece[start:end])}</mark>")
         i = end
-    parts.append(escape(piece[i:]))
+    parts.append(unbroken(piece[i:]))
     return "".join(parts)
 
 
