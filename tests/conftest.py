@@ -79,7 +79,9 @@ def _database_url(tmp_path: Path, n: int) -> str:
         from pg_support import fresh_database
 
         return fresh_database(shared)
-    return f"sqlite:///{tmp_path / f'portal{n}.db'}"
+    from sqlite_support import fresh_database as fresh_sqlite
+
+    return fresh_sqlite(tmp_path / f"portal{n}.db")
 
 
 @pytest.fixture
