@@ -13,6 +13,7 @@ import yaml
 from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
+from .. import yaml_text
 from .parser import WHEN_ALL_YEAR, WHEN_ONGOING, NoticeParseError, ParsedNotice, deadline_from_period, parse_notice
 from .schema import (InLanguage, ItemFile, OfficeFile, PlaceFile, PlainText, PlanFile, SearchSuggestions, SectionName,
                      TargetFile, TermFile)
@@ -149,15 +150,10 @@ class ContentStore:
         return sorted({i.deadline for i in self.items})
 
 
-# libyaml's loader reads the same safe subset ten times faster; every app start (each node, each test) reads
-# every plan's files. PyYAML wheels ship it; the pure-Python loader is the fallback where they do not.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path, root: Path) -> Any:
     rel = path.relative_to(root.parent) if root.parent in path.parents else path
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        return yaml_text.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(gettext("%(file)s: file is missing", file=rel)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -15,6 +15,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError, field_validator
 
+from .. import yaml_text
 from ..content.store import ContentError
 from .analysis import HAS_CJK_RE, en_terms, normalize
 
@@ -39,7 +40,7 @@ def load_thesaurus(content_dir: str | Path) -> list[tuple[str, ...]]:
     if not path.exists():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = yaml_text.load(path.read_text(encoding="utf-8")) or []
         if not isinstance(raw, list):
             raise ContentError(f"content/{THESAURUS_FILE}: (top level): expected a list of groups")
         groups = []

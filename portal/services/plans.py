@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from flask_babel import gettext
 
+from .. import yaml_text
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
 from ..content.importer import ImportOutcome, PlannedImport, prepare_import, struck_out, tree_lines, write_import
@@ -40,7 +40,7 @@ class PlanCheck:
 
 
 def _item_data(path: Path) -> dict:
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return (yaml_text.load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
 
 def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
