@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext
 
+from ..config import NOTICE_MAX_BYTES
 from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
 from .parser import ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
 
@@ -17,9 +18,15 @@ class NoticeReadError(ValueError):
     """The file could not be read as a notice."""
 
 
-def read_notice_file(path: str | Path) -> tuple[str, bool]:
-    """The file's text and whether it came from a PDF text layer."""
+def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tuple[str, bool]:
+    """The file's text and whether it came from a PDF text layer. A file over `max_bytes` is refused
+    before a byte is read: every reader below holds the whole file in memory."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise NoticeReadError(gettext(
+            "%(file)s is %(size)s, larger than the %(limit)s a notice may be (PORTAL_NOTICE_MAX_BYTES): "
+            "check that this is the notice", file=path.name, size=_megabytes(size), limit=_megabytes(max_bytes)))
     suffix = path.suffix.lower()
     if suffix in (".txt", ".docx", ".pdf"):
         # A file renamed by hand keeps its bytes: a .docx is a zip archive, a PDF says so first.
@@ -37,6 +44,10 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
                                       file=path.name))
     raise NoticeReadError(gettext("%(file)s: can read .txt, .docx or .pdf, not %(suffix)s", file=path.name,
                                   suffix=suffix))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):,.1f} MB"
 
 
 def _read_txt(path: Path) -> str:
