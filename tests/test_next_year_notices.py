@@ -257,7 +257,10 @@ def test_a_deadline_under_a_key_it_does_not_know_is_not_read_as_an_office_and_no
 
 @pytest.mark.parametrize("when, deadline, from_period", [
     ("九月底前", "2025-09", False), ("十二月", "2025-12", False), ("10月中旬", "2025-10", False),
-    ("9月份", "2025-09", False), ("6月至9月", "2025-09", True), ("8月至年底", "2025-12", True)])
+    ("9月份", "2025-09", False), ("6月至9月", "2025-09", True), ("8月至年底", "2025-12", True),
+    # A span of years is due at the end of its last: "2025—2026年" had no reading of its own.
+    ("2025—2026年", "2026-12", True), ("2025-2026年", "2026-12", True), ("2025年至2026年", "2026-12", True),
+    ("2025－2026年底前", "2026-12", True)])
 def test_deadlines_written_in_words_or_as_a_span_are_read_as_the_notice_says(content, tmp_path, when, deadline,
                                                                              from_period):
     """A month the notice gives exactly (九月, 10月中旬, 9月份) or a span (6月至9月, due by its end, which the
@@ -271,7 +274,7 @@ def test_deadlines_written_in_words_or_as_a_span_are_read_as_the_notice_says(con
     assert deadline_from_period(when) == from_period
 
 
-@pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
+@pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期", "2026—2025年", "2025年至2025年"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"
     source.write_text(NOTICE_2025.replace("时间节点：上半年", f"时间节点：{when}"), encoding="utf-8")
