@@ -936,3 +936,39 @@ def test_a_clause_without_a_deadline_runs_for_the_plans_year_and_the_page_says_t
     assert "the notice sets no deadline" in en and "2025" in en
     assert "the notice sets no deadline" not in client.get(f"/en/plans/{SLUG}/items/3.1.1").get_data(as_text=True)
     assert "通知未规定完成时间" in zh
+
+
+_BOXES = {  # a text box as Word writes it: a drawing (with its VML twin for old readers), or VML alone
+    "drawing": """<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>
+        <a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx>
+        <w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData>
+        </a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+        <w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>
+        </mc:AlternateContent></w:r>""",
+    "vml": """<w:r {ns}><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>
+        </w:txbxContent></v:textbox></v:shape></w:pict></w:r>""",
+}
+
+
+@pytest.mark.parametrize("box", sorted(_BOXES))
+def test_a_work_point_in_a_docx_text_box_is_refused_naming_the_box_not_lost(content, tmp_path, box):
+    """A run inside a run (a text box's) is not read, and a text box anchored in a paragraph is no paragraph
+    of the body: work point 3.1.2 written in a text box was dropped without a word, the plan one point short."""
+    from docx.oxml import parse_xml
+
+    from portal.content.readers import NoticeReadError
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    point = "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）"
+
+    def boxed(paragraph):  # 3.1.2 moved into a text box anchored in 3.1.1's paragraph
+        paragraph._p.append(parse_xml(_BOXES[box].format(ns=ns, text=point)))
+
+    source = _docx_of(NOTICE_2025.replace(point, ""), tmp_path / "notice.docx", boxed)
+    with pytest.raises(NoticeReadError, match="a text box holds “2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：…”"):
+        import_notice(source, SLUG, content, dry_run=True)

@@ -79,6 +79,17 @@ def _read_docx(path: Path) -> str:
             "of its own. The import reads work points written as paragraphs, each ending in its clause, such as "
             "“1. 任务（责任部门：…；时间节点：…）”: write the table's rows out that way in a .txt file and import that.",
             file=path.name, header=header))
+    from docx.oxml.ns import nsmap
+
+    boxed = next((text for box in document.element.body.xpath(".//w:txbxContent")
+                  if (text := "".join(box.xpath(".//w:t/text()", namespaces=nsmap)).strip())), None)
+    if boxed is not None:
+        # A text box floats beside the paragraph it is anchored in: where its words belong among the
+        # paragraphs is not in the file, and they were dropped without a word, a work point with them.
+        raise NoticeReadError(gettext(
+            "%(file)s: a text box holds “%(text)s”, which the import does not read: where it stands among the "
+            "paragraphs is not known. In Word, move its text into the body of the notice (or delete the box if "
+            "it is not part of the notice), save and import again.", file=path.name, text=_shortened(boxed)))
     paragraphs = list(_docx_paragraphs(document.element.body, document))
     changed = next((p for p in paragraphs if p._p.xpath(_TRACKED_CHANGE)), None)
     if changed is not None:
