@@ -169,11 +169,11 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     English in plan.yaml stays too)."""
     content_root = Path(content_root)
     raw, from_pdf = read_notice_file(source, max_bytes)
-    text = normalise(raw, from_pdf=from_pdf)
+    known = _known_offices(content_root)
+    text = normalise(raw, from_pdf=from_pdf, offices=known)
     problems: list[str] = []
     notice = parse_notice(text, problems)
     _one_notice_one_folder(content_root, slug, notice)
-    known = _known_offices(content_root)
     unknown = sorted({o for i in notice.items for o in i.offices if o not in known})
     folder = content_root / PLANS_DIR / slug
     existing = folder / PLAN_FILE
