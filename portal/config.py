@@ -12,6 +12,9 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 # The first plan (a folder under content/plans/): every row made before plans existed belongs to it (migration
 # plans_core), and so do the addresses published before plans had their own pages (LEGACY_PLAN below).
 FIRST_PLAN = "2023-city-management"
+# Largest notice `flask plans import` reads: a notice's text, even as a PDF with its seal, is a few MB at most;
+# a wrong file chosen (a video, a disk image, a scan) would otherwise be read whole into memory.
+NOTICE_MAX_BYTES = 20 * 1024 * 1024
 
 # Flask config key -> (environment variable, type, default). Read by Settings.app_config().
 FROM_ENV: dict[str, tuple[str, type, object]] = {
@@ -80,6 +83,7 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     "PSB_FILING": ("PORTAL_PSB_FILING", str, ""),
     # Largest progress spreadsheet a staff member may upload (only that route accepts more than 64 KB).
     "SHEET_MAX_BYTES": ("PORTAL_SHEET_MAX_BYTES", int, 2 * 1024 * 1024),
+    "NOTICE_MAX_BYTES": ("PORTAL_NOTICE_MAX_BYTES", int, NOTICE_MAX_BYTES),
 }
 
 # Settings that public pages or the API show (the footer, canonical links, which plan /<lang>/ and /api/v1/items

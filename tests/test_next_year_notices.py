@@ -257,7 +257,10 @@ def test_a_deadline_under_a_key_it_does_not_know_is_not_read_as_an_office_and_no
 
 @pytest.mark.parametrize("when, deadline, from_period", [
     ("九月底前", "2025-09", False), ("十二月", "2025-12", False), ("10月中旬", "2025-10", False),
-    ("9月份", "2025-09", False), ("6月至9月", "2025-09", True), ("8月至年底", "2025-12", True)])
+    ("9月份", "2025-09", False), ("6月至9月", "2025-09", True), ("8月至年底", "2025-12", True),
+    # A span of years is due at the end of its last: "2025—2026年" had no reading of its own.
+    ("2025—2026年", "2026-12", True), ("2025-2026年", "2026-12", True), ("2025年至2026年", "2026-12", True),
+    ("2025－2026年底前", "2026-12", True)])
 def test_deadlines_written_in_words_or_as_a_span_are_read_as_the_notice_says(content, tmp_path, when, deadline,
                                                                              from_period):
     """A month the notice gives exactly (九月, 10月中旬, 9月份) or a span (6月至9月, due by its end, which the
@@ -271,7 +274,7 @@ def test_deadlines_written_in_words_or_as_a_span_are_read_as_the_notice_says(con
     assert deadline_from_period(when) == from_period
 
 
-@pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期"])
+@pytest.mark.parametrize("when", ["三季度初", "第五季度", "13月", "6月、13月", "近期", "2026—2025年", "2025年至2025年"])
 def test_a_deadline_it_cannot_read_is_refused_naming_the_line(content, tmp_path, when):
     source = tmp_path / "notice.txt"
     source.write_text(NOTICE_2025.replace("时间节点：上半年", f"时间节点：{when}"), encoding="utf-8")
@@ -933,3 +936,57 @@ def test_a_clause_without_a_deadline_runs_for_the_plans_year_and_the_page_says_t
     assert "the notice sets no deadline" in en and "2025" in en
     assert "the notice sets no deadline" not in client.get(f"/en/plans/{SLUG}/items/3.1.1").get_data(as_text=True)
     assert "通知未规定完成时间" in zh
+
+
+_BOXES = {  # a text box as Word writes it: a drawing (with its VML twin for old readers), or VML alone
+    "drawing": """<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>
+        <a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx>
+        <w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData>
+        </a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+        <w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>
+        </mc:AlternateContent></w:r>""",
+    "vml": """<w:r {ns}><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>
+        </w:txbxContent></v:textbox></v:shape></w:pict></w:r>""",
+}
+
+
+@pytest.mark.parametrize("box", sorted(_BOXES))
+def test_a_work_point_in_a_docx_text_box_is_refused_naming_the_box_not_lost(content, tmp_path, box):
+    """A run inside a run (a text box's) is not read, and a text box anchored in a paragraph is no paragraph
+    of the body: work point 3.1.2 written in a text box was dropped without a word, the plan one point short."""
+    from docx.oxml import parse_xml
+
+    from portal.content.readers import NoticeReadError
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    point = "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）"
+
+    def boxed(paragraph):  # 3.1.2 moved into a text box anchored in 3.1.1's paragraph
+        paragraph._p.append(parse_xml(_BOXES[box].format(ns=ns, text=point)))
+
+    source = _docx_of(NOTICE_2025.replace(point, ""), tmp_path / "notice.docx", boxed)
+    with pytest.raises(NoticeReadError, match="a text box holds “2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：…”"):
+        import_notice(source, SLUG, content, dry_run=True)
+
+
+def test_letter_spaced_office_names_from_a_pdf_are_joined_only_into_known_offices(content, tmp_path):
+    """pdfminer gives a letter-spaced name as “城 运 办”: a space between two names separates offices, so it
+    came apart into 城, 运, 办, each listed as unknown, and --publish refused the plan. A run joins only into a
+    name in content/offices.yaml (two letter-spaced names one space apart come apart again by that list);
+    an unknown one stays as it was, listed, never made into an office."""
+    spaced = (NOTICE_2025
+              .replace("（责任部门：城运办、综合行政执法队；", "（责任部门：城 运 办 综 合 行 政 执 法 队；")
+              .replace("配合单位：城建中心（房办）", "配合单位：城 建 中 心 （ 房 办 ）")
+              .replace("（责任部门：经发办；", "（责任部门：绿 化 新 办；"))
+    source = tmp_path / "notice.txt"
+    source.write_text(spaced, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == []
+    assert _items(planned)["1.1.2"][:2] == (["城运办", "综合行政执法队"], [])
+    assert _items(planned)["2.1"][:2] == EXPECTED_2025["2.1"][:2]
+    assert _items(planned)["3.1.2"][0] == ["绿", "化", "新", "办"] and planned.unknown_offices == ["办", "化", "新", "绿"]

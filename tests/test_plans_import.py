@@ -674,3 +674,22 @@ def test_the_same_notice_under_a_second_slug_is_refused_naming_the_first(content
         typo = _flask("plans", "import", str(source), "--slug", "2024-city-managment", "--publish", *extra, content=content)
         assert typo.returncode != 0 and f"content/plans/{SLUG}" in typo.stderr and "浦张府〔2024〕12号" in typo.stderr
     assert not (content / "plans" / "2024-city-managment").exists()
+
+
+def test_a_notice_file_over_the_size_limit_is_refused_before_it_is_read(app_factory, content, tmp_path, monkeypatch):
+    """A wrong file chosen (a scan, a video) was read whole into memory, 2 GB and all, before any check."""
+    from portal.content import readers
+
+    scan = tmp_path / "scan.pdf"
+    with scan.open("wb") as f:
+        f.truncate(21 * 1024 * 1024)  # sparse: takes no room on disk
+    monkeypatch.setattr(readers, "_read_pdf", lambda path: pytest.fail("read a file over the limit"))
+    runner = app_factory(CONTENT_DIR=str(content)).test_cli_runner()
+    result = runner.invoke(args=["plans", "import", str(scan), "--slug", SLUG])
+    assert result.exit_code != 0
+    assert result.stderr.strip() == ("Error: scan.pdf is 21.0 MB, larger than the 20.0 MB a notice may be "
+                                     "(PORTAL_NOTICE_MAX_BYTES): check that this is the notice")
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    small = app_factory(CONTENT_DIR=str(content), NOTICE_MAX_BYTES=1024).test_cli_runner()
+    assert "larger than the 1 KB" in small.invoke(args=["plans", "import", str(source), "--slug", SLUG]).stderr

@@ -432,6 +432,24 @@ def test_two_rows_of_one_percentage_agree_whether_written_with_the_sign_or_witho
     assert f"row {n + 1}, column" in body and "Another row of this work point gives a different value" in body
 
 
+def test_a_csv_with_a_title_line_above_its_header_is_read_and_problems_name_the_files_own_rows(app, staff_client):
+    """Excel users put a title line (the plan's name) on top, above the plan row or in its place: the header
+    is looked for in the first rows of a CSV as of a worksheet, and rows keep the numbers Excel shows."""
+    from portal.services.sheets.columns import ITEMS as SHEET
+
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    rows, row = _csv_filled(download(editor, "items.csv"), "2.3", "consultations", "12%")
+    title = ["张江镇2023年城市管理工作要点进度表"]
+    for titled, shift in (([title, *rows], 1), ([title, [], *[r for r in rows if r[:1] != ["计划 / Plan"]]], 1)):
+        body = text_of(upload(editor, csv_bytes(titled), "进度.csv").data)
+        where = f"row {row + shift}, column {SHEET.letter('new_value')} (New value): "
+        assert where + "This target is not a percentage" in body, body[-900:]
+    body = text_of(upload(editor, csv_bytes([title, *_csv_filled(download(editor, "items.csv"), "2.3",
+                                                                     "consultations", "12")[0]]), "进度.csv").data)
+    assert "→ 12" in body and "No changes" not in body, body[-900:]
+
+
 def test_a_percent_sign_on_a_count_is_refused_naming_the_cell(app, staff_client):
     from portal.services.sheets.columns import ITEMS as SHEET
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 
 from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
@@ -35,16 +36,17 @@ PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s
 RUNNING_REPEATS = 3  # a short line seen on three or more pages is a running header or footer
 
 
-def normalise(text: str, from_pdf: bool = False) -> str:
+def normalise(text: str, from_pdf: bool = False, offices: Collection[str] = ()) -> str:
     """Return the notice as clean lines; `from_pdf` also undoes a PDF text layer's variant code points.
-    (The PDF reader has already joined the lines the page width wrapped: it sees where they end.)"""
+    (The PDF reader has already joined the lines the page width wrapped: it sees where they end.)
+    `offices`, the known office names, joins a name letter-spaced in a clause (城 运 办) into one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = standard_characters(text)
     lines: list[str] = []
     breaks: list[bool] = []  # the line opens a page: a form feed (pdftotext's page break) stands before it
     for raw in text.split("\n"):
         for n, part in enumerate(raw.split("\f")):
-            lines.append(_clean_line(part))
+            lines.append(_clean_line(part, offices))
             breaks.append(n > 0)
     lines = _drop_running_lines(lines, breaks)
     lines = _join_open_brackets(lines)
@@ -58,16 +60,36 @@ def standard_characters(text: str) -> str:
     return text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
 
 
-def _clean_line(line: str) -> str:
+def _clean_line(line: str, offices: Collection[str] = ()) -> str:
     line = line.strip().replace("\u3000", " ")
     clause = CLAUSE_START_RE.search(line)
     if clause:
         # In a clause a space between two names separates offices (城运办 城建中心); only the others go.
         head, rest = line[:clause.start()], line[clause.start():]
-        line = _STRAY_SPACE.sub("", head) + _SPACE_IN_CLAUSE.sub("", rest)
+        rest = _SPACE_IN_CLAUSE.sub("", rest)
+        if offices:
+            rest = _SPACED_RUN.sub(lambda m: _join_spaced(m.group(), offices), rest)
+        line = _STRAY_SPACE.sub("", head) + rest
     else:
         line = _STRAY_SPACE.sub("", line)
     return _DOC_NUMBER.sub(r"\1〔\2〕\3号", line.strip())
+
+
+# Names one space apart in a clause, as a PDF gives a letter-spaced name: 城 运 办 综 合 行 政 执 法 队.
+_SPACED_RUN = re.compile(rf"[{_IDEOGRAPH}（）()]+(?:[ \t\u00a0]+[{_IDEOGRAPH}（）()]+)+")
+
+
+def _join_spaced(run: str, offices: Collection[str]) -> str:
+    """Join the longest stretches of `run`'s space-separated pieces that spell a known office, unless each
+    piece is a known office already (two names side by side); anything else stays as it was, so an office
+    the list lacks is still listed, never made up."""
+    pieces, out, i = run.split(), [], 0
+    while i < len(pieces):
+        j = next((j for j in range(len(pieces), i + 1, -1) if "".join(pieces[i:j]) in offices
+                  and not all(p in offices for p in pieces[i:j])), i + 1)
+        out.append("".join(pieces[i:j]))
+        i = j
+    return " ".join(out)
 
 
 def _drop_running_lines(lines: list[str], breaks: list[bool]) -> list[str]:

@@ -53,6 +53,10 @@ WHEN_YEAR_END_RE = re.compile(r"^(?:(?P<year>[0-9０-９]{4})\s*)?年\s*[底末]
 # item page says that month was read from the notice's period (Item.open_ended "period").
 WHEN_QUARTER_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?第?\s*(?P<quarter>[一二三四1-4])\s*季度\s*[底末]?\s*前?\s*(?:完成)?$")
 WHEN_HALF_RE = re.compile(r"^(?:(?P<year>[0-9]{4})\s*年\s*)?(?P<half>[上下])\s*半\s*年\s*[底末]?\s*前?\s*(?:完成)?$")
+# A span of years, 2024—2025年, 2024年至2025年: due at the end of its last year, which the item page says
+# was read from the notice's words (Item.open_ended "period"), as with a span of months.
+WHEN_YEARS_RE = re.compile(r"^(?P<first>[0-9０-９]{4})\s*年?\s*(?:[-－—–~～]+|至|到)\s*(?P<year>[0-9０-９]{4})\s*年\s*"
+                           r"(?:[底末]\s*)?前?\s*(?:完成)?$")
 # Several dates, 6月、12月, or a span, 6月至9月: the work is due by the last of them.
 WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及|至|到)\s*")
 # No month in the notice: the item runs for the plan's year, so its month is the year's last; the
@@ -197,6 +201,11 @@ def _deadline(when: str, line: int, year: int) -> str:
     when = when.strip()
     if when in WHEN_OPEN:
         return f"{year:04d}-12"
+    if m := WHEN_YEARS_RE.match(when):
+        first, last = (int(m.group(g).translate(_DIGITS)) for g in ("first", "year"))
+        if last <= first:
+            raise NoticeParseError(line, N_("cannot read the deadline %(when)s"), when=repr(when))
+        return f"{last:04d}-12"
     parts = [part for part in WHEN_SEVERAL_RE.split(when) if part]
     if len(parts) > 1:
         return max(_deadline(part, line, year) for part in parts)
@@ -225,11 +234,11 @@ def _reads_as_when(words: str) -> bool:
 
 
 def deadline_from_period(when: str) -> bool:
-    """Whether the deadline month is not in the notice's words but read from a period (第三季度) or the
-    last of several dates (6月、12月)."""
+    """Whether the deadline month is not in the notice's words but read from a period (第三季度), the
+    last of several dates (6月、12月) or the last year of a span (2024—2025年)."""
     when = when.strip()
     parts = [part for part in WHEN_SEVERAL_RE.split(when) if part]
-    return len(parts) > 1 or bool(WHEN_QUARTER_RE.match(when) or WHEN_HALF_RE.match(when))
+    return len(parts) > 1 or bool(WHEN_YEARS_RE.match(when) or WHEN_QUARTER_RE.match(when) or WHEN_HALF_RE.match(when))
 
 
 def _offices(text: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext
 
+from ..config import NOTICE_MAX_BYTES
 from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
 from .parser import ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
 
@@ -17,9 +18,15 @@ class NoticeReadError(ValueError):
     """The file could not be read as a notice."""
 
 
-def read_notice_file(path: str | Path) -> tuple[str, bool]:
-    """The file's text and whether it came from a PDF text layer."""
+def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tuple[str, bool]:
+    """The file's text and whether it came from a PDF text layer. A file over `max_bytes` is refused
+    before a byte is read: every reader below holds the whole file in memory."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise NoticeReadError(gettext(
+            "%(file)s is %(size)s, larger than the %(limit)s a notice may be (PORTAL_NOTICE_MAX_BYTES): "
+            "check that this is the notice", file=path.name, size=_megabytes(size), limit=_megabytes(max_bytes)))
     suffix = path.suffix.lower()
     if suffix in (".txt", ".docx", ".pdf"):
         # A file renamed by hand keeps its bytes: a .docx is a zip archive, a PDF says so first.
@@ -37,6 +44,10 @@ def read_notice_file(path: str | Path) -> tuple[str, bool]:
                                       file=path.name))
     raise NoticeReadError(gettext("%(file)s: can read .txt, .docx or .pdf, not %(suffix)s", file=path.name,
                                   suffix=suffix))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):,.1f} MB"
 
 
 def _read_txt(path: Path) -> str:
@@ -68,6 +79,17 @@ def _read_docx(path: Path) -> str:
             "of its own. The import reads work points written as paragraphs, each ending in its clause, such as "
             "“1. 任务（责任部门：…；时间节点：…）”: write the table's rows out that way in a .txt file and import that.",
             file=path.name, header=header))
+    from docx.oxml.ns import nsmap
+
+    boxed = next((text for box in document.element.body.xpath(".//w:txbxContent")
+                  if (text := "".join(box.xpath(".//w:t/text()", namespaces=nsmap)).strip())), None)
+    if boxed is not None:
+        # A text box floats beside the paragraph it is anchored in: where its words belong among the
+        # paragraphs is not in the file, and they were dropped without a word, a work point with them.
+        raise NoticeReadError(gettext(
+            "%(file)s: a text box holds “%(text)s”, which the import does not read: where it stands among the "
+            "paragraphs is not known. In Word, move its text into the body of the notice (or delete the box if "
+            "it is not part of the notice), save and import again.", file=path.name, text=_shortened(boxed)))
     paragraphs = list(_docx_paragraphs(document.element.body, document))
     changed = next((p for p in paragraphs if p._p.xpath(_TRACKED_CHANGE)), None)
     if changed is not None:
