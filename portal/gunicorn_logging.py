@@ -1,18 +1,9 @@
-"""gunicorn's access log with the secrets some paths carry masked: a resident's tracking code
-(/<lang>/feedback/<code>, .../withdraw) and the follow links' confirm token and unsubscribe signature. Whoever
-reads the log could otherwise read, withdraw or unsubscribe in the resident's place. deploy/nginx.conf masks
-the same segments with the same pattern ($portal_log_uri)."""
+"""gunicorn's access log with the secrets some paths carry masked (portal/secret_paths.py)."""
 from __future__ import annotations
-
-import re
 
 from gunicorn.glogging import Logger
 
-SECRET_SEGMENT = re.compile(r"^(/[^/]+/(?:feedback|follow/confirm|follow/unsubscribe/[^/]+)/)[^/]+")
-
-
-def mask(path: str | None) -> str | None:
-    return SECRET_SEGMENT.sub(r"\1*", path) if path else path
+from .secret_paths import mask
 
 
 class AccessLogger(Logger):
