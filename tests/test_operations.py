@@ -361,3 +361,28 @@ def test_the_error_log_keeps_no_tracking_code_or_follow_token(app_factory):
     assert not any(s in logged for s in ("TRK7QX2M", "CONFIRMTOKEN9", "UNSUBSIGNATURE9")), logged
     assert all(f"Exception on {masked} [GET]" in logged for masked in paths.values()), logged
     assert logged.count("RuntimeError: broken on purpose") == len(paths)  # the traceback is still there
+
+
+def test_gunicorns_error_line_keeps_no_tracking_code_or_query(tmp_path):
+    """When the app raises past Flask (inside a streamed body, say), a gunicorn worker logs "Error handling
+    request GET <uri>" (gunicorn/workers/base.py, handle_error) with the whole URI: a tracking code in the path,
+    a phone number in the query string."""
+    import io
+    import logging
+
+    from gunicorn.config import Config
+
+    from portal.gunicorn_logging import AccessLogger
+
+    logger = AccessLogger(Config())
+    log = io.StringIO()
+    logger.error_log.addHandler(logging.StreamHandler(log))
+    try:
+        raise RuntimeError("broken on purpose")
+    except RuntimeError:
+        logger.exception("Error handling request %s %s", "GET", "/zh/feedback/TRK7QX2M?q=13812345678")
+        logger.exception("Error handling request %s", "/zh/search?q=13812345678")
+    logged = log.getvalue()
+    assert "TRK7QX2M" not in logged and "13812345678" not in logged, logged
+    assert "Error handling request GET /zh/feedback/*\n" in logged and "Error handling request /zh/search\n" in logged
+    assert logged.count("RuntimeError: broken on purpose") == 2
