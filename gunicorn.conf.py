@@ -26,7 +26,7 @@ accesslog = settings.read("PORTAL_ACCESS_LOG", str, "-")
 # The path without its query string (%(U)s), and no Referer: residents search for their own comment by the
 # phone number or e-mail they gave, and a request line keeps it in the log for as long as logs are kept.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
-# Tracking codes and follow-link tokens in paths are masked too (portal/gunicorn_logging.py).
+# Tracking codes and follow-link tokens in paths are masked too (portal/secret_paths.py).
 logger_class = "portal.gunicorn_logging.AccessLogger"
 errorlog = "-"
 # gunicorn's control socket (for gunicornc, unused here) defaults to $HOME/.gunicorn/gunicorn.ctl: shared by

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DatabaseError
 
-from .cli_language import click_reads_our_catalog, option
+from .cli_language import click_reads_our_catalog, confirm, option
 from .services.content import sync_items
 
 
@@ -118,8 +118,7 @@ def restore_command(archive, with_content, yes):
     try:
         manifest = read_manifest(archive)
         if not yes:
-            click.confirm(gettext("Replace the current database with the backup of %(taken)s?",
-                                  taken=manifest["created_at"]), abort=True)
+            confirm(gettext("Replace the current database with the backup of %(taken)s?", taken=manifest["created_at"]))
         restore_backup(archive, with_content=with_content)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None

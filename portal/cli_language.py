@@ -1,8 +1,8 @@
 """The `flask` commands wholly in the terminal's language (portal.i18n.terminal_lang).
 
 Our own messages already follow it: outside a request Flask-Babel's locale selector asks the terminal.
-Two things are left, both here: click's own words ("Usage:", "Error: ...", "Missing argument", the
---help headings) and the help texts of our commands and options.
+Three things are left, all here: click's own words ("Usage:", "Error: ...", "Missing argument", the
+--help headings), the help texts of our commands and options, and a yes-or-no question's answers.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import gettext
 
 import click
 from flask import Flask
+from flask_babel import gettext as _
 
 
 def click_reads_our_catalog(app: Flask) -> None:
@@ -45,3 +46,14 @@ class Option(click.Option):
 def option(*param_decls: str, **attrs):
     """click.option for our commands: help=_l("...") is shown in the terminal's language."""
     return click.option(*param_decls, cls=Option, **attrs)
+
+
+def confirm(question: str) -> None:
+    """click.confirm(question, abort=True) wholly in the terminal's language. Click builds its "[y/N]" itself,
+    outside its catalog, and takes only y/yes/n/no: a Chinese terminal showed an English hint, and 是 was
+    "错误：输入无效". Here the hint is ours, and the language's own yes counts as well as y. Anything else,
+    Enter included, is no (and "已中止！"): the question guards what cannot be undone."""
+    hint = _("[y/N]")
+    answer = click.prompt(f"{question} {hint}", default="", show_default=False)
+    if answer.strip().lower() not in {"y", "yes", _("yes")}:
+        raise click.Abort()

@@ -1,18 +1,9 @@
-"""gunicorn's access log with the secrets some paths carry masked: a resident's tracking code
-(/<lang>/feedback/<code>, .../withdraw) and the follow links' confirm token and unsubscribe signature. Whoever
-reads the log could otherwise read, withdraw or unsubscribe in the resident's place. deploy/nginx.conf masks
-the same segments with the same pattern ($portal_log_uri)."""
+"""gunicorn's logs with the secrets some paths carry masked (portal/secret_paths.py)."""
 from __future__ import annotations
-
-import re
 
 from gunicorn.glogging import Logger
 
-SECRET_SEGMENT = re.compile(r"^(/[^/]+/(?:feedback|follow/confirm|follow/unsubscribe/[^/]+)/)[^/]+")
-
-
-def mask(path: str | None) -> str | None:
-    return SECRET_SEGMENT.sub(r"\1*", path) if path else path
+from .secret_paths import mask
 
 
 class AccessLogger(Logger):
@@ -20,3 +11,12 @@ class AccessLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["U"] = mask(atoms["U"])  # the path gunicorn.conf.py's access_log_format logs
         return atoms
+
+    def exception(self, msg, *args, **kwargs):
+        # When the app raises past Flask, a worker logs "Error handling request GET <uri>" (workers/base.py,
+        # handle_error) with the whole URI: logged as the access log logs it, path masked, no query string.
+        super().exception(msg, *map(_uri, args), **kwargs)
+
+
+def _uri(value):
+    return mask(value.partition("?")[0]) if isinstance(value, str) and value.startswith("/") else value

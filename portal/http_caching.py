@@ -2,7 +2,8 @@
 
 A public page depends on the database (status, sites, published comments, marks), on the release (code,
 templates, translations, content files, the settings pages show), on today's date (the "deadline passed" text), and on the request
-(address, language, care-mode cookie). The ETag is a hash of exactly these, computed BEFORE the view
+(address, which names the language, and the care-mode cookie; the feeds and the API, whose addresses name no
+language, carry both and answer every reader alike). The ETag is a hash of exactly these, computed BEFORE the view
 runs: a browser or nginx revalidating with If-None-Match gets a 304 for the cost of one primary-key
 read, with nothing rendered. Every node reads the same data version, so whichever node answers, a
 change shows at the next revalidation (services/data_version.py).
@@ -27,7 +28,6 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_babel import get_locale
 
 from .config import SHOWN_ON_PAGES, SWITCHES_ON_PAGES
 from .services import data_version
@@ -96,7 +96,10 @@ def _address() -> str:
 
 
 def _etag() -> str:
-    parts = (*page_state(), str(get_locale()), request.cookies.get("care", ""))
+    # A page's address names its language (/zh/, /en/), and care mode changes its look. The feeds and the
+    # API, whose addresses name no language, carry both languages and answer every reader alike: one ETag
+    # (and one cached copy) whatever the reader's language or care mode.
+    parts = (*page_state(), request.cookies.get("care", "")) if g.get("lang") else page_state()
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
@@ -120,9 +123,7 @@ def _headers(response: Response) -> Response:
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
-        response.vary.add("Accept-Encoding")  # not Cookie: see the module's docstring
-        if not request.path.startswith(("/zh/", "/en/")):
-            response.vary.add("Accept-Language")  # feeds and API without a language in the address
+        response.vary.add("Accept-Encoding")  # not Cookie, nor Accept-Language: see _etag
     elif (request.method in ("GET", "HEAD") and request.blueprint in RESIDENT_BLUEPRINTS
           and "Cache-Control" not in response.headers):
         # Search results, tracking pages, forms answered with errors, anything with a session.

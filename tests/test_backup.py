@@ -253,3 +253,21 @@ def test_a_backup_is_readable_by_its_owner_only(site, tmp_path):
     assert result.exit_code == 0, result.output
     archive = next((tmp_path / "b").glob("portal-backup-*.tar.gz"))
     assert archive.stat().st_mode & 0o077 == 0, oct(archive.stat().st_mode)
+
+
+def test_restores_question_is_answered_in_the_terminals_language(site, tmp_path, monkeypatch):
+    """Click builds its "[y/N]" itself, outside its catalog, and takes only y/yes/n/no: a Chinese terminal asked
+    in Chinese, then showed an English hint, and a staff member who answered 是 was told 错误：输入无效."""
+    runner = site.test_cli_runner()
+    runner.invoke(args=["backup", "--out", str(tmp_path)])
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    zh = {"LANG": "zh_CN.UTF-8"}
+    for answer in ("\n", "n\n", "否\n", "算了\n"):  # anything but yes keeps the database
+        declined = runner.invoke(args=["restore", str(archive)], input=answer, env=zh)
+        assert declined.exit_code == 1 and "已中止！" in declined.output, declined.output
+        assert "[y/N]" not in declined.output and "输入 y 或“是”确认" in declined.output, declined.output
+    english = runner.invoke(args=["restore", str(archive)], input="no\n", env={"LANG": "en_US.UTF-8"})
+    assert english.exit_code == 1 and "? [y/N]: " in english.output and "Aborted!" in english.output
+    for answer in ("是\n", "Y\n"):
+        assert runner.invoke(args=["restore", str(archive)], input=answer, env=zh).exit_code == 0
+    assert runner.invoke(args=["restore", str(archive)], input="yes\n", env={"LANG": "en_US.UTF-8"}).exit_code == 0

@@ -252,3 +252,40 @@ def test_if_none_match_star_is_304_only_where_there_is_a_page(client, path, stat
     assert r.status_code == status
     if status == 304:
         assert r.data == b"" and r.headers["ETag"] == client.get(path).headers["ETag"]
+
+
+def test_feeds_and_the_api_have_one_etag_for_every_readers_language(app):
+    """The feeds and the API (no language in their address) carry both languages and answer every reader
+    alike, but their ETag hashed the reader's language (Accept-Language, lang cookie) and care mode, and
+    they sent `Vary: Accept-Language`: a cache kept a copy per language (per Accept-Language string in
+    nginx), and a reader switching language downloaded the same feed again."""
+    from portal.http_caching import answers_304
+    from progress_support import publish
+
+    publish(app, "2.3", "in_progress", "加装电梯开工", "2023-09-01", note_en="Lift work started")
+    values = {"plan": "2023-city-management", "code": "2.3"}
+    paths = sorted(rule.rule.replace("<plan>", values["plan"]).replace("<code>", values["code"])
+                   for rule in app.url_map.iter_rules()
+                   if "GET" in rule.methods and "lang" not in rule.arguments and answers_304(rule.endpoint)
+                   and not rule.redirect_to and rule.endpoint.rpartition(".")[2] != "static")
+    assert "/api/v1/items" in paths and "/plans/2023-city-management/feed.atom" in paths
+    readers = [({}, {}), ({"Accept-Language": "en-GB,en;q=0.9"}, {}), ({"Accept-Language": "zh-CN,zh;q=0.9"}, {}),
+               ({}, {"lang": "en"}), ({}, {"lang": "zh"}), ({"Accept-Language": "en"}, {"care": "1"})]
+    for path in paths:
+        assert "<" not in path, f"{path}: give its arguments a sample value here"
+        answers = []
+        for headers, cookies in readers:
+            client = app.test_client()
+            for name, value in cookies.items():
+                client.set_cookie(name, value)
+            answers.append(client.get(path, headers=headers))
+        if answers[0].status_code in (301, 308):  # an old address: the same redirect for everyone
+            assert len({(r.status_code, r.location) for r in answers}) == 1, path
+            continue
+        assert {r.status_code for r in answers} == {200}, path
+        assert len({r.data for r in answers}) == 1, f"{path}: its body depends on the reader"
+        assert len({r.headers["ETag"] for r in answers}) == 1, path
+        assert "Accept-Language" not in answers[0].vary, path
+        again = app.test_client()
+        again.set_cookie("lang", "en")
+        assert again.get(path, headers={"If-None-Match": answers[2].headers["ETag"]}).status_code == 304, path

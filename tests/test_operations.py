@@ -331,3 +331,58 @@ def test_access_logs_keep_no_phone_number_or_address_a_resident_searched_for(app
         assert not any(s in log for s in secrets_typed), log
         assert not any(s in log for s in ("TRK7QX2M", "CONFIRMTOKEN9", "UNSUBSIGNATURE9")), log
         assert all(f'"GET {masked} ' in log for masked in secret_paths.values()), log
+
+
+def test_the_error_log_keeps_no_tracking_code_or_follow_token(app_factory):
+    """An unhandled error on a resident's tracking page or a follow link wrote Flask's "Exception on
+    /zh/feedback/TRK7QX2M [GET]" to the error log, code and token whole, though the access logs mask them."""
+    import io
+    import logging
+
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)  # as in production: logged and answered with the 500 page
+    # Our own handler: migrations/env.py's fileConfig has replaced the root's (pytest's caplog among them) and
+    # turned off the loggers that existed before it.
+    app.logger.disabled = False
+    log = io.StringIO()
+    app.logger.addHandler(logging.StreamHandler(log))
+
+    def broken(**_kwargs):
+        raise RuntimeError("broken on purpose")
+
+    for endpoint in ("feedback.track", "feedback.withdraw_reloaded", "follow.confirm", "follow.unsubscribe"):
+        app.view_functions[endpoint] = broken
+    client = app.test_client()
+    paths = {"/zh/feedback/TRK7QX2M": "/zh/feedback/*", "/zh/feedback/TRK7QX2M/withdraw": "/zh/feedback/*/withdraw",
+             "/zh/follow/confirm/CONFIRMTOKEN9": "/zh/follow/confirm/*",
+             "/zh/follow/unsubscribe/7/UNSUBSIGNATURE9": "/zh/follow/unsubscribe/7/*"}
+    for path in paths:
+        assert client.get(path).status_code == 500
+    logged = log.getvalue()
+    assert not any(s in logged for s in ("TRK7QX2M", "CONFIRMTOKEN9", "UNSUBSIGNATURE9")), logged
+    assert all(f"Exception on {masked} [GET]" in logged for masked in paths.values()), logged
+    assert logged.count("RuntimeError: broken on purpose") == len(paths)  # the traceback is still there
+
+
+def test_gunicorns_error_line_keeps_no_tracking_code_or_query(tmp_path):
+    """When the app raises past Flask (inside a streamed body, say), a gunicorn worker logs "Error handling
+    request GET <uri>" (gunicorn/workers/base.py, handle_error) with the whole URI: a tracking code in the path,
+    a phone number in the query string."""
+    import io
+    import logging
+
+    from gunicorn.config import Config
+
+    from portal.gunicorn_logging import AccessLogger
+
+    logger = AccessLogger(Config())
+    log = io.StringIO()
+    logger.error_log.addHandler(logging.StreamHandler(log))
+    try:
+        raise RuntimeError("broken on purpose")
+    except RuntimeError:
+        logger.exception("Error handling request %s %s", "GET", "/zh/feedback/TRK7QX2M?q=13812345678")
+        logger.exception("Error handling request %s", "/zh/search?q=13812345678")
+    logged = log.getvalue()
+    assert "TRK7QX2M" not in logged and "13812345678" not in logged, logged
+    assert "Error handling request GET /zh/feedback/*\n" in logged and "Error handling request /zh/search\n" in logged
+    assert logged.count("RuntimeError: broken on purpose") == 2
