@@ -143,3 +143,36 @@ def test_standalone_links_are_44px_tall_in_standard_mode(app, live_server, brows
         if small := tab.evaluate(STANDALONE_LINKS):
             problems.append(f"{path}: {small}")
     assert not problems, "standalone links under 44 px:\n" + "\n".join(problems)
+
+
+def _unmarked_standalone_links(html: bytes) -> list[str]:
+    """Links that are the whole content of their paragraph, list item, definition or box in <main>, without
+    .standalone: the structure STANDALONE_LINKS measures, read from the markup."""
+    from lxml import html as lxml_html
+
+    main = lxml_html.fromstring(html).find(".//main")
+    out = []
+    for a in main.iter("a") if main is not None else []:
+        p = a.getparent()
+        if a.get("href") is None or "standalone" in (a.get("class") or "").split():
+            continue
+        if any(el.tag in ("nav", "table") or {"chips", "cards"} & set((el.get("class") or "").split())
+               for el in a.iterancestors()):
+            continue
+        if p.tag in ("p", "li", "dd", "dt", "div") and p.text_content().strip() == a.text_content().strip():
+            out.append(f'<{p.tag}><a href="{a.get("href")}">{a.text_content().strip()[:30]}</a>')
+    return out
+
+
+def test_every_link_alone_in_its_block_is_marked_standalone(app, client):
+    """The 44 px of a link alone on its line comes from class="standalone" (CSS cannot see that a link has no
+    text beside it): a template that forgets the class gives residents an 18 px target. Every public page, in
+    both languages, with its variants."""
+    seeded = seed(app)
+    problems = []
+    for page in public_pages(app, seeded):
+        response = client.get(page.path)
+        assert response.status_code == page.status, page.path
+        if small := _unmarked_standalone_links(response.data):
+            problems.append(f"{page.path}: {small}")
+    assert not problems, "links alone in their block without class=\"standalone\":\n" + "\n".join(problems)

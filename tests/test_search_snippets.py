@@ -89,3 +89,31 @@ def test_window_is_the_one_first_written(text, data):
         return
     fits = [b for b in after if b - start <= width]
     assert window(text, first, last, width) == (start, fits[-1] if fits else after[0])
+
+
+def test_a_mark_that_cuts_a_figure_keeps_the_figure_on_one_line():
+    """A search for 12 marks "12" in "12月": the mark ended the line's text at "12" and "月" could start the next."""
+    from portal.search.snippets import _marked
+
+    assert _marked("12月底前完成", "12月底前完成", ["12"]) == '<span class="nowrap"><mark>12</mark>月</span>底前完成'
+    assert _marked("2023年6月21日起", "2023年6月21日起", ["6", "21"]) == (
+        '<span class="nowrap">2023年<mark>6</mark>月<mark>21</mark>日</span>起')
+    assert _marked("完成30 项&", "完成30 项&", ["完成"]) == '<mark>完成</mark><span class="nowrap">30 项</span>&amp;'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="12 月日年号楼项<&加", max_size=30), st.lists(st.text(alphabet="12月号加", min_size=1, max_size=3),
+                                                                   max_size=3))
+def test_every_figure_is_inside_one_unbroken_stretch_and_the_text_comes_back(piece, terms):
+    import html
+    import re
+
+    from portal.search.snippets import _marked
+    from portal.templating import ONE_WORD
+
+    shown = _marked(piece, piece, terms)
+    assert html.unescape(re.sub(r"<[^>]*>", "", shown)) == piece
+    # Figures whole inside a span that does not wrap: the span's text, tags taken out, holds each of them.
+    kept = [html.unescape(re.sub(r"</?mark>", "", s)) for s in re.findall(r'<span class="nowrap">(.*?)</span>', shown)]
+    for m in ONE_WORD.finditer(piece):
+        assert any(m.group() in k for k in kept), (m.group(), shown)

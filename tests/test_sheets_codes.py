@@ -80,7 +80,7 @@ def test_a_new_project_of_2_10_saved_as_2_1_is_refused_naming_both_codes(ten_poi
     plan = _check(ten_points, "sites", new_project)
     assert not plan.sites, [(s.code, s.name_zh) for s in plan.sites]
     [problem] = plan.problems
-    assert problem.column == "code" and problem.params["code"] == "2.1" and problem.params["other"] == "2.10"
+    assert problem.column == "code" and problem.params["code"] == "2.1" and problem.params["other"] == ["2.10"]
 
 
 def test_a_progress_row_of_2_10_saved_as_2_1_is_refused_by_its_title(ten_points):
@@ -107,3 +107,22 @@ def test_only_a_code_excel_reads_as_the_same_number_is_a_possible_original():
     assert saved_as("2.1", codes) == ["2.10", "2.100"]
     assert saved_as("3.1", codes) == ["3.10"]
     assert saved_as("2.1.1", codes) == [] and saved_as("", codes) == [] and saved_as("2.11", codes) == []
+
+
+@pytest.mark.parametrize("lang, joined", [("en", "2.10, 2.100"), ("zh", "2.10、2.100")])
+def test_several_possible_codes_are_joined_in_the_language_the_clerk_reads(app, lang, joined):
+    """2.1 may have been 2.10 or 2.100: an English-speaking clerk reads "2.10, 2.100", not "2.10、2.100"."""
+    from flask import g
+
+    from portal.services.sheets.codes import work_point
+    from portal.services.sheets.plan import Plan
+    from portal.services.sheets.problems import Problem
+
+    plan = Plan()
+    # No title or target in the row: the states of 2.10 and 2.100 are not looked into.
+    assert work_point(plan, "items", {"row": 3, "cells": {"code": "2.1"}}, {"2.10": None, "2.100": None}) is None
+    [problem] = [Problem.from_dict(p.as_dict()) for p in plan.problems]  # as kept with the upload
+    with app.test_request_context():
+        g.lang = lang
+        text = problem.text()
+    assert joined in text, text

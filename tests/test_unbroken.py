@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from portal.templating import unbroken
 
 SPAN_RE = re.compile(r'<span class="nowrap">(.*?)</span>')
-PIECES = st.sampled_from([*"0123456789,. 万平方米台个年月日ZJ-AQ<>&'\"#;x", "ZJ-7K3Q9M4XRT", "2023-06-21",
-                          "2023年6月21日", "11万平方米", "&#39;", "&amp;", "<b>"])
+PIECES = st.sampled_from([*"0123456789,. 万平方米台个年月日号楼项ZJ-AQ<>&'\"#;x", "ZJ-7K3Q9M4XRT", "2023-06-21",
+                          "2023年6月21日", "11万平方米", "3号楼", "30 项", "&#39;", "&amp;", "<b>"])
 
 
 @settings(max_examples=300)
@@ -28,3 +28,10 @@ def test_figures_dates_and_codes_are_each_one_span():
     shown = str(unbroken("改造11万平方米，35台；2023年6月21日起，追踪码ZJ-7K3Q9M4XRT & <b>"))
     assert SPAN_RE.findall(shown) == ["11万平方米", "35台", "2023年6月21日", "ZJ-7K3Q9M4XRT"]
     assert shown.endswith("&amp; &lt;b&gt;")
+
+
+def test_a_number_keeps_its_measure_word():
+    """A count or a building number is one word too: "30" at the end of a line and "项" on the next is misread."""
+    shown = str(unbroken("完成30 项，3号楼和5号楼共25 台，用时3个月，12月底前；15分钟生活圈"))
+    assert SPAN_RE.findall(shown) == ["30 项", "3号楼", "5号楼", "25 台", "3个月", "12月", "15分钟"]
+    assert SPAN_RE.findall(str(unbroken("2023年城市管理，6月21日起"))) == ["2023年", "6月21日"]

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from ..services import feedback as service
 from ..services.content import content
 from .. import limits
+from ..i18n import language_of
 from .forms import feedback_form
 
 # The report box under each comment is the same plain field every time: written once in the template
@@ -38,5 +39,6 @@ def thread_globals() -> dict:
     return {
         "feedback_kind_label": lambda code: gettext(service.KINDS.get(code, code)),
         "feedback_public_name": service.public_name,
+        "language_of": language_of,
         "place_name": lambda slug: (content().place(slug).name if slug and content().place(slug) else None),
     }

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..templating import unbroken
+from ..templating import ONE_WORD, unbroken
 from .analysis import HAS_CJK_RE, normalize
 
 ZH_STOPS = "，。；：！？、…）)】》”"
@@ -82,19 +82,42 @@ def snippet(item, terms: list[str], lang: str, width: int = WIDTH) -> Markup:
 
 def _marked(piece: str, low_piece: str, found: Iterable[str]) -> str:
     """`piece`, escaped, with every occurrence of the found terms marked; overlapping or touching ones as one,
-    and figures and dates between them kept on one line (a figure cut by a mark may still break)."""
-    out: list[list[int]] = []
+    and figures and dates kept on one line, also where a mark covers or cuts one ("<mark>12</mark>月")."""
+    marks: list[list[int]] = []
     done = 0
     for start, end in sorted(span for t in found for span in _occurrences(low_piece, t)):
-        if start > done or not out:
-            out.append([start, end])
-        out[-1][1] = max(out[-1][1], end)
-        done = out[-1][1]
+        if start > done or not marks:
+            marks.append([start, end])
+        marks[-1][1] = max(marks[-1][1], end)
+        done = marks[-1][1]
+    if not marks:
+        return str(unbroken(piece))
+    # Stretches kept on one line: each figure (one search of the piece, as unbroken does), joined with the
+    # marks that overlap it; a mark that overlaps no figure is a stretch of its own.
+    stretches: list[list] = []  # [start, end, marks in it, holds a figure]
+    figures = [(*m.span(), None) for m in ONE_WORD.finditer(piece)]
+    for start, end, mark in sorted(figures + [(start, end, (start, end)) for start, end in marks], key=lambda s: s[:2]):
+        if stretches and start < stretches[-1][1]:
+            last = stretches[-1]
+            last[1] = max(last[1], end)
+        else:
+            last = [start, end, [], False]
+            stretches.append(last)
+        if mark:
+            last[2].append(mark)
+        else:
+            last[3] = True
     parts, i = [], 0
-    for start, end in out:
-        parts.append(f"{unbroken(piece[i:start])}<mark>{escape(piece[start:end])}</mark>")
+    for start, end, inside, figure in stretches:
+        parts.append(escape(piece[i:start]))
+        shown, at = [], start
+        for m_start, m_end in inside:
+            shown.append(f"{escape(piece[at:m_start])}<mark>{escape(piece[m_start:m_end])}</mark>")
+            at = m_end
+        shown.append(escape(piece[at:end]))
+        parts.append(f'<span class="nowrap">{"".join(shown)}</span>' if figure else "".join(shown))
         i = end
-    parts.append(unbroken(piece[i:]))
+    parts.append(escape(piece[i:]))
     return "".join(parts)
 
 

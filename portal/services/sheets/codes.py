@@ -59,5 +59,5 @@ def work_point(plan: Plan, sheet: str, row: dict, states: dict[str, ItemState]) 
         plan.add(TITLE_OF_OTHER, sheet, row["row"], "code", code=code, other=named, title=title)
     else:
         plan.add(CANNOT_TELL if state is not None else NOT_CODE_BUT, sheet, row["row"], "code", code=code,
-                 other="、".join(others))
+                 other=others)
     return None

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from flask_babel import gettext
 
 from ...i18n import N_, current_lang
+from ...punctuation import marks
 from .columns import SHEETS
 
 SHEET_LABELS = {"items": N_("sheet “进度” (progress)"), "sites": N_("sheet “项目” (projects)")}
@@ -50,6 +51,9 @@ class Problem:
                        letter=letter, name=name)
 
     def text(self) -> str:
-        message = gettext(self.message, **self.params)
+        # A list (several candidate codes) is joined when shown, with the comma of the language it is read in.
+        comma = marks(current_lang())["comma"]
+        params = {k: comma.join(v) if isinstance(v, list) else v for k, v in self.params.items()}
+        message = gettext(self.message, **params)
         where = self.where()
         return gettext("%(where)s: %(message)s", where=where, message=message) if where else message
