@@ -79,9 +79,10 @@ PARTS_KEY = "portal.site_parts"
 
 def site_links(lang: str) -> dict[str, str]:
     """Built once per language and plan rather than a dozen url_for calls on every page."""
-    plan = g.get("plan") or current_app.extensions["portal_plans"].current
+    extensions = current_app.extensions  # read once: every read of current_app goes through a LocalProxy
+    plan = g.get("plan") or extensions["portal_plans"].current
     key = (lang, plan, request.script_root)
-    memo = current_app.extensions[LINKS_KEY]
+    memo = extensions[LINKS_KEY]
     links = memo.get(key)
     if links is None:
         links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
@@ -96,8 +97,9 @@ def site_part(template: str) -> Markup:
     use only `links`, the language, the plan and settings; what depends on the address, the reader or
     the database stays in base.html."""
     lang = current_lang()
-    key = (template, lang, g.get("plan") or current_app.extensions["portal_plans"].current, request.script_root)
-    memo = current_app.extensions[PARTS_KEY]
+    extensions = current_app.extensions
+    key = (template, lang, g.get("plan") or extensions["portal_plans"].current, request.script_root)
+    memo = extensions[PARTS_KEY]
     part = memo.get(key)
     if part is None:
         part = memo[key] = Markup(render_template(template).strip())  # nosec B704: autoescaped template output

@@ -67,7 +67,8 @@ def _per_code(endpoint: str, hits, with_plan: bool, **values) -> dict[tuple[str,
 
 
 def _filters() -> dict[str, str]:
-    return {k: request.args.get(k, "", type=str)[:40] for k in FILTERS}
+    args = request.args
+    return {k: args.get(k, "", type=str)[:40] for k in FILTERS}
 
 
 @bp.get("/<lang>/search")
