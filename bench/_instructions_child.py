@@ -5,6 +5,7 @@ Sets that repository's portal up as `python -m bench profile` does, makes 200 wa
 requests of one page straight through the WSGI app. Written against what older revisions also have
 (bench.profile_pages.make_app, bench._pages), so a past commit can be measured the same way.
 """
+import gc
 import os
 import sys
 import tempfile
@@ -24,6 +25,7 @@ WARM_UP = 200
 
 def main(page: str, n: int, go: str) -> None:
     app = make_app(Path(tempfile.mkdtemp(prefix="instructions-")))
+    gc.freeze()  # as gunicorn.conf.py does in the master before it forks the workers
     if page == "search (new words)":
         paths = ["/zh/search?q=" + quote(q) for q in fresh_queries(n + WARM_UP)]
     else:
