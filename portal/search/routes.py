@@ -66,8 +66,7 @@ def _per_code(endpoint: str, hits, with_plan: bool, **values) -> dict[tuple[str,
     return links
 
 
-def _filters() -> dict[str, str]:
-    args = request.args
+def _filters(args) -> dict[str, str]:
     return {k: args.get(k, "", type=str)[:40] for k in FILTERS}
 
 
@@ -76,8 +75,9 @@ def results(lang: str):
     if lang not in LANGS:
         abort(404)
     g.lang = lang
-    raw = request.args.get("q", "")
-    filters = _filters()
+    args = request.args  # read once: every read of request goes through a LocalProxy
+    raw = args.get("q", "")
+    filters = _filters(args)
     if filters["plan"] and registry().store(filters["plan"]) is None:
         filters["plan"] = ""  # an unknown plan filters nothing rather than failing
     if filters["plan"]:
@@ -85,7 +85,7 @@ def results(lang: str):
     store = content(filters["plan"] or None)
     error = None
     found = None
-    more = request.args.get("more") == "1"
+    more = args.get("more") == "1"
     try:
         if raw.strip() or any(filters.values()):
             found = search(raw, lang, filters, more=more)
