@@ -92,30 +92,41 @@ def build_query(text: str) -> tuple[list[Clause], list[str]]:
     boosts added: the same score as repeating it, but its postings are read once. That is most of
     the work on a large index, where every clause scores every document it matches.
     """
+    vocabulary = current_app.extensions["search_vocabulary"]
+    typed = analyse(text)
+    # Comments are searched for the words the resident typed, not for every synonym of them. An alias's
+    # clauses depend on the alias alone: worked out once per word of the vocabulary, as its analysis was.
+    parts = [(_weighted(typed, 1.0, typed=True), _shown(typed))]
+    parts += [vocabulary.analysed(alias, _alias_part) for alias in vocabulary.expand(text)]
     boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
-
-    def add(terms: Terms, boost: float, typed: bool) -> None:
-        for term in terms.zh:
-            for fname in ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh"):
-                boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
-        # Character bigrams join only the fallback query (when the words find nothing): on a large
-        # index they were a third of all postings read per query, for the weakest signal.
-        for term in terms.en:
-            for fname in ("title_en", "en", "comments_en") if typed else ("title_en", "en"):
-                boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
-        shown.extend(terms.zh)
-        shown.extend(terms.latin)
-        if terms.code:
-            boosts["code_text", terms.code] = boosts.get(("code_text", terms.code), 0.0) + 5.0
-
-    vocabulary = current_app.extensions["search_vocabulary"]
-    add(analyse(text), 1.0, typed=True)
-    # Comments are searched for the words the resident typed, not for every synonym of them.
-    for alias in expand(text):
-        add(vocabulary.analysed(alias, analyse), 0.7, typed=False)
-        shown.append(alias)
+    for weighted, words in parts:
+        for key, boost in weighted:
+            boosts[key] = boosts.get(key, 0.0) + boost
+        shown.extend(words)
     return [(fname, term, boost) for (fname, term), boost in boosts.items()], list(dict.fromkeys(s for s in shown if s))
+
+
+def _weighted(terms: Terms, boost: float, typed: bool) -> list[tuple[tuple[str, str], float]]:
+    """((field, term), boost) for each term in each field it is looked up in."""
+    zh_fields = ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh")
+    en_fields = ("title_en", "en", "comments_en") if typed else ("title_en", "en")
+    # Character bigrams join only the fallback query (when the words find nothing): on a large
+    # index they were a third of all postings read per query, for the weakest signal.
+    weighted = [((fname, term), boost) for term in terms.zh for fname in zh_fields]
+    weighted += [((fname, term), boost) for term in terms.en for fname in en_fields]
+    if terms.code:
+        weighted.append((("code_text", terms.code), 5.0))
+    return weighted
+
+
+def _shown(terms: Terms) -> list[str]:
+    return [*terms.zh, *terms.latin]
+
+
+def _alias_part(alias: str) -> tuple[list[tuple[tuple[str, str], float]], list[str]]:
+    terms = analyse(alias)
+    return _weighted(terms, 0.7, typed=False), [*_shown(terms), alias]
 
 
 def fallback_query(text: str) -> list[Clause]:
