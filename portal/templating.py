@@ -158,7 +158,8 @@ def day(value) -> str:
 # with "万平方米", or split a code a resident has to copy; tests/test_browser_line_breaks.py.
 # Each starts with a digit or the Z of a code: the lookahead lets the regex engine pass over every other
 # character at once instead of trying the four forms at each (a search snippet's piece: 4.3 → 2.5 µs).
-ONE_WORD = re.compile(r"(?=[\dZ])(?:\d[\d,.]*\s?(?:万|亿)?\s?(?:平方米|公里|米|m²|km|%|个小区|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批])"
+ONE_WORD = re.compile(r"(?=[\dZ])(?:"
+                      r"\d[\d,.]*\s?(?:万|亿)?\s?(?:平方米|公里|米|m²|km|%|个小区|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批])"
                       r"|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|ZJ-[0-9A-Z]{10})")
 
 
