@@ -8,7 +8,8 @@ Requests per second on this shared 2-core machine move by a third from one round
 change worth 5% cannot be seen in them. The number of machine instructions a request executes barely
 moves: each page is requested in-process as `python -m bench profile` does (WSGI, routing, templates,
 queries, compression; no gunicorn, no socket), under callgrind with instrumentation switched on only for
-the measured requests (after set-up and 200 warm-up requests). Instructions are not time (brotli's tight
+the measured requests (after set-up, gc.freeze() as gunicorn.conf.py does, and 200 warm-up requests;
+the process ends with os._exit, so the interpreter's shutdown is not counted). Instructions are not time (brotli's tight
 loops run more of them a nanosecond than Python does), so they compare versions of one page, not pages
 with each other. Needs Debian's `valgrind`; about a minute a page.
 Results: bench/results/instructions.json and bench/results/instructions.md.
@@ -98,8 +99,9 @@ def main(argv: list[str]) -> int:
     names = list(repos)
     lines = [f"# Instructions per request ({record['date']}, commit {record['commit']})", "",
              f"`python -m bench instructions{' --against ' + args.against if args.against else ''}`: "
-             f"{args.n} requests a page in-process under callgrind, after 200 warm-up requests; the mean of "
-             f"hash seeds 0 to {args.seeds - 1}.", "",
+             f"{args.n} requests a page in-process under callgrind, after 200 warm-up requests (the loaded "
+             f"portal frozen for the collector, as gunicorn.conf.py does; the interpreter's shutdown not counted); "
+             f"the mean of hash seeds 0 to {args.seeds - 1}.", "",
              "| page | " + " | ".join(names) + (" | change |" if len(names) == 2 else ""),
              "| --- | " + " | ".join("---:" for _ in names) + (" | ---: |" if len(names) == 2 else "")]
     for page, values in rows.items():

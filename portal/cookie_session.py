@@ -12,7 +12,9 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 class CookieSessionInterface(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        name = self.get_cookie_name(app)
+        # `in` first: MultiDict.get raises and catches an exception for a cookie not sent, every reader's case.
+        if app.secret_key and not (name in request.cookies and request.cookies[name]):
             return self.session_class()
         return super().open_session(app, request)
 

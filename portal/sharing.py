@@ -36,13 +36,14 @@ def page_addresses() -> PageAddresses:
     """The layout's addresses of this page, built together: one url_for serves the language switch, the
     hreflang links and, most of the time, the canonical address."""
     in_lang = _in_each_language()
-    host = public_root()
+    host = public_root()  # absolute_url's prefix, read once (it reads request and current_app, both LocalProxies)
     canonical = None
-    if g.get("lang"):
+    lang = g.get("lang")
+    if lang:
         same = not request.args or shown_page()[0] in QUERY_MATTERS
-        canonical = absolute_url(in_lang[g.lang]) if same else canonical_url()
-    return PageAddresses(in_lang, {lang: host + path for lang, path in in_lang.items()}, canonical,
-                         host + site_links(current_lang())["root"])
+        canonical = host + in_lang[lang] if same else canonical_url()
+    return PageAddresses(in_lang, {other: host + path for other, path in in_lang.items()}, canonical,
+                         host + site_links(lang or current_lang())["root"])
 
 
 def _in_each_language() -> dict[str, str]:

@@ -181,4 +181,8 @@ _ENGLISH = english_analyzer()
 
 
 def en_terms(text: str) -> list[str]:
-    return [t.text for t in _ENGLISH(normalize(text))]
+    text = normalize(text)
+    # Most queries are Chinese alone, and every one is looked at twice (its terms, its expansion): the
+    # analyzer's chain of generators, built for each call, found nothing there. Lower-cased, a text holds
+    # an English term exactly when it holds a letter or digit of LATIN_WORD_RE.
+    return [t.text for t in _ENGLISH(text)] if LATIN_WORD_RE.search(text) else []

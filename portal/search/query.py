@@ -92,30 +92,41 @@ def build_query(text: str) -> tuple[list[Clause], list[str]]:
     boosts added: the same score as repeating it, but its postings are read once. That is most of
     the work on a large index, where every clause scores every document it matches.
     """
+    vocabulary = current_app.extensions["search_vocabulary"]
+    typed = analyse(text)
+    # Comments are searched for the words the resident typed, not for every synonym of them. An alias's
+    # clauses depend on the alias alone: worked out once per word of the vocabulary, as its analysis was.
+    parts = [(_weighted(typed, 1.0, typed=True), _shown(typed))]
+    parts += [vocabulary.analysed(alias, _alias_part) for alias in vocabulary.expand(text)]
     boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
-
-    def add(terms: Terms, boost: float, typed: bool) -> None:
-        for term in terms.zh:
-            for fname in ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh"):
-                boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
-        # Character bigrams join only the fallback query (when the words find nothing): on a large
-        # index they were a third of all postings read per query, for the weakest signal.
-        for term in terms.en:
-            for fname in ("title_en", "en", "comments_en") if typed else ("title_en", "en"):
-                boosts[fname, term] = boosts.get((fname, term), 0.0) + boost
-        shown.extend(terms.zh)
-        shown.extend(terms.latin)
-        if terms.code:
-            boosts["code_text", terms.code] = boosts.get(("code_text", terms.code), 0.0) + 5.0
-
-    vocabulary = current_app.extensions["search_vocabulary"]
-    add(analyse(text), 1.0, typed=True)
-    # Comments are searched for the words the resident typed, not for every synonym of them.
-    for alias in expand(text):
-        add(vocabulary.analysed(alias, analyse), 0.7, typed=False)
-        shown.append(alias)
+    for weighted, words in parts:
+        for key, boost in weighted:
+            boosts[key] = boosts.get(key, 0.0) + boost
+        shown.extend(words)
     return [(fname, term, boost) for (fname, term), boost in boosts.items()], list(dict.fromkeys(s for s in shown if s))
+
+
+def _weighted(terms: Terms, boost: float, typed: bool) -> list[tuple[tuple[str, str], float]]:
+    """((field, term), boost) for each term in each field it is looked up in."""
+    zh_fields = ("title_zh", "zh", "comments_zh") if typed else ("title_zh", "zh")
+    en_fields = ("title_en", "en", "comments_en") if typed else ("title_en", "en")
+    # Character bigrams join only the fallback query (when the words find nothing): on a large
+    # index they were a third of all postings read per query, for the weakest signal.
+    weighted = [((fname, term), boost) for term in terms.zh for fname in zh_fields]
+    weighted += [((fname, term), boost) for term in terms.en for fname in en_fields]
+    if terms.code:
+        weighted.append((("code_text", terms.code), 5.0))
+    return weighted
+
+
+def _shown(terms: Terms) -> list[str]:
+    return [*terms.zh, *terms.latin]
+
+
+def _alias_part(alias: str) -> tuple[list[tuple[tuple[str, str], float]], list[str]]:
+    terms = analyse(alias)
+    return _weighted(terms, 0.7, typed=False), [*_shown(terms), alias]
 
 
 def fallback_query(text: str) -> list[Clause]:
@@ -202,9 +213,9 @@ def _without_common_comment_words(generation: Generation, clauses: list[Clause])
     return kept if kept and len(kept) < len(clauses) else clauses
 
 
-def _item_of(key: str):
+def _item_of(plans, key: str):
     plan, code = split_key(key)
-    store = registry().store(plan)
+    store = plans.store(plan)
     return store.item(code) if store is not None else None
 
 
@@ -215,7 +226,10 @@ def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) 
     except ReaderClosed:  # a commit replaced the generation while this search read from it
         generation = ranking.current()
         ranked, terms, near = _ranked(generation, text, _filter_terms(filters), limit)
-    ranked = [(key, _item_of(key), score) for key, score in ranked]
+    # registry() once, not once a hit: each read of current_app (a werkzeug LocalProxy) costs about 8,000
+    # instructions, as much as the rest of the look-up.
+    plans = registry()
+    ranked = [(key, _item_of(plans, key), score) for key, score in ranked]
     ranked = [(key, item, score) for key, item, score in ranked if item is not None]
     shown = len(ranked) if more or not text else cut_tail([score for _, _, score in ranked])
     hits = [Hit(item.code, score, item, snippet(item, terms, lang), generation.statuses.get(key, ""))
