@@ -22,26 +22,14 @@ def _admin(url: URL):
 
 
 def _make_template(base: URL) -> str:
-    from flask_migrate import upgrade
-
-    from portal import create_app
-    from portal.extensions import db
-    from portal.services.content import content, sync_items
-
-    from conftest import ROOT
+    from sqlite_support import migrate_and_load
 
     name = f"portal_tmpl_{os.getpid()}"
     with _admin(base) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
     atexit.register(_drop, base, name)
-    app = create_app({"TESTING": True, "SECRET_KEY": "template", "SEARCH_INDEX": "/nonexistent",
-                      "SQLALCHEMY_DATABASE_URI": base.set(database=name).render_as_string(hide_password=False)})
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        sync_items()
-        db.session.remove()
-        db.engine.dispose()
+    migrate_and_load(base.set(database=name).render_as_string(hide_password=False), "/nonexistent")
     return name
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 _template: list[Path] = []
 
 
-def _make_template() -> Path:
+def migrate_and_load(database_url: str, search_index: str) -> None:
+    """Brings an empty database to the newest migration and loads the content, as `make run` does."""
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -24,16 +25,20 @@ def _make_template() -> Path:
 
     from conftest import ROOT
 
-    folder = Path(tempfile.mkdtemp(prefix="portal-template-"))
-    atexit.register(shutil.rmtree, folder, True)
-    path = folder / "template.db"
-    app = create_app({"TESTING": True, "SECRET_KEY": "template", "SEARCH_INDEX": str(folder / "index"),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "template", "SEARCH_INDEX": search_index,
+                      "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         sync_items()
         db.session.remove()
         db.engine.dispose()
+
+
+def _make_template() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="portal-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "template.db"
+    migrate_and_load(f"sqlite:///{path}", str(folder / "index"))
     return path
 
 
