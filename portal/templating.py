@@ -91,12 +91,12 @@ def site_links(lang: str) -> dict[str, str]:
     return links
 
 
-def site_part(template: str) -> Markup:
+def site_part(template: str, lang: str | None = None) -> Markup:
     """A part of the layout that is the same on every page of one language and plan (the menu, the
     footer): rendered once per process, language and plan rather than on every page. Such a part may
     use only `links`, the language, the plan and settings; what depends on the address, the reader or
-    the database stays in base.html."""
-    lang = current_lang()
+    the database stays in base.html. base.html passes the page's `lang`, read already."""
+    lang = lang or current_lang()
     extensions = current_app.extensions
     key = (template, lang, g.get("plan") or extensions["portal_plans"].current, request.script_root)
     memo = extensions[PARTS_KEY]
@@ -110,17 +110,18 @@ def site_part(template: str) -> Markup:
 QUERY_SAFE = "!$'()*,/:;?@"
 
 
-def care_link(on: int) -> str:
+def care_link(on: int, lang: str | None = None) -> str:
     """The large-text switch of this page: url_for("public.care_mode", lang=..., on=on, next=<this page>),
     its fixed start built once per language (url_for on every page was about 1% of a rendered item
     page). tests/test_care_mode.py compares it with url_for's for any page address."""
-    lang = current_lang()
-    key = ("care", lang, on, request.script_root)
+    lang = lang or current_lang()
+    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    key = ("care", lang, on, req.script_root)
     memo = current_app.extensions[LINKS_KEY]
     start = memo.get(key)
     if start is None:
         start = memo[key] = url_for("public.care_mode", lang=lang, on=on)
-    return f"{start}&{urlencode((('next', request.full_path.rstrip('?')),), safe=QUERY_SAFE)}"
+    return f"{start}&{urlencode((('next', req.full_path.rstrip('?')),), safe=QUERY_SAFE)}"
 
 
 def template_globals() -> dict:
