@@ -32,10 +32,11 @@ class PageAddresses:
     site: str  # the site's own address, absolute (hreflang x-default)
 
 
-def page_addresses() -> PageAddresses:
+def page_addresses(site_root: str | None = None) -> PageAddresses:
     """The layout's addresses of this page, built together: one url_for serves the language switch, the
     hreflang links and, most of the time, the canonical address. The request, its language and the page
-    shown are read once here and passed on (each read of g or request goes through a LocalProxy)."""
+    shown are read once here and passed on (each read of g or request goes through a LocalProxy); base.html
+    passes the site's root path from its `links`."""
     lang = g.get("lang")
     shown = shown_page()
     req = request._get_current_object()
@@ -46,7 +47,7 @@ def page_addresses() -> PageAddresses:
         same = not req.args or shown[0] in QUERY_MATTERS
         canonical = host + in_lang[lang] if same else canonical_url()
     return PageAddresses(in_lang, {other: host + path for other, path in in_lang.items()}, canonical,
-                         host + site_links(lang or current_lang())["root"])
+                         host + (site_root or site_links(lang or current_lang())["root"]))
 
 
 def _in_each_language(lang: str | None, shown: tuple[str | None, dict], script_root: str) -> dict[str, str]:

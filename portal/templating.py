@@ -77,12 +77,17 @@ LINKS_KEY = "portal.site_links"
 PARTS_KEY = "portal.site_parts"
 
 
-def site_links(lang: str) -> dict[str, str]:
+def site_key(lang: str) -> tuple[str, str, str]:
+    """(language, plan, script root): what the header's and footer's links and parts depend on. Worked
+    out once a page by template_globals and passed on: each read of g, request or current_app goes
+    through a LocalProxy, a missed lookup first."""
+    return lang, g.get("plan") or current_app.extensions["portal_plans"].current, request.script_root
+
+
+def site_links(lang: str, site: tuple[str, str, str] | None = None) -> dict[str, str]:
     """Built once per language and plan rather than a dozen url_for calls on every page."""
-    extensions = current_app.extensions  # read once: every read of current_app goes through a LocalProxy
-    plan = g.get("plan") or extensions["portal_plans"].current
-    key = (lang, plan, request.script_root)
-    memo = extensions[LINKS_KEY]
+    key = site or site_key(lang)
+    memo = current_app.extensions[LINKS_KEY]
     links = memo.get(key)
     if links is None:
         links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
@@ -91,15 +96,13 @@ def site_links(lang: str) -> dict[str, str]:
     return links
 
 
-def site_part(template: str, lang: str | None = None) -> Markup:
+def site_part(template: str, site: tuple[str, str, str] | None = None) -> Markup:
     """A part of the layout that is the same on every page of one language and plan (the menu, the
     footer): rendered once per process, language and plan rather than on every page. Such a part may
     use only `links`, the language, the plan and settings; what depends on the address, the reader or
-    the database stays in base.html. base.html passes the page's `lang`, read already."""
-    lang = lang or current_lang()
-    extensions = current_app.extensions
-    key = (template, lang, g.get("plan") or extensions["portal_plans"].current, request.script_root)
-    memo = extensions[PARTS_KEY]
+    the database stays in base.html, which passes its `layout_key` (site_key), read already."""
+    key = (template, *(site or site_key(current_lang())))
+    memo = current_app.extensions[PARTS_KEY]
     part = memo.get(key)
     if part is None:
         part = memo[key] = Markup(render_template(template).strip())  # nosec B704: autoescaped template output
@@ -127,6 +130,7 @@ def care_link(on: int, lang: str | None = None) -> str:
 def template_globals() -> dict:
     lang = current_lang()
     cookies = request.cookies
+    site = site_key(lang)
     return {
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
@@ -135,7 +139,8 @@ def template_globals() -> dict:
         # Asked with `in` first: MultiDict.get raises and catches a BadRequestKeyError for a name not sent
         # (about 11,000 instructions), and most readers send no care cookie.
         "care_mode": "care" in cookies and cookies["care"] == "1",
-        "links": site_links(lang),
+        "links": site_links(lang, site),
+        "layout_key": site,
         "site_part": site_part,
         "punct": marks(lang),
     }
