@@ -79,7 +79,8 @@ def shared_state() -> tuple[str, ...]:
 
 def release_state() -> tuple[str, ...]:
     """What a part made of content alone depends on (no database data): the release and today's date."""
-    return current_app.extensions["release"], today().isoformat()
+    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    return app.extensions["release"], today(app).isoformat()
 
 
 def page_state() -> tuple[str, ...]:

@@ -75,7 +75,7 @@ def _add(query: str, lang: str, **counts: int) -> None:
         return
     app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
     pending: _Pending = app.extensions["search_log"]
-    key = (week_of(today()), lang, query)
+    key = (week_of(today(app)), lang, query)
     with pending.lock:
         row = pending.counts.setdefault(key, [0, 0, 0, 0])
         for i, name in enumerate(COUNTS):
