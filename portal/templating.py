@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
+from flask import Flask, Request, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -77,11 +77,15 @@ LINKS_KEY = "portal.site_links"
 PARTS_KEY = "portal.site_parts"
 
 
-def site_key(lang: str) -> tuple[str, str, str]:
+def site_key(lang: str, app: Flask | None = None, req: Request | None = None) -> tuple[str, str, str]:
     """(language, plan, script root): what the header's and footer's links and parts depend on. Worked
     out once a page by template_globals and passed on: each read of g, request or current_app goes
-    through a LocalProxy, a missed lookup first."""
-    return lang, g.get("plan") or current_app.extensions["portal_plans"].current, request.script_root
+    through a LocalProxy, a missed lookup first (so a caller that has the app and request passes them)."""
+    if app is None:
+        app = current_app._get_current_object()
+    if req is None:
+        req = request._get_current_object()
+    return lang, g.get("plan") or app.extensions["portal_plans"].current, req.script_root
 
 
 def site_links(lang: str, site: tuple[str, str, str] | None = None) -> dict[str, str]:
@@ -129,13 +133,15 @@ def care_link(on: int, lang: str | None = None) -> str:
 
 def template_globals() -> dict:
     lang = current_lang()
-    cookies = request.cookies
-    site = site_key(lang)
+    app = current_app._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    req = request._get_current_object()
+    cookies = req.cookies
+    site = site_key(lang, app, req)
     return {
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "langs": LANGS,
-        "asset_url": current_app.extensions[ASSETS_KEY].url,
+        "asset_url": app.extensions[ASSETS_KEY].url,
         # Asked with `in` first: MultiDict.get raises and catches a BadRequestKeyError for a name not sent
         # (about 11,000 instructions), and most readers send no care cookie.
         "care_mode": "care" in cookies and cookies["care"] == "1",
