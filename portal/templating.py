@@ -1,6 +1,7 @@
 """Template globals and filters shared by every blueprint, and content-hashed static assets."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 import re
@@ -42,8 +43,9 @@ class StaticAssets:
                 self.contents[rel] = path.read_bytes()
                 self.hashes[rel] = hashlib.sha256(self.contents[rel]).hexdigest()[:10]
 
-    def url(self, name: str) -> str:
-        key = (name, request.script_root)
+    def url(self, name: str, script_root: str | None = None) -> str:
+        """`script_root`: the request's, for a caller that has it (each read of request goes through a LocalProxy)."""
+        key = (name, request.script_root if script_root is None else script_root)
         found = self._urls.get(key)
         if found is None:
             found = self._urls[key] = self._url(name)
@@ -141,7 +143,7 @@ def template_globals() -> dict:
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "langs": LANGS,
-        "asset_url": app.extensions[ASSETS_KEY].url,
+        "asset_url": functools.partial(app.extensions[ASSETS_KEY].url, script_root=req.script_root),
         # Asked with `in` first: MultiDict.get raises and catches a BadRequestKeyError for a name not sent
         # (about 11,000 instructions), and most readers send no care cookie.
         "care_mode": "care" in cookies and cookies["care"] == "1",
