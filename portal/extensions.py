@@ -53,7 +53,8 @@ UNLIMITED_READS = frozenset({"public", "search", "api"})
 
 @limiter.request_filter
 def _unlimited_read() -> bool:
-    return request.method in ("GET", "HEAD") and request.blueprint in UNLIMITED_READS
+    req = request._get_current_object()  # read once: each read of request goes through a LocalProxy
+    return req.method in ("GET", "HEAD") and req.blueprint in UNLIMITED_READS
 
 
 class StaffLoginManager(LoginManager):

@@ -67,8 +67,9 @@ def answers_304(endpoint: str) -> bool:
 
 
 def _cacheable() -> bool:
-    return (request.method in ("GET", "HEAD") and request.endpoint is not None and answers_304(request.endpoint)
-            and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
+    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    return (req.method in ("GET", "HEAD") and req.endpoint is not None and answers_304(req.endpoint)
+            and current_app.config["SESSION_COOKIE_NAME"] not in req.cookies)
 
 
 def shared_state() -> tuple[str, ...]:
@@ -78,7 +79,8 @@ def shared_state() -> tuple[str, ...]:
 
 def release_state() -> tuple[str, ...]:
     """What a part made of content alone depends on (no database data): the release and today's date."""
-    return current_app.extensions["release"], today().isoformat()
+    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    return app.extensions["release"], today(app).isoformat()
 
 
 def page_state() -> tuple[str, ...]:
@@ -116,15 +118,16 @@ def _revalidate() -> Response | None:
 
 def _headers(response: Response) -> Response:
     etag = g.get("etag")
+    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
     # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
     if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
-        if response.status_code == 200 and request.if_none_match.star_tag:
+        if response.status_code == 200 and req.if_none_match.star_tag:
             response = Response(status=304)  # If-None-Match: * and the page exists
         response.set_etag(etag, weak=True)
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
         response.vary.add("Accept-Encoding")  # not Cookie, nor Accept-Language: see _etag
-    elif (request.method in ("GET", "HEAD") and request.blueprint in RESIDENT_BLUEPRINTS
+    elif (req.method in ("GET", "HEAD") and req.blueprint in RESIDENT_BLUEPRINTS
           and "Cache-Control" not in response.headers):
         # Search results, tracking pages, forms answered with errors, anything with a session.
         response.headers["Cache-Control"] = "private, no-cache"

@@ -1,13 +1,14 @@
 """Template globals and filters shared by every blueprint, and content-hashed static assets."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 import re
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
+from flask import Flask, Request, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -42,8 +43,9 @@ class StaticAssets:
                 self.contents[rel] = path.read_bytes()
                 self.hashes[rel] = hashlib.sha256(self.contents[rel]).hexdigest()[:10]
 
-    def url(self, name: str) -> str:
-        key = (name, request.script_root)
+    def url(self, name: str, script_root: str | None = None) -> str:
+        """`script_root`: the request's, for a caller that has it (each read of request goes through a LocalProxy)."""
+        key = (name, request.script_root if script_root is None else script_root)
         found = self._urls.get(key)
         if found is None:
             found = self._urls[key] = self._url(name)
@@ -77,12 +79,21 @@ LINKS_KEY = "portal.site_links"
 PARTS_KEY = "portal.site_parts"
 
 
-def site_links(lang: str) -> dict[str, str]:
+def site_key(lang: str, app: Flask | None = None, req: Request | None = None) -> tuple[str, str, str]:
+    """(language, plan, script root): what the header's and footer's links and parts depend on. Worked
+    out once a page by template_globals and passed on: each read of g, request or current_app goes
+    through a LocalProxy, a missed lookup first (so a caller that has the app and request passes them)."""
+    if app is None:
+        app = current_app._get_current_object()
+    if req is None:
+        req = request._get_current_object()
+    return lang, g.get("plan") or app.extensions["portal_plans"].current, req.script_root
+
+
+def site_links(lang: str, site: tuple[str, str, str] | None = None) -> dict[str, str]:
     """Built once per language and plan rather than a dozen url_for calls on every page."""
-    extensions = current_app.extensions  # read once: every read of current_app goes through a LocalProxy
-    plan = g.get("plan") or extensions["portal_plans"].current
-    key = (lang, plan, request.script_root)
-    memo = extensions[LINKS_KEY]
+    key = site or site_key(lang)
+    memo = current_app.extensions[LINKS_KEY]
     links = memo.get(key)
     if links is None:
         links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
@@ -91,15 +102,13 @@ def site_links(lang: str) -> dict[str, str]:
     return links
 
 
-def site_part(template: str) -> Markup:
+def site_part(template: str, site: tuple[str, str, str] | None = None) -> Markup:
     """A part of the layout that is the same on every page of one language and plan (the menu, the
     footer): rendered once per process, language and plan rather than on every page. Such a part may
     use only `links`, the language, the plan and settings; what depends on the address, the reader or
-    the database stays in base.html."""
-    lang = current_lang()
-    extensions = current_app.extensions
-    key = (template, lang, g.get("plan") or extensions["portal_plans"].current, request.script_root)
-    memo = extensions[PARTS_KEY]
+    the database stays in base.html, which passes its `layout_key` (site_key), read already."""
+    key = (template, *(site or site_key(current_lang())))
+    memo = current_app.extensions[PARTS_KEY]
     part = memo.get(key)
     if part is None:
         part = memo[key] = Markup(render_template(template).strip())  # nosec B704: autoescaped template output
@@ -110,31 +119,36 @@ def site_part(template: str) -> Markup:
 QUERY_SAFE = "!$'()*,/:;?@"
 
 
-def care_link(on: int) -> str:
+def care_link(on: int, lang: str | None = None) -> str:
     """The large-text switch of this page: url_for("public.care_mode", lang=..., on=on, next=<this page>),
     its fixed start built once per language (url_for on every page was about 1% of a rendered item
     page). tests/test_care_mode.py compares it with url_for's for any page address."""
-    lang = current_lang()
-    key = ("care", lang, on, request.script_root)
+    lang = lang or current_lang()
+    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    key = ("care", lang, on, req.script_root)
     memo = current_app.extensions[LINKS_KEY]
     start = memo.get(key)
     if start is None:
         start = memo[key] = url_for("public.care_mode", lang=lang, on=on)
-    return f"{start}&{urlencode((('next', request.full_path.rstrip('?')),), safe=QUERY_SAFE)}"
+    return f"{start}&{urlencode((('next', req.full_path.rstrip('?')),), safe=QUERY_SAFE)}"
 
 
 def template_globals() -> dict:
     lang = current_lang()
-    cookies = request.cookies
+    app = current_app._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    req = request._get_current_object()
+    cookies = req.cookies
+    site = site_key(lang, app, req)
     return {
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "langs": LANGS,
-        "asset_url": current_app.extensions[ASSETS_KEY].url,
+        "asset_url": functools.partial(app.extensions[ASSETS_KEY].url, script_root=req.script_root),
         # Asked with `in` first: MultiDict.get raises and catches a BadRequestKeyError for a name not sent
         # (about 11,000 instructions), and most readers send no care cookie.
         "care_mode": "care" in cookies and cookies["care"] == "1",
-        "links": site_links(lang),
+        "links": site_links(lang, site),
+        "layout_key": site,
         "site_part": site_part,
         "punct": marks(lang),
     }

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, tuple_
 from whoosh import index as whoosh_index
@@ -114,9 +114,10 @@ def _root() -> Path:
     return Path(current_app.config["SEARCH_INDEX"])
 
 
-def current_path() -> str:
-    """Where `current` is, as a string: a search checks it on every request, where pathlib costs more."""
-    return os.path.join(current_app.config["SEARCH_INDEX"], "current")
+def current_path(app: Flask | None = None) -> str:
+    """Where `current` is, as a string: a search checks it on every request, where pathlib costs more.
+    `app`: the application, for a caller that has it already (each read of current_app goes through a LocalProxy)."""
+    return os.path.join((app or current_app).config["SEARCH_INDEX"], "current")
 
 
 def current_dir() -> Path:
@@ -470,8 +471,9 @@ def refresh_if_stale() -> list[str] | None:
     nodes sharing the database (or a restored backup) are caught here: the items whose signature
     moved are re-indexed. Returns the codes re-indexed, [] when current, None when not checked.
     """
-    interval = float(current_app.config.get("SEARCH_REFRESH_SECONDS", 10))
-    state = _state()
+    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    interval = float(app.config.get("SEARCH_REFRESH_SECONDS", 10))
+    state: IndexState = app.extensions[STATE_KEY]
     now = time.monotonic()
     with state.check_lock:
         if now - state.checked_at < interval:

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from math import log
 from pathlib import Path
 
+from flask import current_app
 from whoosh.index import TOC
 from whoosh.reading import ReaderClosed
 from whoosh.scoring import BM25F, bm25
 
-from .index import _open, _state, current_path, open_index
+from .index import STATE_KEY, IndexState, _open, current_path, open_index
 
 # (field, term) entries kept per generation, oldest dropped first: a bound for a very large index.
 MAX_TERMS = 50_000
@@ -146,17 +147,16 @@ def _toc(path: str, generation: int) -> str:
     return os.path.join(path, TOC._filename("MAIN", generation))
 
 
-def _still_serving(held: Generation) -> bool:
+def _still_serving(held: Generation, current: str) -> bool:
     """Whether a search should still read `held`: same process (a generation opened before gunicorn forks
     must not have its files read by several workers), same build directory, no commit since. A commit
     writes the next generation's table of contents and then deletes the older ones
     (whoosh.index.clean_files), so `held` is the latest while its own file exists and the next does
     not. Three system calls; listing the directory, as Whoosh does to find the latest, took 0.14-0.18 ms
-    of a search in-process."""
+    of a search in-process. `current`: current_path(), read by the caller."""
     pid, path, generation = held.where
     if pid != os.getpid():
         return False
-    current = current_path()
     moved = held.link is None or _link(current) != held.link  # the symlink's text, else where it resolves
     if moved and os.path.realpath(current) != path:
         return False
@@ -166,13 +166,15 @@ def _still_serving(held: Generation) -> bool:
 def current() -> Generation:
     """The generation `current` points to now: a commit another thread or worker made is seen at once
     (and the generation it replaces closed)."""
-    state = _state()
+    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    state: IndexState = app.extensions[STATE_KEY]
+    current = current_path(app)
     held = state.generation
-    if held is not None and _still_serving(held):
+    if held is not None and _still_serving(held, current):
         return held
     with state.generation_lock:
         held = state.generation
-        if held is not None and _still_serving(held):
+        if held is not None and _still_serving(held, current):
             return held
         fresh = state.generation = _load()
     if held is not None:

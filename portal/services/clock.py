@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Flask, current_app
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def today() -> date:
-    fixed = current_app.config.get("PORTAL_TODAY")
+def today(app: Flask | None = None) -> date:
+    """`app`: the application, for a caller that has it already (each read of current_app goes through a LocalProxy)."""
+    fixed = (app or current_app).config.get("PORTAL_TODAY")
     if fixed:
         return date.fromisoformat(fixed)
     return datetime.now(SHANGHAI).date()

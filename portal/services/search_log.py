@@ -73,14 +73,15 @@ def _add(query: str, lang: str, **counts: int) -> None:
     query = mask_personal_data((query or "").strip())[:200]
     if not query:
         return
-    pending: _Pending = current_app.extensions["search_log"]
-    key = (week_of(today()), lang, query)
+    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    pending: _Pending = app.extensions["search_log"]
+    key = (week_of(today(app)), lang, query)
     with pending.lock:
         row = pending.counts.setdefault(key, [0, 0, 0, 0])
         for i, name in enumerate(COUNTS):
             row[i] += counts.get(name, 0)
         due = (len(pending.counts) >= MAX_PENDING or time.monotonic() - pending.flushed_at
-               >= float(current_app.config.get("SEARCH_LOG_FLUSH_SECONDS", 30)))
+               >= float(app.config.get("SEARCH_LOG_FLUSH_SECONDS", 30)))
     if due:
         _flush_in_background(pending)
 
