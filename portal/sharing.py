@@ -55,7 +55,8 @@ def _in_each_language(lang: str | None, shown: tuple[str | None, dict], script_r
     part of the path, so the other language's address is this one's with the language swapped, rather
     than a second url_for (tests/test_sharing.py checks every public page against url_in)."""
     if not (shown[0] and lang):
-        return {other: url_in(other) for other in LANGS}
+        # No page in a language (a page not found): url_in gives each language's home page, built once.
+        return {other: site_links(other)["home"] for other in LANGS}
     here = page_path(shown, lang, lang=lang)  # url_in(lang), from what was read already
     prefix = f"{script_root}/{lang}"
     rest = here[len(prefix):]

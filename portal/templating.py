@@ -99,6 +99,7 @@ def site_links(lang: str, site: tuple[str, str, str] | None = None) -> dict[str,
         links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
         links["api"] = url_for("api.openapi", lang=None)
         links["root"] = url_for("public.root")
+        links["feed_no_lang"] = url_for("public.feed")  # the layout's feed link on a page with no language
     return links
 
 

@@ -13,7 +13,7 @@ from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
 from ..services.status import statuses_by_key
-from ..templating import QUERY_SAFE
+from ..templating import QUERY_SAFE, site_links
 from . import api_bp, bp
 from .page import filter_form, hit_lines
 from .query import FILTERS, MAX_QUERY, QueryError, search
@@ -32,6 +32,12 @@ def _error_message(code: str) -> str:
         "nothing_searchable": _("Your search has no words we can look for. Please type a word such as “lift” or “加梯”."),
         "empty": _("Please type what you are looking for."),
     }.get(code, _("Your search could not be read."))
+
+
+def search_address(search_page: str, words: str) -> str:
+    """A search for `words`, as url_for("search.results", lang=..., q=words) writes it, from the search
+    page's address (the layout's `links.search`): one url_for a page rather than one per suggestion."""
+    return f"{search_page}?{urlencode((('q', words),), safe=QUERY_SAFE)}"
 
 
 def go_query(query: str, plan: str) -> str:
@@ -64,6 +70,12 @@ def _per_code(endpoint: str, hits, with_plan: bool, **values) -> dict[tuple[str,
             prefix = prefixes[plan] = first[:-len(code)]
         links[plan, code] = prefix + code
     return links
+
+
+def _suggestions(store, lang: str) -> list[tuple[str, str]]:
+    """The searches offered when nothing matched (or nothing was asked), each with its address."""
+    page = site_links(lang)["search"]
+    return [(words, search_address(page, words)) for words in store.suggestions.get(lang)]
 
 
 def _filters(args: dict[str, str]) -> dict[str, str]:
@@ -101,7 +113,7 @@ def results(lang: str):
         "search/results.html", q=raw[:200], found=found, error=error, filters=filters,
         filter_form=filter_form(store, lang, filters), hit_lines=hit_lines(found.hits, lang) if found else {},
         hit_links=_hit_links(found, lang, words) if found else {},
-        suggestions=store.suggestions.get(lang),
+        suggestions=_suggestions(store, lang) if not (found and found.hits) else [],
         more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v})
         if found and found.more else None,
     ), status
