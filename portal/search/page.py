@@ -11,6 +11,7 @@ search needs no database at all and answers while it is down.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Flask, current_app, get_template_attribute, render_template
 from flask_babel import gettext
@@ -25,6 +26,7 @@ from ..templating import month_label
 
 KEY = "portal.search_filter_options"
 Choices = tuple[tuple[str, str], ...]  # (value, label)
+FILTER_NAMES = ("area", "office", "month", "status", "place")
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,17 @@ class FilterOptions:
     status: Choices
     place: Choices
 
+    @cached_property
+    def values(self) -> dict[str, frozenset[str]]:
+        """Each filter's values, gathered once per plan and language rather than on every search."""
+        return {name: frozenset(value for value, _ in getattr(self, name)) for name in FILTER_NAMES}
+
     def shown(self, filters: dict[str, str]) -> dict[str, str]:
         """The filter values the form shows selected: a value that is none of the choices selects nothing
         (the plan comes checked by the view)."""
+        values = self.values
         return {"plan": filters.get("plan", ""), **{
-            name: filters[name] if filters.get(name) in {value for value, _ in getattr(self, name)} else ""
-            for name in ("area", "office", "month", "status", "place")}}
+            name: filters[name] if filters.get(name) in values[name] else "" for name in FILTER_NAMES}}
 
 
 def init_app(app: Flask) -> None:
