@@ -10,7 +10,7 @@ keyword arguments, and escaped when autoescaping is on.
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -41,12 +41,15 @@ def _bind(translations) -> dict:
 
 
 def bound_gettext() -> dict:
-    translations = get_translations()
+    # One set of functions per locale (there are two), made on first use and kept. Keyed on the locale
+    # rather than on get_translations(), which builds the catalogue's name from the locale on every
+    # render (about 40 Python calls a page); the catalogue is Flask-Babel's for that locale in the
+    # app's one domain, and force_locale (mails, the API's errors) gives a locale of its own.
+    locale = get_locale()
     bound = current_app.extensions[KEY]
-    # One set of functions per catalogue (there are two), made on first use and kept.
-    callables = bound.get(translations)
+    callables = bound.get(locale)
     if callables is None:
-        callables = bound[translations] = _bind(translations)
+        callables = bound[locale] = _bind(get_translations())
     return callables
 
 
