@@ -142,6 +142,9 @@ def template_globals() -> dict:
     site = site_key(lang, app, req)
     return {
         "lang": lang,
+        # The language of a page under /<lang>/ (None elsewhere, as on a page not found): g read once
+        # here rather than three times by the layout (each read of g goes through a LocalProxy).
+        "page_lang": g.get("lang"),
         "other_lang": "en" if lang == "zh" else "zh",
         "langs": LANGS,
         "asset_url": functools.partial(app.extensions[ASSETS_KEY].url, script_root=req.script_root),
