@@ -11,6 +11,8 @@ from flask import g, request, url_for
 from flask_babel import force_locale, gettext, ngettext
 from werkzeug.routing import BaseConverter, Rule
 
+from .han import HAN
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -88,7 +90,7 @@ def current_lang() -> str:
 
 # A Han character is about a syllable, as a short English word is: counting Latin letters instead would let one
 # "APP" in a Chinese sentence outweigh half of it.
-HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+HAN_RE = re.compile(f"[{HAN}]")
 LATIN_WORD_RE = re.compile("[A-Za-z\u00c0-\u024f]+")
 
 

@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection
 
+from ..han import CJK_PUNCTUATION, HAN
 from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
@@ -25,11 +26,10 @@ _RADICAL_SUPPLEMENT = str.maketrans(
 # (found with Noto Sans CJK through Chromium: 户 comes back as 戶). Applied to PDF text only.
 _PDF_VARIANTS = str.maketrans({"戶": "户", "戸": "户"})
 # Chinese text quotes with “” ‘’: a justified PDF line can give stray spaces around them too.
-_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
+_CJK = f"{HAN}{CJK_PUNCTUATION}“”‘’"
 # "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
-_IDEOGRAPH = r"\u3400-\u9fff\uf900-\ufaff"
-_SPACE_IN_CLAUSE = re.compile(rf"(?<![{_IDEOGRAPH}])[ \t\u00a0]+|[ \t\u00a0]+(?![{_IDEOGRAPH}])")
+_SPACE_IN_CLAUSE = re.compile(rf"(?<![{HAN}])[ \t\u00a0]+|[ \t\u00a0]+(?![{HAN}])")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[［【〔]\s*([0-9]{4})\s*[\]］】〕]\s*([0-9]+)\s*号")
 # Page numbers as printed: "- 3 -", "— 3 —", "3", "第3页", "第 3 页 共 5 页", "3/5".
 PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,3}|\s*共\s*[0-9]{1,3}\s*页)?[-－—–\s]*$")
@@ -76,7 +76,7 @@ def _clean_line(line: str, offices: Collection[str] = ()) -> str:
 
 
 # Names one space apart in a clause, as a PDF gives a letter-spaced name: 城 运 办 综 合 行 政 执 法 队.
-_SPACED_RUN = re.compile(rf"[{_IDEOGRAPH}（）()]+(?:[ \t\u00a0]+[{_IDEOGRAPH}（）()]+)+")
+_SPACED_RUN = re.compile(rf"[{HAN}（）()]+(?:[ \t\u00a0]+[{HAN}（）()]+)+")
 
 
 def _join_spaced(run: str, offices: Collection[str]) -> str:

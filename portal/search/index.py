@@ -34,7 +34,7 @@ from ..states import ModerationState
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"  # bump when the fields or what the analyzers keep change: a node then rebuilds
 PROGRESS_EVERY = 500
 MAX_SEGMENTS = 10  # per-item updates leave small segments; more than this and they are merged
 # A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
