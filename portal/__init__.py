@@ -7,7 +7,7 @@ from flask import Flask, g
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, migrate
-from .jinja_environment import PortalFlask
+from .app_class import PortalFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
