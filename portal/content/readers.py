@@ -7,7 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from flask_babel import gettext
+from babel.units import format_unit
+from flask_babel import get_locale, gettext
 
 from ..config import NOTICE_MAX_BYTES
 from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
@@ -26,7 +27,7 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tup
     if size > max_bytes:
         raise NoticeReadError(gettext(
             "%(file)s is %(size)s, larger than the %(limit)s a notice may be (PORTAL_NOTICE_MAX_BYTES): "
-            "check that this is the notice", file=path.name, size=_megabytes(size), limit=_megabytes(max_bytes)))
+            "check that this is the notice", file=path.name, size=human_size(size), limit=human_size(max_bytes)))
     suffix = path.suffix.lower()
     if suffix in (".txt", ".docx", ".pdf"):
         # A file renamed by hand keeps its bytes: a .docx is a zip archive, a PDF says so first.
@@ -46,8 +47,12 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tup
                                   suffix=suffix))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):,.1f} MB"
+def human_size(size: int) -> str:
+    """A file's size as the clerk's language writes it: whole kilobytes below a megabyte ("850 kB"), else
+    megabytes to a tenth ("20 MB", "20.5 MB"). Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES is usually set."""
+    if size < 1024 * 1024:
+        return format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=get_locale())
+    return format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=get_locale())
 
 
 def _read_txt(path: Path) -> str:
