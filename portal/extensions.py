@@ -53,7 +53,7 @@ UNLIMITED_READS = frozenset({"public", "search", "api"})
 
 @limiter.request_filter
 def _unlimited_read() -> bool:
-    req = request._get_current_object()  # read once: each read of request goes through a LocalProxy
+    req = request._get_current_object()  # proxies read once: docs/architecture.md
     return req.method in ("GET", "HEAD") and req.blueprint in UNLIMITED_READS
 
 

@@ -67,7 +67,7 @@ def answers_304(endpoint: str) -> bool:
 
 
 def _cacheable() -> bool:
-    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    req = request._get_current_object()  # proxies read once: docs/architecture.md
     return (req.method in ("GET", "HEAD") and req.endpoint is not None and answers_304(req.endpoint)
             and current_app.config["SESSION_COOKIE_NAME"] not in req.cookies)
 
@@ -79,7 +79,7 @@ def shared_state() -> tuple[str, ...]:
 
 def release_state() -> tuple[str, ...]:
     """What a part made of content alone depends on (no database data): the release and today's date."""
-    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    app = current_app._get_current_object()  # proxies read once: docs/architecture.md
     return app.extensions["release"], today(app).isoformat()
 
 
@@ -118,7 +118,7 @@ def _revalidate() -> Response | None:
 
 def _headers(response: Response) -> Response:
     etag = g.get("etag")
-    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    req = request._get_current_object()  # proxies read once: docs/architecture.md
     # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
     if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
         if response.status_code == 200 and req.if_none_match.star_tag:

@@ -471,7 +471,7 @@ def refresh_if_stale() -> list[str] | None:
     nodes sharing the database (or a restored backup) are caught here: the items whose signature
     moved are re-indexed. Returns the codes re-indexed, [] when current, None when not checked.
     """
-    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    app = current_app._get_current_object()  # proxies read once: docs/architecture.md
     interval = float(app.config.get("SEARCH_REFRESH_SECONDS", 10))
     state: IndexState = app.extensions[STATE_KEY]
     now = time.monotonic()
