@@ -990,3 +990,27 @@ def test_letter_spaced_office_names_from_a_pdf_are_joined_only_into_known_office
     assert _items(planned)["1.1.2"][:2] == (["城运办", "综合行政执法队"], [])
     assert _items(planned)["2.1"][:2] == EXPECTED_2025["2.1"][:2]
     assert _items(planned)["3.1.2"][0] == ["绿", "化", "新", "办"] and planned.unknown_offices == ["办", "化", "新", "绿"]
+
+
+def test_letter_spaced_clause_key_words_from_a_pdf_are_joined_into_the_key_words_only(content, tmp_path):
+    """A PDF text layer letter-spaces a clause's key words as it does office names: “（责 任 部 门：城 运 办
+    综 合 行 政 执 法 队；时 间 节 点：长 期 坚 持）”. Not seen as a clause, the line's spaces all went, the two
+    offices ran into one unknown office. Only the key words the parser looks for are joined; the offices are
+    then joined the careful way, into known offices only."""
+    def spaced(words: str) -> str:
+        return " ".join(words)
+
+    body = NOTICE_2025
+    for key in ("责任部门", "牵头单位", "配合单位", "时间节点", "完成时限"):
+        body = body.replace(f"{key}：", f"{spaced(key)} ：")
+    body = body.replace("（责任部门：", "（ 责任部门：").replace("牵 头 单 位", "牵头 单位").replace(
+        "城运办、综合行政执法队；", "城 运 办 综 合 行 政 执 法 队；").replace("长期坚持", "长 期 坚 持")
+    assert "责 任 部 门 ：城 运 办 综 合" in body and "时 间 节 点 ：第三季度" in body and "完 成 时 限" in body
+    source = tmp_path / "notice.txt"
+    source.write_text(body, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.unknown_offices == []
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    # Partly spaced key words are joined too; the work point's own text reads as it did.
+    assert normalise("1．核 对 责 任 部 门 名 单。（责 任 部 门：城 运 办；时 间 节 点：9月）", offices={"城运办"}
+                     ).strip() == "1．核对责任部门名单。（责任部门：城运办；时间节点：9月）"

@@ -10,7 +10,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection
 
-from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
+from .parser import CLAUSE_KEYS, CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -60,8 +60,14 @@ def standard_characters(text: str) -> str:
     return text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
 
 
+# A clause's key words letter-spaced, as a PDF text layer gives them: 责 任 部 门, 时 间 节 点. Only these words
+# are joined, so that the line is seen as holding a clause and its offices are read the careful way below.
+_SPACED_KEY = re.compile("|".join(r"[ \t\u00a0]*".join(key) for key in CLAUSE_KEYS))  # 责任 部门 too
+
+
 def _clean_line(line: str, offices: Collection[str] = ()) -> str:
     line = line.strip().replace("\u3000", " ")
+    line = _SPACED_KEY.sub(lambda m: re.sub(r"\s+", "", m.group()), line)
     clause = CLAUSE_START_RE.search(line)
     if clause:
         # In a clause a space between two names separates offices (城运办 城建中心); only the others go.

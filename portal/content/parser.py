@@ -24,9 +24,13 @@ SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[�
 FIRST_SUBSECTION_RE = re.compile(r"[（(]\s*一\s*[）)]\s*\S")
 # 1. 1．1、 and, where a notice numbers its third level as the fourth usually is, （1）.
 ITEM_RE = re.compile(r"^(?:(?P<number>[0-9０-９]{1,2})\s*[.．、]|[（(]\s*(?P<bracketed>[0-9０-９]{1,2})\s*[）)])\s*(?P<text>.*)$")
-_OFFICES_KEY = r"(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)"
-_SUPPORT_KEY = r"配合(?:单位|部门)"
-_WHEN_KEY = r"(?:时间节点|完成时限|完成时间)"
+OFFICES_KEYS = ("责任部门", "牵头单位", "牵头部门", "责任单位", "主责部门")
+SUPPORT_KEYS = ("配合单位", "配合部门")
+WHEN_KEYS = ("时间节点", "完成时限", "完成时间")
+CLAUSE_KEYS = OFFICES_KEYS + SUPPORT_KEYS + WHEN_KEYS  # the key words a clause is read by, and no others
+_OFFICES_KEY = f"(?:{'|'.join(OFFICES_KEYS)})"
+_SUPPORT_KEY = f"(?:{'|'.join(SUPPORT_KEYS)})"
+_WHEN_KEY = f"(?:{'|'.join(WHEN_KEYS)})"
 CLAUSE_START_RE = re.compile(rf"[（(]\s*(?:{_OFFICES_KEY}|{_WHEN_KEY})")
 CLAUSE_RE = re.compile(
     rf"[（(]\s*{_OFFICES_KEY}\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
