@@ -68,6 +68,8 @@ WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及|至|到)\s*")
 WHEN_ALL_YEAR = ("全年",)
 WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进", "长期坚持", "长期", "常态化", "持续", "持续开展", "长效推进")
 WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
+# A figure with a unit: a work point's target (300余家, 3.5万平方米).
+FIGURE_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*|\s+")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
