@@ -1058,3 +1058,77 @@ def test_the_import_command_names_the_text_box_it_left_out(content, tmp_path, ap
         args=["plans", "import", str(source), "--slug", SLUG])
     assert result.exit_code == 0, result.output
     assert "text boxes left out as not part of the notice" in result.output and "“张江镇人民政府”" in result.output
+
+
+def _png() -> bytes:
+    """A 1×1 grey PNG, for python-docx's add_picture."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+def _rezipped(source: Path, dest: Path, swollen: str, megabytes: int) -> Path:
+    """`source` with member `swollen` replaced by `megabytes` MB of zeros: deflated, a few hundred KB."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != swollen:
+                new.writestr(info, old.read(info))
+                continue
+            with new.open(swollen, "w") as out:
+                if swollen.endswith(".xml"):  # still a document.xml: the notice, then whitespace in the body
+                    data = old.read(info)
+                    end = data.rindex(b"</w:body>")
+                    out.write(data[:end])
+                    for _ in range(megabytes):
+                        out.write(b" " * (1024 * 1024))
+                    out.write(data[end:])
+                else:
+                    for _ in range(megabytes):
+                        out.write(bytes(1024 * 1024))
+    return dest
+
+
+def test_a_docx_whose_text_unzips_to_more_than_the_limit_is_refused_saying_the_sizes(content, tmp_path):
+    """A .docx is a zip: a file of a few hundred KB whose document.xml unzips to 60 MB (a zip bomb) passed
+    the file size cap and was unzipped whole by python-docx, then parsed into memory many times its size.
+    The zip's own directory says the sizes: the import refuses before unzipping a byte of it."""
+    from portal.content.readers import NoticeReadError
+
+    source = _rezipped(_docx_of(NOTICE_2025, tmp_path / "plain.docx"), tmp_path / "notice.docx",
+                       "word/document.xml", 60)
+    assert source.stat().st_size < 1024 * 1024
+    with pytest.raises(NoticeReadError, match=r"notice.docx: unzipped, .* 60\.\d MB .*word/document.xml.* 50\.0 MB"):
+        import_notice(source, SLUG, content, dry_run=True)
+
+
+def test_a_docx_with_a_huge_picture_imports_without_unzipping_the_picture(content, tmp_path, monkeypatch):
+    """A scan or photo pasted into the notice (a seal as a picture) holds no text: python-docx unzipped every
+    picture into memory all the same. Pictures are now not unzipped at all, and do not count against the limit."""
+    import io
+    import zipfile
+
+    def with_picture(paragraph):
+        paragraph.add_run().add_picture(io.BytesIO(_png()))
+
+    plain = _docx_of(NOTICE_2025, tmp_path / "plain.docx", with_picture)
+    media = [n for n in zipfile.ZipFile(plain).namelist() if n.startswith("word/media/")]
+    assert len(media) == 1
+    source = _rezipped(plain, tmp_path / "notice.docx", media[0], 80)
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, mode="r", *args, **kwargs):
+        if mode == "r" and self.filename == str(source):  # the file itself, not a copy in memory
+            opened.append(getattr(name, "filename", name))
+        return real_open(self, name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    assert "word/document.xml" in opened and media[0] not in opened

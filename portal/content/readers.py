@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
 from flask_babel import gettext
 
-from ..config import NOTICE_MAX_BYTES
+from ..config import NOTICE_MAX_BYTES, NOTICE_MAX_UNZIPPED_BYTES
 from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
 from .parser import CLAUSE_KEYS, FIGURE_RE, ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
 
@@ -64,12 +66,14 @@ def _read_txt(path: Path) -> str:
     raise NoticeReadError(gettext("%(file)s: neither UTF-8 nor GB18030 text", file=path.name))
 
 
-def _read_docx(path: Path, ignored: list[str]) -> str:
+def _read_docx(path: Path, ignored: list[str], max_unzipped: int = NOTICE_MAX_UNZIPPED_BYTES) -> str:
     import docx  # python-docx; page headers and footers live outside the body and are not read
     from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(_text_parts(path, max_unzipped))
+    except NoticeReadError:
+        raise
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
     tables = (Table(t, document) for t in document.element.body.xpath(".//w:tbl"))  # in content controls too
@@ -137,6 +141,59 @@ def _could_be_notice_text(text: str) -> bool:
     return (len(re.sub(r"\s", "", text)) > _SHORT_BOX or bool(_CLAUSE_KEY_RE.search(text) or FIGURE_RE.search(text))
             or any(ITEM_RE.match(line) or SECTION_RE.match(line) or SUBSECTION_RE.match(line) for line in lines)
             or any(mark in text for mark in "。；;！？"))
+
+
+# Parts that hold no text the reader reads (pictures, fonts, embedded files): python-docx loads every
+# part a relationship names, these whole into memory too, so they are handed over empty instead.
+_NOT_TEXT = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".jxr",
+             ".svg", ".ico", ".bin", ".odttf", ".ttf", ".otf", ".fntdata", ".xlsx", ".xls", ".docx", ".doc", ".pptx",
+             ".ppt", ".vsdx", ".pdf", ".mp3", ".mp4", ".wav", ".avi", ".wmv")
+
+
+def _text_parts(path: Path, limit: int) -> io.BytesIO:
+    """The .docx with only the parts read for text unzipped, into an uncompressed copy for python-docx.
+    The zip's directory says how large each part unzips: over `limit` together, the file is refused before
+    any is unzipped. Each is read in chunks and counted, so a directory that understates a size is caught too."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
+    with archive:
+        parts = [archive.getinfo(name) for name in dict.fromkeys(archive.namelist()) if not name.endswith("/")]
+        read = [p for p in parts if not p.filename.lower().endswith(_NOT_TEXT)]
+        declared = sum(p.file_size for p in read)
+        if declared > limit:
+            raise _too_large(path, read, declared, limit)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+            total = 0
+            for part in parts:
+                if part.filename.lower().endswith(_NOT_TEXT):
+                    copy.writestr(part.filename, b"")
+                    continue
+                chunks = []
+                try:
+                    with archive.open(part) as f:
+                        while chunk := f.read(1024 * 1024):
+                            total += len(chunk)
+                            if total > limit:
+                                raise _too_large(path, read, total, limit)
+                            chunks.append(chunk)
+                except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
+                    raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name,
+                                                  why=exc)) from None
+                copy.writestr(part.filename, b"".join(chunks))
+    out.seek(0)
+    return out
+
+
+def _too_large(path: Path, parts: list[zipfile.ZipInfo], size: int, limit: int) -> NoticeReadError:
+    largest = max(parts, key=lambda p: p.file_size)
+    return NoticeReadError(gettext(
+        "%(file)s: unzipped, the parts of the .docx that hold its text come to %(size)s (%(part)s alone "
+        "%(part_size)s), more than the %(limit)s a notice's text takes: check that this is the notice, or save "
+        "it from Word as PDF or plain text (.txt) and import that.", file=path.name, size=_megabytes(size),
+        part=largest.filename, part_size=_megabytes(largest.file_size), limit=_megabytes(limit)))
 
 
 def _shortened(text: str) -> str:
