@@ -1132,3 +1132,34 @@ def test_a_docx_with_a_huge_picture_imports_without_unzipping_the_picture(conten
     planned, _ = import_notice(source, SLUG, content, dry_run=True)
     assert planned.problems == [] and {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
     assert "word/document.xml" in opened and media[0] not in opened
+
+
+def test_a_pdf_with_letter_spaced_clause_key_words_and_offices_imports_its_offices_and_deadlines(content, tmp_path):
+    """The same from a real text layer: key words and offices letter-spaced by the layout (CSS letter-spacing
+    as a typesetter's 字距), which pdfminer gives back one space apart."""
+    import re
+
+    from test_plans_import import _chromium_pdf
+
+    spaced = re.sub(r"(责任部门|牵头单位|配合单位|时间节点|完成时限|城运办|综合行政执法队|城建中心|经发办|社建办)",
+                    r'<span class="spaced">\1</span>', NOTICE_2025)
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in spaced.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",'
+            "sans-serif}p{margin:0 0 1em}.spaced{letter-spacing:0.6em}</style><body>" + paragraphs + "</body></html>")
+    pdf = _chromium_pdf(html, tmp_path)
+    from portal.content.readers import read_notice_file
+    assert "（责 任 部 " in read_notice_file(pdf)[0]  # 门 may come as the radical ⻔, which normalise maps
+    planned, _ = import_notice(pdf, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.unknown_offices == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+
+
+def test_a_clause_wrapped_onto_a_second_line_is_cleaned_as_a_clause(content):
+    """Where a clause runs onto the next line, that line was cleaned alone, as text outside a clause: the space
+    between two offices went (城建中心经发办, an unknown office), and a letter-spaced key word or office cut by
+    the wrap (完 成 / 时 限) was never joined. The joined line is cleaned again as one."""
+    offices = {"城运办", "城建中心", "经发办", "综合行政执法队"}
+    assert normalise("1．任务。（责任部门：城运办\n城建中心 经发办；时间节点：9月）", offices=offices).strip() == \
+        "1．任务。（责任部门：城运办城建中心 经发办；时间节点：9月）"
+    assert normalise("1．任务。（责 任 部 门：综 合 行 政 执\n法 队；完 成\n时 限：9月）", offices=offices).strip() == \
+        "1．任务。（责任部门：综合行政执法队；完成时限：9月）"

@@ -43,13 +43,15 @@ def normalise(text: str, from_pdf: bool = False, offices: Collection[str] = ()) 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = standard_characters(text)
     lines: list[str] = []
+    raw_lines: list[str] = []  # as read, to clean again where lines are joined
     breaks: list[bool] = []  # the line opens a page: a form feed (pdftotext's page break) stands before it
     for raw in text.split("\n"):
         for n, part in enumerate(raw.split("\f")):
             lines.append(_clean_line(part, offices))
+            raw_lines.append(part)
             breaks.append(n > 0)
     lines = _drop_running_lines(lines, breaks)
-    lines = _join_open_brackets(lines)
+    lines = _join_open_brackets(lines, raw_lines, offices)
     if from_pdf:
         lines = [line.translate(_PDF_VARIANTS) for line in lines]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -138,24 +140,21 @@ def _head_lines_inside_sentences(lines: list[str], edges: set[int]) -> set[int]:
     return found
 
 
-def _join_into(lines: list[str], should_join) -> list[str]:
-    """Join each line onto the last non-blank one when should_join(previous, line); leave a blank in its place."""
+def _join_open_brackets(lines: list[str], raw_lines: list[str], offices: Collection[str] = ()) -> list[str]:
+    """A title or clause cut inside 《…》 or （…） continues on the next line; a blank is left in its place.
+    The joined line is cleaned again as one: its second part, cleaned alone, was taken for text outside a
+    clause (its letter-spaced 时 限 or 法 队, or the space between two offices, all lost)."""
     out = list(lines)
-    last = None
+    last, parts = None, {}
     for n, line in enumerate(out):
         if not line:
             continue
-        if last is not None and should_join(out[last], line):
-            out[last] += line
+        prev = out[last] if last is not None else ""
+        if prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）"):
+            parts.setdefault(last, [raw_lines[last]]).append(raw_lines[n])
+            out[last] = _clean_line("".join(part.strip() for part in parts[last]), offices)
             out[n] = ""
             continue
         last = n
     return out
-
-
-def _join_open_brackets(lines: list[str]) -> list[str]:
-    """A title or clause cut inside 《…》 or （…） continues on the next line."""
-    def unbalanced(prev: str, _line: str) -> bool:
-        return prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）")
-    return _join_into(lines, unbalanced)
 
