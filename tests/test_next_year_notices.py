@@ -1163,3 +1163,34 @@ def test_a_clause_wrapped_onto_a_second_line_is_cleaned_as_a_clause(content):
         "1．任务。（责任部门：城运办城建中心 经发办；时间节点：9月）"
     assert normalise("1．任务。（责 任 部 门：综 合 行 政 执\n法 队；完 成\n时 限：9月）", offices=offices).strip() == \
         "1．任务。（责任部门：综合行政执法队；完成时限：9月）"
+
+
+def test_a_docx_whose_directory_understates_a_size_is_refused_without_unzipping_it_whole(tmp_path, monkeypatch):
+    """A crafted zip can say its document.xml is 100 bytes and hold 60 MB: the size check alone would pass it.
+    The parts are read in 1 MB chunks against the size said, so no more than a chunk is ever unzipped past it."""
+    import struct
+    import zipfile
+
+    from portal.content.readers import NoticeReadError, read_notice_file
+
+    source = _rezipped(_docx_of(NOTICE_2025, tmp_path / "plain.docx"), tmp_path / "notice.docx",
+                       "word/document.xml", 60)
+    data = bytearray(source.read_bytes())
+    name = b"word/document.xml"
+    at = data.rindex(name) - 46  # its central directory entry: the name follows 46 bytes of fields
+    assert data[at:at + 4] == b"PK\x01\x02"
+    data[at + 24:at + 28] = struct.pack("<I", 100)  # uncompressed size
+    source.write_bytes(bytes(data))
+    assert zipfile.ZipFile(source).getinfo("word/document.xml").file_size == 100
+    largest = []
+    real_read = zipfile.ZipExtFile.read
+
+    def spy(self, n=-1):
+        chunk = real_read(self, n)
+        largest.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", spy)
+    with pytest.raises(NoticeReadError, match="notice.docx: not a readable .docx"):
+        read_notice_file(source)
+    assert max(largest) <= 1024 * 1024

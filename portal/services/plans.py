@@ -4,7 +4,6 @@ The CLI (flask plans …) and the tests call these; nothing here writes plain-la
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from .. import yaml_text
 from ..config import NOTICE_MAX_BYTES
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
-from ..content.parser import FIGURE_RE
 from ..content.importer import ImportOutcome, PlannedImport, prepare_import, struck_out, tree_lines, write_import
+from ..content.parser import FIGURE_RE
 
 
 
