@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection
 
 from ..han import CJK_PUNCTUATION, HAN
-from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
+from .parser import CLAUSE_KEYS, CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -43,13 +43,15 @@ def normalise(text: str, from_pdf: bool = False, offices: Collection[str] = ()) 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = standard_characters(text)
     lines: list[str] = []
+    raw_lines: list[str] = []  # as read, to clean again where lines are joined
     breaks: list[bool] = []  # the line opens a page: a form feed (pdftotext's page break) stands before it
     for raw in text.split("\n"):
         for n, part in enumerate(raw.split("\f")):
             lines.append(_clean_line(part, offices))
+            raw_lines.append(part)
             breaks.append(n > 0)
     lines = _drop_running_lines(lines, breaks)
-    lines = _join_open_brackets(lines)
+    lines = _join_open_brackets(lines, raw_lines, offices)
     if from_pdf:
         lines = [line.translate(_PDF_VARIANTS) for line in lines]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -60,8 +62,14 @@ def standard_characters(text: str) -> str:
     return text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
 
 
+# A clause's key words letter-spaced, as a PDF text layer gives them: 责 任 部 门, 时 间 节 点. Only these words
+# are joined, so that the line is seen as holding a clause and its offices are read the careful way below.
+_SPACED_KEY = re.compile("|".join(r"[ \t\u00a0]*".join(key) for key in CLAUSE_KEYS))  # 责任 部门 too
+
+
 def _clean_line(line: str, offices: Collection[str] = ()) -> str:
     line = line.strip().replace("\u3000", " ")
+    line = _SPACED_KEY.sub(lambda m: re.sub(r"\s+", "", m.group()), line)
     clause = CLAUSE_START_RE.search(line)
     if clause:
         # In a clause a space between two names separates offices (城运办 城建中心); only the others go.
@@ -132,24 +140,21 @@ def _head_lines_inside_sentences(lines: list[str], edges: set[int]) -> set[int]:
     return found
 
 
-def _join_into(lines: list[str], should_join) -> list[str]:
-    """Join each line onto the last non-blank one when should_join(previous, line); leave a blank in its place."""
+def _join_open_brackets(lines: list[str], raw_lines: list[str], offices: Collection[str] = ()) -> list[str]:
+    """A title or clause cut inside 《…》 or （…） continues on the next line; a blank is left in its place.
+    The joined line is cleaned again as one: its second part, cleaned alone, was taken for text outside a
+    clause (its letter-spaced 时 限 or 法 队, or the space between two offices, all lost)."""
     out = list(lines)
-    last = None
+    last, parts = None, {}
     for n, line in enumerate(out):
         if not line:
             continue
-        if last is not None and should_join(out[last], line):
-            out[last] += line
+        prev = out[last] if last is not None else ""
+        if prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）"):
+            parts.setdefault(last, [raw_lines[last]]).append(raw_lines[n])
+            out[last] = _clean_line("".join(part.strip() for part in parts[last]), offices)
             out[n] = ""
             continue
         last = n
     return out
-
-
-def _join_open_brackets(lines: list[str]) -> list[str]:
-    """A title or clause cut inside 《…》 or （…） continues on the next line."""
-    def unbalanced(prev: str, _line: str) -> bool:
-        return prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）")
-    return _join_into(lines, unbalanced)
 
