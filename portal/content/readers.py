@@ -197,8 +197,8 @@ def _too_large(path: Path, parts: list[zipfile.ZipInfo], size: int, limit: int) 
     return NoticeReadError(gettext(
         "%(file)s: unzipped, the parts of the .docx that hold its text come to %(size)s (%(part)s alone "
         "%(part_size)s), more than the %(limit)s a notice's text takes: check that this is the notice, or save "
-        "it from Word as PDF or plain text (.txt) and import that.", file=path.name, size=_megabytes(size),
-        part=largest.filename, part_size=_megabytes(largest.file_size), limit=_megabytes(limit)))
+        "it from Word as PDF or plain text (.txt) and import that.", file=path.name, size=human_size(size),
+        part=largest.filename, part_size=human_size(largest.file_size), limit=human_size(limit)))
 
 
 def _shortened(text: str) -> str:
