@@ -46,3 +46,15 @@ def test_comments_and_replies_carry_their_language_on_the_page(app, client):
     tracked = client.get(f"/en/feedback/{code}").get_data(as_text=True)
     assert re.search(r'<p class="comment-body" lang="en">Please add a bench', tracked)
     assert re.search(r'<p lang="zh-Hans">已转交物业', tracked)
+
+
+def test_staff_see_each_comment_in_its_own_language(app, staff_client):
+    """The moderation queue and a comment's staff page mark a comment's language as public pages do: the back
+    office is in Chinese for most staff, and an English comment read there with a Chinese voice is noise."""
+    from feedback_support import submit_direct
+
+    fid, _code = submit_direct(app, body="Please add a bench near the lift, my mother cannot stand long.", lang="en")
+    moderator = staff_client("moderator")
+    for address in ("/staff/moderation", f"/staff/feedback/{fid}"):
+        page = moderator.get(address).get_data(as_text=True)
+        assert re.search(r'<p class="comment-body published-text" lang="en">Please add a bench', page), address
