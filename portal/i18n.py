@@ -11,6 +11,8 @@ from flask import g, request, url_for
 from flask_babel import force_locale, gettext, ngettext
 from werkzeug.routing import BaseConverter, Rule
 
+from .chinese_script import script_of
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -93,13 +95,16 @@ LATIN_WORD_RE = re.compile("[A-Za-z\u00c0-\u024f]+")
 
 
 def language_of(text: str | None) -> str | None:
-    """The language tag of what a resident or staff member wrote, for its `lang` attribute: "zh-Hans" when at
+    """The language tag of what a resident or staff member wrote, for its `lang` attribute: Chinese when at
     least three quarters of it (Han characters against Latin words) is Chinese, "en" when as much is English,
-    None when it is mixed or has neither (then the page's language stands)."""
+    None when it is mixed or has neither (then the page's language stands). Chinese is "zh-Hans" or
+    "zh-Hant" when its characters tell the script (chinese_script.py), else plain "zh": a wrong script
+    would have it read with the wrong voice, an unknown one leaves that to the reader's settings."""
     han = len(HAN_RE.findall(text or ""))
     latin = len(LATIN_WORD_RE.findall(text or ""))
     if han >= 3 * latin and han:
-        return "zh-Hans"
+        script = script_of(text)
+        return f"zh-{script}" if script else "zh"
     if latin >= 3 * han and latin:
         return "en"
     return None

@@ -13,6 +13,10 @@ from portal.i18n import language_of
 @pytest.mark.parametrize("text, tag", [
     ("楼道里的电动自行车什么时候能有地方充电？", "zh-Hans"),
     ("小区的APP不好用，三号楼的电梯也常常停。", "zh-Hans"),  # one English word in a Chinese sentence
+    ("樓道裡的電動自行車什麼時候能有地方充電？", "zh-Hant"),  # the same question in Traditional characters
+    ("小區的APP不好用，三號樓的電梯也常常停。", "zh-Hant"),
+    ("大家好", "zh"),  # characters both scripts write alike: the script is not guessed
+    ("請問后面的电梯", "zh"),  # both scripts in one text
     ("Please add a bench near the lift.", "en"),
     ("The lift at 3号楼 has been broken since March.", "en"),  # a place as the notice names it
     ("The lift at 幸福小区 is broken", None),
