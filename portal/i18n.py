@@ -36,6 +36,18 @@ def duration(seconds: float) -> str:
     return ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
 
 
+# A count's placeholder and the space after it ("%(num)d work points", "%(num)d 项工作"): the number is given
+# to ngettext as num, formatted with d, or a count formatted with d in a gettext message.
+COUNT_SPACE_RE = re.compile(r"(%\(\w+\)d|%\(num\)s) (?=[^\W\d_])")
+
+
+def counts_kept_with_their_words(message: str) -> str:
+    """`message` with a no-break space after each count's placeholder, so that on a narrow screen "30" never
+    ends a line whose next starts with "work points" (or "项工作"): for messages shown in HTML. Done to the
+    catalogue's message, not the page, so a figure inside a title or comment is left as written."""
+    return COUNT_SPACE_RE.sub("\\1\u00a0", message)
+
+
 def select_locale() -> str:
     lang = g.get("lang")
     if lang in LANGS:
