@@ -32,6 +32,7 @@ from flask import Flask, Response, current_app, g, request, session
 from .config import SHOWN_ON_PAGES, SWITCHES_ON_PAGES
 from .services import data_version
 from .services.clock import today
+from .machine_paths import same_for_every_reader
 from .page_address import site_host
 
 CACHED_BLUEPRINTS = frozenset({"public", "search", "api"})
@@ -99,9 +100,10 @@ def _address() -> str:
 
 def _etag() -> str:
     # A page's address names its language (/zh/, /en/), and care mode changes its look. The feeds and the
-    # API, whose addresses name no language, carry both languages and answer every reader alike: one ETag
-    # (and one cached copy) whatever the reader's language or care mode.
-    parts = (*page_state(), request.cookies.get("care", "")) if g.get("lang") else page_state()
+    # API answer every reader alike (a feed's address names its language, or it carries both): one ETag
+    # (and one cached copy) whatever the reader's language cookie or care mode.
+    looks = g.get("lang") and not same_for_every_reader(request.path)
+    parts = (*page_state(), request.cookies.get("care", "")) if looks else page_state()
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
