@@ -3,18 +3,14 @@ runs none of its code, a limited view keeps its limit, its 429 answer and its X-
 limit that only the dropped app-wide hooks would apply (default, application, blueprint, meta) can hide."""
 from __future__ import annotations
 
-import sys
-
 import pytest
 from flask import Blueprint, Flask
 
 from conftest import csrf_from, make_staff
+from hook_support import READS, calls_into
 from portal.extensions import client_network, limiter
 from portal.view_limiter import ViewLimiter
 from staff_support import client_at, post_login
-
-READS = ("/zh/", "/zh/search?q=加装电梯", "/en/search?q=lift", "/zh/plans/2023-city-management/items/2.3",
-         "/api/v1/items", "/api/v1/items/2.3")
 
 
 def _app_wide_limits(limiter: ViewLimiter, app: Flask) -> list:
@@ -24,30 +20,15 @@ def _app_wide_limits(limiter: ViewLimiter, app: Flask) -> list:
                 *(lim for name in (None, *app.blueprints) for lim in manager.blueprint_limits(app, name))]
 
 
-def _limiter_calls(client, path: str, method: str = "GET") -> tuple[int, list[str]]:
-    called = []
-
-    def profile(frame, event, _arg):
-        if event == "call" and "/flask_limiter/" in frame.f_code.co_filename:
-            called.append(frame.f_code.co_name)
-
-    sys.setprofile(profile)
-    try:
-        status = client.open(path, method=method).status_code
-    finally:
-        sys.setprofile(None)
-    return status, called
-
-
 def test_public_reads_and_searches_run_no_limiter_code(app, client):
     for path in READS:
         for method in ("GET", "HEAD"):
-            status, called = _limiter_calls(client, path, method)
+            status, called = calls_into("/flask_limiter/", client, path, method)
             assert status == 200 and called == [], (method, path, called[:5])
 
 
 def test_a_limited_view_still_runs_its_check(app, client):
-    status, called = _limiter_calls(client, "/zh/feedback/ZJ-AAAAAAAAAA")
+    status, called = calls_into("/flask_limiter/", client, "/zh/feedback/ZJ-AAAAAAAAAA")
     assert status == 404 and "_check_request_limit" in called
 
 
