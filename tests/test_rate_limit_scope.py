@@ -83,3 +83,12 @@ def test_only_failed_logins_count_and_say_so(app):
     failed = post_login(c, "alice", "wrong password!")
     assert failed.status_code == 401 and failed.headers["X-RateLimit-Remaining"] == "4"
     assert post_login(c, "alice", "wrong password!").headers["X-RateLimit-Remaining"] == "3"
+
+
+def test_a_disabled_limiter_limits_nothing_and_says_nothing(app_factory):
+    """RATELIMIT_ENABLED=False (bench/scale.py): limited views answer without a limit, a header or an error."""
+    app = app_factory(RATELIMIT_ENABLED=False, TRACKING_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    answers = [client.get("/zh/feedback/ZJ-AAAAAAAAAA") for _ in range(3)]
+    assert [r.status_code for r in answers] == [404] * 3
+    assert not any(_headers(r) for r in answers)
