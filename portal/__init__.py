@@ -7,7 +7,7 @@ from flask import Flask, g
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, migrate
-from .jinja_environment import PortalFlask
+from .app_class import PortalFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,6 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=babel_locale)
     csrf.init_app(app)
+    from . import csrf_writes
+
+    csrf_writes.init_app(app)  # where Flask-WTF's own hook was: before the origin check, as before
     limiter.init_app(app)
 
     from .services.content import init_content

@@ -15,6 +15,9 @@ FIRST_PLAN = "2023-city-management"
 # Largest notice `flask plans import` reads: a notice's text, even as a PDF with its seal, is a few MB at most;
 # a wrong file chosen (a video, a disk image, a scan) would otherwise be read whole into memory.
 NOTICE_MAX_BYTES = 20 * 1024 * 1024
+# Most a .docx notice's parts read for its text (document.xml, styles, numbering …) may hold unzipped: a
+# notice's own is well under 1 MB. A small zip can unzip to gigabytes, which python-docx would parse.
+NOTICE_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 
 # Flask config key -> (environment variable, type, default). Read by Settings.app_config().
 FROM_ENV: dict[str, tuple[str, type, object]] = {

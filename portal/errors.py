@@ -12,21 +12,26 @@ from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .i18n import duration
+from .machine_paths import is_api, is_feed
 from .same_origin import CrossSitePost
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return is_api(request.path)
 
 
 def page(code: int, title: str, message: str, typed: list[str] | None = None, error: Exception | None = None):
-    """The error page (or the API's Error object) with the headers the error carries, such as a 405's Allow."""
+    """The error page (or the API's Error object, or a feed's plain line) with the headers the error
+    carries, such as a 405's Allow."""
     headers = _carried_headers(error)
     if _wants_json():
         from .api.responses import error_response  # the API's own Error shape, imported once the app exists
 
         body, status = error_response(code, message)
         return body, status, headers
+    if is_feed(request.path):
+        # A feed reader shows or logs the answer as it is: a short line, not a 6 KB HTML page it cannot render.
+        return f"{code} {title}: {message}\n", code, [*headers, ("Content-Type", "text/plain; charset=utf-8")]
     return render_template("errors/error.html", code=code, title=title, message=message, typed=typed), code, headers
 
 
@@ -64,6 +69,8 @@ def _request_errors(app: Flask) -> None:
 
     @_handles(app, 404)
     def not_found(_e):
+        if is_feed(request.path):
+            return page(404, _("Feed not found"), _("There is no feed at this address."))
         return page(404, _("Page not found"), _("There is no page at this address. Try the search or the list of work points."))
 
     @_handles(app, 403)

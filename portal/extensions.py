@@ -1,17 +1,17 @@
 """Flask extensions, created once here and bound to an app in create_app()."""
 import ipaddress
 
-from flask import request
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_compress import Compress
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from .view_limiter import ViewLimiter
 
 
 class Base(DeclarativeBase):
@@ -44,17 +44,8 @@ def client_network() -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
-limiter = Limiter(key_func=client_network, default_limits=[])
-# Reading public pages, search and the open API has no limit: limits guard writes and look-ups of private
-# codes. Telling Flask-Limiter so up front spares it resolving the limits of every page view (a twentieth
-# of a page's CPU); tests/test_rate_limit_scope.py fails if a limit is ever put on such a read.
-UNLIMITED_READS = frozenset({"public", "search", "api"})
-
-
-@limiter.request_filter
-def _unlimited_read() -> bool:
-    req = request._get_current_object()  # read once: each read of request goes through a LocalProxy
-    return req.method in ("GET", "HEAD") and req.blueprint in UNLIMITED_READS
+# Every limit is declared on its view; ViewLimiter spares the pages without one Flask-Limiter's hooks.
+limiter = ViewLimiter(key_func=client_network, default_limits=[])
 
 
 class StaffLoginManager(LoginManager):

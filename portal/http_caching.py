@@ -32,6 +32,7 @@ from flask import Flask, Response, current_app, g, request, session
 from .config import SHOWN_ON_PAGES, SWITCHES_ON_PAGES
 from .services import data_version
 from .services.clock import today
+from .machine_paths import same_for_every_reader
 from .page_address import site_host
 
 CACHED_BLUEPRINTS = frozenset({"public", "search", "api"})
@@ -67,7 +68,7 @@ def answers_304(endpoint: str) -> bool:
 
 
 def _cacheable() -> bool:
-    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    req = request._get_current_object()  # proxies read once: docs/architecture.md
     return (req.method in ("GET", "HEAD") and req.endpoint is not None and answers_304(req.endpoint)
             and current_app.config["SESSION_COOKIE_NAME"] not in req.cookies)
 
@@ -79,7 +80,7 @@ def shared_state() -> tuple[str, ...]:
 
 def release_state() -> tuple[str, ...]:
     """What a part made of content alone depends on (no database data): the release and today's date."""
-    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    app = current_app._get_current_object()  # proxies read once: docs/architecture.md
     return app.extensions["release"], today(app).isoformat()
 
 
@@ -99,9 +100,10 @@ def _address() -> str:
 
 def _etag() -> str:
     # A page's address names its language (/zh/, /en/), and care mode changes its look. The feeds and the
-    # API, whose addresses name no language, carry both languages and answer every reader alike: one ETag
-    # (and one cached copy) whatever the reader's language or care mode.
-    parts = (*page_state(), request.cookies.get("care", "")) if g.get("lang") else page_state()
+    # API answer every reader alike (a feed's address names its language, or it carries both): one ETag
+    # (and one cached copy) whatever the reader's language cookie or care mode.
+    looks = g.get("lang") and not same_for_every_reader(request.path)
+    parts = (*page_state(), request.cookies.get("care", "")) if looks else page_state()
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
@@ -118,7 +120,7 @@ def _revalidate() -> Response | None:
 
 def _headers(response: Response) -> Response:
     etag = g.get("etag")
-    req = request._get_current_object()  # each read through the LocalProxy costs a missed lookup first
+    req = request._get_current_object()  # proxies read once: docs/architecture.md
     # A page that wrote to the session (Flask sets its cookie after this hook) is never shared.
     if etag and response.status_code in (200, 304) and not session.modified and "Set-Cookie" not in response.headers:
         if response.status_code == 200 and req.if_none_match.star_tag:

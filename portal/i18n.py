@@ -11,6 +11,9 @@ from flask import g, request, url_for
 from flask_babel import force_locale, gettext, ngettext
 from werkzeug.routing import BaseConverter, Rule
 
+from .chinese_script import script_of
+from .han import HAN
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -32,6 +35,18 @@ def duration(seconds: float) -> str:
     if seconds % 3600 == 0:
         return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
     return ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
+
+
+# A count's placeholder and the space after it ("%(num)d work points", "%(num)d 项工作"): the number is given
+# to ngettext as num, formatted with d, or a count formatted with d in a gettext message.
+COUNT_SPACE_RE = re.compile(r"(%\(\w+\)d|%\(num\)s) (?=[^\W\d_])")
+
+
+def counts_kept_with_their_words(message: str) -> str:
+    """`message` with a no-break space after each count's placeholder, so that on a narrow screen "30" never
+    ends a line whose next starts with "work points" (or "项工作"): for messages shown in HTML. Done to the
+    catalogue's message, not the page, so a figure inside a title or comment is left as written."""
+    return COUNT_SPACE_RE.sub("\\1\u00a0", message)
 
 
 def select_locale() -> str:
@@ -88,18 +103,21 @@ def current_lang() -> str:
 
 # A Han character is about a syllable, as a short English word is: counting Latin letters instead would let one
 # "APP" in a Chinese sentence outweigh half of it.
-HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+HAN_RE = re.compile(f"[{HAN}]")
 LATIN_WORD_RE = re.compile("[A-Za-z\u00c0-\u024f]+")
 
 
 def language_of(text: str | None) -> str | None:
-    """The language tag of what a resident or staff member wrote, for its `lang` attribute: "zh-Hans" when at
+    """The language tag of what a resident or staff member wrote, for its `lang` attribute: Chinese when at
     least three quarters of it (Han characters against Latin words) is Chinese, "en" when as much is English,
-    None when it is mixed or has neither (then the page's language stands)."""
+    None when it is mixed or has neither (then the page's language stands). Chinese is "zh-Hans" or
+    "zh-Hant" when its characters tell the script (chinese_script.py), else plain "zh": a wrong script
+    would have it read with the wrong voice, an unknown one leaves that to the reader's settings."""
     han = len(HAN_RE.findall(text or ""))
     latin = len(LATIN_WORD_RE.findall(text or ""))
     if han >= 3 * latin and han:
-        return "zh-Hans"
+        script = script_of(text)
+        return f"zh-{script}" if script else "zh"
     if latin >= 3 * han and latin:
         return "en"
     return None

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from .content import Plan
-from .i18n import N_, current_lang
+from .i18n import N_, counts_kept_with_their_words, current_lang
 from .punctuation import marks
 from .services.content import content
 from .templating import MONTHS_EN, unbroken
@@ -28,10 +28,16 @@ INTRO_OFFICIAL = N_("This site shows each one and how it is going.")
 
 
 def plan_title(plan: Plan) -> str:
-    """Plain text, so it also fits where markup cannot go (an <option>, a <title>)."""
+    """Plain text, so it also fits where markup cannot go (an <option>, a <title>); on the page, plan_heading."""
     if current_lang() != "en":
         return plan.title
     return plan.title_en or gettext(UNTRANSLATED_TITLE, year=plan.year, number=plan.number)
+
+
+def plan_heading(plan: Plan) -> Markup:
+    """plan_title where it is read on the page (a heading, a link): its year and document number each kept on
+    one line ("2023年" never split as "2023" / "年" on a phone), as unbroken keeps every figure."""
+    return unbroken(plan_title(plan))
 
 
 def plan_issuer(plan: Plan) -> Markup:
@@ -61,7 +67,7 @@ def notice_day(plan: Plan) -> str:
 def _say(message: str, plan: Plan, **more) -> Markup:
     """`message` in the reader's language, with the plan's issuer, number and date put in (escaped)."""
     facts = {"issuer": plan_issuer(plan), "number": plan_number(plan), "date": unbroken(notice_day(plan)), **more}
-    return escape(gettext(message)) % facts
+    return escape(counts_kept_with_their_words(gettext(message))) % facts
 
 
 def page_plan() -> Plan:
@@ -82,5 +88,5 @@ def plan_intro(plan: Plan, items: list, sections: list) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    for helper in (page_plan, plan_title, plan_issuer, plan_number, notice_day, plan_source, plan_intro):
+    for helper in (page_plan, plan_title, plan_heading, plan_issuer, plan_number, notice_day, plan_source, plan_intro):
         app.add_template_global(helper)

@@ -40,7 +40,7 @@ def _slug(ctx, param, value: str) -> str:
         help=_l("When the notice renumbers work points, move their progress updates, comments, sites, marks, "
                 "outcomes and e-mail followers to the new numbers."))
 def import_command(path, slug, kind, dry_run, publish, move_records):
-    from .content.importer import cannot_read
+    from .content.importer import cannot_read, ignored_lines
     from .services.plans import continued_elsewhere, import_notice, tree_lines
 
     root = current_app.config["CONTENT_DIR"]
@@ -55,8 +55,9 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
         if move_records and planned.renumbered_with_records and not planned.refusal:
             click.echo(gettext("records would move with their work points: %(moves)s",
                                moves=", ".join(planned.renumbered_with_records)))
-    elif planned.problems:
-        click.echo("\n".join(cannot_read(p) for p in planned.problems), err=True)
+    else:
+        for line in ignored_lines(planned) + [cannot_read(p) for p in planned.problems]:
+            click.echo(line, err=True)
     if planned.refusal:  # a dry run fails too, so a script can tell that the import would
         raise click.ClickException(planned.refusal)
     if planned.struck_out_with_records:

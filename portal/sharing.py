@@ -39,7 +39,7 @@ def page_addresses(site_root: str | None = None) -> PageAddresses:
     passes the site's root path from its `links`."""
     lang = g.get("lang")
     shown = shown_page()
-    req = request._get_current_object()
+    req = request._get_current_object()  # proxies read once: docs/architecture.md
     in_lang = _in_each_language(lang, shown, req.script_root)
     host = public_root()  # absolute_url's prefix, read once (it reads request and current_app, both LocalProxies)
     canonical = None

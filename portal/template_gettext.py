@@ -5,7 +5,8 @@ and a page makes dozens of calls: that look-up was about a fifth of rendering a 
 extension resolves `gettext`/`ngettext` (and `_`) from the template context first, so a context
 processor that hands out functions already bound to this request's catalogue replaces it. The
 functions behave like Jinja's "newstyle" gettext: the message is always %-formatted with the
-keyword arguments, and escaped when autoescaping is on.
+keyword arguments, and escaped when autoescaping is on. In HTML a count's placeholder is joined to the
+word after it by a no-break space (i18n.counts_kept_with_their_words).
 """
 from __future__ import annotations
 
@@ -14,17 +15,31 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from .i18n import counts_kept_with_their_words
+
 KEY = "portal.template_gettext"
 
 
 def _bind(translations) -> dict:
     lookup, plural = translations.ugettext, translations.ungettext
 
+    shown: dict[str, Markup] = {}  # catalogue message -> as HTML shows it (counts_kept_with_their_words)
+
+    def in_html(text: str) -> Markup:
+        # A catalogue message, as Jinja's own newstyle gettext. Only messages with a placeholder are kept:
+        # they come from the templates' own words, a bounded set.
+        if "%(" not in text:
+            return Markup(text)  # nosec B704
+        found = shown.get(text)
+        if found is None:
+            found = shown[text] = Markup(counts_kept_with_their_words(text))  # nosec B704
+        return found
+
     @pass_context
     def gettext(context, message: str, **variables):
         text = lookup(message)
         if context.eval_ctx.autoescape:
-            text = Markup(text)  # nosec B704: a catalogue message, as Jinja's own newstyle gettext
+            text = in_html(text)
         # Formatting a message with no placeholder changes nothing (most of a page's messages), and
         # Markup's % escapes its arguments, the dearest step here; "%%" still goes through it.
         return text % variables if variables or "%" in text else text
@@ -34,7 +49,7 @@ def _bind(translations) -> dict:
         variables.setdefault("num", num)
         text = plural(singular, plural_form, num)
         if context.eval_ctx.autoescape:
-            text = Markup(text)  # nosec B704: a catalogue message, as Jinja's own newstyle gettext
+            text = in_html(text)
         return text % variables
 
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext}

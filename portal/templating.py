@@ -13,6 +13,7 @@ from flask_babel import format_date
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from .figure_words import ONE_WORD
 from .i18n import LANGS, current_lang, localized
 from .numbers import grouped
 from .punctuation import marks
@@ -174,22 +175,16 @@ def day(value) -> str:
     return "" if value is None else format_date(value, "yyyy-MM-dd")
 
 
-# A figure with its unit or measure word ("11万平方米", "30 项", "3号楼", "12月"), a date or a tracking code
-# reads as one word. Chinese text may break between any two characters (and a date or code at its hyphens),
-# so a phone line could end with "11" and the next start with "万平方米", or split a code a resident has to
-# copy; tests/test_browser_line_breaks.py. Dates come first: at the same place the first alternative wins,
-# and "2023年6月21日" must not be taken as "2023年" and two more words. The lookahead lets the engine skip to
-# a digit or Z before trying any alternative: without it this pattern took 2.4 times as long as the shorter
-# one before it, with it 0.7 times (the items' texts, bench run in the commit message).
-ONE_WORD = re.compile(r"(?=[\dZ])(?:\d{4}-\d{2}-\d{2}|(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|ZJ-[0-9A-Z]{10}"
-                      r"|\d[\d,.]*\s?(?:万|亿)?\s?(?:平方公里|平方米|立方米|公里|千米|米|公顷|公斤|千克|m²|km|%|个小区|个月"
-                      r"|号楼|分钟|小时|人次|[台个处座户家所条辆场次栋幢间套项名人棵盏块张批号层楼年月日天周岁位只部株亩吨元]))")
+def kept_together(html: str) -> str:
+    """`html` (already escaped) in a span that does not break across lines (.nowrap in site.css): the one
+    place that writes this markup, for unbroken and for search snippets (search/snippets.py)."""
+    return f'<span class="nowrap">{html}</span>'
 
 
 def _nowrap(match: re.Match) -> str:
     # A function, not the template r'…\g<0>…': re.sub hands a template string to Python code on every
     # call, matches or not, which cost more than the matching (9.4 → 4.3 µs).
-    return f'<span class="nowrap">{match[0]}</span>'
+    return kept_together(match[0])
 
 
 def unbroken(value) -> Markup:

@@ -7,8 +7,9 @@ the cell's type is written down, so Excel shows it as it is; a text starting wit
 """
 from __future__ import annotations
 
-import io
+import tempfile
 from collections.abc import Iterable
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -36,9 +37,21 @@ def text_cell(ws, value):
     return WriteOnlyCell(ws, value=value)
 
 
-def table_bytes(title: str, header: list[str], rows: Iterable[Iterable], widths: Iterable[int] = ()) -> bytes:
-    """One sheet: a bold header row, then the rows. Written in openpyxl's write-only mode, which keeps
-    the rows on disk, not in memory, until the file is saved."""
+def table_file(title: str, header: list[str], rows: Iterable[Iterable], widths: Iterable[int] = ()) -> IO[bytes]:
+    """One sheet: a bold header row, then the rows, in an anonymous temporary file (gone once closed),
+    rewound for sending. openpyxl's write-only mode keeps the rows on disk until it saves; the saved
+    workbook goes to disk too, not to a bytes object as large as the file (bench/feedback_export.py)."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        _write_table(out, title, header, rows, widths)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+def _write_table(out: IO[bytes], title: str, header: list[str], rows: Iterable[Iterable], widths: Iterable[int]) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)
     for n, width in enumerate(widths):
@@ -52,6 +65,4 @@ def table_bytes(title: str, header: list[str], rows: Iterable[Iterable], widths:
     ws.append(bold)
     for row in rows:
         ws.append([text_cell(ws, value) for value in row])
-    out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()

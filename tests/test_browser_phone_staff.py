@@ -16,9 +16,10 @@ def test_live_count_with_javascript_and_server_hint_without(app, live_server, br
     tab = browser_context_factory("phone-360").new_page()
     tab.goto(f"{server.url}/zh/plans/2023-city-management/items/2.3")
     count = tab.locator("#body-count")
-    assert count.is_visible() and count.inner_text() == "已写 0 字，最多 2000 字"
+    # The count is joined to its word by a no-break space (i18n.counts_kept_with_their_words).
+    assert count.is_visible() and count.inner_text() == "已写 0\u00a0字，最多 2000 字"
     tab.locator("#body").fill("电梯\n好")
-    assert count.inner_text() == "已写 4 字，最多 2000 字"  # a line break counts once, as on the server
+    assert count.inner_text() == "已写 4\u00a0字，最多 2000 字"  # a line break counts once, as on the server
     assert tab.locator("#body").get_attribute("maxlength") == "2000"
 
     plain = browser_context_factory("phone-360", java_script_enabled=False).new_page()

@@ -13,6 +13,10 @@ from portal.i18n import language_of
 @pytest.mark.parametrize("text, tag", [
     ("楼道里的电动自行车什么时候能有地方充电？", "zh-Hans"),
     ("小区的APP不好用，三号楼的电梯也常常停。", "zh-Hans"),  # one English word in a Chinese sentence
+    ("樓道裡的電動自行車什麼時候能有地方充電？", "zh-Hant"),  # the same question in Traditional characters
+    ("小區的APP不好用，三號樓的電梯也常常停。", "zh-Hant"),
+    ("大家好", "zh"),  # characters both scripts write alike: the script is not guessed
+    ("請問后面的电梯", "zh"),  # both scripts in one text
     ("Please add a bench near the lift.", "en"),
     ("The lift at 3号楼 has been broken since March.", "en"),  # a place as the notice names it
     ("The lift at 幸福小区 is broken", None),
@@ -46,3 +50,15 @@ def test_comments_and_replies_carry_their_language_on_the_page(app, client):
     tracked = client.get(f"/en/feedback/{code}").get_data(as_text=True)
     assert re.search(r'<p class="comment-body" lang="en">Please add a bench', tracked)
     assert re.search(r'<p lang="zh-Hans">已转交物业', tracked)
+
+
+def test_staff_see_each_comment_in_its_own_language(app, staff_client):
+    """The moderation queue and a comment's staff page mark a comment's language as public pages do: the back
+    office is in Chinese for most staff, and an English comment read there with a Chinese voice is noise."""
+    from feedback_support import submit_direct
+
+    fid, _code = submit_direct(app, body="Please add a bench near the lift, my mother cannot stand long.", lang="en")
+    moderator = staff_client("moderator")
+    for address in ("/staff/moderation", f"/staff/feedback/{fid}"):
+        page = moderator.get(address).get_data(as_text=True)
+        assert re.search(r'<p class="comment-body published-text" lang="en">Please add a bench', page), address

@@ -289,3 +289,19 @@ def test_feeds_and_the_api_have_one_etag_for_every_readers_language(app):
         again = app.test_client()
         again.set_cookie("lang", "en")
         assert again.get(path, headers={"If-None-Match": answers[2].headers["ETag"]}).status_code == 304, path
+
+
+def test_a_feed_in_one_language_has_one_etag_whatever_the_care_cookie(app):
+    """A feed whose address names its language (/zh/…/feed.atom) hashed the care cookie into its ETag, so
+    nginx's copy (kept once for every reader: deploy/nginx.conf) never matched a care-mode reader's."""
+    from progress_support import publish
+
+    publish(app, "2.3", "in_progress", "加装电梯开工", "2023-09-01", note_en="Lift work started")
+    for path in ("/zh/plans/2023-city-management/feed.atom", "/en/plans/2023-city-management/items/2.3/feed.atom"):
+        plain = app.test_client().get(path)
+        client = app.test_client()
+        client.set_cookie("care", "1")
+        care = client.get(path)
+        assert (plain.status_code, care.status_code) == (200, 200) and plain.data == care.data, path
+        assert plain.headers["ETag"] == care.headers["ETag"], path
+        assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304, path

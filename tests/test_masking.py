@@ -102,6 +102,14 @@ def test_a_two_character_name_typed_with_a_gap_is_still_shortened(typed):
     assert mask_name(typed) == "张*"
 
 
+def test_a_name_of_rare_characters_is_shortened_as_a_chinese_name():
+    """Characters beyond the basic block (𠀋, 𡐓: Extension B, found in names) were not taken for Chinese, so
+    "𠀋 𡐓" was masked word by word as an English name, "𠀋*** 𡐓***": the whole name."""
+    from portal.services.feedback import mask_name
+
+    assert mask_name("𠀋 𡐓") == "𠀋*" and mask_name("𠀋𡐓𠀌") == "𠀋*𠀌"
+
+
 def test_a_three_character_name_with_gaps_keeps_only_its_first_and_last():
     from portal.services.feedback import mask_name
 

@@ -484,6 +484,19 @@ def test_xlsx_is_per_office_for_moderators_only_and_in_the_audit_log(app, modera
     assert entry.target_id == office and entry.after == {"rows": 1, "format": "xlsx"}
 
 
+def test_xlsx_is_sent_whole_from_a_temporary_file_that_is_closed_afterwards(app, moderator):
+    """The workbook is saved to a temporary file and sent from it (bench/feedback_export.py): its length is
+    announced, and the file (so its disk space) is released once the answer is sent."""
+    import os
+
+    submit_direct(app, body="张江镇三号楼电梯什么时候装好？")
+    _xlsx(moderator)  # the first request opens what stays open (the database connection, the catalogs)
+    fds = sorted(os.listdir("/proc/self/fd"))
+    r = moderator.get("/staff/feedback.xlsx", buffered=True)
+    assert int(r.headers["Content-Length"]) == len(r.data) > 0
+    assert sorted(os.listdir("/proc/self/fd")) == fds
+
+
 def test_the_moderation_page_says_which_file_to_open_in_excel(app, moderator):
     page = text_of(moderator.get("/staff/moderation").data)
     assert "/staff/feedback.xlsx" in moderator.get("/staff/moderation").get_data(as_text=True)

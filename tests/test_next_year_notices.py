@@ -950,28 +950,63 @@ _BOXES = {  # a text box as Word writes it: a drawing (with its VML twin for old
 }
 
 
+_BOX_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _in_a_box(box: str, text: str):
+    """An edit for _docx_of: a text box holding `text` anchored in work point 3.1.1's paragraph."""
+    from docx.oxml import parse_xml
+
+    def edit(paragraph):
+        paragraph._p.append(parse_xml(_BOXES[box].format(ns=_BOX_NS, text=text)))
+    return edit
+
+
 @pytest.mark.parametrize("box", sorted(_BOXES))
 def test_a_work_point_in_a_docx_text_box_is_refused_naming_the_box_not_lost(content, tmp_path, box):
     """A run inside a run (a text box's) is not read, and a text box anchored in a paragraph is no paragraph
     of the body: work point 3.1.2 written in a text box was dropped without a word, the plan one point short."""
-    from docx.oxml import parse_xml
-
     from portal.content.readers import NoticeReadError
 
-    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-          'xmlns:v="urn:schemas-microsoft-com:vml"')
     point = "2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：年底前）"
-
-    def boxed(paragraph):  # 3.1.2 moved into a text box anchored in 3.1.1's paragraph
-        paragraph._p.append(parse_xml(_BOXES[box].format(ns=ns, text=point)))
-
-    source = _docx_of(NOTICE_2025.replace(point, ""), tmp_path / "notice.docx", boxed)
+    # 3.1.2 moved into a text box anchored in 3.1.1's paragraph
+    source = _docx_of(NOTICE_2025.replace(point, ""), tmp_path / "notice.docx", _in_a_box(box, point))
     with pytest.raises(NoticeReadError, match="a text box holds “2．推进瓶装液化气“气改电”。（责任部门：经发办；时间节点：…”"):
         import_notice(source, SLUG, content, dry_run=True)
+
+
+@pytest.mark.parametrize("words", ["时间节点：年底前", "新增停放点20处", "推进瓶装液化气“气改电”。",
+                                   "（三）加强燃气安全宣传教育", "组织开展燃气安全进社区、进企业、进校园、进家庭宣传活动并覆盖全镇各居村委"])
+def test_a_text_box_whose_words_could_be_notice_text_is_refused(content, tmp_path, words):
+    """A clause's key word, a figure with its unit, a finished sentence, a heading, or more than a short
+    line: such a box may hold part of a work point, which would be lost."""
+    from portal.content.readers import NoticeReadError
+
+    source = _docx_of(NOTICE_2025, tmp_path / "notice.docx", _in_a_box("drawing", words))
+    with pytest.raises(NoticeReadError, match="a text box holds"):
+        import_notice(source, SLUG, content, dry_run=True)
+
+
+@pytest.mark.parametrize("box", sorted(_BOXES))
+@pytest.mark.parametrize("words", ["张江镇人民政府", "上海市浦东新区张江镇人民政府", "张江镇2025年城市管理精细化工作要点",
+                                   "浦张府〔2025〕8号"])
+def test_a_seal_or_page_header_in_a_text_box_is_imported_past_and_listed(content, tmp_path, box, words):
+    """A seal (张江镇人民政府 round a stamp), a header box or a logo's caption holds no notice text, yet any
+    text box stopped the import. Such a box is left out and the import's report names it, once (Word writes
+    a drawing's text twice, for old readers too)."""
+    from portal.services.plans import tree_lines
+
+    source = _docx_of(NOTICE_2025, tmp_path / "notice.docx", _in_a_box(box, words))
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.ignored_boxes == [words]
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    report = "\n".join(tree_lines(planned))
+    assert report.count(f"“{words}”") == 1
 
 
 def test_letter_spaced_office_names_from_a_pdf_are_joined_only_into_known_offices(content, tmp_path):
@@ -990,3 +1025,172 @@ def test_letter_spaced_office_names_from_a_pdf_are_joined_only_into_known_office
     assert _items(planned)["1.1.2"][:2] == (["城运办", "综合行政执法队"], [])
     assert _items(planned)["2.1"][:2] == EXPECTED_2025["2.1"][:2]
     assert _items(planned)["3.1.2"][0] == ["绿", "化", "新", "办"] and planned.unknown_offices == ["办", "化", "新", "绿"]
+
+
+def test_letter_spaced_clause_key_words_from_a_pdf_are_joined_into_the_key_words_only(content, tmp_path):
+    """A PDF text layer letter-spaces a clause's key words as it does office names: “（责 任 部 门：城 运 办
+    综 合 行 政 执 法 队；时 间 节 点：长 期 坚 持）”. Not seen as a clause, the line's spaces all went, the two
+    offices ran into one unknown office. Only the key words the parser looks for are joined; the offices are
+    then joined the careful way, into known offices only."""
+    def spaced(words: str) -> str:
+        return " ".join(words)
+
+    body = NOTICE_2025
+    for key in ("责任部门", "牵头单位", "配合单位", "时间节点", "完成时限"):
+        body = body.replace(f"{key}：", f"{spaced(key)} ：")
+    body = body.replace("（责任部门：", "（ 责任部门：").replace("牵 头 单 位", "牵头 单位").replace(
+        "城运办、综合行政执法队；", "城 运 办 综 合 行 政 执 法 队；").replace("长期坚持", "长 期 坚 持")
+    assert "责 任 部 门 ：城 运 办 综 合" in body and "时 间 节 点 ：第三季度" in body and "完 成 时 限" in body
+    source = tmp_path / "notice.txt"
+    source.write_text(body, encoding="utf-8")
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.unknown_offices == []
+    assert {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    # Partly spaced key words are joined too; the work point's own text reads as it did.
+    assert normalise("1．核 对 责 任 部 门 名 单。（责 任 部 门：城 运 办；时 间 节 点：9月）", offices={"城运办"}
+                     ).strip() == "1．核对责任部门名单。（责任部门：城运办；时间节点：9月）"
+
+
+def test_the_import_command_names_the_text_box_it_left_out(content, tmp_path, app_factory):
+    """Not only the dry run: the import that writes the plan says which box it left out."""
+    source = _docx_of(NOTICE_2025, tmp_path / "notice.docx", _in_a_box("drawing", "张江镇人民政府"))
+    result = app_factory(CONTENT_DIR=str(content)).test_cli_runner().invoke(
+        args=["plans", "import", str(source), "--slug", SLUG])
+    assert result.exit_code == 0, result.output
+    assert "text boxes left out as not part of the notice" in result.output and "“张江镇人民政府”" in result.output
+
+
+def _png() -> bytes:
+    """A 1×1 grey PNG, for python-docx's add_picture."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+def _rezipped(source: Path, dest: Path, swollen: str, megabytes: int) -> Path:
+    """`source` with member `swollen` replaced by `megabytes` MB of zeros: deflated, a few hundred KB."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != swollen:
+                new.writestr(info, old.read(info))
+                continue
+            with new.open(swollen, "w") as out:
+                if swollen.endswith(".xml"):  # still a document.xml: the notice, then whitespace in the body
+                    data = old.read(info)
+                    end = data.rindex(b"</w:body>")
+                    out.write(data[:end])
+                    for _ in range(megabytes):
+                        out.write(b" " * (1024 * 1024))
+                    out.write(data[end:])
+                else:
+                    for _ in range(megabytes):
+                        out.write(bytes(1024 * 1024))
+    return dest
+
+
+def test_a_docx_whose_text_unzips_to_more_than_the_limit_is_refused_saying_the_sizes(content, tmp_path):
+    """A .docx is a zip: a file of a few hundred KB whose document.xml unzips to 60 MB (a zip bomb) passed
+    the file size cap and was unzipped whole by python-docx, then parsed into memory many times its size.
+    The zip's own directory says the sizes: the import refuses before unzipping a byte of it."""
+    from portal.content.readers import NoticeReadError
+
+    source = _rezipped(_docx_of(NOTICE_2025, tmp_path / "plain.docx"), tmp_path / "notice.docx",
+                       "word/document.xml", 60)
+    assert source.stat().st_size < 1024 * 1024
+    with pytest.raises(NoticeReadError, match=r"notice.docx: unzipped, .* 60(\.\d)? MB .*word/document.xml.* 50 MB"):
+        import_notice(source, SLUG, content, dry_run=True)
+
+
+def test_a_docx_with_a_huge_picture_imports_without_unzipping_the_picture(content, tmp_path, monkeypatch):
+    """A scan or photo pasted into the notice (a seal as a picture) holds no text: python-docx unzipped every
+    picture into memory all the same. Pictures are now not unzipped at all, and do not count against the limit."""
+    import io
+    import zipfile
+
+    def with_picture(paragraph):
+        paragraph.add_run().add_picture(io.BytesIO(_png()))
+
+    plain = _docx_of(NOTICE_2025, tmp_path / "plain.docx", with_picture)
+    media = [n for n in zipfile.ZipFile(plain).namelist() if n.startswith("word/media/")]
+    assert len(media) == 1
+    source = _rezipped(plain, tmp_path / "notice.docx", media[0], 80)
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, mode="r", *args, **kwargs):
+        if mode == "r" and self.filename == str(source):  # the file itself, not a copy in memory
+            opened.append(getattr(name, "filename", name))
+        return real_open(self, name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    planned, _ = import_notice(source, SLUG, content, dry_run=True)
+    assert planned.problems == [] and {code: got[:4] for code, got in _items(planned).items()} == EXPECTED_2025
+    assert "word/document.xml" in opened and media[0] not in opened
+
+
+def test_a_pdf_with_letter_spaced_clause_key_words_and_offices_imports_its_offices_and_deadlines(content, tmp_path):
+    """The same from a real text layer: key words and offices letter-spaced by the layout (CSS letter-spacing
+    as a typesetter's 字距), which pdfminer gives back one space apart."""
+    import re
+
+    from test_plans_import import _chromium_pdf
+
+    spaced = re.sub(r"(责任部门|牵头单位|配合单位|时间节点|完成时限|城运办|综合行政执法队|城建中心|经发办|社建办)",
+                    r'<span class="spaced">\1</span>', NOTICE_2025)
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in spaced.split("\n\n") if p.strip())
+    html = ('<!doctype html><html lang="zh"><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",'
+            "sans-serif}p{margin:0 0 1em}.spaced{letter-spacing:0.6em}</style><body>" + paragraphs + "</body></html>")
+    pdf = _chromium_pdf(html, tmp_path)
+    from portal.content.readers import read_notice_file
+    assert "（责 任 部 " in read_notice_file(pdf)[0]  # 门 may come as the radical ⻔, which normalise maps
+    planned, _ = import_notice(pdf, SLUG, content, dry_run=True)
+    assert planned.problems == [] and planned.unknown_offices == [], [str(p) for p in planned.problems]
+    assert {c: v[:4] for c, v in _items(planned).items()} == EXPECTED_2025
+
+
+def test_a_clause_wrapped_onto_a_second_line_is_cleaned_as_a_clause(content):
+    """Where a clause runs onto the next line, that line was cleaned alone, as text outside a clause: the space
+    between two offices went (城建中心经发办, an unknown office), and a letter-spaced key word or office cut by
+    the wrap (完 成 / 时 限) was never joined. The joined line is cleaned again as one."""
+    offices = {"城运办", "城建中心", "经发办", "综合行政执法队"}
+    assert normalise("1．任务。（责任部门：城运办\n城建中心 经发办；时间节点：9月）", offices=offices).strip() == \
+        "1．任务。（责任部门：城运办城建中心 经发办；时间节点：9月）"
+    assert normalise("1．任务。（责 任 部 门：综 合 行 政 执\n法 队；完 成\n时 限：9月）", offices=offices).strip() == \
+        "1．任务。（责任部门：综合行政执法队；完成时限：9月）"
+
+
+def test_a_docx_whose_directory_understates_a_size_is_refused_without_unzipping_it_whole(tmp_path, monkeypatch):
+    """A crafted zip can say its document.xml is 100 bytes and hold 60 MB: the size check alone would pass it.
+    The parts are read in 1 MB chunks against the size said, so no more than a chunk is ever unzipped past it."""
+    import struct
+    import zipfile
+
+    from portal.content.readers import NoticeReadError, read_notice_file
+
+    source = _rezipped(_docx_of(NOTICE_2025, tmp_path / "plain.docx"), tmp_path / "notice.docx",
+                       "word/document.xml", 60)
+    data = bytearray(source.read_bytes())
+    name = b"word/document.xml"
+    at = data.rindex(name) - 46  # its central directory entry: the name follows 46 bytes of fields
+    assert data[at:at + 4] == b"PK\x01\x02"
+    data[at + 24:at + 28] = struct.pack("<I", 100)  # uncompressed size
+    source.write_bytes(bytes(data))
+    assert zipfile.ZipFile(source).getinfo("word/document.xml").file_size == 100
+    largest = []
+    real_read = zipfile.ZipExtFile.read
+
+    def spy(self, n=-1):
+        chunk = real_read(self, n)
+        largest.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", spy)
+    with pytest.raises(NoticeReadError, match="notice.docx: not a readable .docx"):
+        read_notice_file(source)
+    assert max(largest) <= 1024 * 1024

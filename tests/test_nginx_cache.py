@@ -75,3 +75,31 @@ def test_only_the_cookies_pages_read_split_the_cache(app, tmp_path):
         assert _get(port, feed)[1]["x-cache-status"] == "MISS"
         assert _get(port, feed, Cookie="lang=en; _ga=1")[1]["x-cache-status"] == "HIT"
         assert "cookie" not in _get(port, ITEM)[1]["vary"].lower()
+
+
+def test_feeds_and_the_api_are_one_cached_copy_whatever_the_care_cookie(app, tmp_path):
+    """The care cookie was in every cache key: a reader in care mode missed the cache for feeds and the API,
+    whose bytes are the same for everyone, and nginx kept a second copy of each. Pages still keep two."""
+    with gunicorn(app, tmp_path, workers=1, threads=4) as server, nginx(tmp_path, server.port) as port:
+        for path in ("/plans/2023-city-management/feed.atom", ITEM + "/feed.atom", "/api/v1/items"):
+            status, headers, plain = _get(port, path)
+            assert (status, headers["x-cache-status"]) == (200, "MISS"), path
+            status, headers, care = _get(port, path, Cookie="care=1")
+            assert (status, headers["x-cache-status"], care) == (200, "HIT", plain), path
+        assert _get(port, ITEM)[1]["x-cache-status"] == "MISS"
+        assert _get(port, ITEM, Cookie="care=1")[1]["x-cache-status"] == "MISS"
+
+
+def test_both_nginx_recipes_key_the_cache_alike():
+    """docs/nginx-several-nodes.conf repeats deploy/nginx.conf's cache key; they must not drift apart."""
+    import re
+
+    from gunicorn_support import ROOT
+
+    def key_parts(path):
+        text = (ROOT / path).read_text()
+        maps = [" ".join(m.split()) for m in re.findall(r"map \$(?:cookie_care|uri) \$portal_(?:care|reader_variant) \{[^}]*\}", text)]
+        return maps, re.findall(r"proxy_cache_key [^;]*;", text)
+
+    single, several = key_parts("deploy/nginx.conf"), key_parts("docs/nginx-several-nodes.conf")
+    assert single == several and len(single[0]) == 2 and single[1] == ["proxy_cache_key $scheme$host$request_uri$portal_reader_variant;"]

@@ -91,6 +91,30 @@ def test_health_says_when_the_search_index_cannot_be_read(app_factory):
     assert client.get("/healthz").get_json()["status"] == "ok"
 
 
+@pytest.mark.parametrize("damage", ["truncate", "remove"])
+def test_health_notices_a_damaged_segment_file(app_factory, damage):
+    """/healthz read only the index's table of contents: with a segment file cut short or gone, it said
+    "ok" until a resident's search failed on it (and repaired it)."""
+    from portal.search import index
+
+    app = app_factory()
+    client = app.test_client()
+    with app.app_context():
+        index.build()
+        segments = sorted(index.current_dir().resolve().glob("*.seg"))
+    assert segments and client.get("/healthz").get_json()["checks"]["search_index"] == "ok"
+    for segment in segments:
+        if damage == "truncate":
+            segment.write_bytes(segment.read_bytes()[:-1])
+        else:
+            segment.unlink()
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json()["status"] == "degraded"
+    assert r.get_json()["checks"]["search_index"] == "unavailable"
+    client.get("/zh/search?q=电梯")
+    assert client.get("/healthz").get_json()["status"] == "ok"
+
+
 PRODUCTION = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 64,
               "PORTAL_PUBLIC_URL": "https://zj.example.gov.cn"}
 

@@ -333,3 +333,20 @@ def test_approved_comment_is_searchable_and_hidden_one_is_not(app):
         assert [h.code for h in search("wisteria", "en").hits][:1] == ["3.3"]
         feedback.hide(fb, "resident asked to remove it", actor)
         assert "3.3" not in [h.code for h in search("紫藤花架", "zh").hits]
+
+
+def test_a_place_named_with_a_rare_character_is_found(app):
+    """𠀋 (Extension B) was outside the analyzer's Chinese range: 𠀋泾浜 was indexed as 家宅 alone."""
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.search import index
+    from portal.search.query import search
+    from portal.services import feedback
+
+    staff_id = make_staff(app, "mod", "moderator")
+    with app.app_context():
+        index.build()
+        fb = feedback.submit("3.3", body="𠀋泾浜的路灯不亮", kind="concern", ip="203.0.113.7", lang="zh").feedback
+        feedback.approve(fb, db.session.get(StaffUser, staff_id))
+        assert [h.code for h in search("𠀋泾浜", "zh").hits][:1] == ["3.3"]
+        assert [h.code for h in search("𠀋", "zh").hits] == ["3.3"]

@@ -97,8 +97,21 @@ def test_site_page_links_its_feed(app, client, seeded):
                                   "/en/plans/2023-city-management/items/4.1/sites/1/feed.atom", "/en/plans/2023-city-management/items/2.3/sites/999/feed.atom",
                                   "/fr/items/2.3/feed.atom"])
 def test_unknown_things_have_no_feed(app, client, path):
+    """A missing feed was answered with the HTML error page (about 6 KB, scripts and menus): a feed reader
+    wants one short plain line, in the feed's language."""
     add_site(app, "2.3", "甲楼", "consultation")
-    assert client.get(path).status_code == 404
+    r = client.get(path)
+    assert r.status_code == 404 and r.mimetype == "text/plain" and r.mimetype_params["charset"] == "utf-8"
+    assert r.get_data(as_text=True).startswith("404 ") and "<" not in r.get_data(as_text=True) and len(r.data) < 200
+
+
+def test_a_missing_feed_says_so_in_its_language_and_the_api_keeps_json(client):
+    zh = client.get("/zh/plans/2023-city-management/items/9.99/feed.atom")
+    assert zh.status_code == 404 and zh.get_data(as_text=True).startswith("404 未找到订阅源")
+    api = client.get("/api/v1/items/9.99")
+    assert api.status_code == 404 and api.is_json and api.get_json()["error"]["code"] == 404
+    page = client.get("/zh/plans/2023-city-management/items/9.99")
+    assert page.status_code == 404 and page.mimetype == "text/html"
 
 
 def test_a_reply_is_dated_by_the_towns_day_in_the_feed_as_on_the_page(app, client):

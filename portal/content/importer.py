@@ -53,6 +53,8 @@ class PlannedImport:
     records_moved: dict[str, int] = field(default_factory=dict)  # old code -> records moved with it
     # The work points of the plan's current notice (code -> official text); empty on a first import.
     previous: dict[str, str] = field(default_factory=dict)
+    # The words of text boxes left out as no part of the notice (a seal, a page header): the clerk checks them.
+    ignored_boxes: list[str] = field(default_factory=list)
 
     @cached_property
     def moves(self) -> dict[str, str]:
@@ -168,7 +170,8 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     `publish` marks the plan published (a plan once published stays so on a re-import, and a writer's
     English in plan.yaml stays too)."""
     content_root = Path(content_root)
-    raw, from_pdf = read_notice_file(source, max_bytes)
+    ignored: list[str] = []
+    raw, from_pdf = read_notice_file(source, max_bytes, ignored)
     known = _known_offices(content_root)
     text = normalise(raw, from_pdf=from_pdf, offices=known)
     problems: list[str] = []
@@ -180,7 +183,8 @@ def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind
     before = (yaml.safe_load(existing.read_text(encoding="utf-8")) or {}) if existing.exists() else {}
     written = {k: before.get(k) for k in WRITERS_FIELDS}
     published = publish or bool(before.get("published"))
-    planned = PlannedImport(slug, folder, notice, problems, unknown, published, previous=_old_wording(folder))
+    planned = PlannedImport(slug, folder, notice, problems, unknown, published, previous=_old_wording(folder),
+                            ignored_boxes=ignored)
     planned.files[NOTICE_FILE] = text
     planned.files[PLAN_FILE] = (
         f"# Read from {NOTICE_FILE} by `flask plans import`; write issuer_en and title_en (English translations of\n"
@@ -356,6 +360,15 @@ def cannot_read(problem: NoticeParseError) -> str:
     return gettext("cannot read %(problem)s", problem=problem)
 
 
+def ignored_lines(planned: PlannedImport) -> list[str]:
+    """What the import left out of the file as no part of the notice, for the clerk to check."""
+    if not planned.ignored_boxes:
+        return []
+    return [gettext("text boxes left out as not part of the notice (a seal, a page header or a caption; if one "
+                    "is, move its text into the body in Word): %(texts)s",
+                    texts="、".join(f"“{text}”" for text in planned.ignored_boxes))]
+
+
 def tree_lines(planned: PlannedImport) -> list[str]:
     """The dry run's report: the plan, each area and work point, then every line it could not read."""
     n = planned.notice
@@ -376,5 +389,6 @@ def tree_lines(planned: PlannedImport) -> list[str]:
     if planned.unknown_offices:
         out.append(gettext("offices not in content/offices.yaml (add them there): %(offices)s",
                            offices="、".join(planned.unknown_offices)))
+    out += ignored_lines(planned)
     out += [cannot_read(p) for p in planned.problems]
     return out

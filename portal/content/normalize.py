@@ -10,7 +10,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection
 
-from .parser import CLAUSE_START_RE, SECTION_RE, SENTENCE_END
+from ..han import CJK_PUNCTUATION, HAN
+from .parser import CLAUSE_KEYS, CLAUSE_START_RE, SECTION_RE, SENTENCE_END
 
 # Full-width digits and Latin letters only: full-width punctuation (，（）：) is correct Chinese.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -25,11 +26,10 @@ _RADICAL_SUPPLEMENT = str.maketrans(
 # (found with Noto Sans CJK through Chromium: 户 comes back as 戶). Applied to PDF text only.
 _PDF_VARIANTS = str.maketrans({"戶": "户", "戸": "户"})
 # Chinese text quotes with “” ‘’: a justified PDF line can give stray spaces around them too.
-_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
+_CJK = f"{HAN}{CJK_PUNCTUATION}“”‘’"
 # "2023 年", "张江镇 2023 年": spaces a typesetter puts between Chinese and figures.
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}0-9])[ \t\u00a0\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9])")
-_IDEOGRAPH = r"\u3400-\u9fff\uf900-\ufaff"
-_SPACE_IN_CLAUSE = re.compile(rf"(?<![{_IDEOGRAPH}])[ \t\u00a0]+|[ \t\u00a0]+(?![{_IDEOGRAPH}])")
+_SPACE_IN_CLAUSE = re.compile(rf"(?<![{HAN}])[ \t\u00a0]+|[ \t\u00a0]+(?![{HAN}])")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\[［【〔]\s*([0-9]{4})\s*[\]］】〕]\s*([0-9]+)\s*号")
 # Page numbers as printed: "- 3 -", "— 3 —", "3", "第3页", "第 3 页 共 5 页", "3/5".
 PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?[0-9]{1,3}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,3}|\s*共\s*[0-9]{1,3}\s*页)?[-－—–\s]*$")
@@ -43,13 +43,15 @@ def normalise(text: str, from_pdf: bool = False, offices: Collection[str] = ()) 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = standard_characters(text)
     lines: list[str] = []
+    raw_lines: list[str] = []  # as read, to clean again where lines are joined
     breaks: list[bool] = []  # the line opens a page: a form feed (pdftotext's page break) stands before it
     for raw in text.split("\n"):
         for n, part in enumerate(raw.split("\f")):
             lines.append(_clean_line(part, offices))
+            raw_lines.append(part)
             breaks.append(n > 0)
     lines = _drop_running_lines(lines, breaks)
-    lines = _join_open_brackets(lines)
+    lines = _join_open_brackets(lines, raw_lines, offices)
     if from_pdf:
         lines = [line.translate(_PDF_VARIANTS) for line in lines]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -60,8 +62,14 @@ def standard_characters(text: str) -> str:
     return text.translate(_WIDTH).translate(_KANGXI).translate(_RADICAL_SUPPLEMENT)
 
 
+# A clause's key words letter-spaced, as a PDF text layer gives them: 责 任 部 门, 时 间 节 点. Only these words
+# are joined, so that the line is seen as holding a clause and its offices are read the careful way below.
+_SPACED_KEY = re.compile("|".join(r"[ \t\u00a0]*".join(key) for key in CLAUSE_KEYS))  # 责任 部门 too
+
+
 def _clean_line(line: str, offices: Collection[str] = ()) -> str:
     line = line.strip().replace("\u3000", " ")
+    line = _SPACED_KEY.sub(lambda m: re.sub(r"\s+", "", m.group()), line)
     clause = CLAUSE_START_RE.search(line)
     if clause:
         # In a clause a space between two names separates offices (城运办 城建中心); only the others go.
@@ -76,7 +84,7 @@ def _clean_line(line: str, offices: Collection[str] = ()) -> str:
 
 
 # Names one space apart in a clause, as a PDF gives a letter-spaced name: 城 运 办 综 合 行 政 执 法 队.
-_SPACED_RUN = re.compile(rf"[{_IDEOGRAPH}（）()]+(?:[ \t\u00a0]+[{_IDEOGRAPH}（）()]+)+")
+_SPACED_RUN = re.compile(rf"[{HAN}（）()]+(?:[ \t\u00a0]+[{HAN}（）()]+)+")
 
 
 def _join_spaced(run: str, offices: Collection[str]) -> str:
@@ -132,24 +140,21 @@ def _head_lines_inside_sentences(lines: list[str], edges: set[int]) -> set[int]:
     return found
 
 
-def _join_into(lines: list[str], should_join) -> list[str]:
-    """Join each line onto the last non-blank one when should_join(previous, line); leave a blank in its place."""
+def _join_open_brackets(lines: list[str], raw_lines: list[str], offices: Collection[str] = ()) -> list[str]:
+    """A title or clause cut inside 《…》 or （…） continues on the next line; a blank is left in its place.
+    The joined line is cleaned again as one: its second part, cleaned alone, was taken for text outside a
+    clause (its letter-spaced 时 限 or 法 队, or the space between two offices, all lost)."""
     out = list(lines)
-    last = None
+    last, parts = None, {}
     for n, line in enumerate(out):
         if not line:
             continue
-        if last is not None and should_join(out[last], line):
-            out[last] += line
+        prev = out[last] if last is not None else ""
+        if prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）"):
+            parts.setdefault(last, [raw_lines[last]]).append(raw_lines[n])
+            out[last] = _clean_line("".join(part.strip() for part in parts[last]), offices)
             out[n] = ""
             continue
         last = n
     return out
-
-
-def _join_open_brackets(lines: list[str]) -> list[str]:
-    """A title or clause cut inside 《…》 or （…） continues on the next line."""
-    def unbalanced(prev: str, _line: str) -> bool:
-        return prev.count("《") > prev.count("》") or prev.count("（") > prev.count("）")
-    return _join_into(lines, unbalanced)
 

@@ -24,9 +24,13 @@ SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[�
 FIRST_SUBSECTION_RE = re.compile(r"[（(]\s*一\s*[）)]\s*\S")
 # 1. 1．1、 and, where a notice numbers its third level as the fourth usually is, （1）.
 ITEM_RE = re.compile(r"^(?:(?P<number>[0-9０-９]{1,2})\s*[.．、]|[（(]\s*(?P<bracketed>[0-9０-９]{1,2})\s*[）)])\s*(?P<text>.*)$")
-_OFFICES_KEY = r"(?:责任部门|牵头单位|牵头部门|责任单位|主责部门)"
-_SUPPORT_KEY = r"配合(?:单位|部门)"
-_WHEN_KEY = r"(?:时间节点|完成时限|完成时间)"
+OFFICES_KEYS = ("责任部门", "牵头单位", "牵头部门", "责任单位", "主责部门")
+SUPPORT_KEYS = ("配合单位", "配合部门")
+WHEN_KEYS = ("时间节点", "完成时限", "完成时间")
+CLAUSE_KEYS = OFFICES_KEYS + SUPPORT_KEYS + WHEN_KEYS  # the key words a clause is read by, and no others
+_OFFICES_KEY = f"(?:{'|'.join(OFFICES_KEYS)})"
+_SUPPORT_KEY = f"(?:{'|'.join(SUPPORT_KEYS)})"
+_WHEN_KEY = f"(?:{'|'.join(WHEN_KEYS)})"
 CLAUSE_START_RE = re.compile(rf"[（(]\s*(?:{_OFFICES_KEY}|{_WHEN_KEY})")
 CLAUSE_RE = re.compile(
     rf"[（(]\s*{_OFFICES_KEY}\s*[:：]\s*(?P<offices>.+?)\s*[;；,，]\s*"
@@ -64,6 +68,8 @@ WHEN_SEVERAL_RE = re.compile(r"\s*(?:[、，,/／]|和|及|至|到)\s*")
 WHEN_ALL_YEAR = ("全年",)
 WHEN_ONGOING = ("持续推进", "长期推进", "常态化推进", "长期坚持", "长期", "常态化", "持续", "持续开展", "长效推进")
 WHEN_OPEN = WHEN_ALL_YEAR + WHEN_ONGOING
+# A figure with a unit: a work point's target (300余家, 3.5万平方米).
+FIGURE_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
 OFFICE_SPLIT_RE = re.compile(r"\s*[、,，/／]\s*|\s+")
 NUMBER_RE = re.compile(r"[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d+)\s*号")
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")

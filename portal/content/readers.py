@@ -2,31 +2,36 @@
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from flask_babel import gettext
+from babel.units import format_unit
+from flask_babel import get_locale, gettext
 
-from ..config import NOTICE_MAX_BYTES
+from ..config import NOTICE_MAX_BYTES, NOTICE_MAX_UNZIPPED_BYTES
 from .normalize import PAGE_NUMBER, RUNNING_REPEATS, standard_characters
-from .parser import ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
+from .parser import CLAUSE_KEYS, FIGURE_RE, ITEM_RE, SECTION_RE, SENTENCE_END, SUBSECTION_RE
 
 
 class NoticeReadError(ValueError):
     """The file could not be read as a notice."""
 
 
-def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tuple[str, bool]:
+def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES,
+                     ignored: list[str] | None = None) -> tuple[str, bool]:
     """The file's text and whether it came from a PDF text layer. A file over `max_bytes` is refused
-    before a byte is read: every reader below holds the whole file in memory."""
+    before a byte is read: every reader below holds the whole file in memory. The words of what was left
+    out as no part of the notice (a seal's text box) are added to `ignored`, for the import's report."""
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
         raise NoticeReadError(gettext(
             "%(file)s is %(size)s, larger than the %(limit)s a notice may be (PORTAL_NOTICE_MAX_BYTES): "
-            "check that this is the notice", file=path.name, size=_megabytes(size), limit=_megabytes(max_bytes)))
+            "check that this is the notice", file=path.name, size=human_size(size), limit=human_size(max_bytes)))
     suffix = path.suffix.lower()
     if suffix in (".txt", ".docx", ".pdf"):
         # A file renamed by hand keeps its bytes: a .docx is a zip archive, a PDF says so first.
@@ -36,7 +41,7 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tup
     if suffix == ".txt":
         return _read_txt(path), False
     if suffix == ".docx":
-        return _read_docx(path), False
+        return _read_docx(path, [] if ignored is None else ignored), False
     if suffix == ".pdf":
         return _read_pdf(path), True
     if not suffix:
@@ -46,8 +51,12 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES) -> tup
                                   suffix=suffix))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):,.1f} MB"
+def human_size(size: int) -> str:
+    """A file's size as the clerk's language writes it: whole kilobytes below a megabyte ("850 kB"), else
+    megabytes to a tenth ("20 MB", "20.5 MB"). Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES is usually set."""
+    if size < 1024 * 1024:
+        return format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=get_locale())
+    return format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=get_locale())
 
 
 def _read_txt(path: Path) -> str:
@@ -62,12 +71,14 @@ def _read_txt(path: Path) -> str:
     raise NoticeReadError(gettext("%(file)s: neither UTF-8 nor GB18030 text", file=path.name))
 
 
-def _read_docx(path: Path) -> str:
+def _read_docx(path: Path, ignored: list[str], max_unzipped: int = NOTICE_MAX_UNZIPPED_BYTES) -> str:
     import docx  # python-docx; page headers and footers live outside the body and are not read
     from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(_text_parts(path, max_unzipped))
+    except NoticeReadError:
+        raise
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
     tables = (Table(t, document) for t in document.element.body.xpath(".//w:tbl"))  # in content controls too
@@ -81,8 +92,15 @@ def _read_docx(path: Path) -> str:
             file=path.name, header=header))
     from docx.oxml.ns import nsmap
 
-    boxed = next((text for box in document.element.body.xpath(".//w:txbxContent")
-                  if (text := "".join(box.xpath(".//w:t/text()", namespaces=nsmap)).strip())), None)
+    from lxml import etree
+
+    # Compiled: python-docx's own elements (a box's w:p) take no namespaces argument, lxml's do.
+    box_paragraphs, paragraph_text = (etree.XPath(".//w:p", namespaces=nsmap),
+                                      etree.XPath(".//w:t/text()", namespaces=nsmap))
+    # Word writes a drawing's text twice (its VML twin for old readers): each box's words once.
+    boxes = dict.fromkeys(text for box in document.element.body.xpath(".//w:txbxContent")
+                          if (text := " ".join("".join(paragraph_text(p)).strip() for p in box_paragraphs(box)).strip()))
+    boxed = next((text for text in boxes if _could_be_notice_text(text)), None)
     if boxed is not None:
         # A text box floats beside the paragraph it is anchored in: where its words belong among the
         # paragraphs is not in the file, and they were dropped without a word, a work point with them.
@@ -90,6 +108,7 @@ def _read_docx(path: Path) -> str:
             "%(file)s: a text box holds “%(text)s”, which the import does not read: where it stands among the "
             "paragraphs is not known. In Word, move its text into the body of the notice (or delete the box if "
             "it is not part of the notice), save and import again.", file=path.name, text=_shortened(boxed)))
+    ignored += list(boxes)  # a seal's 张江镇人民政府, a header or a logo's caption: listed, not read
     paragraphs = list(_docx_paragraphs(document.element.body, document))
     changed = next((p for p in paragraphs if p._p.xpath(_TRACKED_CHANGE)), None)
     if changed is not None:
@@ -111,6 +130,75 @@ def _read_docx(path: Path) -> str:
             "would be lost. In Word, save the notice as plain text (.txt) or as PDF, which write the numbers out, "
             "and import that file.", file=path.name, where=where))
     return "\n".join(_docx_text(p) for p in paragraphs)
+
+
+# A full line of a notice's body holds 28 characters (A4, 三号 font): a box with fewer holds no paragraph.
+_SHORT_BOX = 24
+_CLAUSE_KEY_RE = re.compile("|".join(CLAUSE_KEYS))
+
+
+def _could_be_notice_text(text: str) -> bool:
+    """Whether a text box's words could be part of the notice: a numbered point or a heading, a clause's
+    key word, a figure with its unit, a finished sentence, or more than a short line. A seal's
+    张江镇人民政府, a page header or a logo's caption is none of these."""
+    text = standard_characters(text)
+    lines = text.split(" ")
+    return (len(re.sub(r"\s", "", text)) > _SHORT_BOX or bool(_CLAUSE_KEY_RE.search(text) or FIGURE_RE.search(text))
+            or any(ITEM_RE.match(line) or SECTION_RE.match(line) or SUBSECTION_RE.match(line) for line in lines)
+            or any(mark in text for mark in "。；;！？"))
+
+
+# Parts that hold no text the reader reads (pictures, fonts, embedded files): python-docx loads every
+# part a relationship names, these whole into memory too, so they are handed over empty instead.
+_NOT_TEXT = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".jxr",
+             ".svg", ".ico", ".bin", ".odttf", ".ttf", ".otf", ".fntdata", ".xlsx", ".xls", ".docx", ".doc", ".pptx",
+             ".ppt", ".vsdx", ".pdf", ".mp3", ".mp4", ".wav", ".avi", ".wmv")
+
+
+def _text_parts(path: Path, limit: int) -> io.BytesIO:
+    """The .docx with only the parts read for text unzipped, into an uncompressed copy for python-docx.
+    The zip's directory says how large each part unzips: over `limit` together, the file is refused before
+    any is unzipped. Each is read in chunks and counted, so a directory that understates a size is caught too."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name, why=exc)) from None
+    with archive:
+        parts = [archive.getinfo(name) for name in dict.fromkeys(archive.namelist()) if not name.endswith("/")]
+        read = [p for p in parts if not p.filename.lower().endswith(_NOT_TEXT)]
+        declared = sum(p.file_size for p in read)
+        if declared > limit:
+            raise _too_large(path, read, declared, limit)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+            total = 0
+            for part in parts:
+                if part.filename.lower().endswith(_NOT_TEXT):
+                    copy.writestr(part.filename, b"")
+                    continue
+                chunks = []
+                try:
+                    with archive.open(part) as f:
+                        while chunk := f.read(1024 * 1024):
+                            total += len(chunk)
+                            if total > limit:
+                                raise _too_large(path, read, total, limit)
+                            chunks.append(chunk)
+                except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:
+                    raise NoticeReadError(gettext("%(file)s: not a readable .docx (%(why)s)", file=path.name,
+                                                  why=exc)) from None
+                copy.writestr(part.filename, b"".join(chunks))
+    out.seek(0)
+    return out
+
+
+def _too_large(path: Path, parts: list[zipfile.ZipInfo], size: int, limit: int) -> NoticeReadError:
+    largest = max(parts, key=lambda p: p.file_size)
+    return NoticeReadError(gettext(
+        "%(file)s: unzipped, the parts of the .docx that hold its text come to %(size)s (%(part)s alone "
+        "%(part_size)s), more than the %(limit)s a notice's text takes: check that this is the notice, or save "
+        "it from Word as PDF or plain text (.txt) and import that.", file=path.name, size=human_size(size),
+        part=largest.filename, part_size=human_size(largest.file_size), limit=human_size(limit)))
 
 
 def _shortened(text: str) -> str:

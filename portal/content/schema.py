@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..han import CJK_PUNCTUATION, HAN
 from ..numbers import grouped
 
-CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+CJK_RE = re.compile(f"[{HAN}{CJK_PUNCTUATION}]")
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # An item of a plan: "<plan-slug>/<code>", e.g. 2023-city-management/2.3.
 ITEM_REF_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*/\d+\.\d+(?:\.\d+)?$"

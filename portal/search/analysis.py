@@ -16,10 +16,11 @@ import rjieba
 from whoosh.analysis import (LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer, StemFilter, StopFilter, Token,
                              Tokenizer)
 
-CJK = "\u3400-\u9fff\uf900-\ufaff"
-CJK_RUN_RE = re.compile(f"[{CJK}]+")
+from ..han import HAN
+
+CJK_RUN_RE = re.compile(f"[{HAN}]+")
 LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-HAS_CJK_RE = re.compile(f"[{CJK}]")
+HAS_CJK_RE = re.compile(f"[{HAN}]")
 # Words that carry no meaning in a resident's question.
 ZH_STOP = frozenset(
     "的 了 吗 呢 吧 啊 是 在 和 与 及 等 我 我们 你 你们 他 她 它 这 那 哪 哪里 哪儿 什么 怎么 怎样 为什么 "

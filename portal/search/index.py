@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +23,8 @@ from flask_babel import gettext
 from sqlalchemy import func, select, tuple_
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.index import LockError
+from whoosh.index import _DEF_INDEX_NAME as DEFAULT_INDEX_NAME
+from whoosh.index import TOC, LockError
 from whoosh.util.filelock import FileLock
 from whoosh.writing import MERGE_SMALL
 from whoosh.filedb.filestore import FileStorage
@@ -34,8 +36,9 @@ from ..states import ModerationState
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, summary_analyzer, words_and_stems
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"  # bump when the fields or what the analyzers keep change: a node then rebuilds
 PROGRESS_EVERY = 500
+_SEGMENT_HEADER = struct.Struct("!qi")  # a compound segment file's directory position and length
 MAX_SEGMENTS = 10  # per-item updates leave small segments; more than this and they are merged
 # A searcher opened on the previous build finishes within milliseconds; a minute is plenty.
 KEEP_OLD_BUILD_SECONDS = 60
@@ -338,19 +341,42 @@ def ensure(progress: Callable[[str], None] | None = None) -> bool:
     return False
 
 
-def _open(path: Path):
+def _storage(path: Path) -> FileStorage:
     # Plain reads, not mmap: a segment file truncated or overwritten under a reader then raises an
     # error that search repairs, where a mapped page past the new end kills the worker with SIGBUS.
-    return FileStorage(str(path), supports_mmap=False).open_index()
+    return FileStorage(str(path), supports_mmap=False)
+
+
+def _open(path: Path):
+    return _storage(path).open_index()
 
 
 def opens() -> bool:
-    """Whether the current index opens as it is (/healthz), without rebuilding it as open_index() would."""
+    """Whether the current index opens as it is (/healthz), without rebuilding it as open_index() would:
+    its table of contents reads, and every segment file it names is there and whole. Opening alone reads
+    only the table of contents, so a missing or truncated segment went unnoticed until a search failed."""
     try:
-        _open(current_dir()).close()
+        folder = current_path()
+        # What opening the index reads (FileIndex reads this same TOC), read once to keep its segments.
+        segments = TOC.read(_storage(Path(folder)), DEFAULT_INDEX_NAME).segments
+        return all(_segment_is_whole(folder, segment) for segment in segments)
     except Exception:  # noqa: BLE001 - whatever stops opening it stops a search
         return False
-    return True
+
+
+def _segment_is_whole(folder: str, segment) -> bool:
+    """A compound segment file starts with where its directory begins and how long it is (whoosh's
+    CompoundStorage); the directory is written last, so a file cut short anywhere ends before it.
+    One read of 12 bytes, no postings."""
+    if not segment.is_compound():  # per-field files: at least they must be there
+        return any(name.startswith(segment.segment_id() + ".") for name in os.listdir(folder))
+    with open(os.path.join(folder, segment.make_filename(segment.COMPOUND_EXT)), "rb") as f:
+        header = f.read(_SEGMENT_HEADER.size)
+        size = os.fstat(f.fileno()).st_size
+    if len(header) < _SEGMENT_HEADER.size:
+        return False
+    directory_at, directory_length = _SEGMENT_HEADER.unpack(header)
+    return _SEGMENT_HEADER.size <= directory_at and directory_at + directory_length == size
 
 
 def open_index():
@@ -471,7 +497,7 @@ def refresh_if_stale() -> list[str] | None:
     nodes sharing the database (or a restored backup) are caught here: the items whose signature
     moved are re-indexed. Returns the codes re-indexed, [] when current, None when not checked.
     """
-    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    app = current_app._get_current_object()  # proxies read once: docs/architecture.md
     interval = float(app.config.get("SEARCH_REFRESH_SECONDS", 10))
     state: IndexState = app.extensions[STATE_KEY]
     now = time.monotonic()

@@ -11,9 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from whoosh.reading import ReaderClosed
 
 from ..extensions import db
+from ..han import HAN
 from ..services.content import registry
 from . import ranking
-from .analysis import CJK, LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
+from .analysis import LATIN_WORD_RE, bigrams, en_terms, normalize, zh_words
 from .index import refresh_if_stale, repair_if_damaged, split_key
 from .ranking import Clause, Generation
 from .snippets import snippet
@@ -67,15 +68,17 @@ def analyse(words: str) -> Terms:
                  words.strip() if re.fullmatch(r"\d+(\.\d+)*", words.strip()) else None)
 
 
-_SPACE_IN_CJK_RE = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+_SPACE_IN_CJK_RE = re.compile(f"(?<=[{HAN}]) (?=[{HAN}])")
+_NOT_A_WORD_RE = re.compile(rf"[^\w\s.%{HAN}-]")
 
 
 def clean(raw: str | None) -> str:
     # Chinese is written without spaces, so a space between two characters is a slip of the thumb
     # ("加 梯"); joining them lets the segmenter see the word. Punctuation still separates words.
     text = _SPACE_IN_CJK_RE.sub("", normalize(raw or ""))
-    # Query syntax and punctuation have no meaning here: keep letters, digits and spaces.
-    text = re.sub(r"[^\w\s.%-]", " ", text)
+    # Query syntax and punctuation have no meaning here: keep letters, digits and spaces, and every Han
+    # character by name (Python's \w knows only the Unicode version it was built with).
+    text = _NOT_A_WORD_RE.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -166,7 +166,7 @@ def _still_serving(held: Generation, current: str) -> bool:
 def current() -> Generation:
     """The generation `current` points to now: a commit another thread or worker made is seen at once
     (and the generation it replaces closed)."""
-    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    app = current_app._get_current_object()  # proxies read once: docs/architecture.md
     state: IndexState = app.extensions[STATE_KEY]
     current = current_path(app)
     held = state.generation

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..templating import ONE_WORD, unbroken
+from ..templating import ONE_WORD, kept_together, unbroken
 from .analysis import HAS_CJK_RE, normalize
 
 ZH_STOPS = "，。；：！？、…）)】》”"
@@ -115,7 +115,7 @@ def _marked(piece: str, low_piece: str, found: Iterable[str]) -> str:
             shown.append(f"{escape(piece[at:m_start])}<mark>{escape(piece[m_start:m_end])}</mark>")
             at = m_end
         shown.append(escape(piece[at:end]))
-        parts.append(f'<span class="nowrap">{"".join(shown)}</span>' if figure else "".join(shown))
+        parts.append(kept_together("".join(shown)) if figure else "".join(shown))
         i = end
     parts.append(escape(piece[i:]))
     return "".join(parts)

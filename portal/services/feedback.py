@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from ..pagination import paginate
-from ..i18n import N_
+from ..i18n import HAN_RE, N_
 from ..models import Feedback, FeedbackFlag, utcnow
 from ..states import ModerationState
 from . import audit, follow
@@ -72,7 +72,7 @@ def mask_name(name: str | None) -> str | None:
     name = plain_name(name)
     if not name:
         return None
-    if re.search(r"[\u3400-\u9fff]", name):
+    if HAN_RE.search(name):
         # Counted without gaps: a space or an invisible character typed between surname and given name
         # would take the star, and 张 三 showed as 张*三, the whole name.
         name = "".join(ch for ch in name if not ch.isspace() and unicodedata.category(ch) != "Cf")

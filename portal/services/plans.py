@@ -4,7 +4,6 @@ The CLI (flask plans …) and the tests call these; nothing here writes plain-la
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from ..config import NOTICE_MAX_BYTES
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
 from ..content.importer import ImportOutcome, PlannedImport, prepare_import, struck_out, tree_lines, write_import
+from ..content.parser import FIGURE_RE
 
-# A figure with a unit in the official text: the item probably has a target worth recording.
-_FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:个|台|处|家|户|公里|千米|米|平方米|条|座|所|项|%|％|万)")
 
 
 @dataclass
@@ -64,7 +62,8 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
         checks = {
             "title zh": title.get("zh"), "title en": title.get("en"),
             "summary zh": summary.get("zh"), "summary en": summary.get("en"),
-            "targets": data.get("targets") or not _FIGURE.search(item.official_text),
+            # A figure with a unit in the official text: the item probably has a target worth recording.
+            "targets": data.get("targets") or not FIGURE_RE.search(item.official_text),
             "places": data.get("places"),
         }
         for what, present in checks.items():

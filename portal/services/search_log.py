@@ -73,7 +73,7 @@ def _add(query: str, lang: str, **counts: int) -> None:
     query = mask_personal_data((query or "").strip())[:200]
     if not query:
         return
-    app = current_app._get_current_object()  # read once: each read of current_app goes through a LocalProxy
+    app = current_app._get_current_object()  # proxies read once: docs/architecture.md
     pending: _Pending = app.extensions["search_log"]
     key = (week_of(today(app)), lang, query)
     with pending.lock:

@@ -5,11 +5,13 @@ writes the audit log and re-indexes search. A form with errors is shown again wi
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.wsgi import wrap_file
 
 from .. import xlsx_files
 from ..csv_files import csv_response, download
@@ -224,8 +226,14 @@ def feedback_xlsx():
     """The same columns and rows as the CSV file, for Excel and WPS: every text cell typed as text."""
     office = _office_arg()
     header, rows = export(office, actor=auth.current_staff(), fmt="xlsx")
-    data = xlsx_files.table_bytes(_("Comments"), header, rows, WIDTHS)
-    return download(data, xlsx_files.XLSX_TYPE, f"feedback-{office or 'all'}-{today():%Y%m%d}.xlsx")
+    saved = xlsx_files.table_file(_("Comments"), header, rows, WIDTHS)
+    size = os.fstat(saved.fileno()).st_size
+    # Sent from the temporary file in chunks; the WSGI server closes it (and so removes it) when done.
+    response = download(wrap_file(request.environ, saved), xlsx_files.XLSX_TYPE,
+                        f"feedback-{office or 'all'}-{today():%Y%m%d}.xlsx")
+    response.direct_passthrough = True
+    response.content_length = size
+    return response
 
 
 @bp.context_processor
