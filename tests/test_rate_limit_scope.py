@@ -37,7 +37,7 @@ def test_the_app_declares_no_limit_the_dropped_hooks_would_apply(app):
 
 
 def test_the_check_sees_a_blueprint_limit_and_init_refuses_default_and_application_limits():
-    other, app = ViewLimiter(key_func=client_network), Flask(__name__)
+    other, app = ViewLimiter(key_func=client_network, storage_uri="memory://"), Flask(__name__)
     area = Blueprint("area", __name__)
     other.limit("1 per day")(area)
     app.register_blueprint(area)
@@ -45,7 +45,7 @@ def test_the_check_sees_a_blueprint_limit_and_init_refuses_default_and_applicati
     assert len(_app_wide_limits(other, app)) == 1
     for kind in ("default_limits", "application_limits"):
         with pytest.raises(RuntimeError, match="declared on views"):
-            ViewLimiter(key_func=client_network, **{kind: ["1 per day"]}).init_app(Flask(__name__))
+            ViewLimiter(key_func=client_network, storage_uri="memory://", **{kind: ["1 per day"]}).init_app(Flask(__name__))
 
 
 def _headers(response) -> dict[str, str]:
