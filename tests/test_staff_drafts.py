@@ -386,7 +386,7 @@ def test_two_tabs_whose_session_ended_both_get_their_text_back(app_factory):
     assert _textarea(page.data, f"c{second}-reply") == REPLY_B and NOTICE in text_of(page.data)
     # The other page holding unsent text is named, with a link to it; nothing of its text is shown here.
     assert "Other pages hold text you typed" in text_of(page.data) and REPLY not in page.get_data(as_text=True)
-    assert f'href="/staff/feedback/{first}"' in page.get_data(as_text=True)
+    assert f'href="/staff/feedback/{first}">Comment {first}</a>' in page.get_data(as_text=True)
     assert _draft_cookie(page) is None and _drafts(app) == 1  # one left: the cookie stays
     page = c.get(f"/staff/feedback/{first}")
     assert _textarea(page.data, f"c{first}-reply") == REPLY and NOTICE in text_of(page.data)
@@ -419,3 +419,11 @@ def test_a_browser_holds_at_most_max_drafts_the_oldest_dropped(app):
         assert f"/staff/items/{drafts.MAX_DRAFTS + 4}" in pages
         # A token the browser made up (or one whose drafts are all gone) is not taken: a new one is given.
         assert drafts.keep([("note_zh", "x")], ITEM, ITEM, staff_id, token="made-up") not in ("made-up", None)
+
+
+def test_the_other_pages_are_named_in_the_staff_members_language(app_factory):
+    app, _clock, c, first, second, answers = _expired_in_two_tabs(app_factory)
+    c.set_cookie("lang", "zh")
+    page = c.get(_log_in_again(c, answers[1], "wang").headers["Location"])
+    assert "以下页面还有您在登录过期前填写" in text_of(page.data)
+    assert f'href="/staff/feedback/{first}">第 {first} 条留言</a>' in page.get_data(as_text=True)

@@ -135,7 +135,7 @@ def _page_name(page: str) -> str:
         "staff.feedback_detail": lambda: _("Comment %(number)s", number=args["feedback_id"]),
         "staff.item": lambda: _("Work point %(code)s", code=args["code"]),
         "staff.item_outcome": lambda: _("Outcome of work point %(code)s", code=args["code"]),
-        "staff.moderation": lambda: _("Moderation queue"),
+        "staff.moderation": lambda: _("Moderation"),
     }
     return names[endpoint]() if endpoint in names else page
 
