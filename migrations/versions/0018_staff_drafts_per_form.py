@@ -5,19 +5,22 @@ Revision ID: staff_drafts_per_form
 Revises: mail_feedback
 """
 from alembic import op
+import sqlalchemy as sa
 
 revision = "staff_drafts_per_form"
 down_revision = "mail_feedback"
 branch_labels = None
 depends_on = None
 
-# 0015 left the unique constraint unnamed: PostgreSQL named it itself; SQLite's is named here to be dropped.
+# 0015 left the unique constraint unnamed: PostgreSQL named it itself, SQLite reports no name (the convention
+# names it for the batch copy); a downgrade names it. Whichever it is, it is the one on token_hash alone.
 SQLITE_NAMES = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 
 def _drop_unique(batch_op):
-    batch_op.drop_constraint("staff_draft_token_hash_key" if op.get_bind().dialect.name == "postgresql"
-                             else "uq_staff_draft_token_hash", type_="unique")
+    unique = next(u for u in sa.inspect(op.get_bind()).get_unique_constraints("staff_draft")
+                  if u["column_names"] == ["token_hash"])
+    batch_op.drop_constraint(unique["name"] or "uq_staff_draft_token_hash", type_="unique")
 
 
 def upgrade():
@@ -31,4 +34,4 @@ def downgrade():
     op.execute("DELETE FROM staff_draft")
     with op.batch_alter_table("staff_draft") as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_draft_token_hash"))
-        batch_op.create_unique_constraint("staff_draft_token_hash_key", ["token_hash"])
+        batch_op.create_unique_constraint("uq_staff_draft_token_hash", ["token_hash"])
