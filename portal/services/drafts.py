@@ -78,7 +78,9 @@ def keep(posted: Iterable[tuple[str, str]], page: str, action: str, staff_id: in
     if not _holds_any(token):
         token = secrets.token_urlsafe(32)
     held = StaffDraft.token_hash == _hash(token)
-    db.session.execute(delete(StaffDraft).where(held, StaffDraft.page == page, StaffDraft.action == action))
+    # The same form sent again by the same account: the latest text is the one to put back.
+    db.session.execute(delete(StaffDraft).where(held, StaffDraft.staff_id == staff_id, StaffDraft.page == page,
+                                                StaffDraft.action == action))
     db.session.add(StaffDraft(token_hash=_hash(token), staff_id=staff_id, page=page, action=action, fields=fields,
                               created_at=moment, expires_at=moment + KEEP_FOR))
     db.session.flush()
@@ -90,8 +92,10 @@ def keep(posted: Iterable[tuple[str, str]], page: str, action: str, staff_id: in
 
 
 def _holds_any(token: str | None) -> bool:
-    return bool(token) and len(token) <= 100 and db.session.scalar(
-        select(StaffDraft.id).where(StaffDraft.token_hash == _hash(token), StaffDraft.expires_at > now()).limit(1)) is not None
+    if not token or len(token) > 100:
+        return False
+    live = select(StaffDraft.id).where(StaffDraft.token_hash == _hash(token), StaffDraft.expires_at > now())
+    return db.session.scalar(live.limit(1)) is not None
 
 
 def pending(token: str | None, page: str, staff_id: int) -> list[Draft]:
