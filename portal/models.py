@@ -98,11 +98,12 @@ class StaffSession(db.Model):
 class StaffDraft(db.Model):
     """What a staff member typed into a form that could not be taken (the session or the form had expired),
     kept for a short while so it can be put back into that form (services/drafts.py). The browser holds
-    the token whose SHA-256 is token_hash, in a cookie limited to /staff/."""
+    the token whose SHA-256 is token_hash, in a cookie limited to /staff/; one token holds a draft per form
+    (page and action) the browser posted."""
 
     __tablename__ = "staff_draft"
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
     # The account whose session posted it: only that account gets it back (a computer may be shared).
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", name="fk_staff_draft_staff_id"), index=True)
     page: Mapped[str] = mapped_column(String(500))  # the path of the page the form was on

@@ -350,3 +350,89 @@ def test_a_form_posted_from_a_browser_without_any_session_is_not_kept(app_factor
                data={f"c{fid}-reply": REPLY, f"c{fid}-next": "/staff/moderation", f"c{fid}-seen": "x"})
     assert r.status_code in (400, 401) and REPLY in r.get_data(as_text=True)
     assert _draft_cookie(r) is None and _drafts(app) == 0
+
+
+REPLY_B = "您好，路灯已报修，维修单位将在三个工作日内更换灯具，感谢您的反映。"
+
+
+def _expired_in_two_tabs(app_factory, same_comment_twice=False):
+    """A moderator has two comments open in two tabs and writes a reply in each; the session ends (idle);
+    they send the first tab's reply, then the second's: each answer is a login page."""
+    clock = Clock()
+    app = app_factory(STAFF_CLOCK=clock)
+    make_staff(app, "wang", "moderator")
+    first, _ = submit_direct(app)
+    second, _ = submit_direct(app, body="小区门口的路灯坏了很久，晚上出行很不方便，请尽快修理。", ip="203.0.113.10")
+    c = app.test_client()
+    c.set_cookie("lang", "en")
+    login(c, "wang")
+    pages = {fid: c.get(f"/staff/feedback/{fid}") for fid in (first, second)}
+    clock.advance(hours=2)
+    answers = [c.post(f"/staff/feedback/{fid}/approve", headers={"Referer": f"http://localhost/staff/feedback/{fid}"},
+                      data={f"c{fid}-csrf_token": csrf_from(pages[fid].data), f"c{fid}-reply": text,
+                            f"c{fid}-next": "/staff/moderation", f"c{fid}-seen": _hidden(pages[fid].data, f"c{fid}-seen")})
+               for fid, text in ((first, REPLY), (first if same_comment_twice else second, REPLY_B))]
+    return app, clock, c, first, second, answers
+
+
+def test_two_tabs_whose_session_ended_both_get_their_text_back(app_factory):
+    """Before, a browser held one draft: the second tab's reply replaced the first's, which was lost."""
+    app, _clock, c, first, second, answers = _expired_in_two_tabs(app_factory)
+    assert [a.status_code for a in answers] == [401, 401] and _drafts(app) == 2
+    assert _draft_cookie(answers[0]).split(";")[0] == _draft_cookie(answers[1]).split(";")[0]  # one token
+    back = _log_in_again(c, answers[1], "wang")
+    assert back.headers["Location"].endswith(f"/staff/feedback/{second}")  # the latest draft's page
+    page = c.get(back.headers["Location"])
+    assert _textarea(page.data, f"c{second}-reply") == REPLY_B and NOTICE in text_of(page.data)
+    # The other page holding unsent text is named, with a link to it; nothing of its text is shown here.
+    assert "Other pages hold text you typed" in text_of(page.data) and REPLY not in page.get_data(as_text=True)
+    assert f'href="/staff/feedback/{first}">Comment {first}</a>' in page.get_data(as_text=True)
+    assert _draft_cookie(page) is None and _drafts(app) == 1  # one left: the cookie stays
+    page = c.get(f"/staff/feedback/{first}")
+    assert _textarea(page.data, f"c{first}-reply") == REPLY and NOTICE in text_of(page.data)
+    assert "Other pages hold text you typed" not in text_of(page.data)
+    assert _drafts(app) == 0 and "staff_draft=;" in _draft_cookie(page)  # none left: cleared
+
+
+def test_the_same_form_sent_twice_keeps_the_latest_text(app_factory):
+    app, _clock, c, first, _second, answers = _expired_in_two_tabs(app_factory, same_comment_twice=True)
+    assert [a.status_code for a in answers] == [401, 401] and _drafts(app) == 1
+    assert _log_in_again(c, answers[1], "wang").status_code == 302
+    page = c.get(f"/staff/feedback/{first}")
+    assert _textarea(page.data, f"c{first}-reply") == REPLY_B and "Other pages hold" not in text_of(page.data)
+    assert _drafts(app) == 0 and "staff_draft=;" in _draft_cookie(page)
+
+
+def test_a_browser_holds_at_most_max_drafts_the_oldest_dropped(app):
+    from portal.extensions import db
+    from portal.models import StaffDraft
+    from portal.services import drafts
+
+    staff_id = make_staff(app, "li", "editor")
+    with app.test_request_context():
+        token = drafts.keep([("note_zh", "第0条")], "/staff/items/0", "/staff/items/0", staff_id)
+        for n in range(1, drafts.MAX_DRAFTS + 5):
+            assert drafts.keep([("note_zh", f"第{n}条")], f"/staff/items/{n}", f"/staff/items/{n}", staff_id,
+                               token=token) == token
+        pages = {row.page for row in db.session.query(StaffDraft)}
+        assert len(pages) == drafts.MAX_DRAFTS and "/staff/items/0" not in pages
+        assert f"/staff/items/{drafts.MAX_DRAFTS + 4}" in pages
+        # A token the browser made up (or one whose drafts are all gone) is not taken: a new one is given.
+        assert drafts.keep([("note_zh", "x")], ITEM, ITEM, staff_id, token="made-up") not in ("made-up", None)
+
+
+def test_the_other_pages_are_named_in_the_staff_members_language(app_factory):
+    app, _clock, c, first, second, answers = _expired_in_two_tabs(app_factory)
+    c.set_cookie("lang", "zh")
+    page = c.get(_log_in_again(c, answers[1], "wang").headers["Location"])
+    assert "以下页面还有您在登录过期前填写" in text_of(page.data)
+    assert f'href="/staff/feedback/{first}">第 {first} 条留言</a>' in page.get_data(as_text=True)
+
+
+def test_a_colleague_on_the_same_browser_is_given_neither_draft_nor_their_pages(app_factory):
+    app, _clock, c, first, second, answers = _expired_in_two_tabs(app_factory)
+    make_staff(app, "li", "moderator")
+    page = c.get(_log_in_again(c, answers[1], "li").headers["Location"])
+    html = page.get_data(as_text=True)
+    assert REPLY_B not in html and NOTICE not in text_of(page.data) and "Other pages hold" not in text_of(page.data)
+    assert f'href="/staff/feedback/{first}"' not in html and _drafts(app) == 2

@@ -7,6 +7,9 @@ same address is filled in with it, once; nothing is sent for them.
 
 * Only the form's own fields are kept: never the CSRF token nor anything that looks like a password or a
   one-time code (files never reach request.form).
+* A browser holds one draft per form (page and address): two tabs whose session ended both keep their text, and
+  the same form sent twice keeps the latest. They share the browser's one token, each kept for its own KEEP_FOR,
+  at most MAX_DRAFTS of them (the oldest dropped: more forms than that were not being typed into at once).
 * A draft is kept for KEEP_FOR at most, is deleted when it is put back, and expired ones are deleted by
   `flask privacy purge` (and whenever a new draft is kept).
 * A draft bigger than MAX_CHARS is not kept: the staff member still sees their text, to copy.
@@ -38,12 +41,14 @@ KEEP_FOR = timedelta(hours=1)
 MAX_CHARS = 32_000
 MAX_FIELDS = 200
 MAX_PATH = 500
+MAX_DRAFTS = 20  # a browser's drafts; beyond it the oldest is dropped
 # The last part of a field's name (after a form's prefix) that is never written down.
 SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current", "proof", "code", "totp"})
 
 
 @dataclass(frozen=True)
 class Draft:
+    id: int
     page: str
     action: str
     fields: MultiDict
@@ -60,38 +65,66 @@ def own_fields(posted: Iterable[tuple[str, str]]) -> list[list[str]]:
 
 
 def keep(posted: Iterable[tuple[str, str]], page: str, action: str, staff_id: int,
-         replaces: str | None = None) -> str | None:
+         token: str | None = None) -> str | None:
     """Keeps what `staff_id` posted to `action` from `page` (paths); returns the token for the browser, or None
-    when it is too large to keep. `replaces`: the browser's previous draft token, deleted (one a browser)."""
+    when it is too large to keep. `token`: the browser's, kept when it still holds drafts (they stay, but this
+    form's earlier one); a token holding none is not taken from the browser, a new one is made."""
     fields = own_fields(posted)
     if (not fields or len(fields) > MAX_FIELDS or len(page) > MAX_PATH or len(action) > MAX_PATH
             or len(json.dumps(fields, ensure_ascii=False)) > MAX_CHARS):
         return None
     moment = now()
     db.session.execute(delete(StaffDraft).where(StaffDraft.expires_at <= moment))
-    if replaces:
-        db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(replaces)))
-    token = secrets.token_urlsafe(32)
+    if not _holds_any(token):
+        token = secrets.token_urlsafe(32)
+    held = StaffDraft.token_hash == _hash(token)
+    # The same form sent again by the same account: the latest text is the one to put back.
+    db.session.execute(delete(StaffDraft).where(held, StaffDraft.staff_id == staff_id, StaffDraft.page == page,
+                                                StaffDraft.action == action))
     db.session.add(StaffDraft(token_hash=_hash(token), staff_id=staff_id, page=page, action=action, fields=fields,
                               created_at=moment, expires_at=moment + KEEP_FOR))
+    db.session.flush()
+    oldest = select(StaffDraft.id).where(held).order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc())
+    db.session.execute(delete(StaffDraft).where(held, StaffDraft.id.not_in(
+        select(oldest.limit(MAX_DRAFTS).subquery().c.id))))
     db.session.commit()
     return token
 
 
-def pending(token: str | None, page: str, staff_id: int) -> Draft | None:
-    """The unexpired draft behind `token` if `staff_id` posted it from `page` (a path); nothing is deleted yet."""
+def _holds_any(token: str | None) -> bool:
     if not token or len(token) > 100:
-        return None
-    row = db.session.scalar(select(StaffDraft).where(StaffDraft.token_hash == _hash(token)))
-    if row is None or row.expires_at <= now() or row.page != page or row.staff_id != staff_id:
-        return None
-    return Draft(row.page, row.action, MultiDict([tuple(pair) for pair in row.fields]))
+        return False
+    live = select(StaffDraft.id).where(StaffDraft.token_hash == _hash(token), StaffDraft.expires_at > now())
+    return db.session.scalar(live.limit(1)) is not None
 
 
-def forget(token: str) -> None:
-    """Deletes the draft behind `token`: it was put back (once), or the browser's cookie was cleared."""
-    db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(token)))
+def pending(token: str | None, page: str, staff_id: int) -> list[Draft]:
+    """The unexpired drafts behind `token` that `staff_id` posted from `page` (a path), newest first;
+    nothing is deleted yet."""
+    return [Draft(row.id, row.page, row.action, MultiDict([tuple(pair) for pair in row.fields]))
+            for row in _rows(token, staff_id) if row.page == page]
+
+
+def elsewhere(token: str | None, page: str, staff_id: int) -> list[str]:
+    """The other pages (paths) where drafts behind `token` wait for `staff_id`, newest first, each once."""
+    pages = [row.page for row in _rows(token, staff_id) if row.page != page]
+    return list(dict.fromkeys(pages))
+
+
+def _rows(token: str | None, staff_id: int) -> list[StaffDraft]:
+    if not token or len(token) > 100:
+        return []
+    return list(db.session.scalars(
+        select(StaffDraft).where(StaffDraft.token_hash == _hash(token), StaffDraft.staff_id == staff_id,
+                                 StaffDraft.expires_at > now())
+        .order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc())))
+
+
+def forget(token: str, draft_id: int) -> bool:
+    """Deletes one draft behind `token` (it was put back, once); True when the token holds no other."""
+    db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(token), StaffDraft.id == draft_id))
     db.session.commit()
+    return not _holds_any(token)
 
 
 def purge(moment: datetime | None = None) -> int:

@@ -53,7 +53,8 @@ def _staff_globals():
     from ..services.clock import town_clock
     from . import audit_view, drafts
 
-    return {"staff_user": current_staff(), "can": can, "draft_left_over": drafts.left_over, "town_clock": town_clock,
+    return {"staff_user": current_staff(), "can": can, "draft_left_over": drafts.left_over, "drafts_elsewhere": drafts.elsewhere,
+            "town_clock": town_clock,
             "audit_rows": audit_view.rows_of, "action_label": audit_view.action_label,
             "audit_item_code": audit_view.item_code_of, "target_name": audit_view.target_name,
             "status_text_in": audit_view.status_text_in}

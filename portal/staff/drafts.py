@@ -1,20 +1,25 @@
 """The web side of staff drafts (the rules are in services/drafts.py): the cookie, the page a form came from,
 and putting a draft back into the one form that posted it.
 
+A browser holds one draft per form (two tabs may both have expired); after login it goes back to the page
+of the one posted last, which names the other pages still holding text (elsewhere), as links.
+
 Which form: a form does not know the address it posts to, and field names cannot tell the forms of one
 page apart (a comment's approve and reply forms share theirs), so the view that builds a form beside its
 address calls put_back(form, address). If no form of the draft's page takes it (the comment was withdrawn
 meanwhile, say), the page's template shows the text above the page, to copy (left_over); either way once.
 
 The cookie holds only the random token; it is HttpOnly, SameSite=Lax, Secure behind HTTPS, lives as long as
-the draft, and is limited to /staff/, so public pages never receive it (nor set it: only a staff POST that
+the newest draft, and is limited to /staff/, so public pages never receive it (nor set it: only a staff POST that
 could not be taken does), and stay cacheable (portal/http_caching.py).
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from flask import after_this_request, current_app, g, request, session
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from ..forms import TYPED_TEXT_FIELDS, PortalForm, typed_text
 from ..redirects import safe_target
@@ -45,7 +50,7 @@ def keep_typed(page: str | None) -> bool:
     if staff_id is None:
         return False
     token = service.keep(request.form.items(multi=True), _page_key(page), request.path, staff_id,
-                         replaces=request.cookies.get(COOKIE))
+                         token=request.cookies.get(COOKIE))
     if token is None:
         return False
 
@@ -77,46 +82,73 @@ def _secure() -> bool:
     return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-def _pending():
-    """The draft this browser holds for this page, read once per request."""
+def _pending() -> list:
+    """This browser's drafts for this page (newest first), read once per request; spent ones are removed."""
     if "staff_draft" not in g:
         token, user = request.cookies.get(COOKIE), current_staff()
         g.staff_draft = (service.pending(token, _page_key(request.full_path), user.id)
-                         if token and user is not None and request.method == "GET" else None)
+                         if token and user is not None and request.method == "GET" else [])
     return g.staff_draft
 
 
 def put_back(form: PortalForm, action: str) -> PortalForm:
-    """`form`, which posts to `action`, filled in with what this browser's draft holds when the draft was
-    posted to that address from this page; then the draft is deleted and the cookie cleared. Any other
-    form (another address, another page, a form being posted) is returned as it is."""
-    draft = _here()
-    if draft is None or urlsplit(action).path != draft.action or not form.put_back(draft.fields):
-        return form
-    _spend()
+    """`form`, which posts to `action`, filled in with what this browser's draft for that address holds when
+    it was posted from this page; then that draft is deleted (and the cookie cleared if it was the last).
+    Any other form (another address, another page, a form being posted) is returned as it is."""
+    for draft in _here():
+        if urlsplit(action).path == draft.action and form.put_back(draft.fields):
+            _spend(draft)
+            break
     return form
 
 
 def left_over() -> list[str]:
-    """The text of this page's draft when no form of the page took it (the form is gone: the comment
+    """The text of this page's drafts that no form of the page took (the form is gone: the comment
     was withdrawn or decided meanwhile, say): shown once above the page, to copy, then deleted as a
     restored draft is. Asked by the page's template, after the view has built its forms."""
-    draft = _here()
-    if draft is None:
+    texts = []
+    for draft in list(_here()):
+        _spend(draft)
+        texts += [value for name, value in draft.fields.items(multi=True)
+                  if name.rpartition("-")[2] in TYPED_TEXT_FIELDS and value.strip()]
+    return texts
+
+
+def elsewhere() -> list[tuple[str, str]]:
+    """The other staff pages where this browser's drafts wait for the staff member logged in, as (address,
+    name): named on this page, so that the text typed in another tab is not forgotten. Asked by the page's
+    template."""
+    token, user = request.cookies.get(COOKIE), current_staff()
+    if not token or user is None or request.method != "GET" or request.blueprint != "staff":
         return []
-    _spend()
-    return [value for name, value in draft.fields.items(multi=True)
-            if name.rpartition("-")[2] in TYPED_TEXT_FIELDS and value.strip()]
+    pages = service.elsewhere(token, _page_key(request.full_path), user.id)
+    return [(quote(page, safe="/?=&"), _page_name(page)) for page in pages]
 
 
-def _here():
-    return _pending() if request.method == "GET" and request.blueprint == "staff" else None
+def _page_name(page: str) -> str:
+    """A draft's page as staff know it (the address itself for a page without a name here)."""
+    try:
+        endpoint, args = current_app.url_map.bind("").match(urlsplit(page).path, method="GET")
+    except HTTPException:
+        return page
+    names = {
+        "staff.feedback_detail": lambda: _("Comment %(number)s", number=args["feedback_id"]),
+        "staff.item": lambda: _("Work point %(code)s", code=args["code"]),
+        "staff.item_outcome": lambda: _("Outcome of work point %(code)s", code=args["code"]),
+        "staff.moderation": lambda: _("Moderation"),
+    }
+    return names[endpoint]() if endpoint in names else page
 
 
-def _spend() -> None:
-    """Once: the draft is deleted and the browser's cookie cleared with this answer."""
-    service.forget(request.cookies[COOKIE])
-    g.staff_draft = None
+def _here() -> list:
+    return _pending() if request.method == "GET" and request.blueprint == "staff" else []
+
+
+def _spend(draft) -> None:
+    """Once: the draft is deleted, and the browser's cookie cleared with this answer when it was the last."""
+    g.staff_draft = [d for d in g.staff_draft if d.id != draft.id]
+    if not service.forget(request.cookies[COOKIE], draft.id):
+        return
 
     @after_this_request
     def _clear_cookie(response):
