@@ -50,12 +50,14 @@ def count_words(singular: str, plural: str, num: int, **variables) -> str:
 # A count's placeholder: the number is given to ngettext as num, formatted with d, or a count formatted with d
 # in a gettext message.
 COUNT = r"%\(\w+\)d|%\(num\)s"
-# A count and the space after it ("%(num)d work points", "%(num)d 项工作").
-COUNT_SPACE_RE = re.compile(rf"({COUNT}) (?=[^\W\d_])")
+# A count and the space after it ("%(num)d work points", "%(num)d 项工作"), or a figure and the space before
+# its unit's placeholder ("target %(target)s %(unit)s": "35 lifts").
+COUNT_SPACE_RE = re.compile(rf"(?:{COUNT}) (?=[^\W\d_])|%\(\w+\)s (?=%\(unit\)s)")
 # A figure written right against its Chinese word ("%(count)d项", "%(num)s条", "%(year)s年"): a count and the
-# character after it, or any placeholder and a unit of figure_words after it (a %s figure: "%(total)s项").
+# character after it, or any placeholder and a unit of figure_words after it (a %s figure: "%(total)s项"), or
+# a figure and its unit's placeholder ("目标%(target)s%(unit)s").
 # Chinese may break between any two characters, and a no-break space there would show as a gap.
-FIGURE_AGAINST_WORD_RE = re.compile(rf"(?:{COUNT})(?=[{HAN}])|%\(\w+\)s(?=(?:{UNITS}))")
+FIGURE_AGAINST_WORD_RE = re.compile(rf"(?:{COUNT})(?=[{HAN}])|%\(\w+\)s(?=(?:{UNITS})|%\(unit\)s)")
 # U+2060 WORD JOINER: no break on either side, no width, no glyph. Not the nowrap span that figures get in
 # content (templating.kept_together): a catalogue message also lands in titles and attributes (a page's
 # description), where a tag would show or break the markup.
@@ -67,7 +69,7 @@ def counts_kept_with_their_words(message: str) -> str:
     next starts with "work points" (or "项工作"): a no-break space after a count that a space parts from its
     word, a word joiner after a count written against its Chinese word. For messages shown in HTML. Done to
     the catalogue's message, not the page, so a figure inside a title or comment is left as written."""
-    message = COUNT_SPACE_RE.sub("\\1\u00a0", message)
+    message = COUNT_SPACE_RE.sub(lambda m: m[0][:-1] + "\u00a0", message)
     return FIGURE_AGAINST_WORD_RE.sub(lambda m: m[0] + WORD_JOINER, message)
 
 

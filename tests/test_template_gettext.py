@@ -57,4 +57,13 @@ def test_a_count_written_against_its_chinese_word_stays_with_it(app):
     assert _render(app, '{{ ngettext("%(num)d search", "%(num)d searches", 3) }}', "zh") == f"搜索3{joiner}次"
     # A figure put in with %s is kept only with a unit (figure_words): a name or a title before a character is not.
     assert _render(app, '{{ _("Plan %(year)s", year=2025) }}', "zh") == f"2025{joiner}年计划"
-    assert _render(app, '{{ _("%(metric)s (target: %(value)s %(unit)s)", metric="加装", value=35, unit="台") }}', "zh") == "加装（目标：35 台）"
+    assert _render(app, '{{ _("%(metric)s achieved (target: %(value)s %(unit)s)", metric="35", value=1, unit="台") }}',
+                   "zh") == f"35实际完成（目标：1{joiner}台）"
+
+
+def test_a_figure_stays_with_its_units_placeholder(app):
+    """A target is said as "%(target)s %(unit)s" ("target 35 lifts", "目标35台"): the unit comes in a placeholder
+    of its own, and the figure must stay with it as with a word written in the message."""
+    source = '{{ _("%(metric)s: target %(target)s %(unit)s", metric="Lifts", target="35", unit=unit) }}'
+    assert _render(app, source, "en", unit="lifts") == "Lifts: target 35\u00a0lifts"
+    assert _render(app, source, "zh", unit="台") == "Lifts：目标35\u2060台"
