@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .content.readers import human_size
 from .extensions import db
 from .i18n import duration
 from .machine_paths import is_api, is_feed
@@ -108,6 +109,8 @@ def _request_errors(app: Flask) -> None:
 
     @_handles(app, 413)
     def too_large(_e):
+        if request.endpoint == "staff.sheet_upload":  # a file, and its limit is a setting (PORTAL_SHEET_MAX_BYTES)
+            return page(413, _("File too large"), _("The file is larger than %(limit)s, the most a progress sheet may be. Please check that it is the progress sheet downloaded from this page.", limit=human_size(current_app.config["SHEET_MAX_BYTES"])))
         return page(413, _("Too much text"), _("What you sent is too large. Please shorten it and try again."))
 
 

@@ -8,10 +8,11 @@ from collections.abc import Mapping
 
 from babel import Locale
 from flask import g, request, url_for
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, get_translations, gettext
 from werkzeug.routing import BaseConverter, Rule
 
 from .chinese_script import script_of
+from .figure_words import UNITS
 from .han import HAN
 
 LANGS = ("zh", "en")
@@ -24,7 +25,8 @@ def N_(message: str) -> str:
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:
-    """Marks a message with a plural for extraction (``make messages`` knows it as N_plural:1,2)."""
+    """Marks a message with a plural for extraction (``make messages`` knows it as N_plural:1,2, and
+    count_words below as count_words:1,2)."""
     return singular, plural
 
 
@@ -33,20 +35,42 @@ def duration(seconds: float) -> str:
     minutes rounded up, so that a resident who waits that long is never refused again."""
     seconds = max(int(-(-seconds // 1)), 1)
     if seconds % 3600 == 0:
-        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
-    return ngettext("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
+        return count_words("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return count_words("%(num)d minute", "%(num)d minutes", -(-seconds // 60))
 
 
-# A count's placeholder and the space after it ("%(num)d work points", "%(num)d 项工作"): the number is given
-# to ngettext as num, formatted with d, or a count formatted with d in a gettext message.
-COUNT_SPACE_RE = re.compile(r"(%\(\w+\)d|%\(num\)s) (?=[^\W\d_])")
+def count_words(singular: str, plural: str, num: int, **variables) -> str:
+    """ngettext for a count said in Python code and shown on a page ("1 hour", "3 comments published."),
+    with the count kept with its word as templates keep theirs (counts_kept_with_their_words). Plain text:
+    the no-break space and the word joiner are characters, not markup, so it also suits the API and feeds."""
+    text = get_translations().ungettext(singular, plural, num)
+    return counts_kept_with_their_words(text) % {"num": num, **variables}
+
+
+# A count's placeholder: the number is given to ngettext as num, formatted with d, or a count formatted with d
+# in a gettext message.
+COUNT = r"%\(\w+\)d|%\(num\)s"
+# A count and the space after it ("%(num)d work points", "%(num)d 项工作"), or a figure and the space before
+# its unit's placeholder ("target %(target)s %(unit)s": "35 lifts").
+COUNT_SPACE_RE = re.compile(rf"(?:{COUNT}) (?=[^\W\d_])|%\(\w+\)s (?=%\(unit\)s)")
+# A figure written right against its Chinese word ("%(count)d项", "%(num)s条", "%(year)s年"): a count and the
+# character after it, or any placeholder and a unit of figure_words after it (a %s figure: "%(total)s项"), or
+# a figure and its unit's placeholder ("目标%(target)s%(unit)s").
+# Chinese may break between any two characters, and a no-break space there would show as a gap.
+FIGURE_AGAINST_WORD_RE = re.compile(rf"(?:{COUNT})(?=[{HAN}])|%\(\w+\)s(?=(?:{UNITS})|%\(unit\)s)")
+# U+2060 WORD JOINER: no break on either side, no width, no glyph. Not the nowrap span that figures get in
+# content (templating.kept_together): a catalogue message also lands in titles and attributes (a page's
+# description), where a tag would show or break the markup.
+WORD_JOINER = "\u2060"
 
 
 def counts_kept_with_their_words(message: str) -> str:
-    """`message` with a no-break space after each count's placeholder, so that on a narrow screen "30" never
-    ends a line whose next starts with "work points" (or "项工作"): for messages shown in HTML. Done to the
-    catalogue's message, not the page, so a figure inside a title or comment is left as written."""
-    return COUNT_SPACE_RE.sub("\\1\u00a0", message)
+    """`message` with each count kept with its word, so that on a narrow screen "30" never ends a line whose
+    next starts with "work points" (or "项工作"): a no-break space after a count that a space parts from its
+    word, a word joiner after a count written against its Chinese word. For messages shown in HTML. Done to
+    the catalogue's message, not the page, so a figure inside a title or comment is left as written."""
+    message = COUNT_SPACE_RE.sub(lambda m: m[0][:-1] + "\u00a0", message)
+    return FIGURE_AGAINST_WORD_RE.sub(lambda m: m[0] + WORD_JOINER, message)
 
 
 def select_locale() -> str:

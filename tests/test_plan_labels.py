@@ -62,13 +62,13 @@ def test_an_imported_plan_yaml_has_empty_english_fields_and_the_2023_plan_has_it
 
 
 def test_each_home_opens_with_its_own_plans_facts(two_plans):
-    # A count and its word are joined by a no-break space (i18n.counts_kept_with_their_words).
+    # A count and its word are joined by a no-break space, or a word joiner in Chinese (i18n.counts_kept_with_their_words).
     en_2024 = _get(two_plans, f"/en/plans/{SLUG}/")
     assert ('Notice <span lang="zh-Hans">浦张府〔2024〕12号</span> of 15 March 2024, issued by <span lang="zh-Hans">浦东新区张江镇人民政府</span>, '
             "has 5\u00a0work points in 2\u00a0action areas. This site shows each one and how it is going.") in en_2024
     assert "The 2\u00a0action areas" in en_2024 and "2023" not in _intro(en_2024)
     zh_2024 = _get(two_plans, f"/zh/plans/{SLUG}/")
-    assert ('浦东新区张江镇人民政府于<span class="nowrap">2024年3月15日</span>印发浦张府〔2024〕12号，共有2个行动领域、5项工作要点。'
+    assert ('浦东新区张江镇人民政府于<span class="nowrap">2024年3月15日</span>印发浦张府〔2024〕12号，共有2\u2060个行动领域、5\u2060项工作要点。'
             "本网站逐项列出") in zh_2024
     en_2023 = _get(two_plans, "/en/")
     assert ('Notice <span lang="zh-Hans">浦张府〔2023〕45号</span> of 21 June 2023, '

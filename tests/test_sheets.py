@@ -280,6 +280,23 @@ def test_an_oversized_file_is_refused_and_a_large_sheet_accepted(app, staff_clie
         assert upload(stranger, b"x" * 1_500_000, "big.csv").status_code == 413
 
 
+def test_the_pages_and_the_guide_say_the_configured_largest_file(app, staff_client):
+    """PORTAL_SHEET_MAX_BYTES may be set, but the upload label and the workbook's guide said "2 MB" whatever
+    it was, and a file over it was told "Too much text … shorten it"."""
+    from openpyxl import load_workbook
+
+    app.config["SHEET_MAX_BYTES"] = 512 * 1024
+    editor = staff_client("editor")
+    guide = " ".join(str(c.value) for c in load_workbook(io.BytesIO(download(editor)))["填写说明"]["A"])
+    assert "不超过 512 kB）" in guide and "2 MB" not in guide
+    for lang, label, refused in (("en", "at most 512 kB)", "larger than 512 kB"), ("zh", "不超过 512 kB）", "文件超过 512 kB")):
+        editor.set_cookie("lang", lang)
+        page = text_of(editor.get("/staff/progress-sheets").data)
+        assert label in page and "2 MB" not in page, lang
+        r = upload(editor, b"x" * (512 * 1024 + 1), "big.csv")
+        assert r.status_code == 413 and refused in text_of(r.data), (lang, text_of(r.data))
+
+
 @pytest.mark.parametrize("role,allowed", [("moderator", False), ("editor", True), ("admin", True)])
 def test_editors_and_admins_only(app, staff_client, role, allowed):
     client = staff_client(role)

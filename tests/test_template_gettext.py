@@ -45,3 +45,25 @@ def test_a_count_keeps_the_word_after_it_on_its_line_in_html(app):
     assert _render(app, '{{ ngettext("%(num)d point", "%(num)d points", 30) }}') == f"30{nbsp}points"
     assert _render(app, '{{ _("%(num)s of %(total)d work points", num=3, total=30) }}') == f"3{nbsp}of 30{nbsp}work points"
     assert _render(app, '{{ _("Plan %(year)s: %(title)s", year=2023, title="11 lifts") }}') == "Plan 2023: 11 lifts"
+
+
+def test_a_count_written_against_its_chinese_word_stays_with_it(app):
+    """Chinese writes "5项" with no space, and may break between any two characters: "5" could end a line
+    and "项工作要点" start the next. A word joiner (U+2060: no width, no glyph) keeps them together; it
+    also works in a title or an attribute, where a nowrap span could not go."""
+    joiner = "\u2060"
+    shown = _render(app, '{{ ngettext("Show %(num)d more loosely related work point", "Show %(num)d more loosely related work points", 5) }}', "zh")
+    assert shown == f"再显示5{joiner}项关系较远的工作要点"
+    assert _render(app, '{{ ngettext("%(num)d search", "%(num)d searches", 3) }}', "zh") == f"搜索3{joiner}次"
+    # A figure put in with %s is kept only with a unit (figure_words): a name or a title before a character is not.
+    assert _render(app, '{{ _("Plan %(year)s", year=2025) }}', "zh") == f"2025{joiner}年计划"
+    assert _render(app, '{{ _("%(metric)s achieved (target: %(value)s %(unit)s)", metric="35", value=1, unit="台") }}',
+                   "zh") == f"35实际完成（目标：1{joiner}台）"
+
+
+def test_a_figure_stays_with_its_units_placeholder(app):
+    """A target is said as "%(target)s %(unit)s" ("target 35 lifts", "目标35台"): the unit comes in a placeholder
+    of its own, and the figure must stay with it as with a word written in the message."""
+    source = '{{ _("%(metric)s: target %(target)s %(unit)s", metric="Lifts", target="35", unit=unit) }}'
+    assert _render(app, source, "en", unit="lifts") == "Lifts: target 35\u00a0lifts"
+    assert _render(app, source, "zh", unit="台") == "Lifts：目标35\u2060台"

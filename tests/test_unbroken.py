@@ -35,3 +35,11 @@ def test_a_number_keeps_its_measure_word():
     shown = str(unbroken("完成30 项，3号楼和5号楼共25 台，用时3个月，12月底前；15分钟生活圈"))
     assert SPAN_RE.findall(shown) == ["30 项", "3号楼", "5号楼", "25 台", "3个月", "12月", "15分钟"]
     assert SPAN_RE.findall(str(unbroken("2023年城市管理，6月21日起"))) == ["2023年", "6月21日"]
+
+
+def test_an_english_count_keeps_its_noun():
+    """English breaks at spaces only: "35" ending a line and "lifts" starting the next is misread the same way.
+    The nouns the content counts are kept with their figure; any other word after a figure is left alone."""
+    shown = str(unbroken("Residents consulted on 35 lifts, work started on 25 and 1 estate of 6 estates; 3.1 km "
+                         "and 110,000 square metres in the 2023 work points; 35 liftsX"))
+    assert SPAN_RE.findall(shown) == ["35 lifts", "1 estate", "6 estates", "3.1 km", "110,000 square metres"]

@@ -51,12 +51,14 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES,
                                   suffix=suffix))
 
 
-def human_size(size: int) -> str:
-    """A file's size as the clerk's language writes it: whole kilobytes below a megabyte ("850 kB"), else
-    megabytes to a tenth ("20 MB", "20.5 MB"). Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES is usually set."""
+def human_size(size: int, locale: str | None = None) -> str:
+    """A file's size as the clerk's language writes it (or `locale`'s, for a text in one language whoever
+    reads it): whole kilobytes below a megabyte ("850 kB"), else megabytes to a tenth ("20 MB", "20.5 MB").
+    Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES and PORTAL_SHEET_MAX_BYTES are usually set."""
+    locale = locale or get_locale()
     if size < 1024 * 1024:
-        return format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=get_locale())
-    return format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=get_locale())
+        return format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=locale)
+    return format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=locale)
 
 
 def _read_txt(path: Path) -> str:

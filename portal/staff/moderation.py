@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.wsgi import wrap_file
 
 from .. import xlsx_files
 from ..csv_files import csv_response, download
 from ..extensions import db
+from ..i18n import count_words
 from ..pagination import page_arg
 from ..models import Feedback
 from ..services import auth
@@ -132,10 +132,10 @@ def moderation():
     actor = auth.current_staff()
     if bulk.action.data == "approve":
         result = service.bulk_approve(bulk.ids.data, actor)
-        flash(ngettext("%(num)s comment published.", "%(num)s comments published.", len(result.done)))
+        flash(count_words("%(num)s comment published.", "%(num)s comments published.", len(result.done)))
     else:
         result = service.bulk_reject(bulk.ids.data, bulk.reason.data, actor, bulk.reason_code.data)
-        flash(ngettext("%(num)s comment not published or removed; the reason is kept.",
+        flash(count_words("%(num)s comment not published or removed; the reason is kept.",
                        "%(num)s comments not published or removed; the reason is kept.", len(result.done)))
     if result.skipped:
         flash(_("Left unchanged because their state had changed meanwhile: %(codes)s",

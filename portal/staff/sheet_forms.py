@@ -1,12 +1,14 @@
 """Forms of the progress-sheet pages: the download choice (a GET form) and the upload."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, SelectField
 
+from ..content.readers import human_size
 from ..forms import PortalForm, StaffForm
 from ..i18n import current_lang
 
@@ -32,5 +34,10 @@ def download_form(store, formdata=None) -> DownloadForm:
 
 
 class UploadForm(StaffForm):
-    sheet = FileField(_l("Filled-in sheet (.xlsx or .csv, at most 2 MB)"),
-                      validators=[FileRequired(message=_l("Please choose the file to upload."))])
+    sheet = FileField(validators=[FileRequired(message=_l("Please choose the file to upload."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The largest file is a setting (PORTAL_SHEET_MAX_BYTES): the label says the one this site takes.
+        self.sheet.label.text = gettext("Filled-in sheet (.xlsx or .csv, at most %(size)s)",
+                                        size=human_size(current_app.config["SHEET_MAX_BYTES"]))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from .. import csv_files
+from ..i18n import count_words
 from ..services import auth
 from ..services.content import content
 from ..services.sheets import uploads
@@ -93,6 +93,6 @@ def sheet_publish(token: str):
     plan = publish_sheet(upload, auth.current_staff())
     if not plan.published:
         return _preview(upload, plan, 409)
-    flash(ngettext("Published %(num)d change from %(file)s.", "Published %(num)d changes from %(file)s.",
+    flash(count_words("Published %(num)d change from %(file)s.", "Published %(num)d changes from %(file)s.",
                    plan.changes, file=upload.filename))
     return redirect(url_for("staff.sheets"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import itertools
 
+from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.defined_name import DefinedName
@@ -56,7 +57,7 @@ def xlsx(office: str | None = None) -> bytes:
 def _guide(ws) -> None:
     ws.title = guide.TITLE
     ws.column_dimensions["A"].width = 110
-    for n, line in enumerate(guide.lines(content().plan.title, notice_date()), start=1):
+    for n, line in enumerate(guide.lines(content().plan.title, notice_date(), current_app.config["SHEET_MAX_BYTES"]), start=1):
         cell = ws.cell(row=n, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=14)
