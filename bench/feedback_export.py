@@ -33,9 +33,10 @@ import tracemalloc
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ._staff_portal import PASSWORD, loaded_portal
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-PASSWORD = "lantern orchard 4711 river"
 
 
 def _config(tmp: str) -> dict:
@@ -45,21 +46,13 @@ def _config(tmp: str) -> dict:
 
 def _fill(tmp: str, comments: int) -> None:
     os.environ["PORTAL_INSTANCE_DIR"] = str(Path(tmp) / "instance")
-    from flask_migrate import upgrade
-
     from portal import create_app
     from portal.extensions import db
     from portal.models import Feedback
-    from portal.services.auth import create_staff
-    from portal.services.content import content, sync_items
 
     app = create_app(_config(tmp))
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        store = content()
-        sync_items(store)
-        create_staff("bench", PASSWORD, "moderator")
-        codes = [i.code for i in store.items]
+        store, codes = loaded_portal("moderator")
         start = datetime(2023, 9, 1)
         rows = [{"tracking_code": f"B{n:09d}", "plan": store.plan.slug, "item_code": codes[n % len(codes)],
                  "kind": "suggestion", "state": "published" if n % 2 else "pending",

@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from ._staff_portal import PASSWORD, loaded_portal
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-PASSWORD = "bench password 123"
 SENTENCES = ["三号楼加装电梯什么时候开工？", "楼道里的电动自行车太多了，希望尽快建充电棚。", "路灯坏了很久，请安排维修。",
              "Please add a bench near the lift.", "垃圾分类点的气味很大，夏天尤其明显。", "感谢社区及时清理了河道。"]
 
@@ -59,24 +60,16 @@ def main(argv: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-moderation-") as tmp:
         os.environ["PORTAL_INSTANCE_DIR"] = str(Path(tmp) / "instance")
-        from flask_migrate import upgrade
-
         from portal import create_app
         from portal.extensions import db
         from portal.models import Feedback
         from portal.search.index import build
         from portal.services import feedback
-        from portal.services.auth import create_staff
-        from portal.services.content import content, sync_items
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SEARCH_INDEX": f"{tmp}/index",
                           "SECRET_KEY": "bench", "FEEDBACK_RATE_LIMIT": 10 ** 9})
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
-            store = content()
-            sync_items(store)
-            create_staff("bench", PASSWORD, "moderator")
-            codes = [i.code for i in store.items]
+            store, codes = loaded_portal("moderator")
             for n in range(args.comments):
                 feedback.submit(rng.choice(codes), body=f"{rng.choice(SENTENCES)} 第{n}条，电话 1381234{n % 10000:04d}。",
                                 kind=rng.choice(list(feedback.KINDS)), ip=f"10.0.{n // 250}.{n % 250}", lang="zh",
