@@ -12,8 +12,9 @@ from werkzeug.exceptions import HTTPException
 
 from .content.readers import human_size
 from .extensions import db
-from .i18n import duration
+from .i18n import current_lang, duration
 from .machine_paths import is_api, is_feed
+from .punctuation import marks
 from .same_origin import CrossSitePost
 
 
@@ -32,7 +33,8 @@ def page(code: int, title: str, message: str, typed: list[str] | None = None, er
         return body, status, headers
     if is_feed(request.path):
         # A feed reader shows or logs the answer as it is: a short line, not a 6 KB HTML page it cannot render.
-        return f"{code} {title}: {message}\n", code, [*headers, ("Content-Type", "text/plain; charset=utf-8")]
+        line = f"{code} {title}{marks(current_lang())['colon']}{message}\n"
+        return line, code, [*headers, ("Content-Type", "text/plain; charset=utf-8")]
     return render_template("errors/error.html", code=code, title=title, message=message, typed=typed), code, headers
 
 

@@ -107,7 +107,10 @@ def test_unknown_things_have_no_feed(app, client, path):
 
 def test_a_missing_feed_says_so_in_its_language_and_the_api_keeps_json(client):
     zh = client.get("/zh/plans/2023-city-management/items/9.99/feed.atom")
-    assert zh.status_code == 404 and zh.get_data(as_text=True).startswith("404 未找到订阅源")
+    # The language's own colon: "未找到订阅源: 此地址…" mixed an English colon into a Chinese line.
+    assert zh.status_code == 404 and zh.get_data(as_text=True) == "404 未找到订阅源：此地址没有订阅源。\n"
+    en = client.get("/en/plans/2023-city-management/items/9.99/feed.atom")
+    assert en.get_data(as_text=True) == "404 Feed not found: There is no feed at this address.\n"
     api = client.get("/api/v1/items/9.99")
     assert api.status_code == 404 and api.is_json and api.get_json()["error"]["code"] == 404
     page = client.get("/zh/plans/2023-city-management/items/9.99")
