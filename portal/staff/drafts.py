@@ -82,11 +82,13 @@ def _secure() -> bool:
     return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-def _pending() -> list:
-    """This browser's drafts for this page (newest first), read once per request; spent ones are removed."""
+def _held() -> list:
+    """This browser's drafts for the staff member logged in (newest first), read once per request for both
+    this page's forms and the list of the other pages; spent ones are removed. A colleague logged in on the
+    same browser is given none."""
     if "staff_draft" not in g:
         token, user = request.cookies.get(COOKIE), current_staff()
-        g.staff_draft = (service.pending(token, _page_key(request.full_path), user.id)
+        g.staff_draft = (service.held(token, user.id)
                          if token and user is not None and request.method == "GET" else [])
     return g.staff_draft
 
@@ -118,10 +120,9 @@ def elsewhere() -> list[tuple[str, str]]:
     """The other staff pages where this browser's drafts wait for the staff member logged in, as (address,
     name): named on this page, so that the text typed in another tab is not forgotten. Asked by the page's
     template."""
-    token, user = request.cookies.get(COOKIE), current_staff()
-    if not token or user is None or request.method != "GET" or request.blueprint != "staff":
+    if request.method != "GET" or request.blueprint != "staff":
         return []
-    pages = service.elsewhere(token, _page_key(request.full_path), user.id)
+    pages = service.elsewhere(_held(), _page_key(request.full_path))
     return [(quote(page, safe="/?=&"), _page_name(page)) for page in pages]
 
 
@@ -141,7 +142,10 @@ def _page_name(page: str) -> str:
 
 
 def _here() -> list:
-    return _pending() if request.method == "GET" and request.blueprint == "staff" else []
+    """This page's drafts (only on a staff page)."""
+    if request.method != "GET" or request.blueprint != "staff":
+        return []
+    return service.pending(_held(), _page_key(request.full_path))
 
 
 def _spend(draft) -> None:
