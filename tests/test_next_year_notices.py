@@ -1103,7 +1103,7 @@ def test_a_docx_whose_text_unzips_to_more_than_the_limit_is_refused_saying_the_s
     source = _rezipped(_docx_of(NOTICE_2025, tmp_path / "plain.docx"), tmp_path / "notice.docx",
                        "word/document.xml", 60)
     assert source.stat().st_size < 1024 * 1024
-    with pytest.raises(NoticeReadError, match=r"notice.docx: unzipped, .* 60(\.\d)? MB .*word/document.xml.* 50 MB"):
+    with pytest.raises(NoticeReadError, match=r"notice.docx: unzipped, .* 60(\.\d)?\u00a0MB .*word/document.xml.* 50\u00a0MB"):
         import_notice(source, SLUG, content, dry_run=True)
 
 

@@ -288,11 +288,13 @@ def test_the_pages_and_the_guide_say_the_configured_largest_file(app, staff_clie
     app.config["SHEET_MAX_BYTES"] = 512 * 1024
     editor = staff_client("editor")
     guide = " ".join(str(c.value) for c in load_workbook(io.BytesIO(download(editor)))["填写说明"]["A"])
-    assert "不超过 512 kB）" in guide and "2 MB" not in guide
+    assert "不超过 512\u00a0kB）" in guide and "2 MB" not in guide
     for lang, label, refused in (("en", "at most 512 kB)", "larger than 512 kB"), ("zh", "不超过 512 kB）", "文件超过 512 kB")):
         editor.set_cookie("lang", lang)
         page = text_of(editor.get("/staff/progress-sheets").data)
         assert label in page and "2 MB" not in page, lang
+        # The size's figure and unit never part on a phone ("512" / "kB"): a no-break space, in the label itself.
+        assert label.replace(" kB", "\u00a0kB") in editor.get("/staff/progress-sheets").data.decode(), lang
         r = upload(editor, b"x" * (512 * 1024 + 1), "big.csv")
         assert r.status_code == 413 and refused in text_of(r.data), (lang, text_of(r.data))
 

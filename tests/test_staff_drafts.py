@@ -426,7 +426,7 @@ def test_the_other_pages_are_named_in_the_staff_members_language(app_factory):
     c.set_cookie("lang", "zh")
     page = c.get(_log_in_again(c, answers[1], "wang").headers["Location"])
     assert "以下页面还有您在登录过期前填写" in text_of(page.data)
-    assert f'href="/staff/feedback/{first}">第 {first} 条留言</a>' in page.get_data(as_text=True)
+    assert f'href="/staff/feedback/{first}">第\u00a0{first}\u00a0条留言</a>' in page.get_data(as_text=True)
 
 
 def test_a_colleague_on_the_same_browser_is_given_neither_draft_nor_their_pages(app_factory):

@@ -55,11 +55,15 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES, ignore
 def human_size(size: int, locale: str | None = None) -> str:
     """A file's size as the clerk's language writes it (or `locale`'s, for a text in one language whoever
     reads it): whole kilobytes below a megabyte ("850 kB"), else megabytes to a tenth ("20 MB", "20.5 MB").
-    Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES and PORTAL_SHEET_MAX_BYTES are usually set."""
+    Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES and PORTAL_SHEET_MAX_BYTES are usually set. The figure and
+    its unit are joined by a no-break space (Babel writes a plain one), so that a 360 px line never ends in
+    "2" with "MB" on the next (the upload label, the guide sheet's rule, the refusals)."""
     locale = locale or get_locale()
     if size < 1024 * 1024:
-        return format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=locale)
-    return format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=locale)
+        text = format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=locale)
+    else:
+        text = format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=locale)
+    return text.replace(" ", "\u00a0")
 
 
 def _read_txt(path: Path) -> str:

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..forms import TYPED_TEXT_FIELDS, PortalForm, typed_text
+from ..i18n import kept_gettext
 from ..redirects import safe_target
 from ..services import drafts as service
 from ..services import staff_sessions
@@ -133,9 +134,9 @@ def _page_name(page: str) -> str:
     except HTTPException:
         return page
     names = {
-        "staff.feedback_detail": lambda: _("Comment %(number)s", number=args["feedback_id"]),
-        "staff.item": lambda: _("Work point %(code)s", code=args["code"]),
-        "staff.item_outcome": lambda: _("Outcome of work point %(code)s", code=args["code"]),
+        "staff.feedback_detail": lambda: kept_gettext("Comment %(number)s", number=args["feedback_id"]),
+        "staff.item": lambda: kept_gettext("Work point %(code)s", code=args["code"]),
+        "staff.item_outcome": lambda: kept_gettext("Outcome of work point %(code)s", code=args["code"]),
         "staff.moderation": lambda: _("Moderation"),
     }
     return names[endpoint]() if endpoint in names else page
