@@ -161,3 +161,23 @@ def test_the_secret_being_set_up_stays_on_the_server(app):
     assert r.status_code == 200
     with app.app_context():
         assert db.session.query(StaffSession).filter_by(staff_id=uid).one().totp_pending is None
+
+
+def test_a_session_replaced_by_a_login_with_a_second_factor_ends_on_the_server(app):
+    """The shared PC again, when the next person has a second factor: their right password already
+    replaces the session in that browser, so a copy of the last person's cookie must stop working then
+    too, whether or not the code step is ever finished."""
+    make_staff(app, "alice", "moderator")
+    make_staff(app, "bob", "moderator")
+    bobs_phone = app.test_client()
+    login(bobs_phone, "bob")
+    secret, _codes = _enrol(bobs_phone)
+
+    shared_pc = app.test_client()
+    login(shared_pc, "alice")
+    copy = app.test_client()
+    copy.set_cookie("session", shared_pc.get_cookie("session").value)
+    assert logged_in(copy)
+    r = login(shared_pc, "bob")  # bob's password over alice's session: the code step comes next
+    assert r.headers["Location"].startswith("/staff/login/code")
+    assert not logged_in(copy)
