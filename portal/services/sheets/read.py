@@ -270,12 +270,13 @@ def _csv(data: bytes) -> Parsed:
     text = _decode(data)
     if text is None:
         return _refused()
+    parsed = Parsed()
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        # Row by row, as the .xlsx is read: _take stops at MAX_ROWS, so a file of line breaks is never held as
+        # millions of rows at once.
+        _take(parsed, csv.reader(io.StringIO(text, newline="")))  # one table a file: either is a whole upload
     except csv.Error:
         return _refused()
-    parsed = Parsed()
-    _take(parsed, iter(rows))  # one table a file: either is a whole upload
     return parsed if parsed.sheets else _refused()
 
 
