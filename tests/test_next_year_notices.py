@@ -1117,7 +1117,7 @@ def test_the_unzipped_limit_is_a_setting_that_flask_plans_import_reads(content, 
     result = runner.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--dry-run"])
     assert result.exit_code != 0
     assert "notice.docx: unzipped," in result.stderr
-    assert "more than the 1 kB a notice's text takes (PORTAL_NOTICE_MAX_UNZIPPED_BYTES)" in result.stderr
+    assert "more than the 1\u00a0kB a notice's text takes (PORTAL_NOTICE_MAX_UNZIPPED_BYTES)" in result.stderr
 
 
 def test_a_docx_with_a_huge_picture_imports_without_unzipping_the_picture(content, tmp_path, monkeypatch):
