@@ -20,7 +20,16 @@ def test_results_page_in_both_languages(client):
 
 def test_header_search_box_points_to_search(client):
     html = client.get("/en/plans/2023-city-management/items/2.3").data.decode()
-    assert 'action="/en/search"' in html
+    assert 'action="/en/search"' in html and html.count('role="search"') == 1
+
+
+@pytest.mark.parametrize("address", ["/zh/search?q=%E5%8A%A0%E6%A2%AF", "/zh/search", "/zh/search?q=%21%21"])
+def test_the_search_page_has_one_search_box_holding_the_words(client, address):
+    """The header's box is left out there: two boxes one under the other, the second holding the words."""
+    html = client.get(address).data.decode()
+    assert html.count('role="search"') == 1 and html.count('type="search"') == 1
+    if "q=%E5" in address:
+        assert 'value="加梯"' in html
 
 
 def test_nothing_matches_page_offers_suggestions(client):

@@ -175,6 +175,25 @@ def test_a_result_link_encodes_any_words_as_url_for_does(app):
         check()
 
 
+def test_the_more_results_link_is_url_for_s(app):
+    from flask import url_for
+
+    from portal.search.query import FILTERS
+    from portal.search.routes import more_address
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=60), st.dictionaries(st.sampled_from(FILTERS), st.text(max_size=12)),
+           st.sampled_from(["zh", "en"]))
+    def check(words, chosen, lang):
+        filters = {name: chosen.get(name, "") for name in FILTERS}
+        expected = url_for("search.results", lang=lang, q=words, more=1, **{k: v for k, v in filters.items() if v})
+        assert more_address(url_for("search.results", lang=lang), words, filters) == expected
+
+    for root in ("", "/portal"):
+        with app.test_request_context("/zh/search", base_url=f"http://localhost{root}"):
+            check()
+
+
 def test_result_links_of_every_code_are_url_for_s(app):
     """Links built once per plan with each code swapped in equal url_for's, for every work point, under
     a script root too (a portal served below /portal)."""

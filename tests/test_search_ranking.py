@@ -102,3 +102,15 @@ def test_the_latest_generation_is_read_after_commits_and_a_rebuild(app):
         rebuilt = ranking.current()
         assert rebuilt.where[1] != latest.where[1] and rebuilt.where[1] == os.path.realpath(index.current_dir())
         assert ranking.current() is rebuilt
+
+
+def test_build_query_takes_its_expansion_from_the_switch_the_ablation_bench_turns_off(app, monkeypatch):
+    """bench/ablation.py measures a search without alias and thesaurus expansion by replacing
+    query.expand; build_query once asked the vocabulary directly, and the bench measured nothing."""
+    from portal.search import query
+
+    with app.app_context():
+        expanded = query.build_query(query.clean("加梯"))[1]
+        monkeypatch.setattr(query, "expand", lambda text: [])
+        typed_only = query.build_query(query.clean("加梯"))[1]
+    assert "加装电梯" in expanded and "加装电梯" not in typed_only

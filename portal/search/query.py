@@ -83,7 +83,8 @@ def clean(raw: str | None) -> str:
 
 
 def expand(text: str) -> list[str]:
-    """Words of the alias and thesaurus groups the query touches (portal/search/vocabulary.py)."""
+    """Words of the alias and thesaurus groups the query touches (portal/search/vocabulary.py); build_query
+    asks here, so that bench/ablation.py can switch expansion off."""
     return current_app.extensions["search_vocabulary"].expand(text)
 
 
@@ -100,7 +101,7 @@ def build_query(text: str) -> tuple[list[Clause], list[str]]:
     # Comments are searched for the words the resident typed, not for every synonym of them. An alias's
     # clauses depend on the alias alone: worked out once per word of the vocabulary, as its analysis was.
     parts = [(_weighted(typed, 1.0, typed=True), _shown(typed))]
-    parts += [vocabulary.analysed(alias, _alias_part) for alias in vocabulary.expand(text)]
+    parts += [vocabulary.analysed(alias, _alias_part) for alias in expand(text)]
     boosts: dict[tuple[str, str], float] = {}
     shown: list[str] = []
     for weighted, words in parts:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
@@ -13,7 +13,7 @@ from ..i18n import LANGS
 from ..services import search_log
 from ..services.content import content, registry
 from ..services.status import statuses_by_key
-from ..templating import QUERY_SAFE, site_links
+from ..templating import LINKS_KEY, QUERY_SAFE, site_links
 from . import api_bp, bp
 from .page import filter_form, hit_lines
 from .query import FILTERS, MAX_QUERY, QueryError, search
@@ -56,20 +56,30 @@ def _hit_links(found, lang: str, words: str | None = None) -> dict[tuple[str, st
     return {key: f"{address}?{queries[key[0]]}" for key, address in links.items()}
 
 
-def _per_code(endpoint: str, hits, with_plan: bool, **values) -> dict[tuple[str, str], str]:
-    """url_for(endpoint, code=...) for each hit, by (plan, code): built once per plan, each code put in
-    place of the first one's. Codes are digits and dots (content/schema.py), which url_for writes as
-    they are; tests/test_search_kept.py compares the links with url_for's for every code."""
+def _per_code(endpoint: str, hits, with_plan: bool, lang: str) -> dict[tuple[str, str], str]:
+    """url_for(endpoint, code=..., lang=lang) for each hit, by (plan, code): the address up to the code is
+    built once per process, endpoint, plan and language (with the site links), each code put in place of
+    the first one's. Codes are digits and dots (content/schema.py), which url_for writes as they are;
+    tests/test_search_kept.py compares the links with url_for's for every code."""
+    memo = current_app.extensions[LINKS_KEY]
+    script_root = request.script_root
     links: dict[tuple[str, str], str] = {}
-    prefixes: dict[str, str] = {}
     for hit in hits:
         plan, code = hit.item.plan, hit.code
-        prefix = prefixes.get(plan)
+        key = ("per_code", endpoint, plan if with_plan else "", lang, script_root)
+        prefix = memo.get(key)
         if prefix is None:
-            first = url_for(endpoint, code=code, **values, **({"plan": plan} if with_plan else {}))
-            prefix = prefixes[plan] = first[:-len(code)]
+            first = url_for(endpoint, code=code, lang=lang, **({"plan": plan} if with_plan else {}))
+            prefix = memo[key] = first[:-len(code)]
         links[plan, code] = prefix + code
     return links
+
+
+def more_address(search_page: str, raw: str, filters: dict[str, str]) -> str:
+    """The "more results" link: url_for("search.results", lang=..., q=raw, more=1, **the filters set), from
+    the search page's address as search_address builds it."""
+    pairs = (("q", raw), ("more", "1"), *((name, value) for name, value in filters.items() if value))
+    return f"{search_page}?{urlencode(pairs, safe=QUERY_SAFE)}"
 
 
 def _suggestions(store, lang: str) -> list[tuple[str, str]]:
@@ -114,8 +124,7 @@ def results(lang: str):
         filter_form=filter_form(store, lang, filters), hit_lines=hit_lines(found.hits, lang) if found else {},
         hit_links=_hit_links(found, lang, words) if found else {},
         suggestions=_suggestions(store, lang) if not (found and found.hits) else [],
-        more_url=url_for("search.results", lang=lang, q=raw[:200], more=1, **{k: v for k, v in filters.items() if v})
-        if found and found.more else None,
+        more_url=more_address(site_links(lang)["search"], raw[:200], filters) if found and found.more else None,
     ), status
 
 
