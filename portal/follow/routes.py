@@ -25,16 +25,13 @@ def request_follow():
     if not mail.enabled():
         abort(404)
     form = FollowForm()
-    name = None
-    if form.validate_on_submit():
-        name = service.thing_name(form.kind.data, form.key.data, g.lang)
-    if name is None:
+    if not form.validate_on_submit():
         return render_template("follow/request.html", form=form, name=None), 400
     try:
         service.subscribe(form.email.data, form.kind.data, form.key.data, g.lang)
     except service.TooManyRequests:
         abort(429)
-    return render_template("follow/sent.html", name=name)
+    return render_template("follow/sent.html", name=form.name)
 
 
 @bp.get("/<lang>/follow")
