@@ -198,3 +198,28 @@ def test_sending_a_withdrawn_comment_again_stores_it_again(app, client):
         assert feedback.find_by_code(again).state == "pending"
         assert feedback.find_by_code(first).state == "withdrawn"
     assert tracking_code(send_comment(client, lang="en")) == again, "a double click still stores it once"
+
+
+def test_the_notice_names_every_cookie_a_resident_can_be_given(app, client):
+    """The "This matters to me" button sets a random id kept for 5 years (services/marks.py), whose keyed
+    fingerprint the database keeps with the mark; the notice's cookie paragraph named only a form token and
+    the large-text setting. Every cookie a resident's click sets must be in the notice, with how long it
+    stays."""
+    from portal.services import marks
+
+    for page in ("/zh/", "/en/plans/2023-city-management/items/2.3", "/en/privacy"):
+        assert not app.test_client().get(page).headers.getlist("Set-Cookie"), "the notice says reading sets none"
+    given = {}
+    for response in (client.post("/en/plans/2023-city-management/items/2.3/matters"),
+                     client.get("/en/care?on=1")):
+        for header in response.headers.getlist("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            given[name] = rest
+    assert set(given) >= {marks.COOKIE, "care"}, given
+    assert given.keys() <= {marks.COOKIE, "care", "session"}, "a new cookie: say what it is in the notice"
+    for lang, words in (("en", ("This matters to me", "5 years", "large text", "fingerprint")),
+                        ("zh", ("我也关心", "5 年", "大字", "指纹"))):
+        notice = text_of(client.get(f"/{lang}/privacy").data)
+        for word in words:
+            assert word in notice, (lang, word)
+    assert marks.COOKIE_MAX_AGE == 5 * 365 * 24 * 3600  # the notice says 5 years

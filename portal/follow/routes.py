@@ -7,7 +7,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from ..extensions import csrf, limiter
 from ..i18n import lang_in_urls
 from ..services import follow as service
-from ..services import mail
+from ..services import mail, marks
 from . import bp
 from .forms import ButtonForm, FollowForm
 
@@ -74,4 +74,5 @@ def unsubscribe(sub_id: int, signature: str):
 @bp.get("/<lang>/privacy")
 def privacy():
     return render_template("follow/privacy.html", retention_days=current_app.config["CONTACT_RETENTION_DAYS"],
-                           unconfirmed_days=service.UNCONFIRMED_FOR.days, mail_on=mail.enabled())
+                           unconfirmed_days=service.UNCONFIRMED_FOR.days, mail_on=mail.enabled(),
+                           mark_cookie_years=marks.COOKIE_MAX_AGE // (365 * 24 * 3600))
