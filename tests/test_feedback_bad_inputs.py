@@ -294,3 +294,12 @@ def test_a_bad_request_page_is_in_the_readers_language(client, lang, words):
     assert r.status_code == 400
     text = text_of(r.data)
     assert "browser (or proxy)" not in text and words in text
+
+
+def test_the_answer_box_of_a_page_from_before_mail_was_switched_off_is_ignored(app, client):
+    """The "e-mail me the answer" box is shown only while follow by e-mail is on, but a page cached or open
+    from before it was switched off still sends it. Ticked with a phone number, the comment came back as
+    a 400 "please correct" with nothing to correct on the page (the box and its error are not shown)."""
+    r = send_comment(client, lang="en", contact="138 1234 5678", notify_reply="y")
+    assert r.status_code == 302, text_of(r.data)[:400]
+    assert _count(app) == 1
