@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from portal.services.masking import mask_personal_data, plain_name
 
-SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "－", "．", "\u3000", "·", "—", "_"])
+SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "－", "．", "\u3000", "·", "—", "_", " - ", "  —  ", ") ", "）",
+                             " (", "--", " / "])
 TEXT = st.sampled_from(["", "我的电话是", "联系：", "请打", "邮箱", "Call me on ", "（", "，谢谢。", " thanks", "身份证号"])
 
 
