@@ -20,7 +20,7 @@ class FollowForm(ResidentForm):
             raise ValidationError(_l("This does not look like an e-mail address, such as name@example.com."))
 
     # What is followed, as the mails name it; set once the kind and key name something that exists.
-    name: str | None = None
+    followed_name: str | None = None
 
     def validate_kind(self, field):
         if field.data not in KINDS or field.data == "comment":
@@ -30,8 +30,8 @@ class FollowForm(ResidentForm):
         """A key that names nothing (a site deleted, a work point renumbered while its page was open) is the
         key's error: the page then says this cannot be followed, never that the address is wrong."""
         if not self.kind.errors:
-            self.name = thing_name(self.kind.data, field.data, g.lang)
-        if self.name is None:
+            self.followed_name = thing_name(self.kind.data, field.data, g.lang)
+        if self.followed_name is None:
             raise ValidationError("nothing to follow")
 
 

@@ -31,7 +31,7 @@ def request_follow():
         service.subscribe(form.email.data, form.kind.data, form.key.data, g.lang)
     except service.TooManyRequests:
         abort(429)
-    return render_template("follow/sent.html", name=form.name)
+    return render_template("follow/sent.html", name=form.followed_name)
 
 
 @bp.get("/<lang>/follow")
