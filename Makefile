@@ -43,7 +43,7 @@ index: install
 	$(FLASK) search ensure
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k N_plural:1,2 -k count_words:1,2 -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k N_plural:1,2 -k count_words:1,2 -k kept_gettext -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap \

@@ -15,8 +15,9 @@ FIRST_PLAN = "2023-city-management"
 # Largest notice `flask plans import` reads: a notice's text, even as a PDF with its seal, is a few MB at most;
 # a wrong file chosen (a video, a disk image, a scan) would otherwise be read whole into memory.
 NOTICE_MAX_BYTES = 20 * 1024 * 1024
-# Most a .docx notice's parts read for its text (document.xml, styles, numbering …) may hold unzipped: a
-# notice's own is well under 1 MB. A small zip can unzip to gigabytes, which python-docx would parse.
+# Most a .docx notice's parts read for its text (document.xml, styles, numbering …) may hold unzipped
+# (PORTAL_NOTICE_MAX_UNZIPPED_BYTES): a notice's own is well under 1 MB. A small zip can unzip to gigabytes,
+# which python-docx would parse.
 NOTICE_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 
 # Flask config key -> (environment variable, type, default). Read by Settings.app_config().
@@ -87,6 +88,7 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     # Largest progress spreadsheet a staff member may upload (only that route accepts more than 64 KB).
     "SHEET_MAX_BYTES": ("PORTAL_SHEET_MAX_BYTES", int, 2 * 1024 * 1024),
     "NOTICE_MAX_BYTES": ("PORTAL_NOTICE_MAX_BYTES", int, NOTICE_MAX_BYTES),
+    "NOTICE_MAX_UNZIPPED_BYTES": ("PORTAL_NOTICE_MAX_UNZIPPED_BYTES", int, NOTICE_MAX_UNZIPPED_BYTES),
 }
 
 # Settings that public pages or the API show (the footer, canonical links, which plan /<lang>/ and /api/v1/items

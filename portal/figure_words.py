@@ -43,6 +43,13 @@ ENGLISH_COUNT_NOUNS = (
     "completion", "completions", "kilometre", "kilometres", "square metre", "square metres",
 )
 
+# An English count may have words before its noun ("23 older estates", "3 shared e-bike charging places"):
+# then the count is kept with the first of them only ("23 older"). "23" alone at a line's end is the misreading;
+# a nowrap span of the whole phrase could be wider than a 360 px line in care mode. Lower-case words only (a
+# title's "2023 City Management" is no count), up to this many before the noun, and not after a year ("the
+# 2023 work points" names the plan). The lookbehind keeps "023 work" from matching inside "2023 work".
+WORDS_BEFORE_NOUN = 3
+
 # Written between a figure and its unit ("11万平方米", "2亿元").
 LARGE_NUMBER_WORDS = ("万", "亿")
 
@@ -57,6 +64,7 @@ def _alternatives(words) -> str:
 
 
 UNITS = _alternatives(w for group in UNITS_AFTER_FIGURES.values() for w in group)
+_COUNT_NOUN = rf"(?:{_alternatives(ENGLISH_COUNT_NOUNS)})(?![A-Za-z])"
 
 # Dates come first: at the same place the first alternative wins, and "2023年6月21日" must not be taken as
 # "2023年" and two more words. The lookahead lets the engine skip to a digit or Z before trying any
@@ -69,5 +77,6 @@ ONE_WORD = re.compile(
     r"|(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?"  # 2023年6月21日, 6月21日, 12月
     r"|ZJ-[0-9A-Z]{10}"                      # a comment's tracking code
     rf"|\d[\d,.]*[\s\u2060]?(?:{_alternatives(LARGE_NUMBER_WORDS)})?[\s\u2060]?(?:{UNITS})"  # 11万平方米, 30 项, 3号楼
-    rf"|\d[\d,.]*\s(?:{_alternatives(ENGLISH_COUNT_NOUNS)})(?![A-Za-z])"  # 35 lifts, 3.1 kilometres
+    rf"|\d[\d,.]*\s(?:{_COUNT_NOUN})"  # 35 lifts, 3.1 kilometres
+    rf"|(?<![\d,.])(?!(?:19|20)\d\d\s)\d[\d,.]*\s[a-z][a-z-]*(?=(?:\s[a-z][a-z-]*){{0,{WORDS_BEFORE_NOUN - 1}}}\s(?:{_COUNT_NOUN}))"  # 23 older (estates)
     r")")

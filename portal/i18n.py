@@ -58,6 +58,10 @@ COUNT_SPACE_RE = re.compile(rf"(?:{COUNT}) (?=[^\W\d_])|%\(\w+\)s (?=%\(unit\)s)
 # a figure and its unit's placeholder ("目标%(target)s%(unit)s").
 # Chinese may break between any two characters, and a no-break space there would show as a gap.
 FIGURE_AGAINST_WORD_RE = re.compile(rf"(?:{COUNT})(?=[{HAN}])|%\(\w+\)s(?=(?:{UNITS})|%\(unit\)s)")
+# An ordinal or a total said around a placeholder ("第%(code)s项", "第 %(number)s 条留言", "共 %(pages)s 页"): "第"
+# or "共", the figure and the measure word after it are one word, with or without the spaces a message puts
+# between them (kept as no-break spaces: the same gap).
+ORDINAL_RE = re.compile(rf"([第共])( ?)(%\(\w+\)[sd])( ?)(?=[{HAN}])")
 # U+2060 WORD JOINER: no break on either side, no width, no glyph. Not the nowrap span that figures get in
 # content (templating.kept_together): a catalogue message also lands in titles and attributes (a page's
 # description), where a tag would show or break the markup.
@@ -69,8 +73,22 @@ def counts_kept_with_their_words(message: str) -> str:
     next starts with "work points" (or "项工作"): a no-break space after a count that a space parts from its
     word, a word joiner after a count written against its Chinese word. For messages shown in HTML. Done to
     the catalogue's message, not the page, so a figure inside a title or comment is left as written."""
+    message = ORDINAL_RE.sub(_ordinal_kept, message)
     message = COUNT_SPACE_RE.sub(lambda m: m[0][:-1] + "\u00a0", message)
     return FIGURE_AGAINST_WORD_RE.sub(lambda m: m[0] + WORD_JOINER, message)
+
+
+def _ordinal_kept(m: re.Match) -> str:
+    word, before, figure, after = m.groups()
+    return word + ("\u00a0" if before else WORD_JOINER) + figure + ("\u00a0" if after else WORD_JOINER)
+
+
+def kept_gettext(message: str, **variables) -> str:
+    """gettext for a message said in Python code and shown on a page (a staff notice, a page's name), with
+    its counts and ordinals kept with their words as in templates ("已记录第1.1项…"). Plain text, as
+    count_words."""
+    text = counts_kept_with_their_words(get_translations().ugettext(message))
+    return text % variables if variables else text
 
 
 def select_locale() -> str:

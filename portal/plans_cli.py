@@ -47,7 +47,8 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
     try:
         planned, outcome = import_notice(path, slug, root, dry_run=dry_run, kind=kind, publish=publish,
                                          move_records=move_records,
-                                         max_bytes=current_app.config["NOTICE_MAX_BYTES"])
+                                         max_bytes=current_app.config["NOTICE_MAX_BYTES"],
+                                         max_unzipped=current_app.config["NOTICE_MAX_UNZIPPED_BYTES"])
     except (NoticeReadError, ContentError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     if dry_run:

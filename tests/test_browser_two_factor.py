@@ -36,6 +36,7 @@ def test_set_up_and_log_in_with_a_code_on_a_phone(app, live_server, browser_cont
     assert qr and 100 <= qr["width"] <= 360 and no_horizontal_scroll(tab)
     screenshot(tab, "two-factor-setup-360")
     secret = re.search(r"secret=([A-Z2-7]+)", tab.content()).group(1)
+    tab.fill("#proof", STAFF_PASSWORD)
     tab.fill("#code", pyotp.TOTP(secret).now())
     tab.locator("main form button.primary").click()
     tab.wait_for_load_state()

@@ -1103,8 +1103,21 @@ def test_a_docx_whose_text_unzips_to_more_than_the_limit_is_refused_saying_the_s
     source = _rezipped(_docx_of(NOTICE_2025, tmp_path / "plain.docx"), tmp_path / "notice.docx",
                        "word/document.xml", 60)
     assert source.stat().st_size < 1024 * 1024
-    with pytest.raises(NoticeReadError, match=r"notice.docx: unzipped, .* 60(\.\d)? MB .*word/document.xml.* 50 MB"):
+    with pytest.raises(NoticeReadError, match=r"notice.docx: unzipped, .* 60(\.\d)?\u00a0MB .*word/document.xml.* 50\u00a0MB"):
         import_notice(source, SLUG, content, dry_run=True)
+
+
+def test_the_unzipped_limit_is_a_setting_that_flask_plans_import_reads(content, tmp_path, app_factory, monkeypatch):
+    """PORTAL_NOTICE_MAX_UNZIPPED_BYTES, as PORTAL_NOTICE_MAX_BYTES: a site sets it and the import keeps to it
+    (before, the 50 MB was a constant in portal/config.py and the setting did not exist)."""
+    source = _docx_of(NOTICE_2025, tmp_path / "notice.docx")
+    assert app_factory(CONTENT_DIR=str(content)).config["NOTICE_MAX_UNZIPPED_BYTES"] == 50 * 1024 * 1024
+    monkeypatch.setenv("PORTAL_NOTICE_MAX_UNZIPPED_BYTES", "1024")
+    runner = app_factory(CONTENT_DIR=str(content)).test_cli_runner()
+    result = runner.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--dry-run"])
+    assert result.exit_code != 0
+    assert "notice.docx: unzipped," in result.stderr
+    assert "more than the 1\u00a0kB a notice's text takes (PORTAL_NOTICE_MAX_UNZIPPED_BYTES)" in result.stderr
 
 
 def test_a_docx_with_a_huge_picture_imports_without_unzipping_the_picture(content, tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ def test_item_poster_prints_the_content_and_no_report_yet(app, client):
     with app.app_context():
         item = content().item("2.3")
     html = client.get("/zh/plans/2023-city-management/items/2.3/poster").data.decode()
-    page = text_of(html)
+    page = text_of(re.sub(r'<span class="nowrap">(.*?)</span>', r"\1", html))  # figures kept on one line (unbroken)
     assert item.title.zh in page and item.title.en in page  # Chinese poster with the English title
     assert item.summary.zh[:30] in page and "2023年12月" in page
     assert all(o.name.zh in page for o in item.offices)

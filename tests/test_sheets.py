@@ -249,7 +249,7 @@ def test_a_file_that_is_not_a_sheet_is_refused(app, staff_client, data, name):
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened(app, staff_client, monkeypatch):
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
 
     editor = staff_client("editor")
     editor.set_cookie("lang", "en")
@@ -261,8 +261,41 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(app, staff_client, monkeypatc
     def never(*a, **k):
         raise AssertionError("openpyxl opened the bomb")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(ExcelReader, "read", never)
     page = upload(editor, bomb.getvalue(), "bomb.xlsx")
+    assert "unpacks to far more" in text_of(page.data)
+
+
+def _bloated(data: bytes, part: str) -> bytes:
+    """The downloaded workbook with one part that openpyxl builds whole grown to 10 MB (under the 40 MB the
+    archive may unpack to): its styles (60 bytes a cell format) or its shared strings (17 bytes a string)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if part == "styles" and info.filename == "xl/styles.xml":
+                body = body.replace(b"</cellXfs>", b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * 190_000
+                                    + b"</cellXfs>")
+            if part == "strings" and info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Override PartName="/xl/strings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            dst.writestr(info, body)
+        if part == "strings":
+            dst.writestr("xl/strings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         + b"<si><t>a</t></si>" * 600_000 + b"</sst>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["styles", "strings"])
+def test_a_workbook_whose_styles_or_strings_unpack_to_megabytes_is_refused_unread(app, staff_client, part):
+    """openpyxl streams the worksheets but builds its other parts whole: a 128 KB upload whose styles unpacked to
+    37 MB took 943 MB of memory and 8 s to read (shared strings: 211 MB, 15 s), within the archive's 40 MB."""
+    editor = staff_client("editor")
+    editor.set_cookie("lang", "en")
+    data = _bloated(download(editor), part)
+    assert len(data) < 200 * 1024
+    page = upload(editor, data, "bloated.xlsx")
     assert "unpacks to far more" in text_of(page.data)
 
 
@@ -288,11 +321,13 @@ def test_the_pages_and_the_guide_say_the_configured_largest_file(app, staff_clie
     app.config["SHEET_MAX_BYTES"] = 512 * 1024
     editor = staff_client("editor")
     guide = " ".join(str(c.value) for c in load_workbook(io.BytesIO(download(editor)))["填写说明"]["A"])
-    assert "不超过 512 kB）" in guide and "2 MB" not in guide
+    assert "不超过 512\u00a0kB）" in guide and "2 MB" not in guide
     for lang, label, refused in (("en", "at most 512 kB)", "larger than 512 kB"), ("zh", "不超过 512 kB）", "文件超过 512 kB")):
         editor.set_cookie("lang", lang)
         page = text_of(editor.get("/staff/progress-sheets").data)
         assert label in page and "2 MB" not in page, lang
+        # The size's figure and unit never part on a phone ("512" / "kB"): a no-break space, in the label itself.
+        assert label.replace(" kB", "\u00a0kB") in editor.get("/staff/progress-sheets").data.decode(), lang
         r = upload(editor, b"x" * (512 * 1024 + 1), "big.csv")
         assert r.status_code == 413 and refused in text_of(r.data), (lang, text_of(r.data))
 
@@ -886,3 +921,23 @@ def test_a_used_range_reaching_column_xfd_is_read_only_as_wide_as_its_header(app
     assert not parsed.problems and any(r["cells"].get("new_value") == "1.5" for r in parsed.rows["items"])
     monkeypatch.undo()
     assert "/publish" in upload(editor, wide).data.decode()
+
+
+def test_a_csv_of_a_million_empty_lines_is_read_row_by_row():
+    """The rows limit bounds the work and the memory of a CSV upload as it does an .xlsx one: a 2 MB file of
+    line breaks held a million row lists at once (about 150 MB in the worker) before anything was checked."""
+    import tracemalloc
+
+    from portal.services.sheets.read import read
+
+    for header, read_as_sheet in ((b"", False), ("编号 / Code,新状态 / New status\r\n".encode(), True)):
+        data = header + b"\r\n" * (1024 * 1024 - len(header))  # the largest upload allowed, nearly every byte a row
+        tracemalloc.start()
+        try:
+            parsed = read(data, "blank.csv")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert bool(parsed.sheets) == read_as_sheet and parsed.problems
+        assert peak < 20 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
+    assert "at most %(n)s rows" in parsed.problems[-1].message

@@ -426,7 +426,7 @@ def test_the_other_pages_are_named_in_the_staff_members_language(app_factory):
     c.set_cookie("lang", "zh")
     page = c.get(_log_in_again(c, answers[1], "wang").headers["Location"])
     assert "以下页面还有您在登录过期前填写" in text_of(page.data)
-    assert f'href="/staff/feedback/{first}">第 {first} 条留言</a>' in page.get_data(as_text=True)
+    assert f'href="/staff/feedback/{first}">第\u00a0{first}\u00a0条留言</a>' in page.get_data(as_text=True)
 
 
 def test_a_colleague_on_the_same_browser_is_given_neither_draft_nor_their_pages(app_factory):
@@ -436,3 +436,22 @@ def test_a_colleague_on_the_same_browser_is_given_neither_draft_nor_their_pages(
     html = page.get_data(as_text=True)
     assert REPLY_B not in html and NOTICE not in text_of(page.data) and "Other pages hold" not in text_of(page.data)
     assert f'href="/staff/feedback/{first}"' not in html and _drafts(app) == 2
+
+
+def test_a_staff_page_reads_the_browsers_drafts_once(app_factory):
+    """This page's drafts (put back into its forms) and the other pages holding some (named above it) come
+    from one read of the browser's drafts: before, each asked the database for the same rows."""
+    from portal.extensions import db
+    from test_query_count import counted_statements
+
+    app, _clock, c, first, second, answers = _expired_in_two_tabs(app_factory)
+    assert _log_in_again(c, answers[1], "wang").status_code == 302
+    with app.app_context():
+        engine = db.engine
+    with counted_statements(engine) as statements:
+        page = c.get("/staff/moderation")
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM staff_draft" in s]
+    assert len(reads) == 1, reads
+    html = page.get_data(as_text=True)
+    assert f'href="/staff/feedback/{first}">Comment {first}</a>' in html
+    assert f'href="/staff/feedback/{second}">Comment {second}</a>' in html and _drafts(app) == 2

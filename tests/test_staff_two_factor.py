@@ -14,9 +14,10 @@ def _enrol(client) -> tuple[str, list[str]]:
     page = client.get("/staff/2fa").get_data(as_text=True)
     secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
     assert "otpauth://totp/" in page and "<svg" in page and "<script" not in page
-    wrong = client.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": "000000"})
+    wrong = client.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": "000000", "proof": STAFF_PASSWORD})
     assert wrong.status_code == 400
-    r = client.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()})
+    r = client.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now(),
+                                        "proof": STAFF_PASSWORD})
     assert r.status_code == 200
     codes = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", r.get_data(as_text=True))
     return secret, codes
@@ -157,7 +158,48 @@ def test_the_secret_being_set_up_stays_on_the_server(app):
     assert secret in c.get("/staff/2fa").get_data(as_text=True)  # the same secret until it is proven
     with app.app_context():
         assert db.session.query(StaffSession).filter_by(staff_id=uid).one().totp_pending == secret
-    r = c.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()})
+    r = c.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now(),
+                                   "proof": STAFF_PASSWORD})
     assert r.status_code == 200
     with app.app_context():
         assert db.session.query(StaffSession).filter_by(staff_id=uid).one().totp_pending is None
+
+
+def test_a_session_replaced_by_a_login_with_a_second_factor_ends_on_the_server(app):
+    """The shared PC again, when the next person has a second factor: their right password already
+    replaces the session in that browser, so a copy of the last person's cookie must stop working then
+    too, whether or not the code step is ever finished."""
+    make_staff(app, "alice", "moderator")
+    make_staff(app, "bob", "moderator")
+    bobs_phone = app.test_client()
+    login(bobs_phone, "bob")
+    secret, _codes = _enrol(bobs_phone)
+
+    shared_pc = app.test_client()
+    login(shared_pc, "alice")
+    copy = app.test_client()
+    copy.set_cookie("session", shared_pc.get_cookie("session").value)
+    assert logged_in(copy)
+    r = login(shared_pc, "bob")  # bob's password over alice's session: the code step comes next
+    assert r.headers["Location"].startswith("/staff/login/code")
+    assert not logged_in(copy)
+
+
+def test_turning_the_factor_on_needs_the_password_too(app):
+    """A session alone (a copy of the cookie, a PC left logged in) could turn the factor on with the thief's
+    phone: the owner's other sessions ended and their password no longer let them in, so they could not even
+    log out the thief. Turning it on needs the password, as turning it off and new codes do."""
+    uid = make_staff(app, "alice", "moderator")
+    desk = app.test_client()
+    login(desk, "alice")
+    thief = app.test_client()
+    thief.set_cookie("session", desk.get_cookie("session").value)
+    page = thief.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    for proof in ("", "not the password"):
+        r = thief.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now(),
+                                           "proof": proof})
+        assert r.status_code in (400, 401)
+    assert _stored(app, uid) == (None, [])
+    assert logged_in(desk)
+    assert [e.after["step"] for e in audit_entries(app, "staff.login_failed")] == ["confirm"]

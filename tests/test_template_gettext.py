@@ -67,3 +67,26 @@ def test_a_figure_stays_with_its_units_placeholder(app):
     source = '{{ _("%(metric)s: target %(target)s %(unit)s", metric="Lifts", target="35", unit=unit) }}'
     assert _render(app, source, "en", unit="lifts") == "Lifts: target 35\u00a0lifts"
     assert _render(app, source, "zh", unit="台") == "Lifts：目标35\u2060台"
+
+
+def test_an_ordinal_keeps_its_number_and_measure_word(app):
+    """ "第1.1项", "第 12 条留言", "第 2 页，共 3 页": Chinese breaks after "第" as anywhere, and a 360 px line ending
+    in "第" (or "共") with "1.1项" on the next is misread. "第" and "共" before a placeholder stay with it, and the
+    placeholder with the measure word after it: a word joiner where they touch, a no-break space where the
+    message parts them by a space (the same gap as before)."""
+    j, nbsp = "\u2060", "\u00a0"
+    assert _render(app, '{{ _("%(year)s item %(code)s", year=2023, code="1.1") }}', "zh") == f"2023{j}年第{j}1.1{j}项"
+    assert _render(app, '{{ _("Action area %(n)d", n=2) }}', "zh") == f"第{j}2{j}项行动"
+    assert _render(app, '{{ _("Comment %(number)s", number=12) }}', "zh") == f"第{nbsp}12{nbsp}条留言"
+    assert _render(app, '{{ _("Page %(page)s of %(pages)s.", page=2, pages=3) }}', "zh") == f"第{nbsp}2{nbsp}页，共{nbsp}3{nbsp}页。"
+    assert _render(app, '{{ _("Outcome of work point %(code)s", code="1.1") }}', "zh") == f"第{j}1.1{j}项工作的完成情况"
+
+
+def test_an_ordinal_said_in_python_keeps_its_number(app):
+    """A staff notice put together in Python ("已记录第1.1项工作的完成情况。") is kept as the templates' messages."""
+    from portal.i18n import kept_gettext
+
+    with app.test_request_context("/zh/"):
+        g.lang = "zh"
+        assert kept_gettext("Outcome recorded for work point %(code)s.", code="1.1") == "已记录第\u20601.1\u2060项工作的完成情况。"
+        assert kept_gettext("Comment %(number)s", number="<b>") == "第\u00a0<b>\u00a0条留言"  # plain text, not markup

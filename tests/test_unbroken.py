@@ -43,3 +43,24 @@ def test_an_english_count_keeps_its_noun():
     shown = str(unbroken("Residents consulted on 35 lifts, work started on 25 and 1 estate of 6 estates; 3.1 km "
                          "and 110,000 square metres in the 2023 work points; 35 liftsX"))
     assert SPAN_RE.findall(shown) == ["35 lifts", "1 estate", "6 estates", "3.1 km", "110,000 square metres"]
+
+
+def test_an_english_count_keeps_the_word_after_it_when_a_counted_noun_follows():
+    """ "23 older estates": an adjective between the count and its noun. "23" ending a line and "older estates"
+    starting the next is the same misreading; the count is kept with the next word ("23 older"), which is as
+    much as a 360 px line in care mode can always hold (a whole "3 shared e-bike charging places" would not). A
+    year before a counted noun is a name, not a count ("the 2023 work points"), and is left alone."""
+    shown = str(unbroken("built in 23 older residential estates and 23 older estates, 10 grid modules, 30 work "
+                         "points at 3 shared e-bike charging places; 1 model public area; the 2023 work points; "
+                         "25 and 1 estate; 2 gap-filling and 4 upgrade projects; 5 Neighbourhood Committees"))
+    assert SPAN_RE.findall(shown) == ["23 older", "23 older", "10 grid", "30 work", "3 shared", "1 model",
+                                      "1 estate", "4 upgrade"]
+
+
+def test_an_items_plain_words_keep_their_figures(client):
+    """The plain-language summary is where most of the counts are read ("23 older residential estates",
+    "在23个老旧小区"); it went to the page as written."""
+    en = client.get("/en/plans/2023-city-management/items/5.1.3").data.decode()
+    assert 'upgraded in <span class="nowrap">23 older</span> residential estates' in en
+    zh = client.get("/zh/plans/2023-city-management/items/5.1.3").data.decode()
+    assert '在<span class="nowrap">23个</span>老旧小区' in zh

@@ -23,7 +23,7 @@ from flask_babel import gettext
 from .honesty import plan_problems
 from .normalize import normalise
 from .parser import NoticeParseError, ParsedNotice, parse_notice, plan_title
-from ..config import NOTICE_MAX_BYTES
+from ..config import NOTICE_MAX_BYTES, NOTICE_MAX_UNZIPPED_BYTES
 from .readers import read_notice_file
 from .store import (NOTICE_FILE, PLAN_FILE, PLANS_DIR, ContentError, UnknownOfficeError, discover_plans, load_content,
                     read_plan)
@@ -165,13 +165,14 @@ def _one_notice_one_folder(content_root: Path, slug: str, notice: ParsedNotice) 
 
 
 def prepare_import(source: str | Path, slug: str, content_root: str | Path, kind: str | None = None,
-                   publish: bool = False, max_bytes: int = NOTICE_MAX_BYTES) -> PlannedImport:
+                   publish: bool = False, max_bytes: int = NOTICE_MAX_BYTES,
+                   max_unzipped: int = NOTICE_MAX_UNZIPPED_BYTES) -> PlannedImport:
     """Read, normalise and parse the notice; collect every unreadable line instead of stopping at the first.
     `publish` marks the plan published (a plan once published stays so on a re-import, and a writer's
     English in plan.yaml stays too)."""
     content_root = Path(content_root)
     ignored: list[str] = []
-    raw, from_pdf = read_notice_file(source, max_bytes, ignored)
+    raw, from_pdf = read_notice_file(source, max_bytes, ignored, max_unzipped=max_unzipped)
     known = _known_offices(content_root)
     text = normalise(raw, from_pdf=from_pdf, offices=known)
     problems: list[str] = []

@@ -21,11 +21,12 @@ class NoticeReadError(ValueError):
     """The file could not be read as a notice."""
 
 
-def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES,
-                     ignored: list[str] | None = None) -> tuple[str, bool]:
+def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES, ignored: list[str] | None = None,
+                     max_unzipped: int = NOTICE_MAX_UNZIPPED_BYTES) -> tuple[str, bool]:
     """The file's text and whether it came from a PDF text layer. A file over `max_bytes` is refused
-    before a byte is read: every reader below holds the whole file in memory. The words of what was left
-    out as no part of the notice (a seal's text box) are added to `ignored`, for the import's report."""
+    before a byte is read: every reader below holds the whole file in memory (a .docx whose text parts
+    unzip to more than `max_unzipped` is refused before they are unzipped). The words of what was left out
+    as no part of the notice (a seal's text box) are added to `ignored`, for the import's report."""
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
@@ -41,7 +42,7 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES,
     if suffix == ".txt":
         return _read_txt(path), False
     if suffix == ".docx":
-        return _read_docx(path, [] if ignored is None else ignored), False
+        return _read_docx(path, [] if ignored is None else ignored, max_unzipped), False
     if suffix == ".pdf":
         return _read_pdf(path), True
     if not suffix:
@@ -54,11 +55,15 @@ def read_notice_file(path: str | Path, max_bytes: int = NOTICE_MAX_BYTES,
 def human_size(size: int, locale: str | None = None) -> str:
     """A file's size as the clerk's language writes it (or `locale`'s, for a text in one language whoever
     reads it): whole kilobytes below a megabyte ("850 kB"), else megabytes to a tenth ("20 MB", "20.5 MB").
-    Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES and PORTAL_SHEET_MAX_BYTES are usually set."""
+    Multiples of 1024, as PORTAL_NOTICE_MAX_BYTES and PORTAL_SHEET_MAX_BYTES are usually set. The figure and
+    its unit are joined by a no-break space (Babel writes a plain one), so that a 360 px line never ends in
+    "2" with "MB" on the next (the upload label, the guide sheet's rule, the refusals)."""
     locale = locale or get_locale()
     if size < 1024 * 1024:
-        return format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=locale)
-    return format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=locale)
+        text = format_unit(size / 1024, "digital-kilobyte", "short", "#,##0", locale=locale)
+    else:
+        text = format_unit(size / (1024 * 1024), "digital-megabyte", "short", "#,##0.#", locale=locale)
+    return text.replace(" ", "\u00a0")
 
 
 def _read_txt(path: Path) -> str:
@@ -198,8 +203,9 @@ def _too_large(path: Path, parts: list[zipfile.ZipInfo], size: int, limit: int) 
     largest = max(parts, key=lambda p: p.file_size)
     return NoticeReadError(gettext(
         "%(file)s: unzipped, the parts of the .docx that hold its text come to %(size)s (%(part)s alone "
-        "%(part_size)s), more than the %(limit)s a notice's text takes: check that this is the notice, or save "
-        "it from Word as PDF or plain text (.txt) and import that.", file=path.name, size=human_size(size),
+        "%(part_size)s), more than the %(limit)s a notice's text takes "
+        "(PORTAL_NOTICE_MAX_UNZIPPED_BYTES): check that this is the notice, or save it from Word as PDF or plain "
+        "text (.txt) and import that.", file=path.name, size=human_size(size),
         part=largest.filename, part_size=human_size(largest.file_size), limit=human_size(limit)))
 
 

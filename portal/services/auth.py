@@ -177,14 +177,20 @@ def record_throttled(username: str, step: str, limit: str = "address") -> None:
     db.session.commit()
 
 
-def login(user: StaffUser) -> None:
-    """A fresh session (nothing of the visitor's old one kept) and a new session record."""
-    # The session being replaced ends on the server too: clearing the cookie alone would leave a
-    # copy of it working (a shared PC where the next person logs in, an admin logged in again).
+def _fresh_browser_session() -> None:
+    """Empties this browser's session, and ends on the server the staff session it held: clearing the
+    cookie alone would leave a copy of it working (a shared PC where the next person logs in, an admin
+    logged in again). Every step of a login that touches the session starts with this."""
     replaced = current_staff()
     if replaced is not None and replaced.current_session is not None:
         staff_sessions.end_row(replaced.current_session, SessionEnd.LOGOUT)
+        db.session.commit()
     session.clear()
+
+
+def login(user: StaffUser) -> None:
+    """A fresh session (nothing of the visitor's old one kept) and a new session record."""
+    _fresh_browser_session()
     staff_sessions.start(user)
     login_user(user)
     # The session row is the record of a successful login (when, device, address hash, how it ended).
@@ -204,7 +210,7 @@ def logout() -> None:
 
 def start_second_step(user: StaffUser) -> None:
     """The password was right and the account has a second factor: wait for its code."""
-    session.clear()
+    _fresh_browser_session()
     session["2fa_user"] = user.id
     session["2fa_since"] = staff_sessions.now().isoformat()
 

@@ -98,26 +98,26 @@ def _holds_any(token: str | None) -> bool:
     return db.session.scalar(live.limit(1)) is not None
 
 
-def pending(token: str | None, page: str, staff_id: int) -> list[Draft]:
-    """The unexpired drafts behind `token` that `staff_id` posted from `page` (a path), newest first;
-    nothing is deleted yet."""
-    return [Draft(row.id, row.page, row.action, MultiDict([tuple(pair) for pair in row.fields]))
-            for row in _rows(token, staff_id) if row.page == page]
-
-
-def elsewhere(token: str | None, page: str, staff_id: int) -> list[str]:
-    """The other pages (paths) where drafts behind `token` wait for `staff_id`, newest first, each once."""
-    pages = [row.page for row in _rows(token, staff_id) if row.page != page]
-    return list(dict.fromkeys(pages))
-
-
-def _rows(token: str | None, staff_id: int) -> list[StaffDraft]:
+def held(token: str | None, staff_id: int) -> list[Draft]:
+    """The unexpired drafts behind `token` that `staff_id` posted, newest first (one read: a staff page both
+    puts back its own and names the other pages holding some); nothing is deleted yet."""
     if not token or len(token) > 100:
         return []
-    return list(db.session.scalars(
+    rows = db.session.scalars(
         select(StaffDraft).where(StaffDraft.token_hash == _hash(token), StaffDraft.staff_id == staff_id,
                                  StaffDraft.expires_at > now())
-        .order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc())))
+        .order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc()))
+    return [Draft(row.id, row.page, row.action, MultiDict([tuple(pair) for pair in row.fields])) for row in rows]
+
+
+def pending(drafts: list[Draft], page: str) -> list[Draft]:
+    """Of `drafts` (held), the ones posted from `page` (a path)."""
+    return [draft for draft in drafts if draft.page == page]
+
+
+def elsewhere(drafts: list[Draft], page: str) -> list[str]:
+    """Of `drafts` (held), the other pages (paths) holding some, in the same order, each once."""
+    return list(dict.fromkeys(draft.page for draft in drafts if draft.page != page))
 
 
 def forget(token: str, draft_id: int) -> bool:

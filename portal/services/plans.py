@@ -10,7 +10,7 @@ from pathlib import Path
 from flask_babel import gettext
 
 from .. import yaml_text
-from ..config import NOTICE_MAX_BYTES
+from ..config import NOTICE_MAX_BYTES, NOTICE_MAX_UNZIPPED_BYTES
 from ..content import ContentError, discover_plans, load_content
 from ..content.honesty import HonestyProblem, plan_problems
 from ..content.importer import ImportOutcome, PlannedImport, prepare_import, struck_out, tree_lines, write_import
@@ -141,12 +141,14 @@ def continued_elsewhere(content_root: str | Path, slug: str, moves: dict[str, st
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
                   kind: str | None = None, publish: bool = False,
                   move_records: bool = False,
-                  max_bytes: int = NOTICE_MAX_BYTES) -> tuple[PlannedImport, ImportOutcome | None]:
+                  max_bytes: int = NOTICE_MAX_BYTES,
+                  max_unzipped: int = NOTICE_MAX_UNZIPPED_BYTES) -> tuple[PlannedImport, ImportOutcome | None]:
     """Parse the notice; unless a dry run or the import is refused (`planned.refusal`: a line could not be
     read, a published plan would name an office content/offices.yaml lacks, or renumbered work points have
     records and `move_records` is off), write the plan folder. With `move_records` the records of renumbered
     work points move to their new codes in the transaction that is committed once the folder is in place."""
-    planned = prepare_import(source, slug, content_root, kind, publish=publish, max_bytes=max_bytes)
+    planned = prepare_import(source, slug, content_root, kind, publish=publish, max_bytes=max_bytes,
+                             max_unzipped=max_unzipped)
     planned.move_records = move_records
     moves = planned.moves
     # A code changes hands both ways: the records of a moved point's old code, and those of a struck-out

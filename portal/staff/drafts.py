@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..forms import TYPED_TEXT_FIELDS, PortalForm, typed_text
+from ..i18n import kept_gettext
 from ..redirects import safe_target
 from ..services import drafts as service
 from ..services import staff_sessions
@@ -82,11 +83,13 @@ def _secure() -> bool:
     return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-def _pending() -> list:
-    """This browser's drafts for this page (newest first), read once per request; spent ones are removed."""
+def _held() -> list:
+    """This browser's drafts for the staff member logged in (newest first), read once per request for both
+    this page's forms and the list of the other pages; spent ones are removed. A colleague logged in on the
+    same browser is given none."""
     if "staff_draft" not in g:
         token, user = request.cookies.get(COOKIE), current_staff()
-        g.staff_draft = (service.pending(token, _page_key(request.full_path), user.id)
+        g.staff_draft = (service.held(token, user.id)
                          if token and user is not None and request.method == "GET" else [])
     return g.staff_draft
 
@@ -118,10 +121,9 @@ def elsewhere() -> list[tuple[str, str]]:
     """The other staff pages where this browser's drafts wait for the staff member logged in, as (address,
     name): named on this page, so that the text typed in another tab is not forgotten. Asked by the page's
     template."""
-    token, user = request.cookies.get(COOKIE), current_staff()
-    if not token or user is None or request.method != "GET" or request.blueprint != "staff":
+    if request.method != "GET" or request.blueprint != "staff":
         return []
-    pages = service.elsewhere(token, _page_key(request.full_path), user.id)
+    pages = service.elsewhere(_held(), _page_key(request.full_path))
     return [(quote(page, safe="/?=&"), _page_name(page)) for page in pages]
 
 
@@ -132,16 +134,19 @@ def _page_name(page: str) -> str:
     except HTTPException:
         return page
     names = {
-        "staff.feedback_detail": lambda: _("Comment %(number)s", number=args["feedback_id"]),
-        "staff.item": lambda: _("Work point %(code)s", code=args["code"]),
-        "staff.item_outcome": lambda: _("Outcome of work point %(code)s", code=args["code"]),
+        "staff.feedback_detail": lambda: kept_gettext("Comment %(number)s", number=args["feedback_id"]),
+        "staff.item": lambda: kept_gettext("Work point %(code)s", code=args["code"]),
+        "staff.item_outcome": lambda: kept_gettext("Outcome of work point %(code)s", code=args["code"]),
         "staff.moderation": lambda: _("Moderation"),
     }
     return names[endpoint]() if endpoint in names else page
 
 
 def _here() -> list:
-    return _pending() if request.method == "GET" and request.blueprint == "staff" else []
+    """This page's drafts (only on a staff page)."""
+    if request.method != "GET" or request.blueprint != "staff":
+        return []
+    return service.pending(_held(), _page_key(request.full_path))
 
 
 def _spend(draft) -> None:

@@ -24,6 +24,14 @@ class CodeForm(PortalForm):
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
 
 
+class EnableFactorForm(CodeForm):
+    """Turning the factor on needs the password as well as the new code: with a session alone, whoever held it
+    could put the factor on their own phone and lock the owner out (docs/security-sessions.md)."""
+    proof = PasswordField(_l("Your current password"), validators=[DataRequired(message=_l("This is required.")),
+                                                                   Length(max=256)],
+                          render_kw={"autocomplete": "current-password"})
+
+
 class ProofForm(PortalForm):
     """Fresh proof of who is at the keyboard before the second factor is changed: a session alone
     (left open on a shared PC, or copied) must not be enough."""

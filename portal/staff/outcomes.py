@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, kept_gettext
 from ..models import ItemOutcome, StaffUser
 from ..numbers import plain
 from ..states import OutcomeKind
@@ -125,7 +125,7 @@ def item_outcome(slug: str, code: str):
                           label=_(outcome_service.LABELS[OutcomeKind(stale.newest.result)]))
         form.seen.data = stale.version
         return _render(store.plan, item, form, stale.newest, status=409)
-    flash(_("Outcome recorded for work point %(code)s.", code=code))
+    flash(kept_gettext("Outcome recorded for work point %(code)s.", code=code))
     return redirect(url_for("staff.plan_items", slug=slug) + f"#item-{code}")
 
 

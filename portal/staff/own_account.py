@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..services import auth, two_factor
 from . import bp
-from .forms import CodeForm, ProofForm
+from .forms import EnableFactorForm, ProofForm
 from .throttle import throttled
 
 # Each action has its own form on the page, so their fields need their own ids.
@@ -25,7 +25,7 @@ def _qr_svg(uri: str) -> Markup:
     return Markup(svg)  # nosec B704
 
 
-def _render_setup(user, form: CodeForm, error: str | None = None, status: int = 200):
+def _render_setup(user, form: EnableFactorForm, error: str | None = None, status: int = 200):
     secret = two_factor.pending_secret(user)
     uri = two_factor.otpauth_uri(secret, user.username)
     return render_template("staff/two_factor.html", user=user, form=form, error=error, secret=secret, uri=uri,
@@ -62,18 +62,21 @@ def two_factor_page():
     user = auth.current_staff()
     if user.totp_secret:
         return _render_on(user)
-    return _render_setup(user, CodeForm(formdata=None))
+    return _render_setup(user, EnableFactorForm(formdata=None))
 
 
 @bp.post("/2fa")
 @auth.requires("own_account")
+@throttled
 def two_factor_enable():
     user = auth.current_staff()
     if user.totp_secret:
         return redirect(url_for("staff.two_factor"))
-    form = CodeForm()
+    form = EnableFactorForm()
     if not form.validate_on_submit():
         return _render_setup(user, form, status=400)
+    if not auth.confirm(user, form.proof.data, code_too=False):
+        return _render_setup(user, form, _("Your current password is not right. Nothing was changed."), 401)
     secret = two_factor.pending_secret(user)
     if not two_factor.check_new_secret(secret, form.code.data):
         return _render_setup(user, form, _("That code is not right. Check the time on your phone and type the 6 digits the app shows now."), 400)

@@ -5,7 +5,7 @@ multiply them. An IPv6 address counts as its /64: one subscriber usually holds a
 each of its 2^64 addresses would otherwise be a fresh bucket.
 
 The same limits count wrong proofs on the own-account pages that ask for the password or a current
-code again (turning the second factor off, new recovery codes, one's own new password), keyed by the
+code again (turning the second factor on or off, new recovery codes, one's own new password), keyed by the
 logged-in account.
 
 The account key includes the address, so a flood from one address never locks the real person out
@@ -32,7 +32,8 @@ def _address_key() -> str:
 
 
 # Pages where a logged-in member proves again who they are (staff/own_account.py).
-PROOF_ENDPOINTS = {"staff.two_factor_codes", "staff.two_factor_disable", "staff.account_password"}
+PROOF_ENDPOINTS = {"staff.two_factor_enable", "staff.two_factor_codes", "staff.two_factor_disable",
+                   "staff.account_password"}
 
 
 def _name() -> str:

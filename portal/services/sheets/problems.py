@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from flask_babel import gettext
 
-from ...i18n import N_, current_lang
+from ...i18n import N_, current_lang, kept_gettext
 from ...punctuation import marks
 from .columns import SHEETS
 
@@ -40,20 +40,20 @@ class Problem:
         else:
             label = gettext("sheet “%(tab)s”", tab=self.tab)
         if self.column is None:
-            return gettext("%(sheet)s, row %(row)s", sheet=label, row=self.row)
+            return kept_gettext("%(sheet)s, row %(row)s", sheet=label, row=self.row)
         col = sheet.column(self.column)
         name = col.en if current_lang() == "en" else col.zh
         letter = sheet.letter(self.column) if self.letter is None else self.letter
         if not letter:
-            return gettext("%(sheet)s, row %(row)s, column “%(name)s” (missing from the sheet)", sheet=label,
+            return kept_gettext("%(sheet)s, row %(row)s, column “%(name)s” (missing from the sheet)", sheet=label,
                            row=self.row, name=name)
-        return gettext("%(sheet)s, row %(row)s, column %(letter)s (%(name)s)", sheet=label, row=self.row,
+        return kept_gettext("%(sheet)s, row %(row)s, column %(letter)s (%(name)s)", sheet=label, row=self.row,
                        letter=letter, name=name)
 
     def text(self) -> str:
         # A list (several candidate codes) is joined when shown, with the comma of the language it is read in.
         comma = marks(current_lang())["comma"]
         params = {k: comma.join(v) if isinstance(v, list) else v for k, v in self.params.items()}
-        message = gettext(self.message, **params)
+        message = kept_gettext(self.message, **params)
         where = self.where()
         return gettext("%(where)s: %(message)s", where=where, message=message) if where else message
