@@ -90,7 +90,12 @@ def _request_errors(app: Flask) -> None:
 
     @_handles(app, 400)
     def bad_request(e):
-        return page(400, _("Bad request"), getattr(e, "description", None) or _("The request could not be read."))
+        # A message given with abort(400, description=...) is ours and translated; Werkzeug's own (the class's
+        # default, for a bare abort(400)) is an English sentence about proxies, on a Chinese page.
+        said = getattr(e, "description", None)
+        if said == getattr(type(e), "description", None):
+            said = None
+        return page(400, _("Bad request"), said or _("The request could not be read."))
 
     @_handles(app, CSRFError)
     def csrf_error(_e):

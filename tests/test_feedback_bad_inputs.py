@@ -284,3 +284,22 @@ def test_the_comment_limit_message_says_the_configured_window(app_factory):
     en = text_of(send_comment(client, lang="en", body="Second comment, in English.").data)
     assert "请1小时后再试" in zh and "十分钟" not in zh, zh
     assert "Please wait 1 hour" in en and "ten minutes" not in en, en
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "请求"), ("en", "request")])
+def test_a_bad_request_page_is_in_the_readers_language(client, lang, words):
+    """abort(400) without a message of ours showed Werkzeug's own English sentence ("The browser (or proxy)
+    sent a request that this server could not understand.") under the Chinese page's title."""
+    r = client.post(f"/{lang}/follow/unsubscribe/1/abc", data={"List-Unsubscribe": "no"})
+    assert r.status_code == 400
+    text = text_of(r.data)
+    assert "browser (or proxy)" not in text and words in text
+
+
+def test_the_answer_box_of_a_page_from_before_mail_was_switched_off_is_ignored(app, client):
+    """The "e-mail me the answer" box is shown only while follow by e-mail is on, but a page cached or open
+    from before it was switched off still sends it. Ticked with a phone number, the comment came back as
+    a 400 "please correct" with nothing to correct on the page (the box and its error are not shown)."""
+    r = send_comment(client, lang="en", contact="138 1234 5678", notify_reply="y")
+    assert r.status_code == 302, text_of(r.data)[:400]
+    assert _count(app) == 1

@@ -311,3 +311,37 @@ def test_a_comment_from_a_page_whose_work_point_was_renumbered_is_not_filed_unde
     # A form without the field (a script, a page cached before this change) is taken as before.
     assert client.post("/en/plans/2023-city-management/items/2.4/feedback",
                        data={"body": typed, "kind": "question", "place": ""}).status_code == 302
+
+
+def test_a_comment_on_a_project_site_whose_work_point_was_renumbered_is_kept(app, client):
+    """The same renumbering on a project site's page: the site moves with its work point (2.3 -> 2.4), and
+    its page, opened before, posts to 2.3 with the site's id. That was answered with a bare 400 page, in
+    English on the Chinese site, and the comment was lost. The page now comes back as the site's page under
+    its work point's new number, with the text kept, and sending it again files it under that site."""
+    from conftest import hidden_fields, text_of
+    from portal.extensions import db
+    from portal.models import Feedback
+    from progress_support import add_site
+
+    site_id = add_site(app, "2.4", "甲楼加装电梯", "consultation")
+    old_page = hidden_fields(client.get(f"/zh/plans/2023-city-management/items/2.4/sites/{site_id}").data)
+    assert old_page.get("site_id") == str(site_id)
+    typed = "甲楼的电梯什么时候开始征询意见？"
+    r = client.post("/zh/plans/2023-city-management/items/2.3/feedback",
+                    data={"about": old_page["about"], "site_id": str(site_id), "body": typed, "kind": "question",
+                          "place": ""})
+    assert r.status_code == 409, text_of(r.data)[:300]
+    page = r.get_data(as_text=True)
+    assert typed in page and "甲楼加装电梯" in text_of(page)
+    assert 'action="/zh/plans/2023-city-management/items/2.4/feedback' in page
+    with app.app_context():
+        assert db.session.query(Feedback).count() == 0
+    again = hidden_fields(r.data)
+    assert again["site_id"] == str(site_id)
+    r = client.post("/zh/plans/2023-city-management/items/2.4/feedback",
+                    data={"about": again["about"], "site_id": again["site_id"], "body": typed, "kind": "question",
+                          "place": ""})
+    assert r.status_code == 302
+    with app.app_context():
+        fb = db.session.query(Feedback).one()
+        assert (fb.item_code, fb.site_id) == ("2.4", site_id)

@@ -671,3 +671,17 @@ def test_a_comment_withdrawn_while_the_run_connects_gets_no_mail(mail_app, smtp,
     monkeypatch.setattr(mail, "_connect", withdrawn_while_connecting)
     assert send_pending(mail_app).sent == 0
     assert smtp.inbox.to(ADDRESS) == [], "a mail about the withdrawn comment reached the resident"
+
+
+@pytest.mark.parametrize("kind, key", [("item", "99.99"), ("site", "424242"), ("place", "nowhere")])
+def test_following_a_thing_that_is_gone_does_not_blame_the_address(mail_app, smtp, kind, key):
+    """A site deleted, or a work point renumbered, while its page was open: the follow form posted a key that
+    names nothing. The answer said "Please correct your e-mail address." under a correct address, and the
+    resident could only send it again and again."""
+    client = mail_app.test_client()
+    response = _follow(client, kind=kind, key=key)
+    page = text_of(response.data)
+    assert response.status_code == 400
+    assert "correct your e-mail address" not in page and "This page cannot be followed" in page
+    send_pending(mail_app)
+    assert not smtp.inbox.to(ADDRESS)

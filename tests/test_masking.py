@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from portal.services.masking import mask_personal_data, plain_name
 
-SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "－", "．", "\u3000", "·", "—", "_"])
+SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "－", "．", "\u3000", "·", "—", "_", " - ", "  —  ", ") ", "）",
+                             " (", "--", " / "])
 TEXT = st.sampled_from(["", "我的电话是", "联系：", "请打", "邮箱", "Call me on ", "（", "，谢谢。", " thanks", "身份证号"])
 
 
@@ -125,3 +126,33 @@ def test_invisible_characters_inside_a_number_do_not_stop_the_masking(invisible)
     id_number = f"31011519900101{invisible}1234"
     assert "19900101" not in mask_personal_data(f"身份证{id_number}")
     assert mask_personal_data(f"邮箱 li{invisible}ming@qq.com 谢谢") == "邮箱 l***@*** 谢谢"
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("电话 138 - 1234 - 5678 谢谢", "电话 138****5678 谢谢"),
+    ("电话 138 — 1234 — 5678", "电话 138****5678"),
+    ("电话（138）1234 5678", "电话（138****5678"),
+    ("+86 (138) 1234-5678", "138****5678"),
+    ("身份证 310115 - 19900101 - 123X", "身份证 310***************"),
+    ("居委 (021) 5080-1234", "居委 (0215****"),
+    ("居委（０２１）５０８０１２３４", "居委（0215****"),
+    ("居委 021 - 5080 - 1234", "居委 0215****"),
+    ("居委 +86 21 5080 1234", "居委 0215****"),
+    ("居委 0086-21-50801234", "居委 0215****"),
+    ("居委 +86 (21) 5080-1234", "居委 0215****"),
+])
+def test_numbers_typed_with_spaced_dashes_or_brackets_are_masked(typed, shown):
+    """Residents type "138 - 1234 - 5678" (a dash with a space either side), put the area code in brackets as
+    every notice prints it ("(021) 5080-1234"), and give a landline with the country code ("+86 21 ...").
+    The separators allowed two characters at most and no brackets, and a landline had to start with 0:
+    all of these were published whole. An opening bracket before a number stays, as all the text around it."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "2023年12月底前完成30台加装电梯，张江路1234号（东侧）；预算：500万元。",
+    "第13 - 15号楼，2024 - 2025年，(1) - (3)项",
+    "完成率 (95%)，13:00 - 15:00 开放",
+])
+def test_ordinary_figures_with_dashes_and_brackets_stay(text):
+    assert mask_personal_data(text) == text

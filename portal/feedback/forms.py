@@ -44,9 +44,12 @@ class FeedbackForm(ResidentForm):
 
 
     def validate_notify_reply(self, field):
+        from ..services import mail
         from ..services.follow import normalise_email
 
-        if field.data and not normalise_email(self.contact.data):
+        # Without mail the box is not on the page (nor its error): one sent from a page built before mail was
+        # switched off is ignored by the route, so it must not hold the comment back either.
+        if field.data and mail.enabled() and not normalise_email(self.contact.data):
             raise ValidationError(_l("Please give your e-mail address above to be told when your comment is answered."))
 
 

@@ -51,9 +51,14 @@ tracking_limit = limiter.shared_limit(lambda: current_app.config["TRACKING_RATE_
 def submit(lang: str, code: str):
     _lang(lang)
     item = item_or_404(code)
-    form = feedback_form(content(), item, formdata=request.form)
     site = _site_of(item, request.form.get("site_id"))
-    if form.about.data and form.about.data != item_fingerprint(item):
+    moved = site is not None and site.item_code != item.code
+    if moved:
+        # A project site moves with its work point when the plan is renumbered: the comment is about the
+        # site, so the form comes back on the site's page under its work point's new number.
+        item = item_or_404(site.item_code)
+    form = feedback_form(content(), item, formdata=request.form)
+    if moved or (form.about.data and form.about.data != item_fingerprint(item)):
         # Built for the work point this number named before the plan was renumbered: nothing is stored
         # under another one. The form comes back for this one, with the text kept.
         form.about.data = item_fingerprint(item)
@@ -109,14 +114,15 @@ def _published_or_404(feedback_id: int) -> Feedback:
 
 
 def _site_of(item, raw: str | None) -> ProjectSite | None:
-    """The project site a comment is about (its page posts the id); a site of another item is a bad request."""
+    """The project site a comment is about (its page posts the id), in the item's plan; any other id is a bad
+    request. The site may belong to another work point of the plan now (renumbered): the caller decides."""
     if not raw:
         return None
     try:
         site = db.session.get(ProjectSite, ascii_int(raw))
     except ValueError:
         site = None
-    if site is None or (site.plan, site.item_code) != (item.plan, item.code):
+    if site is None or site.plan != item.plan:
         abort(400)
     return site
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 
@@ -27,7 +27,8 @@ def register_cli(app: Flask) -> None:
             click.echo(f"  {error}", err=True)
 
     @privacy_group.command("purge", help=_l("Erase contacts of comments closed longer than "
-                                           "PORTAL_CONTACT_RETENTION_DAYS, stale follow requests, old sent mails and expired staff drafts."))
+                                           "PORTAL_CONTACT_RETENTION_DAYS, stale follow requests, old sent mails and expired staff drafts; "
+                                           "mask comments again with the current rules."))
     def purge_command():
         from ..services.privacy import purge
 
@@ -36,6 +37,9 @@ def register_cli(app: Flask) -> None:
                            "and %(mails)s old mails (sent, or given up on) deleted", contacts=report.contacts,
                            unconfirmed=report.unconfirmed, mails=report.sent_mails))
         click.echo(gettext("privacy: %(drafts)s expired staff drafts deleted", drafts=report.drafts))
+        click.echo(ngettext("privacy: %(num)s comment masked again under the current masking rules",
+                            "privacy: %(num)s comments masked again under the current masking rules",
+                            report.remasked))
 
     app.cli.add_command(mail_group)
     app.cli.add_command(privacy_group)

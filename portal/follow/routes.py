@@ -7,7 +7,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from ..extensions import csrf, limiter
 from ..i18n import lang_in_urls
 from ..services import follow as service
-from ..services import mail
+from ..services import mail, marks
 from . import bp
 from .forms import ButtonForm, FollowForm
 
@@ -25,16 +25,13 @@ def request_follow():
     if not mail.enabled():
         abort(404)
     form = FollowForm()
-    name = None
-    if form.validate_on_submit():
-        name = service.thing_name(form.kind.data, form.key.data, g.lang)
-    if name is None:
+    if not form.validate_on_submit():
         return render_template("follow/request.html", form=form, name=None), 400
     try:
         service.subscribe(form.email.data, form.kind.data, form.key.data, g.lang)
     except service.TooManyRequests:
         abort(429)
-    return render_template("follow/sent.html", name=name)
+    return render_template("follow/sent.html", name=form.followed_name)
 
 
 @bp.get("/<lang>/follow")
@@ -77,4 +74,5 @@ def unsubscribe(sub_id: int, signature: str):
 @bp.get("/<lang>/privacy")
 def privacy():
     return render_template("follow/privacy.html", retention_days=current_app.config["CONTACT_RETENTION_DAYS"],
-                           unconfirmed_days=service.UNCONFIRMED_FOR.days, mail_on=mail.enabled())
+                           unconfirmed_days=service.UNCONFIRMED_FOR.days, mail_on=mail.enabled(),
+                           mark_cookie_years=marks.COOKIE_MAX_AGE // (365 * 24 * 3600))

@@ -13,11 +13,16 @@ import unicodedata
 # Strict forms, for validating the contact field.
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
-_SEP = r"[\s.\-_·•‧∙⋅‐‑‒–—―~/]{0,2}"  # what people put between digit groups (after NFKC)
+# What people put between digit groups (after NFKC): up to two marks ("-", "--", a bracket closing an area
+# code), each side up to two spaces, as in "138 - 1234 - 5678" and "(021) 5080-1234".
+_MARK = r"[.\-_·•‧∙⋅‐‑‒–—―~/()]"
+_SEP = rf"\s{{0,2}}(?:{_MARK}{{1,2}}\s{{0,2}})?"
 _D = rf"{_SEP}[0-9]"
 PHONE_RE = re.compile(rf"(?<![0-9])(?:\+?8{_SEP}6{_SEP})?1{_SEP}[3-9](?:{_D}){{9}}(?![0-9])")
 ID_CARD_RE = re.compile(rf"(?<![0-9])[1-9](?:{_D}){{16}}{_SEP}[0-9Xx](?![0-9])")
-LANDLINE_RE = re.compile(rf"(?<![0-9])0[0-9]{{2,3}}{_SEP}[0-9](?:{_D}){{6,7}}(?![0-9])")
+# An area code starts with 0, which is dropped after the country code: "+86 21 5080 1234".
+LANDLINE_RE = re.compile(rf"(?<![0-9])(?:(?:\+|00)8{_SEP}6{_SEP}0?[1-9][0-9]{{1,2}}|0[0-9]{{2,3}})"
+                         rf"{_SEP}[0-9](?:{_D}){{6,7}}(?![0-9])")
 _DOT = r"\s*[.。]\s*"
 LOOSE_EMAIL_RE = re.compile(rf"[A-Za-z0-9._%+-]+\s*@\s*[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}")
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
@@ -43,6 +48,14 @@ def _digits(s: str) -> str:
     return re.sub(r"[^0-9Xx]", "", s)
 
 
+def _landline(s: str) -> str:
+    """The area code as dialled at home (0 and two or three digits) and stars: a country code left out."""
+    d = _digits(s)
+    if s.startswith(("+", "00")):
+        d = d[4:] if d.startswith("0086") else d[2:]
+    return ("0" + d.lstrip("0"))[:4] + "****"
+
+
 def _phone(s: str) -> str:
     d = _digits(s)[-11:]
     return f"{d[:3]}****{d[-4:]}"
@@ -51,7 +64,7 @@ def _phone(s: str) -> str:
 _RULES = (  # order matters: an ID number holds digit runs that look like a phone number
     (ID_CARD_RE, lambda s: _digits(s)[:3] + "*" * 15),
     (PHONE_RE, _phone),
-    (LANDLINE_RE, lambda s: _digits(s)[:4] + "****"),
+    (LANDLINE_RE, _landline),
     (LOOSE_EMAIL_RE, lambda s: s.strip()[0] + "***@***"),
 )
 

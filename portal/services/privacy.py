@@ -9,7 +9,9 @@
 * staff drafts (what staff typed into a form whose session had expired) past their hour
   (services/drafts.py; they are deleted as soon as they are put back, too).
 
-Comments themselves stay, as the portal promises (what residents were told stays on record).
+Comments themselves stay, as the portal promises (what residents were told stays on record). Their public
+text is masked again with the rules of the day (`remask`): a comment is masked once, when it arrives, and a
+number the rules then missed stayed published after a later rule learnt to find it.
 """
 from __future__ import annotations
 
@@ -17,14 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 
 from ..extensions import db
 from ..models import Feedback, MailMessage, Subscription, utcnow
 from ..states import ModerationState
 from . import audit, drafts
+from .events import feedback_changed
 from .follow import UNCONFIRMED_FOR, forget_comment
 from .mail import KEEP_SENT, MAX_ATTEMPTS
+from .masking import mask_personal_data
 
 
 @dataclass
@@ -33,12 +37,29 @@ class PurgeReport:
     unconfirmed: int
     sent_mails: int
     drafts: int = 0
+    remasked: int = 0
 
 
 def _closed_before(cutoff: datetime):
     decided = and_(Feedback.withdrawn_at.is_(None), Feedback.moderated_at < cutoff,
                    or_(Feedback.replied_at.is_(None), Feedback.replied_at < cutoff))
     return and_(Feedback.state != ModerationState.PENDING, or_(Feedback.withdrawn_at < cutoff, decided))
+
+
+def remask() -> int:
+    """Applies the current masking rules to every comment's public text; returns how many changed. The
+    pages (data version: an ORM update) and the search index (feedback_changed, once per work point) follow."""
+    rows = db.session.execute(select(Feedback.id, Feedback.plan, Feedback.item_code, Feedback.body,
+                                     Feedback.body_public).execution_options(yield_per=1000))
+    changed = [(fid, plan, code, masked) for fid, plan, code, body, shown in rows
+               if (masked := mask_personal_data(body)) != shown]
+    for fid, _plan, _code, masked in changed:
+        db.session.execute(update(Feedback).where(Feedback.id == fid).values(body_public=masked))
+    db.session.commit()
+    app = current_app._get_current_object()
+    for (plan, code), fid in {(plan, code): fid for fid, plan, code, _masked in changed}.items():
+        feedback_changed.send(app, feedback_id=fid, item_code=code, plan=plan, published=True)
+    return len(changed)
 
 
 def purge(now: datetime | None = None) -> PurgeReport:
@@ -62,4 +83,4 @@ def purge(now: datetime | None = None) -> PurgeReport:
         audit.record("privacy.purge", "feedback", f"{len(ids)} contacts", None,
                      {"erased_contacts": len(ids), "before": cutoff.isoformat()}, actor=None)
     db.session.commit()
-    return PurgeReport(len(ids), unconfirmed, sent, expired_drafts)
+    return PurgeReport(len(ids), unconfirmed, sent, expired_drafts, remask())
