@@ -72,7 +72,7 @@ def in_a_loop(app, samples: list[bytes], algorithm: str, n: int) -> float:
 
 
 def measure(app, client, timer: Timer, page: str, n: int, rounds: int) -> dict:
-    from portal.extensions import compress
+    compress = app.extensions["compress"]
 
     paths = page_paths(page, n * rounds * len(SETTINGS) + 20)
 

@@ -6,8 +6,7 @@ stays under 50 KB transferred with its CSS (tests/test_page_weight.py).
 from __future__ import annotations
 
 from flask import Flask
-
-from .extensions import compress
+from flask_compress import Compress
 
 MIMETYPES = [
     "text/html", "text/css", "text/plain", "text/javascript", "application/json", "application/atom+xml",
@@ -31,4 +30,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
     # Streamed responses (CSV exports) go out as they are produced; static assets are sent whole.
     app.config.setdefault("COMPRESS_STREAMS", False)
-    compress.init_app(app)
+    # Bound to this app (Compress(app)), not init_app on a shared instance: its hook reads the settings through
+    # `self.app or current_app`, and each of its half-dozen reads through the current_app proxy costs more
+    # than a dictionary look-up (docs/architecture.md, "proxies read once").
+    app.extensions["compress"] = Compress(app)

@@ -3,7 +3,6 @@ import ipaddress
 
 from flask_babel import Babel
 from flask_caching import Cache
-from flask_compress import Compress
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -22,7 +21,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
-compress = Compress()
 # Rendered parts of public pages, keyed on the data version (portal/fragments.py).
 cache = Cache()
 # Limits are declared where they apply (login, look-ups, marks). Storage is per process unless
