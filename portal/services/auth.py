@@ -193,6 +193,7 @@ def login(user: StaffUser) -> None:
     _fresh_browser_session()
     staff_sessions.start(user)
     login_user(user)
+    mark_proven()  # the login itself was typed with the password (and the code)
     # The session row is the record of a successful login (when, device, address hash, how it ended).
     user.last_login_at = staff_sessions.now()
     db.session.commit()
@@ -251,6 +252,36 @@ def confirm(user: StaffUser, proof: str, code_too: bool = True) -> bool:
     audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "confirm"})
     db.session.commit()
     return False
+
+
+def reconfirm(user: StaffUser, password: str, code: str) -> bool:
+    """The password again, and the second factor's code when the account has one (as at login: the app's
+    code or a recovery code): what managing accounts asks after a while (staff/recent_password.py). A
+    failure is audited like a failed login (step "confirm")."""
+    right = check_password_hash(user.password_hash, password or "")
+    if right and user.totp_secret:
+        right = two_factor.verify(user, code or "") is not None
+    if not right:
+        audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "confirm"})
+    db.session.commit()  # a TOTP step or recovery code, once used, is used
+    return right
+
+
+def mark_proven() -> None:
+    """This browser's session has just been given the password: kept in the signed cookie, so a copy of the
+    cookie taken before does not gain it."""
+    session["proven_at"] = staff_sessions.now().isoformat()
+
+
+def proven_within(seconds: float) -> bool:
+    from datetime import datetime
+
+    since = session.get("proven_at")
+    try:
+        moment = datetime.fromisoformat(since) if isinstance(since, str) else None
+    except ValueError:
+        moment = None
+    return moment is not None and staff_sessions.now() - moment <= timedelta(seconds=seconds)
 
 
 def current_staff() -> StaffUser | None:
