@@ -191,3 +191,26 @@ def test_every_admin_post_asks_for_a_recent_password(app, clock):
             "staff.account_enable"} <= set(walked)
     with app.app_context():
         assert db.session.query(AuditLog).count() == before  # nothing done, nothing failed
+
+
+def test_the_question_is_valid_html(app, clock, tmp_path):
+    from test_html_validity import _need_vnu, vnu_errors
+
+    java = _need_vnu()
+    owner = _admin(app)
+    page = owner.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    owner.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now(),
+                                   "proof": STAFF_PASSWORD})
+    clock.advance(**STALE)
+    files = []
+    for lang in ("en", "zh"):
+        owner.set_cookie("lang", lang)
+        asked = _create(owner)
+        wrong = owner.post("/staff/accounts", data={**_hidden_fields(asked.get_data(as_text=True)),
+                                                    "reauth-password": "not it", "reauth-code": ""})
+        assert (asked.status_code, wrong.status_code) == (200, 400)
+        for name, response in (("asked", asked), ("wrong", wrong)):
+            files.append(tmp_path / f"recent-password-{name}-{lang}.html")
+            files[-1].write_bytes(response.data)
+    assert vnu_errors(java, files) == []
