@@ -23,7 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .db_setup import configure_engine, engine_options
 
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    # Options given in the config add to these (never drop hide_parameters by leaving it out).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"))
     from .i18n import babel_locale

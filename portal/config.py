@@ -67,6 +67,8 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     "STAFF_IDLE_MINUTES": ("PORTAL_STAFF_IDLE_MINUTES", float, 30.0),
     "STAFF_SESSION_HOURS": ("PORTAL_STAFF_SESSION_HOURS", float, 12.0),
     "REQUIRE_2FA": ("PORTAL_REQUIRE_2FA", bool, False),
+    # Managing accounts needs the password typed (at login or when asked again) this many seconds ago at most.
+    "REAUTH_SECONDS": ("PORTAL_REAUTH_SECONDS", int, 600),
     # Failed staff logins allowed (Flask-Limiter syntax); the longer windows make the wait grow.
     "LOGIN_LIMIT_PER_ADDRESS": ("PORTAL_LOGIN_LIMIT_PER_ADDRESS", str, "20 per minute;60 per hour;200 per day"),
     "LOGIN_LIMIT_PER_ACCOUNT": ("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", str, "5 per minute;10 per hour;20 per day"),

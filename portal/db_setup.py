@@ -15,8 +15,13 @@ DEFAULT_WAIT_MS = 10_000
 def engine_options(url: str) -> dict:
     """A database server's restart or failover must not leave dead pooled connections to fail requests, so
     each checkout is pinged first. A SQLite file has no connection to lose: no ping, which was a second
-    statement on every page (most public pages read only the data version)."""
-    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    statement on every page (most public pages read only the data version).
+
+    On every database, an error names its statement but not the values bound to it: SQLAlchemy otherwise
+    prints them ("[parameters: ...]"), and a failed write of a comment or a subscription would copy a
+    resident's phone number or e-mail address into the log."""
+    hidden = {"hide_parameters": True}
+    return hidden if url.startswith("sqlite") else {**hidden, "pool_pre_ping": True}
 
 
 def configure_engine(app: Flask) -> None:

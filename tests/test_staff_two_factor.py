@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pyotp
+import pytest
 
 from conftest import STAFF_PASSWORD, csrf_from, login, make_staff, text_of
 from staff_support import audit_entries, logged_in
@@ -203,3 +204,57 @@ def test_turning_the_factor_on_needs_the_password_too(app):
     assert _stored(app, uid) == (None, [])
     assert logged_in(desk)
     assert [e.after["step"] for e in audit_entries(app, "staff.login_failed")] == ["confirm"]
+
+
+NEW_PASSWORD = "another long passphrase"
+
+
+def _reset_by_admin(app, uid):
+    from feedback_support import staff_token
+
+    admin = app.test_client()
+    make_staff(app, "boss", "admin")
+    login(admin, "boss")
+    return admin.post(f"/staff/accounts/{uid}/password", data={
+        f"u{uid}-csrf_token": staff_token(admin), f"u{uid}-password": NEW_PASSWORD, f"u{uid}-confirm": NEW_PASSWORD})
+
+
+def _reset_by_owner(app, uid, owner):
+    from feedback_support import staff_token
+
+    return owner.post(f"/staff/accounts/{uid}/password", data={
+        f"u{uid}-csrf_token": staff_token(owner), f"u{uid}-current": STAFF_PASSWORD,
+        f"u{uid}-password": NEW_PASSWORD, f"u{uid}-confirm": NEW_PASSWORD})
+
+
+def _reset_by_command(app, uid, owner):
+    r = app.test_cli_runner().invoke(args=["staff", "reset-password", "alice"], input=NEW_PASSWORD + "\n")
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("reset", ["admin", "owner", "command"])
+def test_a_password_reset_ends_a_second_step_already_started(app, reset):
+    """Someone who had the old password and reached the code step kept it for its 5 minutes after the
+    password was reset (disabling the account or resetting the factor did end it): with a code, a recovery
+    code or a phone in reach, the reset did not keep them out."""
+    uid = make_staff(app, "alice", "admin")
+    owner = app.test_client()
+    login(owner, "alice")
+    secret, codes = _enrol(owner)
+    thief = app.test_client()
+    assert login(thief, "alice").headers["Location"].startswith("/staff/login/code")
+    page = thief.get("/staff/login/code")
+    assert page.status_code == 200
+    if reset == "admin":
+        assert _reset_by_admin(app, uid).status_code == 302
+    elif reset == "owner":
+        assert _reset_by_owner(app, uid, owner).status_code == 302
+    else:
+        _reset_by_command(app, uid, owner)
+    r = thief.post("/staff/login/code", data={"csrf_token": csrf_from(page.data), "code": codes[0]})
+    assert r.status_code == 302 and r.headers["Location"] == "/staff/login"
+    assert not logged_in(thief)
+    assert thief.get("/staff/login/code").headers["Location"] == "/staff/login"
+    # The owner, with the new password, still gets the code step and in.
+    fresh = app.test_client()
+    assert login(fresh, "alice", NEW_PASSWORD).headers["Location"].startswith("/staff/login/code")

@@ -5,10 +5,12 @@ token in the signed cookie and loads the account through it on every request.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, has_request_context, redirect, request, session, url_for
+from flask import abort, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -193,6 +195,7 @@ def login(user: StaffUser) -> None:
     _fresh_browser_session()
     staff_sessions.start(user)
     login_user(user)
+    mark_proven()  # the login itself was typed with the password (and the code)
     # The session row is the record of a successful login (when, device, address hash, how it ended).
     user.last_login_at = staff_sessions.now()
     db.session.commit()
@@ -213,6 +216,15 @@ def start_second_step(user: StaffUser) -> None:
     _fresh_browser_session()
     session["2fa_user"] = user.id
     session["2fa_since"] = staff_sessions.now().isoformat()
+    session["2fa_password"] = _password_mark(user)
+
+
+def _password_mark(user: StaffUser) -> str:
+    """Which password the code step was reached with: a new one (reset by an admin, the owner or the command)
+    ends the step, as it ends sessions. Keyed with the secret, so the cookie (signed, not encrypted) holds
+    nothing of the hash; the hash is salted anew on every change, so even the same password set again counts."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"staff-2fa\x1f{user.password_hash}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def second_step_user() -> StaffUser | None:
@@ -228,7 +240,10 @@ def second_step_user() -> StaffUser | None:
     if staff_sessions.now() - started > SECOND_STEP_TIME:
         return None
     user = db.session.get(StaffUser, user_id)
-    return user if user is not None and user.active and user.totp_secret else None
+    if user is None or not user.active or not user.totp_secret:
+        return None
+    mark = session.get("2fa_password")
+    return user if isinstance(mark, str) and hmac.compare_digest(mark, _password_mark(user)) else None
 
 
 def finish_second_step(user: StaffUser, code: str) -> bool:
@@ -251,6 +266,36 @@ def confirm(user: StaffUser, proof: str, code_too: bool = True) -> bool:
     audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "confirm"})
     db.session.commit()
     return False
+
+
+def reconfirm(user: StaffUser, password: str, code: str) -> bool:
+    """The password again, and the second factor's code when the account has one (as at login: the app's
+    code or a recovery code): what managing accounts asks after a while (staff/recent_password.py). A
+    failure is audited like a failed login (step "confirm")."""
+    right = check_password_hash(user.password_hash, password or "")
+    if right and user.totp_secret:
+        right = two_factor.verify(user, code or "") is not None
+    if not right:
+        audit.record("staff.login_failed", "staff_user", user.id, None, {**_attempt(user.username), "step": "confirm"})
+    db.session.commit()  # a TOTP step or recovery code, once used, is used
+    return right
+
+
+def mark_proven() -> None:
+    """This browser's session has just been given the password: kept in the signed cookie, so a copy of the
+    cookie taken before does not gain it."""
+    session["proven_at"] = staff_sessions.now().isoformat()
+
+
+def proven_within(seconds: float) -> bool:
+    from datetime import datetime
+
+    since = session.get("proven_at")
+    try:
+        moment = datetime.fromisoformat(since) if isinstance(since, str) else None
+    except ValueError:
+        moment = None
+    return moment is not None and staff_sessions.now() - moment <= timedelta(seconds=seconds)
 
 
 def current_staff() -> StaffUser | None:

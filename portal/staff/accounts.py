@@ -1,4 +1,5 @@
-"""Staff accounts in the browser, for admins: create, change role, disable or enable, reset a password.
+"""Staff accounts in the browser, for admins: create, change role, disable or enable, reset a password, end a
+session. Each of these needs the admin's password to be recent (staff/recent_password.py).
 
 The rules (roles, password length, keeping one active admin) and the audit log live in services/auth.py,
 shared with the `flask staff` commands.
@@ -15,7 +16,7 @@ from ..services import auth, staff_sessions
 from ..services.errors import NotAllowed
 from . import bp
 from .forms import ROLE_LABELS, CreateAccountForm, EmptyForm, PasswordForm, RoleForm
-from .throttle import throttled
+from .recent_password import needs_recent_password
 
 
 def _prefix(user: StaffUser) -> str:
@@ -48,6 +49,7 @@ def accounts():
 
 @bp.post("/accounts")
 @auth.requires("manage_accounts")
+@needs_recent_password
 def create_account():
     form = CreateAccountForm()
     if not form.validate_on_submit():
@@ -81,6 +83,7 @@ def _change(user_id: int, form_cls, name: str, apply, done: str):
 
 @bp.post("/accounts/<int:user_id>/role")
 @auth.requires("manage_accounts")
+@needs_recent_password
 def account_role(user_id: int):
     return _change(user_id, RoleForm, "role", _set_role,
                    _("The role of %(name)s was changed and their sessions have ended."))
@@ -88,6 +91,7 @@ def account_role(user_id: int):
 
 @bp.post("/accounts/<int:user_id>/disable")
 @auth.requires("manage_accounts")
+@needs_recent_password
 def account_disable(user_id: int):
     return _change(user_id, EmptyForm, "active", lambda u, f, actor: auth.set_active(u, False, actor=actor),
                    _("%(name)s can no longer log in."))
@@ -95,6 +99,7 @@ def account_disable(user_id: int):
 
 @bp.post("/accounts/<int:user_id>/enable")
 @auth.requires("manage_accounts")
+@needs_recent_password
 def account_enable(user_id: int):
     return _change(user_id, EmptyForm, "active", lambda u, f, actor: auth.set_active(u, True, actor=actor),
                    _("%(name)s can log in again."))
@@ -129,7 +134,7 @@ def _set_password(user: StaffUser, form: PasswordForm, actor: StaffUser) -> None
 
 @bp.post("/accounts/<int:user_id>/password")
 @auth.requires("manage_accounts")
-@throttled
+@needs_recent_password
 def account_password(user_id: int):
     return _change(user_id, PasswordForm, "password", _set_password,
                    _("New password set for %(name)s; their other sessions have ended."))
@@ -137,6 +142,7 @@ def account_password(user_id: int):
 
 @bp.post("/accounts/<int:user_id>/sessions/<int:session_id>/end")
 @auth.requires("manage_accounts")
+@needs_recent_password
 def account_end_session(user_id: int, session_id: int):
     user = db.get_or_404(StaffUser, user_id)
     if not EmptyForm(prefix=_prefix(user)).validate_on_submit():

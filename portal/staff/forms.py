@@ -40,6 +40,15 @@ class ProofForm(PortalForm):
         render_kw={"autocomplete": "current-password"})
 
 
+class ReauthForm(PortalForm):
+    """The password again before an account is managed (staff/recent_password.py); the code only when the
+    account has a second factor (the view removes the field otherwise)."""
+    password = PasswordField(_l("Your current password"), validators=[
+        DataRequired(message=_l("This is required.")), Length(max=256)], render_kw={"autocomplete": "current-password"})
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("Please type the code.")), Length(max=32)],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+
+
 ROLE_LABELS = {StaffRole.MODERATOR: N_("Moderator"), StaffRole.EDITOR: N_("Editor"), StaffRole.ADMIN: N_("Admin")}
 _REQUIRED = _l("This is required.")
 _REASON = [DataRequired(message=_l("Please give a reason the resident can read.")), limits.MODERATION_REASON.length()]

@@ -4,9 +4,9 @@ per username from anywhere (a day by default), so spreading guesses over many ad
 multiply them. An IPv6 address counts as its /64: one subscriber usually holds a whole /64, and
 each of its 2^64 addresses would otherwise be a fresh bucket.
 
-The same limits count wrong proofs on the own-account pages that ask for the password or a current
-code again (turning the second factor on or off, new recovery codes, one's own new password), keyed by the
-logged-in account.
+The same limits count wrong proofs on the pages that ask for the password or a current code again
+(turning the second factor on or off, new recovery codes, one's own new password, and every account action
+once the password is no longer recent: staff/recent_password.py), keyed by the logged-in account.
 
 The account key includes the address, so a flood from one address never locks the real person out
 from another. It is built from the name as typed (in the form names are compared in, so "MÜLLER"
@@ -31,15 +31,20 @@ def _address_key() -> str:
     return f"staff-login:{_network()}"
 
 
-# Pages where a logged-in member proves again who they are (staff/own_account.py).
-PROOF_ENDPOINTS = {"staff.two_factor_enable", "staff.two_factor_codes", "staff.two_factor_disable",
-                   "staff.account_password"}
+# Pages where a logged-in member proves again who they are (staff/own_account.py); the account actions
+# guarded by staff/recent_password.py are marked on their view instead.
+PROOF_ENDPOINTS = {"staff.two_factor_enable", "staff.two_factor_codes", "staff.two_factor_disable"}
+
+
+def _proof_page() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    return request.endpoint in PROOF_ENDPOINTS or getattr(view, "asks_recent_password", False)
 
 
 def _name() -> str:
     if request.endpoint == "staff.login_code":
         return f"#{session.get('2fa_user')}"  # the account waiting for its code
-    if request.endpoint in PROOF_ENDPOINTS:
+    if _proof_page():
         user = auth.current_staff()
         return f"#{user.id if user else None}"
     return username_key(request.form.get("username") or "")[:64]
@@ -57,7 +62,7 @@ def _audit_breach(limit) -> None:
     if g.get("login_throttle_audited"):  # called once per limit breached; one entry per request
         return
     g.login_throttle_audited = True
-    if request.endpoint in PROOF_ENDPOINTS:
+    if _proof_page():
         step = "confirm"
     else:
         step = "code" if request.endpoint == "staff.login_code" else "password"

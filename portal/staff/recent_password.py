@@ -1,0 +1,61 @@
+"""Managing accounts needs a recent password ("sudo mode", as GitHub has it): a session alone (a copied cookie,
+a PC left logged in) could otherwise create an admin or reset another's password, log in as that account and
+reset the owner's password, round the rule that one's own new password needs the current one.
+
+The login counts as typing the password. Once PORTAL_REAUTH_SECONDS have passed since (or since the last time
+it was asked), an account action answers with a page asking for the password, and the second factor's code
+when the account has one. That page carries what the admin had filled in (hidden fields, posted back to the
+same address), so once the password is right the action goes on with it: nothing typed is lost. A wrong answer
+is a 401, audited as a failed login and counted by the login limits (staff/throttle.py), keyed by the account.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+
+from ..services import auth
+from .forms import ReauthForm
+from .throttle import throttled
+
+PREFIX = "reauth"
+
+
+def _form(user, posted: bool) -> ReauthForm:
+    form = ReauthForm(prefix=PREFIX) if posted else ReauthForm(prefix=PREFIX, formdata=None)
+    if not user.totp_secret:
+        del form.code
+    return form
+
+
+def _ask(form: ReauthForm, status: int, error: str | None = None):
+    carried = [(name, value) for name, value in request.form.items(multi=True)
+               if not name.startswith(f"{PREFIX}-")]
+    minutes = max(1, round(current_app.config["REAUTH_SECONDS"] / 60))
+    return render_template("staff/recent_password.html", form=form, carried=carried, error=error,
+                           minutes=minutes, action=request.path), status
+
+
+def needs_recent_password(view):
+    """Route decorator for every admin action on accounts (tests/test_staff_recent_password.py walks them)."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if auth.proven_within(current_app.config["REAUTH_SECONDS"]):
+            return view(*args, **kwargs)
+        user = auth.current_staff()
+        if f"{PREFIX}-password" not in request.form:
+            return _ask(_form(user, posted=False), 200)
+        form = _form(user, posted=True)
+        if not form.validate_on_submit():
+            return _ask(form, 400)
+        code = form.code.data if "code" in form else ""
+        if not auth.reconfirm(user, form.password.data, code):
+            error = (_("Your password or the code is not right. Nothing was changed.") if user.totp_secret
+                     else _("Your current password is not right. Nothing was changed."))
+            return _ask(_form(user, posted=False), 401, error)
+        auth.mark_proven()
+        return view(*args, **kwargs)
+
+    guarded.asks_recent_password = True
+    return throttled(guarded)

@@ -1,0 +1,216 @@
+"""Managing accounts needs a recent password ("sudo mode"): a session alone (a copied cookie, a PC left logged
+in) must not be able to create an admin, reset someone's password, log in as them and take the owner's account
+over. After PORTAL_REAUTH_SECONDS without the password, every admin action on accounts asks for it (and the
+code, when the account has a second factor), then does what was asked with what was typed."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pyotp
+import pytest
+
+from conftest import STAFF_PASSWORD, csrf_from, login, make_staff, text_of
+from feedback_support import staff_token
+from staff_support import Clock, audit_entries, client_at, logged_in, user_id
+from test_staff_route_walker import _path
+
+NEW_PASSWORD = "another long passphrase"
+STALE = {"minutes": 11}  # past the 10 minutes of PORTAL_REAUTH_SECONDS' default, within the 30 idle ones
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def app(app_factory, clock):
+    return app_factory(STAFF_CLOCK=clock)
+
+
+def _admin(app, name="owner"):
+    make_staff(app, name, "admin")
+    c = app.test_client()
+    assert login(c, name).status_code == 302
+    return c
+
+
+def _hidden_fields(page: str) -> dict:
+    """What the confirmation page carries on to the action: its hidden inputs, by name."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        if 'type="hidden"' in tag:
+            name = re.search(r'name="([^"]+)"', tag).group(1)
+            fields[name] = unescape(re.search(r'value="([^"]*)"', tag).group(1))
+    return fields
+
+
+def _asks_password(response) -> bool:
+    return response.status_code == 200 and 'name="reauth-password"' in response.get_data(as_text=True)
+
+
+def _create(client, username="mallory", role="admin"):
+    return client.post("/staff/accounts", data={
+        "csrf_token": staff_token(client), "username": username, "role": role,
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+
+def _account(app, username):
+    from portal.extensions import db
+    from portal.services.auth import find
+
+    with app.app_context():
+        user = find(username)
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def test_a_copied_admin_session_cannot_take_the_owner_over(app, clock):
+    owner = _admin(app)
+    make_staff(app, "deputy", "admin")
+    clock.advance(**STALE)
+    thief = app.test_client()
+    thief.set_cookie("session", owner.get_cookie("session").value)
+    assert logged_in(thief)
+
+    assert _asks_password(_create(thief))  # a new admin of the thief's own
+    assert _account(app, "mallory") is None
+    deputy = user_id(app, "deputy")
+    r = thief.post(f"/staff/accounts/{deputy}/password", data={
+        f"u{deputy}-csrf_token": staff_token(thief), f"u{deputy}-password": NEW_PASSWORD,
+        f"u{deputy}-confirm": NEW_PASSWORD})
+    assert _asks_password(r)  # another admin's password
+    assert login(app.test_client(), "deputy", NEW_PASSWORD).status_code == 401
+
+    # Guessing at the question is a failed login, audited and counted like one.
+    guessed = thief.post(f"/staff/accounts/{deputy}/password", data={**_hidden_fields(r.get_data(as_text=True)),
+                                                  "reauth-password": "not the password"})
+    assert guessed.status_code == 401 and "密码不对" in text_of(guessed.data)
+    assert login(app.test_client(), "deputy", NEW_PASSWORD).status_code == 401
+    assert [e.after.get("step") for e in audit_entries(app, "staff.login_failed")].count("confirm") == 1
+    assert logged_in(owner)
+
+
+def test_the_password_carries_on_with_what_was_typed_and_holds_for_a_while(app, clock):
+    owner = _admin(app)
+    assert _create(owner, "fresh").status_code == 302  # just logged in: the login was the proof
+    clock.advance(**STALE)
+    asked = _create(owner, "carol", role="editor")
+    page = asked.get_data(as_text=True)
+    assert _asks_password(asked) and "请再输入一次您的密码" in text_of(page)
+    carried = _hidden_fields(page)
+    assert carried["username"] == "carol" and carried["role"] == "editor"
+    r = owner.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"].startswith("/staff/accounts#u")
+    assert _account(app, "carol").role == "editor"
+    assert login(app.test_client(), "carol", NEW_PASSWORD).status_code == 302  # the password typed before
+
+    clock.advance(minutes=9)  # proven 9 minutes ago: not asked again
+    carol = user_id(app, "carol")
+    r = owner.post(f"/staff/accounts/{carol}/disable", data={f"u{carol}-csrf_token": staff_token(owner)})
+    assert r.status_code == 302 and not _account(app, "carol").active
+    clock.advance(minutes=2)
+    r = owner.post(f"/staff/accounts/{carol}/enable", data={f"u{carol}-csrf_token": staff_token(owner)})
+    assert _asks_password(r) and not _account(app, "carol").active
+
+
+def test_the_time_follows_the_setting(app_factory):
+    clock = Clock()
+    app = app_factory(STAFF_CLOCK=clock, REAUTH_SECONDS=60)
+    owner = _admin(app)
+    clock.advance(seconds=61)
+    assert _asks_password(_create(owner))
+
+
+def test_with_a_second_factor_the_code_is_asked_too(app, clock):
+    owner = _admin(app)
+    page = owner.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    assert owner.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now(),
+                                          "proof": STAFF_PASSWORD}).status_code == 200
+    clock.advance(**STALE)
+    asked = _create(owner)
+    assert _asks_password(asked) and 'name="reauth-code"' in asked.get_data(as_text=True)
+    carried = _hidden_fields(asked.get_data(as_text=True))
+    alone = owner.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD, "reauth-code": "000000"})
+    assert alone.status_code == 401 and _account(app, "mallory") is None
+    r = owner.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD,
+                                            "reauth-code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 302 and _account(app, "mallory").role == "admin"
+
+
+def test_wrong_passwords_count_against_the_login_limits(app_factory):
+    clock = Clock()
+    app = app_factory(STAFF_CLOCK=clock, LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
+    make_staff(app, "owner", "admin")
+    owner = client_at(app, "198.51.100.7")
+    login(owner, "owner")
+    clock.advance(**STALE)
+    carried = _hidden_fields(_create(owner).get_data(as_text=True))
+    # Counted for the account asked, whatever name the form it carries was filled in with.
+    codes = [owner.post("/staff/accounts", data={**carried, "username": f"name{n}",
+                                                 "reauth-password": f"guess {n}"}).status_code for n in range(3)]
+    assert codes == [401, 401, 429]
+    assert owner.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD}).status_code == 429
+    assert _account(app, "mallory") is None
+
+
+def _admin_only_posts(app, editor):
+    """Every staff POST rule an editor is refused (403): what only admins may do."""
+    token = staff_token(editor)
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff") or "POST" not in rule.methods or rule.endpoint in (
+                "staff.logout", "staff.login", "staff.login_code"):
+            continue
+        path = _path(rule)
+        if editor.post(path, data={"csrf_token": token}).status_code == 403:
+            yield rule, path
+
+
+def test_every_admin_post_asks_for_a_recent_password(app, clock):
+    """Walks the URL map, so an account action added later without the check fails here."""
+    from portal.extensions import db
+    from portal.models import AuditLog
+
+    editor = app.test_client()
+    make_staff(app, "ed", "editor")
+    login(editor, "ed")
+    owner = _admin(app)
+    clock.advance(**STALE)
+    with app.app_context():
+        before = db.session.query(AuditLog).count()
+    token = staff_token(owner)
+    walked = []
+    for rule, path in _admin_only_posts(app, editor):
+        r = owner.post(path, data={"csrf_token": token})
+        assert _asks_password(r), f"POST {path} ({rule.endpoint}) answered {r.status_code} without asking"
+        walked.append(rule.endpoint)
+    assert {"staff.create_account", "staff.account_password", "staff.account_role", "staff.account_disable",
+            "staff.account_enable"} <= set(walked)
+    with app.app_context():
+        assert db.session.query(AuditLog).count() == before  # nothing done, nothing failed
+
+
+def test_the_question_is_valid_html(app, clock, tmp_path):
+    from test_html_validity import _need_vnu, vnu_errors
+
+    java = _need_vnu()
+    owner = _admin(app)
+    page = owner.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    owner.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now(),
+                                   "proof": STAFF_PASSWORD})
+    clock.advance(**STALE)
+    files = []
+    for lang in ("en", "zh"):
+        owner.set_cookie("lang", lang)
+        asked = _create(owner)
+        wrong = owner.post("/staff/accounts", data={**_hidden_fields(asked.get_data(as_text=True)),
+                                                    "reauth-password": "not it", "reauth-code": ""})
+        assert (asked.status_code, wrong.status_code) == (200, 400)
+        for name, response in (("asked", asked), ("wrong", wrong)):
+            files.append(tmp_path / f"recent-password-{name}-{lang}.html")
+            files[-1].write_bytes(response.data)
+    assert vnu_errors(java, files) == []
