@@ -163,3 +163,26 @@ def test_the_service_finds_what_masking_finds():
     assert findings("发送至 office@pudong.gov.cn") == []
     assert [f.kind for f in findings("发送至 office@pudong.gov.cn", contacts=["office@pudong.gov.cn"])] == ["email"]
     assert findings("") == [] and findings(None) == []
+
+
+def test_a_progress_sheet_note_with_a_mobile_number_is_published_only_with_the_tick(app, editor):
+    from conftest import csrf_from
+    from sheets_support import download, edit_xlsx, row_of, upload
+
+    data = download(editor)
+    row = row_of(data, "进度", "2.3", "consultations")
+    data = edit_xlsx(data, [("进度", row, "new_value", 12), ("进度", row, "new_status", "推进中"),
+                            ("进度", row, "note_zh", "联系人王先生 13812345678"), ("进度", row, "happened_on", "2023-09-01")])
+    preview = upload(editor, data)
+    html = preview.get_data(as_text=True)
+    assert re.search(r'id="personal-data".*mobile number \(138\*\*\*\*5678\)', html, re.S)
+    action = re.search(r'action="(/staff/progress-sheets/[^"]+/publish)"', html).group(1)
+    assert 'name="publish_anyway"' in html
+    r = editor.post(action, data={"csrf_token": csrf_from(html)})
+    assert r.status_code == 409 and audit_entries(app, "sheet.publish") == []
+    assert 'name="publish_anyway"' in r.get_data(as_text=True)  # the same preview, the box still offered
+    r = editor.post(action, data={"csrf_token": csrf_from(html), "publish_anyway": "y"})
+    assert r.status_code == 302 and len(audit_entries(app, "sheet.publish")) == 1
+    [entry] = audit_entries(app, "text.published_anyway")
+    assert entry.target_type == "sheet_upload"
+    assert entry.after == {"sheet": "items", "row": row, "item": "2.3", "note_zh": "138****5678"}

@@ -69,10 +69,14 @@ def check(texts: Mapping[str, str | None], contacts: Iterable[str | None] = ()) 
     return {name: items for name, items in found.items() if items}
 
 
+def named(items: list[Finding]) -> str:
+    """The findings as a phrase in the staff member's language: "what looks like a mobile number (138****5678)"."""
+    return format_list([gettext(WHAT[f.kind], shown=f.shown) for f in items], locale=get_locale())
+
+
 def warning(items: list[Finding], reply: bool = False) -> str:
     """The message shown beside the field, in the staff member's language."""
-    named = format_list([gettext(WHAT[f.kind], shown=f.shown) for f in items], locale=get_locale())
-    return gettext(REPLY_WARNING if reply else TEXT_WARNING, found=named)
+    return gettext(REPLY_WARNING if reply else TEXT_WARNING, found=named(items))
 
 
 def record_published_anyway(target_type: str, target_id, found: Mapping[str, list[Finding]], actor) -> None:
