@@ -72,8 +72,8 @@ _RULES = (  # order matters: an ID number holds digit runs that look like a phon
 
 @dataclass(frozen=True)
 class Found:
-    """One piece of personal data: its kind (a key of _RULES), as found (NFKC, as typed between its first
-    and last character) and as masked."""
+    """One piece of personal data: its kind (the first item of its rule in _RULES), the match in the NFKC copy
+    (what staff text is compared with, such as the resident's contact) and the masked form."""
 
     kind: str
     found: str
