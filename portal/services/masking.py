@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Strict forms, for validating the contact field.
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -62,11 +63,21 @@ def _phone(s: str) -> str:
 
 
 _RULES = (  # order matters: an ID number holds digit runs that look like a phone number
-    (ID_CARD_RE, lambda s: _digits(s)[:3] + "*" * 15),
-    (PHONE_RE, _phone),
-    (LANDLINE_RE, _landline),
-    (LOOSE_EMAIL_RE, lambda s: s.strip()[0] + "***@***"),
+    ("id_card", ID_CARD_RE, lambda s: _digits(s)[:3] + "*" * 15),
+    ("mobile", PHONE_RE, _phone),
+    ("landline", LANDLINE_RE, _landline),
+    ("email", LOOSE_EMAIL_RE, lambda s: s.strip()[0] + "***@***"),
 )
+
+
+@dataclass(frozen=True)
+class Found:
+    """One piece of personal data: its kind (the first item of its rule in _RULES), the match in the NFKC copy
+    (what staff text is compared with, such as the resident's contact) and the masked form."""
+
+    kind: str
+    found: str
+    masked: str
 
 
 # Every rule needs a digit or an @ (after NFKC): text with neither, as most searches and comments are, is
@@ -76,18 +87,31 @@ _MAY_HOLD = re.compile(r"[0-9@]")
 
 def mask_personal_data(text: str) -> str:
     """Hide phone numbers, ID-card numbers and e-mail addresses, however they were typed."""
+    return _scan(text)[0]
+
+
+def personal_data_in(text: str | None) -> list[Found]:
+    """What mask_personal_data would hide in `text`, in the order of its rules: the staff check of public
+    text (services/public_text.py) warns with the very rules that mask residents' comments."""
+    return _scan(text or "")[1]
+
+
+def _scan(text: str) -> tuple[str, list[Found]]:
+    found: list[Found] = []
     if not text or not _MAY_HOLD.search(unicodedata.normalize("NFKC", text)):
-        return text
-    for pattern, replace in _RULES:
+        return text, found
+    for kind, pattern, replace in _RULES:
         folded, origin = _normalised(text)
         pieces, last = [], 0
         for m in pattern.finditer(folded):
             start, end = origin[m.start()], origin[m.end() - 1] + 1
-            pieces += [text[last:start], replace(m.group(0))]
+            masked = replace(m.group(0))
+            found.append(Found(kind, m.group(0), masked))
+            pieces += [text[last:start], masked]
             last = end
         if pieces:
             text = "".join(pieces) + text[last:]
-    return text
+    return text, found
 
 
 def plain_name(name: str | None) -> str:

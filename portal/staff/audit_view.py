@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "sheet.download": N_("Progress sheet downloaded"), "sheet.upload": N_("Progress sheet uploaded"),
     "sheet.publish": N_("Progress sheet published"), "item.outcome": N_("Outcome recorded"),
     "plan.renumber": N_("Work points renumbered"),
+    "text.published_anyway": N_("Published despite a personal-data warning"),
 }
 # Where a login was refused (services/auth.py, staff/throttle.py).
 STEPS = {"password": N_("Password"), "code": N_("Code"), "confirm": N_("Password or code asked again")}

@@ -9,6 +9,7 @@ from ..inputs import ascii_int
 from ..services.auth import MIN_PASSWORD
 from ..services.moderation_record import REASONS
 from ..states import StaffRole
+from .public_text_check import publish_anyway_field
 
 
 class LoginForm(PortalForm):
@@ -65,11 +66,16 @@ class _ModerationForm(PortalForm):
     next = HiddenField()
     # The state the moderator saw: if someone else decided meanwhile, nothing is changed.
     seen = VersionField()
+    # The fields published as typed, checked for personal data (staff/public_text_check.py).
+    public_fields: tuple[str, ...] = ()
+    personal_data_found = False
 
 
 class ApproveForm(_ModerationForm):
     reply = TextAreaField(_l("Official reply, published with the comment (optional)"),
                           validators=[Optional(), limits.REPLY.length()])
+    publish_anyway = publish_anyway_field()
+    public_fields = ("reply",)
 
 
 class RejectForm(_ModerationForm):
@@ -86,6 +92,8 @@ class HideForm(_ModerationForm):
 class ReplyForm(_ModerationForm):
     reply = TextAreaField(_l("Official reply"), validators=[
         DataRequired(message=_l("Please write the reply.")), limits.REPLY.length()])
+    publish_anyway = publish_anyway_field()
+    public_fields = ("reply",)
 
 
 class BulkForm(_ModerationForm):

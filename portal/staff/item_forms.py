@@ -18,6 +18,7 @@ from ..rules.progress import DERIVED, NO_TARGET, OVER_TARGET, figure_problem, ne
 from ..services.clock import today
 from ..services.sites import STAGES
 from ..services.status import STATUSES
+from .public_text_check import publish_anyway_field
 
 PROGRESS_PREFIX = "progress_"
 
@@ -58,6 +59,10 @@ class _SeenForm(StaffForm):
     # errors and the preview, so a colleague's newer work is never published over unseen.
     seen = VersionField()
     conflict: str | None = None  # set by the view when `seen` was older than the record
+    # The fields published as typed, checked for personal data (staff/public_text_check.py).
+    public_fields: tuple[str, ...] = ()
+    personal_data_found = False
+    publish_anyway = publish_anyway_field()
 
 
 class ItemUpdateForm(_SeenForm):
@@ -67,6 +72,7 @@ class ItemUpdateForm(_SeenForm):
     note_en = _note(_l("What changed (English, optional)"))
     happened_on = DayField(_l("Date it happened"))
     confirm_over = BooleanField(_l("Yes, the figures above the target are right"))
+    public_fields = ("note_zh", "note_en")
     # Set by validate(): errors without a field of their own, and whether figures above the target were sent.
     loose_errors: list[str] = []
     over_target = False
@@ -139,6 +145,7 @@ class SiteForm(_SeenForm):
                         validators=[one_of(STAGES, records.UNKNOWN_STAGE)])
     happened_on = DayField(_l("Date of this stage"))
     note_zh = _note(_l("Note (Chinese, optional)"))
+    public_fields = ("name_zh", "name_en", "building", "note_zh")
 
     def validate_target_key(self, field):
         _known_choice(field, NO_TARGET)
@@ -172,6 +179,7 @@ class StageForm(_SeenForm):
     happened_on = DayField(_l("Date it happened"))
     note_zh = _note(_l("Note (Chinese, optional)"))
     note_en = _note(_l("Note (English, optional)"))
+    public_fields = ("note_zh", "note_en")
 
 
 def stage_form(site, formdata=None, **defaults) -> StageForm:

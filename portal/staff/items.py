@@ -14,6 +14,7 @@ from ..models import ProjectSite, StaffUser, StatusUpdate
 from ..services import auth
 from ..services import items as item_service
 from ..services import progress as progress_service
+from ..services import public_text
 from ..services import sites as site_service
 from ..services.clock import today
 from ..services.content import content
@@ -24,6 +25,7 @@ from . import bp
 from .drafts import put_back
 from .plan_scope import other_plan
 from .item_forms import PROGRESS_PREFIX, site_form, stage_form, update_form
+from .public_text_check import held_back
 
 
 def _item_or_404(code: str):
@@ -97,17 +99,23 @@ def item(code: str):
         form, entry = _correction_form(item, correct)
         return _render(item, update=form, correcting=entry)
     form = update_form(item, _derived(item), formdata=request.form)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # Checked at the preview already: what the preview shows is what is published.
+    held, found = held_back(form)
+    if not valid or held:
         return _render(item, update=form, status=400)
     if request.form.get("step") == "preview":
         return _render(item, update=form, preview=_preview(form))
+    actor = auth.current_staff()
     try:
         entry = progress_service.record_update(code, form.status.data, form.note_zh.data, form.note_en.data,
-                                               form.happened_on.day, form.values(), actor=auth.current_staff(),
+                                               form.happened_on.day, form.values(), actor=actor,
                                                seen=form.seen.data)
     except Stale as stale:
         _conflict(form, stale, NEWER_UPDATE, date=stale.newest.happened_on.isoformat(), note=stale.newest.note_zh)
         return _render(item, update=form, status=409)
+    if found:
+        public_text.record_published_anyway("work_item", code, found, actor)
     session["just_published"] = entry.id
     flash(_("Update published for work point %(code)s.", code=code))
     return redirect(url_for("staff.item", code=code))
@@ -148,16 +156,21 @@ def _preview(form) -> dict:
 def add_site(code: str):
     item = _item_or_404(code)
     form = site_form(item, content(), formdata=request.form)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    held, found = held_back(form)
+    if not valid or held:
         return _render(item, new_site=form, status=400)
+    actor = auth.current_staff()
     try:
-        site_service.add_site(code, form.target_key.data or None, form.name_zh.data, form.name_en.data,
-                              form.place_slug.data or None, form.building.data, form.stage.data,
-                              auth.current_staff(), happened_on=form.happened_on.day, note_zh=form.note_zh.data,
-                              seen=form.seen.data)
+        site = site_service.add_site(code, form.target_key.data or None, form.name_zh.data, form.name_en.data,
+                                     form.place_slug.data or None, form.building.data, form.stage.data,
+                                     actor, happened_on=form.happened_on.day, note_zh=form.note_zh.data,
+                                     seen=form.seen.data)
     except Stale as stale:
         _conflict(form, stale, NEWER_SITE, name=stale.newest.name_zh)
         return _render(item, new_site=form, status=409)
+    if found:
+        public_text.record_published_anyway("project_site", site.id, found, actor)
     flash(_("Project added."))
     return redirect(url_for("staff.item", code=code) + "#sites")
 
@@ -168,14 +181,19 @@ def site_stage(code: str, site_id: int):
     item = _item_or_404(code)
     site = record_of(ProjectSite, item, site_id)
     form = stage_form(site, formdata=request.form)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    held, found = held_back(form)
+    if not valid or held:
         return _render(item, stage_forms={site.id: form}, status=400)
+    actor = auth.current_staff()
     try:
         site_service.set_site_stage(site, form.stage.data, form.note_zh.data, form.happened_on.day,
-                                    auth.current_staff(), note_en=form.note_en.data, seen=form.seen.data)
+                                    actor, note_en=form.note_en.data, seen=form.seen.data)
     except Stale as stale:
         _conflict(form, stale, NEWER_STAGE, stage=_(site_service.STAGES.get(stale.newest.stage, stale.newest.stage)),
                   date=stale.newest.happened_on.isoformat())
         return _render(item, stage_forms={site.id: form}, status=409)
+    if found:
+        public_text.record_published_anyway("project_site", site.id, found, actor)
     flash(_("Stage recorded."))
     return redirect(url_for("staff.item", code=code) + f"#site-{site.id}")

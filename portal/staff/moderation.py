@@ -20,6 +20,7 @@ from ..pagination import page_arg
 from ..models import Feedback
 from ..services import auth
 from ..services import feedback as service
+from ..services import public_text
 from ..services.clock import today
 from ..services.content import content
 from ..services.errors import NotAllowed
@@ -29,6 +30,7 @@ from ..states import ModerationState
 from . import bp
 from .drafts import put_back
 from .forms import ApproveForm, BulkForm, HideForm, RejectForm, ReplyForm
+from .public_text_check import held_back
 from .routes import _safe_next
 
 FORMS = {ModerationAction.APPROVE: ApproveForm, ModerationAction.REJECT: RejectForm, ModerationAction.HIDE: HideForm,
@@ -161,14 +163,20 @@ def feedback_detail(feedback_id: int):
 def _decide(feedback_id: int, name: ModerationAction, apply, done_message: str):
     fb = db.get_or_404(Feedback, feedback_id)
     form = FORMS[name](prefix=_prefix(fb))
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # A reply is public: a resident's number in it (or the landline they gave) sends the form back.
+    held, found = held_back(form, contacts=[fb.contact])
+    if not valid or held:
         return _render_detail(fb, bound={name: form}, status=400)
+    actor = auth.current_staff()
     try:
-        apply(fb, form, auth.current_staff())
+        apply(fb, form, actor)
     except NotAllowed as exc:
         db.session.rollback()
         # The typed reply or reason comes back: in its form if the action still applies, else beside it.
         return _render_detail(fb, bound={name: form}, error=exc.translated(), status=409)
+    if found:
+        public_text.record_published_anyway("feedback", fb.id, found, actor)
     flash(done_message % {"code": fb.tracking_code})
     return redirect(_safe_next(form.next.data))
 

@@ -12,6 +12,7 @@ from ..forms import PortalForm, VersionField
 from ..i18n import current_lang
 from ..states import OutcomeKind
 from ..services import outcomes as rules
+from .public_text_check import publish_anyway_field
 
 FIGURE_PREFIX = "figure_"
 
@@ -24,6 +25,10 @@ class OutcomeForm(PortalForm):
                             validators=[Optional(), limits.NOTE.length()])
     continued_by = StringField(_l("Continued by (plan/code, for carried-over work)"),
                                validators=[Length(max=100)])
+    publish_anyway = publish_anyway_field()
+    # The fields published as typed, checked for personal data (staff/public_text_check.py).
+    public_fields = ("note_zh", "note_en")
+    personal_data_found = False
 
     # When the outcome shown was saved (services/versions.py): a colleague's newer one is not replaced unseen.
     seen = VersionField()

@@ -16,7 +16,7 @@ from ..i18n import N_, kept_gettext
 from ..models import ItemOutcome, StaffUser
 from ..numbers import plain
 from ..states import OutcomeKind
-from ..services import auth, plan_links
+from ..services import auth, plan_links, public_text
 from ..services import outcomes as outcome_service
 from ..services.content import content
 from ..services.plans import check_plans
@@ -24,6 +24,7 @@ from ..services.versions import Stale
 from . import bp
 from .drafts import put_back
 from .outcome_forms import FIGURE_PREFIX, figure_fields, outcome_form
+from .public_text_check import held_back
 
 
 # The keys of PlanCheck.missing (services/plans.py), as staff read them.
@@ -113,11 +114,13 @@ def item_outcome(slug: str, code: str):
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:
         abort(400)
-    if not valid:
+    held, found = held_back(form)
+    if not valid or held:
         return _render(store.plan, item, form, existing, status=400)
+    actor = auth.current_staff()
     try:
         outcome_service.record_outcome(store.plan, code, OutcomeKind(form.result.data), form.figures(), form.note_zh.data,
-                                       form.note_en.data, form.continued_by.data, actor=auth.current_staff(),
+                                       form.note_en.data, form.continued_by.data, actor=actor,
                                        seen=form.seen.data)
     except Stale as stale:
         author = db.session.get(StaffUser, stale.newest.staff_id) if stale.newest.staff_id else None
@@ -125,6 +128,8 @@ def item_outcome(slug: str, code: str):
                           label=_(outcome_service.LABELS[OutcomeKind(stale.newest.result)]))
         form.seen.data = stale.version
         return _render(store.plan, item, form, stale.newest, status=409)
+    if found:
+        public_text.record_published_anyway("work_item", code, found, actor)
     flash(kept_gettext("Outcome recorded for work point %(code)s.", code=code))
     return redirect(url_for("staff.plan_items", slug=slug) + f"#item-{code}")
 

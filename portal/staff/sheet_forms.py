@@ -11,6 +11,7 @@ from wtforms import RadioField, SelectChoice, SelectField
 from ..content.readers import human_size
 from ..forms import PortalForm, StaffForm
 from ..i18n import current_lang
+from .public_text_check import publish_anyway_field
 
 
 class DownloadForm(PortalForm):
@@ -41,3 +42,8 @@ class UploadForm(StaffForm):
         # The largest file is a setting (PORTAL_SHEET_MAX_BYTES): the label says the one this site takes.
         self.sheet.label.text = gettext("Filled-in sheet (.xlsx or .csv, at most %(size)s)",
                                         size=human_size(current_app.config["SHEET_MAX_BYTES"]))
+
+
+class PublishSheetForm(StaffForm):
+    """The preview's publish button; the box is offered when a text holds personal data (services/public_text.py)."""
+    publish_anyway = publish_anyway_field()

@@ -16,8 +16,7 @@ from ..services.sheets.download import FORMATS, download
 from ..services.sheets.read import Parsed, read
 from . import bp
 from .plan_scope import other_plan
-from .forms import EmptyForm
-from .sheet_forms import UploadForm, download_form
+from .sheet_forms import PublishSheetForm, UploadForm, download_form
 
 UPLOAD_ENDPOINT = "staff.sheet_upload"
 # Room for the multipart framing and the CSRF token around the file itself.
@@ -70,7 +69,7 @@ def sheet_upload():
 def _preview(upload, plan, status=200):
     before = uploads.published_before(upload.sha256)
     return render_template("staff/sheet_preview.html", upload=upload, plan=plan, published_before=before,
-                           publish_form=EmptyForm(), form=UploadForm(), other_plan=other_plan()), status
+                           publish_form=PublishSheetForm(), form=UploadForm(), other_plan=other_plan()), status
 
 
 @bp.get("/progress-sheets/<token>")
@@ -83,14 +82,14 @@ def sheet_preview(token: str):
 @bp.post("/progress-sheets/<token>/publish")
 @auth.requires("update_status")
 def sheet_publish(token: str):
-    form = EmptyForm()
+    form = PublishSheetForm()
     if not form.validate_on_submit():
         abort(400)
     upload = uploads.find(token, auth.current_staff()) or abort(404)
     if upload.published_at is not None:
         flash(_("This upload was already published; nothing was changed."))
         return redirect(url_for("staff.sheets"))
-    plan = publish_sheet(upload, auth.current_staff())
+    plan = publish_sheet(upload, auth.current_staff(), anyway=form.publish_anyway.data)
     if not plan.published:
         return _preview(upload, plan, 409)
     flash(count_words("Published %(num)d change from %(file)s.", "Published %(num)d changes from %(file)s.",

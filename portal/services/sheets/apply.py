@@ -17,21 +17,25 @@ from ..errors import InvalidInput
 from ..progress import add_update
 from ..sites import add_stage, new_site
 from .check import check
+from .personal_data import audit_after
 from .plan import Plan
 from .read import Parsed
 
 
-def publish(upload: SheetUpload, actor) -> Plan:
-    """Checks the stored rows again against the state now (someone may have published since the preview)."""
+def publish(upload: SheetUpload, actor, anyway: bool = False) -> Plan:
+    """Checks the stored rows again against the state now (someone may have published since the preview).
+    Texts holding personal data (plan.personal_data) are published only `anyway`, which is audited."""
     claimed = _claim(upload)
     parsed = Parsed.from_dict(upload.rows)
     _hold_records(parsed)
     plan = check(parsed)
-    if not claimed or not plan.publishable:
+    if not claimed or not plan.publishable or (plan.personal_data and not anyway):
         db.session.rollback()
         return plan
     try:
         _apply(plan, actor)
+        for found in audit_after(plan) if plan.personal_data else ():
+            audit.record("text.published_anyway", "sheet_upload", upload.id, None, found, actor=actor)
         audit.record("sheet.publish", "sheet_upload", upload.id, None, {
             "file": upload.filename, "sha256": upload.sha256, "items": [c.code for c in plan.items],
             "sites_moved": sum(1 for s in plan.sites if s.kind == "stage"),

@@ -9,6 +9,7 @@ from ..content import content, registry
 from ...rules.progress import has_percent_sign, is_percentage, parse_number
 from ...rules.records import update_problems
 from .codes import work_point
+from .personal_data import mark
 from .columns import ITEMS
 from .plan import ItemChange, Plan, ValueChange, check_locked, conflict, day_errors, parse_day
 from .read import Parsed
@@ -45,6 +46,7 @@ def check(parsed: Parsed) -> Plan:
     for code, group in groups.items():
         _check_item(plan, states[code], group, choices)
     check_sites(plan, parsed.rows["sites"], states)
+    mark(plan)
     return plan
 
 

@@ -83,6 +83,8 @@ class Plan:
     sites: list[SiteChange] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[Problem] = field(default_factory=list)
+    # Personal data in the texts it would publish (sheets/personal_data.py): published only if staff say so.
+    personal_data: list[Problem] = field(default_factory=list)
     unchanged: int = 0
     published: bool = False
     layout: dict[str, dict] = field(default_factory=dict)  # where each table was found (Parsed.layout)
