@@ -43,6 +43,28 @@ def test_a_comment_posted_from_another_site_is_refused_with_a_clear_page(app, cl
     assert _count(app) == 0
 
 
+@pytest.mark.parametrize("lang, copy_note", [("zh", "下面是您填写的文字"), ("en", "Here is what you typed")])
+def test_a_comment_refused_as_cross_site_is_shown_back_to_copy_escaped_and_not_stored(app, client, lang, copy_note):
+    # A translation proxy or an odd browser may name another site: the comment must not be lost with the post.
+    body = f"路灯坏了两个月 {SCRIPT} please fix"
+    r = client.post(f"/{lang}/plans/2023-city-management/items/2.3/feedback",
+                    data={"body": body, "kind": "question", "place": "", "contact": "13812345678"},
+                    headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    page = r.data.decode()
+    assert copy_note in text_of(page)
+    assert "路灯坏了两个月 &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; please fix" in page
+    assert SCRIPT not in page
+    assert "13812345678" not in page  # the contact is private: only what was written for staff comes back
+    assert _count(app) == 0
+
+
+def test_a_report_reason_refused_as_cross_site_is_shown_back(app, client):
+    r = client.post("/en/feedback/1/flag", data={"reason": "It names my neighbour"},
+                    headers={"Origin": "https://translate.example.net"})
+    assert r.status_code == 403 and "It names my neighbour" in r.data.decode()
+
+
 def test_no_token_is_needed_and_a_stray_one_changes_nothing(app, client):
     assert send_comment(client, csrf_token="forged-token").status_code == 302 and _count(app) == 1
 
