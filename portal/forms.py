@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, SelectChoice
 
+from .inputs import visible_text
+
 
 def label_choices(labels: Mapping[str, str]) -> list[SelectChoice]:
     """Choices from {code: English message id}, labels translated when the form is shown. WTForms
@@ -103,5 +105,5 @@ def typed_text(fields: tuple[str, ...] = TYPED_TEXT_FIELDS) -> list[str]:
     sent from another site (same_origin.py) is only shown back, never stored."""
     if request.method != "POST":
         return []
-    return [without_control_characters(value) for name, value in request.form.items(multi=True)
+    return [visible_text(value) for name, value in request.form.items(multi=True)
             if name.rpartition("-")[2] in fields and value.strip()]
