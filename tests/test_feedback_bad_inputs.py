@@ -291,7 +291,19 @@ def test_phone_numbers_written_the_usual_ways_are_taken(app, client, typed):
     assert send_comment(client, lang="en", contact=typed).status_code == 302
 
 
-@pytest.mark.parametrize("typed", ["call me", "12", "()()()()", "......", "138-", "1" * 25])
+@pytest.mark.parametrize("typed", ["021-5080 1234 转 801", "021-50801234-801", "021-5080 1234 ext. 801", "(021)50801234转801",
+                                   "021 5080 1234 分机 801", "021-50801234 Ext 801", "021-50801234 x801", "021-50801234#801",
+                                   "０２１－５０８０１２３４　转８０１", "+86 21 5080 1234 ext. 8012"])
+def test_a_landline_with_an_extension_is_taken(app, client, typed):
+    """Offices and many housing estates give a switchboard number and an extension: "021-5080 1234 转 801" or
+    "ext. 801" was refused with "Please give a phone number or an e-mail address"."""
+    r = send_comment(client, lang="en", contact=typed)
+    assert r.status_code == 302, text_of(r.data)
+
+
+@pytest.mark.parametrize("typed", ["call me", "12", "()()()()", "......", "138-", "1" * 25, "转 801", "ext. 801",
+                                   "021-58551234 转", "021-58551234 ext.", "801 转 021-58551234",
+                                   "021-58551234 转 1234567", "021-58551234 转 801 转 802", "138 转 801"])
 def test_what_is_not_a_phone_number_is_still_refused(app, client, typed):
     r = send_comment(client, lang="en", contact=typed)
     assert r.status_code == 400 and "Please give a phone number or an e-mail address" in text_of(r.data)

@@ -151,6 +151,20 @@ def test_numbers_typed_with_spaced_dashes_or_brackets_are_masked(typed, shown):
     assert mask_personal_data(typed) == shown
 
 
+@pytest.mark.parametrize("typed, shown", [
+    ("居委 021-5080 1234 转 801，谢谢", "居委 0215**** 转 801，谢谢"),
+    ("居委 021-50801234-801", "居委 0215****-801"),
+    ("Office: 021-5080 1234 ext. 801", "Office: 0215**** ext. 801"),
+    ("居委（021）50801234转801", "居委（0215****转801"),
+    ("居委 021 5080 1234 801", "居委 0215**** 801"),
+    ("居委 +86 21 5080 1234 分机 801", "居委 0215**** 分机 801"),
+])
+def test_a_landline_with_an_extension_is_masked(typed, shown):
+    """The contact field takes a number with an extension; one written so in a comment is masked all the same
+    (the extension alone names no one)."""
+    assert mask_personal_data(typed) == shown
+
+
 @pytest.mark.parametrize("text", [
     "2023年12月底前完成30台加装电梯，张江路1234号（东侧）；预算：500万元。",
     "第13 - 15号楼，2024 - 2025年，(1) - (3)项",

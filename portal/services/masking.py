@@ -10,8 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Strict forms, for validating the contact field.
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The strict form, for validating the contact field (an e-mail address there is read by follow.normalise_email):
+# a phone number as people write it (after NFKC), digits with spaces, dashes, dots and an area code in brackets
+# ("(021)5855-1234", printed so on every notice), 7 to 20 digits; then perhaps the extension of a switchboard
+# number, "转 801", "分机801", "ext. 801", "x801", "#801" ("-801" is already such a number).
+CONTACT_PHONE_RE = re.compile(r"(?P<number>\+?[0-9(][0-9\s().-]*?)"
+                              r"(?:\s*(?:转|轉|分机号?|分機號?|ext(?:ension)?\.?:?|x|#)\s*[0-9]{1,6})?", re.IGNORECASE)
+CONTACT_PHONE_DIGITS = range(7, 21)
 
 # What people put between digit groups (after NFKC): up to two marks ("-", "--", a bracket closing an area
 # code), each side up to two spaces, as in "138 - 1234 - 5678" and "(021) 5080-1234".
@@ -96,3 +101,9 @@ def plain_name(name: str | None) -> str:
         return ""
     name = _MARKUP.sub("", unicodedata.normalize("NFKC", name))
     return re.sub(r"\s+", " ", name).strip()
+
+
+def is_contact_phone(value: str) -> bool:
+    """Whether `value` (NFKC-normalised, stripped) is a phone number as the contact field takes it."""
+    m = CONTACT_PHONE_RE.fullmatch(value)
+    return bool(m) and sum(c.isdigit() for c in m["number"]) in CONTACT_PHONE_DIGITS
