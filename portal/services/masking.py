@@ -1,9 +1,12 @@
 """Finding personal data in text as residents type it, and masking it before anything is published.
 
-Residents write phone numbers as `138 1234 5678`, `138.1234.5678`, `１３８－１２３４－５６７８` and e-mail
-addresses with a full-width ＠. Detection runs on an NFKC-normalised copy of the text with odd separators
-allowed inside numbers; each match is mapped back to the characters the resident typed, so only those
-are replaced and the rest of the text (Chinese punctuation included) stays exactly as written.
+Residents write phone numbers as `138 1234 5678`, `138.1234.5678`, `１３８－１２３４－５６７８`, `一三八…` (幺 for
+1, as it is read out), bank cards in groups of four, and e-mail addresses with a full-width ＠, a Chinese name
+or a Chinese domain. Detection runs on an NFKC-normalised copy of the text, Chinese numerals read as digits,
+with odd separators allowed inside numbers; each match is mapped back to the characters the resident typed,
+so only those are replaced and the rest of the text (Chinese punctuation included) stays exactly as written.
+Every pattern is linear in the text's length (bounded repeats, no nested unbounded ones): a 10,000-character
+comment made to make it backtrack is masked in milliseconds.
 """
 from __future__ import annotations
 
@@ -23,27 +26,50 @@ CONTACT_PHONE_DIGITS = range(7, 21)
 _MARK = r"[.\-_·•‧∙⋅‐‑‒–—―~/()]"
 _SEP = rf"\s{{0,2}}(?:{_MARK}{{1,2}}\s{{0,2}})?"
 _D = rf"{_SEP}[0-9]"
+# A whole run of digits and separators (an ID number's final X included), read as one number: a bank card is
+# such a run of 16 to 19 digits ("6222 0212 3456 7890 123"), an ID number one of 18; a number inside a longer
+# run (a card's phone-shaped tail, an ID number's first 18 of 19 digits) is not taken apart.
+DIGIT_RUN_RE = re.compile(rf"[0-9](?:{_D})*(?:{_SEP}[Xx](?![0-9]))?")
+_YMD = rf"(?:19|20)[0-9]{{2}}{_SEP}(?:0?[1-9]|1[0-2]){_SEP}(?:0?[1-9]|[12][0-9]|3[01])"
+DATES_RE = re.compile(rf"{_YMD}(?:{_SEP}{_YMD})*")  # "2023.01.01 - 2023.12.31": no card starts with 19 or 20
+BIRTH_DATE_RE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 PHONE_RE = re.compile(rf"(?<![0-9])(?:\+?8{_SEP}6{_SEP})?1{_SEP}[3-9](?:{_D}){{9}}(?![0-9])")
 ID_CARD_RE = re.compile(rf"(?<![0-9])[1-9](?:{_D}){{16}}{_SEP}[0-9Xx](?![0-9])")
 # An area code starts with 0, which is dropped after the country code: "+86 21 5080 1234".
 LANDLINE_RE = re.compile(rf"(?<![0-9])(?:(?:\+|00)8{_SEP}6{_SEP}0?[1-9][0-9]{{1,2}}|0[0-9]{{2,3}})"
                          rf"{_SEP}[0-9](?:{_D}){{6,7}}(?![0-9])")
-_DOT = r"\s*[.。]\s*"
-LOOSE_EMAIL_RE = re.compile(rf"[A-Za-z0-9._%+-]+\s*@\s*[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}")
+_DOT = r"\s{0,2}[.。]\s{0,2}"
+# Any script before the @ and in the domain (张三@163.com, 用户@例子.中国): \w is Unicode. Written without a space
+# after Chinese text ("邮箱是张三@…"), the words before it are taken with the address: where a name begins is not
+# written. The bounds (64 before the @, 63 a label, as in RFC 5321) keep the search linear.
+_TLD = r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}|中国|中國|公司|网络|網絡|香港|台湾|台灣|澳门|澳門|新加坡)"
+LOOSE_EMAIL_RE = re.compile(rf"[\w.%+-]{{1,64}}\s{{0,2}}@\s{{0,2}}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}})*{_DOT}{_TLD}")
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
 
+# Chinese numerals, as phone numbers are written out and read aloud (幺 for 1, 〇 or 零 for 0).
+_NUMERALS = {"〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+             "七": "7", "八": "8", "九": "9"}
+
+
 def _normalised(text: str) -> tuple[str, list[int]]:
-    """NFKC text and, for each of its characters, the index of the typed character it came from. Invisible
-    format characters (zero-width space, soft hyphen, direction marks: category Cf) are left out, as a reader
-    sees them: pasted inside a number they hid it from every rule while the page showed it whole; inside a
-    match they are replaced with it."""
+    """NFKC text, Chinese numerals as digits, and for each of its characters the index of the typed character
+    it came from. Invisible format characters (zero-width space, soft hyphen, direction marks: category Cf)
+    are left out, as a reader sees them: pasted inside a number they hid it from every rule while the page
+    showed it whole; inside a match they are replaced with it."""
+    if text.isascii():  # ASCII has no format character and is its own NFKC
+        return text, range(len(text))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if ch.isascii():
+            out.append(ch)
+            origin.append(i)
+            continue
         if unicodedata.category(ch) == "Cf":
             continue
         folded = unicodedata.normalize("NFKC", ch)
+        folded = _NUMERALS.get(folded, folded)
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
@@ -66,32 +92,62 @@ def _phone(s: str) -> str:
     return f"{d[:3]}****{d[-4:]}"
 
 
-_RULES = (  # order matters: an ID number holds digit runs that look like a phone number
-    (ID_CARD_RE, lambda s: _digits(s)[:3] + "*" * 15),
+def _card(s: str) -> str:
+    d = re.sub(r"[^0-9]", "", s)
+    return "*" * (len(d) - 4) + d[-4:]
+
+
+def _id_number(s: str) -> str:
+    """An ID number shows its first 3 characters (the province and city). Eighteen digits without a birth
+    date where an ID number has one, nor a final X, are a bank card: its last 4 digits are shown."""
+    d = _digits(s)
+    if d[-1] in "Xx" or BIRTH_DATE_RE.fullmatch(d[6:14]):
+        return d[:3] + "*" * 15
+    return _card(s)
+
+
+def _whole_number(s: str) -> str | None:
+    """A run of digits as an ID number or a bank card (16 to 19 digits, but for dates); None, left for the
+    other rules, for any other run."""
+    d = _digits(s)
+    if len(d) == 18:
+        return _id_number(s)
+    if 16 <= len(d) <= 19 and d.isdigit() and not DATES_RE.fullmatch(s):
+        return _card(s)
+    return None
+
+
+_RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
+    (DIGIT_RUN_RE, _whole_number),
+    (ID_CARD_RE, _id_number),
     (PHONE_RE, _phone),
     (LANDLINE_RE, _landline),
     (LOOSE_EMAIL_RE, lambda s: s.strip()[0] + "***@***"),
 )
 
 
-# Every rule needs a digit or an @ (after NFKC): text with neither, as most searches and comments are, is
-# returned at once instead of being folded character by character for each rule.
-_MAY_HOLD = re.compile(r"[0-9@]")
+# Every rule needs a digit (a Chinese numeral is one) or an @ (after NFKC): text with neither, as most searches
+# are, is returned at once instead of being folded character by character.
+_MAY_HOLD = re.compile(rf"[0-9@{''.join(_NUMERALS)}]")
 
 
 def mask_personal_data(text: str) -> str:
-    """Hide phone numbers, ID-card numbers and e-mail addresses, however they were typed."""
+    """Hide phone numbers, ID-card and bank card numbers and e-mail addresses, however they were typed."""
     if not text or not _MAY_HOLD.search(unicodedata.normalize("NFKC", text)):
         return text
+    folded, origin = _normalised(text)
     for pattern, replace in _RULES:
-        folded, origin = _normalised(text)
         pieces, last = [], 0
         for m in pattern.finditer(folded):
+            masked = replace(m.group(0))
+            if masked is None:
+                continue
             start, end = origin[m.start()], origin[m.end() - 1] + 1
-            pieces += [text[last:start], replace(m.group(0))]
+            pieces += [text[last:start], masked]
             last = end
         if pieces:
             text = "".join(pieces) + text[last:]
+            folded, origin = _normalised(text)
     return text
 
 
