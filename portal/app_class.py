@@ -1,13 +1,27 @@
-"""The portal's Flask class: its templates' environment and cache, and an error log that masks secret paths."""
+"""The portal's Flask class: its requests' query strings without invisible characters, its templates'
+environment and cache, and an error log that masks secret paths."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
+from werkzeug.utils import cached_property
+
+from .inputs import visible_text
 
 from .jinja_environment import FlatGlobalsEnvironment
 from .secret_paths import mask
 
 
+class PortalRequest(Request):
+    @cached_property
+    def args(self):
+        """The query string without control or format characters (inputs.visible_text): everything in it can
+        come from a shared link, and search, the tracking-code look-up and filters repeat it on the page."""
+        return self.parameter_storage_class(
+            (visible_text(name), visible_text(value)) for name, value in Request.args.fget(self).items(multi=True))
+
+
 class PortalFlask(Flask):
+    request_class = PortalRequest
     jinja_environment = FlatGlobalsEnvironment
     # Templates are a fixed set of files (about 75, all compiled at start-up by gunicorn.conf.py), so
     # they are kept in a plain dict: Jinja's default LRU cache takes a lock and reorders its queue on

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from .content.readers import human_size
 from .extensions import db
+from .forms import RESIDENT_TEXT_FIELDS, TYPED_TEXT_FIELDS, typed_text
 from .i18n import current_lang, duration
 from .machine_paths import is_api, is_feed
 from .punctuation import marks
@@ -82,7 +83,10 @@ def _request_errors(app: Flask) -> None:
 
     @_handles(app, CrossSitePost)
     def cross_site(_e):
-        return page(403, _("Sent from another site"), _("This form was sent from another website, so nothing was saved. If you meant to send it, please open this site's own page and send the form from there."))
+        # A translation proxy or an unusual browser can name another site for a resident's own post: what was
+        # typed comes back to copy (escaped, stored nowhere), as on the form's other refusals.
+        return page(403, _("Sent from another site"), _("This form was sent from another website, so nothing was saved. If you meant to send it, please open this site's own page and send the form from there."),
+                    typed_text(TYPED_TEXT_FIELDS + RESIDENT_TEXT_FIELDS) or None)
 
     @_handles(app, 405)
     def not_allowed(e):
@@ -125,7 +129,6 @@ def _staff_form_expired():
     """A staff form with a token that no longer matches (logged out or in again in another tab, or the
     session ended): what was typed is kept as a draft, put back into the form when its page is opened
     again (staff/drafts.py), and shown here too."""
-    from .forms import typed_text
     from .staff.drafts import came_from, keep_typed
 
     back = came_from()

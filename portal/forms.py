@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, SelectChoice
 
+from .inputs import visible_text
+
 
 def label_choices(labels: Mapping[str, str]) -> list[SelectChoice]:
     """Choices from {code: English message id}, labels translated when the form is shown. WTForms
@@ -90,12 +92,18 @@ class StaffForm(PortalForm):
 TYPED_TEXT_FIELDS = ("note_zh", "note_en", "reply", "reason", "name_zh", "name_en", "building")
 
 
-def typed_text() -> list[str]:
-    """The text typed into a staff form that cannot be taken (the session or the form expired while it
-    was written). It is kept as a draft and put back into the form once the staff member is back on its
+# What residents write at length: a comment and a report's reason. Their name and contact are left out: the
+# page that shows the text back is for copying what took time to write, not for repeating private details.
+RESIDENT_TEXT_FIELDS = ("body", "reason")
+
+
+def typed_text(fields: tuple[str, ...] = TYPED_TEXT_FIELDS) -> list[str]:
+    """The text typed into a form that cannot be taken. A staff form's (the session or the form expired while
+    it was written) is kept as a draft and put back into the form once the staff member is back on its
     page (staff/drafts.py); it is also shown on the page that answers the request, in case the draft
-    cannot be used (too large, no page to go back to, or another browser)."""
+    cannot be used (too large, no page to go back to, or another browser). A resident's form refused as
+    sent from another site (same_origin.py) is only shown back, never stored."""
     if request.method != "POST":
         return []
-    return [without_control_characters(value) for name, value in request.form.items(multi=True)
-            if name.rpartition("-")[2] in TYPED_TEXT_FIELDS and value.strip()]
+    return [visible_text(value) for name, value in request.form.items(multi=True)
+            if name.rpartition("-")[2] in fields and value.strip()]

@@ -1,10 +1,18 @@
-"""Reading numbers from the request. Python's int() accepts any Unicode digit (int("３") == 3) and
+"""Reading the request: text a page may repeat, and numbers.
+
+Text: a page that repeats what a resident typed (a tracking code not found, a search, a comment sent back
+with its errors) repeated invisible characters too, and a bidi override or isolate in a shared link made it
+show a sentence no one wrote. Query strings (portal/app_class.PortalRequest), residents' forms
+(same_origin.ResidentForm) and the text shown back on a refusal (forms.typed_text) go through visible_text.
+
+Numbers: Python's int() accepts any Unicode digit (int("３") == 3) and
 str.isdigit() says yes to "²", which int() then refuses with a ValueError: the source of a class of
 500s. Every number taken from a URL, query string or form goes through ascii_int instead (page
 numbers through portal/pagination.page_arg, which follows the same rule)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
 MAX_ID = 2**31 - 1  # the largest key PostgreSQL's INTEGER holds; <int:> routes stop at the same bound
@@ -31,3 +39,19 @@ def int_or_none(value) -> int | None:
         return ascii_int(value)
     except ValueError:
         return None
+
+
+# Line breaks and tabs are what a resident types; every other control (C0, DEL, C1) and format character
+# (bidi embeddings, overrides, isolates and marks, zero-width characters, soft hyphen, BOM, tags) is not seen
+# as such on a page, only by what it does to the text around it.
+_KEPT = frozenset("\t\n\r")
+_INVISIBLE = frozenset(("Cc", "Cf"))
+
+
+def visible_text(value):
+    """`value` without Unicode control and format characters (categories Cc and Cf) other than tab, line feed
+    and carriage return; anything but a str as it is. Emoji joined with a zero-width joiner (👨‍👩‍👧) show
+    as their parts."""
+    if not isinstance(value, str) or value.isprintable():  # isprintable: no Cc, Cf (nor any space but " ")
+        return value
+    return "".join(ch for ch in value if ch in _KEPT or unicodedata.category(ch) not in _INVISIBLE)

@@ -14,10 +14,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Forbidden
 
 from .extensions import csrf
 from .forms import PortalForm
+from .inputs import visible_text
 
 # Posted without a staff session: their forms carry no token; the origin check guards them.
 RESIDENT_BLUEPRINTS = ("public", "feedback", "follow")
@@ -35,6 +37,14 @@ class ResidentForm(PortalForm):
 
     class Meta:
         csrf = False
+
+        def wrap_formdata(self, form, formdata):
+            # Format characters too (inputs.visible_text), not only controls: the form repeats what was sent
+            # when it comes back with an error, and a published comment shows it to everyone.
+            posted = super().wrap_formdata(form, formdata)
+            if posted is None:
+                return None
+            return MultiDict([(name, visible_text(value)) for name, value in posted.items(multi=True)])
 
 
 def _own_hosts() -> set[str]:

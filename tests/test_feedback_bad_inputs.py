@@ -43,6 +43,28 @@ def test_a_comment_posted_from_another_site_is_refused_with_a_clear_page(app, cl
     assert _count(app) == 0
 
 
+@pytest.mark.parametrize("lang, copy_note", [("zh", "下面是您填写的文字"), ("en", "Here is what you typed")])
+def test_a_comment_refused_as_cross_site_is_shown_back_to_copy_escaped_and_not_stored(app, client, lang, copy_note):
+    # A translation proxy or an odd browser may name another site: the comment must not be lost with the post.
+    body = f"路灯坏了两个月 {SCRIPT} please fix"
+    r = client.post(f"/{lang}/plans/2023-city-management/items/2.3/feedback",
+                    data={"body": body, "kind": "question", "place": "", "contact": "13812345678"},
+                    headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    page = r.data.decode()
+    assert copy_note in text_of(page)
+    assert "路灯坏了两个月 &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; please fix" in page
+    assert SCRIPT not in page
+    assert "13812345678" not in page  # the contact is private: only what was written for staff comes back
+    assert _count(app) == 0
+
+
+def test_a_report_reason_refused_as_cross_site_is_shown_back(app, client):
+    r = client.post("/en/feedback/1/flag", data={"reason": "It names my neighbour"},
+                    headers={"Origin": "https://translate.example.net"})
+    assert r.status_code == 403 and "It names my neighbour" in r.data.decode()
+
+
 def test_no_token_is_needed_and_a_stray_one_changes_nothing(app, client):
     assert send_comment(client, csrf_token="forged-token").status_code == 302 and _count(app) == 1
 
@@ -269,7 +291,19 @@ def test_phone_numbers_written_the_usual_ways_are_taken(app, client, typed):
     assert send_comment(client, lang="en", contact=typed).status_code == 302
 
 
-@pytest.mark.parametrize("typed", ["call me", "12", "()()()()", "......", "138-", "1" * 25])
+@pytest.mark.parametrize("typed", ["021-5080 1234 转 801", "021-50801234-801", "021-5080 1234 ext. 801", "(021)50801234转801",
+                                   "021 5080 1234 分机 801", "021-50801234 Ext 801", "021-50801234 x801", "021-50801234#801",
+                                   "０２１－５０８０１２３４　转８０１", "+86 21 5080 1234 ext. 8012"])
+def test_a_landline_with_an_extension_is_taken(app, client, typed):
+    """Offices and many housing estates give a switchboard number and an extension: "021-5080 1234 转 801" or
+    "ext. 801" was refused with "Please give a phone number or an e-mail address"."""
+    r = send_comment(client, lang="en", contact=typed)
+    assert r.status_code == 302, text_of(r.data)
+
+
+@pytest.mark.parametrize("typed", ["call me", "12", "()()()()", "......", "138-", "1" * 25, "转 801", "ext. 801",
+                                   "021-58551234 转", "021-58551234 ext.", "801 转 021-58551234",
+                                   "021-58551234 转 1234567", "021-58551234 转 801 转 802", "138 转 801"])
 def test_what_is_not_a_phone_number_is_still_refused(app, client, typed):
     r = send_comment(client, lang="en", contact=typed)
     assert r.status_code == 400 and "Please give a phone number or an e-mail address" in text_of(r.data)

@@ -1,7 +1,11 @@
-"""Issue 11.7: phone numbers, ID numbers and e-mail addresses are masked however residents type them
-(full-width, odd separators, full-width @), the rest of the text stays as typed, and a masked display
-name never shows markup characters."""
+"""Issue 11.7: phone numbers (in Chinese numerals too), ID numbers, bank card numbers and e-mail addresses (in
+any script) are masked however residents type them (full-width, odd separators, full-width @), the rest of the
+text stays as typed, the official texts are left alone, and a masked display name never shows markup characters."""
 from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -31,8 +35,12 @@ def typed(draw, digits: str) -> str:
 
 PHONES = st.builds(lambda p, rest: "1" + p + rest, st.sampled_from("3456789"),
                    st.text(alphabet="0123456789", min_size=9, max_size=9))
-IDS = st.builds(lambda first, mid, last: first + mid + last, st.sampled_from("123456789"),
-                st.text(alphabet="0123456789", min_size=16, max_size=16), st.sampled_from("0123456789X"))
+# An ID number: area (6 digits), birth date, sequence (3), check character. Eighteen digits without a birth
+# date where an ID number has it are taken for a bank card (test_an_18_digit_number_without_a_birth_date...).
+IDS = st.builds(lambda area, born, seq, last: area + born.strftime("%Y%m%d") + seq + last,
+                st.from_regex(r"[1-9][0-9]{5}", fullmatch=True),
+                st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2029, 12, 31)),
+                st.text(alphabet="0123456789", min_size=3, max_size=3), st.sampled_from("0123456789X"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -151,10 +159,147 @@ def test_numbers_typed_with_spaced_dashes_or_brackets_are_masked(typed, shown):
     assert mask_personal_data(typed) == shown
 
 
+@pytest.mark.parametrize("typed, shown", [
+    ("居委 021-5080 1234 转 801，谢谢", "居委 0215**** 转 801，谢谢"),
+    ("居委 021-50801234-801", "居委 0215****-801"),
+    ("Office: 021-5080 1234 ext. 801", "Office: 0215**** ext. 801"),
+    ("居委（021）50801234转801", "居委（0215****转801"),
+    ("居委 021 5080 1234 801", "居委 0215**** 801"),
+    ("居委 +86 21 5080 1234 分机 801", "居委 0215**** 分机 801"),
+])
+def test_a_landline_with_an_extension_is_masked(typed, shown):
+    """The contact field takes a number with an extension; one written so in a comment is masked all the same
+    (the extension alone names no one)."""
+    assert mask_personal_data(typed) == shown
+
+
 @pytest.mark.parametrize("text", [
     "2023年12月底前完成30台加装电梯，张江路1234号（东侧）；预算：500万元。",
     "第13 - 15号楼，2024 - 2025年，(1) - (3)项",
     "完成率 (95%)，13:00 - 15:00 开放",
 ])
 def test_ordinary_figures_with_dashes_and_brackets_stay(text):
+    assert mask_personal_data(text) == text
+
+
+# --- Bank cards, e-mail addresses outside ASCII, phone numbers in Chinese numerals ----------------------
+
+CARDS = st.builds(lambda first, rest, n: (first + rest)[:n], st.sampled_from(["62", "4", "5", "3", "9"]),
+                  st.text(alphabet="0123456789", min_size=19, max_size=19), st.integers(16, 19))
+
+
+def _card_mask(card: str) -> str:
+    return "*" * (len(card) - 4) + card[-4:]
+
+
+def _looks_like_an_id(number: str) -> bool:
+    """Eighteen digits with a birth date (19xx or 20xx, month 01-12, day 01-31) where an ID number has it."""
+    return len(number) == 18 and re.fullmatch(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])",
+                                              number[6:14]) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), CARDS.filter(lambda c: not _looks_like_an_id(c)), TEXT, TEXT)
+def test_any_bank_card_number_is_masked_but_its_last_four_digits(data, card, before, after):
+    masked = mask_personal_data(before + data.draw(typed(card)) + after)
+    assert masked == before + _card_mask(card) + after
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("卡号 6222 0212 3456 7890 123，谢谢", "卡号 ***************0123，谢谢"),
+    ("卡号6222021234567890", "卡号************7890"),
+    ("card 4111-1111-1111-1111 please", "card ************1111 please"),
+    ("卡号：６２２２　０２１２　３４５６　７８９０", "卡号：************7890"),
+    ("卡号 6222 0212 1381 2345 678", "卡号 ***************5678"),  # a phone-shaped tail is part of the card
+    ("卡号 622202123456789012", "卡号 **************9012"),  # 18 digits, no birth date where an ID has it
+])
+def test_bank_card_numbers_are_masked_but_their_last_four_digits(typed, shown):
+    """Residents asking about subsidies paste the card the money should go to: 16 to 19 digits, in groups of
+    four, was published whole (or, with a phone-shaped tail, masked only there)."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", ["编号 12345678901234567890123", "2023年1月1日 - 2023年12月31日", "第1 2 3 4 5 6 7 8项"])
+def test_runs_of_digits_that_are_not_16_to_19_long_are_not_taken_for_cards(text):
+    assert mask_personal_data(text) == text
+
+
+NUMERALS = {"0": "〇零", "1": "一幺", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七", "8": "八", "9": "九"}
+
+
+@st.composite
+def spoken(draw, digits: str) -> str:
+    """`digits` as a resident might type them in Chinese numerals, mixed with digits, with the same separators."""
+    out = ""
+    for i, ch in enumerate(digits):
+        out += draw(st.sampled_from([ch, _wide(ch), *NUMERALS[ch]]))
+        if i < len(digits) - 1:
+            out += draw(SEPARATORS)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), PHONES, TEXT, TEXT)
+def test_any_phone_number_in_chinese_numerals_is_masked(data, phone, before, after):
+    masked = mask_personal_data(before + data.draw(spoken(phone)) + after)
+    assert masked == f"{before}{phone[:3]}****{phone[-4:]}{after}"
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("电话一三八一二三四五六七八，谢谢", "电话138****5678，谢谢"),
+    ("电话幺三八 幺二三四 五六七八", "电话138****5678"),
+    ("电话：一三八-〇〇一三-八〇〇〇", "电话：138****8000"),
+    ("电话 1三8 零零13 八000", "电话 138****8000"),
+    ("座机〇二一 五〇八〇 一二三四", "座机0215****"),
+])
+def test_phone_numbers_in_chinese_numerals_are_masked(typed, shown):
+    """一三八一二三四五六七八 (or 幺三八…, as it is read out) is the same number: it was published whole."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", ["一二三四五六七八九十", "十三五规划，一一落实，二〇二三年十二月", "三五成群，七八个人"])
+def test_chinese_numerals_in_ordinary_text_stay(text):
+    assert mask_personal_data(text) == text
+
+
+HAN_LOCAL = st.text(alphabet="张三李四用户王小明邮箱abc123._-", min_size=1, max_size=12).filter(lambda s: s[0].isalnum())
+HAN_LABEL = st.text(alphabet="例子网易公司张江镇政府abc123", min_size=2, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(HAN_LOCAL, st.one_of(LABEL, HAN_LABEL), st.sampled_from(["com", "cn", "中国", "中國", "公司", "网络"]),
+       st.sampled_from(["@", "＠", " @ "]), st.sampled_from([".", "．", "。"]), TEXT, TEXT)
+def test_any_email_address_outside_ascii_is_masked(local, domain, tld, at, dot, before, after):
+    address = f"{local}{at}{domain}{dot}{tld}"
+    masked = mask_personal_data(f"{before} {address} {after}")
+    assert masked.startswith(before) and masked.endswith(after)
+    shown = masked[len(before):len(masked) - len(after)]
+    assert domain not in shown and "@" not in shown.replace("***@***", "") and "＠" not in shown, masked
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("邮箱：张三@163.com，谢谢", "邮箱：张***@***，谢谢"),
+    ("邮箱 用户@例子.中国 谢谢", "邮箱 用***@*** 谢谢"),
+    ("Mail li@例子.公司 please", "Mail l***@*** please"),
+    ("邮箱：王小明2020＠网易。com", "邮箱：王***@***"),
+    # Where a name written against the words before it begins is not written: at most four characters go.
+    ("我的邮箱是张三@163.com", "我的邮箱***@***"),
+    # The words kept are shown as typed: the copy the rules read has 三 as 3.
+    ("我住三楼，邮箱是张三＠163。com 谢谢", "我住三楼，邮箱***@*** 谢谢"),
+])
+def test_email_addresses_with_chinese_local_parts_or_domains_are_masked(typed, shown):
+    """Addresses with a Chinese name before the @ or a Chinese domain (用户@例子.中国) were published whole."""
+    assert mask_personal_data(typed) == shown
+
+
+def _official_texts():
+    plans = Path(__file__).resolve().parent.parent / "content" / "plans"
+    return sorted(p for p in plans.rglob("*") if p.suffix in (".txt", ".yaml"))
+
+
+@pytest.mark.parametrize("path", _official_texts(), ids=lambda p: p.name)
+def test_the_official_notice_and_its_work_points_are_not_changed_by_masking(path):
+    """Masking runs on what residents write; a rule that took the notice's figures, dates or numbering for
+    personal data would also take them in a comment quoting it."""
+    text = path.read_text(encoding="utf-8")
     assert mask_personal_data(text) == text

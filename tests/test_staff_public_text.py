@@ -186,3 +186,12 @@ def test_a_progress_sheet_note_with_a_mobile_number_is_published_only_with_the_t
     [entry] = audit_entries(app, "text.published_anyway")
     assert entry.target_type == "sheet_upload"
     assert entry.after == {"sheet": "items", "row": row, "item": "2.3", "note_zh": "138****5678"}
+
+
+def test_a_reply_with_a_bank_card_number_is_held_back(app, moderator):
+    """The masking of comments learnt bank cards; the staff check, which uses the same rules, names them."""
+    fid, code = submit_direct(app, body="楼道灯坏了，请尽快修理。")
+    r = decide(moderator, fid, "approve", reply="补贴将打入您的卡 6222 0212 3456 7890 123。")
+    assert r.status_code == 400
+    assert "bank card number (***************0123)" in _error_of(r.get_data(as_text=True), f"c{fid}-reply")
+    assert feedback_by_code(app, code).state == "pending"

@@ -28,7 +28,7 @@ from .errors import NotAllowed
 from .events import feedback_changed
 from .locks import hold_write_lock
 from .moderation_transitions import ModerationAction, allows, transition
-from .masking import mask_personal_data, plain_name
+from .masking import is_contact_phone, mask_personal_data, plain_name
 
 KINDS = {
     "suggestion": N_("Suggestion"),
@@ -50,11 +50,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read
 # issued before keep working.
 CODE_LENGTH = 10
 OLD_CODE_LENGTH = 6
-
-# A phone number as people write it (after NFKC): digits with spaces, dashes, dots and an area code in
-# brackets ("(021)5855-1234", printed so on every notice), 7 to 20 digits.
-CONTACT_PHONE_RE = re.compile(r"\+?[0-9(][0-9\s().-]*")
-CONTACT_PHONE_DIGITS = range(7, 21)
 
 
 class RateLimited(Exception):
@@ -399,8 +394,7 @@ def valid_contact(value: str) -> bool:
     from .follow import normalise_email  # the one reading of an address, also for "tell me the answer"
 
     value = unicodedata.normalize("NFKC", value).strip()
-    return bool(normalise_email(value) or (
-        CONTACT_PHONE_RE.fullmatch(value) and sum(c.isdigit() for c in value) in CONTACT_PHONE_DIGITS))
+    return bool(normalise_email(value) or is_contact_phone(value))
 
 
 # --- The moderators' views -------------------------------------------------------------------

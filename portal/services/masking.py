@@ -1,9 +1,12 @@
 """Finding personal data in text as residents type it, and masking it before anything is published.
 
-Residents write phone numbers as `138 1234 5678`, `138.1234.5678`, `１３８－１２３４－５６７８` and e-mail
-addresses with a full-width ＠. Detection runs on an NFKC-normalised copy of the text with odd separators
-allowed inside numbers; each match is mapped back to the characters the resident typed, so only those
-are replaced and the rest of the text (Chinese punctuation included) stays exactly as written.
+Residents write phone numbers as `138 1234 5678`, `138.1234.5678`, `１３８－１２３４－５６７８`, `一三八…` (幺 for
+1, as it is read out), bank cards in groups of four, and e-mail addresses with a full-width ＠, a Chinese name
+or a Chinese domain. Detection runs on an NFKC-normalised copy of the text, Chinese numerals read as digits,
+with odd separators allowed inside numbers; each match is mapped back to the characters the resident typed,
+so only those are replaced and the rest of the text (Chinese punctuation included) stays exactly as written.
+Every pattern is linear in the text's length (bounded repeats, no nested unbounded ones): a 10,000-character
+comment made to make it backtrack is masked in milliseconds.
 """
 from __future__ import annotations
 
@@ -11,35 +14,64 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Strict forms, for validating the contact field.
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The strict form, for validating the contact field (an e-mail address there is read by follow.normalise_email):
+# a phone number as people write it (after NFKC), digits with spaces, dashes, dots and an area code in brackets
+# ("(021)5855-1234", printed so on every notice), 7 to 20 digits; then perhaps the extension of a switchboard
+# number, "转 801", "分机801", "ext. 801", "x801", "#801" ("-801" is already such a number).
+CONTACT_PHONE_RE = re.compile(r"(?P<number>\+?[0-9(][0-9\s().-]*?)"
+                              r"(?:\s*(?:转|轉|分机号?|分機號?|ext(?:ension)?\.?:?|x|#)\s*[0-9]{1,6})?", re.IGNORECASE)
+CONTACT_PHONE_DIGITS = range(7, 21)
 
 # What people put between digit groups (after NFKC): up to two marks ("-", "--", a bracket closing an area
 # code), each side up to two spaces, as in "138 - 1234 - 5678" and "(021) 5080-1234".
 _MARK = r"[.\-_·•‧∙⋅‐‑‒–—―~/()]"
 _SEP = rf"\s{{0,2}}(?:{_MARK}{{1,2}}\s{{0,2}})?"
 _D = rf"{_SEP}[0-9]"
+# A whole run of digits and separators (an ID number's final X included), read as one number: a bank card is
+# such a run of 16 to 19 digits ("6222 0212 3456 7890 123"), an ID number one of 18; a number inside a longer
+# run (a card's phone-shaped tail, an ID number's first 18 of 19 digits) is not taken apart.
+DIGIT_RUN_RE = re.compile(rf"[0-9](?:{_D})*(?:{_SEP}[Xx](?![0-9]))?")
+_YMD = rf"(?:19|20)[0-9]{{2}}{_SEP}(?:0?[1-9]|1[0-2]){_SEP}(?:0?[1-9]|[12][0-9]|3[01])"
+DATES_RE = re.compile(rf"{_YMD}(?:{_SEP}{_YMD})*")  # "2023.01.01 - 2023.12.31": no card starts with 19 or 20
+BIRTH_DATE_RE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 PHONE_RE = re.compile(rf"(?<![0-9])(?:\+?8{_SEP}6{_SEP})?1{_SEP}[3-9](?:{_D}){{9}}(?![0-9])")
 ID_CARD_RE = re.compile(rf"(?<![0-9])[1-9](?:{_D}){{16}}{_SEP}[0-9Xx](?![0-9])")
 # An area code starts with 0, which is dropped after the country code: "+86 21 5080 1234".
 LANDLINE_RE = re.compile(rf"(?<![0-9])(?:(?:\+|00)8{_SEP}6{_SEP}0?[1-9][0-9]{{1,2}}|0[0-9]{{2,3}})"
                          rf"{_SEP}[0-9](?:{_D}){{6,7}}(?![0-9])")
-_DOT = r"\s*[.。]\s*"
-LOOSE_EMAIL_RE = re.compile(rf"[A-Za-z0-9._%+-]+\s*@\s*[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}")
+_DOT = r"\s{0,2}[.。]\s{0,2}"
+# Any script before the @ and in the domain (张三@163.com, 用户@例子.中国): \w is Unicode. Written without a space
+# after Chinese text ("我的邮箱是张三@…"), the words before it are matched with the address: where a name begins is
+# not written, so _email keeps all but the last four such letters as they were. The bounds (64 before the @, 63 a
+# label, as in RFC 5321) keep the search linear.
+_TLD = r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}|中国|中國|公司|网络|網絡|香港|台湾|台灣|澳门|澳門|新加坡)"
+LOOSE_EMAIL_RE = re.compile(rf"[\w.%+-]{{1,64}}\s{{0,2}}@\s{{0,2}}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}})*{_DOT}{_TLD}")
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
 
+# Chinese numerals, as phone numbers are written out and read aloud (幺 for 1, 〇 or 零 for 0).
+_NUMERALS = {"〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+             "七": "7", "八": "8", "九": "9"}
+
+
 def _normalised(text: str) -> tuple[str, list[int]]:
-    """NFKC text and, for each of its characters, the index of the typed character it came from. Invisible
-    format characters (zero-width space, soft hyphen, direction marks: category Cf) are left out, as a reader
-    sees them: pasted inside a number they hid it from every rule while the page showed it whole; inside a
-    match they are replaced with it."""
+    """NFKC text, Chinese numerals as digits, and for each of its characters the index of the typed character
+    it came from. Invisible format characters (zero-width space, soft hyphen, direction marks: category Cf)
+    are left out, as a reader sees them: pasted inside a number they hid it from every rule while the page
+    showed it whole; inside a match they are replaced with it."""
+    if text.isascii():  # ASCII has no format character and is its own NFKC
+        return text, range(len(text))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if ch.isascii():
+            out.append(ch)
+            origin.append(i)
+            continue
         if unicodedata.category(ch) == "Cf":
             continue
         folded = unicodedata.normalize("NFKC", ch)
+        folded = _NUMERALS.get(folded, folded)
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
@@ -62,31 +94,89 @@ def _phone(s: str) -> str:
     return f"{d[:3]}****{d[-4:]}"
 
 
-_RULES = (  # order matters: an ID number holds digit runs that look like a phone number
-    ("id_card", ID_CARD_RE, lambda s: _digits(s)[:3] + "*" * 15),
-    ("mobile", PHONE_RE, _phone),
-    ("landline", LANDLINE_RE, _landline),
-    ("email", LOOSE_EMAIL_RE, lambda s: s.strip()[0] + "***@***"),
+NAME_LETTERS = 4  # a name in another script before the @ (张三, 王小明): at most this many of its letters
+
+
+def _email(typed: str) -> str:
+    """The address's first character and stars, from the address as typed (the folded copy reads 张三 as 张3).
+    Letters outside ASCII before the last NAME_LETTERS of those before the @ are the resident's own words, kept
+    as typed ("我的邮箱是张三@…" shows as "我的邮箱***@***", not "我***@***")."""
+    at = next(i for i, ch in enumerate(typed) if unicodedata.normalize("NFKC", ch) == "@")
+    local = typed[:at].strip()
+    seen, split = 0, 0
+    for i in range(len(local) - 1, -1, -1):
+        if local[i].isalpha() and not local[i].isascii():
+            seen += 1
+            if seen > NAME_LETTERS:
+                split = i + 1
+                break
+    return local[:split] + local[split:][:1] + "***@***"
+
+
+def _card(s: str) -> str:
+    d = re.sub(r"[^0-9]", "", s)
+    return "*" * (len(d) - 4) + d[-4:]
+
+
+def _id_number(s: str) -> str:
+    """An ID number shows its first 3 characters (the province and city). Eighteen digits without a birth
+    date where an ID number has one, nor a final X, are a bank card: its last 4 digits are shown."""
+    d = _digits(s)
+    if d[-1] in "Xx" or BIRTH_DATE_RE.fullmatch(d[6:14]):
+        return d[:3] + "*" * 15
+    return _card(s)
+
+
+def _whole_number(s: str) -> str | None:
+    """A run of digits as an ID number or a bank card (16 to 19 digits, but for dates); None, left for the
+    other rules, for any other run."""
+    d = _digits(s)
+    if len(d) == 18:
+        return _id_number(s)
+    if 16 <= len(d) <= 19 and d.isdigit() and not DATES_RE.fullmatch(s):
+        return _card(s)
+    return None
+
+
+def _kind_of_number(masked: str | None) -> tuple[str, str] | None:
+    """(kind, masked) for what _id_number or _whole_number gave: an ID number keeps 15 stars, a card 4 digits."""
+    if masked is None:
+        return None
+    return ("id_card" if masked.endswith("*" * 15) else "bank_card"), masked
+
+
+def _as(kind: str, replace):
+    return lambda s, typed: (kind, replace(s))
+
+
+_RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
+    # Each is given the match in the folded copy and as typed, and gives (kind, masked), or None to leave the
+    # match to the other rules; the kinds name what staff are warned of (services/public_text.WHAT).
+    (DIGIT_RUN_RE, lambda s, typed: _kind_of_number(_whole_number(s))),
+    (ID_CARD_RE, lambda s, typed: _kind_of_number(_id_number(s))),
+    (PHONE_RE, _as("mobile", _phone)),
+    (LANDLINE_RE, _as("landline", _landline)),
+    (LOOSE_EMAIL_RE, lambda s, typed: ("email", _email(typed))),
 )
 
 
 @dataclass(frozen=True)
 class Found:
-    """One piece of personal data: its kind (the first item of its rule in _RULES), the match in the NFKC copy
-    (what staff text is compared with, such as the resident's contact) and the masked form."""
+    """One piece of personal data: its kind (see _RULES), the match in the NFKC copy (what staff text is
+    compared with, such as the resident's contact) and the masked form."""
 
     kind: str
     found: str
     masked: str
 
 
-# Every rule needs a digit or an @ (after NFKC): text with neither, as most searches and comments are, is
-# returned at once instead of being folded character by character for each rule.
-_MAY_HOLD = re.compile(r"[0-9@]")
+# Every rule needs a digit (a Chinese numeral is one) or an @ (after NFKC): text with neither, as most searches
+# are, is returned at once instead of being folded character by character.
+_MAY_HOLD = re.compile(rf"[0-9@{''.join(_NUMERALS)}]")
 
 
 def mask_personal_data(text: str) -> str:
-    """Hide phone numbers, ID-card numbers and e-mail addresses, however they were typed."""
+    """Hide phone numbers, ID-card and bank card numbers and e-mail addresses, however they were typed."""
     return _scan(text)[0]
 
 
@@ -100,17 +190,21 @@ def _scan(text: str) -> tuple[str, list[Found]]:
     found: list[Found] = []
     if not text or not _MAY_HOLD.search(unicodedata.normalize("NFKC", text)):
         return text, found
-    for kind, pattern, replace in _RULES:
-        folded, origin = _normalised(text)
+    folded, origin = _normalised(text)
+    for pattern, replace in _RULES:
         pieces, last = [], 0
         for m in pattern.finditer(folded):
             start, end = origin[m.start()], origin[m.end() - 1] + 1
-            masked = replace(m.group(0))
+            result = replace(m.group(0), text[start:end])
+            if result is None:
+                continue
+            kind, masked = result
             found.append(Found(kind, m.group(0), masked))
             pieces += [text[last:start], masked]
             last = end
         if pieces:
             text = "".join(pieces) + text[last:]
+            folded, origin = _normalised(text)
     return text, found
 
 
@@ -120,3 +214,9 @@ def plain_name(name: str | None) -> str:
         return ""
     name = _MARKUP.sub("", unicodedata.normalize("NFKC", name))
     return re.sub(r"\s+", " ", name).strip()
+
+
+def is_contact_phone(value: str) -> bool:
+    """Whether `value` (NFKC-normalised, stripped) is a phone number as the contact field takes it."""
+    m = CONTACT_PHONE_RE.fullmatch(value)
+    return bool(m) and sum(c.isdigit() for c in m["number"]) in CONTACT_PHONE_DIGITS

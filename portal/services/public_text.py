@@ -29,6 +29,7 @@ OFFICIAL_MAIL_DOMAINS = ("gov.cn",)
 WHAT = {
     "mobile": N_("what looks like a mobile number (%(shown)s)"),
     "id_card": N_("what looks like an ID card number (%(shown)s)"),
+    "bank_card": N_("what looks like a bank card number (%(shown)s)"),
     "email": N_("what looks like a personal e-mail address (%(shown)s)"),
     "contact": N_("the phone number the resident gave (%(shown)s)"),
 }
