@@ -109,6 +109,7 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
         click.echo(gettext("offices not in content/offices.yaml (add them there before publishing): %(offices)s",
                            offices="、".join(planned.unknown_offices)))
     items = len(planned.notice.items)
+    _sync_rows(slug)
     if publish:
         click.echo(gettext("%(count)s work points, published: restart the server to serve the plan", count=items))
         from .services.plans import check_plan
@@ -120,6 +121,21 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
     else:
         click.echo(gettext("%(count)s work points; plan.yaml says published: false until staff check it",
                            count=items))
+
+
+def _sync_rows(slug: str) -> None:
+    """Give a served plan's new work points their database rows now, as `flask load-content` would: after the
+    restart the import asks for, a comment on one of them failed (its row missing) and /healthz said
+    "not loaded" until someone thought of running load-content."""
+    from .content import load_plans
+    from .services.content import sync_items
+
+    try:
+        store = load_plans(current_app.config["CONTENT_DIR"], current_app.config.get("CURRENT_PLAN")).store(slug)
+    except ContentError as exc:  # another plan's folder: the server would not start either
+        raise click.ClickException(str(exc)) from None
+    if store is not None:  # unpublished (and not chosen as current): not served, so no rows needed yet
+        sync_items(store)
 
 
 @plans_cli.command("check", help=_l("List per plan what is still missing or not in the notice; exit 1 when a "
