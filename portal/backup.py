@@ -226,6 +226,8 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
             raise BackupError(gettext("%(archive)s holds a %(kind)s database; this site uses %(dialect)s",
                                       archive=archive, kind=info["kind"], dialect=dialect))
         _check_revision(archive, info.get("alembic_revision"))
+        if with_content:
+            _check_content(archive, folder / "content")
         db.session.remove()
         db.engine.dispose()
         if dialect == "sqlite":
@@ -296,6 +298,20 @@ def _drop_tables_newer_than(backed_up: dict[str, int]) -> None:
         for name in set(inspect(conn).get_table_names()) - set(backed_up):
             if name in db.metadata.tables:
                 conn.execute(text(f'DROP TABLE "{name}"{cascade}'))  # nosec B608: a name of our own metadata
+
+
+def _check_content(archive: Path, content: Path) -> None:
+    """Refuse, before anything is replaced, content this release cannot load (a backup's from before a change of
+    layout, such as content/items/ before plans had folders): it replaced content/ and the database, then the
+    load crashed and the site no longer started."""
+    from .content import ContentError, load_plans
+
+    try:
+        load_plans(content, current_app.config.get("CURRENT_PLAN"))
+    except ContentError as exc:
+        raise BackupError(gettext("%(archive)s: its content does not load with this release (%(why)s); nothing was "
+                                  "changed. Restore without --content, or install the release that took it",
+                                  archive=archive, why=exc)) from None
 
 
 def _check_revision(archive: Path, revision: str | None) -> None:

@@ -271,3 +271,26 @@ def test_restores_question_is_answered_in_the_terminals_language(site, tmp_path,
     for answer in ("是\n", "Y\n"):
         assert runner.invoke(args=["restore", str(archive)], input=answer, env=zh).exit_code == 0
     assert runner.invoke(args=["restore", str(archive)], input="yes\n", env={"LANG": "en_US.UTF-8"}).exit_code == 0
+
+
+def test_content_that_this_release_cannot_load_is_refused_before_anything_changes(site, tmp_path):
+    """A backup taken before plans had folders (content/items/, content/notice.txt) restored --content under
+    this release: the database and content/ were both replaced, then loading the old layout crashed with a
+    traceback and the site no longer started."""
+    runner = site.test_cli_runner()
+    runner.invoke(args=["backup", "--out", str(tmp_path)])
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    old_layout = tmp_path / "old-layout.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(old_layout, "w:gz") as dst:
+        for member in src.getmembers():
+            if not member.name.endswith("/plan.yaml"):  # no plan folder any more: what an older release's content is
+                dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+    content = Path(site.config["CONTENT_DIR"])
+    before = sorted(p.relative_to(content).as_posix() for p in content.rglob("*"))
+    _comment(site, "恢复被拒绝时这条留言应当保留。")
+    refused = runner.invoke(args=["restore", str(old_layout), "--content", "--yes"])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.exception
+    assert "plan.yaml" in refused.output and "nothing was changed" in refused.output, refused.output
+    assert len(_state(site)["comments"]) == 1
+    assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*")) == before
+    assert not list(content.parent.glob("content.before-restore-*"))
