@@ -28,7 +28,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from .extensions import db
 
@@ -53,19 +53,19 @@ def _sqlite_path() -> Path:
 
 
 def _libpq(url_text: str) -> tuple[list[str], dict[str, str]]:
-    """pg_dump/pg_restore connection arguments; the password goes in the environment, not on the command line."""
+    """pg_dump/psql connection arguments; the password goes in the environment, not on the command line.
+
+    The whole URL as a libpq URI, its query included: psycopg hands libpq what the query holds (host and port
+    for a socket or a second server, sslmode, sslrootcert …), and when only database, host, port and user were
+    passed on, pg_dump connected elsewhere (the default socket: "Peer authentication failed") or with less
+    TLS checking than the site itself."""
     url = make_url(url_text)
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
-    args = ["--dbname", url.database or ""]
-    if url.host:
-        args += ["--host", url.host]
-    if url.port:
-        args += ["--port", str(url.port)]
-    if url.username:
-        args += ["--username", url.username]
-    return args, env
+    libpq = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                       query=url.query)
+    return ["--dbname", libpq.render_as_string(hide_password=False)], env
 
 
 def _tool(name: str) -> str:

@@ -294,3 +294,21 @@ def test_content_that_this_release_cannot_load_is_refused_before_anything_change
     assert len(_state(site)["comments"]) == 1
     assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*")) == before
     assert not list(content.parent.glob("content.before-restore-*"))
+
+
+def test_pg_dump_and_psql_get_every_connection_setting_of_the_url():
+    """Host, port and TLS settings written in the URL's query (as libpq and psycopg read them) were dropped:
+    pg_dump went to the default socket ("Peer authentication failed"), or checked the server's certificate
+    less than the site does. The password stays out of the command line."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from portal.backup import _libpq
+
+    args, env = _libpq("postgresql+psycopg://portal:s3cret%40x@/portal?host=/var/run/postgresql&port=5433"
+                       "&sslmode=verify-full&sslrootcert=/etc/ssl/certs/db-ca.pem")
+    assert args[0] == "--dbname" and len(args) == 2 and "s3cret" not in args[1]
+    parts = urlsplit(args[1])
+    assert parts.scheme == "postgresql" and parts.path == "/portal" and parts.username == "portal"
+    assert parse_qs(parts.query) == {"host": ["/var/run/postgresql"], "port": ["5433"], "sslmode": ["verify-full"],
+                                     "sslrootcert": ["/etc/ssl/certs/db-ca.pem"]}
+    assert env["PGPASSWORD"] == "s3cret@x"
