@@ -46,7 +46,10 @@ def _dialect() -> str:
 
 
 def _sqlite_path() -> Path:
-    database = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database
+    # The engine's URL, not the setting: Flask-SQLAlchemy puts a relative path (sqlite:///portal.db) in the app's
+    # instance folder, and the setting's words, read from the working directory, named a file that did not
+    # exist, which sqlite3 then made empty: a backup of nothing, or a restore into a file the site never reads.
+    database = db.engine.url.database
     if not database or database == ":memory:":
         raise BackupError(gettext("an in-memory SQLite database cannot be backed up"))
     return Path(database.removeprefix("file:").split("?")[0])

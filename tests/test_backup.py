@@ -312,3 +312,36 @@ def test_pg_dump_and_psql_get_every_connection_setting_of_the_url():
     assert parse_qs(parts.query) == {"host": ["/var/run/postgresql"], "port": ["5433"], "sslmode": ["verify-full"],
                                      "sslrootcert": ["/etc/ssl/certs/db-ca.pem"]}
     assert env["PGPASSWORD"] == "s3cret@x"
+
+
+def test_a_relative_sqlite_url_backs_up_the_database_the_site_uses(app_factory, tmp_path, monkeypatch):
+    """PORTAL_DATABASE_URL=sqlite:///portal.db: Flask-SQLAlchemy opens it in the app's instance folder, but the
+    backup opened the same words from the working directory, where sqlite3 made a new empty file, and wrote
+    "backup written (0 rows in 0 tables)" with exit 0: a daily backup of nothing."""
+    import uuid
+
+    from portal.extensions import db
+
+    name = f"test-relative-{uuid.uuid4().hex}.db"
+    monkeypatch.chdir(tmp_path)
+    site = app_factory(database_url=f"sqlite:///{name}")
+    with site.app_context():
+        used = Path(db.engine.url.database)
+    try:
+        code = _comment(site, "相对路径数据库里的留言。")
+        result = site.test_cli_runner().invoke(args=["backup", "--out", str(tmp_path / "b")])
+        assert result.exit_code == 0, result.output
+        assert "(0 rows" not in result.output, result.output
+        assert not (tmp_path / name).exists()  # no stray empty database where the command was run
+        with site.app_context():
+            db.session.remove()
+        _comment(site, "备份之后的留言。", ip="198.51.100.9")
+        restored = site.test_cli_runner().invoke(args=["restore", str(next((tmp_path / "b").glob("*.tar.gz"))), "--yes"])
+        assert restored.exit_code == 0, restored.output
+        assert _state(site)["comments"] == [code]
+    finally:
+        with site.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        for leftover in used.parent.glob(f"{name}*"):
+            leftover.unlink()
