@@ -194,7 +194,19 @@ def read_manifest(archive: str | Path) -> dict:
         member = next((m for m in tar.getmembers() if m.name.endswith("/manifest.json")), None)
         if member is None:
             raise BackupError(gettext("%(archive)s: no manifest.json; not a portal backup", archive=archive))
-        return json.loads(tar.extractfile(member).read())
+        return _checked(json.loads(tar.extractfile(member).read()), archive)
+
+
+def _checked(manifest, archive: str | Path) -> dict:
+    """A manifest.json of another tool, or edited by hand, ended in a KeyError or TypeError traceback."""
+    database = manifest.get("database") if isinstance(manifest, dict) else None
+    fits = (isinstance(database, dict) and isinstance(manifest.get("created_at"), str)
+            and database.get("file") in (SQLITE_NAME, PG_NAME)  # never a path out of the unpacked folder
+            and all(isinstance(database.get(key), str) for key in ("kind", "sha256"))
+            and isinstance(database.get("rows"), dict))
+    if not fits:
+        raise BackupError(gettext("%(archive)s: unexpected layout; not a portal backup", archive=archive))
+    return manifest
 
 
 def _unpack(archive: Path, into: Path) -> Path:
@@ -219,7 +231,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
     archive = Path(archive)
     with tempfile.TemporaryDirectory() as tmp:
         folder = _unpack(archive, Path(tmp))
-        manifest = json.loads((folder / "manifest.json").read_text())
+        manifest = _checked(json.loads((folder / "manifest.json").read_text()), archive)
         info = manifest["database"]
         db_file = folder / info["file"]
         if _sha256(db_file) != info["sha256"]:

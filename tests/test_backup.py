@@ -345,3 +345,20 @@ def test_a_relative_sqlite_url_backs_up_the_database_the_site_uses(app_factory, 
             db.engine.dispose()
         for leftover in used.parent.glob(f"{name}*"):
             leftover.unlink()
+
+
+@pytest.mark.parametrize("manifest", ["{}", "[1, 2]", '{"created_at": "2026-01-01", "database": {"kind": "sqlite", '
+                                      '"file": "../../portal.db", "sha256": "0", "rows": {}}}'])
+def test_a_tarball_with_someone_elses_manifest_is_refused_with_a_reason(site, tmp_path, manifest):
+    """Another tool's manifest.json (or one edited by hand) ended in a KeyError or TypeError traceback."""
+    folder = tmp_path / "other" / "backup"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(manifest)
+    other = tmp_path / "other.tar.gz"
+    with tarfile.open(other, "w:gz") as tar:
+        tar.add(folder, arcname="backup")
+    _comment(site, "恢复被拒绝时这条留言应当保留。")
+    refused = site.test_cli_runner().invoke(args=["restore", str(other), "--yes"])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.exception
+    assert "not a portal backup" in refused.output
+    assert len(_state(site)["comments"]) == 1
