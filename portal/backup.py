@@ -35,6 +35,8 @@ from .extensions import db
 # subprocess runs only pg_dump, pg_restore and psql, with argument lists and never a shell.
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
+PARTIAL_PREFIX = ".portal-backup-partial-"
+ABANDONED_AFTER_SECONDS = 24 * 3600  # far longer than any backup runs; a younger one may still be running
 
 
 class BackupError(RuntimeError):
@@ -129,6 +131,14 @@ def _dump_postgres(dest: Path) -> dict[str, int]:
     return counts
 
 
+def _remove_abandoned(out: Path) -> None:
+    """The work folder of a backup killed halfway (a reboot, the OOM killer) is not a portal-backup-*.tar.gz, so the
+    30-day deletion never reached it, and the full copy of the database in it kept residents' contacts for good."""
+    for folder in out.glob(f"{PARTIAL_PREFIX}*"):
+        if folder.is_dir() and time.time() - folder.stat().st_mtime > ABANDONED_AFTER_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def create_backup(out_dir: str | Path) -> Path:
     """Write portal-backup-<UTC stamp>.tar.gz into out_dir and return its path."""
     out = Path(out_dir)
@@ -136,7 +146,8 @@ def create_backup(out_dir: str | Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     name = f"portal-backup-{stamp}"
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    with tempfile.TemporaryDirectory(dir=out) as tmp:
+    _remove_abandoned(out)
+    with tempfile.TemporaryDirectory(dir=out, prefix=PARTIAL_PREFIX) as tmp:
         work = Path(tmp) / name
         work.mkdir()
         dialect = _dialect()

@@ -362,3 +362,24 @@ def test_a_tarball_with_someone_elses_manifest_is_refused_with_a_reason(site, tm
     assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.exception
     assert "not a portal backup" in refused.output
     assert len(_state(site)["comments"]) == 1
+
+
+def test_the_work_folder_of_a_killed_backup_is_removed_the_next_day(site, tmp_path):
+    """A backup killed halfway left its work folder, holding a whole copy of the database, where the 30-day
+    deletion (portal-backup-*.tar.gz) never looks: residents' contacts kept for good."""
+    import os
+    import time
+
+    from portal.backup import PARTIAL_PREFIX
+
+    out = tmp_path / "b"
+    out.mkdir()
+    abandoned, running = out / f"{PARTIAL_PREFIX}killed", out / f"{PARTIAL_PREFIX}running"
+    for folder in (abandoned, running):
+        folder.mkdir()
+        (folder / "database.sqlite3").write_bytes(b"contacts")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    assert site.test_cli_runner().invoke(args=["backup", "--out", str(out)]).exit_code == 0
+    assert not abandoned.exists() and running.exists()
+    assert len(list(out.glob("portal-backup-*.tar.gz"))) == 1
