@@ -34,3 +34,22 @@ def test_a_plan_published_by_import_takes_comments_after_a_restart(app_factory, 
         assert db.session.scalar(select(func.count()).select_from(Feedback).where(Feedback.plan == SLUG)) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_backup_from_before_the_import_restored_keeps_the_new_plan_working(app_factory, content, tmp_path):  # noqa: F811
+    """The database of a backup taken before next year's plan was imported has no rows for it: restored over a
+    site that serves that plan, comments on it failed and /healthz said "not loaded" until load-content."""
+    site = app_factory(CONTENT_DIR=str(content))
+    runner = site.test_cli_runner()
+    assert runner.invoke(args=["backup", "--out", str(tmp_path / "b")]).exit_code == 0
+    source = tmp_path / "notice-2024.txt"
+    source.write_text(NOTICE_2024, encoding="utf-8")
+    assert runner.invoke(args=["plans", "import", str(source), "--slug", SLUG, "--publish"]).exit_code == 0
+    from portal.services.content import init_content
+
+    init_content(site)  # the restart the import asks for
+    archive = next((tmp_path / "b").glob("portal-backup-*.tar.gz"))
+    result = runner.invoke(args=["restore", str(archive), "--yes"])
+    assert result.exit_code == 0, result.output
+    health = site.test_client().get("/healthz")
+    assert health.status_code == 200, health.get_json()
