@@ -1,6 +1,7 @@
 """The deploy recipe as an operator follows it on Debian: each nginx file passes `nginx -t` with its
 placeholders filled, on a machine that has only what `apt-get install nginx` made plus the folders its
-own install step (the `install -d` line in its header) asks for; the systemd units name commands that exist."""
+own install step (the `install -d` line in its header) asks for. (The systemd units' commands:
+tests/test_operations.py, test_every_timer_runs_a_command_that_exists.)"""
 from __future__ import annotations
 
 import re
@@ -52,13 +53,3 @@ def test_each_nginx_recipe_passes_nginx_t_after_its_own_install_step(recipe, tmp
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
-
-def test_every_systemd_unit_runs_a_flask_command_that_exists(app):
-    runner = app.test_cli_runner()
-    units = sorted((ROOT / "deploy").glob("*.service"))
-    assert units
-    for unit in units:
-        for line in re.findall(r"^ExecStart=\S*/flask --app wsgi (.+)$", unit.read_text(), flags=re.M):
-            words = [w for w in line.split() if not w.startswith("-") and not w.startswith("/")]
-            result = runner.invoke(args=[*words, "--help"])
-            assert result.exit_code == 0, f"{unit.name}: flask {line}: {result.output}"
