@@ -28,13 +28,15 @@ from flask import current_app
 from flask_babel import gettext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from .extensions import db
 
 # subprocess runs only pg_dump, pg_restore and psql, with argument lists and never a shell.
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
+PARTIAL_PREFIX = ".portal-backup-partial-"
+ABANDONED_AFTER_SECONDS = 24 * 3600  # far longer than any backup runs; a younger one may still be running
 
 
 class BackupError(RuntimeError):
@@ -46,26 +48,29 @@ def _dialect() -> str:
 
 
 def _sqlite_path() -> Path:
-    database = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database
+    # The engine's URL, not the setting: Flask-SQLAlchemy puts a relative path (sqlite:///portal.db) in the app's
+    # instance folder, and the setting's words, read from the working directory, named a file that did not
+    # exist, which sqlite3 then made empty: a backup of nothing, or a restore into a file the site never reads.
+    database = db.engine.url.database
     if not database or database == ":memory:":
         raise BackupError(gettext("an in-memory SQLite database cannot be backed up"))
     return Path(database.removeprefix("file:").split("?")[0])
 
 
 def _libpq(url_text: str) -> tuple[list[str], dict[str, str]]:
-    """pg_dump/pg_restore connection arguments; the password goes in the environment, not on the command line."""
+    """pg_dump/psql connection arguments; the password goes in the environment, not on the command line.
+
+    The whole URL as a libpq URI, its query included: psycopg hands libpq what the query holds (host and port
+    for a socket or a second server, sslmode, sslrootcert …), and when only database, host, port and user were
+    passed on, pg_dump connected elsewhere (the default socket: "Peer authentication failed") or with less
+    TLS checking than the site itself."""
     url = make_url(url_text)
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
-    args = ["--dbname", url.database or ""]
-    if url.host:
-        args += ["--host", url.host]
-    if url.port:
-        args += ["--port", str(url.port)]
-    if url.username:
-        args += ["--username", url.username]
-    return args, env
+    libpq = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                       query=url.query)
+    return ["--dbname", libpq.render_as_string(hide_password=False)], env
 
 
 def _tool(name: str) -> str:
@@ -126,6 +131,14 @@ def _dump_postgres(dest: Path) -> dict[str, int]:
     return counts
 
 
+def _remove_abandoned(out: Path) -> None:
+    """The work folder of a backup killed halfway (a reboot, the OOM killer) is not a portal-backup-*.tar.gz, so the
+    30-day deletion never reached it, and the full copy of the database in it kept residents' contacts for good."""
+    for folder in out.glob(f"{PARTIAL_PREFIX}*"):
+        if folder.is_dir() and time.time() - folder.stat().st_mtime > ABANDONED_AFTER_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def create_backup(out_dir: str | Path) -> Path:
     """Write portal-backup-<UTC stamp>.tar.gz into out_dir and return its path."""
     out = Path(out_dir)
@@ -133,7 +146,8 @@ def create_backup(out_dir: str | Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     name = f"portal-backup-{stamp}"
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    with tempfile.TemporaryDirectory(dir=out) as tmp:
+    _remove_abandoned(out)
+    with tempfile.TemporaryDirectory(dir=out, prefix=PARTIAL_PREFIX) as tmp:
         work = Path(tmp) / name
         work.mkdir()
         dialect = _dialect()
@@ -191,7 +205,19 @@ def read_manifest(archive: str | Path) -> dict:
         member = next((m for m in tar.getmembers() if m.name.endswith("/manifest.json")), None)
         if member is None:
             raise BackupError(gettext("%(archive)s: no manifest.json; not a portal backup", archive=archive))
-        return json.loads(tar.extractfile(member).read())
+        return _checked(json.loads(tar.extractfile(member).read()), archive)
+
+
+def _checked(manifest, archive: str | Path) -> dict:
+    """A manifest.json of another tool, or edited by hand, ended in a KeyError or TypeError traceback."""
+    database = manifest.get("database") if isinstance(manifest, dict) else None
+    fits = (isinstance(database, dict) and isinstance(manifest.get("created_at"), str)
+            and database.get("file") in (SQLITE_NAME, PG_NAME)  # never a path out of the unpacked folder
+            and all(isinstance(database.get(key), str) for key in ("kind", "sha256"))
+            and isinstance(database.get("rows"), dict))
+    if not fits:
+        raise BackupError(gettext("%(archive)s: unexpected layout; not a portal backup", archive=archive))
+    return manifest
 
 
 def _unpack(archive: Path, into: Path) -> Path:
@@ -216,7 +242,7 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
     archive = Path(archive)
     with tempfile.TemporaryDirectory() as tmp:
         folder = _unpack(archive, Path(tmp))
-        manifest = json.loads((folder / "manifest.json").read_text())
+        manifest = _checked(json.loads((folder / "manifest.json").read_text()), archive)
         info = manifest["database"]
         db_file = folder / info["file"]
         if _sha256(db_file) != info["sha256"]:
@@ -226,6 +252,8 @@ def restore_backup(archive: str | Path, with_content: bool = False) -> dict:
             raise BackupError(gettext("%(archive)s holds a %(kind)s database; this site uses %(dialect)s",
                                       archive=archive, kind=info["kind"], dialect=dialect))
         _check_revision(archive, info.get("alembic_revision"))
+        if with_content:
+            _check_content(archive, folder / "content")
         db.session.remove()
         db.engine.dispose()
         if dialect == "sqlite":
@@ -296,6 +324,20 @@ def _drop_tables_newer_than(backed_up: dict[str, int]) -> None:
         for name in set(inspect(conn).get_table_names()) - set(backed_up):
             if name in db.metadata.tables:
                 conn.execute(text(f'DROP TABLE "{name}"{cascade}'))  # nosec B608: a name of our own metadata
+
+
+def _check_content(archive: Path, content: Path) -> None:
+    """Refuse, before anything is replaced, content this release cannot load (a backup's from before a change of
+    layout, such as content/items/ before plans had folders): it replaced content/ and the database, then the
+    load crashed and the site no longer started."""
+    from .content import ContentError, load_plans
+
+    try:
+        load_plans(content, current_app.config.get("CURRENT_PLAN"))
+    except ContentError as exc:
+        raise BackupError(gettext("%(archive)s: its content does not load with this release (%(why)s); nothing was "
+                                  "changed. Restore without --content, or install the release that took it",
+                                  archive=archive, why=exc)) from None
 
 
 def _check_revision(archive: Path, revision: str | None) -> None:

@@ -127,5 +127,7 @@ def restore_command(archive, with_content, yes):
 
         init_content(current_app)
         click.echo(gettext("content restored; restart the server to serve it"))
+    # A backup from before a plan was imported has no rows for that plan's work points: comments on them failed.
+    sync_items()
     index.build()  # statuses, comments and text in the index now match what was restored
     click.echo(gettext("restored %(archive)s (taken %(taken)s)", archive=archive, taken=manifest["created_at"]))

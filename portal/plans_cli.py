@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from .cli_language import option
 from .content import ContentError
@@ -109,6 +110,7 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
         click.echo(gettext("offices not in content/offices.yaml (add them there before publishing): %(offices)s",
                            offices="、".join(planned.unknown_offices)))
     items = len(planned.notice.items)
+    _sync_rows(slug)
     if publish:
         click.echo(gettext("%(count)s work points, published: restart the server to serve the plan", count=items))
         from .services.plans import check_plan
@@ -120,6 +122,30 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
     else:
         click.echo(gettext("%(count)s work points; plan.yaml says published: false until staff check it",
                            count=items))
+
+
+def _sync_rows(slug: str) -> None:
+    """Give a served plan's new work points their database rows now, as `flask load-content` would: after the
+    restart the import asks for, a comment on one of them failed (its row missing) and /healthz said
+    "not loaded" until someone thought of running load-content."""
+    from .content import load_plans
+    from .extensions import db
+    from .services.content import sync_items
+
+    try:
+        store = load_plans(current_app.config["CONTENT_DIR"], current_app.config.get("CURRENT_PLAN")).store(slug)
+    except ContentError as exc:  # another plan's folder: the server would not start either
+        raise click.ClickException(str(exc)) from None
+    if store is None:  # unpublished (and not chosen as current): not served, so no rows needed yet
+        return
+    try:
+        sync_items(store)
+    except SQLAlchemyError:
+        # The files are written: an import prepared on a copy of content/ with no database (or none yet
+        # migrated) has succeeded, and the deploy's `load-content` gives the rows.
+        db.session.rollback()
+        click.echo(gettext("the database was not updated: run `flask --app wsgi load-content` before the "
+                           "restart"), err=True)
 
 
 @plans_cli.command("check", help=_l("List per plan what is still missing or not in the notice; exit 1 when a "

@@ -271,3 +271,115 @@ def test_restores_question_is_answered_in_the_terminals_language(site, tmp_path,
     for answer in ("是\n", "Y\n"):
         assert runner.invoke(args=["restore", str(archive)], input=answer, env=zh).exit_code == 0
     assert runner.invoke(args=["restore", str(archive)], input="yes\n", env={"LANG": "en_US.UTF-8"}).exit_code == 0
+
+
+def test_content_that_this_release_cannot_load_is_refused_before_anything_changes(site, tmp_path):
+    """A backup taken before plans had folders (content/items/, content/notice.txt) restored --content under
+    this release: the database and content/ were both replaced, then loading the old layout crashed with a
+    traceback and the site no longer started."""
+    runner = site.test_cli_runner()
+    runner.invoke(args=["backup", "--out", str(tmp_path)])
+    archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
+    old_layout = tmp_path / "old-layout.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(old_layout, "w:gz") as dst:
+        for member in src.getmembers():
+            if not member.name.endswith("/plan.yaml"):  # no plan folder any more: what an older release's content is
+                dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+    content = Path(site.config["CONTENT_DIR"])
+    before = sorted(p.relative_to(content).as_posix() for p in content.rglob("*"))
+    _comment(site, "恢复被拒绝时这条留言应当保留。")
+    refused = runner.invoke(args=["restore", str(old_layout), "--content", "--yes"])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.exception
+    assert "plan.yaml" in refused.output and "nothing was changed" in refused.output, refused.output
+    assert len(_state(site)["comments"]) == 1
+    assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*")) == before
+    assert not list(content.parent.glob("content.before-restore-*"))
+
+
+def test_pg_dump_and_psql_get_every_connection_setting_of_the_url():
+    """Host, port and TLS settings written in the URL's query (as libpq and psycopg read them) were dropped:
+    pg_dump went to the default socket ("Peer authentication failed"), or checked the server's certificate
+    less than the site does. The password stays out of the command line."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from portal.backup import _libpq
+
+    args, env = _libpq("postgresql+psycopg://portal:s3cret%40x@/portal?host=/var/run/postgresql&port=5433"
+                       "&sslmode=verify-full&sslrootcert=/etc/ssl/certs/db-ca.pem")
+    assert args[0] == "--dbname" and len(args) == 2 and "s3cret" not in args[1]
+    parts = urlsplit(args[1])
+    assert parts.scheme == "postgresql" and parts.path == "/portal" and parts.username == "portal"
+    assert parse_qs(parts.query) == {"host": ["/var/run/postgresql"], "port": ["5433"], "sslmode": ["verify-full"],
+                                     "sslrootcert": ["/etc/ssl/certs/db-ca.pem"]}
+    assert env["PGPASSWORD"] == "s3cret@x"
+
+
+def test_a_relative_sqlite_url_backs_up_the_database_the_site_uses(app_factory, tmp_path, monkeypatch):
+    """PORTAL_DATABASE_URL=sqlite:///portal.db: Flask-SQLAlchemy opens it in the app's instance folder, but the
+    backup opened the same words from the working directory, where sqlite3 made a new empty file, and wrote
+    "backup written (0 rows in 0 tables)" with exit 0: a daily backup of nothing."""
+    import uuid
+
+    from portal.extensions import db
+
+    name = f"test-relative-{uuid.uuid4().hex}.db"
+    monkeypatch.chdir(tmp_path)
+    site = app_factory(database_url=f"sqlite:///{name}")
+    with site.app_context():
+        used = Path(db.engine.url.database)
+    try:
+        code = _comment(site, "相对路径数据库里的留言。")
+        result = site.test_cli_runner().invoke(args=["backup", "--out", str(tmp_path / "b")])
+        assert result.exit_code == 0, result.output
+        assert "(0 rows" not in result.output, result.output
+        assert not (tmp_path / name).exists()  # no stray empty database where the command was run
+        with site.app_context():
+            db.session.remove()
+        _comment(site, "备份之后的留言。", ip="198.51.100.9")
+        restored = site.test_cli_runner().invoke(args=["restore", str(next((tmp_path / "b").glob("*.tar.gz"))), "--yes"])
+        assert restored.exit_code == 0, restored.output
+        assert _state(site)["comments"] == [code]
+    finally:
+        with site.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        for leftover in used.parent.glob(f"{name}*"):
+            leftover.unlink()
+
+
+@pytest.mark.parametrize("manifest", ["{}", "[1, 2]", '{"created_at": "2026-01-01", "database": {"kind": "sqlite", '
+                                      '"file": "../../portal.db", "sha256": "0", "rows": {}}}'])
+def test_a_tarball_with_someone_elses_manifest_is_refused_with_a_reason(site, tmp_path, manifest):
+    """Another tool's manifest.json (or one edited by hand) ended in a KeyError or TypeError traceback."""
+    folder = tmp_path / "other" / "backup"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(manifest)
+    other = tmp_path / "other.tar.gz"
+    with tarfile.open(other, "w:gz") as tar:
+        tar.add(folder, arcname="backup")
+    _comment(site, "恢复被拒绝时这条留言应当保留。")
+    refused = site.test_cli_runner().invoke(args=["restore", str(other), "--yes"])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.exception
+    assert "not a portal backup" in refused.output
+    assert len(_state(site)["comments"]) == 1
+
+
+def test_the_work_folder_of_a_killed_backup_is_removed_the_next_day(site, tmp_path):
+    """A backup killed halfway left its work folder, holding a whole copy of the database, where the 30-day
+    deletion (portal-backup-*.tar.gz) never looks: residents' contacts kept for good."""
+    import os
+    import time
+
+    from portal.backup import PARTIAL_PREFIX
+
+    out = tmp_path / "b"
+    out.mkdir()
+    abandoned, running = out / f"{PARTIAL_PREFIX}killed", out / f"{PARTIAL_PREFIX}running"
+    for folder in (abandoned, running):
+        folder.mkdir()
+        (folder / "database.sqlite3").write_bytes(b"contacts")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    assert site.test_cli_runner().invoke(args=["backup", "--out", str(out)]).exit_code == 0
+    assert not abandoned.exists() and running.exists()
+    assert len(list(out.glob("portal-backup-*.tar.gz"))) == 1

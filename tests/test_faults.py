@@ -256,3 +256,27 @@ def test_make_run_stops_naming_the_file_and_the_field(app, tmp_path, broken_cont
     assert proc.returncode != 0
     assert all(part in output for part in NAMED), output[-2000:]
     assert "Listening at" not in output
+
+
+# ---------------------------------------------------------------- database gone
+
+
+@pytest.mark.parametrize("path,title", [("/zh/plans/2023-city-management/items/2.3", "暂时无法使用"),
+                                        ("/en/", "Temporarily unavailable")])
+def test_a_database_that_cannot_be_opened_gives_the_unavailable_page_not_a_server_error(app, tmp_path, path, title):
+    """The server down, or SQLite's file on a disk gone read-only (WAL cannot open its -shm): the first read of a
+    page (the data version, on a raw pooled connection) raised the driver's own error, which no handler knew,
+    so residents got 500 "Something went wrong" and the API a 500 instead of 503 "try again in a few minutes"."""
+    from portal import create_app
+
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("")
+    gone = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CONTENT_DIR": app.config["CONTENT_DIR"],
+                       "SEARCH_INDEX": str(tmp_path / "index"),
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{not_a_folder}/portal.db"})
+    client = gone.test_client()
+    page = client.get(path)
+    assert page.status_code == 503 and title in text_of(page.data)
+    api = client.get("/api/v1/plans")
+    assert api.status_code == 503, api.status_code
+    assert client.get("/healthz").get_json()["checks"]["database"] == "unavailable"

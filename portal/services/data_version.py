@@ -17,6 +17,7 @@ import uuid
 
 from flask import g
 from sqlalchemy import event, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -37,14 +38,21 @@ TOKEN_SQL = "SELECT token FROM data_version WHERE id = 1"
 
 def current() -> str:
     """The shared token as committed, read on a pooled connection of its own."""
-    connection = db.engine.raw_connection()
+    dbapi = db.engine.dialect.loaded_dbapi
     try:
-        cursor = connection.cursor()
-        cursor.execute(TOKEN_SQL)
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        connection.close()  # back to the pool, which ends the read's transaction
+        connection = db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(TOKEN_SQL)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool, which ends the read's transaction
+    except dbapi.Error as exc:
+        # The raw connection skips SQLAlchemy's wrapping: the driver's own error (server down, SQLite file that
+        # cannot be opened) reached no handler and became a 500. Wrapped as SQLAlchemy would, it is the
+        # OperationalError that portal/errors.py answers with the 503 "temporarily unavailable" page.
+        raise DBAPIError.instance(TOKEN_SQL, None, exc, dbapi.Error, dialect=db.engine.dialect) from exc
     return (row[0] if row else None) or "none"
 
 
