@@ -159,6 +159,13 @@ def _server_errors(app: Flask) -> None:
         db.session.rollback()
         return page(503, _("Temporarily unavailable"), _("The portal cannot save or read data just now. Nothing was half-saved. Please try again in a few minutes."))
 
+    from .search.query import SearchUnavailable  # the search package needs the app's modules first
+
+    @_handles(app, SearchUnavailable)
+    def search_unavailable(_e):
+        # /healthz says "degraded" meanwhile; every page but search works.
+        return page(503, _("Search unavailable"), _("Search cannot be used just now. You can still find work points by area, office, month or place from the menu. Please try again later."))
+
     @_handles(app, 500)
     def server_error(_e):
         return page(500, _("Something went wrong"), _("An error occurred on our side. Please try again later."))

@@ -172,6 +172,28 @@ def test_missing_index_is_rebuilt_on_search(app, client):
     assert r.status_code == 200 and r.get_json()["results"][0]["code"] == "2.3"
 
 
+def test_a_missing_index_that_cannot_be_rebuilt_answers_503_not_500(app, client, monkeypatch):
+    """A read-only or full disk: the rebuild a search starts fails. The reader is told search is unavailable
+    just now and where else to look (503, as for a database that is down), not "an error on our side"."""
+    import errno
+    import shutil
+
+    from portal.search import index
+
+    with app.app_context():
+        index.build()
+        shutil.rmtree(index.current_dir().resolve())
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(index, "build", read_only)
+    page = client.get("/zh/search?q=加梯")
+    assert page.status_code == 503 and "菜单" in text_of(page.data)
+    api = client.get("/api/v1/search?q=加梯")
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == 503
+
+
 @pytest.mark.parametrize("damage", [".toc", ".seg", "both", "truncate-seg", "meta"])
 def test_corrupt_index_is_rebuilt_on_search(app, client, damage):
     from portal.search import index

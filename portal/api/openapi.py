@@ -80,7 +80,9 @@ OPERATIONS = (
               "Full-text search over the work points of every plan (Chinese with word segmentation, and English)",
               s.SearchResults, "Results, best first", query=s.SearchQuery,
               errors={400: "The query cannot be searched: `error.reason` says why (empty, too_long, nothing_searchable, "
-                           "invalid_parameter, unknown_plan) and `error.message` says it in English"}),
+                           "invalid_parameter, unknown_plan) and `error.message` says it in English",
+                      503: "Search is unavailable just now (its index cannot be read or rebuilt); the other "
+                           "endpoints still answer"}),
     Operation("/plans/{slug}/feed.atom", "public.feed", "planFeedBilingual",
               "Atom feed of one plan's latest published updates, Chinese and English side by side",
               description="Atom 1.0", media=ATOM, path_params=(SLUG,), errors={404: "Unknown plan"},

@@ -33,6 +33,10 @@ class QueryError(ValueError):
     """The query cannot be searched (empty, too long, or nothing searchable in it)."""
 
 
+class SearchUnavailable(Exception):
+    """The index cannot be read and the disk refuses to hold a rebuilt one (read-only, full): a 503."""
+
+
 @dataclass
 class Hit:
     code: str
@@ -178,7 +182,10 @@ def search(raw: str | None, lang: str = "zh", filters: dict[str, str] | None = N
         # A damaged segment may only show when it is read; repair and answer instead of failing. Retry
         # even when the index now reads well: another worker may have swapped in a rebuild meanwhile.
         # A bug fails the second time too and surfaces.
-        repair_if_damaged()
+        try:
+            repair_if_damaged()
+        except OSError as exc:
+            raise SearchUnavailable() from exc
         return _run(text, lang, filters, limit, more)
 
 
