@@ -58,7 +58,7 @@ def _no_filter_form(app) -> None:
 
 def _no_hit_lines_or_links(app) -> None:
     _replace(routes, "hit_lines", lambda hits, lang: {(h.item.plan, h.code): Markup("") for h in hits})
-    _replace(routes, "_hit_links", lambda found, lang: {(h.item.plan, h.code): "#" for h in found.hits})
+    _replace(routes, "_hit_links", lambda found, *args: {(h.item.plan, h.code): "#" for h in found.hits})
 
 
 def _no_page_addresses(app) -> None:
@@ -69,7 +69,7 @@ def _no_page_addresses(app) -> None:
                           "http://localhost/zh/search", "http://localhost/")
     if "page_addresses" not in app.jinja_env.globals:
         raise RuntimeError("bench/_ablated_app.py: the page_addresses template global is gone")
-    app.jinja_env.globals["page_addresses"] = lambda: fixed
+    app.jinja_env.globals["page_addresses"] = lambda *args: fixed
 
 
 def _no_search_log(app) -> None:

@@ -37,3 +37,12 @@ def test_summary_keeps_every_word_once(comments):
     expected = set(zh_words(" ".join(comments)))
     assert set(words.split()) == expected and len(words.split()) == len(expected)
     assert ("bin" in stems.split()) == any("bins" in c for c in comments)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("加装电梯老旧小区的了吗 ,。！AbC12充电桩張江鎮𠀋")), max_size=30) | st.text(max_size=30))
+def test_a_querys_words_are_the_words_the_index_holds(text):
+    """zh_words (a query's words, as plain strings) cuts and keeps exactly what JiebaTokenizer indexes."""
+    from portal.search.analysis import JiebaTokenizer
+
+    assert zh_words(text) == [t.text for t in JiebaTokenizer()(text)]

@@ -160,12 +160,12 @@ def summary_analyzer():
     return SpaceSeparatedTokenizer()
 
 
-def words_and_stems(text: str) -> tuple[list[str], list[str]]:
+def words_and_stems(text: str, english: bool = True) -> tuple[list[str], list[str]]:
     """jieba words (as JiebaTokenizer keeps them) and English stems of one text, normalised once."""
     text = normalize(text)
     words = [w for w in (x.strip() for x in rjieba.cut(text, True))
              if w and HAS_CJK_RE.search(w) and w not in ZH_STOP]
-    return words, [t.text for t in _ENGLISH(" ".join(LATIN_WORD_RE.findall(text)))]
+    return words, [t.text for t in _ENGLISH(" ".join(LATIN_WORD_RE.findall(text)))] if english else []
 
 
 def bigrams(text: str) -> list[str]:
@@ -173,7 +173,8 @@ def bigrams(text: str) -> list[str]:
 
 
 def zh_words(text: str) -> list[str]:
-    return [t.text for t in JiebaTokenizer()(text)]
+    """The words JiebaTokenizer indexes for `text`, as plain strings (a query's words: no Token per word)."""
+    return words_and_stems(text, english=False)[0]
 
 
 # Built once: a query calls en_terms for every alias it expands, and each new StemFilter started

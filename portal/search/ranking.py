@@ -124,8 +124,12 @@ class Generation:
         get = scores.get
         for field, text, boost in clauses:
             found = self.postings(field, text)
+            if allowed is None:  # most searches: no filter to ask about for each of the postings
+                for doc, score in zip(found.docs, found.scores):
+                    scores[doc] = get(doc, 0.0) + score * boost
+                continue
             for doc, score in zip(found.docs, found.scores):
-                if allowed is None or doc in allowed:
+                if doc in allowed:
                     scores[doc] = get(doc, 0.0) + score * boost
         best = heapq.nsmallest(limit, scores.items(), key=lambda pair: (-pair[1], pair[0]))
         return [(self.keys[doc], score) for doc, score in best]
