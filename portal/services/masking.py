@@ -94,23 +94,30 @@ def _phone(s: str) -> str:
     return f"{d[:3]}****{d[-4:]}"
 
 
-NAME_LETTERS = 4  # a name in another script before the @ (张三, 王小明): at most this many of its letters
+NAME_LETTERS = 4  # a name in another script before the @ (张三, 用户): at most this many of its letters
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"  # a zero-width character inside an address is part of it
 
 
 def _email(typed: str) -> str:
     """The address's first character and stars, from the address as typed (the folded copy reads 张三 as 张3).
-    Letters outside ASCII before the last NAME_LETTERS of those before the @ are the resident's own words, kept
-    as typed ("我的邮箱是张三@…" shows as "我的邮箱***@***", not "我***@***")."""
+    The rule's match may hold the resident's own words written against the address ("邮箱是12345678@qq.com",
+    "请发邮件至wang@…"): they are kept as typed. The address's name is the run of ASCII right before the @, or,
+    when letters of another script come right before it (张三@…), at most NAME_LETTERS of them, since where
+    such a name begins is not written ("我的邮箱是张三@…" shows as "我的邮箱***@***")."""
     at = next(i for i, ch in enumerate(typed) if unicodedata.normalize("NFKC", ch) == "@")
-    local = typed[:at].strip()
-    seen, split = 0, 0
-    for i in range(len(local) - 1, -1, -1):
-        if local[i].isalpha() and not local[i].isascii():
-            seen += 1
-            if seen > NAME_LETTERS:
-                split = i + 1
-                break
-    return local[:split] + local[split:][:1] + "***@***"
+    local = typed[:at].rstrip()
+    start = len(local)
+    while start > 0 and (local[start - 1].isascii() and not local[start - 1].isspace() or _invisible(local[start - 1])):
+        start -= 1
+    if all(_invisible(ch) for ch in local[start:]):  # no ASCII name: letters of another script, or nothing
+        start, letters = len(local), 0
+        while start > 0 and letters < NAME_LETTERS and (local[start - 1].isalpha() or _invisible(local[start - 1])):
+            letters += local[start - 1].isalpha()
+            start -= 1
+    return local[:start] + local[start:][:1] + "***@***"
 
 
 def _card(s: str) -> str:
