@@ -38,9 +38,10 @@ TOKEN_SQL = "SELECT token FROM data_version WHERE id = 1"
 
 def current() -> str:
     """The shared token as committed, read on a pooled connection of its own."""
-    dbapi = db.engine.dialect.loaded_dbapi
+    engine = db.engine  # read once: each read goes through current_app (docs/architecture.md)
+    dbapi = engine.dialect.loaded_dbapi
     try:
-        connection = db.engine.raw_connection()
+        connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
             cursor.execute(TOKEN_SQL)
@@ -52,7 +53,7 @@ def current() -> str:
         # The raw connection skips SQLAlchemy's wrapping: the driver's own error (server down, SQLite file that
         # cannot be opened) reached no handler and became a 500. Wrapped as SQLAlchemy would, it is the
         # OperationalError that portal/errors.py answers with the 503 "temporarily unavailable" page.
-        raise DBAPIError.instance(TOKEN_SQL, None, exc, dbapi.Error, dialect=db.engine.dialect) from exc
+        raise DBAPIError.instance(TOKEN_SQL, None, exc, dbapi.Error, dialect=engine.dialect) from exc
     return (row[0] if row else None) or "none"
 
 
