@@ -17,6 +17,7 @@ from .i18n import current_lang, duration
 from .machine_paths import is_api, is_feed
 from .punctuation import marks
 from .same_origin import CrossSitePost
+from .search.query import SearchUnavailable
 
 
 def _wants_json() -> bool:
@@ -158,8 +159,6 @@ def _server_errors(app: Flask) -> None:
     def database_unavailable(_e):
         db.session.rollback()
         return page(503, _("Temporarily unavailable"), _("The portal cannot save or read data just now. Nothing was half-saved. Please try again in a few minutes."))
-
-    from .search.query import SearchUnavailable  # the search package needs the app's modules first
 
     @_handles(app, SearchUnavailable)
     def search_unavailable(_e):

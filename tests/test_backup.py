@@ -192,25 +192,38 @@ def test_a_backup_of_an_earlier_release_is_brought_up_to_date(site, tmp_path):
     assert site.test_client().get("/zh/plans/2023-city-management/items/2.3").status_code == 200
 
 
-def test_a_backup_of_a_newer_release_is_refused_before_anything_changes(site, tmp_path):
+def _copy_of(archive: Path, out: Path, edit=lambda name, data: data, keep=lambda name: True) -> Path:
+    """A copy of a backup archive with each kept file's bytes passed through edit(name, data)."""
     import io
+
+    with tarfile.open(archive) as src, tarfile.open(out, "w:gz") as dst:
+        for member in src.getmembers():
+            if not keep(member.name):
+                continue
+            data = src.extractfile(member).read() if member.isfile() else None
+            if data is not None:
+                data = edit(member.name, data)
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data) if data is not None else None)
+    return out
+
+
+def test_a_backup_of_a_newer_release_is_refused_before_anything_changes(site, tmp_path):
     import json
+
+    def later_release(name: str, data: bytes) -> bytes:
+        if not name.endswith("/manifest.json"):
+            return data
+        manifest = json.loads(data)
+        # Where create_backup writes it (the test had set a key of its own at the top, never read from a real
+        # archive, and passed while a real newer release's backup was restored over the live database).
+        manifest["database"]["alembic_revision"] = "a_later_release"
+        return json.dumps(manifest).encode()
 
     runner = site.test_cli_runner()
     runner.invoke(args=["backup", "--out", str(tmp_path)])
     archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
-    newer = tmp_path / "newer.tar.gz"
-    with tarfile.open(archive) as src, tarfile.open(newer, "w:gz") as dst:
-        for member in src.getmembers():
-            data = src.extractfile(member).read() if member.isfile() else None
-            if member.name.endswith("/manifest.json"):
-                manifest = json.loads(data)
-                # Where create_backup writes it (the test had set a key of its own at the top, never read from a real
-                # archive, and passed while a real newer release's backup was restored over the live database).
-                manifest["database"]["alembic_revision"] = "a_later_release"
-                data = json.dumps(manifest).encode()
-                member.size = len(data)
-            dst.addfile(member, io.BytesIO(data) if data is not None else None)
+    newer = _copy_of(archive, tmp_path / "newer.tar.gz", edit=later_release)
     _comment(site, "恢复被拒绝时这条留言应当保留。")
     refused = runner.invoke(args=["restore", str(newer), "--yes"])
     assert refused.exit_code != 0 and "newer release" in refused.output
@@ -280,11 +293,8 @@ def test_content_that_this_release_cannot_load_is_refused_before_anything_change
     runner = site.test_cli_runner()
     runner.invoke(args=["backup", "--out", str(tmp_path)])
     archive = next(tmp_path.glob("portal-backup-*.tar.gz"))
-    old_layout = tmp_path / "old-layout.tar.gz"
-    with tarfile.open(archive) as src, tarfile.open(old_layout, "w:gz") as dst:
-        for member in src.getmembers():
-            if not member.name.endswith("/plan.yaml"):  # no plan folder any more: what an older release's content is
-                dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+    # No plan folder any more: what an older release's content is.
+    old_layout = _copy_of(archive, tmp_path / "old-layout.tar.gz", keep=lambda name: not name.endswith("/plan.yaml"))
     content = Path(site.config["CONTENT_DIR"])
     before = sorted(p.relative_to(content).as_posix() for p in content.rglob("*"))
     _comment(site, "恢复被拒绝时这条留言应当保留。")

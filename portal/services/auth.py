@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app, has_request_context, redirect, request, session, url_for
@@ -227,15 +227,18 @@ def _password_mark(user: StaffUser) -> str:
     return hmac.new(key, f"staff-2fa\x1f{user.password_hash}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def second_step_user() -> StaffUser | None:
-    from datetime import datetime
-
-    user_id, since = session.get("2fa_user"), session.get("2fa_since")
-    if not isinstance(user_id, int) or not isinstance(since, str):
-        return None
+def _session_time(key: str) -> datetime | None:
+    """A moment this module kept in the signed session (ISO text); None when missing or unreadable."""
+    value = session.get(key)
     try:
-        started = datetime.fromisoformat(since)
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
+        return None
+
+
+def second_step_user() -> StaffUser | None:
+    user_id, started = session.get("2fa_user"), _session_time("2fa_since")
+    if not isinstance(user_id, int) or started is None:
         return None
     if staff_sessions.now() - started > SECOND_STEP_TIME:
         return None
@@ -288,13 +291,7 @@ def mark_proven() -> None:
 
 
 def proven_within(seconds: float) -> bool:
-    from datetime import datetime
-
-    since = session.get("proven_at")
-    try:
-        moment = datetime.fromisoformat(since) if isinstance(since, str) else None
-    except ValueError:
-        moment = None
+    moment = _session_time("proven_at")
     return moment is not None and staff_sessions.now() - moment <= timedelta(seconds=seconds)
 
 

@@ -125,31 +125,25 @@ def _card(s: str) -> str:
     return "*" * (len(d) - 4) + d[-4:]
 
 
-def _id_number(s: str) -> str:
-    """An ID number shows its first 3 characters (the province and city). Eighteen digits without a birth
-    date where an ID number has one, nor a final X, are a bank card: its last 4 digits are shown."""
+def _id_number(s: str) -> tuple[str, str]:
+    """(kind, masked): an ID number shows its first 3 characters (the province and city). Eighteen digits
+    without a birth date where an ID number has one, nor a final X, are a bank card: its last 4 digits are
+    shown."""
     d = _digits(s)
     if d[-1] in "Xx" or BIRTH_DATE_RE.fullmatch(d[6:14]):
-        return d[:3] + "*" * 15
-    return _card(s)
+        return "id_card", d[:3] + "*" * 15
+    return "bank_card", _card(s)
 
 
-def _whole_number(s: str) -> str | None:
-    """A run of digits as an ID number or a bank card (16 to 19 digits, but for dates); None, left for the
-    other rules, for any other run."""
+def _whole_number(s: str) -> tuple[str, str] | None:
+    """A run of digits as an ID number or a bank card (16 to 19 digits, but for dates), as (kind, masked); None,
+    left for the other rules, for any other run."""
     d = _digits(s)
     if len(d) == 18:
         return _id_number(s)
     if 16 <= len(d) <= 19 and d.isdigit() and not DATES_RE.fullmatch(s):
-        return _card(s)
+        return "bank_card", _card(s)
     return None
-
-
-def _kind_of_number(masked: str | None) -> tuple[str, str] | None:
-    """(kind, masked) for what _id_number or _whole_number gave: an ID number keeps 15 stars, a card 4 digits."""
-    if masked is None:
-        return None
-    return ("id_card" if masked.endswith("*" * 15) else "bank_card"), masked
 
 
 def _as(kind: str, replace):
@@ -159,8 +153,8 @@ def _as(kind: str, replace):
 _RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
     # Each is given the match in the folded copy and as typed, and gives (kind, masked), or None to leave the
     # match to the other rules; the kinds name what staff are warned of (services/public_text.WHAT).
-    (DIGIT_RUN_RE, lambda s, typed: _kind_of_number(_whole_number(s))),
-    (ID_CARD_RE, lambda s, typed: _kind_of_number(_id_number(s))),
+    (DIGIT_RUN_RE, lambda s, typed: _whole_number(s)),
+    (ID_CARD_RE, lambda s, typed: _id_number(s)),
     (PHONE_RE, _as("mobile", _phone)),
     (LANDLINE_RE, _as("landline", _landline)),
     (LOOSE_EMAIL_RE, lambda s, typed: ("email", _email(typed))),
