@@ -91,16 +91,28 @@ def site_key(lang: str, app: Flask | None = None, req: Request | None = None) ->
     return lang, g.get("plan") or app.extensions["portal_plans"].current, req.script_root
 
 
-def site_links(lang: str, site: tuple[str, str, str] | None = None) -> dict[str, str]:
+class SiteLinks(dict):
+    """The layout's addresses, read as `links.home` in templates and `links["home"]` in Python. Each is an
+    attribute too: Jinja tries an attribute before an item, and a dict's missing attribute is an
+    AttributeError built and thrown away (seven on every page)."""
+
+    def __init__(self, addresses: dict[str, str]):
+        super().__init__(addresses)
+        self.__dict__.update(addresses)
+
+
+def site_links(lang: str, site: tuple[str, str, str] | None = None) -> SiteLinks:
     """Built once per language and plan rather than a dozen url_for calls on every page."""
     key = site or site_key(lang)
     memo = current_app.extensions[LINKS_KEY]
     links = memo.get(key)
     if links is None:
-        links = memo[key] = {name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()}
-        links["api"] = url_for("api.openapi", lang=None)
-        links["root"] = url_for("public.root")
-        links["feed_no_lang"] = url_for("public.feed")  # the layout's feed link on a page with no language
+        links = memo[key] = SiteLinks({
+            **{name: url_for(endpoint, lang=lang) for name, endpoint in SITE_LINKS.items()},
+            "api": url_for("api.openapi", lang=None),
+            "root": url_for("public.root"),
+            "feed_no_lang": url_for("public.feed"),  # the layout's feed link on a page with no language
+        })
     return links
 
 

@@ -1,0 +1,70 @@
+"""Work every page pays that does nothing for it: an exception built and thrown away by the layout's own
+look-ups, and Flask's coroutine check answered through `inspect` for every hook and view."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from flask import Flask
+
+from public_pages import public_pages, seed
+
+
+def _thrown_in_templates(client, path: str) -> list[str]:
+    """Exceptions raised by C functions (getattr on a dict's missing attribute) while `path` is rendered,
+    named by the template line that asked."""
+    thrown = []
+
+    def watch(frame, event, arg):
+        if event == "c_exception" and frame.f_back is not None and frame.f_back.f_code.co_filename.endswith(".html"):
+            thrown.append(f"{frame.f_back.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_back.f_lineno}")
+
+    client.get(path)  # templates compiled, fragments kept
+    sys.setprofile(watch)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sys.setprofile(None)
+    return thrown
+
+
+def test_the_layout_reads_its_links_without_throwing(app, client):
+    # `links.home` on a plain dict: Jinja tries the attribute first and builds an AttributeError for each.
+    for page in public_pages(app, seed(app))[:6]:
+        assert not [t for t in _thrown_in_templates(client, page.path) if t.startswith("base.html")], page.path
+    assert _thrown_in_templates(client, "/zh/search?q=加装电梯") == []
+
+
+def test_site_links_read_the_same_as_attributes_and_items(app):
+    from portal.templating import site_links
+
+    with app.test_request_context("/zh/"):
+        links = site_links("zh")
+        assert links and all(getattr(links, name) == address for name, address in links.items())
+
+
+def test_plain_hooks_and_views_skip_the_coroutine_check_and_async_ones_still_take_it(app, monkeypatch):
+    asked = []
+    monkeypatch.setattr(Flask, "ensure_sync", lambda self, func: asked.append(func) or func)
+
+    def hook():
+        return None
+
+    class Hooks:
+        def method(self):
+            return None
+
+    async def view():
+        return "x"
+
+    bound = Hooks().method
+    assert app.ensure_sync(hook) is hook and app.ensure_sync(bound) is bound and asked == []
+    assert app.ensure_sync(view) is view and asked == [view]
+
+
+@pytest.mark.parametrize("callable_object", [len, type("Callable", (), {"__call__": lambda self: None})()])
+def test_callables_without_their_own_code_go_through_flask(app, monkeypatch, callable_object):
+    asked = []
+    monkeypatch.setattr(Flask, "ensure_sync", lambda self, func: asked.append(func) or func)
+    app.ensure_sync(callable_object)
+    assert asked == [callable_object]
