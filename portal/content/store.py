@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -418,6 +419,12 @@ class PlanRegistry:
 
     def store(self, slug: str | None = None) -> ContentStore | None:
         return self.stores.get(slug or self.current)
+
+    @cached_property
+    def items(self) -> dict[tuple[str, str], Item]:
+        """Every served work point by (plan, code): a search looks up each of its ranked hits. A registry never
+        changes once loaded (loading a plan makes a new one), so this is built on first use and kept."""
+        return {(slug, item.code): item for slug, store in self.stores.items() for item in store.items}
 
     @property
     def current_store(self) -> ContentStore:

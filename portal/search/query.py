@@ -224,12 +224,6 @@ def _without_common_comment_words(generation: Generation, clauses: list[Clause])
     return kept if kept and len(kept) < len(clauses) else clauses
 
 
-def _item_of(plans, key: str):
-    plan, code = split_key(key)
-    store = plans.store(plan)
-    return store.item(code) if store is not None else None
-
-
 def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) -> Results:
     generation = ranking.current()
     try:
@@ -237,10 +231,8 @@ def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) 
     except ReaderClosed:  # a commit replaced the generation while this search read from it
         generation = ranking.current()
         ranked, terms, near = _ranked(generation, text, _filter_terms(filters), limit)
-    # registry() once, not once a hit: each read of current_app (a werkzeug LocalProxy) costs about 8,000
-    # instructions, as much as the rest of the look-up.
-    plans = registry()
-    ranked = [(key, _item_of(plans, key), score) for key, score in ranked]
+    items = registry().items  # a work point taken out of a plan since the index was built is left out
+    ranked = [(key, items.get(split_key(key)), score) for key, score in ranked]
     ranked = [(key, item, score) for key, item, score in ranked if item is not None]
     shown = len(ranked) if more or not text else cut_tail([score for _, _, score in ranked])
     hits = [Hit(item.code, score, item, snippet(item, terms, lang), generation.statuses.get(key, ""))
