@@ -99,7 +99,7 @@ def import_command(path, slug, kind, dry_run, publish, move_records):
                               old=old, new=outcome.moved[old]) for old, count in planned.records_moved.items()]
             click.echo(gettext("records moved with their work points: %(moves)s; restart the server now (until "
                                "then it shows them under the old numbering)", moves=", ".join(moves)))
-        elsewhere = continued_elsewhere(root, slug, outcome.moved)
+        elsewhere = continued_elsewhere(root, slug)
         if elsewhere:
             click.echo(gettext("other plans continue renumbered work points; correct these lines: %(lines)s",
                                lines="; ".join(elsewhere)), err=True)

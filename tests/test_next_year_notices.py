@@ -3,6 +3,7 @@ as the notice says or refused naming its line, with nothing changed. The notices
 these tests in the 2023 notice's style; they are not real documents and never go into content/."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -749,9 +750,73 @@ def test_a_renumbering_names_other_plans_lines_that_continue_the_moved_work_poin
     other.write_text(other.read_text(encoding="utf-8") + f"continues: {SLUG}/1.1.2\n", encoding="utf-8")
     source = tmp_path / "corrected.txt"
     source.write_text(NOTICE_2025_TWO_MOVED, encoding="utf-8")
-    _planned, outcome = import_notice(source, SLUG, content, dry_run=False)
-    assert continued_elsewhere(content, SLUG, outcome.moved) == [
+    import_notice(source, SLUG, content, dry_run=False)
+    assert continued_elsewhere(content, SLUG) == [
         f"content/plans/2023-city-management/items/2.3.yaml: continues: {SLUG}/1.1.2 → {SLUG}/1.1.3"]
+
+
+LATER = "2026-city-management"
+NOTICE_2026 = NOTICE_2025.replace("2025", "2026").replace("8号", "3号")
+
+
+def _continued_in_2026(content: Path, tmp_path: Path, code: str) -> Path:
+    """A later plan whose 1.1.1 says `continues: <2025>/<code>`."""
+    source = tmp_path / "notice-2026.txt"
+    source.write_text(NOTICE_2026, encoding="utf-8")
+    planned, outcome = import_notice(source, LATER, content, dry_run=False, publish=True)
+    assert planned.refusal is None and outcome is not None, planned.refusal
+    later = content / "plans" / LATER / "items" / "1.1.1.yaml"
+    later.write_text(later.read_text(encoding="utf-8") + f"continues: {SLUG}/{code}\n", encoding="utf-8")
+    return later
+
+
+def _links(page: str, plan: str) -> set[str]:
+    return set(re.findall(rf'href="/zh/plans/{plan}/items/([0-9.]+)"', page))
+
+
+def test_a_later_plans_continues_line_follows_a_renumbering(content, tmp_path, app_factory):
+    """2026's 1.1.1 continues 2025's 1.1.1; a corrected 2025 notice inserts a point before it, which becomes
+    1.1.2. The 2026 file is another plan's, so the import does not edit it (only names it): the pages linked
+    2026's work to the inserted point, and the moved point's page lost its "Continued by". The import now
+    records the renumbering in the 2025 folder (renumbered.yaml) and the links follow it, until the line is
+    corrected."""
+    _published_2025(content, tmp_path)
+    later = _continued_in_2026(content, tmp_path, "1.1.1")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_TWO_MOVED, encoding="utf-8")
+    _planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome.moved == {"1.1.1": "1.1.2", "1.1.2": "1.1.3"}
+    assert f"continues: {SLUG}/1.1.1" in later.read_text(encoding="utf-8"), "another plan's file, not rewritten"
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    page = client.get(f"/zh/plans/{LATER}/items/1.1.1").get_data(as_text=True)
+    assert _links(page, SLUG) == {"1.1.2"}
+    assert _links(client.get(f"/zh/plans/{SLUG}/items/1.1.2").get_data(as_text=True), LATER) == {"1.1.1"}
+    assert not _links(client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True), LATER)
+    # Corrected by staff: the line says what it means, and the record no longer applies to it.
+    later.write_text(later.read_text(encoding="utf-8").replace(f"{SLUG}/1.1.1", f"{SLUG}/1.1.2"), encoding="utf-8")
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    assert _links(client.get(f"/zh/plans/{LATER}/items/1.1.1").get_data(as_text=True), SLUG) == {"1.1.2"}
+
+
+def test_a_second_renumbering_carries_an_uncorrected_continues_line_on(content, tmp_path, app_factory):
+    """Two corrected notices in a row, the 2026 line never corrected: it still means the point first numbered
+    1.1.1, now 1.1.3; a line written after the first renumbering means the point it names."""
+    _published_2025(content, tmp_path)
+    _continued_in_2026(content, tmp_path, "1.1.1")
+    first = tmp_path / "corrected.txt"
+    first.write_text(NOTICE_2025_TWO_MOVED, encoding="utf-8")
+    import_notice(first, SLUG, content, dry_run=False)
+    second = tmp_path / "corrected-again.txt"
+    second.write_text(NOTICE_2025_TWO_MOVED.replace("1．推进地铁站点周边人行道整修", "1．推进地铁站点周边绿化整治。（责任部门：城建中心；时间节点：9月）\n\n2．推进地铁站点周边人行道整修")
+                      .replace("2．在地铁站点周边", "3．在地铁站点周边").replace("3．开展共享单车清理", "4．开展共享单车清理"),
+                      encoding="utf-8")
+    _planned, outcome = import_notice(second, SLUG, content, dry_run=False)
+    assert outcome.moved == {"1.1.1": "1.1.2", "1.1.2": "1.1.3", "1.1.3": "1.1.4"}
+    other = content / "plans" / LATER / "items" / "1.1.2.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + f"continues: {SLUG}/1.1.1\n", encoding="utf-8")
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    assert _links(client.get(f"/zh/plans/{LATER}/items/1.1.1").get_data(as_text=True), SLUG) == {"1.1.3"}
+    assert _links(client.get(f"/zh/plans/{LATER}/items/1.1.2").get_data(as_text=True), SLUG) == {"1.1.1"}
 
 
 def test_move_records_lets_two_work_points_swap_numbers(content, tmp_path, app_factory):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -112,6 +113,41 @@ def test_health_notices_a_damaged_segment_file(app_factory, damage):
     assert r.status_code == 200 and r.get_json()["status"] == "degraded"
     assert r.get_json()["checks"]["search_index"] == "unavailable"
     client.get("/zh/search?q=电梯")
+    assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def _rewrite_in_place(path, data: bytes) -> None:
+    """Over the same inode, at the same length. File times move in clock ticks of a few milliseconds: a
+    rewrite within the tick that wrote the file keeps its mtime, so write until the time has moved."""
+    before = path.stat().st_mtime_ns
+    for _ in range(200):
+        with open(path, "r+b") as f:
+            f.write(data)
+        if path.stat().st_mtime_ns != before:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"{path}: mtime never moved")
+
+
+def test_health_notices_a_segment_file_overwritten_at_the_same_length(app_factory):
+    """The 12-byte header and the size say a segment file is whole, not that it is the one written: one
+    overwritten in place at its own length (its header kept) said "ok". `search ensure` rebuilds it."""
+    from portal.search import index
+
+    app = app_factory()
+    client = app.test_client()
+    with app.app_context():
+        index.build()
+        segments = sorted(index.current_dir().resolve().glob("*.seg"))
+    assert segments and client.get("/healthz").get_json()["checks"]["search_index"] == "ok"
+    for segment in segments:
+        data = segment.read_bytes()
+        _rewrite_in_place(segment, data[:12] + bytes(len(data) - 12)[:-1] + data[-1:])
+        assert segment.stat().st_size == len(data)
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json()["checks"]["search_index"] == "unavailable"
+    with app.app_context():
+        assert index.ensure()
     assert client.get("/healthz").get_json()["status"] == "ok"
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 from flask_babel import gettext
 
+from . import renumbered as renumbered_record
 from .honesty import plan_problems
 from .normalize import normalise
 from .parser import NoticeParseError, ParsedNotice, parse_notice, plan_title
@@ -301,6 +302,22 @@ def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None
         (outcome.unchanged if text == _read(live / rel) else outcome.written).append(rel)
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         (staged / rel).write_text(text, encoding="utf-8")
+    _build_record(planned, staged, outcome)
+
+
+def _build_record(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None:
+    """Other plans' `continues:` lines that now name a moved point by its old code (renumbered.py): another
+    plan's files are not the import's to edit, so the renumbered plan keeps the record the pages follow."""
+    record = renumbered_record.updated(planned.folder.parent.parent, planned.slug, outcome.moved)
+    rel = renumbered_record.RECORD_FILE
+    text = renumbered_record.text(record) if record else None
+    if text == _read(planned.folder / rel):
+        return
+    if text is None:
+        (staged / rel).unlink(missing_ok=True)
+    else:
+        (staged / rel).write_text(text, encoding="utf-8")
+    outcome.written.append(rel)
 
 
 def _check_loads(planned: PlannedImport, staged: Path) -> None:

@@ -120,6 +120,8 @@ class ContentStore:
     plan: Plan | None = None
     plans: list[Plan] = field(default_factory=list)
     suggestions: SearchSuggestions | None = None
+    # Other plans' `continues:` lines naming a point of this plan by a code a renumbering moved (renumbered.py).
+    renumbered: dict[str, dict[str, str]] = field(default_factory=dict)
     _by_code: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -407,8 +409,10 @@ def load_content(root: str | Path, plan_slug: str | None = None, plans: list[Pla
     lk = _Lookups({o.name.zh: o for o in offices}, {p.slug: p for p in places}, {t.key: t for t in glossary})
     items = _build_items(root, plan, notice, sections, subs, lk)
     _check_continues(items, plan, plans)
+    from . import renumbered  # it lists plans with discover_plans, from this module
+
     return ContentStore(notice, sections, items, offices, places, glossary, aliases, plan, plans,
-                        _read_suggestions(root))
+                        _read_suggestions(root), renumbered.read(plan.folder))
 
 
 @dataclass

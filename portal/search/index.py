@@ -1,7 +1,8 @@
 """The Whoosh index: built into a fresh directory and swapped in atomically, updated per item.
 
 Layout: <SEARCH_INDEX>/current -> a symlink to <SEARCH_INDEX>/build-<stamp>/, plus meta.json inside
-each build with the fingerprint of the content and data it was made from.
+each build with the fingerprint of the content and data it was made from, and files.json with each index
+file's size, mtime and inode as written (opens(), for /healthz).
 """
 from __future__ import annotations
 
@@ -283,6 +284,7 @@ def build(progress: Callable[[str], None] | None = None) -> Path:
         writer.commit()
         if progress:
             progress(gettext("committed in %(seconds)ss", seconds=f"{time.perf_counter() - started:.1f}"))
+        _record_files(target)
         _write_meta(target, {**fingerprints, "built_at": time.time()})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never leave a half index behind, let alone swap it in
@@ -328,7 +330,7 @@ def read_meta() -> dict | None:
 
 def is_stale() -> bool:
     meta = read_meta()
-    if meta is None or not whoosh_index.exists_in(str(current_dir())):
+    if meta is None or not whoosh_index.exists_in(str(current_dir())) or not opens():
         return True
     return meta.get("content") != content_fingerprint() or meta.get("data") != data_fingerprint()
 
@@ -353,15 +355,59 @@ def _open(path: Path):
 
 def opens() -> bool:
     """Whether the current index opens as it is (/healthz), without rebuilding it as open_index() would:
-    its table of contents reads, and every segment file it names is there and whole. Opening alone reads
-    only the table of contents, so a missing or truncated segment went unnoticed until a search failed."""
+    its table of contents reads, and every file it names is there, whole and the one written. Opening alone
+    reads only the table of contents, so a missing, truncated or overwritten segment went unnoticed until a
+    search failed, or never when the overwrite still decoded. No postings are read: a 12-byte header and a
+    stat per file."""
     try:
         folder = current_path()
         # What opening the index reads (FileIndex reads this same TOC), read once to keep its segments.
-        segments = TOC.read(_storage(Path(folder)), DEFAULT_INDEX_NAME).segments
-        return all(_segment_is_whole(folder, segment) for segment in segments)
+        toc = TOC.read(_storage(Path(folder)), DEFAULT_INDEX_NAME)
+        if not all(_segment_is_whole(folder, segment) for segment in toc.segments):
+            return False
+        written = _recorded_files(folder)
+        return all(_file_mark(folder, name) == written[name] for name in _toc_files(toc) if name in written)
     except Exception:  # noqa: BLE001 - whatever stops opening it stops a search
         return False
+
+
+# Each file of the index as its writer left it: size, mtime_ns and inode (FILES_RECORD, next to meta.json).
+# A file rewritten in place at its own length keeps size and inode but not its mtime; one copied over keeps
+# neither inode nor (unless copied with its times) mtime. Not ctime: a chown or a hard link made by a
+# backup changes it, and would call a good index damaged. Whoosh never rewrites a file it has written (a
+# commit writes a new TOC generation and new segments), so a mark recorded once stays true.
+FILES_RECORD = "files.json"
+
+
+def _file_mark(folder: str, name: str) -> list[int]:
+    st = os.stat(os.path.join(folder, name))
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _toc_files(toc) -> list[str]:
+    """The TOC's own file and its compound segment files (per-field files are only checked to be there)."""
+    return [TOC._filename(DEFAULT_INDEX_NAME, toc.generation)] + [
+        segment.make_filename(segment.COMPOUND_EXT) for segment in toc.segments if segment.is_compound()]
+
+
+def _recorded_files(folder: str) -> dict[str, list[int]]:
+    """{} for a build from before the record: nothing to compare, as before."""
+    try:
+        return json.loads(Path(folder, FILES_RECORD).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_files(folder: Path) -> None:
+    """After a commit, under the writer's lock: marks for the files the new generation added. Files already
+    recorded keep their first mark, so a commit does not vouch for a segment damaged since; files of older
+    generations are dropped."""
+    toc = TOC.read(_storage(folder), DEFAULT_INDEX_NAME)
+    written = _recorded_files(str(folder))
+    marks = {name: written.get(name) or _file_mark(str(folder), name) for name in _toc_files(toc)}
+    tmp = folder / f".files-{os.getpid()}-{threading.get_ident()}.json"  # readers never see half a file
+    tmp.write_text(json.dumps(marks))
+    os.replace(tmp, folder / FILES_RECORD)
 
 
 def _segment_is_whole(folder: str, segment) -> bool:
@@ -468,6 +514,7 @@ def update_items(codes: list[str]) -> None:
         except Exception:
             writer.cancel()
             raise
+        _record_files(current_dir().resolve())
         # Only these items are now current: another item changed elsewhere stays marked stale.
         meta = read_meta() or {}
         items = meta.get("items") or {}

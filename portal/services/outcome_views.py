@@ -57,7 +57,7 @@ def _link(ref: plan_links.ItemRef) -> Link:
 
 def _origins(item: Item, slug: str) -> list[Link]:
     refs = {}
-    declared = plan_links.find(item.continues)
+    declared = plan_links.find(plan_links.continued_ref(item))
     if declared:
         refs[declared.ref] = declared
     recorded = db.session.scalars(select(ItemOutcome).where(ItemOutcome.continued_by == f"{slug}/{item.code}"))

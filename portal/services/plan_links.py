@@ -58,11 +58,20 @@ def find(ref: str | None) -> ItemRef | None:
     return ItemRef(store.plan, item) if item else None
 
 
+def continued_ref(item: Item) -> str | None:
+    """The "<plan-slug>/<code>" an item's `continues:` means: the code it names, unless a renumbering of that
+    plan moved the point it named while the line stayed as it was (content/renumbered.py)."""
+    slug, _, code = (item.continues or "").partition("/")
+    store = plan_store(slug) if slug and code else None
+    now = store.renumbered.get(f"{item.plan}/{item.code}", {}).get(code) if store else None
+    return f"{slug}/{now}" if now else item.continues
+
+
 def declared_continuations(slug: str, code: str) -> list[ItemRef]:
-    """Items of other plans whose content file says `continues: <slug>/<code>`."""
+    """Items of other plans whose content file says they continue <slug>/<code> (continued_ref)."""
     target = f"{slug}/{code}"
     return [ItemRef(s.plan, i) for s in all_stores() if s.plan.slug != slug
-            for i in s.items if i.continues == target]
+            for i in s.items if i.continues and continued_ref(i) == target]
 
 
 def item_url(ref: ItemRef, lang: str) -> str | None:

@@ -11,10 +11,11 @@ from flask_babel import gettext
 
 from .. import yaml_text
 from ..config import NOTICE_MAX_BYTES, NOTICE_MAX_UNZIPPED_BYTES
-from ..content import ContentError, discover_plans, load_content
+from ..content import ContentError, discover_plans, load_content, renumbered
 from ..content.honesty import HonestyProblem, plan_problems
 from ..content.importer import ImportOutcome, PlannedImport, prepare_import, struck_out, tree_lines, write_import
 from ..content.parser import FIGURE_RE
+from ..content.store import PLANS_DIR
 
 
 
@@ -123,19 +124,14 @@ def _codes_with_records(slug: str, codes) -> set[str]:
         return set()
 
 
-def continued_elsewhere(content_root: str | Path, slug: str, moves: dict[str, str]) -> list[str]:
-    """Item files of other plans whose `continues:` names a work point this import renumbers: left as they
-    are, they would point at whatever point takes the old number (another plan's files are not ours to edit)."""
-    found = []
-    for plan in discover_plans(content_root):
-        if plan.slug == slug:
-            continue
-        for path in sorted((plan.folder / "items").glob("*.yaml")):
-            ref = str(_item_data(path).get("continues") or "")
-            earlier, _, code = ref.partition("/")
-            if earlier == slug and code in moves:
-                found.append(f"{plan.rel}/items/{path.name}: continues: {ref} → {slug}/{moves[code]}")
-    return found
+def continued_elsewhere(content_root: str | Path, slug: str) -> list[str]:
+    """Item files of other plans whose `continues:` names a work point of this plan by a code a renumbering
+    moved: another plan's files are not ours to edit, so they are named for staff to correct; until then the
+    pages follow the plan's renumbered.yaml, which the import wrote (content/renumbered.py)."""
+    rels = {p.slug: p.rel for p in discover_plans(content_root)}
+    record = renumbered.read(Path(content_root) / PLANS_DIR / slug)
+    return [f"{rels.get(ref.split('/', 1)[0], ref.split('/', 1)[0])}/items/{ref.split('/', 1)[1]}.yaml: "
+            f"continues: {slug}/{old} → {slug}/{now}" for ref, codes in record.items() for old, now in codes.items()]
 
 
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
