@@ -425,7 +425,7 @@ class PlanRegistry:
         return self.stores.get(slug or self.current)
 
     @cached_property
-    def items(self) -> dict[tuple[str, str], Item]:
+    def items_by_plan_code(self) -> dict[tuple[str, str], Item]:
         """Every served work point by (plan, code): a search looks up each of its ranked hits. A registry never
         changes once loaded (loading a plan makes a new one), so this is built on first use and kept."""
         return {(slug, item.code): item for slug, store in self.stores.items() for item in store.items}

@@ -231,7 +231,7 @@ def _run(text: str, lang: str, filters: dict[str, str], limit: int, more: bool) 
     except ReaderClosed:  # a commit replaced the generation while this search read from it
         generation = ranking.current()
         ranked, terms, near = _ranked(generation, text, _filter_terms(filters), limit)
-    items = registry().items  # a work point taken out of a plan since the index was built is left out
+    items = registry().items_by_plan_code  # a work point taken out of a plan since the index was built is left out
     ranked = [(key, items.get(split_key(key)), score) for key, score in ranked]
     ranked = [(key, item, score) for key, item, score in ranked if item is not None]
     shown = len(ranked) if more or not text else cut_tail([score for _, _, score in ranked])
