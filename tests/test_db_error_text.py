@@ -37,3 +37,41 @@ def test_the_engine_hides_parameters_on_every_database(app):
         assert db.engine.hide_parameters
     for url in ("sqlite:///x.db", "postgresql+psycopg://u@localhost/portal"):
         assert engine_options(url)["hide_parameters"] is True
+
+
+# What PostgreSQL adds under its message (psycopg puts it in the error's text, SQLAlchemy in its own):
+# hide_parameters hides the bound values, not the values the server quotes back.
+PG_UNIQUE = ('duplicate key value violates unique constraint "subscription_email_key"\n'
+             f"DETAIL:  Key (email)=({CONTACT}) already exists.")
+PG_CHECK = ('new row for relation "subscription" violates check constraint "ck_email"\n'
+            f"DETAIL:  Failing row contains (7, {CONTACT}, t).")
+
+
+def _driver_error(message: str):
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        raise IntegrityError("INSERT INTO subscription (email) VALUES (%(email)s)", {"email": CONTACT},
+                             Exception(message), hide_parameters=True)
+    except IntegrityError as error:
+        return error
+
+
+@pytest.mark.parametrize("message", [PG_UNIQUE, PG_CHECK])
+@pytest.mark.parametrize("logger_name", ["portal", "portal.services.follow", "sqlalchemy.engine", "someone.else"])
+def test_the_servers_detail_never_reaches_the_log(app, caplog, monkeypatch, message, logger_name):
+    error = _driver_error(message)
+    assert CONTACT in str(error)  # what the driver hands over, before the log sees it
+    logger = logging.getLogger(logger_name)
+    monkeypatch.setattr(logger, "disabled", False)  # the migrations' fileConfig turns off loggers made before it
+    with caplog.at_level(logging.ERROR):
+        logger.error("subscribing failed", exc_info=error)  # the traceback
+        logger.error("subscribing failed: %s", error)  # the message
+        logger.error(f"subscribing failed: {error}")
+    assert len(caplog.records) == 3
+    assert CONTACT not in caplog.text
+    for record in caplog.records:
+        assert CONTACT not in logging.Formatter().format(record)
+    assert "subscription" in caplog.text  # the constraint or relation is still there to debug
+    if "Key (email)" in message:
+        assert "Key (email)" in caplog.text  # and so is the column
