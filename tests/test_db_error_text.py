@@ -75,3 +75,27 @@ def test_the_servers_detail_never_reaches_the_log(app, caplog, monkeypatch, mess
     assert "subscription" in caplog.text  # the constraint or relation is still there to debug
     if "Key (email)" in message:
         assert "Key (email)" in caplog.text  # and so is the column
+
+
+def test_a_real_unique_violation_logs_no_address(app, caplog, monkeypatch):
+    """On SQLite the message names no value anyway; the PostgreSQL run (PORTAL_TEST_DATABASE_URL) is the
+    one that quotes it back in a DETAIL line."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.extensions import db
+    from portal.models import Subscription
+
+    with app.app_context():
+        for n in range(2):
+            db.session.add(Subscription(email=CONTACT, kind="item", key="A1", lang="zh", token_hash=f"{n:064}"))
+        with pytest.raises(IntegrityError) as caught:
+            db.session.commit()
+        db.session.rollback()
+        quotes_back = db.engine.dialect.name == "postgresql"
+    assert "unique" in str(caught.value).lower()
+    assert (CONTACT in str(caught.value)) == quotes_back  # PostgreSQL's DETAIL: what the filter must catch
+    monkeypatch.setattr(logging.getLogger("portal.services.follow"), "disabled", False)
+    with caplog.at_level(logging.ERROR):
+        logging.getLogger("portal.services.follow").exception("subscribing failed", exc_info=caught.value)
+        logging.getLogger("portal.services.follow").error("subscribing failed: %s", caught.value)
+    assert "subscription" in caplog.text and CONTACT not in caplog.text
