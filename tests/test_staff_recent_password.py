@@ -238,3 +238,18 @@ def test_the_waiting_form_is_sealed_on_the_server_and_goes_on_once(app, clock):
     assert _account(app, "dave").role == "editor"
     with app.app_context():
         assert db.session.query(StaffDraft).count() == 0  # taken, so deleted
+
+
+def test_an_account_keeps_its_newest_waiting_forms_only(app, clock):
+    from portal.extensions import db
+    from portal.models import StaffDraft
+    from portal.services import drafts
+
+    owner = _admin(app)
+    clock.advance(**STALE)
+    handles = [_hidden_fields(_create(owner, f"name{n}").get_data(as_text=True))
+               for n in range(drafts.MAX_DRAFTS + 3)]
+    with app.app_context():
+        assert db.session.query(StaffDraft).count() == drafts.MAX_DRAFTS
+    r = owner.post("/staff/accounts", data={**handles[-1], "reauth-password": STAFF_PASSWORD})
+    assert r.status_code == 302 and _account(app, f"name{drafts.MAX_DRAFTS + 2}") is not None

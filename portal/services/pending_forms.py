@@ -27,6 +27,7 @@ from . import drafts
 from .staff_sessions import now
 
 SEALED = "sealed"  # the one field name of the row: the form, sealed
+PAGE = ""  # a draft always names the page it came from; a waiting form names none
 
 
 def _fernet(handle: str) -> Fernet:
@@ -42,8 +43,14 @@ def keep(posted: Iterable[tuple[str, str]], action: str, staff_id: int) -> str:
                                                 ensure_ascii=False).encode()).decode()
     moment = now()
     db.session.execute(delete(StaffDraft).where(StaffDraft.expires_at <= moment))
-    db.session.add(StaffDraft(token_hash=drafts.token_hash(handle), staff_id=staff_id, page=action, action=action,
+    db.session.add(StaffDraft(token_hash=drafts.token_hash(handle), staff_id=staff_id, page=PAGE, action=action,
                               fields=[[SEALED, sealed]], created_at=moment, expires_at=moment + drafts.KEEP_FOR))
+    db.session.flush()
+    # An account's newest few only, as a browser's drafts: a session posting in a loop does not fill the table.
+    own = (StaffDraft.staff_id == staff_id) & (StaffDraft.page == PAGE)
+    newest = select(StaffDraft.id).where(own).order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc())
+    db.session.execute(delete(StaffDraft).where(own, StaffDraft.id.not_in(
+        select(newest.limit(drafts.MAX_DRAFTS).subquery().c.id))))
     db.session.commit()
     return handle
 
@@ -54,7 +61,7 @@ def take(handle: str | None, action: str, staff_id: int) -> ImmutableMultiDict |
     if not handle or len(handle) > 100:
         return None
     row = db.session.scalar(select(StaffDraft).where(
-        StaffDraft.token_hash == drafts.token_hash(handle), StaffDraft.staff_id == staff_id,
+        StaffDraft.token_hash == drafts.token_hash(handle), StaffDraft.staff_id == staff_id, StaffDraft.page == PAGE,
         StaffDraft.action == action, StaffDraft.expires_at > now()))
     if row is None:
         return None
