@@ -93,7 +93,8 @@ def _give_back(counted: RequestLimit) -> None:
         storage.decr(counted.key)
     elif isinstance(storage, MemcachedStorage):
         storage.call_memcached_func(storage.storage.decr, counted.key, 1)
-    elif storage.get(counted.key) > 0:  # redis, mongodb: an increment by -1
+    elif storage.get(counted.key) > 0:  # redis, mongodb: an increment by -1 (a window ending between the two
+        # calls can still lend one attempt: these stores have no decrement that stops at 0)
         storage.incr(counted.key, counted.limit.get_expiry(), amount=-1)
 
 
