@@ -11,6 +11,9 @@ from .app_class import PortalFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from . import log_redaction
+
+    log_redaction.install()  # before anything is logged: the database server's DETAIL lines stay out of it
     app = PortalFlask(__name__, instance_relative_config=False)
     from .i18n import LangRule
 

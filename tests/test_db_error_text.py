@@ -37,3 +37,65 @@ def test_the_engine_hides_parameters_on_every_database(app):
         assert db.engine.hide_parameters
     for url in ("sqlite:///x.db", "postgresql+psycopg://u@localhost/portal"):
         assert engine_options(url)["hide_parameters"] is True
+
+
+# What PostgreSQL adds under its message (psycopg puts it in the error's text, SQLAlchemy in its own):
+# hide_parameters hides the bound values, not the values the server quotes back.
+PG_UNIQUE = ('duplicate key value violates unique constraint "subscription_email_key"\n'
+             f"DETAIL:  Key (email)=({CONTACT}) already exists.")
+PG_CHECK = ('new row for relation "subscription" violates check constraint "ck_email"\n'
+            f"DETAIL:  Failing row contains (7, {CONTACT}, t).")
+
+
+def _driver_error(message: str):
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        raise IntegrityError("INSERT INTO subscription (email) VALUES (%(email)s)", {"email": CONTACT},
+                             Exception(message), hide_parameters=True)
+    except IntegrityError as error:
+        return error
+
+
+@pytest.mark.parametrize("message", [PG_UNIQUE, PG_CHECK])
+@pytest.mark.parametrize("logger_name", ["portal", "portal.services.follow", "sqlalchemy.engine", "someone.else"])
+def test_the_servers_detail_never_reaches_the_log(app, caplog, monkeypatch, message, logger_name):
+    error = _driver_error(message)
+    assert CONTACT in str(error)  # what the driver hands over, before the log sees it
+    logger = logging.getLogger(logger_name)
+    monkeypatch.setattr(logger, "disabled", False)  # the migrations' fileConfig turns off loggers made before it
+    with caplog.at_level(logging.ERROR):
+        logger.error("subscribing failed", exc_info=error)  # the traceback
+        logger.error("subscribing failed: %s", error)  # the message
+        logger.error(f"subscribing failed: {error}")
+    assert len(caplog.records) == 3
+    assert CONTACT not in caplog.text
+    for record in caplog.records:
+        assert CONTACT not in logging.Formatter().format(record)
+    assert "subscription" in caplog.text  # the constraint or relation is still there to debug
+    if "Key (email)" in message:
+        assert "Key (email)" in caplog.text  # and so is the column
+
+
+def test_a_real_unique_violation_logs_no_address(app, caplog, monkeypatch):
+    """On SQLite the message names no value anyway; the PostgreSQL run (PORTAL_TEST_DATABASE_URL) is the
+    one that quotes it back in a DETAIL line."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.extensions import db
+    from portal.models import Subscription
+
+    with app.app_context():
+        for n in range(2):
+            db.session.add(Subscription(email=CONTACT, kind="item", key="A1", lang="zh", token_hash=f"{n:064}"))
+        with pytest.raises(IntegrityError) as caught:
+            db.session.commit()
+        db.session.rollback()
+        quotes_back = db.engine.dialect.name == "postgresql"
+    assert "unique" in str(caught.value).lower()
+    assert (CONTACT in str(caught.value)) == quotes_back  # PostgreSQL's DETAIL: what the filter must catch
+    monkeypatch.setattr(logging.getLogger("portal.services.follow"), "disabled", False)
+    with caplog.at_level(logging.ERROR):
+        logging.getLogger("portal.services.follow").exception("subscribing failed", exc_info=caught.value)
+        logging.getLogger("portal.services.follow").error("subscribing failed: %s", caught.value)
+    assert "subscription" in caplog.text and CONTACT not in caplog.text

@@ -77,7 +77,8 @@ def test_a_limited_read_keeps_its_headers_once_and_its_429(app_factory):
 
 
 def test_only_failed_logins_count_and_say_so(app):
-    """deduct_when (portal/staff/throttle.py) is applied by the hook that writes the headers."""
+    """Counted before the password is checked and given back unless it failed (portal/staff/throttle.py): the
+    headers say what is left after that."""
     make_staff(app, "alice", "moderator")
     c = client_at(app, "192.0.2.80")
     failed = post_login(c, "alice", "wrong password!")

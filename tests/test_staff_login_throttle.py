@@ -103,3 +103,61 @@ def test_guesses_against_one_name_are_capped_across_addresses_and_ipv6_counts_pe
     refused = post_login(real, "alice")
     assert refused.status_code == 429 and _page(refused) == _page(post_login(client_at(app, "192.0.2.30"), "alice"))
     assert audit_entries(app, "staff.login_throttled")[-1].after["limit"] == "anywhere"
+
+
+def _in_flight_together(app, monkeypatch, attempts: int, password: str) -> list[int]:
+    """Sends `attempts` logins from one address at once, each held at the password check until every other
+    one has reached it too or been answered: the order a busy server can give them, made certain."""
+    import threading
+
+    from portal.services import auth
+
+    arrived = threading.Condition()
+    count = [0]
+
+    def reached():
+        with arrived:
+            count[0] += 1
+            arrived.notify_all()
+
+    real_check = auth.check_password_hash
+
+    def held_check(hashed, typed):
+        reached()
+        with arrived:  # the timeout only keeps a broken run from hanging; nothing is timed
+            arrived.wait_for(lambda: count[0] >= attempts, timeout=60)
+        return real_check(hashed, typed)
+
+    monkeypatch.setattr(auth, "check_password_hash", held_check)
+    codes = [0] * attempts
+
+    def attempt(n):
+        codes[n] = post_login(client_at(app, ATTACKER), "alice", password).status_code
+        if codes[n] == 429:
+            reached()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.setattr(auth, "check_password_hash", real_check)
+    return sorted(codes)
+
+
+def test_guesses_in_flight_together_never_pass_the_limit(app, monkeypatch):
+    # The limit was tested before the password check and counted after it, so every guess sent before the
+    # first one failed was checked: 8 at once gave 8 answers to 5 allowed.
+    make_staff(app, "alice", "moderator")
+    assert _in_flight_together(app, monkeypatch, 8, "wrong password!") == [401] * 5 + [429] * 3
+    assert post_login(client_at(app, ATTACKER), "alice").status_code == 429  # the right one too, as before
+    assert post_login(client_at(app, OFFICE), "alice").status_code == 302
+
+
+def test_logins_that_succeed_or_are_refused_do_not_count(app_factory):
+    # Each attempt is counted before the password is checked; one that was not a failure gives its count back.
+    app = app_factory(LOGIN_LIMIT_PER_ACCOUNT="2 per hour")
+    make_staff(app, "alice", "moderator")
+    assert [post_login(client_at(app, ATTACKER), "alice").status_code for _ in range(4)] == [302] * 4
+    c = client_at(app, ATTACKER)
+    assert [post_login(c, "alice", "wrong password!").status_code for _ in range(4)] == [401, 401, 429, 429]

@@ -100,8 +100,10 @@ def test_the_password_carries_on_with_what_was_typed_and_holds_for_a_while(app, 
     asked = _create(owner, "carol", role="editor")
     page = asked.get_data(as_text=True)
     assert _asks_password(asked) and "请再输入一次您的密码" in text_of(page)
+    # What was typed stays on the server: the new account's password is nowhere in the page, nor the rest.
+    assert NEW_PASSWORD not in page and NEW_PASSWORD not in unescape(page)
     carried = _hidden_fields(page)
-    assert carried["username"] == "carol" and carried["role"] == "editor"
+    assert not {"username", "role", "password", "confirm"} & set(carried)
     r = owner.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD})
     assert r.status_code == 302 and r.headers["Location"].startswith("/staff/accounts#u")
     assert _account(app, "carol").role == "editor"
@@ -214,3 +216,40 @@ def test_the_question_is_valid_html(app, clock, tmp_path):
             files.append(tmp_path / f"recent-password-{name}-{lang}.html")
             files[-1].write_bytes(response.data)
     assert vnu_errors(java, files) == []
+
+
+def test_the_waiting_form_is_sealed_on_the_server_and_goes_on_once(app, clock):
+    from portal.extensions import db
+    from portal.models import StaffDraft
+
+    owner = _admin(app)
+    clock.advance(**STALE)
+    carried = _hidden_fields(_create(owner, "dave", role="editor").get_data(as_text=True))
+    with app.app_context():
+        stored = str([row.fields for row in db.session.query(StaffDraft)])
+    assert "dave" not in stored and NEW_PASSWORD not in stored  # the database alone cannot read it
+    # Another admin holding the page (or its handle) gets nothing from it.
+    other = _admin(app, "deputy")
+    clock.advance(**STALE)
+    r = other.post("/staff/accounts", data={**carried, "csrf_token": staff_token(other),
+                                            "reauth-password": STAFF_PASSWORD}, follow_redirects=True)
+    assert "没有保留" in text_of(r.data) and _account(app, "dave") is None
+    assert owner.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD}).status_code == 302
+    assert _account(app, "dave").role == "editor"
+    with app.app_context():
+        assert db.session.query(StaffDraft).count() == 0  # taken, so deleted
+
+
+def test_an_account_keeps_its_newest_waiting_forms_only(app, clock):
+    from portal.extensions import db
+    from portal.models import StaffDraft
+    from portal.services import drafts
+
+    owner = _admin(app)
+    clock.advance(**STALE)
+    handles = [_hidden_fields(_create(owner, f"name{n}").get_data(as_text=True))
+               for n in range(drafts.MAX_DRAFTS + 3)]
+    with app.app_context():
+        assert db.session.query(StaffDraft).count() == drafts.MAX_DRAFTS
+    r = owner.post("/staff/accounts", data={**handles[-1], "reauth-password": STAFF_PASSWORD})
+    assert r.status_code == 302 and _account(app, f"name{drafts.MAX_DRAFTS + 2}") is not None

@@ -43,7 +43,8 @@ MAX_FIELDS = 200
 MAX_PATH = 500
 MAX_DRAFTS = 20  # a browser's drafts; beyond it the oldest is dropped
 # The last part of a field's name (after a form's prefix) that is never written down.
-SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current", "proof", "code", "totp"})
+# "pending": the handle of a form waiting for the password again (services/pending_forms.py), which opens it.
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current", "proof", "code", "totp", "pending"})
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,9 @@ class Draft:
     fields: MultiDict
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
 
 
 def own_fields(posted: Iterable[tuple[str, str]]) -> list[list[str]]:
@@ -77,11 +79,11 @@ def keep(posted: Iterable[tuple[str, str]], page: str, action: str, staff_id: in
     db.session.execute(delete(StaffDraft).where(StaffDraft.expires_at <= moment))
     if not _holds_any(token):
         token = secrets.token_urlsafe(32)
-    held = StaffDraft.token_hash == _hash(token)
+    held = StaffDraft.token_hash == token_hash(token)
     # The same form sent again by the same account: the latest text is the one to put back.
     db.session.execute(delete(StaffDraft).where(held, StaffDraft.staff_id == staff_id, StaffDraft.page == page,
                                                 StaffDraft.action == action))
-    db.session.add(StaffDraft(token_hash=_hash(token), staff_id=staff_id, page=page, action=action, fields=fields,
+    db.session.add(StaffDraft(token_hash=token_hash(token), staff_id=staff_id, page=page, action=action, fields=fields,
                               created_at=moment, expires_at=moment + KEEP_FOR))
     db.session.flush()
     oldest = select(StaffDraft.id).where(held).order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc())
@@ -94,7 +96,7 @@ def keep(posted: Iterable[tuple[str, str]], page: str, action: str, staff_id: in
 def _holds_any(token: str | None) -> bool:
     if not token or len(token) > 100:
         return False
-    live = select(StaffDraft.id).where(StaffDraft.token_hash == _hash(token), StaffDraft.expires_at > now())
+    live = select(StaffDraft.id).where(StaffDraft.token_hash == token_hash(token), StaffDraft.expires_at > now())
     return db.session.scalar(live.limit(1)) is not None
 
 
@@ -104,7 +106,7 @@ def held(token: str | None, staff_id: int) -> list[Draft]:
     if not token or len(token) > 100:
         return []
     rows = db.session.scalars(
-        select(StaffDraft).where(StaffDraft.token_hash == _hash(token), StaffDraft.staff_id == staff_id,
+        select(StaffDraft).where(StaffDraft.token_hash == token_hash(token), StaffDraft.staff_id == staff_id,
                                  StaffDraft.expires_at > now())
         .order_by(StaffDraft.created_at.desc(), StaffDraft.id.desc()))
     return [Draft(row.id, row.page, row.action, MultiDict([tuple(pair) for pair in row.fields])) for row in rows]
@@ -122,7 +124,7 @@ def elsewhere(drafts: list[Draft], page: str) -> list[str]:
 
 def forget(token: str, draft_id: int) -> bool:
     """Deletes one draft behind `token` (it was put back, once); True when the token holds no other."""
-    db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == _hash(token), StaffDraft.id == draft_id))
+    db.session.execute(delete(StaffDraft).where(StaffDraft.token_hash == token_hash(token), StaffDraft.id == draft_id))
     db.session.commit()
     return not _holds_any(token)
 

@@ -4,22 +4,25 @@ reset the owner's password, round the rule that one's own new password needs the
 
 The login counts as typing the password. Once PORTAL_REAUTH_SECONDS have passed since (or since the last time
 it was asked), an account action answers with a page asking for the password, and the second factor's code
-when the account has one. That page carries what the admin had filled in (hidden fields, posted back to the
-same address), so once the password is right the action goes on with it: nothing typed is lost. A wrong answer
-is a 401, audited as a failed login and counted by the login limits (staff/throttle.py), keyed by the account.
+when the account has one. What the admin had filled in is kept on the server (services/pending_forms.py: it
+may hold a new account's password, which must not be written into a page) and the page carries only its
+handle, posted back to the same address; once the password is right the action goes on with the form as it
+was first posted: nothing typed is lost. A wrong answer is a 401, audited as a failed login and counted by
+the login limits (staff/throttle.py), keyed by the account.
 """
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..services import auth
+from ..services import auth, pending_forms
 from .forms import ReauthForm
 from .throttle import throttled
 
 PREFIX = "reauth"
+HANDLE = f"{PREFIX}-pending"
 
 
 def _form(user, posted: bool) -> ReauthForm:
@@ -29,11 +32,9 @@ def _form(user, posted: bool) -> ReauthForm:
     return form
 
 
-def _ask(form: ReauthForm, status: int, error: str | None = None):
-    carried = [(name, value) for name, value in request.form.items(multi=True)
-               if not name.startswith(f"{PREFIX}-")]
+def _ask(form: ReauthForm, status: int, handle: str, error: str | None = None):
     minutes = max(1, round(current_app.config["REAUTH_SECONDS"] / 60))
-    return render_template("staff/recent_password.html", form=form, carried=carried, error=error,
+    return render_template("staff/recent_password.html", form=form, handle=handle, error=error,
                            minutes=minutes, action=request.path), status
 
 
@@ -45,16 +46,24 @@ def needs_recent_password(view):
             return view(*args, **kwargs)
         user = auth.current_staff()
         if f"{PREFIX}-password" not in request.form:
-            return _ask(_form(user, posted=False), 200)
+            handle = pending_forms.keep(request.form.items(multi=True), request.path, user.id)
+            return _ask(_form(user, posted=False), 200, handle)
+        handle = request.form.get(HANDLE, "")
         form = _form(user, posted=True)
         if not form.validate_on_submit():
-            return _ask(form, 400)
+            return _ask(form, 400, handle)
         code = form.code.data if "code" in form else ""
         if not auth.reconfirm(user, form.password.data, code):
             error = (_("Your password or the code is not right. Nothing was changed.") if user.totp_secret
                      else _("Your current password is not right. Nothing was changed."))
-            return _ask(_form(user, posted=False), 401, error)
+            return _ask(_form(user, posted=False), 401, handle, error)
         auth.mark_proven()
+        kept = pending_forms.take(handle, request.path, user.id)
+        if kept is None:  # kept for an hour (or taken by the same page sent twice): nothing to go on with
+            flash(_("Your password is confirmed, but what you had filled in was no longer kept. "
+                    "Nothing was changed: please fill it in again."))
+            return redirect(url_for("staff.accounts"))
+        request.form = kept  # the view reads the form as it was first posted
         return view(*args, **kwargs)
 
     guarded.asks_recent_password = True

@@ -12,10 +12,21 @@ The account key includes the address, so a flood from one address never locks th
 from another. It is built from the name as typed (in the form names are compared in, so "MÜLLER"
 counts with "Müller"), whether or not such an account exists, so being throttled says nothing about
 which names exist. Only failures (401) count; every refusal is audited.
+
+An attempt is counted before its password is checked, and gives its count back once its answer is not a
+failure. Counted after the check (Flask-Limiter's deduct_when), every guess sent before the first one had
+failed was checked: a burst of parallel guesses went past the limit by the number in flight. Counting first
+is the store's own atomic increment, so at most the limit's number of guesses is ever checked in a window;
+meanwhile an attempt in flight counts as a failure, so a right password sent alongside a burst can be
+refused until the burst's answers are given.
 """
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from functools import wraps
+
+from flask import after_this_request, current_app, g, request, session
+from flask_limiter import RequestLimit
+from limits.storage import MemcachedStorage
 
 from ..extensions import client_network, limiter
 from ..services import auth
@@ -74,14 +85,42 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
+def _give_back(counted: RequestLimit) -> None:
+    """Takes back this request's count, never below nothing: a count given back after its window ended
+    must not lend the next window an attempt."""
+    storage = limiter.limiter.storage
+    if hasattr(storage, "decr"):  # memory:// (stops at 0, as memcached's decr does)
+        storage.decr(counted.key)
+    elif isinstance(storage, MemcachedStorage):
+        storage.call_memcached_func(storage.storage.decr, counted.key, 1)
+    elif storage.get(counted.key) > 0:  # redis, mongodb: an increment by -1 (a window ending between the two
+        # calls can still lend one attempt: these stores have no decrement that stops at 0)
+        storage.incr(counted.key, counted.limit.get_expiry(), amount=-1)
+
+
+def _keep_only_failures(response):
+    if not _failed(response):
+        for counted in limiter.current_limits:  # the counts this request made, refused ones too
+            _give_back(counted)
+    return response
+
+
 def throttled(view):
     """Applies the three limits to the POSTs of a login step."""
-    common = {"methods": ["POST"], "deduct_when": _failed, "on_breach": _audit_breach}
+    common = {"methods": ["POST"], "on_breach": _audit_breach}
     # A fixed window (Flask-Limiter's default strategy): when an attacker trips this one, the real
     # person is refused until the window ends, never longer, however long the attack goes on.
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE"], key_func=_anywhere_key,
                          scope="staff-login-anywhere", **common)(view)
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
                          scope="staff-login-account", **common)(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
+    view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
                          scope="staff-login-address", **common)(view)
+
+    @wraps(view)
+    def counted_first(*args, **kwargs):
+        if request.method == "POST" and limiter.enabled:
+            after_this_request(_keep_only_failures)  # before the limits are counted: it runs on their 429 too
+        return view(*args, **kwargs)
+
+    return counted_first
