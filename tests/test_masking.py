@@ -308,3 +308,43 @@ def test_the_official_notice_and_its_work_points_are_not_changed_by_masking(path
     personal data would also take them in a comment quoting it."""
     text = path.read_text(encoding="utf-8")
     assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("一13812345678", "一138****5678"),
+    ("电话二13812345678", "电话二138****5678"),
+    ("13812345678三楼", "138****5678三楼"),
+    ("电话 八 138-1234-5678", "电话 八 138****5678"),
+    ("座机五021-5080 1234", "座机五0215****"),
+    ("2一三八一二三四五六七八", "2138****5678"),  # in numerals, against a digit
+])
+def test_a_number_against_chinese_numerals_is_masked(typed, shown):
+    """Chinese numerals are read as digits, so "一13812345678" was a run of 12 digits, no phone number: it was
+    published whole. Where the digits change from numerals to figures a number may also begin or end."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", ["三1234号楼", "第一2023年度", "二〇二三年12月", "十三五期间完成35台电梯，11万平方米",
+                                  "一1381234567", "七8个人"])
+def test_figures_against_chinese_numerals_stay(text):
+    assert mask_personal_data(text) == text
+
+
+def test_an_id_number_after_a_numeral_is_masked():
+    # 19 digits read together: masked as a bank card is, the birth date hidden all the same.
+    assert "19900101" not in mask_personal_data("身份证号一310115199001011234")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), PHONES, st.sampled_from("〇零一幺二三四五六七八九"), TEXT, TEXT)
+def test_a_phone_number_with_numerals_written_against_it_is_masked(data, phone, numeral, before, after):
+    """The numeral stays as typed, and the number is masked as a phone number; after a 0 (〇一三八…, read as an
+    area code) it may be masked as a landline, all but its first digits. (Numerals that with the number's first
+    digits look like a phone number themselves, 一三138…, are read so first: the rules cannot tell.)"""
+    number = data.draw(typed(phone))
+    if numeral in "〇零":
+        masked = mask_personal_data(before + numeral + number + after)
+        assert "****" in masked and sum(ch.isdigit() for ch in masked) <= 7, masked
+        return
+    masked = mask_personal_data(before + numeral + number + after)
+    assert masked == f"{before}{numeral}{phone[:3]}****{phone[-4:]}{after}"

@@ -52,26 +52,33 @@ _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 # Chinese numerals, as phone numbers are written out and read aloud (幺 for 1, 〇 or 零 for 0).
 _NUMERALS = {"〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
              "七": "7", "八": "8", "九": "9"}
+_FIGURE = re.compile(r"[0-9]")
+_OTHER = "\ufffd"  # a figure in the reading of numerals alone: no rule takes it for a digit or a separator
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
+def _normalised(text: str, numerals: bool = True, figures: bool = True) -> tuple[str, list[int]]:
     """NFKC text, Chinese numerals as digits, and for each of its characters the index of the typed character
     it came from. Invisible format characters (zero-width space, soft hyphen, direction marks: category Cf)
     are left out, as a reader sees them: pasted inside a number they hid it from every rule while the page
-    showed it whole; inside a match they are replaced with it."""
-    if text.isascii():  # ASCII has no format character and is its own NFKC
+    showed it whole; inside a match they are replaced with it.
+    `numerals=False` leaves Chinese numerals as they are, `figures=False` reads figures as no digit (_OTHER):
+    the two readings in which a number ends where the numerals give way to figures (see _scan)."""
+    if text.isascii() and figures:  # ASCII has no format character and is its own NFKC
         return text, range(len(text))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii():
+        if ch.isascii() and (figures or not "0" <= ch <= "9"):
             out.append(ch)
             origin.append(i)
             continue
         if unicodedata.category(ch) == "Cf":
             continue
         folded = unicodedata.normalize("NFKC", ch)
-        folded = _NUMERALS.get(folded, folded)
+        if not figures:
+            folded = _FIGURE.sub(_OTHER, folded)
+        if numerals:
+            folded = _NUMERALS.get(folded, folded)
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
@@ -159,6 +166,7 @@ _RULES = (  # order matters: an ID number and a bank card hold digit runs that l
     (LANDLINE_RE, _as("landline", _landline)),
     (LOOSE_EMAIL_RE, lambda s, typed: ("email", _email(typed))),
 )
+_NUMBER_RULES = _RULES[:4]
 
 
 @dataclass(frozen=True)
@@ -189,10 +197,24 @@ def personal_data_in(text: str | None) -> list[Found]:
 
 def _scan(text: str) -> tuple[str, list[Found]]:
     found: list[Found] = []
-    if not text or not _MAY_HOLD.search(unicodedata.normalize("NFKC", text)):
+    nfkc = unicodedata.normalize("NFKC", text) if text else ""
+    if not _MAY_HOLD.search(nfkc):
         return text, found
-    folded, origin = _normalised(text)
-    for pattern, replace in _RULES:
+    text = _apply(_RULES, text, found)
+    # Read as digits, numerals written against figures join them into one run: "一13812345678" was 12 digits,
+    # no phone number, and was published whole. Where numerals give way to figures a number may begin or end,
+    # so the number rules also read the figures alone and the numerals alone. Each reading has fewer digits
+    # than the first, so it finds only a number that would be found with any other character in their place.
+    if _FIGURE.search(nfkc) and any(ch in _NUMERALS for ch in nfkc):
+        text = _apply(_NUMBER_RULES, text, found, numerals=False)
+        text = _apply(_NUMBER_RULES, text, found, figures=False)
+    return text, found
+
+
+def _apply(rules, text: str, found: list[Found], numerals: bool = True, figures: bool = True) -> str:
+    """`text` with what `rules` find in the reading of it asked for masked; each finding added to `found`."""
+    folded, origin = _normalised(text, numerals, figures)
+    for pattern, replace in rules:
         pieces, last = [], 0
         for m in pattern.finditer(folded):
             start, end = origin[m.start()], origin[m.end() - 1] + 1
@@ -205,8 +227,8 @@ def _scan(text: str) -> tuple[str, list[Found]]:
             last = end
         if pieces:
             text = "".join(pieces) + text[last:]
-            folded, origin = _normalised(text)
-    return text, found
+            folded, origin = _normalised(text, numerals, figures)
+    return text
 
 
 def plain_name(name: str | None) -> str:
