@@ -195,3 +195,22 @@ def test_a_reply_with_a_bank_card_number_is_held_back(app, moderator):
     assert r.status_code == 400
     assert "bank card number (***************0123)" in _error_of(r.get_data(as_text=True), f"c{fid}-reply")
     assert feedback_by_code(app, code).state == "pending"
+
+
+def test_a_reply_with_a_qq_number_or_wechat_id_is_held_back_and_named(app, moderator, staff_client):
+    """Comments' QQ numbers and WeChat IDs are masked; staff text with them is warned about, by kind."""
+    from portal.services.public_text import findings
+
+    assert [(f.kind, f.shown) for f in findings("请加QQ：12345678 或微信号 zhang_san88")] == [
+        ("qq", "1****"), ("wechat", "z****")]
+    assert findings("欢迎关注微信公众号 zjzf2020，35台电梯已完工") == []
+    fid, code = submit_direct(app, body="楼道灯坏了，请尽快修理。")
+    r = decide(moderator, fid, "approve", reply="已转物业，物业经理微信 wang_wuye01。")
+    assert r.status_code == 400
+    assert "WeChat ID (w****)" in _error_of(r.get_data(as_text=True), f"c{fid}-reply")
+    assert feedback_by_code(app, code).state == "pending"
+    zh = staff_client("moderator")
+    zh.set_cookie("lang", "zh")
+    r = decide(zh, fid, "approve", reply="已转物业，物业经理QQ 12345678。")
+    error = _error_of(r.get_data(as_text=True), f"c{fid}-reply")
+    assert "疑似QQ号（1****）" in error, error

@@ -46,6 +46,17 @@ _DOT = r"\s{0,2}[.。]\s{0,2}"
 # label, as in RFC 5321) keep the search linear.
 _TLD = r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}|中国|中國|公司|网络|網絡|香港|台湾|台灣|澳门|澳門|新加坡)"
 LOOSE_EMAIL_RE = re.compile(rf"[\w.%+-]{{1,64}}\s{{0,2}}@\s{{0,2}}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}})*{_DOT}{_TLD}")
+# QQ numbers (5 to 11 digits, no leading 0) and WeChat IDs (6 to 20 letters, digits, _ and -, a letter first:
+# WeChat's rule) are taken only after a word naming them, with a colon, a space, 是 or 号(码) between:
+# without it they are figures and words like any other. An English label needs its own word boundary
+# (not the "qq" in "aqq"); "QQ/微信：…" names both.
+_LABEL_AFTER = r"(?P<between>\s{0,2}(?:号码?|账号|帐号|id(?![a-z]))?\s{0,3}(?::\s{0,3})?(?:是\s{0,3}(?::\s{0,3})?)?)"
+_SAID = re.compile(r"[:是号]|id", re.IGNORECASE)  # in "between": the ID is announced, not just a next word
+QQ_RE = re.compile(r"(?P<label>(?<![a-z0-9])qq|(?<![a-z0-9])q(?=号)|扣扣|企鹅)"
+                   r"(?:\s{0,2}[/、]\s{0,2}(?:微信|vx|wechat)(?![a-z]))?"
+                   rf"{_LABEL_AFTER}(?P<id>[1-9][0-9]{{4,10}})(?![0-9])", re.IGNORECASE)
+WECHAT_RE = re.compile(r"(?P<label>微信|(?<![a-z0-9])(?:wechat|weixin|vx)(?![a-z]))"
+                       rf"{_LABEL_AFTER}(?P<id>[a-z][a-z0-9_-]{{5,19}})(?![a-z0-9_-])", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
 
@@ -154,17 +165,30 @@ def _whole_number(s: str) -> tuple[str, str] | None:
 
 
 def _as(kind: str, replace):
-    return lambda s, typed: (kind, replace(s))
+    return lambda m, typed: (kind, replace(m[0]))
+
+
+def _account(kind: str):
+    """A QQ number or WeChat ID shows its first character: the label before it stays, as typed."""
+    def replace(m: re.Match, typed: str) -> tuple[str, str] | None:
+        if kind == "wechat" and m["label"].isascii() and m["id"].isalpha() and not _SAID.search(m["between"]):
+            return None  # "WeChat please": a word after an English label and a space is read as a word
+        return kind, m["id"][0] + "****"
+    return replace
 
 
 _RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
-    # Each is given the match in the folded copy and as typed, and gives (kind, masked), or None to leave the
-    # match to the other rules; the kinds name what staff are warned of (services/public_text.WHAT).
-    (DIGIT_RUN_RE, lambda s, typed: _whole_number(s)),
-    (ID_CARD_RE, lambda s, typed: _id_number(s)),
+    # Each is given the match in the folded copy and what it replaces as typed (the group "id" only, when the
+    # pattern has one), and gives (kind, masked), or None to leave the match to the other rules; the kinds
+    # name what staff are warned of (services/public_text.WHAT).
+    (DIGIT_RUN_RE, lambda m, typed: _whole_number(m[0])),
+    (ID_CARD_RE, lambda m, typed: _id_number(m[0])),
     (PHONE_RE, _as("mobile", _phone)),
     (LANDLINE_RE, _as("landline", _landline)),
-    (LOOSE_EMAIL_RE, lambda s, typed: ("email", _email(typed))),
+    (LOOSE_EMAIL_RE, lambda m, typed: ("email", _email(typed))),
+    # Last: a phone number or an address given as one ("微信：138…") is already masked as such.
+    (QQ_RE, _account("qq")),
+    (WECHAT_RE, _account("wechat")),
 )
 _NUMBER_RULES = _RULES[:4]
 
@@ -179,13 +203,14 @@ class Found:
     masked: str
 
 
-# Every rule needs a digit (a Chinese numeral is one) or an @ (after NFKC): text with neither, as most searches
-# are, is returned at once instead of being folded character by character.
-_MAY_HOLD = re.compile(rf"[0-9@{''.join(_NUMERALS)}]")
+# Every rule needs a digit (a Chinese numeral is one), an @ or a WeChat label (after NFKC): text with none, as
+# most searches are, is returned at once instead of being folded character by character.
+_MAY_HOLD = re.compile(rf"[0-9@{''.join(_NUMERALS)}]|微信|wechat|weixin|vx", re.IGNORECASE)
 
 
 def mask_personal_data(text: str) -> str:
-    """Hide phone numbers, ID-card and bank card numbers and e-mail addresses, however they were typed."""
+    """Hide phone numbers, ID-card and bank card numbers, e-mail addresses, QQ numbers and WeChat IDs, however
+    they were typed."""
     return _scan(text)[0]
 
 
@@ -217,12 +242,13 @@ def _apply(rules, text: str, found: list[Found], numerals: bool = True, figures:
     for pattern, replace in rules:
         pieces, last = [], 0
         for m in pattern.finditer(folded):
-            start, end = origin[m.start()], origin[m.end() - 1] + 1
-            result = replace(m.group(0), text[start:end])
+            span = m.span("id") if "id" in pattern.groupindex else m.span()
+            start, end = origin[span[0]], origin[span[1] - 1] + 1
+            result = replace(m, text[start:end])
             if result is None:
                 continue
             kind, masked = result
-            found.append(Found(kind, m.group(0), masked))
+            found.append(Found(kind, folded[span[0]:span[1]], masked))
             pieces += [text[last:start], masked]
             last = end
         if pieces:

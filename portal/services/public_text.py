@@ -2,7 +2,8 @@
 
 Residents' comments are masked on arrival; staff text is published as typed, because it legitimately gives
 the town's own office numbers. So instead of masking it, the form comes back with a warning when the text
-holds what looks like a mobile number, an ID-card number or a personal e-mail address, found by the same
+holds what looks like a mobile number, an ID-card or bank card number, a personal e-mail address, a QQ number
+or a WeChat ID (after the word naming it: an official account is "微信公众号", not caught), found by the same
 rules that mask comments (masking.personal_data_in). Staff remove it or tick "Publish anyway" (the town's
 own mobile, say), and publishing anyway is kept in the audit log. Landlines are the town's usual numbers:
 they are warned about only when they are the number a resident gave with the comment replied to.
@@ -31,6 +32,8 @@ WHAT = {
     "id_card": N_("what looks like an ID card number (%(shown)s)"),
     "bank_card": N_("what looks like a bank card number (%(shown)s)"),
     "email": N_("what looks like a personal e-mail address (%(shown)s)"),
+    "qq": N_("what looks like a QQ number (%(shown)s)"),
+    "wechat": N_("what looks like a WeChat ID (%(shown)s)"),
     "contact": N_("the phone number the resident gave (%(shown)s)"),
 }
 REPLY_WARNING = N_("Your reply contains %(found)s. Replies are public: remove it, or tick “Publish anyway” if it is "
