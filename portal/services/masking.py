@@ -5,8 +5,9 @@ Residents write phone numbers as `138 1234 5678`, `138.1234.5678`, `１３８－
 or a Chinese domain. Detection runs on an NFKC-normalised copy of the text, Chinese numerals read as digits,
 with odd separators allowed inside numbers; each match is mapped back to the characters the resident typed,
 so only those are replaced and the rest of the text (Chinese punctuation included) stays exactly as written.
-Every pattern is linear in the text's length (bounded repeats, no nested unbounded ones): a 10,000-character
-comment made to make it backtrack is masked in milliseconds.
+A QQ number or WeChat ID is a figure or word like any other, so it is taken only after the word naming it
+("QQ：12345678", "加我微信 wxid_abc123"). Every pattern is linear in the text's length (bounded repeats, no nested
+unbounded ones): a 10,000-character comment made to make it backtrack is masked in milliseconds.
 """
 from __future__ import annotations
 
@@ -177,26 +178,28 @@ def _account(kind: str):
     return replace
 
 
-_RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
-    # Each is given the match in the folded copy and what it replaces as typed (the group "id" only, when the
-    # pattern has one), and gives (kind, masked), or None to leave the match to the other rules; the kinds
-    # name what staff are warned of (services/public_text.WHAT).
+# Each rule is given the match in the folded copy and what it replaces as typed (the group "id" only, when the
+# pattern has one), and gives (kind, masked), or None to leave the match to the other rules; the kinds name
+# what staff are warned of (services/public_text.WHAT).
+_NUMBER_RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
     (DIGIT_RUN_RE, lambda m, typed: _whole_number(m[0])),
     (ID_CARD_RE, lambda m, typed: _id_number(m[0])),
     (PHONE_RE, _as("mobile", _phone)),
     (LANDLINE_RE, _as("landline", _landline)),
+)
+_RULES = (
+    *_NUMBER_RULES,
     (LOOSE_EMAIL_RE, lambda m, typed: ("email", _email(typed))),
     # Last: a phone number or an address given as one ("微信：138…") is already masked as such.
     (QQ_RE, _account("qq")),
     (WECHAT_RE, _account("wechat")),
 )
-_NUMBER_RULES = _RULES[:4]
 
 
 @dataclass(frozen=True)
 class Found:
-    """One piece of personal data: its kind (see _RULES), the match in the NFKC copy (what staff text is
-    compared with, such as the resident's contact) and the masked form."""
+    """One piece of personal data: its kind (see _RULES), the match in the NFKC copy, without the label of a QQ
+    number or WeChat ID (what staff text is compared with, such as the resident's contact), and the masked form."""
 
     kind: str
     found: str
