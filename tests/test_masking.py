@@ -308,3 +308,99 @@ def test_the_official_notice_and_its_work_points_are_not_changed_by_masking(path
     personal data would also take them in a comment quoting it."""
     text = path.read_text(encoding="utf-8")
     assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("一13812345678", "一138****5678"),
+    ("电话二13812345678", "电话二138****5678"),
+    ("13812345678三楼", "138****5678三楼"),
+    ("电话 八 138-1234-5678", "电话 八 138****5678"),
+    ("座机五021-5080 1234", "座机五0215****"),
+    ("2一三八一二三四五六七八", "2138****5678"),  # in numerals, against a digit
+])
+def test_a_number_against_chinese_numerals_is_masked(typed, shown):
+    """Chinese numerals are read as digits, so "一13812345678" was a run of 12 digits, no phone number: it was
+    published whole. Where the digits change from numerals to figures a number may also begin or end."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", ["三1234号楼", "第一2023年度", "二〇二三年12月", "十三五期间完成35台电梯，11万平方米",
+                                  "一1381234567", "七8个人"])
+def test_figures_against_chinese_numerals_stay(text):
+    assert mask_personal_data(text) == text
+
+
+def test_an_id_number_after_a_numeral_is_masked():
+    # 19 digits read together: masked as a bank card is, the birth date hidden all the same.
+    assert "19900101" not in mask_personal_data("身份证号一310115199001011234")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), PHONES, st.sampled_from("〇零一幺二三四五六七八九"), TEXT, TEXT)
+def test_a_phone_number_with_numerals_written_against_it_is_masked(data, phone, numeral, before, after):
+    """The numeral stays as typed, and the number is masked as a phone number; after a 0 (〇一三八…, read as an
+    area code) it may be masked as a landline, all but its first digits. (Numerals that with the number's first
+    digits look like a phone number themselves, 一三138…, are read so first: the rules cannot tell.)"""
+    number = data.draw(typed(phone))
+    if numeral in "〇零":
+        masked = mask_personal_data(before + numeral + number + after)
+        assert "****" in masked and sum(ch.isdigit() for ch in masked) <= 7, masked
+        return
+    masked = mask_personal_data(before + numeral + number + after)
+    assert masked == f"{before}{numeral}{phone[:3]}****{phone[-4:]}{after}"
+
+
+# --- QQ numbers and WeChat IDs, after the words that name them ----------------------------------------
+
+@pytest.mark.parametrize("typed, shown", [
+    ("我的QQ：12345678", "我的QQ：1****"),
+    ("QQ号 123456789，谢谢", "QQ号 1****，谢谢"),
+    ("qq12345", "qq1****"),
+    ("Q号:987654321", "Q号:9****"),
+    ("加我扣扣是 20260101", "加我扣扣是 2****"),
+    ("企鹅号 3456789012", "企鹅号 3****"),
+    ("ＱＱ：１２３４５６７８", "ＱＱ：1****"),
+    ("QQ号码是一二三四五六七", "QQ号码是1****"),
+    ("加我微信 wxid_abc123", "加我微信 w****"),
+    ("微信号: zhang_san88 谢谢", "微信号: z**** 谢谢"),
+    ("VX：abc12345", "VX：a****"),
+    ("vx abc-12345", "vx a****"),
+    ("WeChat: zhangsan", "WeChat: z****"),
+    ("wechat ID: lisi_2020", "wechat ID: l****"),
+    ("微信zhangsan，电话13812345678", "微信z****，电话138****5678"),
+    ("微信同号 13812345678", "微信同号 138****5678"),
+    ("微信：13812345678", "微信：138****5678"),
+])
+def test_qq_numbers_and_wechat_ids_are_masked_after_their_label(typed, shown):
+    """"我的QQ：12345678", "加我微信 wxid_abc123" were published whole: a resident is found with either."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "35台电梯，11万平方米，第2.3项，12345678号文件",
+    "QQ群 12345", "微信公众号 zjzf2020", "关注微信公众号“张江镇”", "微信支付 100元", "QQ 0123456", "QQ 1234",
+    "QQ 123456789012", "微信 abc12", "微信 1abcdef", "微信 " + "a" * 21, "Add me on WeChat please",
+    "I use VX daily", "aqq12345678", "The WeChat group meets daily",
+])
+def test_figures_and_words_without_a_qq_or_wechat_label_stay(text):
+    assert mask_personal_data(text) == text
+
+
+WECHAT_IDS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{5,19}", fullmatch=True)
+QQ_NUMBERS = st.from_regex(r"[1-9][0-9]{4,10}", fullmatch=True).filter(lambda n: not re.fullmatch(r"1[3-9][0-9]{9}", n))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.tuples(st.sampled_from(["QQ", "qq", "Q号", "扣扣", "QQ号", "企鹅号"]), QQ_NUMBERS),
+                 st.tuples(st.sampled_from(["微信", "微信号", "VX", "vx", "WeChat", "wechat"]), WECHAT_IDS)),
+       st.sampled_from(["", " ", "：", ": ", "是", " 是 ", "号"]), TEXT, st.sampled_from(["", "，谢谢", " thanks"]))
+def test_any_qq_number_or_wechat_id_after_its_label_is_masked(labelled, between, before, after):
+    label, the_id = labelled
+    if label.endswith("号") and between == "号":
+        between = ""
+    if before[-1:].isascii() and before[-1:].isalpha():
+        before += " "  # an English label is a word of its own ("aqq12345" is no QQ number)
+    if not between.strip() and label.isascii() and the_id[:1].isalpha():
+        between += ":"  # "WeChat please": a word after an English label is read as a word
+    masked = mask_personal_data(f"{before}{label}{between}{the_id}{after}")
+    assert masked == f"{before}{label}{between}{the_id[0]}****{after}"

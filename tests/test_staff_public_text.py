@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import hidden_fields
-from feedback_support import decide, feedback_by_code, submit_direct
+from feedback_support import decide, feedback_by_code, staff_token, submit_direct
 from staff_support import audit_entries
 
 MOBILE_REPLY = "我们已致电 13812345678，问题已转交物业。"
@@ -195,3 +195,80 @@ def test_a_reply_with_a_bank_card_number_is_held_back(app, moderator):
     assert r.status_code == 400
     assert "bank card number (***************0123)" in _error_of(r.get_data(as_text=True), f"c{fid}-reply")
     assert feedback_by_code(app, code).state == "pending"
+
+
+def test_a_reply_with_a_qq_number_or_wechat_id_is_held_back_and_named(app, moderator, staff_client):
+    """Comments' QQ numbers and WeChat IDs are masked; staff text with them is warned about, by kind."""
+    from portal.services.public_text import findings
+
+    assert [(f.kind, f.shown) for f in findings("请加QQ：12345678 或微信号 zhang_san88")] == [
+        ("qq", "1****"), ("wechat", "z****")]
+    assert findings("欢迎关注微信公众号 zjzf2020，35台电梯已完工") == []
+    fid, code = submit_direct(app, body="楼道灯坏了，请尽快修理。")
+    r = decide(moderator, fid, "approve", reply="已转物业，物业经理微信 wang_wuye01。")
+    assert r.status_code == 400
+    assert "WeChat ID (w****)" in _error_of(r.get_data(as_text=True), f"c{fid}-reply")
+    assert feedback_by_code(app, code).state == "pending"
+    zh = staff_client("moderator")
+    zh.set_cookie("lang", "zh")
+    r = decide(zh, fid, "approve", reply="已转物业，物业经理QQ 12345678。")
+    error = _error_of(r.get_data(as_text=True), f"c{fid}-reply")
+    assert "疑似QQ号（1****）" in error, error
+
+
+# --- Reasons for not publishing or removing a comment: the resident reads them on the tracking page --------
+
+NEIGHBOUR_REASON = "留言含他人电话 13912345678，不予公开。"
+
+
+@pytest.mark.parametrize("action", ["reject", "hide"])
+def test_a_reason_with_a_phone_number_is_held_back_then_kept_with_the_tick(app, client, moderator, action):
+    """The reason shows on the tracking page (feedback/track.html), which the resident, and whoever they share
+    its link with, reads: a neighbour's number quoted in it was shown there without a warning."""
+    fid, code = submit_direct(app, body="楼道灯坏了，请尽快修理。")
+    if action == "hide":
+        decide(moderator, fid, "approve")
+    before = feedback_by_code(app, code).state
+    r = decide(moderator, fid, action, reason=NEIGHBOUR_REASON)
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    error = _error_of(page, f"c{fid}-reason")
+    assert "139****5678" in error and "tracking page" in error
+    assert NEIGHBOUR_REASON in page and f'name="c{fid}-publish_anyway"' in page  # the text kept, the box offered
+    assert feedback_by_code(app, code).state == before
+    r = decide(moderator, fid, action, reason=NEIGHBOUR_REASON, publish_anyway="y")
+    assert r.status_code == 302
+    assert feedback_by_code(app, code).reject_reason == NEIGHBOUR_REASON
+    [entry] = audit_entries(app, "text.published_anyway")
+    assert (entry.target_type, entry.target_id, entry.after) == ("feedback", str(fid), {"reason": "139****5678"})
+
+
+def test_a_reason_quoting_the_residents_own_landline_is_warned_about(app, moderator):
+    fid, code = submit_direct(app, body="楼道灯坏了，请尽快修理。", contact="021-5080 1234")
+    r = decide(moderator, fid, "reject", reason="已致电 021-5080 1234 说明，内容与本要点无关。")
+    assert r.status_code == 400 and "0215****" in _error_of(r.get_data(as_text=True), f"c{fid}-reason")
+    assert decide(moderator, fid, "reject", reason="内容与本要点无关，请致电镇城建办 021-5080 5678。").status_code == 302
+
+
+def _bulk(client, ids, reason, action="reject", **extra):
+    return client.post("/staff/moderation", data={
+        "csrf_token": staff_token(client), "ids": [str(i) for i in ids], "action": action, "reason": reason,
+        "next": "/staff/moderation", **extra})
+
+
+def test_a_bulk_rejection_reason_with_personal_data_is_held_back_then_audited_for_each_comment(app, moderator):
+    made = [submit_direct(app, body=f"批量拒绝的留言 {n}。", ip=f"203.0.113.{n}") for n in range(2)]
+    ids = [fid for fid, _ in made]
+    r = _bulk(moderator, ids, "重复提交，详询 QQ 12345678。")
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert "QQ number (1****)" in _error_of(page, "reason") and 'name="publish_anyway"' in page
+    assert [feedback_by_code(app, code).state for _, code in made] == ["pending", "pending"]
+    assert _bulk(moderator, ids, "重复提交，详询 QQ 12345678。", publish_anyway="y").status_code == 302
+    assert [feedback_by_code(app, code).state for _, code in made] == ["rejected", "rejected"]
+    entries = audit_entries(app, "text.published_anyway")
+    assert sorted(e.target_id for e in entries) == sorted(str(i) for i in ids)
+    assert all(e.after == {"reason": "1****"} for e in entries)
+    # Approving ignores the reason field: nothing is held back for text that goes nowhere.
+    other = submit_direct(app, body="另一条留言。", ip="203.0.113.7")[0]
+    assert _bulk(moderator, [other], "QQ 12345678", action="approve").status_code == 302

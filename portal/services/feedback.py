@@ -378,6 +378,14 @@ def moderator_names(comments: list[Feedback]) -> dict[int, str]:
     return dict(db.session.execute(select(StaffUser.id, StaffUser.username).where(StaffUser.id.in_(ids))).all())
 
 
+def contacts_of(ids) -> list[str]:
+    """The contacts residents gave with these comments: a bulk reason quoting one back is warned about."""
+    ids = [i for i in ids if isinstance(i, int)]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Feedback.contact).where(Feedback.id.in_(ids), Feedback.contact.is_not(None))))
+
+
 def has_letters_or_digits(text: str | None) -> bool:
     """A comment must say something in words or numbers: emoji or punctuation alone is not a comment.
     Any script counts (Unicode categories L* and N*), so Chinese, English and full-width digits pass."""

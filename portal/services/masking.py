@@ -5,8 +5,9 @@ Residents write phone numbers as `138 1234 5678`, `138.1234.5678`, `１３８－
 or a Chinese domain. Detection runs on an NFKC-normalised copy of the text, Chinese numerals read as digits,
 with odd separators allowed inside numbers; each match is mapped back to the characters the resident typed,
 so only those are replaced and the rest of the text (Chinese punctuation included) stays exactly as written.
-Every pattern is linear in the text's length (bounded repeats, no nested unbounded ones): a 10,000-character
-comment made to make it backtrack is masked in milliseconds.
+A QQ number or WeChat ID is a figure or word like any other, so it is taken only after the word naming it
+("QQ：12345678", "加我微信 wxid_abc123"). Every pattern is linear in the text's length (bounded repeats, no nested
+unbounded ones): a 10,000-character comment made to make it backtrack is masked in milliseconds.
 """
 from __future__ import annotations
 
@@ -46,32 +47,50 @@ _DOT = r"\s{0,2}[.。]\s{0,2}"
 # label, as in RFC 5321) keep the search linear.
 _TLD = r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}|中国|中國|公司|网络|網絡|香港|台湾|台灣|澳门|澳門|新加坡)"
 LOOSE_EMAIL_RE = re.compile(rf"[\w.%+-]{{1,64}}\s{{0,2}}@\s{{0,2}}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}})*{_DOT}{_TLD}")
+# QQ numbers (5 to 11 digits, no leading 0) and WeChat IDs (6 to 20 letters, digits, _ and -, a letter first:
+# WeChat's rule) are taken only after a word naming them, with a colon, a space, 是 or 号(码) between:
+# without it they are figures and words like any other. An English label needs its own word boundary
+# (not the "qq" in "aqq"); "QQ/微信：…" names both.
+_LABEL_AFTER = r"(?P<between>\s{0,2}(?:号码?|账号|帐号|id(?![a-z]))?\s{0,3}(?::\s{0,3})?(?:是\s{0,3}(?::\s{0,3})?)?)"
+_SAID = re.compile(r"[:是号]|id", re.IGNORECASE)  # in "between": the ID is announced, not just a next word
+QQ_RE = re.compile(r"(?P<label>(?<![a-z0-9])qq|(?<![a-z0-9])q(?=号)|扣扣|企鹅)"
+                   r"(?:\s{0,2}[/、]\s{0,2}(?:微信|vx|wechat)(?![a-z]))?"
+                   rf"{_LABEL_AFTER}(?P<id>[1-9][0-9]{{4,10}})(?![0-9])", re.IGNORECASE)
+WECHAT_RE = re.compile(r"(?P<label>微信|(?<![a-z0-9])(?:wechat|weixin|vx)(?![a-z]))"
+                       rf"{_LABEL_AFTER}(?P<id>[a-z][a-z0-9_-]{{5,19}})(?![a-z0-9_-])", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
 
 # Chinese numerals, as phone numbers are written out and read aloud (幺 for 1, 〇 or 零 for 0).
 _NUMERALS = {"〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
              "七": "7", "八": "8", "九": "9"}
+_FIGURE = re.compile(r"[0-9]")
+_OTHER = "\ufffd"  # a figure in the reading of numerals alone: no rule takes it for a digit or a separator
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
+def _normalised(text: str, numerals: bool = True, figures: bool = True) -> tuple[str, list[int]]:
     """NFKC text, Chinese numerals as digits, and for each of its characters the index of the typed character
     it came from. Invisible format characters (zero-width space, soft hyphen, direction marks: category Cf)
     are left out, as a reader sees them: pasted inside a number they hid it from every rule while the page
-    showed it whole; inside a match they are replaced with it."""
-    if text.isascii():  # ASCII has no format character and is its own NFKC
+    showed it whole; inside a match they are replaced with it.
+    `numerals=False` leaves Chinese numerals as they are, `figures=False` reads figures as no digit (_OTHER):
+    the two readings in which a number ends where the numerals give way to figures (see _scan)."""
+    if text.isascii() and figures:  # ASCII has no format character and is its own NFKC
         return text, range(len(text))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii():
+        if ch.isascii() and (figures or not "0" <= ch <= "9"):
             out.append(ch)
             origin.append(i)
             continue
         if unicodedata.category(ch) == "Cf":
             continue
         folded = unicodedata.normalize("NFKC", ch)
-        folded = _NUMERALS.get(folded, folded)
+        if not figures:
+            folded = _FIGURE.sub(_OTHER, folded)
+        if numerals:
+            folded = _NUMERALS.get(folded, folded)
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
@@ -147,37 +166,54 @@ def _whole_number(s: str) -> tuple[str, str] | None:
 
 
 def _as(kind: str, replace):
-    return lambda s, typed: (kind, replace(s))
+    return lambda m, typed: (kind, replace(m[0]))
 
 
-_RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
-    # Each is given the match in the folded copy and as typed, and gives (kind, masked), or None to leave the
-    # match to the other rules; the kinds name what staff are warned of (services/public_text.WHAT).
-    (DIGIT_RUN_RE, lambda s, typed: _whole_number(s)),
-    (ID_CARD_RE, lambda s, typed: _id_number(s)),
+def _account(kind: str):
+    """A QQ number or WeChat ID shows its first character: the label before it stays, as typed."""
+    def replace(m: re.Match, typed: str) -> tuple[str, str] | None:
+        if kind == "wechat" and m["label"].isascii() and m["id"].isalpha() and not _SAID.search(m["between"]):
+            return None  # "WeChat please": a word after an English label and a space is read as a word
+        return kind, m["id"][0] + "****"
+    return replace
+
+
+# Each rule is given the match in the folded copy and what it replaces as typed (the group "id" only, when the
+# pattern has one), and gives (kind, masked), or None to leave the match to the other rules; the kinds name
+# what staff are warned of (services/public_text.WHAT).
+_NUMBER_RULES = (  # order matters: an ID number and a bank card hold digit runs that look like a phone number
+    (DIGIT_RUN_RE, lambda m, typed: _whole_number(m[0])),
+    (ID_CARD_RE, lambda m, typed: _id_number(m[0])),
     (PHONE_RE, _as("mobile", _phone)),
     (LANDLINE_RE, _as("landline", _landline)),
-    (LOOSE_EMAIL_RE, lambda s, typed: ("email", _email(typed))),
+)
+_RULES = (
+    *_NUMBER_RULES,
+    (LOOSE_EMAIL_RE, lambda m, typed: ("email", _email(typed))),
+    # Last: a phone number or an address given as one ("微信：138…") is already masked as such.
+    (QQ_RE, _account("qq")),
+    (WECHAT_RE, _account("wechat")),
 )
 
 
 @dataclass(frozen=True)
 class Found:
-    """One piece of personal data: its kind (see _RULES), the match in the NFKC copy (what staff text is
-    compared with, such as the resident's contact) and the masked form."""
+    """One piece of personal data: its kind (see _RULES), the match in the NFKC copy, without the label of a QQ
+    number or WeChat ID (what staff text is compared with, such as the resident's contact), and the masked form."""
 
     kind: str
     found: str
     masked: str
 
 
-# Every rule needs a digit (a Chinese numeral is one) or an @ (after NFKC): text with neither, as most searches
-# are, is returned at once instead of being folded character by character.
-_MAY_HOLD = re.compile(rf"[0-9@{''.join(_NUMERALS)}]")
+# Every rule needs a digit (a Chinese numeral is one), an @ or a WeChat label (after NFKC): text with none, as
+# most searches are, is returned at once instead of being folded character by character.
+_MAY_HOLD = re.compile(rf"[0-9@{''.join(_NUMERALS)}]|微信|wechat|weixin|vx", re.IGNORECASE)
 
 
 def mask_personal_data(text: str) -> str:
-    """Hide phone numbers, ID-card and bank card numbers and e-mail addresses, however they were typed."""
+    """Hide phone numbers, ID-card and bank card numbers, e-mail addresses, QQ numbers and WeChat IDs, however
+    they were typed."""
     return _scan(text)[0]
 
 
@@ -189,24 +225,39 @@ def personal_data_in(text: str | None) -> list[Found]:
 
 def _scan(text: str) -> tuple[str, list[Found]]:
     found: list[Found] = []
-    if not text or not _MAY_HOLD.search(unicodedata.normalize("NFKC", text)):
+    nfkc = unicodedata.normalize("NFKC", text) if text else ""
+    if not _MAY_HOLD.search(nfkc):
         return text, found
-    folded, origin = _normalised(text)
-    for pattern, replace in _RULES:
+    text = _apply(_RULES, text, found)
+    # Read as digits, numerals written against figures join them into one run: "一13812345678" was 12 digits,
+    # no phone number, and was published whole. Where numerals give way to figures a number may begin or end,
+    # so the number rules also read the figures alone and the numerals alone. Each reading has fewer digits
+    # than the first, so it finds only a number that would be found with any other character in their place.
+    if _FIGURE.search(nfkc) and any(ch in _NUMERALS for ch in nfkc):
+        text = _apply(_NUMBER_RULES, text, found, numerals=False)
+        text = _apply(_NUMBER_RULES, text, found, figures=False)
+    return text, found
+
+
+def _apply(rules, text: str, found: list[Found], numerals: bool = True, figures: bool = True) -> str:
+    """`text` with what `rules` find in the reading of it asked for masked; each finding added to `found`."""
+    folded, origin = _normalised(text, numerals, figures)
+    for pattern, replace in rules:
         pieces, last = [], 0
         for m in pattern.finditer(folded):
-            start, end = origin[m.start()], origin[m.end() - 1] + 1
-            result = replace(m.group(0), text[start:end])
+            span = m.span("id") if "id" in pattern.groupindex else m.span()
+            start, end = origin[span[0]], origin[span[1] - 1] + 1
+            result = replace(m, text[start:end])
             if result is None:
                 continue
             kind, masked = result
-            found.append(Found(kind, m.group(0), masked))
+            found.append(Found(kind, folded[span[0]:span[1]], masked))
             pieces += [text[last:start], masked]
             last = end
         if pieces:
             text = "".join(pieces) + text[last:]
-            folded, origin = _normalised(text)
-    return text, found
+            folded, origin = _normalised(text, numerals, figures)
+    return text
 
 
 def plain_name(name: str | None) -> str:

@@ -1,8 +1,10 @@
-"""Personal data in text staff publish (official replies, status and stage notes, outcomes, project names).
+"""Personal data in text staff publish (official replies, status and stage notes, outcomes, project names) or
+give a resident on the tracking page (reasons for not publishing or removing a comment).
 
 Residents' comments are masked on arrival; staff text is published as typed, because it legitimately gives
 the town's own office numbers. So instead of masking it, the form comes back with a warning when the text
-holds what looks like a mobile number, an ID-card number or a personal e-mail address, found by the same
+holds what looks like a mobile number, an ID-card or bank card number, a personal e-mail address, a QQ number
+or a WeChat ID (after the word naming it: an official account is "微信公众号", not caught), found by the same
 rules that mask comments (masking.personal_data_in). Staff remove it or tick "Publish anyway" (the town's
 own mobile, say), and publishing anyway is kept in the audit log. Landlines are the town's usual numbers:
 they are warned about only when they are the number a resident gave with the comment replied to.
@@ -31,10 +33,15 @@ WHAT = {
     "id_card": N_("what looks like an ID card number (%(shown)s)"),
     "bank_card": N_("what looks like a bank card number (%(shown)s)"),
     "email": N_("what looks like a personal e-mail address (%(shown)s)"),
+    "qq": N_("what looks like a QQ number (%(shown)s)"),
+    "wechat": N_("what looks like a WeChat ID (%(shown)s)"),
     "contact": N_("the phone number the resident gave (%(shown)s)"),
 }
 REPLY_WARNING = N_("Your reply contains %(found)s. Replies are public: remove it, or tick “Publish anyway” if it is "
                    "meant to be public (the town's own number, for example).")
+REASON_WARNING = N_("This reason contains %(found)s. The resident reads it on the tracking page, as does anyone they "
+                    "give its link: remove it, or tick “Publish anyway” if it is meant to be shown (the town's own "
+                    "number, for example).")
 TEXT_WARNING = N_("This text contains %(found)s. It is published as typed: remove it, or tick “Publish anyway” if "
                   "it is meant to be public (the town's own number, for example).")
 
@@ -75,9 +82,12 @@ def named(items: list[Finding]) -> str:
     return format_list([gettext(WHAT[f.kind], shown=f.shown) for f in items], locale=get_locale())
 
 
-def warning(items: list[Finding], reply: bool = False) -> str:
+WARNINGS = {"reply": REPLY_WARNING, "reason": REASON_WARNING}  # by field name; TEXT_WARNING for any other
+
+
+def warning(items: list[Finding], field: str = "") -> str:
     """The message shown beside the field, in the staff member's language."""
-    return gettext(REPLY_WARNING if reply else TEXT_WARNING, found=named(items))
+    return gettext(WARNINGS.get(field, TEXT_WARNING), found=named(items))
 
 
 def record_published_anyway(target_type: str, target_id, found: Mapping[str, list[Finding]], actor) -> None:

@@ -81,12 +81,17 @@ class ApproveForm(_ModerationForm):
 class RejectForm(_ModerationForm):
     reason = TextAreaField(_l("Reason (the resident sees it on the tracking page)"), validators=_REASON)
     reason_code = _reason_code_field()
+    # Shown on the tracking page (feedback/track.html), to whoever has its link: checked as replies are.
+    publish_anyway = publish_anyway_field()
+    public_fields = ("reason",)
 
 
 class HideForm(_ModerationForm):
     reason = TextAreaField(_l("Reason for removing it (the resident sees it on the tracking page)"),
                            validators=_REASON)
     reason_code = _reason_code_field()
+    publish_anyway = publish_anyway_field()
+    public_fields = ("reason",)
 
 
 class ReplyForm(_ModerationForm):
@@ -105,6 +110,9 @@ class BulkForm(_ModerationForm):
     reason = StringField(_l("Reason for rejecting (the residents see it)"), validators=[
         Length(max=limits.MODERATION_REASON.max, message=_l(limits.MODERATION_REASON.message))])
     reason_code = _reason_code_field()
+    # Checked only when rejecting (staff/moderation.py): an approval sends the reason nowhere.
+    publish_anyway = publish_anyway_field()
+    public_fields = ("reason",)
 
     def validate_reason(self, field):
         if self.action.data == "reject" and not (field.data or "").strip():

@@ -129,7 +129,11 @@ def moderation():
     if request.method == "GET":
         return _render_list(put_back(BulkForm(formdata=None), url_for("staff.moderation")))
     bulk = BulkForm()
-    if not bulk.validate_on_submit():
+    valid = bulk.validate_on_submit()
+    # The reason goes to every ticked comment's tracking page: checked against each resident's contact.
+    held, found = (held_back(bulk, contacts=service.contacts_of(bulk.ids.data or ()))
+                   if bulk.action.data == "reject" else (False, {}))
+    if not valid or held:
         return _render_list(bulk, 400)
     actor = auth.current_staff()
     if bulk.action.data == "approve":
@@ -137,6 +141,8 @@ def moderation():
         flash(count_words("%(num)s comment published.", "%(num)s comments published.", len(result.done)))
     else:
         result = service.bulk_reject(bulk.ids.data, bulk.reason.data, actor, bulk.reason_code.data)
+        for fb in result.done if found else ():
+            public_text.record_published_anyway("feedback", fb.id, found, actor)
         flash(count_words("%(num)s comment not published or removed; the reason is kept.",
                        "%(num)s comments not published or removed; the reason is kept.", len(result.done)))
     if result.skipped:
@@ -164,7 +170,8 @@ def _decide(feedback_id: int, name: ModerationAction, apply, done_message: str):
     fb = db.get_or_404(Feedback, feedback_id)
     form = FORMS[name](prefix=_prefix(fb))
     valid = form.validate_on_submit()
-    # A reply is public: a resident's number in it (or the landline they gave) sends the form back.
+    # A reply is public, a reason shown on the tracking page: a resident's number in either (or the landline
+    # they gave) sends the form back.
     held, found = held_back(form, contacts=[fb.contact])
     if not valid or held:
         return _render_detail(fb, bound={name: form}, status=400)

@@ -23,5 +23,5 @@ def held_back(form, contacts: Iterable[str | None] = ()) -> tuple[bool, dict]:
     if not found or form.publish_anyway.data:
         return False, found
     for name, items in found.items():
-        form[name].errors = [*form[name].errors, public_text.warning(items, reply=name == "reply")]
+        form[name].errors = [*form[name].errors, public_text.warning(items, name)]
     return True, found
