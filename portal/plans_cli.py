@@ -163,6 +163,8 @@ def check_command(slug):
         click.echo(gettext("%(slug)s (%(state)s): %(count)s work points", slug=r.slug, state=state, count=r.items))
         for err in r.errors:
             click.echo("  " + gettext("error: %(error)s", error=err))
+        for warning in r.warnings:
+            click.echo("  " + gettext("warning: %(warning)s", warning=warning))
         for what, codes in r.missing.items():
             click.echo("  " + gettext("no %(what)s: %(count)s (%(codes)s)", what=gettext(MISSING[what]),
                                       count=len(codes), codes=", ".join(codes)))

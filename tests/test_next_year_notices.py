@@ -819,6 +819,65 @@ def test_a_second_renumbering_carries_an_uncorrected_continues_line_on(content, 
     assert _links(client.get(f"/zh/plans/{LATER}/items/1.1.2").get_data(as_text=True), SLUG) == {"1.1.1"}
 
 
+# 1.1.1 struck out: 1.1.2 becomes 1.1.1, and the code 1.1.2 is gone.
+NOTICE_2025_ONE_STRUCK = NOTICE_2025.replace(
+    "1．在地铁站点周边新增非机动车停放点不少于20处，规范停放秩序。（牵头单位：城运办；配合单位：综合行政执法队，城建中心；时间节点：第三季度）\n\n", ""
+).replace("2．开展共享单车清理", "1．开展共享单车清理")
+
+
+def _checked_2026(content: Path, app_factory):
+    from portal.services.plans import check_plans
+
+    [check] = check_plans(content, LATER)
+    result = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_cli_runner().invoke(
+        args=["plans", "check", LATER])
+    return check, result
+
+
+def test_plans_check_warns_of_a_continues_line_right_only_through_the_renumbering(content, tmp_path, app_factory):
+    """2026's line still says 2025/1.1.1, which a corrected notice gave to an inserted point: the pages link it
+    to 1.1.2 (renumbered.yaml), but `flask plans check` passed it as it stood, so nothing told staff that the
+    file names another point. It now warns, naming the code to write, without failing the plan."""
+    _published_2025(content, tmp_path)
+    later = _continued_in_2026(content, tmp_path, "1.1.1")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_TWO_MOVED, encoding="utf-8")
+    import_notice(source, SLUG, content, dry_run=False)
+    check, result = _checked_2026(content, app_factory)
+    expected = (f"content/plans/{LATER}/items/1.1.1.yaml: continues: {SLUG}/1.1.1 is right only through "
+                f"{SLUG}'s renumbered.yaml; write continues: {SLUG}/1.1.2")
+    assert (check.errors, check.warnings) == ([], [expected])
+    assert f"warning: {expected}" in result.output and "  error:" not in result.output, result.output
+    later.write_text(later.read_text(encoding="utf-8").replace(f"{SLUG}/1.1.1", f"{SLUG}/1.1.2"), encoding="utf-8")
+    check, _ = _checked_2026(content, app_factory)
+    assert (check.errors, check.warnings) == ([], [])
+
+
+def test_plans_check_does_not_fail_a_continues_line_the_pages_resolve_through_the_renumbering(
+        content, tmp_path, app_factory):
+    """2026's line says 2025/1.1.2; a corrected notice struck 1.1.1 out, so that point is 1.1.1 now and 1.1.2 is
+    no code at all. The pages link it to 1.1.1 (renumbered.yaml), but `flask plans check` failed the published
+    plan for "no work point 1.1.2". It now warns instead, naming the code to write."""
+    _published_2025(content, tmp_path)
+    later = _continued_in_2026(content, tmp_path, "1.1.2")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_ONE_STRUCK, encoding="utf-8")
+    _planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert outcome.moved == {"1.1.2": "1.1.1"}
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    assert _links(client.get(f"/zh/plans/{LATER}/items/1.1.1").get_data(as_text=True), SLUG) == {"1.1.1"}
+    check, result = _checked_2026(content, app_factory)
+    expected = (f"content/plans/{LATER}/items/1.1.1.yaml: continues: {SLUG}/1.1.2 is right only through "
+                f"{SLUG}'s renumbered.yaml; write continues: {SLUG}/1.1.1")
+    assert (check.errors, check.warnings) == ([], [expected])
+    assert f"warning: {expected}" in result.output and "  error:" not in result.output, result.output
+    # A line written after the renumbering means the code it says: 1.1.2 is no work point of 2025 now.
+    other = content / "plans" / LATER / "items" / "1.1.2.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + f"continues: {SLUG}/1.1.2\n", encoding="utf-8")
+    check, _ = _checked_2026(content, app_factory)
+    assert check.errors == [f"content/plans/{LATER}/items/1.1.2.yaml: continues: no work point {SLUG}/1.1.2"]
+
+
 def test_move_records_lets_two_work_points_swap_numbers(content, tmp_path, app_factory):
     """The same resident follows and marks both points, and both have outcomes: one at a time, either move
     would collide with the other point's records (unique per code)."""

@@ -36,6 +36,12 @@ def read(folder: Path) -> Record:
             for ref, codes in data.items() if isinstance(codes, dict)}
 
 
+def code_now(record: Record, continuing: str, code: str) -> str | None:
+    """The code the point `continuing` ("<plan>/<code>" of the later plan's work point) names by `code` has now,
+    when a renumbering moved it; the pages (services.plan_links) and `flask plans check` both resolve by this."""
+    return record.get(continuing, {}).get(code)
+
+
 def text(record: Record) -> str:
     return _HEADER + yaml.safe_dump(record, allow_unicode=True, sort_keys=True, width=1000)
 

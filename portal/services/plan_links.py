@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
-from ..content import ContentError, ContentStore, Item, Plan, load_content
+from ..content import ContentError, ContentStore, Item, Plan, load_content, renumbered
 from .content import content, registry
 
 _CACHE_KEY = "portal_other_plans"
@@ -63,7 +63,7 @@ def continued_ref(item: Item) -> str | None:
     plan moved the point it named while the line stayed as it was (content/renumbered.py)."""
     slug, _, code = (item.continues or "").partition("/")
     store = plan_store(slug) if slug and code else None
-    now = store.renumbered.get(f"{item.plan}/{item.code}", {}).get(code) if store else None
+    now = renumbered.code_now(store.renumbered, f"{item.plan}/{item.code}", code) if store else None
     return f"{slug}/{now}" if now else item.continues
 
 

@@ -28,6 +28,8 @@ class PlanCheck:
     errors: list[str] = field(default_factory=list)
     # Figures, dates or places in the plain-language text that the notice does not hold (content/honesty.py).
     invented: list[HonestyProblem] = field(default_factory=list)
+    # Lines right only through another plan's renumbered.yaml: to correct, but the pages show them rightly.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def untitled(self) -> list[str]:
@@ -55,7 +57,9 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
         result.errors.append(str(exc))
         return result
     result.items = len(store.items)
-    result.errors += _broken_continues(content_root, store)
+    errors, warnings = _continues_problems(content_root, store)
+    result.errors += errors
+    result.warnings += warnings
     result.invented = plan_problems(store)
     for item in store.items:
         data = _item_data(plan.folder / "items" / f"{item.code}.yaml")
@@ -73,9 +77,11 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
     return result
 
 
-def _broken_continues(content_root, store) -> list[str]:
-    """`continues: <slug>/<code>` must name a work point of that (loadable) earlier plan."""
-    errors, earlier = [], {}
+def _continues_problems(content_root, store) -> tuple[list[str], list[str]]:
+    """`continues: <slug>/<code>` must name a work point of that (loadable) earlier plan, read as the pages
+    read it: through that plan's renumbered.yaml (content/renumbered.py). A line right only through that
+    record is a warning naming the code to write, not an error: the pages link it to the point it meant."""
+    errors, warnings, earlier = [], [], {}
     for item in store.items:
         if not item.continues:
             continue
@@ -85,10 +91,17 @@ def _broken_continues(content_root, store) -> list[str]:
                 earlier[slug] = load_content(content_root, slug)
             except ContentError:
                 earlier[slug] = None
-        if earlier[slug] is None or earlier[slug].item(code) is None:
-            errors.append(gettext("%(file)s: continues: no work point %(code)s",
-                                  file=f"{store.plan.rel}/items/{item.code}.yaml", code=item.continues))
-    return errors
+        named = earlier[slug]
+        file = f"{store.plan.rel}/items/{item.code}.yaml"
+        now = renumbered.code_now(named.renumbered, f"{store.plan.slug}/{item.code}", code) if named else None
+        if named is None or named.item(now or code) is None:
+            errors.append(gettext("%(file)s: continues: no work point %(code)s", file=file,
+                                  code=f"{slug}/{now or code}"))
+        elif now:
+            warnings.append(gettext("%(file)s: continues: %(code)s is right only through %(plan)s's renumbered.yaml; "
+                                    "write continues: %(now)s", file=file, code=item.continues, plan=slug,
+                                    now=f"{slug}/{now}"))
+    return errors, warnings
 
 
 def check_plans(content_root: str | Path, slug: str | None = None) -> list[PlanCheck]:
