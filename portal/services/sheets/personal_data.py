@@ -28,12 +28,14 @@ def findings(plan: Plan) -> list[tuple[str, int, str, dict[str, list[public_text
 
 
 def mark(plan: Plan) -> None:
-    """Says each finding on the plan (plan.personal_data), in the staff member's language."""
+    """Says each finding on the plan (plan.personal_data), in the staff member's language, and keeps them for
+    the audit (plan.personal_data_found)."""
+    plan.personal_data_found = findings(plan)
     plan.personal_data = [plan.problem(IN_SHEET, sheet, row, column, found=public_text.named(items))
-                          for sheet, row, _, found in findings(plan) for column, items in found.items()]
+                          for sheet, row, _, found in plan.personal_data_found for column, items in found.items()]
 
 
 def audit_after(plan: Plan) -> list[dict]:
-    """What the audit log keeps of the findings published anyway: where, and what, masked."""
+    """What the audit log keeps of the findings published anyway (as mark found them): where, and what, masked."""
     return [{"sheet": sheet, "row": row, "item": code, **{k: ", ".join(f.shown for f in v) for k, v in found.items()}}
-            for sheet, row, code, found in findings(plan)]
+            for sheet, row, code, found in plan.personal_data_found]

@@ -85,6 +85,8 @@ class Plan:
     conflicts: list[Problem] = field(default_factory=list)
     # Personal data in the texts it would publish (sheets/personal_data.py): published only if staff say so.
     personal_data: list[Problem] = field(default_factory=list)
+    # The same findings as personal_data.findings gives them, kept for the audit (audit_after): scanned once.
+    personal_data_found: list[tuple] = field(default_factory=list, repr=False)
     unchanged: int = 0
     published: bool = False
     layout: dict[str, dict] = field(default_factory=dict)  # where each table was found (Parsed.layout)
