@@ -173,4 +173,4 @@ def check_command(slug):
     failing = [r.slug for r in results if r.failing]
     if failing:
         raise click.ClickException(gettext("published plan(s) with an untitled item, a figure the notice does not "
-                                           "hold or a load error: %(plans)s", plans=", ".join(failing)))
+                                           "hold, a load error or a continues: line naming no work point: %(plans)s", plans=", ".join(failing)))

@@ -169,3 +169,62 @@ def test_the_list_of_what_to_correct_reads_on_a_phone(draft_editor, live_server,
     screenshot(tab, f"staff-plans-draft-{lang}-360")
     assert tab.locator(f"#plan-{LATER} .plan-invented li").count() == 2
     assert no_horizontal_scroll(tab) and axe_violations(tab) == []
+
+
+@pytest.fixture
+def continues_to_correct(app_factory, tmp_path):
+    """A 2026 plan with one `continues:` line right only through 2025's renumbered.yaml (flask plans check warns)
+    and one naming no work point at all (it errs), and an editor's client on it."""
+    import shutil
+
+    from test_next_year_notices import (LATER as NEXT, NOTICE_2025_ONE_STRUCK, ROOT, SLUG, _continued_in_2026,
+                                        _published_2025)
+    from portal.services.plans import import_notice
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    _published_2025(content, tmp_path)
+    _continued_in_2026(content, tmp_path, "1.1.2")
+    struck = tmp_path / "corrected.txt"
+    struck.write_text(NOTICE_2025_ONE_STRUCK, encoding="utf-8")
+    import_notice(struck, SLUG, content, dry_run=False)
+    broken = content / "plans" / NEXT / "items" / "1.1.2.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + f"continues: {SLUG}/1.1.2\n", encoding="utf-8")
+    app = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN=PLAN)
+    make_staff(app, "continues-editor", "editor")
+    c = app.test_client()
+    login(c, "continues-editor")
+    return app, c, content, NEXT, SLUG
+
+
+def test_the_plans_page_lists_continues_warnings_and_errors_as_plans_check_does(continues_to_correct, tmp_path):
+    """flask plans check warns of a `continues:` line right only through renumbered.yaml, naming the code to write
+    (b4e32b3); the page, which says it lists what the check lists, showed no warning. And a line naming no work
+    point showed as "Does not load: …" and hid the rest of the card, although the plan loads and is served."""
+    from portal.services.plans import check_plans
+
+    app, c, content, later, earlier = continues_to_correct
+    [check] = check_plans(content, later)
+    assert len(check.warnings) == 1 and len(check.errors) == 1, (check.warnings, check.errors)
+    warning = (f"content/plans/{later}/items/1.1.1.yaml: continues: {earlier}/1.1.2 is right only through "
+               f"{earlier}'s renumbered.yaml; write continues: {earlier}/1.1.1")
+    error = f"content/plans/{later}/items/1.1.2.yaml: continues: no work point {earlier}/1.1.2"
+    files = []
+    for lang in ("en", "zh"):  # en first: the check is cached, and must not keep the first viewer's language
+        c.set_cookie("lang", lang)
+        page = c.get("/staff/plans").get_data(as_text=True)
+        files.append(tmp_path / f"staff-plans-continues-{lang}.html")
+        files[-1].write_text(page, encoding="utf-8")
+        card = text_of(html_lib.unescape(_card(page, later)))
+        if lang == "en":
+            assert warning in card and error in card, card
+            assert "Does not load" not in card
+            assert f"{check.items} work points" in card  # the plan loads: the rest of its card is there
+        else:
+            assert (f"continues（延续）写的 {earlier}/1.1.2 只有经 {earlier} 的 renumbered.yaml（重新编号记录）才指向原工作要点；"
+                    f"请改写为 continues: {earlier}/1.1.1") in card, card
+            assert f"continues（延续）所指的工作要点 {earlier}/1.1.2 不存在" in card
+            assert "renumbered.yaml; write continues" not in card
+    from test_html_validity import _need_vnu, vnu_errors
+
+    assert vnu_errors(_need_vnu(), files) == []

@@ -25,11 +25,20 @@ class PlanCheck:
     published: bool
     items: int = 0
     missing: dict[str, list[str]] = field(default_factory=dict)  # what -> item codes
-    errors: list[str] = field(default_factory=list)
+    # Why the plan does not load: nothing else about it is known then.
+    load_errors: list[str] = field(default_factory=list)
+    # `continues:` lines naming no work point of the earlier plan: the plan loads and is served, but those
+    # work points' pages link to nothing they continue.
+    broken_continues: list[str] = field(default_factory=list)
     # Figures, dates or places in the plain-language text that the notice does not hold (content/honesty.py).
     invented: list[HonestyProblem] = field(default_factory=list)
     # Lines right only through another plan's renumbered.yaml: to correct, but the pages show them rightly.
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        """Everything that fails a published plan before its titles and text are read (`flask plans check`)."""
+        return self.load_errors + self.broken_continues
 
     @property
     def untitled(self) -> list[str]:
@@ -54,12 +63,10 @@ def check_plan(content_root: str | Path, slug: str) -> PlanCheck:
     try:
         store = load_content(content_root, slug)
     except ContentError as exc:
-        result.errors.append(str(exc))
+        result.load_errors.append(str(exc))
         return result
     result.items = len(store.items)
-    errors, warnings = _continues_problems(content_root, store)
-    result.errors += errors
-    result.warnings += warnings
+    result.broken_continues, result.warnings = _continues_problems(content_root, store)
     result.invented = plan_problems(store)
     for item in store.items:
         data = _item_data(plan.folder / "items" / f"{item.code}.yaml")

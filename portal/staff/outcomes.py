@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -57,8 +57,9 @@ def _fingerprint(root: str) -> tuple:
 
 
 @lru_cache(maxsize=4)
-def _checks(root: str, fingerprint: tuple) -> list:
-    # Loading every plan takes about a second; the files rarely change between two page views.
+def _checks(root: str, fingerprint: tuple, locale: str) -> list:
+    # Loading every plan takes about a second; the files rarely change between two page views. The errors and
+    # warnings are worded when checked, so a check is kept per language (else the first viewer's stays).
     return check_plans(root)
 
 
@@ -66,7 +67,7 @@ def _checks(root: str, fingerprint: tuple) -> list:
 @auth.requires("update_status")
 def plans():
     root = current_app.config["CONTENT_DIR"]
-    checks = _checks(root, _fingerprint(root))
+    checks = _checks(root, _fingerprint(root), str(get_locale()))
     known = {p.slug: p for p in content().plans}
     return render_template("staff/plans.html", checks=checks, plans=known, counts=_outcome_counts(),
                            current=plan_links.current_slug(), kinds=list(OutcomeKind))
