@@ -320,7 +320,7 @@ def test_a_load_error_in_plans_check_is_chinese_in_a_chinese_terminal(app_factor
     checked = runner.invoke(args=["plans", "check", "2023-city-management"])
     assert checked.exit_code == 1
     assert "错误：content/plans/2023-city-management/items/9.9.yaml: code：通知中没有工作要点 9.9" in checked.stdout
-    assert "以下已发布的计划有缺标题的工作要点、通知中没有的数字或载入错误：2023-city-management" in checked.stderr
+    assert "以下已发布的计划有缺标题的工作要点、通知中没有的数字、载入错误或 continues（延续）所指的工作要点不存在：2023-city-management" in checked.stderr
 
 
 @pytest.mark.parametrize("lang", [None, "en_US.UTF-8"])

@@ -228,3 +228,20 @@ def test_the_plans_page_lists_continues_warnings_and_errors_as_plans_check_does(
     from test_html_validity import _need_vnu, vnu_errors
 
     assert vnu_errors(_need_vnu(), files) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_continues_lines_to_correct_read_on_a_phone(continues_to_correct, live_server, browser_context_factory,
+                                                         lang):
+    from browser_support import no_horizontal_scroll, screenshot, staff_tab
+    from test_accessibility import axe_violations, with_axe
+
+    app, _, _, later, _ = continues_to_correct
+    server = live_server(app)
+    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
+                    server, "continues-editor")
+    tab.goto(f"{server.url}/staff/plans")
+    screenshot(tab, f"staff-plans-continues-{lang}-360")
+    assert tab.locator(f"#plan-{later} .plan-warnings li").count() == 1
+    assert tab.locator(f"#plan-{later} .plan-broken-continues li").count() == 1
+    assert no_horizontal_scroll(tab) and axe_violations(tab) == []
