@@ -131,7 +131,8 @@ def continued_elsewhere(content_root: str | Path, slug: str) -> list[str]:
     rels = {p.slug: p.rel for p in discover_plans(content_root)}
     record = renumbered.read(Path(content_root) / PLANS_DIR / slug)
     return [f"{rels.get(ref.split('/', 1)[0], ref.split('/', 1)[0])}/items/{ref.split('/', 1)[1]}.yaml: "
-            f"continues: {slug}/{old} → {slug}/{now}" for ref, codes in record.items() for old, now in codes.items()]
+            f"continues: {slug}/{old} → " + (f"{slug}/{now}" if now else gettext("struck out of the notice"))
+            for ref, codes in record.items() for old, now in codes.items()]
 
 
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
