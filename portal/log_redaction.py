@@ -26,8 +26,9 @@ _END = (r"(?=\n\[SQL: |\n(?:HINT|CONTEXT|STATEMENT|WHERE):|\n\nThe above excepti
 # "Key (email)=(…)": the columns are kept (an expression index's hold brackets of their own, so up to the
 # first ")=(" on the line), the values hidden, brackets and line breaks of their own included.
 _KEY = re.compile(rf"(Key \([^\n]*?\))=\(.*?{_END}", re.S)
-# Any other DETAIL is hidden whole; a key's, once _KEY has hidden its values, is left as it is.
-_DETAIL = re.compile(rf"(DETAIL:[ \t]*)(?=\S)(?!Key \([^\n]*?\)=\(hidden\){_END}).*?{_END}", re.S)
+# Any other DETAIL is hidden whole; a key's, once _KEY has hidden its values, is left as it is. The server's
+# DETAIL starts a line: one inside a line is a visitor's words (an address in the access log), not hidden.
+_DETAIL = re.compile(rf"^(DETAIL:[ \t]*)(?=\S)(?!Key \([^\n]*?\)=\(hidden\){_END}).*?{_END}", re.S | re.M)
 
 
 def redact(text: str) -> str:

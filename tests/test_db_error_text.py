@@ -106,3 +106,13 @@ def test_a_real_unique_violation_logs_no_address(app, caplog, monkeypatch):
         logging.getLogger("portal.services.follow").exception("subscribing failed", exc_info=caught.value)
         logging.getLogger("portal.services.follow").error("subscribing failed: %s", caught.value)
     assert "subscription" in caplog.text and CONTACT not in caplog.text
+
+
+def test_a_detail_typed_into_an_address_leaves_the_access_log_line_whole(app, caplog, monkeypatch):
+    # PostgreSQL's DETAIL starts a line of the error's text; one in the middle of a line is a visitor's words.
+    # Hidden to the end, it took the status, size and user agent out of that request's access log line.
+    logger = logging.getLogger("gunicorn.access")
+    monkeypatch.setattr(logger, "disabled", False)
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        logger.info('%s "%s" %s %s "%s"', "192.0.2.7", "GET /zh/search?q=DETAIL:x HTTP/1.1", 404, 1234, "sqlmap/1.7")
+    assert caplog.records[-1].getMessage() == '192.0.2.7 "GET /zh/search?q=DETAIL:x HTTP/1.1" 404 1234 "sqlmap/1.7"'
