@@ -19,7 +19,8 @@ from .store import PLANS_DIR, discover_plans
 
 RECORD_FILE = "renumbered.yaml"
 _HEADER = ("# Written by `flask plans import`: other plans' work points whose `continues:` line names a work point\n"
-           "# of this plan that a corrected notice renumbered, by its old code, and the code that point has now.\n"
+           "# of this plan that a corrected notice renumbered, by its old code, and the code that point has now\n"
+           "# ('' when it was struck out: the site then links it to nothing).\n"
            "# The site links them to the new code. Correct the line to the new code; the next import drops it.\n")
 
 # {"<plan>/<code> of the continuing work point": {"<old code it names>": "<code now>"}}; the code now is GONE
