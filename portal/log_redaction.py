@@ -18,9 +18,17 @@ import logging
 import re
 
 HIDDEN = "(hidden)"
-# "Key (email)=(…)" up to the end of its line: values may hold brackets of their own.
-_KEY = re.compile(r"(Key \([^)\n]*\))=\(.*")
-_DETAIL = re.compile(r"(DETAIL:[ \t]*)(?=\S)(?!Key \()(?!\(hidden\)).*")
+# Where a DETAIL ends: not at the end of its line, since a value may hold line breaks (a comment's body in a
+# "Failing row contains"), but where SQLAlchemy's text goes on, the server's next field, the next exception
+# of a traceback, or the end of the text. A value holding one of these itself can still end the hiding early.
+_END = (r"(?=\n\[SQL: |\n(?:HINT|CONTEXT|STATEMENT|WHERE):|\n\nThe above exception"
+        r"|\n\nDuring handling of the above exception|\Z)")
+# "Key (email)=(…)": the columns are kept (an expression index's hold brackets of their own, so up to the
+# first ")=(" on the line), the values hidden, brackets and line breaks of their own included.
+_KEY = re.compile(rf"(Key \([^\n]*?\))=\(.*?{_END}", re.S)
+# Any other DETAIL is hidden whole; a key's, once _KEY has hidden its values, is left as it is. The server's
+# DETAIL starts a line: one inside a line is a visitor's words (an address in the access log), not hidden.
+_DETAIL = re.compile(rf"^(DETAIL:[ \t]*)(?=\S)(?!Key \([^\n]*?\)=\(hidden\){_END}).*?{_END}", re.S | re.M)
 
 
 def redact(text: str) -> str:

@@ -381,12 +381,15 @@ def test_qq_numbers_and_wechat_ids_are_masked_after_their_label(typed, shown):
     "QQ群 12345", "微信公众号 zjzf2020", "关注微信公众号“张江镇”", "微信支付 100元", "QQ 0123456", "QQ 1234",
     "QQ 123456789012", "微信 abc12", "微信 1abcdef", "微信 " + "a" * 21, "Add me on WeChat please",
     "I use VX daily", "aqq12345678", "The WeChat group meets daily",
+    # The app named in both languages: the English name after the Chinese label is no ID.
+    "关注张江镇微信 WeChat 公众号", "微信 weixin 搜索“张江镇”", "微信号 WeChat 小程序",
 ])
 def test_figures_and_words_without_a_qq_or_wechat_label_stay(text):
     assert mask_personal_data(text) == text
 
 
-WECHAT_IDS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{5,19}", fullmatch=True)
+WECHAT_IDS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{5,19}", fullmatch=True).filter(
+    lambda name: name.lower() not in ("wechat", "weixin"))
 QQ_NUMBERS = st.from_regex(r"[1-9][0-9]{4,10}", fullmatch=True).filter(lambda n: not re.fullmatch(r"1[3-9][0-9]{9}", n))
 
 

@@ -1331,3 +1331,31 @@ def test_a_docx_whose_directory_understates_a_size_is_refused_without_unzipping_
     with pytest.raises(NoticeReadError, match="notice.docx: not a readable .docx"):
         read_notice_file(source)
     assert max(largest) <= 1024 * 1024
+
+
+NOTICE_2025_FIRST_STRUCK = NOTICE_2025.replace(
+    "1．在地铁站点周边新增非机动车停放点不少于20处，规范停放秩序。（牵头单位：城运办；配合单位：综合行政执法队，城建中心；"
+    "时间节点：第三季度）\n\n", "").replace("2．开展共享单车清理", "1．开展共享单车清理")
+
+
+def test_a_later_plans_continues_line_naming_a_struck_out_point_links_to_no_other(content, tmp_path, app_factory):
+    """2026's 1.1.1 continues 2025's 1.1.1, which a corrected notice strikes out; 2025's 1.1.2 moves up to 1.1.1.
+    The line still named 1.1.1, so 2026's work was linked to the point that took the code, and that point's page
+    said it was continued by 2026. The record now says the point it named is gone: no link either way, and the
+    line is named for staff to correct."""
+    from portal.services.plans import continued_elsewhere
+
+    _published_2025(content, tmp_path)
+    _continued_in_2026(content, tmp_path, "1.1.1")
+    source = tmp_path / "corrected.txt"
+    source.write_text(NOTICE_2025_FIRST_STRUCK, encoding="utf-8")
+    planned, outcome = import_notice(source, SLUG, content, dry_run=False)
+    assert planned.refusal is None and outcome.moved == {"1.1.2": "1.1.1"}
+    client = app_factory(CONTENT_DIR=str(content), CURRENT_PLAN="2023-city-management").test_client()
+    assert not _links(client.get(f"/zh/plans/{LATER}/items/1.1.1").get_data(as_text=True), SLUG)
+    assert not _links(client.get(f"/zh/plans/{SLUG}/items/1.1.1").get_data(as_text=True), LATER)
+    assert [line for line in continued_elsewhere(content, SLUG) if f"{LATER}/items/1.1.1.yaml" in line]
+    # `flask plans check` says so too (it passed the line: another point holds the code it names).
+    check, result = _checked_2026(content, app_factory)
+    assert [e for e in check.errors if "1.1.1.yaml" in e and "struck out" in e] and not check.warnings
+    assert "struck out" in result.output

@@ -253,3 +253,52 @@ def test_an_account_keeps_its_newest_waiting_forms_only(app, clock):
         assert db.session.query(StaffDraft).count() == drafts.MAX_DRAFTS
     r = owner.post("/staff/accounts", data={**handles[-1], "reauth-password": STAFF_PASSWORD})
     assert r.status_code == 302 and _account(app, f"name{drafts.MAX_DRAFTS + 2}") is not None
+
+
+def test_the_same_confirmation_sent_twice_at_once_acts_once(app, clock, monkeypatch):
+    # A double click on "Confirm and continue": both requests found the waiting form before either deleted it,
+    # and the ORM's delete of an already deleted row only warns, so the action ran twice (PostgreSQL and SQLite).
+    import threading
+
+    from portal.services import pending_forms
+
+    owner = _admin(app)
+    clock.advance(**STALE)
+    carried = _hidden_fields(_create(owner, "erin", role="editor").get_data(as_text=True))
+    arrived, count = threading.Condition(), [0]
+
+    def reached():
+        with arrived:
+            count[0] += 1
+            arrived.notify_all()
+
+    real_fernet = pending_forms._fernet
+
+    class HeldFernet:  # each taker waits at the unsealing until the other has reached it or been answered
+        def __init__(self, handle):
+            self.real = real_fernet(handle)
+
+        def decrypt(self, token):
+            reached()
+            with arrived:  # the timeout only keeps a broken run from hanging; nothing is timed
+                arrived.wait_for(lambda: count[0] >= 2, timeout=60)
+            return self.real.decrypt(token)
+
+    monkeypatch.setattr(pending_forms, "_fernet", HeldFernet)
+    answers = [None, None]
+
+    def confirm(n):
+        client = app.test_client()
+        client.set_cookie("session", owner.get_cookie("session").value)
+        answers[n] = client.post("/staff/accounts", data={**carried, "reauth-password": STAFF_PASSWORD})
+        if answers[n].headers.get("Location") == "/staff/accounts":
+            reached()
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    places = sorted(answer.headers.get("Location", str(answer.status_code)) for answer in answers)
+    assert places[0] == "/staff/accounts" and places[1].startswith("/staff/accounts#u"), places
+    assert _account(app, "erin").role == "editor"

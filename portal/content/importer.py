@@ -308,7 +308,10 @@ def _build(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None
 def _build_record(planned: PlannedImport, staged: Path, outcome: ImportOutcome) -> None:
     """Other plans' `continues:` lines that now name a moved point by its old code (renumbered.py): another
     plan's files are not the import's to edit, so the renumbered plan keeps the record the pages follow."""
-    record = renumbered_record.updated(planned.folder.parent.parent, planned.slug, outcome.moved)
+    # Gone: struck out, whether or not a moved point took its code (struck_out lists only codes left free).
+    gone = [code for code in planned.previous if code not in outcome.moved
+            and (code in outcome.moved.values() or code not in {i.code for i in planned.notice.items})]
+    record = renumbered_record.updated(planned.folder.parent.parent, planned.slug, outcome.moved, gone)
     rel = renumbered_record.RECORD_FILE
     text = renumbered_record.text(record) if record else None
     if text == _read(planned.folder / rel):

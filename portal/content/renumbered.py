@@ -9,6 +9,7 @@ at the renumbering are recorded: a line written or corrected afterwards means th
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -18,11 +19,14 @@ from .store import PLANS_DIR, discover_plans
 
 RECORD_FILE = "renumbered.yaml"
 _HEADER = ("# Written by `flask plans import`: other plans' work points whose `continues:` line names a work point\n"
-           "# of this plan that a corrected notice renumbered, by its old code, and the code that point has now.\n"
+           "# of this plan that a corrected notice renumbered, by its old code, and the code that point has now\n"
+           "# ('' when it was struck out: the site then links it to nothing).\n"
            "# The site links them to the new code. Correct the line to the new code; the next import drops it.\n")
 
-# {"<plan>/<code> of the continuing work point": {"<old code it names>": "<code now>"}}
+# {"<plan>/<code> of the continuing work point": {"<old code it names>": "<code now>"}}; the code now is GONE
+# when the point it named was struck out: another point may have taken its code, and is not the one meant.
 Record = dict[str, dict[str, str]]
+GONE = ""
 
 
 def read(folder: Path) -> Record:
@@ -54,9 +58,11 @@ def _continues(path: Path) -> str:
     return str(data.get("continues") or "") if isinstance(data, dict) else ""
 
 
-def updated(root: Path, slug: str, moves: dict[str, str]) -> Record:
-    """The record once `moves` (old code -> new code) are made: a line already recorded follows its point on
-    (2.3 → 2.4, then 2.4 → 2.5), a line naming a moved code is added, a line corrected since is dropped."""
+def updated(root: Path, slug: str, moves: dict[str, str], struck: Iterable[str] = ()) -> Record:
+    """The record once `moves` (old code -> new code) are made and the points `struck` out are gone: a line
+    already recorded follows its point on (2.3 → 2.4, then 2.4 → 2.5), a line naming a moved code is added, one
+    naming a struck-out point is recorded as GONE, a line corrected since is dropped."""
+    struck = set(struck)
     before = read(root / PLANS_DIR / slug)
     record: Record = {}
     for plan in discover_plans(root):
@@ -67,8 +73,8 @@ def updated(root: Path, slug: str, moves: dict[str, str]) -> Record:
             if named_plan != slug:
                 continue
             ref = f"{plan.slug}/{path.stem}"
-            now = before.get(ref, {}).get(code)
-            now = moves.get(now, now) if now is not None else moves.get(code)
-            if now is not None and now != code:
+            now = before.get(ref, {}).get(code, code)  # the point the line means, by its code before these moves
+            now = GONE if now in struck else moves.get(now, now)
+            if now != code:
                 record[ref] = {code: now}
     return record

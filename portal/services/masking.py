@@ -56,8 +56,10 @@ _SAID = re.compile(r"[:是号]|id", re.IGNORECASE)  # in "between": the ID is an
 QQ_RE = re.compile(r"(?P<label>(?<![a-z0-9])qq|(?<![a-z0-9])q(?=号)|扣扣|企鹅)"
                    r"(?:\s{0,2}[/、]\s{0,2}(?:微信|vx|wechat)(?![a-z]))?"
                    rf"{_LABEL_AFTER}(?P<id>[1-9][0-9]{{4,10}})(?![0-9])", re.IGNORECASE)
+# The app's own names are no ID: "关注微信 WeChat 公众号" names it in both languages.
 WECHAT_RE = re.compile(r"(?P<label>微信|(?<![a-z0-9])(?:wechat|weixin|vx)(?![a-z]))"
-                       rf"{_LABEL_AFTER}(?P<id>[a-z][a-z0-9_-]{{5,19}})(?![a-z0-9_-])", re.IGNORECASE)
+                       rf"{_LABEL_AFTER}(?P<id>(?!(?:wechat|weixin)(?![a-z0-9_-]))[a-z][a-z0-9_-]{{5,19}})"
+                       r"(?![a-z0-9_-])", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
 

@@ -60,15 +60,16 @@ def take(handle: str | None, action: str, staff_id: int) -> ImmutableMultiDict |
     taken already, another account's or address's, or a handle that was never given)."""
     if not handle or len(handle) > 100:
         return None
-    row = db.session.scalar(select(StaffDraft).where(
+    # Found and deleted in one statement: the same page sent twice at once (a double click) is taken by one
+    # request only. A look-up then an ORM delete let both find it, and the second delete only warns.
+    sealed = db.session.scalar(delete(StaffDraft).where(
         StaffDraft.token_hash == drafts.token_hash(handle), StaffDraft.staff_id == staff_id, StaffDraft.page == PAGE,
-        StaffDraft.action == action, StaffDraft.expires_at > now()))
-    if row is None:
+        StaffDraft.action == action, StaffDraft.expires_at > now()).returning(StaffDraft.fields))
+    db.session.commit()
+    if sealed is None:
         return None
     try:
-        fields = json.loads(_fernet(handle).decrypt(row.fields[0][1].encode()))
+        fields = json.loads(_fernet(handle).decrypt(sealed[0][1].encode()))
     except (InvalidToken, ValueError, IndexError, TypeError):
         return None
-    db.session.delete(row)
-    db.session.commit()
     return ImmutableMultiDict([(name, value) for name, value in fields])

@@ -60,11 +60,14 @@ def find(ref: str | None) -> ItemRef | None:
 
 def continued_ref(item: Item) -> str | None:
     """The "<plan-slug>/<code>" an item's `continues:` means: the code it names, unless a renumbering of that
-    plan moved the point it named while the line stayed as it was (content/renumbered.py)."""
+    plan moved the point it named while the line stayed as it was (content/renumbered.py); None when that
+    point was struck out (its code may be another point's now)."""
     slug, _, code = (item.continues or "").partition("/")
     store = plan_store(slug) if slug and code else None
     now = renumbered.code_now(store.renumbered, f"{item.plan}/{item.code}", code) if store else None
-    return f"{slug}/{now}" if now else item.continues
+    if now is None:
+        return item.continues
+    return f"{slug}/{now}" if now else None
 
 
 def declared_continuations(slug: str, code: str) -> list[ItemRef]:

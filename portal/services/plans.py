@@ -101,7 +101,10 @@ def _continues_problems(content_root, store) -> tuple[list[str], list[str]]:
         named = earlier[slug]
         file = f"{store.plan.rel}/items/{item.code}.yaml"
         now = renumbered.code_now(named.renumbered, f"{store.plan.slug}/{item.code}", code) if named else None
-        if named is None or named.item(now or code) is None:
+        if now == renumbered.GONE:  # the pages link such a line to nothing: another point may hold its code now
+            errors.append(gettext("%(file)s: continues: %(code)s was struck out of the notice; correct or remove "
+                                  "the line", file=file, code=item.continues))
+        elif named is None or named.item(now or code) is None:
             errors.append(gettext("%(file)s: continues: no work point %(code)s", file=file,
                                   code=f"{slug}/{now or code}"))
         elif now:
@@ -151,7 +154,8 @@ def continued_elsewhere(content_root: str | Path, slug: str) -> list[str]:
     rels = {p.slug: p.rel for p in discover_plans(content_root)}
     record = renumbered.read(Path(content_root) / PLANS_DIR / slug)
     return [f"{rels.get(ref.split('/', 1)[0], ref.split('/', 1)[0])}/items/{ref.split('/', 1)[1]}.yaml: "
-            f"continues: {slug}/{old} → {slug}/{now}" for ref, codes in record.items() for old, now in codes.items()]
+            f"continues: {slug}/{old} → " + (f"{slug}/{now}" if now else gettext("struck out of the notice"))
+            for ref, codes in record.items() for old, now in codes.items()]
 
 
 def import_notice(source: str | Path, slug: str, content_root: str | Path, *, dry_run: bool,
