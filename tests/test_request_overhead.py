@@ -68,3 +68,15 @@ def test_callables_without_their_own_code_go_through_flask(app, monkeypatch, cal
     monkeypatch.setattr(Flask, "ensure_sync", lambda self, func: asked.append(func) or func)
     app.ensure_sync(callable_object)
     assert asked == [callable_object]
+
+
+def test_a_worker_does_not_load_cryptography_until_an_admin_confirms_an_action(tmp_path):
+    # Preloaded by gunicorn's master, whatever create_app imports every worker carries: cryptography's bindings
+    # were about 9 MB of the 150 MB a worker may use (#15), for the rare "type your password again" step.
+    import subprocess
+
+    code = ("import os, sys; os.environ['PORTAL_DATABASE_URL'] = 'sqlite:///' + sys.argv[1]; "
+            "from portal import create_app; create_app(); print(sorted(m for m in sys.modules if m.startswith('cryptography')))")
+    shown = subprocess.run([sys.executable, "-c", code, str(tmp_path / "portal.db")], capture_output=True, text=True,
+                           check=True, cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    assert shown.stdout.strip().splitlines()[-1] == "[]"

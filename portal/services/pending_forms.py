@@ -17,7 +17,6 @@ import json
 import secrets
 from collections.abc import Iterable
 
-from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -30,7 +29,11 @@ SEALED = "sealed"  # the one field name of the row: the form, sealed
 PAGE = ""  # a draft always names the page it came from; a waiting form names none
 
 
-def _fernet(handle: str) -> Fernet:
+def _fernet(handle: str):
+    # Imported here, on the rare admin action that needs it: cryptography's bindings add about 9 MB to a process,
+    # and every gunicorn worker would carry them from the preloaded master (#15 keeps a worker under 150 MB).
+    from cryptography.fernet import Fernet
+
     # Not the hash the row is found by (drafts' SHA-256 of the handle): a different derivation, so the row's
     # own columns do not open it.
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"pending form\0" + handle.encode()).digest()))
@@ -68,6 +71,8 @@ def take(handle: str | None, action: str, staff_id: int) -> ImmutableMultiDict |
     db.session.commit()
     if sealed is None:
         return None
+    from cryptography.fernet import InvalidToken  # with Fernet, on first use (_fernet)
+
     try:
         fields = json.loads(_fernet(handle).decrypt(sealed[0][1].encode()))
     except (InvalidToken, ValueError, IndexError, TypeError):
