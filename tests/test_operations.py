@@ -92,10 +92,8 @@ def test_health_says_when_the_search_index_cannot_be_read(app_factory):
     assert client.get("/healthz").get_json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("damage", ["truncate", "remove"])
-def test_health_notices_a_damaged_segment_file(app_factory, damage):
-    """/healthz read only the index's table of contents: with a segment file cut short or gone, it said
-    "ok" until a resident's search failed on it (and repaired it)."""
+def _healthy_index_segments(app_factory):
+    """A client of a portal whose freshly built index /healthz calls ok, and that index's segment files."""
     from portal.search import index
 
     app = app_factory()
@@ -104,6 +102,14 @@ def test_health_notices_a_damaged_segment_file(app_factory, damage):
         index.build()
         segments = sorted(index.current_dir().resolve().glob("*.seg"))
     assert segments and client.get("/healthz").get_json()["checks"]["search_index"] == "ok"
+    return client, segments
+
+
+@pytest.mark.parametrize("damage", ["truncate", "remove"])
+def test_health_notices_a_damaged_segment_file(app_factory, damage):
+    """/healthz read only the index's table of contents: with a segment file cut short or gone, it said
+    "ok" until a resident's search failed on it (and repaired it)."""
+    client, segments = _healthy_index_segments(app_factory)
     for segment in segments:
         if damage == "truncate":
             segment.write_bytes(segment.read_bytes()[:-1])
@@ -132,21 +138,16 @@ def _rewrite_in_place(path, data: bytes) -> None:
 def test_health_notices_a_segment_file_overwritten_at_the_same_length(app_factory):
     """The 12-byte header and the size say a segment file is whole, not that it is the one written: one
     overwritten in place at its own length (its header kept) said "ok". `search ensure` rebuilds it."""
-    from portal.search import index
-
-    app = app_factory()
-    client = app.test_client()
-    with app.app_context():
-        index.build()
-        segments = sorted(index.current_dir().resolve().glob("*.seg"))
-    assert segments and client.get("/healthz").get_json()["checks"]["search_index"] == "ok"
+    client, segments = _healthy_index_segments(app_factory)
     for segment in segments:
         data = segment.read_bytes()
         _rewrite_in_place(segment, data[:12] + bytes(len(data) - 12)[:-1] + data[-1:])
         assert segment.stat().st_size == len(data)
     r = client.get("/healthz")
     assert r.status_code == 200 and r.get_json()["checks"]["search_index"] == "unavailable"
-    with app.app_context():
+    from portal.search import index
+
+    with client.application.app_context():
         assert index.ensure()
     assert client.get("/healthz").get_json()["status"] == "ok"
 

@@ -157,17 +157,29 @@ def test_staff_plan_pages_read_on_a_phone(app, live_server, browser_context_fact
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_list_of_what_to_correct_reads_on_a_phone(draft_editor, live_server, browser_context_factory, lang):
-    from browser_support import no_horizontal_scroll, screenshot, staff_tab
-    from test_accessibility import axe_violations, with_axe
-
     app, _, folder = draft_editor
     _edit_item(folder, "1.2", summary=INVENTED_12)
-    server = live_server(app)
-    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
-                    server, "draft-editor")
-    tab.goto(f"{server.url}/staff/plans")
-    screenshot(tab, f"staff-plans-draft-{lang}-360")
+    tab = _plans_page_on_a_phone(live_server(app), browser_context_factory, lang, "draft-editor", "draft")
     assert tab.locator(f"#plan-{LATER} .plan-invented li").count() == 2
+    _fits_and_passes_axe(tab)
+
+
+def _plans_page_on_a_phone(server, browser_context_factory, lang: str, username: str, shot: str):
+    """/staff/plans at 360 px in `lang`, logged in as `username`, with axe loaded; a screenshot kept."""
+    from browser_support import screenshot, staff_tab
+    from test_accessibility import with_axe
+
+    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
+                    server, username)
+    tab.goto(f"{server.url}/staff/plans")
+    screenshot(tab, f"staff-plans-{shot}-{lang}-360")
+    return tab
+
+
+def _fits_and_passes_axe(tab) -> None:
+    from browser_support import no_horizontal_scroll
+    from test_accessibility import axe_violations
+
     assert no_horizontal_scroll(tab) and axe_violations(tab) == []
 
 
@@ -233,15 +245,8 @@ def test_the_plans_page_lists_continues_warnings_and_errors_as_plans_check_does(
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_continues_lines_to_correct_read_on_a_phone(continues_to_correct, live_server, browser_context_factory,
                                                          lang):
-    from browser_support import no_horizontal_scroll, screenshot, staff_tab
-    from test_accessibility import axe_violations, with_axe
-
     app, _, _, later, _ = continues_to_correct
-    server = live_server(app)
-    tab = staff_tab(with_axe(browser_context_factory("phone-360", locale="en-GB" if lang == "en" else "zh-CN")),
-                    server, "continues-editor")
-    tab.goto(f"{server.url}/staff/plans")
-    screenshot(tab, f"staff-plans-continues-{lang}-360")
+    tab = _plans_page_on_a_phone(live_server(app), browser_context_factory, lang, "continues-editor", "continues")
     assert tab.locator(f"#plan-{later} .plan-warnings li").count() == 1
     assert tab.locator(f"#plan-{later} .plan-broken-continues li").count() == 1
-    assert no_horizontal_scroll(tab) and axe_violations(tab) == []
+    _fits_and_passes_axe(tab)
