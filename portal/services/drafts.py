@@ -59,7 +59,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-
 def own_fields(posted: Iterable[tuple[str, str]]) -> list[list[str]]:
     """The posted fields worth putting back: no token, no secret."""
     return [[name, value] for name, value in posted
