@@ -3,6 +3,7 @@
 Most requests are readers of public pages, who never get a session (portal/http_caching.py); Flask
 still builds its signing serializer for each of them before finding no cookie to read. Same cookie,
 same signing and the same empty session when there is none: only the order of the two steps changes.
+An answer http_caching marks public says it varies on no cookie (portal/http_caching.py, _headers).
 """
 from __future__ import annotations
 
@@ -19,14 +20,13 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SecureCookieSession, response) -> None:
-        # Flask adds `Vary: Cookie` to any answer whose template looked at the session (flashed messages). An
-        # answer http_caching marked public came without a session cookie and sets none, and a request with
-        # one is never given a shared copy (private, and nginx bypasses its cache): the header only split
-        # nginx's cache by every other cookie a browser sends (docs/deploy.md, "Caching").
-        if response.cache_control.public:
-            session.accessed = False
+        if not session and not session.modified:
+            # Nothing to write or delete (every reader's case): Flask's own method would read seven cookie
+            # settings from the config first, for the one header it adds here too.
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
         super().save_session(app, session, response)
-
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessionInterface()

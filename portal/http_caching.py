@@ -129,6 +129,11 @@ def _headers(response: Response) -> Response:
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
         response.vary.add("Accept-Encoding")  # not Cookie, nor Accept-Language: see _etag
+        # Flask adds `Vary: Cookie` to any answer whose template looked at the session (flashed messages). This
+        # answer came without a session cookie and sets none, and a request with one is never given a shared
+        # copy (private, and nginx bypasses its cache): the header would only split nginx's cache by every
+        # other cookie a browser sends (docs/deploy.md, "Caching").
+        session.accessed = False
     elif (req.method in ("GET", "HEAD") and req.blueprint in RESIDENT_BLUEPRINTS
           and "Cache-Control" not in response.headers):
         # Search results, tracking pages, forms answered with errors, anything with a session.

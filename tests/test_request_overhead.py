@@ -80,3 +80,34 @@ def test_a_worker_does_not_load_cryptography_until_an_admin_confirms_an_action(t
     shown = subprocess.run([sys.executable, "-c", code, str(tmp_path / "portal.db")], capture_output=True, text=True,
                            check=True, cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     assert shown.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_page_asks_its_response_about_absent_headers_without_an_exception(app, client, monkeypatch):
+    # werkzeug's Headers answer `"ETag" in headers` and `.get("Vary")` for an absent name by building a
+    # BadRequestKeyError and catching it; a page asks about five such names (portal/app_class.py).
+    from werkzeug.exceptions import BadRequestKeyError
+
+    built = []
+    original = BadRequestKeyError.__init__
+    monkeypatch.setattr(BadRequestKeyError, "__init__", lambda self, *a, **k: built.append(a) or original(self, *a, **k))
+    client.get("/zh/search?q=加装电梯")  # templates compiled, fragments kept
+    built.clear()
+    response = client.get("/zh/search?q=加装电梯", headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    # The test client's own request building asks about Content-Type and Content-Length the old way.
+    assert [a for a in built if a[0].lower() not in ("content-type", "content-length")] == []
+    assert len(built) <= 4
+
+
+def test_response_headers_answer_as_werkzeugs_do():
+    from werkzeug.datastructures import Headers
+
+    from portal.app_class import ResponseHeaders
+
+    pairs = [("Content-Type", "text/html"), ("Vary", "Accept-Encoding"), ("X-Count", "12"), ("vary", "Cookie")]
+    ours, theirs = ResponseHeaders(pairs), Headers(pairs)
+    for name in ("content-type", "VARY", "X-Count", "ETag", "", "Content-Length"):
+        assert (name in ours) == (name in theirs), name
+        assert ours.get(name) == theirs.get(name), name
+        assert ours.get(name, "none") == theirs.get(name, "none"), name
+        assert ours.get(name, -1, type=int) == theirs.get(name, -1, type=int), name
