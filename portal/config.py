@@ -90,6 +90,11 @@ FROM_ENV: dict[str, tuple[str, type, object]] = {
     # Largest progress spreadsheet a staff member may upload (only that route accepts more than 64 KB).
     "SHEET_MAX_BYTES": ("PORTAL_SHEET_MAX_BYTES", int, 2 * 1024 * 1024),
     "NOTICE_MAX_BYTES": ("PORTAL_NOTICE_MAX_BYTES", int, NOTICE_MAX_BYTES),
+    # Largest staff form kept on the server while its sender types the password again (services/pending_forms.py),
+    # as JSON in UTF-8. The largest real staff form, a work point's update or outcome (two notes of 2,000
+    # characters and the figures), is 16.4 KB with every character a 4-byte one (12.3 KB in Chinese); an
+    # account form, the only kind kept today, 2.2 KB. Twice the largest, and half the 64 KB request limit.
+    "PENDING_FORM_MAX_BYTES": ("PORTAL_PENDING_FORM_MAX_BYTES", int, 32 * 1024),
     "NOTICE_MAX_UNZIPPED_BYTES": ("PORTAL_NOTICE_MAX_UNZIPPED_BYTES", int, NOTICE_MAX_UNZIPPED_BYTES),
 }
 

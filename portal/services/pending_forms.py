@@ -7,7 +7,8 @@ under the handle's hash, sealed (Fernet, from `cryptography`) with a key derived
 alone cannot read it, and the page holds nothing that was typed. It is taken, and deleted, once the password
 is right, by the account that posted it and for the address it was posted to only; an unused one expires
 with the drafts (KEEP_FOR, `flask privacy purge`). It is never put back into a page as a draft: a draft is
-found by the browser's draft cookie, which never holds a handle.
+found by the browser's draft cookie, which never holds a handle. A form larger than PORTAL_PENDING_FORM_MAX_BYTES
+is not kept at all (20 an account, an hour each: a request limit raised one day would otherwise fill the table).
 """
 from __future__ import annotations
 
@@ -39,11 +40,14 @@ def _fernet(handle: str):
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"pending form\0" + handle.encode()).digest()))
 
 
-def keep(posted: Iterable[tuple[str, str]], action: str, staff_id: int) -> str:
-    """Keeps the form `staff_id` posted to `action` (a path); returns the handle for the page."""
+def keep(posted: Iterable[tuple[str, str]], action: str, staff_id: int, max_bytes: int) -> str | None:
+    """Keeps the form `staff_id` posted to `action` (a path); returns the handle for the page, or None when the
+    form, as JSON in UTF-8, is larger than `max_bytes` (then nothing is kept; sealed, it would be a third larger)."""
+    plain = json.dumps([[name, value] for name, value in posted], ensure_ascii=False).encode()
+    if len(plain) > max_bytes:
+        return None
     handle = secrets.token_urlsafe(32)
-    sealed = _fernet(handle).encrypt(json.dumps([[name, value] for name, value in posted],
-                                                ensure_ascii=False).encode()).decode()
+    sealed = _fernet(handle).encrypt(plain).decode()
     moment = now()
     db.session.execute(delete(StaffDraft).where(StaffDraft.expires_at <= moment))
     db.session.add(StaffDraft(token_hash=drafts.token_hash(handle), staff_id=staff_id, page=PAGE, action=action,

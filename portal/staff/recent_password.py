@@ -17,6 +17,8 @@ from functools import wraps
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..content.readers import human_size
+from ..errors import page
 from ..services import auth, pending_forms
 from .forms import ReauthForm
 from .throttle import throttled
@@ -38,6 +40,12 @@ def _ask(form: ReauthForm, status: int, handle: str, error: str | None = None):
                            minutes=minutes, action=request.path), status
 
 
+def _too_large(limit: int):
+    return page(413, _("Form too large"), _(
+        "What you sent is larger than %(limit)s, more than is kept while your password is checked again. "
+        "Nothing was changed. Please go back, shorten it and send it again.", limit=human_size(limit)))
+
+
 def needs_recent_password(view):
     """Route decorator for every admin action on accounts (tests/test_staff_recent_password.py walks them)."""
     @wraps(view)
@@ -46,7 +54,10 @@ def needs_recent_password(view):
             return view(*args, **kwargs)
         user = auth.current_staff()
         if f"{PREFIX}-password" not in request.form:
-            handle = pending_forms.keep(request.form.items(multi=True), request.path, user.id)
+            limit = current_app.config["PENDING_FORM_MAX_BYTES"]
+            handle = pending_forms.keep(request.form.items(multi=True), request.path, user.id, limit)
+            if handle is None:
+                return _too_large(limit)
             return _ask(_form(user, posted=False), 200, handle)
         handle = request.form.get(HANDLE, "")
         form = _form(user, posted=True)
