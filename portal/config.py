@@ -117,6 +117,9 @@ FIXED: dict[str, object] = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # A multipart text part, at most (Flask's default is 500 KB): no field is larger than the body every form but
+    # the sheet upload may have, and that one's larger limit is for its file (staff/sheets.py: allow_sheet_upload).
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,
     "JSON_AS_ASCII": False,
     # Cached page parts are keyed on the data version, so an old one is never shown, only left behind:
     # it goes after an hour (or sooner, when CACHE_THRESHOLD entries are kept).

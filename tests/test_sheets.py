@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import text_of
+from conftest import csrf_from, text_of
 from progress_support import add_site, publish as publish_update
 from sheets_support import csv_bytes, csv_header, csv_rows, download, edit_xlsx, format_xlsx, publish, row_of, upload
 
@@ -941,3 +941,19 @@ def test_a_csv_of_a_million_empty_lines_is_read_row_by_row():
         assert bool(parsed.sheets) == read_as_sheet and parsed.problems
         assert peak < 20 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
     assert "at most %(n)s rows" in parsed.problems[-1].message
+
+
+def test_the_uploads_larger_limit_is_for_the_file_alone(app, staff_client):
+    # The upload's raised request limit (2 MB) let its text in too: a form of 1 MB, sent URL-encoded, was read
+    # whole into request.form, and a 400 KB text part of a multipart one (Flask's 500 KB a part), where every
+    # other route takes 64 KB at most.
+    editor = staff_client("editor")
+    token = csrf_from(editor.get("/staff/progress-sheets").data)
+    r = editor.post("/staff/progress-sheets/upload", data={"csrf_token": token, "note": "x" * 1_000_000})
+    assert r.status_code == 413
+    r = editor.post("/staff/progress-sheets/upload", content_type="multipart/form-data",
+                    data={"csrf_token": token, "note": "x" * 400_000, "sheet": (io.BytesIO(b"code\n"), "s.csv")})
+    assert r.status_code == 413
+    r = editor.post("/staff/progress-sheets/upload", content_type="multipart/form-data", data={
+        "csrf_token": token, "sheet": (io.BytesIO(b"code\n"), "s.csv"), **{f"f{n}": "x" for n in range(50)}})
+    assert r.status_code == 413  # the form has two parts; fifty more are not a sheet being uploaded

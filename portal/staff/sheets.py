@@ -21,14 +21,21 @@ from .sheet_forms import PublishSheetForm, UploadForm, download_form
 UPLOAD_ENDPOINT = "staff.sheet_upload"
 # Room for the multipart framing and the CSRF token around the file itself.
 FORM_OVERHEAD = 64 * 1024
+# The upload form's parts: the CSRF token and the file, with room to spare.
+FORM_PARTS = 4
 
 
 def allow_sheet_upload() -> None:
     """Raises the request size limit for the sheet upload only, and only for staff who may upload (anyone
     else keeps the 64 KB every other form has). Runs before every other before_request hook, because
-    CSRFProtect reads the form (and so meets the global limit) in its own."""
-    if request.endpoint == UPLOAD_ENDPOINT and auth.can(auth.current_staff(), "update_status"):
+    CSRFProtect reads the form (and so meets the global limit) in its own.
+
+    The larger limit is for the file: only a multipart body has one (a URL-encoded body is read whole into
+    the form), each text part keeps to MAX_FORM_MEMORY_SIZE (64 KB, as any form), and the parts are few."""
+    if (request.endpoint == UPLOAD_ENDPOINT and request.mimetype == "multipart/form-data"
+            and auth.can(auth.current_staff(), "update_status")):
         request.max_content_length = current_app.config["SHEET_MAX_BYTES"] + FORM_OVERHEAD
+        request.max_form_parts = FORM_PARTS
 
 
 def _page(upload_form=None, status=200):
