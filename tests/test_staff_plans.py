@@ -233,7 +233,7 @@ def test_the_plans_page_lists_continues_warnings_and_errors_as_plans_check_does(
             assert "Does not load" not in card
             assert f"{check.items} work points" in card  # the plan loads: the rest of its card is there
         else:
-            assert (f"continues（延续）写的 {earlier}/1.1.2 只有经 {earlier} 的 renumbered.yaml（重新编号记录）才指向原工作要点；"
+            assert (f"continues（延续）写的 {earlier}/1.1.2 只有经 {earlier} 的 renumbered.yaml（重新编号记录）才能对应到所指的工作要点；"
                     f"请改写为 continues: {earlier}/1.1.1") in card, card
             assert f"continues（延续）所指的工作要点 {earlier}/1.1.2 不存在" in card
             assert "renumbered.yaml; write continues" not in card
