@@ -92,3 +92,22 @@ def test_an_unknown_work_point_is_a_404_every_time(app):
     for _ in range(2):
         assert client.get("/api/v1/items/99.9").status_code == 404
         assert client.get("/zh/plans/2023-city-management/items/99.9").status_code == 404
+
+
+def test_the_worker_store_keeps_the_text_itself_and_only_text(app):
+    # SimpleCache pickled each part on the way in and unpickled it at every read: a copy a str never needs.
+    import pytest
+
+    from portal.extensions import cache
+
+    client = app.test_client()
+    client.get(ITEM)
+    with app.app_context():
+        store = cache.cache
+        kept = [value for _, value in store._cache.values()]
+        assert kept and all(type(value) is str for value in kept)
+        text = "<p>三号楼</p>"
+        cache.set("x", text)
+        assert cache.get("x") is text
+        with pytest.raises(TypeError):
+            cache.set("y", ["a list could be changed by whoever reads it"])
