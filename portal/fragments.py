@@ -22,7 +22,6 @@ The store is PORTAL_CACHE_TYPE (SimpleCache: per worker, at most PORTAL_CACHE_TH
 """
 from __future__ import annotations
 
-import hashlib
 import warnings
 from collections.abc import Callable, Hashable, Mapping
 from typing import TypeVar
@@ -90,8 +89,7 @@ def cached_each(name: str, on: Mapping[K, tuple[str, ...]],
 def _key(name: str) -> str | None:
     if request.method not in ("GET", "HEAD"):
         return None
-    parts = (name, *page_state())
-    return "fragment:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return "fragment:" + "\0".join((name, *page_state()))
 
 
 def _shared_state(data: bool = True) -> tuple[str, ...]:
@@ -104,7 +102,9 @@ def _shared_state(data: bool = True) -> tuple[str, ...]:
 def _named_key(name: str, shared: tuple[str, ...], parts: tuple[str, ...]) -> str | None:
     if not shared:
         return None
-    return "fragment-on:" + hashlib.sha256("\0".join((name, *shared, *parts)).encode()).hexdigest()
+    # The parts themselves, joined: hashing them (as a key for a store with a length limit, which none of
+    # PORTAL_CACHE_TYPE's is) cost 0.6% of a search, with four parts a page.
+    return "fragment-on:" + "\0".join((name, *shared, *parts))
 
 
 class TextAsItIs(BaseSerializer):
