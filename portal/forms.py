@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from flask import abort, request
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
+from flask_wtf.form import _Auto  # the "read the request" default of FlaskForm(formdata=...)
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import HiddenField, SelectChoice
 
 from .inputs import visible_text
@@ -55,6 +56,11 @@ class PortalForm(FlaskForm):
 
     class Meta:
         def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and form.is_submitted():
+                # What an HTML form posts, and only that. Flask-WTF reads a JSON body in place of form fields that
+                # were not sent: numbers, lists and objects reached fields that expect text (a 500), and the login
+                # limits, which read the form fields (staff/throttle.py), did not count the name it held.
+                formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
             posted = super().wrap_formdata(form, formdata)
             if posted is None:
                 return None
