@@ -45,8 +45,8 @@ def as_posted_to_forms(value):
 
 def posted_field(name: str) -> str:
     """One field of the posted form as the portal's forms read it, for code that reads it beside its form: the
-    login throttle must count the name the login looks up ("alice\x01" is alice), or each spelling with a
-    control character in it is a fresh bucket of guesses."""
+    login throttle must count the name the login looks up (alice with a control character in it is alice),
+    or each such spelling is a fresh bucket of guesses."""
     return as_posted_to_forms(request.form.get(name) or "")
 
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import csrf_from
+from conftest import STAFF_PASSWORD, csrf_from, make_staff
 from route_walk import db_snapshot, page_paths, seed
 from test_security_injection import Visitor, _forms
 
@@ -74,9 +74,6 @@ def test_no_staff_form_takes_a_json_body(walked):
 
 
 def test_a_json_login_logs_no_one_in(app):
-    from conftest import make_staff
-    from conftest import STAFF_PASSWORD
-
     make_staff(app, "alice", "admin")
     client = app.test_client()
     token = csrf_from(client.get("/staff/login").data)
