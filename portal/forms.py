@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from flask import abort, request
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
+from flask_wtf.form import _Auto  # the "read the request" default of FlaskForm(formdata=...)
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import HiddenField, SelectChoice
 
 from .inputs import visible_text
@@ -36,17 +37,34 @@ def one_newline(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
+def as_posted_to_forms(value):
+    """A posted value as every form's fields receive it (PortalForm): without control characters, line breaks
+    as the browser counted them."""
+    return one_newline(without_control_characters(value))
+
+
+def posted_field(name: str) -> str:
+    """One field of the posted form as the portal's forms read it, for code that reads it beside its form: the
+    login throttle must count the name the login looks up (alice with a control character in it is alice),
+    or each such spelling is a fresh bucket of guesses."""
+    return as_posted_to_forms(request.form.get(name) or "")
+
+
 class PortalForm(FlaskForm):
     """Every form of the portal (tests/test_feedback_bad_inputs.py checks they all derive from it): what was
     posted reaches the fields without control characters, before their own filters and validators."""
 
     class Meta:
         def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and form.is_submitted():
+                # What an HTML form posts, and only that. Flask-WTF reads a JSON body in place of form fields that
+                # were not sent: numbers, lists and objects reached fields that expect text (a 500), and the login
+                # limits, which read the form fields (staff/throttle.py), did not count the name it held.
+                formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
             posted = super().wrap_formdata(form, formdata)
             if posted is None:
                 return None
-            return MultiDict([(name, one_newline(without_control_characters(value)))
-                              for name, value in posted.items(multi=True)])
+            return MultiDict([(name, as_posted_to_forms(value)) for name, value in posted.items(multi=True)])
 
     def validate_on_submit(self, extra_validators=None) -> bool:
         """A form with a version field posted without it is refused (400): see VersionField."""

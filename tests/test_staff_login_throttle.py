@@ -161,3 +161,22 @@ def test_logins_that_succeed_or_are_refused_do_not_count(app_factory):
     assert [post_login(client_at(app, ATTACKER), "alice").status_code for _ in range(4)] == [302] * 4
     c = client_at(app, ATTACKER)
     assert [post_login(c, "alice", "wrong password!").status_code for _ in range(4)] == [401, 401, 429, 429]
+
+
+def test_a_name_with_control_characters_counts_as_the_name_the_login_checks(app_factory):
+    """The form drops control characters before the name is looked up, so "alice\\x01" logs in as alice:
+    counted under its own key, each variant was a fresh bucket of guesses, for the name's cap from
+    anywhere too."""
+    app = app_factory(LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE="6 per 1 hour")
+    make_staff(app, "alice", "moderator")
+    attacker = client_at(app, ATTACKER)
+    codes = [post_login(attacker, name, "wrong password!").status_code
+             for name in ("alice", "alice", "alice", "alice", "alice", "alice\x01", "alice\x7f", "ali\x02ce")]
+    assert codes == [401] * 5 + [429] * 3
+    assert post_login(attacker, "alice\x03").status_code == 429  # nor the right password, under another key
+    # From anywhere: the variants are the same name, capped together at the name's own limit.
+    codes = [post_login(client_at(app, f"192.0.2.{n}"), name, "wrong password!").status_code
+             for n, name in enumerate(("\x05alice", "alice\x06", "ALICE\x1b"), start=40)]
+    assert codes == [401, 429, 429]
+    throttled = audit_entries(app, "staff.login_throttled")
+    assert {e.target_id for e in throttled} == {"alice", "ALICE"}  # the name as the login read it

@@ -3,6 +3,7 @@ one-time recovery codes, codes not reusable, required for admins with PORTAL_REQ
 from __future__ import annotations
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -49,7 +50,7 @@ def test_enrol_then_log_in_with_a_code_and_with_recovery_codes(app):
     login(password_only, "alice")
     assert not logged_in(password_only)  # a right password alone is not enough now
 
-    code = pyotp.TOTP(secret).now()
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # the set-up used this step's code (each is accepted once)
     assert _code_step(app.test_client(), "alice", "123 456" if code != "123456" else "654321").status_code == 401
     phone = app.test_client()
     assert _code_step(phone, "alice", code).status_code == 302 and logged_in(phone)
@@ -62,6 +63,25 @@ def test_enrol_then_log_in_with_a_code_and_with_recovery_codes(app):
     assert audit_entries(app, "staff.2fa_recovery_used")[0].after == {"left": 9}
     failed = [e.after.get("step") for e in audit_entries(app, "staff.login_failed")]
     assert failed.count("code") == 3
+
+
+def test_the_code_that_turned_the_factor_on_is_used_up(app):
+    """Each time step is accepted once, the one proven at set-up too: whoever saw that code (over a shoulder,
+    on a shared screen) and knows the password could otherwise log in with it for up to a minute and a half."""
+    make_staff(app, "alice", "moderator")
+    desk = app.test_client()
+    login(desk, "alice")
+    page = desk.get("/staff/2fa").get_data(as_text=True)
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    code = pyotp.TOTP(secret).now()
+    assert desk.post("/staff/2fa", data={"csrf_token": csrf_from(page), "code": code,
+                                         "proof": STAFF_PASSWORD}).status_code == 200
+    assert _code_step(app.test_client(), "alice", code).status_code == 401
+    token = csrf_from(desk.get("/staff/2fa").data)
+    assert desk.post("/staff/2fa/off", data={"off-csrf_token": token, "off-proof": code}).status_code == 401
+    later = pyotp.TOTP(secret).at(time.time() + 30)  # the next step's code: the app shows it soon
+    phone = app.test_client()
+    assert _code_step(phone, "alice", later).status_code == 302 and logged_in(phone)
 
 
 def test_the_code_step_cannot_be_skipped(app):
@@ -135,7 +155,7 @@ def test_changing_the_factor_needs_fresh_proof_and_ends_other_sessions(app):
     assert [e.after["step"] for e in audit_entries(app, "staff.login_failed")].count("confirm") == 4
 
     # New codes with the app's current code: the other device is logged out, this one is not.
-    r = desk.post("/staff/2fa/codes", data={"codes-csrf_token": token, "codes-proof": pyotp.TOTP(secret).now()})
+    r = desk.post("/staff/2fa/codes", data={"codes-csrf_token": token, "codes-proof": pyotp.TOTP(secret).at(time.time() + 30)})
     assert r.status_code == 200 and _stored(app, uid)[1] != before[1]
     assert not logged_in(phone) and logged_in(desk)
     assert audit_entries(app, "staff.2fa_new_codes")[0].after["sessions_ended"] == 1

@@ -55,8 +55,9 @@ def _step_matching(secret: str, code: str, last_step: int | None) -> int | None:
     return None
 
 
-def check_new_secret(secret: str, code: str) -> bool:
-    return _step_matching(secret, _clean(code), None) is not None
+def check_new_secret(secret: str, code: str) -> int | None:
+    """The time step of `code` under the secret being set up, or None; enable() records it as used."""
+    return _step_matching(secret, _clean(code), None)
 
 
 def _hash(code: str) -> str:
@@ -87,11 +88,12 @@ def pending_secret(user: StaffUser) -> str:
     return row.totp_pending
 
 
-def enable(user: StaffUser, secret: str) -> list[str]:
-    """Turns the second factor on; returns the recovery codes, to be shown once."""
+def enable(user: StaffUser, secret: str, proven_step: int) -> list[str]:
+    """Turns the second factor on; returns the recovery codes, to be shown once. `proven_step`: the time step
+    whose code proved the app has the secret, used up like any other (it logged in for up to 90 s after)."""
     codes = _new_codes()
     user.totp_secret = secret
-    user.totp_last_step = None
+    user.totp_last_step = proven_step
     user.recovery_codes = [_hash(c) for c in codes]
     if user.current_session is not None:
         user.current_session.totp_pending = None

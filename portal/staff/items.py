@@ -92,7 +92,7 @@ def _correction_form(item, entry_id: int):
 @auth.requires("update_status")
 def item(code: str):
     item = _item_or_404(code)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD: a GET without its body
         correct = request.args.get("correct", type=ascii_int)
         if correct is None:
             return _render(item)

@@ -126,7 +126,7 @@ def _render_list(bulk: BulkForm, status: int = 200):
 @auth.requires("moderate")
 def moderation():
     """GET: the list (pending and reported by default). POST: a bulk decision on the ticked comments."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD: a GET without its body
         return _render_list(put_back(BulkForm(formdata=None), url_for("staff.moderation")))
     bulk = BulkForm()
     valid = bulk.validate_on_submit()

@@ -107,8 +107,8 @@ def item_outcome(slug: str, code: str):
         outcome_service.check_can_record(store.plan)
     except outcome_service.OutcomeRefused as refused:
         return _render(store.plan, item, None, existing, refused=_(refused.message, **refused.params),
-                       status=200 if request.method == "GET" else 400)
-    if request.method == "GET":
+                       status=400 if request.method == "POST" else 200)
+    if request.method != "POST":  # GET, and HEAD: a GET without its body
         form = outcome_form(store.plan, item, formdata=None, seen=outcome_service.version(existing), **_defaults(existing))
         return _render(store.plan, item, put_back(form, url_for("staff.item_outcome", slug=slug, code=code)), existing)
     form = outcome_form(store.plan, item, formdata=request.form)

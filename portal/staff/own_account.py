@@ -78,9 +78,10 @@ def two_factor_enable():
     if not auth.confirm(user, form.proof.data, code_too=False):
         return _render_setup(user, form, _("Your current password is not right. Nothing was changed."), 401)
     secret = two_factor.pending_secret(user)
-    if not two_factor.check_new_secret(secret, form.code.data):
+    step = two_factor.check_new_secret(secret, form.code.data)
+    if step is None:
         return _render_setup(user, form, _("That code is not right. Check the time on your phone and type the 6 digits the app shows now."), 400)
-    codes = two_factor.enable(user, secret)
+    codes = two_factor.enable(user, secret, step)
     return render_template("staff/recovery_codes.html", codes=codes)
 
 

@@ -29,6 +29,7 @@ from flask_limiter import RequestLimit
 from limits.storage import MemcachedStorage
 
 from ..extensions import client_network, limiter
+from ..forms import posted_field
 from ..services import auth
 from ..usernames import username_key
 
@@ -58,7 +59,7 @@ def _name() -> str:
     if _proof_page():
         user = auth.current_staff()
         return f"#{user.id if user else None}"
-    return username_key(request.form.get("username") or "")[:64]
+    return username_key(posted_field("username"))[:64]
 
 
 def _account_key() -> str:
@@ -78,7 +79,7 @@ def _audit_breach(limit) -> None:
     else:
         step = "code" if request.endpoint == "staff.login_code" else "password"
     which = "anywhere" if "staff-login-anywhere" in limit.key else "address"
-    auth.record_throttled(request.form.get("username") or _name(), step, which)
+    auth.record_throttled(posted_field("username") or _name(), step, which)
 
 
 def _failed(response) -> bool:
