@@ -111,3 +111,15 @@ def test_response_headers_answer_as_werkzeugs_do():
         assert ours.get(name) == theirs.get(name), name
         assert ours.get(name, "none") == theirs.get(name, "none"), name
         assert ours.get(name, -1, type=int) == theirs.get(name, -1, type=int), name
+
+
+def test_a_text_is_normalised_once_whatever_steps_read_it(app, client):
+    # clean(), the word split, the stems and the thesaurus each normalise the text they are given: the same
+    # string four times a search. The second time is the kept answer itself.
+    from portal.search.analysis import normalize
+
+    assert client.get("/zh/search?q=充电桩车棚").status_code == 200
+    for text in ("充电桩车棚", "加裝電梯 ＡＢＣ"):
+        first = normalize(text)
+        assert normalize(text) is first
+    assert normalize("加裝電梯 ＡＢＣ") == "加装电梯 abc"
