@@ -26,13 +26,10 @@ def _bind(translations) -> dict:
     shown: dict[str, Markup] = {}  # catalogue message -> as HTML shows it (counts_kept_with_their_words)
 
     def in_html(text: str) -> Markup:
-        # A catalogue message, as Jinja's own newstyle gettext. Only messages with a placeholder are kept:
-        # they come from the templates' own words, a bounded set.
-        if "%(" not in text:
-            return Markup(text)  # nosec B704
+        # A catalogue message, as Jinja's own newstyle gettext, kept: the catalogue's messages are a bounded set.
         found = shown.get(text)
         if found is None:
-            found = shown[text] = Markup(counts_kept_with_their_words(text))  # nosec B704
+            found = shown[text] = Markup(counts_kept_with_their_words(text) if "%(" in text else text)  # nosec B704
         return found
 
     @pass_context

@@ -123,3 +123,14 @@ def test_a_text_is_normalised_once_whatever_steps_read_it(app, client):
         first = normalize(text)
         assert normalize(text) is first
     assert normalize("加裝電梯 ＡＢＣ") == "加装电梯 abc"
+
+
+def test_a_message_is_made_html_once_per_language(app):
+    # Each {{ _() }} made a new Markup of the catalogue's message; the messages are the templates' own words.
+    from portal.template_gettext import bound_gettext
+
+    with app.test_request_context("/zh/"):
+        _ = bound_gettext()["_"]
+        context = app.jinja_env.from_string("").new_context({})
+        assert _(context, "Search") is _(context, "Search") == "搜索"
+        assert _(context, "Plan %(year)s", year=2023) == "2023\u2060年计划"  # the count kept with its word
