@@ -59,8 +59,10 @@ def upgrade():
 
 
 def downgrade():
-    op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}" + (" ON feedback" if op.get_bind().dialect.name == "postgresql" else ""))
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON feedback")
         op.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}()")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
     with op.batch_alter_table("feedback") as batch_op:
         batch_op.drop_column("public_revision")

@@ -161,9 +161,12 @@ def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
     base = {doc_key(plan, code): f"{status or ''}|{at.isoformat() if at else ''}"
             for plan, code, status, at in db.session.execute(items)}
     updates = {doc_key(plan, code): f"{n}|{last}" for plan, code, n, last in db.session.execute(updates_q)}
-    comments = {doc_key(plan, code): f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}|{revisions or 0}"
+    # Revisions only once there are any: every row starts at 0, so indexes built before the column was
+    # added keep matching and nodes do not re-index every work point after the upgrade.
+    comments = {doc_key(plan, code): f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}"
+                                     + (f"|{revisions}" if revisions else "")
                 for plan, code, n, last_id, last_at, revisions in db.session.execute(comments_q)}
-    return {code: f"{sig}|{updates.get(code, '0|')}|{comments.get(code, '0|||0')}" for code, sig in base.items()}
+    return {code: f"{sig}|{updates.get(code, '0|')}|{comments.get(code, '0||')}" for code, sig in base.items()}
 
 
 def _fingerprint(signatures: dict[str, str]) -> str:
