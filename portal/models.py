@@ -199,6 +199,9 @@ class Feedback(db.Model):
     kind: Mapped[str] = mapped_column(String(16))  # suggestion | question | concern | praise
     body: Mapped[str] = mapped_column(Text)  # as sent; staff only
     body_public: Mapped[str] = mapped_column(Text)  # personal data masked
+    # Counted up by the database itself (a trigger, migration 0019) whenever body_public changes, so every
+    # node's search index sees a re-masked text (portal/search/index.py item_signatures), whoever wrote it.
+    public_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     display_name: Mapped[str | None] = mapped_column(String(60))
     show_full_name: Mapped[bool] = mapped_column(Boolean, default=False)
     contact: Mapped[str | None] = mapped_column(String(limits.CONTACT.max))  # staff only

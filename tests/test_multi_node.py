@@ -127,3 +127,58 @@ def test_of_two_reindexes_at_once_the_index_keeps_the_later_data(app_factory, mo
             assert searcher.document(key="2023-city-management/1.1")["status"] == "delayed"
     found = second.test_client().get("/api/v1/search?status=delayed").get_json()
     assert [r["code"] for r in found["results"]] == ["1.1"]
+
+
+def test_a_comment_masked_again_on_one_node_leaves_the_other_nodes_search(app_factory):
+    """`flask privacy purge` re-masks a published comment's text on one node: the others' indexes held the
+    number as a word, and the comment count, last id and last decision of the work point stay the same."""
+    from portal.extensions import db
+    from portal.models import Feedback
+    from portal.search.index import is_stale, refresh_if_stale, update_items
+    from portal.services import feedback, privacy
+
+    first, second = _two_nodes(app_factory)
+    with first.app_context():
+        fb = feedback.submit("5.1.3", body="充电桩不够用，电话13812345678找我。", kind="concern", ip="192.0.2.44",
+                             lang="zh").feedback
+        feedback.approve(fb, None)
+        # Published as an older release's rules masked it: they missed the number.
+        db.session.execute(Feedback.__table__.update().where(Feedback.id == fb.id).values(body_public=fb.body))
+        db.session.commit()
+    for node in (first, second):
+        with node.app_context():
+            update_items(["2023-city-management/5.1.3"])
+            refresh_if_stale()
+    search = "/api/v1/search?q=13812345678&lang=zh"
+    assert [r["code"] for r in second.test_client().get(search).get_json()["results"]] == ["5.1.3"]
+
+    with first.app_context():
+        assert privacy.remask() == 1
+    with second.app_context():
+        assert is_stale()  # what `flask search ensure` asks
+        assert refresh_if_stale() == ["2023-city-management/5.1.3"]
+        assert not is_stale()
+    for node in (first, second):
+        assert node.test_client().get(search).get_json()["results"] == []
+
+
+def test_writes_that_leave_a_comments_public_text_as_it_was_reindex_nothing_elsewhere(app_factory):
+    """Erasing a contact, or writing the same text again, leaves what the index holds: no node re-indexes."""
+    from portal.extensions import db
+    from portal.models import Feedback
+    from portal.search.index import refresh_if_stale
+    from portal.services import feedback
+
+    first, second = _two_nodes(app_factory)
+    with first.app_context():
+        fb = feedback.submit("5.1.3", body="充电桩不够用。", kind="concern", ip="192.0.2.44", lang="zh",
+                             contact="13812345678").feedback
+        feedback.approve(fb, None)
+    with second.app_context():
+        assert refresh_if_stale() == ["2023-city-management/5.1.3"]
+    with first.app_context():
+        db.session.execute(Feedback.__table__.update().where(Feedback.id == fb.id)
+                           .values(contact=None, body_public=Feedback.body_public))
+        db.session.commit()
+    with second.app_context():
+        assert refresh_if_stale() == []

@@ -141,7 +141,9 @@ def content_fingerprint() -> str:
 def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
     # `codes` are document keys ("<plan>/<code>"), and so are the keys of the answer.
     """Per work point, aggregates that move whenever what the index holds for it changes: its status,
-    its status notes, its published comments. Three small queries, so a node can afford to compare
+    its status notes (never edited: a correction is a new entry), its published comments (their public
+    text rewritten in place, as `flask privacy purge` re-masks it, moves the sum of their revisions, which
+    the database counts up: models.Feedback.public_revision). Three small queries, so a node can afford to compare
     them with its index every few seconds and re-index only the items another node changed; with
     `codes`, only those items (re-indexing one item must not aggregate every comment on the site)."""
     items, updates_q, comments_q = (
@@ -150,7 +152,7 @@ def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
         select(StatusUpdate.plan, StatusUpdate.item_code, func.count(StatusUpdate.id), func.max(StatusUpdate.id))
         .group_by(StatusUpdate.plan, StatusUpdate.item_code),
         select(Feedback.plan, Feedback.item_code, func.count(Feedback.id), func.max(Feedback.id),
-               func.max(Feedback.moderated_at))
+               func.max(Feedback.moderated_at), func.sum(Feedback.public_revision))
         .where(Feedback.state == ModerationState.PUBLISHED).group_by(Feedback.plan, Feedback.item_code))
     if codes is not None:
         items = items.where(tuple_(WorkItem.plan, WorkItem.code).in_(_pairs(codes)))
@@ -159,8 +161,11 @@ def item_signatures(codes: list[str] | None = None) -> dict[str, str]:
     base = {doc_key(plan, code): f"{status or ''}|{at.isoformat() if at else ''}"
             for plan, code, status, at in db.session.execute(items)}
     updates = {doc_key(plan, code): f"{n}|{last}" for plan, code, n, last in db.session.execute(updates_q)}
+    # Revisions only once there are any: every row starts at 0, so indexes built before the column was
+    # added keep matching and nodes do not re-index every work point after the upgrade.
     comments = {doc_key(plan, code): f"{n}|{last_id}|{last_at.isoformat() if last_at else ''}"
-                for plan, code, n, last_id, last_at in db.session.execute(comments_q)}
+                                     + (f"|{revisions}" if revisions else "")
+                for plan, code, n, last_id, last_at, revisions in db.session.execute(comments_q)}
     return {code: f"{sig}|{updates.get(code, '0|')}|{comments.get(code, '0||')}" for code, sig in base.items()}
 
 
