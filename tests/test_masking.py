@@ -407,3 +407,49 @@ def test_any_qq_number_or_wechat_id_after_its_label_is_masked(labelled, between,
         between += ":"  # "WeChat please": a word after an English label is read as a word
     masked = mask_personal_data(f"{before}{label}{between}{the_id}{after}")
     assert masked == f"{before}{label}{between}{the_id[0]}****{after}"
+
+
+# --- A figure after 企鹅 (a penguin) or before a unit is no QQ number -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "企鹅 12000 只", "企鹅12000只，海豹300只", "企鹅馆 20000 人次", "看企鹅 30000 人", "企鹅是 20000 只左右",
+    "企鹅：12000只", "企鹅 123456", "扣扣 12345 个", "QQ 20000 人次", "QQ 12345 元", "QQ号 12345 万", "QQ 12345678 多人",
+])
+def test_figures_that_count_something_after_a_qq_label_stay(text):
+    """企鹅 is QQ's nickname and a penguin: "企鹅 12000 只" was published as "企鹅 1**** 只". 企鹅 names the
+    account only when the number is announced (企鹅号, 企鹅：) or added (加我企鹅); a figure with a measure word or
+    unit after it counts something, after any label."""
+    assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("企鹅号 12000", "企鹅号 1****"),
+    ("企鹅号码：123456789", "企鹅号码：1****"),
+    ("加我企鹅 12345678", "加我企鹅 1****"),
+    ("加企鹅12345678", "加企鹅1****"),
+    ("企鹅：12345678", "企鹅：1****"),
+    ("我的企鹅是 12345678，谢谢", "我的企鹅是 1****，谢谢"),
+    # A unit's character starting a word ("only", "personal", "New Year's Day", a surname) counts nothing.
+    ("QQ 12345678 只在晚上在线", "QQ 1**** 只在晚上在线"),
+    ("QQ 12345678 个人号", "QQ 1**** 个人号"),
+    ("QQ：12345678 元旦后联系", "QQ：1**** 元旦后联系"),
+    ("QQ 12345678 张先生", "QQ 1**** 张先生"),
+    ("扣扣 12345 天天在线", "扣扣 1**** 天天在线"),
+])
+def test_qq_numbers_after_a_label_naming_the_account_are_masked(typed, shown):
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("typed, shown", [
+    # A valid WeChat ID (6 to 20 letters, digits, _ or -, a letter first): nothing tells it from a word.
+    ("微信 group123", "微信 g****"),
+    ("微信 moments2020", "微信 m****"),
+    # WeChat's parts named in English are no ID.
+    ("我在微信 Moments 看到的", "我在微信 Moments 看到的"),
+    ("微信 Channels 直播", "微信 Channels 直播"),
+    ("关注微信 Official Account", "关注微信 Official Account"),
+    ("微信 miniprogram", "微信 miniprogram"),
+])
+def test_wechat_ids_and_the_names_of_wechat_s_parts(typed, shown):
+    """"我在微信 Moments 看到的" was published as "我在微信 M**** 看到的": Moments (朋友圈) is no ID."""
+    assert mask_personal_data(typed) == shown

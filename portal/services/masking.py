@@ -53,12 +53,23 @@ LOOSE_EMAIL_RE = re.compile(rf"[\w.%+-]{{1,64}}\s{{0,2}}@\s{{0,2}}[\w-]{{1,63}}(
 # (not the "qq" in "aqq"); "QQ/微信：…" names both.
 _LABEL_AFTER = r"(?P<between>\s{0,2}(?:号码?|账号|帐号|id(?![a-z]))?\s{0,3}(?::\s{0,3})?(?:是\s{0,3}(?::\s{0,3})?)?)"
 _SAID = re.compile(r"[:是号]|id", re.IGNORECASE)  # in "between": the ID is announced, not just a next word
+# A figure with a measure word or unit after it counts something ("扣扣 12345 个", "QQ 20000 人次"): no account
+# number is written so. Only when the unit ends the phrase: "QQ 12345678 只在晚上在线" (只, "only"), "… 个人号",
+# "… 元旦后联系" name the account all the same.
+_QUANTITY = (r"\s{0,2}(?:多|余)?(?:[万亿千百]?(?:平方米|平方公里|平米|公里|千米|公斤|人次|户次"
+             r"|[只人个元块米吨台户套间栋幢辆家名位件条项次天岁斤张本份场处棵株座层角])|[万亿%‰])"
+             r"(?:次|左右|以上|以下|之多|多|余)?(?!\w)")
+# 企鹅 (QQ's nickname) is also a penguin: it names the account only when the number is announced ("企鹅号",
+# "企鹅：") or added ("加我企鹅 …"); "看企鹅 30000 人" is a count (see _account).
 QQ_RE = re.compile(r"(?P<label>(?<![a-z0-9])qq|(?<![a-z0-9])q(?=号)|扣扣|企鹅)"
                    r"(?:\s{0,2}[/、]\s{0,2}(?:微信|vx|wechat)(?![a-z]))?"
-                   rf"{_LABEL_AFTER}(?P<id>[1-9][0-9]{{4,10}})(?![0-9])", re.IGNORECASE)
-# The app's own names are no ID: "关注微信 WeChat 公众号" names it in both languages.
+                   rf"{_LABEL_AFTER}(?P<id>[1-9][0-9]{{4,10}})(?![0-9])(?!{_QUANTITY})", re.IGNORECASE)
+_ADDED = re.compile(r"加\s{0,2}(?:我\s{0,2})?$")
+# The app's own names, and its parts' English names (朋友圈 Moments, 视频号 Channels, 公众号 Official Accounts,
+# 小程序 Mini Programs), are no ID: "关注微信 WeChat 公众号" names it in both languages.
+_APP_WORDS = r"(?:wechat|weixin|moments|channels|official|miniprograms?)(?![a-z0-9_-])"
 WECHAT_RE = re.compile(r"(?P<label>微信|(?<![a-z0-9])(?:wechat|weixin|vx)(?![a-z]))"
-                       rf"{_LABEL_AFTER}(?P<id>(?!(?:wechat|weixin)(?![a-z0-9_-]))[a-z][a-z0-9_-]{{5,19}})"
+                       rf"{_LABEL_AFTER}(?P<id>(?!{_APP_WORDS})[a-z][a-z0-9_-]{{5,19}})"
                        r"(?![a-z0-9_-])", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 
@@ -176,6 +187,8 @@ def _account(kind: str):
     def replace(m: re.Match, typed: str) -> tuple[str, str] | None:
         if kind == "wechat" and m["label"].isascii() and m["id"].isalpha() and not _SAID.search(m["between"]):
             return None  # "WeChat please": a word after an English label and a space is read as a word
+        if m["label"] == "企鹅" and not _SAID.search(m["between"]) and not _ADDED.search(m.string, 0, m.start()):
+            return None  # "企鹅 12000": penguins
         return kind, m["id"][0] + "****"
     return replace
 
