@@ -453,3 +453,73 @@ def test_qq_numbers_after_a_label_naming_the_account_are_masked(typed, shown):
 def test_wechat_ids_and_the_names_of_wechat_s_parts(typed, shown):
     """"我在微信 Moments 看到的" was published as "我在微信 M**** 看到的": Moments (朋友圈) is no ID."""
     assert mask_personal_data(typed) == shown
+
+
+# --- Phone numbers among numerals, against other numbers, typed oddly -------------------------------------
+
+@pytest.mark.parametrize("typed, shown", [
+    ("五138一二三四5678", "513****5678"),
+    ("138一二三四5678五", "138****6785"),
+    ("一二138一二三四5678三", "121****6783"),
+    ("138一2345一5678", "138****5678"),  # 一 typed for a dash
+    ("1381234567813987654321", "138****4321"),
+    ("电话 138123456789", "电话 138****6789"),
+    ("壹叁捌壹贰叁肆伍陆柒捌", "138****5678"),
+    ("电话 138，1234，5678", "电话 138****5678"),
+    ("138、1234、5678", "138****5678"),
+    ("138,1234,5678", "138****5678"),
+    # As before: the extension, the country code, the area code's brackets.
+    ("138-1234-5678-1", "138****5678-1"),
+    ("0086 138 1234 5678", "0086 138****5678"),
+    ("(021) 5080 1234", "(0215****"),
+])
+def test_phone_numbers_no_reading_isolated_are_masked(typed, shown):
+    """A mobile number between numerals ("五138一二三四5678": 12 digits read together, none in the figures or the
+    numerals alone), written against another, or with 一 for a dash was published whole."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "400-123-4567", "4001234567", "95588", "800-820-8820", "人民币壹万贰仟元整", "1、2、3、4、5、6、7、8、9、10、11号楼",
+    "13,812,345,678元", "12,345,678",
+])
+def test_hotlines_amounts_and_lists_stay(text):
+    assert mask_personal_data(text) == text
+
+
+_READ = {**{n: d for d, ns in NUMERALS.items() for n in ns}, **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789"))}
+
+
+def _read(text: str) -> list[str]:
+    """The digits a reader can string together, however far apart: masking's stars alone part them."""
+    import unicodedata
+
+    digits = "".join(_READ.get(ch, ch) for ch in unicodedata.normalize("NFKC", text))
+    return re.sub(r"[^0-9*]", "", digits).split("*")
+
+
+FILLER = st.text(alphabet="电话号码联系我的在请打是了一二三四五六七八九〇零幺0123456789 -.·—，。、（）()", max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data(), PHONES, FILLER, FILLER)
+def test_no_more_of_a_phone_number_than_its_first_3_and_last_4_digits_shows(data, phone, before, after):
+    """Any mobile number, in figures, numerals or both, with separators (一 for a dash too), in any text of
+    numerals, figures and separators: no digit of its middle shows, whatever numbers stand against it. (A number
+    in numerals with 一 for a dash is left out: "一三〇〇〇〇一〇〇〇〇1" could be 13000010000 and a 1.)"""
+    from hypothesis import assume
+
+    spoken_or_typed = spoken if data.draw(st.booleans()) else typed
+    head, middle, tail = (data.draw(spoken_or_typed(part)) for part in (phone[:3], phone[3:7], phone[7:]))
+    gaps = [data.draw(SEPARATORS), data.draw(SEPARATORS)]
+    if spoken_or_typed is typed and data.draw(st.booleans()):  # a dash typed as 一 (but no one types 一一 for --)
+        head, middle, tail, *gaps = (re.sub(r"(?<!-)-(?!-)", "一", part) for part in (head, middle, tail, *gaps))
+    number = head + gaps[0] + middle + gaps[1] + tail
+    masked = mask_personal_data(before + number + after)
+    shown = _read(masked)
+    # What may show (the surrounding text, the first 3 and last 4 digits, as typed, a 一 between them and the
+    # middle too) must not by itself hold what may not.
+    allowed = _read(before + head + gaps[0] + "*" + gaps[1] + tail + after)
+    for secret in (phone[:4], phone[3:7], phone[6:]):
+        assume(not any(secret in part for part in allowed))
+        assert not any(secret in part for part in shown), (before + number + after, masked)
