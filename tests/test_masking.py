@@ -481,7 +481,7 @@ def test_phone_numbers_no_reading_isolated_are_masked(typed, shown):
 
 @pytest.mark.parametrize("text", [
     "400-123-4567", "4001234567", "95588", "800-820-8820", "人民币壹万贰仟元整", "1、2、3、4、5、6、7、8、9、10、11号楼",
-    "13,812,345,678元", "12,345,678",
+    "13,812,345,678元", "12,345,678", "第13 14 15 16 17 18号楼",
 ])
 def test_hotlines_amounts_and_lists_stay(text):
     assert mask_personal_data(text) == text

@@ -192,6 +192,7 @@ def _whole_number(s: str) -> tuple[str, str] | None:
 
 
 _MOBILE_DIGITS = re.compile(r"1[3-9][0-9]{9}")
+_GROUP = re.compile(r"[0-9]+")
 _MOBILE_AT = re.compile(r"(?=1[3-9][0-9]{9})")  # every place one begins, overlapping ones too
 # Matched against the text before a number read backwards (so _SEP backwards): one attempt, where a search for
 # the run's start would try every position.
@@ -273,6 +274,9 @@ def _long_run(s: str) -> tuple[str, str] | None:
     d = re.sub(r"[^0-9]", "", s)
     if len(d) < 12 or not _MOBILE_DIGITS.search(d) or DATES_RE.fullmatch(s):
         return None
+    groups = [int(group) for group in _GROUP.findall(s) if len(group) <= 3]
+    if len(groups) == len(_GROUP.findall(s)) > 2 and all(a < b for a, b in zip(groups, groups[1:])):
+        return None  # a list in order ("13 14 15 16 17 18号楼"): no mobile number is written so
     return "mobile", f"{d[:3]}****{d[-4:]}"
 
 
