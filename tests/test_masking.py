@@ -407,3 +407,119 @@ def test_any_qq_number_or_wechat_id_after_its_label_is_masked(labelled, between,
         between += ":"  # "WeChat please": a word after an English label is read as a word
     masked = mask_personal_data(f"{before}{label}{between}{the_id}{after}")
     assert masked == f"{before}{label}{between}{the_id[0]}****{after}"
+
+
+# --- A figure after 企鹅 (a penguin) or before a unit is no QQ number -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "企鹅 12000 只", "企鹅12000只，海豹300只", "企鹅馆 20000 人次", "看企鹅 30000 人", "企鹅是 20000 只左右",
+    "企鹅：12000只", "企鹅 123456", "扣扣 12345 个", "QQ 20000 人次", "QQ 12345 元", "QQ号 12345 万", "QQ 12345678 多人",
+])
+def test_figures_that_count_something_after_a_qq_label_stay(text):
+    """企鹅 is QQ's nickname and a penguin: "企鹅 12000 只" was published as "企鹅 1**** 只". 企鹅 names the
+    account only when the number is announced (企鹅号, 企鹅：) or added (加我企鹅); a figure with a measure word or
+    unit after it counts something, after any label."""
+    assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("企鹅号 12000", "企鹅号 1****"),
+    ("企鹅号码：123456789", "企鹅号码：1****"),
+    ("加我企鹅 12345678", "加我企鹅 1****"),
+    ("加企鹅12345678", "加企鹅1****"),
+    ("企鹅：12345678", "企鹅：1****"),
+    ("我的企鹅是 12345678，谢谢", "我的企鹅是 1****，谢谢"),
+    # A unit's character starting a word ("only", "personal", "New Year's Day", a surname) counts nothing.
+    ("QQ 12345678 只在晚上在线", "QQ 1**** 只在晚上在线"),
+    ("QQ 12345678 个人号", "QQ 1**** 个人号"),
+    ("QQ：12345678 元旦后联系", "QQ：1**** 元旦后联系"),
+    ("QQ 12345678 张先生", "QQ 1**** 张先生"),
+    ("扣扣 12345 天天在线", "扣扣 1**** 天天在线"),
+])
+def test_qq_numbers_after_a_label_naming_the_account_are_masked(typed, shown):
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("typed, shown", [
+    # A valid WeChat ID (6 to 20 letters, digits, _ or -, a letter first): nothing tells it from a word.
+    ("微信 group123", "微信 g****"),
+    ("微信 moments2020", "微信 m****"),
+    # WeChat's parts named in English are no ID.
+    ("我在微信 Moments 看到的", "我在微信 Moments 看到的"),
+    ("微信 Channels 直播", "微信 Channels 直播"),
+    ("关注微信 Official Account", "关注微信 Official Account"),
+    ("微信 miniprogram", "微信 miniprogram"),
+])
+def test_wechat_ids_and_the_names_of_wechat_s_parts(typed, shown):
+    """"我在微信 Moments 看到的" was published as "我在微信 M**** 看到的": Moments (朋友圈) is no ID."""
+    assert mask_personal_data(typed) == shown
+
+
+# --- Phone numbers among numerals, against other numbers, typed oddly -------------------------------------
+
+@pytest.mark.parametrize("typed, shown", [
+    ("五138一二三四5678", "513****5678"),
+    ("138一二三四5678五", "138****6785"),
+    ("一二138一二三四5678三", "121****6783"),
+    ("138一2345一5678", "138****5678"),  # 一 typed for a dash
+    ("1381234567813987654321", "138****4321"),
+    ("电话 138123456789", "电话 138****6789"),
+    ("壹叁捌壹贰叁肆伍陆柒捌", "138****5678"),
+    ("电话 138，1234，5678", "电话 138****5678"),
+    ("138、1234、5678", "138****5678"),
+    ("138,1234,5678", "138****5678"),
+    # As before: the extension, the country code, the area code's brackets.
+    ("138-1234-5678-1", "138****5678-1"),
+    ("0086 138 1234 5678", "0086 138****5678"),
+    ("(021) 5080 1234", "(0215****"),
+])
+def test_phone_numbers_no_reading_isolated_are_masked(typed, shown):
+    """A mobile number between numerals ("五138一二三四5678": 12 digits read together, none in the figures or the
+    numerals alone), written against another, or with 一 for a dash was published whole."""
+    assert mask_personal_data(typed) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "400-123-4567", "4001234567", "95588", "800-820-8820", "人民币壹万贰仟元整", "1、2、3、4、5、6、7、8、9、10、11号楼",
+    "13,812,345,678元", "12,345,678", "第13 14 15 16 17 18号楼",
+])
+def test_hotlines_amounts_and_lists_stay(text):
+    assert mask_personal_data(text) == text
+
+
+_READ = {**{n: d for d, ns in NUMERALS.items() for n in ns}, **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789"))}
+
+
+def _read(text: str) -> list[str]:
+    """The digits a reader can string together, however far apart: masking's stars alone part them."""
+    import unicodedata
+
+    digits = "".join(_READ.get(ch, ch) for ch in unicodedata.normalize("NFKC", text))
+    return re.sub(r"[^0-9*]", "", digits).split("*")
+
+
+FILLER = st.text(alphabet="电话号码联系我的在请打是了一二三四五六七八九〇零幺0123456789 -.·—，。、（）()", max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data(), PHONES, FILLER, FILLER)
+def test_no_more_of_a_phone_number_than_its_first_3_and_last_4_digits_shows(data, phone, before, after):
+    """Any mobile number, in figures, numerals or both, with separators (一 for a dash too), in any text of
+    numerals, figures and separators: no digit of its middle shows, whatever numbers stand against it. (A number
+    in numerals with 一 for a dash is left out: "一三〇〇〇〇一〇〇〇〇1" could be 13000010000 and a 1.)"""
+    from hypothesis import assume
+
+    spoken_or_typed = spoken if data.draw(st.booleans()) else typed
+    head, middle, tail = (data.draw(spoken_or_typed(part)) for part in (phone[:3], phone[3:7], phone[7:]))
+    gaps = [data.draw(SEPARATORS), data.draw(SEPARATORS)]
+    if spoken_or_typed is typed and data.draw(st.booleans()):  # a dash typed as 一 (but no one types 一一 for --)
+        head, middle, tail, *gaps = (re.sub(r"(?<!-)-(?!-)", "一", part) for part in (head, middle, tail, *gaps))
+    number = head + gaps[0] + middle + gaps[1] + tail
+    masked = mask_personal_data(before + number + after)
+    shown = _read(masked)
+    # What may show (the surrounding text, the first 3 and last 4 digits, as typed, a 一 between them and the
+    # middle too) must not by itself hold what may not.
+    allowed = _read(before + head + gaps[0] + "*" + gaps[1] + tail + after)
+    for secret in (phone[:4], phone[3:7], phone[6:]):
+        assume(not any(secret in part for part in allowed))
+        assert not any(secret in part for part in shown), (before + number + after, masked)
