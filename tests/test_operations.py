@@ -447,3 +447,15 @@ def test_gunicorns_error_line_keeps_no_tracking_code_or_query(tmp_path):
     assert "TRK7QX2M" not in logged and "13812345678" not in logged, logged
     assert "Error handling request GET /zh/feedback/*\n" in logged and "Error handling request /zh/search\n" in logged
     assert logged.count("RuntimeError: broken on purpose") == 2
+
+
+def test_gunicorn_runs_one_worker_per_core_by_default(monkeypatch):
+    # Two workers a core took turns on the cores: fewer searches a second and a longer tail (gunicorn.conf.py).
+    import runpy
+
+    monkeypatch.delenv("PORTAL_WORKERS", raising=False)
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["workers"] == len(os.sched_getaffinity(0))
+    assert settings["worker_class"] == "gthread" and settings["threads"] == 4
+    monkeypatch.setenv("PORTAL_WORKERS", "3")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3
