@@ -28,5 +28,6 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return
         super().save_session(app, session, response)
 
+
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessionInterface()
