@@ -405,9 +405,9 @@ def _runs_into_a_mobile(folded: str, origin, start: int, end: int) -> bool:
     if not (left or right):
         return False
     before = _digits(left[0]) if left else ""
-    inside = len(_digits(folded[i:j]))
-    run = before[::-1] + _digits(folded[i:j]) + (_digits(right[0]) if right else "")
-    a, b = len(before), len(before) + inside
+    own = _digits(folded[i:j])
+    run = before[::-1] + own + (_digits(right[0]) if right else "")
+    a, b = len(before), len(before) + len(own)
     return any(k < b and k + 11 > a and (k < a or k + 11 > b) for k in (w.start() for w in _MOBILE_AT.finditer(run)))
 
 
